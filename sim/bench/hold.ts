@@ -1,0 +1,47 @@
+/**
+ * The classic "hold model" benchmark of an event queue (Jones 1986; used for
+ * calendar and ladder queues): keep `pending` events in the queue; each event,
+ * when it runs, schedules exactly one new event an Exp(mean 1 ms) delay
+ * later. The queue size stays constant, so the result is the steady-state
+ * cost of one dequeue + one enqueue (plus the callback and one random draw).
+ */
+
+import { Rng } from "../engine/rng.js";
+import { Simulator } from "../engine/simulator.js";
+
+export interface HoldOptions {
+  /** Events kept in the queue. Default 100,000. */
+  pending?: number;
+  /** Events run (and timed) after the initial inserts. Default 5,000,000. */
+  events?: number;
+  seed?: number;
+}
+
+export interface HoldResult {
+  name: "engine-hold";
+  pending: number;
+  events: number;
+  wallSeconds: number;
+  eventsPerSecond: number;
+}
+
+export function benchHold(opts: HoldOptions = {}): HoldResult {
+  const pending = opts.pending ?? 100_000;
+  const events = opts.events ?? 5_000_000;
+  const rng = new Rng(opts.seed ?? 1).fork("hold");
+  const sim = new Simulator();
+
+  const hold = (): void => {
+    sim.schedule(rng.exponential(1), hold);
+  };
+  for (let i = 0; i < pending; i++) sim.schedule(rng.exponential(1), hold);
+
+  // Only the steady state is timed, not the initial inserts.
+  const start = performance.now();
+  const stop = sim.run({ maxEvents: events });
+  const wallSeconds = (performance.now() - start) / 1000;
+  if (stop !== "maxEvents" || sim.eventsRun !== events || sim.pending !== pending) {
+    throw new Error(`benchHold: expected ${events} events with ${pending} pending, got ${sim.eventsRun} (${stop})`);
+  }
+  return { name: "engine-hold", pending, events, wallSeconds, eventsPerSecond: events / wallSeconds };
+}

@@ -1,0 +1,320 @@
+import { DoubleList, mean, percentile, ratio, round } from "./stats.js";
+
+/**
+ * Collects what a run measures. Totals (for summary.json) count only what
+ * happens after the warm-up window; the time series (timeseries.csv) has a
+ * row for every interval, warm-up included, marked by its `phase` column.
+ */
+
+export type TrafficCategory = "lookup" | "maintenance";
+
+export interface RecorderOptions {
+  warmupMs: number;
+  intervalMs: number;
+  /** Message type names, indexed as the network counts them. */
+  messageTypes: readonly { name: string; category: TrafficCategory }[];
+}
+
+/** Counts for one stretch of time; reset at each interval and kept whole for the measured window. */
+class Tally {
+  messages: Float64Array;
+  bytes: Float64Array;
+  lost = 0;
+  undelivered = 0;
+  lookupsStarted = 0;
+  lookupsSucceeded = 0;
+  lookupsFailed = 0;
+  joins = 0;
+  leaves = 0;
+  crashes = 0;
+  readonly latencies = new DoubleList();
+  readonly hops = new DoubleList();
+  readonly counters = new Map<string, number>();
+
+  constructor(typeCount: number) {
+    this.messages = new Float64Array(typeCount);
+    this.bytes = new Float64Array(typeCount);
+  }
+
+  reset(): void {
+    this.messages.fill(0);
+    this.bytes.fill(0);
+    this.lost = this.undelivered = 0;
+    this.lookupsStarted = this.lookupsSucceeded = this.lookupsFailed = 0;
+    this.joins = this.leaves = this.crashes = 0;
+    this.latencies.clear();
+    this.hops.clear();
+    for (const name of this.counters.keys()) this.counters.set(name, 0);
+  }
+}
+
+export type TimeSeriesRow = Record<string, string | number>;
+
+export class Recorder {
+  readonly warmupMs: number;
+  readonly intervalMs: number;
+  readonly messageTypes: RecorderOptions["messageTypes"];
+  private readonly interval: Tally;
+  private readonly measured: Tally;
+  private readonly rows: TimeSeriesRow[] = [];
+  private intervalStartMs = 0;
+
+  // Time-weighted live population: the integral of live peers over time.
+  private liveNow = 0;
+  private liveChangedMs = 0;
+  private liveAreaMeasured = 0;
+  private liveAreaInterval = 0;
+  private liveMin = Infinity;
+  private liveMax = 0;
+  private now = 0;
+
+  constructor(options: RecorderOptions) {
+    this.warmupMs = options.warmupMs;
+    this.intervalMs = options.intervalMs;
+    this.messageTypes = options.messageTypes;
+    this.interval = new Tally(options.messageTypes.length);
+    this.measured = new Tally(options.messageTypes.length);
+  }
+
+  /** Keeps the recorder's idea of the time current; called before each record. */
+  at(nowMs: number): this {
+    this.now = nowMs;
+    return this;
+  }
+
+  private get measuring(): boolean {
+    return this.now >= this.warmupMs;
+  }
+
+  messageSent(typeIndex: number, bytes: number): void {
+    this.interval.messages[typeIndex]!++;
+    this.interval.bytes[typeIndex]! += bytes;
+    if (this.measuring) {
+      this.measured.messages[typeIndex]!++;
+      this.measured.bytes[typeIndex]! += bytes;
+    }
+  }
+
+  messageLost(): void {
+    this.interval.lost++;
+    if (this.measuring) this.measured.lost++;
+  }
+
+  messageUndelivered(): void {
+    this.interval.undelivered++;
+    if (this.measuring) this.measured.undelivered++;
+  }
+
+  /** A lookup started; `measured` says whether it counts towards the summary (started after warm-up). */
+  lookupStarted(): void {
+    this.interval.lookupsStarted++;
+    if (this.measuring) this.measured.lookupsStarted++;
+  }
+
+  lookupEnded(measured: boolean, succeeded: boolean, latencyMs: number, hops: number): void {
+    for (const tally of measured ? [this.interval, this.measured] : [this.interval]) {
+      if (succeeded) {
+        tally.lookupsSucceeded++;
+        tally.latencies.push(latencyMs);
+        tally.hops.push(hops);
+      } else {
+        tally.lookupsFailed++;
+      }
+    }
+  }
+
+  peerEvent(kind: "join" | "leave" | "crash", liveAfter: number): void {
+    this.accumulateLive();
+    this.liveNow = liveAfter;
+    if (this.measuring) {
+      this.liveMin = Math.min(this.liveMin, liveAfter);
+      this.liveMax = Math.max(this.liveMax, liveAfter);
+    }
+    for (const tally of this.measuring ? [this.interval, this.measured] : [this.interval]) {
+      if (kind === "join") tally.joins++;
+      else if (kind === "leave") tally.leaves++;
+      else tally.crashes++;
+    }
+  }
+
+  /** The warm-up is over: the population now is where min and max start from. */
+  beginMeasurement(): void {
+    this.liveMin = Math.min(this.liveMin, this.liveNow);
+    this.liveMax = Math.max(this.liveMax, this.liveNow);
+  }
+
+  count(name: string, amount = 1): void {
+    this.interval.counters.set(name, (this.interval.counters.get(name) ?? 0) + amount);
+    if (this.measuring) this.measured.counters.set(name, (this.measured.counters.get(name) ?? 0) + amount);
+    else if (!this.measured.counters.has(name)) this.measured.counters.set(name, 0);
+  }
+
+  /** Declares a counter up front so it has a column even while it is zero. */
+  declareCounter(name: string): void {
+    if (!this.interval.counters.has(name)) this.interval.counters.set(name, 0);
+    if (!this.measured.counters.has(name)) this.measured.counters.set(name, 0);
+  }
+
+  private accumulateLive(): void {
+    const from = this.liveChangedMs;
+    const to = this.now;
+    if (to > from) {
+      this.liveAreaInterval += this.liveNow * (to - Math.max(from, this.intervalStartMs));
+      const measuredFrom = Math.max(from, this.warmupMs);
+      if (to > measuredFrom) this.liveAreaMeasured += this.liveNow * (to - measuredFrom);
+    }
+    this.liveChangedMs = to;
+  }
+
+  /** Ends the current interval at the recorder's time and appends its row. */
+  closeInterval(overlaySample: Record<string, number>): void {
+    this.accumulateLive();
+    const t = this.interval;
+    const seconds = (this.now - this.intervalStartMs) / 1000;
+    const latencies = t.latencies.sorted();
+    const totals = this.trafficTotals(t);
+    const livePeerSeconds = this.liveAreaInterval / 1000;
+    const row: TimeSeriesRow = {
+      time_s: round(this.now / 1000, 3),
+      phase: this.intervalStartMs >= this.warmupMs ? "measure" : "warmup",
+      live_peers: this.liveNow,
+      joins: t.joins,
+      leaves: t.leaves,
+      crashes: t.crashes,
+      lookups_started: t.lookupsStarted,
+      lookups_succeeded: t.lookupsSucceeded,
+      lookups_failed: t.lookupsFailed,
+      success_ratio: csvNumber(ratio(t.lookupsSucceeded, t.lookupsSucceeded + t.lookupsFailed)),
+      latency_mean_ms: csvNumber(mean(latencies)),
+      latency_p50_ms: csvNumber(percentile(latencies, 0.5)),
+      latency_p90_ms: csvNumber(percentile(latencies, 0.9)),
+      latency_p99_ms: csvNumber(percentile(latencies, 0.99)),
+      hops_mean: csvNumber(mean(t.hops.sorted())),
+      messages_lookup: totals.lookupMessages,
+      messages_maintenance: totals.maintenanceMessages,
+      bytes_lookup: totals.lookupBytes,
+      bytes_maintenance: totals.maintenanceBytes,
+      messages_per_peer_per_s: csvNumber(ratio(totals.lookupMessages + totals.maintenanceMessages, livePeerSeconds)),
+      messages_lost: t.lost,
+      messages_undelivered: t.undelivered,
+    };
+    for (const [name, value] of t.counters) row[snake(name)] = round(value);
+    for (const [name, value] of Object.entries(overlaySample)) row[snake(name)] = csvNumber(value);
+    this.rows.push(row);
+    t.reset();
+    this.intervalStartMs = this.now;
+    this.liveAreaInterval = 0;
+  }
+
+  timeSeries(): readonly TimeSeriesRow[] {
+    return this.rows;
+  }
+
+  private trafficTotals(t: Tally) {
+    let lookupMessages = 0, maintenanceMessages = 0, lookupBytes = 0, maintenanceBytes = 0;
+    this.messageTypes.forEach((type, i) => {
+      if (type.category === "lookup") {
+        lookupMessages += t.messages[i]!;
+        lookupBytes += t.bytes[i]!;
+      } else {
+        maintenanceMessages += t.messages[i]!;
+        maintenanceBytes += t.bytes[i]!;
+      }
+    });
+    return { lookupMessages, maintenanceMessages, lookupBytes, maintenanceBytes };
+  }
+
+  /**
+   * The measured-window summary. `perLookup` gives the messages and bytes
+   * charged to each measured, completed lookup (its whole traffic, including
+   * copies still travelling after the answer arrived).
+   */
+  summary(args: {
+    endMs: number;
+    unfinishedLookups: number;
+    perLookupMessages: ArrayLike<number>;
+    perLookupBytes: ArrayLike<number>;
+  }) {
+    this.accumulateLive();
+    const m = this.measured;
+    const measuredSeconds = Math.max(0, args.endMs - this.warmupMs) / 1000;
+    const peerSeconds = this.liveAreaMeasured / 1000;
+    const latencies = m.latencies.sorted();
+    const hops = m.hops.sorted();
+    const totals = this.trafficTotals(m);
+    const messages = totals.lookupMessages + totals.maintenanceMessages;
+    const bytes = totals.lookupBytes + totals.maintenanceBytes;
+    const completed = m.lookupsSucceeded + m.lookupsFailed;
+    const byType: Record<string, { category: TrafficCategory; messages: number; bytes: number }> = {};
+    this.messageTypes.forEach((type, i) => {
+      byType[type.name] = { category: type.category, messages: m.messages[i]!, bytes: m.bytes[i]! };
+    });
+    const hopHistogram: number[] = [];
+    for (const h of hops) hopHistogram[h] = (hopHistogram[h] ?? 0) + 1;
+    const counters: Record<string, number> = {};
+    for (const [name, value] of m.counters) counters[name] = round(value);
+    return {
+      measuredSeconds: round(measuredSeconds, 3),
+      lookups: {
+        started: m.lookupsStarted,
+        completed,
+        succeeded: m.lookupsSucceeded,
+        failed: m.lookupsFailed,
+        unfinished: args.unfinishedLookups,
+        successRatio: round(ratio(m.lookupsSucceeded, completed)),
+        latencyMs: {
+          mean: round(mean(latencies), 3),
+          p50: round(percentile(latencies, 0.5), 3),
+          p90: round(percentile(latencies, 0.9), 3),
+          p99: round(percentile(latencies, 0.99), 3),
+          max: round(latencies.length ? latencies[latencies.length - 1]! : NaN, 3),
+        },
+        hops: {
+          mean: round(mean(hops), 4),
+          p50: percentile(hops, 0.5),
+          p90: percentile(hops, 0.9),
+          max: hops.length ? hops[hops.length - 1]! : NaN,
+          histogram: Array.from(hopHistogram, (c) => c ?? 0),
+        },
+        messagesPerLookup: round(mean(args.perLookupMessages), 3),
+        bytesPerLookup: round(mean(args.perLookupBytes), 1),
+      },
+      traffic: {
+        messages,
+        bytes,
+        lookupMessages: totals.lookupMessages,
+        maintenanceMessages: totals.maintenanceMessages,
+        lookupBytes: totals.lookupBytes,
+        maintenanceBytes: totals.maintenanceBytes,
+        messagesPerPeerPerSecond: round(ratio(messages, peerSeconds), 4),
+        bytesPerPeerPerSecond: round(ratio(bytes, peerSeconds), 2),
+        lookupMessagesPerPeerPerSecond: round(ratio(totals.lookupMessages, peerSeconds), 4),
+        maintenanceMessagesPerPeerPerSecond: round(ratio(totals.maintenanceMessages, peerSeconds), 4),
+        lost: m.lost,
+        undelivered: m.undelivered,
+        byType,
+      },
+      peers: {
+        liveMean: round(ratio(peerSeconds, measuredSeconds), 2),
+        liveMin: Number.isFinite(this.liveMin) ? this.liveMin : this.liveNow,
+        liveMax: Math.max(this.liveMax, this.liveNow),
+        liveAtEnd: this.liveNow,
+        joins: m.joins,
+        leaves: m.leaves,
+        crashes: m.crashes,
+      },
+      counters,
+    };
+  }
+}
+
+export type Summary = ReturnType<Recorder["summary"]>;
+
+/** Empty CSV cell for "no value" rather than the string NaN. */
+function csvNumber(x: number): number | string {
+  return Number.isFinite(x) ? round(x, 4) : "";
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
+}

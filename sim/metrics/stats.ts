@@ -1,0 +1,52 @@
+/** Small statistics helpers shared by the summary and the time series. */
+
+/** Nearest-rank percentile (p in [0, 1]) of an ascending array; NaN when empty. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(p * n));
+  return sorted[Math.min(n, rank) - 1]!;
+}
+
+export function mean(values: ArrayLike<number>): number {
+  if (values.length === 0) return NaN;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum / values.length;
+}
+
+/** Rounds to `digits` decimals; keeps results files short and stable. NaN becomes null in JSON. */
+export function round(x: number, digits = 6): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** A ratio that is NaN (not 0) when nothing was counted: "no lookups" is not "all failed". */
+export function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? NaN : numerator / denominator;
+}
+
+/** A growable array of doubles, cheaper than number[] for millions of samples. */
+export class DoubleList {
+  private data = new Float64Array(256);
+  length = 0;
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+
+  /** A sorted copy (typed-array sort is numeric, no comparator needed). */
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}

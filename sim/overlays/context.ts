@@ -1,0 +1,111 @@
+import type { Rng } from "../engine/rng.js";
+import type { Simulator } from "../engine/simulator.js";
+import type { Recorder } from "../metrics/recorder.js";
+import type { Network } from "../network/network.js";
+import type { HostCache } from "../peers/bootstrap.js";
+import type { PeerId, Population } from "../peers/population.js";
+import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
+
+/**
+ * Builds the context an overlay sees, and routes replies to the requests
+ * that are waiting for them. Timers and pending requests belong to one
+ * session of one peer: once that peer leaves or crashes they never fire,
+ * so an overlay never hears about a past life of a peer.
+ */
+
+interface PendingRequest {
+  requester: PeerId;
+  session: number;
+  onReply: (reply: Message) => void;
+  onTimeout: () => void;
+  timer: number;
+}
+
+interface PeerTimer {
+  peer: PeerId;
+  session: number;
+  fn: () => void;
+}
+
+export interface ContextParts {
+  sim: Simulator;
+  rng: Rng;
+  network: Network;
+  population: Population;
+  hostCache: HostCache;
+  recorder: Recorder;
+  lookupSucceeded: (lookup: number, hops: number) => void;
+  lookupFailed: (lookup: number) => void;
+}
+
+export class OverlayRuntime<M extends Message> {
+  readonly context: OverlayContext<M>;
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextRequestId = 0;
+  private readonly fireTimer = (t: PeerTimer) => {
+    if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
+  };
+  private readonly expireRequest = (id: number) => {
+    const request = this.pending.get(id);
+    if (!request) return;
+    this.pending.delete(id);
+    if (this.stillThere(request)) request.onTimeout();
+  };
+
+  constructor(private readonly parts: ContextParts) {
+    const { sim, rng, network, population, hostCache, recorder } = parts;
+    this.context = {
+      now: () => sim.now,
+      rng,
+      send: (from, to, msg) => network.send(from, to, msg),
+      request: (from, to, msg, timeoutMs, onReply, onTimeout) => {
+        const id = this.nextRequestId++;
+        const timer = sim.schedule(timeoutMs, this.expireRequest, id);
+        this.pending.set(id, {
+          requester: from,
+          session: population.session(from),
+          onReply: onReply as (reply: Message) => void,
+          onTimeout,
+          timer,
+        });
+        network.send(from, to, { ...msg, rpc: id });
+      },
+      reply: (from, to, request, reply) => {
+        if (request.rpc === undefined) throw new Error(`reply to a "${request.type}" that was not sent as a request`);
+        network.send(from, to, { ...reply, replyTo: request.rpc });
+      },
+      setTimer: (peer, delayMs, fn): TimerHandle =>
+        sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
+      cancelTimer: (handle) => {
+        sim.cancel(handle);
+      },
+      bootstrapContacts: (peer) => hostCache.contactsFor(peer),
+      lookupSucceeded: parts.lookupSucceeded,
+      lookupFailed: parts.lookupFailed,
+      count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
+      livePeers: () => population.livePeers(),
+    };
+  }
+
+  /**
+   * Routes an arriving message: a reply goes to the request waiting for it
+   * (or nowhere, if that request timed out or its peer has gone); anything
+   * else goes to the overlay.
+   */
+  dispatch(to: PeerId, from: PeerId, msg: Message, deliver: (to: PeerId, from: PeerId, msg: M) => void): void {
+    if (msg.replyTo === undefined) {
+      deliver(to, from, msg as M);
+      return;
+    }
+    const request = this.pending.get(msg.replyTo);
+    if (!request || request.requester !== to || !this.stillThere(request)) return;
+    this.pending.delete(msg.replyTo);
+    this.parts.sim.cancel(request.timer);
+    request.onReply(msg);
+  }
+
+  private stillThere(request: PendingRequest): boolean {
+    const population = this.parts.population;
+    return population.isOnline(request.requester) && population.session(request.requester) === request.session;
+  }
+}

@@ -1,0 +1,124 @@
+import type { z } from "zod";
+import type { Rng } from "../engine/rng.js";
+import type { PeerId } from "../peers/population.js";
+
+/**
+ * The seam between peerlab and an overlay. An overlay is one folder under
+ * sim/overlays/ exporting an OverlayDefinition, plus one line in
+ * sim/overlays/registry.ts. It keeps per-peer state and reacts to lifecycle
+ * calls and messages; everything it does to the outside world goes through
+ * its OverlayContext, so two simulations in one process never share state.
+ */
+
+/** Every overlay message has a literal `type`; the rest is the overlay's business. */
+export interface Message {
+  readonly type: string;
+  /** The lookup this message works for, so its traffic is charged to that lookup. */
+  readonly lookup?: number;
+  /** Set by the context on requests: the request's id. */
+  readonly rpc?: number;
+  /** Set by the context on replies: the id of the request answered. */
+  readonly replyTo?: number;
+}
+
+/** What the network needs to know about one message type. */
+export interface MessageTypeInfo<M extends Message = Message> {
+  /** "lookup" traffic serves searches; "maintenance" keeps the overlay in shape. */
+  readonly category: "lookup" | "maintenance";
+  /** Size on the wire in bytes, headers included; a function when it depends on the content. */
+  readonly bytes: number | ((msg: M) => number);
+}
+
+export type MessageTypes<M extends Message> = { readonly [T in M["type"]]: MessageTypeInfo<Extract<M, { type: T }>> };
+
+/** A pending timer of one peer; cancelling after it fired does nothing. */
+export type TimerHandle = number;
+
+export interface OverlayContext<M extends Message> {
+  /** Simulated time in ms. */
+  now(): number;
+  /** The overlay's own random stream. */
+  readonly rng: Rng;
+  /** Sends `msg` from one peer to another. It may be lost; the sender is never told. */
+  send(from: PeerId, to: PeerId, msg: M): void;
+  /**
+   * Sends a request and waits for the answer. Exactly one of `onReply` or
+   * `onTimeout` is called, unless `from` goes offline first (then neither is).
+   */
+  request(from: PeerId, to: PeerId, msg: M, timeoutMs: number, onReply: (reply: M) => void, onTimeout: () => void): void;
+  /** Answers a request received by `from` from `to`. */
+  reply(from: PeerId, to: PeerId, request: M, reply: M): void;
+  /** Runs `fn` after `delayMs` unless `peer` leaves or crashes first. */
+  setTimer(peer: PeerId, delayMs: number, fn: () => void): TimerHandle;
+  cancelTimer(handle: TimerHandle): void;
+  /** A few peers the joining `peer` can contact, from the bootstrap host cache; some may be offline. */
+  bootstrapContacts(peer: PeerId): PeerId[];
+  /** Reports that a lookup found what it looked for at `hops` overlay hops; the first report counts. */
+  lookupSucceeded(lookup: number, hops: number): void;
+  /** Reports that a lookup has given up. */
+  lookupFailed(lookup: number): void;
+  /** Adds to an overlay-specific counter in the summary and time series. */
+  count(name: string, amount?: number): void;
+  /**
+   * Peers online now. Only for oracle bootstrap and observers: a protocol
+   * that consulted it while running would be cheating.
+   */
+  livePeers(): readonly PeerId[];
+}
+
+/** One overlay running in one simulation. */
+export interface Overlay<M extends Message> {
+  /** `peer` comes online; it knows only what `ctx.bootstrapContacts` tells it. */
+  join(peer: PeerId): void;
+  /** `peer` leaves gracefully: it may send goodbyes now, then goes offline. */
+  leave(peer: PeerId): void;
+  /** `peer` crashes: it goes offline silently and its session state is gone. */
+  crash(peer: PeerId): void;
+  /** `msg` from `from` arrives at online peer `to`. Replies to requests are routed by the context, not here. */
+  deliver(to: PeerId, from: PeerId, msg: M): void;
+  /** Starts lookup `lookup` for `key` at online peer `peer`. */
+  lookup(peer: PeerId, key: number, lookup: number): void;
+  /** The requester's deadline for `lookup` passed; forget it (it has been counted as failed). */
+  lookupAbandoned?(peer: PeerId, lookup: number): void;
+  /**
+   * Oracle bootstrap: the listed peers are online at time 0 and the overlay
+   * builds their routing state directly instead of running the join protocol.
+   */
+  buildOracle?(peers: readonly PeerId[]): void;
+  /** Numbers sampled into each time-series row, e.g. mean degree. Keys must be the same on every call. */
+  sample?(): Record<string, number>;
+  /** The overlay's graph as it is now, for observers, tests and topology pictures. */
+  snapshot?(): OverlaySnapshot;
+}
+
+/** One online peer's links in the overlay, and the keys it stores. */
+export interface PeerSnapshot {
+  readonly peer: PeerId;
+  readonly links: readonly PeerId[];
+  readonly keys: readonly number[];
+}
+
+export interface OverlaySnapshot {
+  readonly peers: readonly PeerSnapshot[];
+}
+
+/** Everything a scenario can learn about one overlay, and how to build it. */
+export interface OverlayDefinition<O extends { type: string } = any, M extends Message = any> {
+  readonly name: O["type"];
+  readonly description: string;
+  /** Validates `overlay:` in a scenario; its `type` is the literal `name`. */
+  readonly schema: z.ZodType<O>;
+  readonly messageTypes: MessageTypes<M>;
+  /** Overlay-specific keys that `sample()` returns, for the results reference. */
+  create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
+}
+
+/** Facts about the run an overlay may use when it is built. */
+export interface OverlayWorld {
+  /** Number of distinct keys in the workload (keys are 0 .. keyCount-1). */
+  readonly keyCount: number;
+  /** Popularity of each key (sums to 1), for placement strategies. */
+  readonly keyPopularity: (key: number) => number;
+  /** Every peer that can ever be online (the churn pool), for placing stored objects. */
+  readonly allPeers: readonly PeerId[];
+}

@@ -1,0 +1,83 @@
+import type { PeerId } from "../../peers/population.js";
+import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot } from "../protocol.js";
+import { unstructuredMessageTypes, type UnstructuredMessage } from "./messages.js";
+import { Neighbours } from "./neighbours.js";
+import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
+import { placeReplicas, replicaCounts } from "./placement.js";
+import { Search } from "./search.js";
+import type { PeerState } from "./state.js";
+
+/** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
+class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
+  private readonly states: (PeerState | undefined)[] = [];
+  private readonly neighbours: Neighbours;
+  private readonly search: Search;
+  private readonly holdings: Map<PeerId, Set<number>>;
+
+  constructor(options: UnstructuredOptions, private readonly ctx: OverlayContext<UnstructuredMessage>, world: OverlayWorld) {
+    const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
+    const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
+    this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
+    this.neighbours = new Neighbours(ctx, options, this.states);
+    this.search = new Search(ctx, options, this.states, (peer, key) => this.holdings.get(peer)?.has(key) ?? false);
+  }
+
+  join(peer: PeerId): void {
+    this.neighbours.join(peer);
+  }
+
+  leave(peer: PeerId): void {
+    this.neighbours.leave(peer);
+  }
+
+  crash(peer: PeerId): void {
+    this.neighbours.crash(peer);
+  }
+
+  buildOracle(peers: readonly PeerId[]): void {
+    this.neighbours.buildOracle(peers);
+  }
+
+  deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
+    if (this.neighbours.handle(to, from, msg)) return;
+    if (this.search.handle(to, from, msg)) return;
+    throw new Error(`unstructured: no handler for message type "${msg.type}"`);
+  }
+
+  lookup(peer: PeerId, key: number, lookup: number): void {
+    this.search.start(peer, key, lookup);
+  }
+
+  lookupAbandoned(peer: PeerId, lookup: number): void {
+    this.search.abandon(peer, lookup);
+  }
+
+  snapshot(): OverlaySnapshot {
+    const peers: PeerSnapshot[] = [];
+    this.states.forEach((state, peer) => {
+      if (state) peers.push({ peer, links: state.neighbours.slice(), keys: [...(this.holdings.get(peer) ?? [])] });
+    });
+    return { peers };
+  }
+
+  sample(): Record<string, number> {
+    let peers = 0;
+    let links = 0;
+    let isolated = 0;
+    for (const state of this.states) {
+      if (!state) continue;
+      peers++;
+      links += state.neighbours.length;
+      if (state.neighbours.length === 0) isolated++;
+    }
+    return { meanDegree: peers ? links / peers : 0, isolatedPeers: isolated };
+  }
+}
+
+export const unstructured: OverlayDefinition<UnstructuredOptions, UnstructuredMessage> = {
+  name: "unstructured",
+  description: "Gnutella-like random graph; search by flooding, expanding ring or k random walkers",
+  schema: unstructuredSchema,
+  messageTypes: unstructuredMessageTypes,
+  create: (options, ctx, world) => new UnstructuredOverlay(options, ctx, world),
+};

@@ -1,0 +1,218 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext } from "../protocol.js";
+import type { UnstructuredMessage } from "./messages.js";
+import type { UnstructuredOptions } from "./options.js";
+import { PeerState } from "./state.js";
+
+type Ctx = OverlayContext<UnstructuredMessage>;
+
+/**
+ * Keeps each peer's neighbour set near the target degree. A joining peer
+ * connects to the contacts the host cache gives it; from then on it finds
+ * new neighbours only through the ones it has (asking them for their
+ * neighbours, as Gnutella's pong caches do). Every `maintenanceInterval` a
+ * peer pings its neighbours: no answer means the neighbour is gone. Losing a
+ * neighbour, by timeout or goodbye, starts a repair at once.
+ */
+export class Neighbours {
+  private readonly maxDegree: number;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly options: UnstructuredOptions,
+    private readonly states: (PeerState | undefined)[],
+  ) {
+    this.maxDegree = options.maxDegree ?? 2 * options.degree;
+  }
+
+  join(peer: PeerId): void {
+    this.states[peer] = new PeerState();
+    this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
+    // Start maintenance at a random phase so peers do not ping in lockstep.
+    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.maintenanceInterval), () => this.maintain(peer));
+  }
+
+  leave(peer: PeerId): void {
+    const state = this.states[peer];
+    if (state) for (const n of state.neighbours) this.ctx.send(peer, n, { type: "bye" });
+    this.states[peer] = undefined;
+  }
+
+  crash(peer: PeerId): void {
+    this.states[peer] = undefined;
+  }
+
+  /** Builds a random graph of near-uniform degree over `peers` directly (oracle bootstrap). */
+  buildOracle(peers: readonly PeerId[]): void {
+    for (const p of peers) this.states[p] = new PeerState();
+    const target = this.options.degree;
+    const open = peers.slice(); // peers still below the target degree
+    for (const p of peers) {
+      const state = this.states[p]!;
+      for (let attempt = 0; state.neighbours.length < target && attempt < 20 * target && open.length > 1; attempt++) {
+        const i = this.ctx.rng.int(open.length);
+        const q = open[i]!;
+        const other = this.states[q]!;
+        if (q === p || state.isNeighbour(q)) continue;
+        state.addNeighbour(q);
+        other.addNeighbour(p);
+        if (other.neighbours.length >= target) {
+          open[i] = open[open.length - 1]!;
+          open.pop();
+        }
+      }
+      const self = open.indexOf(p);
+      if (self >= 0 && state.neighbours.length >= target) {
+        open[self] = open[open.length - 1]!;
+        open.pop();
+      }
+    }
+    for (const p of peers) {
+      this.ctx.setTimer(p, this.ctx.rng.uniform(0, this.options.maintenanceInterval), () => this.maintain(p));
+    }
+  }
+
+  handle(to: PeerId, from: PeerId, msg: UnstructuredMessage): boolean {
+    const state = this.states[to];
+    if (!state) return true;
+    switch (msg.type) {
+      case "connect": {
+        const accepted = state.isNeighbour(from) || state.neighbours.length < this.maxDegree;
+        if (accepted) state.addNeighbour(from);
+        this.ctx.reply(to, from, msg, { type: "connectReply", accepted });
+        return true;
+      }
+      case "ping":
+        this.ctx.reply(to, from, msg, { type: "pong", neighbour: state.isNeighbour(from) });
+        return true;
+      case "discover": {
+        // Walk on, away from where the walk came from, until its hops are used up.
+        const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin);
+        if (msg.ttl > 1 && onward.length > 0) {
+          this.ctx.send(to, this.ctx.rng.pick(onward), { ...msg, ttl: msg.ttl - 1 });
+        } else {
+          this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...state.neighbours] });
+        }
+        return true;
+      }
+      case "bye":
+        if (state.removeNeighbour(from)) this.lost(to);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Asks `candidates` (in order) to connect until the target degree is in reach. */
+  private connectVia(peer: PeerId, candidates: readonly PeerId[], fromBootstrap: boolean): void {
+    const state = this.states[peer];
+    if (!state) return;
+    let asked = 0;
+    for (const candidate of candidates) {
+      if (state.neighbours.length + state.pendingConnects >= this.options.degree) break;
+      if (candidate === peer || state.isNeighbour(candidate)) continue;
+      asked++;
+      state.pendingConnects++;
+      this.ctx.request(
+        peer,
+        candidate,
+        { type: "connect" },
+        this.options.requestTimeout,
+        (reply) => {
+          state.pendingConnects--;
+          if (reply.type === "connectReply" && reply.accepted && state.neighbours.length < this.maxDegree) {
+            state.addNeighbour(candidate);
+            // A new neighbour is also a way to find more.
+            if (state.neighbours.length < this.options.degree) this.repair(peer);
+          } else {
+            this.afterFailedConnect(peer, fromBootstrap);
+          }
+        },
+        () => {
+          state.pendingConnects--;
+          this.afterFailedConnect(peer, fromBootstrap);
+        },
+      );
+    }
+    if (asked === 0 && state.neighbours.length === 0 && state.pendingConnects === 0) this.retryBootstrapLater(peer);
+  }
+
+  private afterFailedConnect(peer: PeerId, fromBootstrap: boolean): void {
+    const state = this.states[peer];
+    if (!state || state.pendingConnects > 0) return;
+    if (state.neighbours.length === 0) {
+      if (fromBootstrap) this.retryBootstrapLater(peer);
+      else this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
+    }
+  }
+
+  private retryBootstrapLater(peer: PeerId): void {
+    this.ctx.count("bootstrapRetries");
+    this.ctx.setTimer(peer, this.options.requestTimeout, () => {
+      const state = this.states[peer];
+      if (state && state.neighbours.length === 0 && state.pendingConnects === 0) {
+        this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
+      }
+    });
+  }
+
+  /** Called when `peer` has just lost a neighbour. */
+  private lost(peer: PeerId): void {
+    this.ctx.count("neighboursLost");
+    this.repair(peer);
+  }
+
+  /** Finds new neighbours by a short random walk from a current neighbour, or the host cache if none is left. */
+  private repair(peer: PeerId): void {
+    const state = this.states[peer];
+    if (!state || state.repairing) return;
+    if (state.neighbours.length + state.pendingConnects >= this.options.degree) return;
+    if (state.neighbours.length === 0) {
+      if (state.pendingConnects === 0) this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
+      return;
+    }
+    const via = this.ctx.rng.pick(state.neighbours);
+    state.repairing = true;
+    this.ctx.request(
+      peer,
+      via,
+      { type: "discover", origin: peer, ttl: this.options.discoveryHops },
+      this.options.requestTimeout,
+      (reply) => {
+        state.repairing = false;
+        if (reply.type !== "discoverReply") return;
+        // The peer where the walk ended first, then its neighbours in random order.
+        const [end, ...around] = reply.peers;
+        this.connectVia(peer, [end!, ...this.ctx.rng.shuffle(around)], false);
+      },
+      () => {
+        // The walk may have died anywhere along the way: try again at the next round.
+        state.repairing = false;
+        this.ctx.count("discoveryTimeouts");
+      },
+    );
+  }
+
+  /** The periodic round: ping every neighbour, then top up the neighbour set. */
+  private maintain(peer: PeerId): void {
+    const state = this.states[peer];
+    if (!state) return;
+    for (const n of state.neighbours.slice()) {
+      this.ctx.request(
+        peer,
+        n,
+        { type: "ping" },
+        this.options.requestTimeout,
+        (reply) => {
+          // A neighbour that no longer counts us as its neighbour is dropped too.
+          if (reply.type === "pong" && !reply.neighbour && state.removeNeighbour(n)) this.lost(peer);
+        },
+        () => {
+          if (state.removeNeighbour(n)) this.lost(peer);
+        },
+      );
+    }
+    this.repair(peer);
+    this.ctx.setTimer(peer, this.options.maintenanceInterval, () => this.maintain(peer));
+  }
+}

@@ -1,0 +1,218 @@
+import { installChurn, type ChurnSpec } from "../churn/churn.js";
+import { Rng } from "../engine/rng.js";
+import { Simulator } from "../engine/simulator.js";
+import { LookupState, LookupTable } from "../metrics/lookups.js";
+import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
+import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
+import { Network } from "../network/network.js";
+import { OverlayRuntime } from "../overlays/context.js";
+import type { Message, Overlay } from "../overlays/protocol.js";
+import { findOverlay } from "../overlays/registry.js";
+import { HostCache } from "../peers/bootstrap.js";
+import { Population, type PeerId } from "../peers/population.js";
+import type { Scenario } from "../scenario/schema.js";
+import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
+
+/**
+ * One run of one scenario: builds the world (engine, underlay, peers, overlay,
+ * churn, workload, metrics) from a validated scenario, then runs it, in
+ * slices if the caller wants to show progress or stop early. Building and
+ * running are separate so tests and benchmarks can time or inspect each.
+ *
+ * Random streams, each forked from the scenario seed by name, so that extra
+ * draws in one never shift another: "network", "churn", "bootstrap",
+ * "workload", "overlay".
+ */
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly sim = new Simulator(1 << 16);
+  readonly population = new Population();
+  readonly recorder: Recorder;
+  readonly lookups = new LookupTable();
+  /** The running overlay; tests and observers may inspect it (snapshot, sample). */
+  readonly overlay: Overlay<Message>;
+  private readonly endMs: number;
+
+  constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    const definition = findOverlay(scenario.overlay.type);
+    if (!definition) throw new Error(`unknown overlay "${scenario.overlay.type}"`);
+    const root = new Rng(scenario.seed);
+    const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
+    const placementRng = root.fork("placement");
+    this.endMs = scenario.duration;
+
+    const messageTypes = Object.entries(definition.messageTypes).map(([name, info]) => ({
+      name,
+      category: (info as { category: "lookup" | "maintenance" }).category,
+    }));
+    this.recorder = new Recorder({
+      warmupMs: scenario.metrics.warmup,
+      intervalMs: scenario.metrics.interval,
+      messageTypes,
+    });
+
+    const keys = keyPopularity(scenario.workload.keys, scenario.workload.popularity);
+    let overlay: Overlay<Message> | undefined;
+    let workload: LookupWorkload | undefined;
+    const network = new Network({
+      sim: this.sim,
+      rng: root.fork("network"),
+      latency,
+      loss: scenario.network.loss,
+      population: this.population,
+      recorder: this.recorder,
+      lookups: this.lookups,
+      messageTypes: definition.messageTypes,
+      deliver: (to, from, msg) => runtime.dispatch(to, from, msg, (t, f, m) => overlay!.deliver(t, f, m)),
+    });
+    const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
+    const runtime = new OverlayRuntime<Message>({
+      sim: this.sim,
+      rng: root.fork("overlay"),
+      network,
+      population: this.population,
+      hostCache,
+      recorder: this.recorder,
+      lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
+      lookupFailed: (id) => workload!.failed(id),
+    });
+
+    const population = this.population;
+    const recorder = this.recorder;
+    const sim = this.sim;
+    const lifecycle = {
+      create: (): PeerId => {
+        const peer = population.create();
+        latency.place(peer, placementRng);
+        return peer;
+      },
+      join: (peer: PeerId) => {
+        population.markOnline(peer);
+        recorder.at(sim.now).peerEvent("join", population.liveCount);
+        overlay!.join(peer);
+        hostCache.announce(peer);
+      },
+      leave: (peer: PeerId) => {
+        overlay!.leave(peer);
+        population.markOffline(peer);
+        recorder.at(sim.now).peerEvent("leave", population.liveCount);
+      },
+      crash: (peer: PeerId) => {
+        population.markOffline(peer);
+        recorder.at(sim.now).peerEvent("crash", population.liveCount);
+        overlay!.crash(peer);
+      },
+    };
+
+    // Oracle bootstrap: the initial peers exist and are online before the overlay is built.
+    const oracle = (scenario.overlay as { bootstrap?: string }).bootstrap === "oracle";
+    const initialPeers: PeerId[] = [];
+    if (oracle) {
+      for (let i = 0; i < scenario.peers.count; i++) {
+        const peer = lifecycle.create();
+        population.markOnline(peer);
+        hostCache.announce(peer);
+        initialPeers.push(peer);
+      }
+      recorder.at(0).peerEvent("join", population.liveCount);
+    }
+
+    // The churn pool is created before the overlay, so the overlay can place stored objects on it.
+    const pool = installChurn({
+      spec: scenario.churn as ChurnSpec,
+      sim,
+      rng: root.fork("churn"),
+      lifecycle,
+      count: scenario.peers.count,
+      joinOverMs: scenario.peers.joinOver,
+      initialPeersOnline: oracle ? initialPeers : undefined,
+    });
+
+    overlay = definition.create(scenario.overlay, runtime.context, {
+      keyCount: scenario.workload.keys,
+      keyPopularity: (key: number) => keys.probability(key),
+      allPeers: pool,
+    });
+    if (oracle) {
+      if (!overlay.buildOracle) throw new Error(`overlay "${definition.name}" has no oracle bootstrap`);
+      overlay.buildOracle(initialPeers);
+    }
+    this.overlay = overlay;
+
+    workload = new LookupWorkload({
+      sim,
+      rng: root.fork("workload"),
+      population,
+      overlay,
+      lookups: this.lookups,
+      recorder,
+      keys,
+      arrivals: scenario.workload.lookups,
+      timeoutMs: scenario.workload.timeout,
+      warmupMs: scenario.metrics.warmup,
+      durationMs: scenario.duration,
+    });
+    workload.install();
+    this.scheduleIntervals();
+  }
+
+  /** Closes a time-series interval every `metrics.interval`, and at the end of the run. */
+  private scheduleIntervals(): void {
+    const { interval, warmup } = this.scenario.metrics;
+    const close = () => {
+      this.recorder.at(this.sim.now).closeInterval(this.overlay.sample?.() ?? {});
+      const next = this.sim.now + interval;
+      if (next < this.endMs) this.sim.at(next, close);
+    };
+    if (interval < this.endMs) this.sim.at(interval, close);
+    if (warmup > 0) this.sim.at(warmup, () => this.recorder.at(this.sim.now).beginMeasurement());
+    else this.recorder.at(0).beginMeasurement();
+  }
+
+  /** Simulated time at which the run ends (ms). */
+  get durationMs(): number {
+    return this.endMs;
+  }
+
+  /** Runs at most `maxEvents` more events. Returns true once the run has reached its end. */
+  runSlice(maxEvents: number): boolean {
+    const stop = this.sim.run({ until: this.endMs, maxEvents });
+    return stop === "until" || stop === "empty";
+  }
+
+  /** Runs to the end in one go. */
+  runToEnd(): void {
+    this.sim.run({ until: this.endMs });
+  }
+
+  /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
+  finish(): { summary: Summary; timeSeries: readonly TimeSeriesRow[] } {
+    const now = this.sim.now;
+    const rows = this.recorder.timeSeries();
+    const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
+    if (now > lastClosed) this.recorder.at(now).closeInterval(this.overlay.sample?.() ?? {});
+
+    const warmup = this.scenario.metrics.warmup;
+    const messages: number[] = [];
+    const bytes: number[] = [];
+    let unfinished = 0;
+    const t = this.lookups;
+    for (let id = 0; id < t.size; id++) {
+      if (t.startMs[id]! < warmup) continue;
+      if (t.state[id] === LookupState.Pending) {
+        unfinished++;
+        continue;
+      }
+      messages.push(t.messages[id]!);
+      bytes.push(t.bytes[id]!);
+    }
+    const summary = this.recorder.at(now).summary({
+      endMs: now,
+      unfinishedLookups: unfinished,
+      perLookupMessages: messages,
+      perLookupBytes: bytes,
+    });
+    return { summary, timeSeries: this.recorder.timeSeries() };
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { parseDuration, parseRate } from "./units.js";
+
+/**
+ * Field types shared by every part of the scenario schema. Each one says in
+ * its error message what is allowed, and each accepts the form it produces
+ * (milliseconds, events per second), so a resolved scenario written into a
+ * manifest can be run again as it is.
+ */
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return String(value);
+  return Array.isArray(value) ? "a list" : "an object";
+}
+
+/** A duration like "30s" → milliseconds. Plain numbers are milliseconds. */
+export function duration(options: { positive?: boolean; example?: string } = {}) {
+  const positive = options.positive ?? true;
+  const example = options.example ?? "30s";
+  const kind = positive ? "a positive duration" : "a duration ≥ 0";
+  const expected = `expected ${kind} like "${example}" (units: ms, s, m, h, d)`;
+  return z
+    .union([z.string(), z.number()], { error: (issue) => `${expected}, got ${describeValue(issue.input)}` })
+    .transform((value, ctx) => {
+      const ms = typeof value === "number" ? value : parseDuration(value);
+      if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (positive && ms === 0)) {
+        ctx.addIssue({ code: "custom", message: `${expected}, got ${describeValue(value)}` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .meta({ description: `${kind}, e.g. "${example}"` });
+}
+
+/** A rate like "10/s" → events per second. Plain numbers are per second. */
+export function rate(example = "10/s") {
+  const expected = `expected a positive rate like "${example}" (per ms, s, m, h or d)`;
+  return z
+    .union([z.string(), z.number()], { error: (issue) => `${expected}, got ${describeValue(issue.input)}` })
+    .transform((value, ctx) => {
+      const perMs = typeof value === "number" ? value / 1000 : parseRate(value);
+      if (perMs === undefined || !(perMs > 0) || !Number.isFinite(perMs)) {
+        ctx.addIssue({ code: "custom", message: `${expected}, got ${describeValue(value)}` });
+        return z.NEVER;
+      }
+      return perMs * 1000;
+    })
+    .meta({ description: `a rate, e.g. "${example}"` });
+}
+
+/**
+ * An object that rejects unknown keys, naming the keys it does allow, so a
+ * typo ("degre") is caught before a run instead of silently ignored.
+ */
+export function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const allowed = Object.keys(shape).map((k) => JSON.stringify(k)).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") {
+        const keys = (issue as { keys: string[] }).keys.map((k) => JSON.stringify(k)).join(", ");
+        return `unknown key ${keys}; allowed here: ${allowed}`;
+      }
+      return `expected an object with keys ${allowed}, got ${describeValue(issue.input)}`;
+    },
+  });
+}
+
+export function probability() {
+  return z
+    .number({ error: (issue) => `expected a probability between 0 and 1, got ${describeValue(issue.input)}` })
+    .min(0, { error: (issue) => `expected a probability between 0 and 1, got ${describeValue(issue.input)}` })
+    .max(1, { error: (issue) => `expected a probability between 0 and 1, got ${describeValue(issue.input)}` });
+}
+
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+  const error = (issue: { input?: unknown }) => `expected ${expected}, got ${describeValue(issue.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+export function positiveNumber() {
+  const error = (issue: { input?: unknown }) => `expected a positive number, got ${describeValue(issue.input)}`;
+  return z.number({ error }).positive({ error });
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => `expected one of ${values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`,
+  });
+}
+
+/**
+ * A distribution of durations (session lengths, offline times). Parameters
+ * that are times take units; shapes are plain numbers.
+ */
+export function durationDistribution(example = "30m") {
+  const d = () => duration({ example });
+  return z.discriminatedUnion(
+    "distribution",
+    [
+      strict({ distribution: z.literal("fixed"), value: d() }),
+      strict({ distribution: z.literal("exponential"), mean: d() }),
+      strict({ distribution: z.literal("uniform"), min: duration({ positive: false, example }), max: d() }),
+      strict({
+        distribution: z.literal("pareto"),
+        shape: positiveNumber(),
+        scale: d().optional(),
+        mean: d().optional(),
+      }),
+      strict({
+        distribution: z.literal("weibull"),
+        shape: positiveNumber(),
+        scale: d().optional(),
+        mean: d().optional(),
+      }),
+      strict({ distribution: z.literal("lognormal"), median: d(), sigma: positiveNumber() }),
+    ],
+    {
+      error: (issue) =>
+        `expected a distribution: one of "fixed", "exponential", "uniform", "pareto", "weibull", "lognormal", got ${describeValue(
+          (issue.input as { distribution?: unknown } | undefined)?.distribution,
+        )}`,
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
+import YAML from "yaml";
+import { InputError, formatPath } from "./errors.js";
+import { scenarioSchema, type Scenario } from "./schema.js";
+
+/**
+ * Reading a scenario: file → plain data (YAML or JSON) → `--set` overrides →
+ * validation. Every problem found is reported at once, each with its path and
+ * what is allowed, so a user fixes a file in one pass.
+ */
+
+/** Parses a scenario file's text; YAML is a superset of JSON, so one parser reads both. */
+export function parseScenarioText(text: string, file: string): unknown {
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
+    throw new InputError(`${file}: not valid ${extname(file) === ".json" ? "JSON" : "YAML"}${where}: ${first.message.split("\n")[0]}`);
+  }
+  return doc.toJS();
+}
+
+export function readScenarioFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" ? "permission denied" : String((err as Error).message);
+    throw new InputError(`cannot read scenario ${file}: ${why}.`);
+  }
+  return parseScenarioText(text, file);
+}
+
+/**
+ * Applies `--set path=value` overrides. The value is read as YAML, so
+ * `overlay.degree=6` sets a number, `churn.model=none` a string and
+ * `overlay.search={method: random-walk, walkers: 32}` an object.
+ */
+export function applyOverrides(raw: unknown, overrides: readonly string[], file: string): unknown {
+  const root = (raw && typeof raw === "object" && !Array.isArray(raw) ? structuredClone(raw) : {}) as Record<string, unknown>;
+  for (const assignment of overrides) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new InputError(`--set ${JSON.stringify(assignment)}: expected path=value, e.g. --set overlay.degree=6`);
+    const path = assignment.slice(0, eq).split(".");
+    if (path.some((p) => p === "" || p === "__proto__" || p === "constructor" || p === "prototype")) {
+      throw new InputError(`--set ${JSON.stringify(assignment)}: expected a dotted path of field names, e.g. churn.session.mean`);
+    }
+    let value: unknown;
+    try {
+      value = YAML.parse(assignment.slice(eq + 1));
+    } catch {
+      value = assignment.slice(eq + 1);
+    }
+    let node = root;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (next === undefined || next === null) node[key] = {};
+      else if (typeof next !== "object" || Array.isArray(next)) {
+        throw new InputError(`--set ${assignment}: ${key} in ${file} is not an object, so it has no field ${path[path.indexOf(key) + 1]}`);
+      }
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return root;
+}
+
+/** Validates plain scenario data. Throws an InputError listing every problem. */
+export function validateScenario(raw: unknown, file: string): Scenario {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new InputError(`${file} is not a valid scenario: expected a mapping of fields (name, duration, peers, overlay, ...) at the top level.`);
+  }
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    throw new InputError(`${file} is not a valid scenario (${count}; see docs/scenarios.md):\n${problems.join("\n")}`);
+  }
+  const name = result.data.name ?? basename(file).replace(/\.(ya?ml|json)$/i, "");
+  return { ...result.data, name } as Scenario;
+}
+
+/** Reads, overrides and validates a scenario file. */
+export function loadScenario(file: string, overrides: readonly string[] = []): Scenario {
+  return validateScenario(applyOverrides(readScenarioFile(file), overrides, file), file);
+}
