@@ -127,10 +127,14 @@ export class EventQueue {
       return;
     }
     for (let r = 0; r < this.rungCount; r++) {
+      // Bucket index: floor(x), clamped to the last bucket, which also takes
+      // times past the rung's nominal end (up to its parent bucket's end).
+      // The clamped index is what must be ≥ cur, hence the `cur < nb` test:
+      // once the last bucket is taken, such times belong to a finer tier.
       const x = (t - this.rungStart[r]!) * this.rungInvWidth[r]!;
-      if (x >= this.rungCur[r]!) {
-        const nb = this.rungBuckets[r]!;
-        // Clamp: the last bucket also takes times that round just past the rung's end.
+      const cur = this.rungCur[r]!;
+      const nb = this.rungBuckets[r]!;
+      if (x >= cur && cur < nb) {
         const b = x < nb ? x | 0 : nb - 1;
         const heads = this.rungHeads[r]!;
         this.i32[4 * slot + 2] = heads[b]!;

@@ -16,62 +16,91 @@ import {
  * The scenario file: what to simulate, for how long, and what to measure.
  * docs/scenarios.md is the reference; scenarios/schema.json is generated from
  * this file (`npm run schema`) so editors can autocomplete scenario files.
- * Every default is declared here, next to its field.
+ * Every default is declared here, next to its field. The `.meta({ description })`
+ * texts are only editor hints: they go into scenarios/schema.json and change no
+ * validation.
  */
+
+/** Editor hint for what a duration field accepts. */
+function durationHint(example: string, positive = true): string {
+  return `${positive ? "A positive duration" : "A duration ≥ 0"} like "${example}" (units ms, s, m, h, d; a plain number is ms).`;
+}
 
 const bootstrap = strict({
   /** How many known peers the host cache hands a joining peer. */
-  contacts: integer(1, 100).default(3),
+  contacts: integer(1, 100).default(3).meta({ description: "How many known peers the host cache hands a joining peer." }),
   /** How many recently joined peers the host cache remembers. */
-  cacheSize: integer(1, 100_000).default(32),
+  cacheSize: integer(1, 100_000)
+    .default(32)
+    .meta({ description: "How many recently joined peers the host cache remembers (it is never told about departures)." }),
 });
 
 const peers = strict({
   /** Target number of peers online (with churn, the mean). */
-  count: integer(1, 10_000_000),
+  count: integer(1, 10_000_000).meta({ description: "Target number of peers online (with churn, the mean)." }),
   /** The initial peers join one by one, evenly spread over this window. */
-  joinOver: duration({ positive: false, example: "30s" }).prefault("30s"),
-  bootstrap: bootstrap.prefault({}),
+  joinOver: duration({ positive: false, example: "30s" })
+    .prefault("30s")
+    .meta({
+      description: `The initial peers join one by one, evenly spread over this window (not used with the oracle bootstrap). ${durationHint("30s", false)}`,
+    }),
+  bootstrap: bootstrap.prefault({}).meta({ description: "The host cache that gives a joining peer its first contacts." }),
 });
 
 const region = strict({
-  name: z.string().min(1),
+  name: z.string().min(1).meta({ description: "The region's name." }),
   /** Fraction of peers placed in this region; shares must sum to 1. */
-  share: probability(),
+  share: probability().meta({ description: "Fraction of peers placed in this region; the shares of all regions must sum to 1." }),
   /** Centre of the region in a plane whose units are milliseconds of latency. */
-  x: z.number(),
-  y: z.number(),
+  x: z.number().meta({ description: "x of the region's centre, in ms of latency." }),
+  y: z.number().meta({ description: "y of the region's centre, in ms of latency." }),
   /** Peers are spread uniformly over a disc of this radius (ms) around the centre. */
-  radius: duration({ positive: false, example: "5ms" }).prefault("5ms"),
+  radius: duration({ positive: false, example: "5ms" })
+    .prefault("5ms")
+    .meta({ description: `Peers are spread uniformly over a disc of this radius around the centre. ${durationHint("5ms", false)}` }),
 });
+
+const baseMeta = { description: `Fixed part of every delay. ${durationHint("5ms", false)}` };
+const jitterMeta = { description: `Each delay adds a uniform random amount in [0, jitter). ${durationHint("5ms", false)}` };
 
 const latency = z.discriminatedUnion(
   "model",
   [
-    strict({ model: z.literal("constant"), delay: duration({ positive: false, example: "50ms" }) }),
+    strict({
+      model: z.literal("constant"),
+      delay: duration({ positive: false, example: "50ms" }).meta({ description: `One-way delay of every message. ${durationHint("50ms", false)}` }),
+    }).meta({ description: "Every message takes exactly `delay`." }),
     strict({
       model: z.literal("uniform"),
-      min: duration({ positive: false, example: "10ms" }),
-      max: duration({ example: "100ms" }),
-    }),
+      min: duration({ positive: false, example: "10ms" }).meta({ description: `Shortest delay (at most max). ${durationHint("10ms", false)}` }),
+      max: duration({ example: "100ms" }).meta({ description: `Longest delay. ${durationHint("100ms")}` }),
+    }).meta({ description: "Each message takes a uniform random delay in [min, max), drawn independently." }),
     strict({
       model: z.literal("lognormal"),
-      median: duration({ example: "50ms" }),
-      sigma: positiveNumber(),
-      min: duration({ positive: false, example: "1ms" }).prefault("0ms"),
-    }),
+      median: duration({ example: "50ms" }).meta({ description: `Median one-way delay. ${durationHint("50ms")}` }),
+      sigma: positiveNumber().meta({
+        description: "Standard deviation of the underlying normal (> 0); the mean delay is median·e^(sigma²/2).",
+      }),
+      min: duration({ positive: false, example: "1ms" })
+        .prefault("0ms")
+        .meta({ description: `Smallest delay: shorter draws are raised to it. ${durationHint("1ms", false)}` }),
+    }).meta({ description: "Each message takes median·e^(sigma·Z) with Z standard normal, drawn independently, at least `min`." }),
     strict({
       model: z.literal("plane"),
       /** Side of the square (ms); latency is the distance between two peers. */
-      size: duration({ example: "200ms" }),
-      base: duration({ positive: false, example: "5ms" }).prefault("5ms"),
-      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms"),
-    }),
+      size: duration({ example: "200ms" }).meta({
+        description: `Side of the square peers are placed in; latency is the distance between two peers. ${durationHint("200ms")}`,
+      }),
+      base: duration({ positive: false, example: "5ms" }).prefault("5ms").meta(baseMeta),
+      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
+    }).meta({ description: "Peers uniform in a size×size square (ms); delay = base + distance + uniform[0, jitter)." }),
     strict({
       model: z.literal("regions"),
-      regions: z.array(region).min(1),
-      base: duration({ positive: false, example: "5ms" }).prefault("5ms"),
-      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms"),
+      regions: z.array(region).min(1).meta({ description: "The regions (at least one); their shares sum to 1." }),
+      base: duration({ positive: false, example: "5ms" }).prefault("5ms").meta(baseMeta),
+      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
+    }).meta({
+      description: "Peers placed in regions by share, uniform in each region's disc; delay = base + distance + uniform[0, jitter).",
     }),
   ],
   {
@@ -83,23 +112,30 @@ const latency = z.discriminatedUnion(
 );
 
 const network = strict({
-  latency: latency.prefault({ model: "lognormal", median: "50ms", sigma: 0.5 }),
+  latency: latency.prefault({ model: "lognormal", median: "50ms", sigma: 0.5 }).meta({
+    description: 'One-way message latency, chosen by `model`: "constant", "uniform", "lognormal", "plane" or "regions".',
+  }),
   /** Probability that any single message is lost. */
-  loss: probability().default(0),
+  loss: probability().default(0).meta({ description: "Probability that any single message is lost." }),
 });
 
 const churn = z.discriminatedUnion(
   "model",
   [
-    strict({ model: z.literal("none") }),
+    strict({ model: z.literal("none") }).meta({ description: "Peers join during peers.joinOver and stay." }),
     strict({
       model: z.literal("sessions"),
       /** How long a peer stays online each time. */
-      session: durationDistribution("1h"),
+      session: durationDistribution("1h").meta({ description: "How long a peer stays online each time, chosen by `distribution`." }),
       /** How long a peer stays away between sessions. */
-      offline: durationDistribution("1h"),
+      offline: durationDistribution("1h").meta({ description: "How long a peer stays away between sessions, chosen by `distribution`." }),
       /** Fraction of departures that are graceful goodbyes; the rest are crashes. */
-      gracefulLeave: probability().default(0.5),
+      gracefulLeave: probability()
+        .default(0.5)
+        .meta({ description: "Fraction of departures that are graceful goodbyes; the rest are crashes." }),
+    }).meta({
+      description:
+        "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
     }),
   ],
   {
@@ -111,8 +147,11 @@ const churn = z.discriminatedUnion(
 const popularity = z.discriminatedUnion(
   "distribution",
   [
-    strict({ distribution: z.literal("uniform") }),
-    strict({ distribution: z.literal("zipf"), s: z.number().min(0).default(0.8) }),
+    strict({ distribution: z.literal("uniform") }).meta({ description: "Every key is equally likely." }),
+    strict({
+      distribution: z.literal("zipf"),
+      s: z.number().min(0).default(0.8).meta({ description: "Zipf exponent: key k is asked with probability ∝ 1/(k+1)^s; 0 is uniform." }),
+    }).meta({ description: "Key 0 is the most popular: P(key k) ∝ 1/(k+1)^s." }),
   ],
   {
     error: (issue) =>
@@ -124,9 +163,19 @@ const popularity = z.discriminatedUnion(
 
 const lookupRate = z.union(
   [
-    strict({ rate: rate("10/s") }),
-    strict({ perPeer: rate("1/min") }),
-    strict({ count: integer(0) }),
+    strict({
+      rate: rate("10/s").meta({
+        description: 'Lookups per unit of time by all live peers together (a Poisson process), like "10/s" or "600/min"; a plain number is per second.',
+      }),
+    }),
+    strict({
+      perPeer: rate("1/min").meta({
+        description: 'Lookups per live peer per unit of time, like "1/min"; the total rate follows the live population. A plain number is per second.',
+      }),
+    }),
+    strict({
+      count: integer(0).meta({ description: "Exactly this many lookups, at uniform random times over the measured window (after the warm-up)." }),
+    }),
   ],
   {
     error: () => `expected exactly one of { rate: "10/s" } (all peers together), { perPeer: "1/min" } or { count: 10000 } (spread over the run)`,
@@ -135,18 +184,30 @@ const lookupRate = z.union(
 
 const workload = strict({
   /** Number of distinct keys (objects); keys are 0 .. keys-1. */
-  keys: integer(1, 100_000_000).default(1000),
-  popularity: popularity.prefault({ distribution: "zipf" }),
-  lookups: lookupRate.prefault({ rate: "10/s" }),
+  keys: integer(1, 100_000_000).default(1000).meta({ description: "Number of distinct keys (objects); keys are 0 .. keys-1." }),
+  popularity: popularity
+    .prefault({ distribution: "zipf" })
+    .meta({ description: 'Which keys lookups ask for, chosen by `distribution`: "uniform" or "zipf".' }),
+  lookups: lookupRate
+    .prefault({ rate: "10/s" })
+    .meta({ description: "How often lookups start: exactly one of rate, perPeer or count." }),
   /** A lookup without an answer after this long counts as failed. */
-  timeout: duration({ example: "30s" }).prefault("30s"),
+  timeout: duration({ example: "30s" })
+    .prefault("30s")
+    .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
 });
 
 const metrics = strict({
   /** Length of one time-series interval (one row of timeseries.csv). */
-  interval: duration({ example: "10s" }).prefault("10s"),
+  interval: duration({ example: "10s" })
+    .prefault("10s")
+    .meta({ description: `Length of one time-series interval (one row of timeseries.csv). ${durationHint("10s")}` }),
   /** Nothing that happens before this time counts in summary.json. */
-  warmup: duration({ positive: false, example: "1m" }).prefault("1m"),
+  warmup: duration({ positive: false, example: "1m" })
+    .prefault("1m")
+    .meta({
+      description: `Nothing that happens before this time counts in summary.json; shorter than duration. ${durationHint("1m", false)}`,
+    }),
 });
 
 const overlay = z.discriminatedUnion(
@@ -165,18 +226,23 @@ export const scenarioSchema = strict({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected a name of letters, digits, '.', '_' and '-'" })
-    .optional(),
-  description: z.string().default(""),
+    .optional()
+    .meta({
+      description: "Names the results folder (results/<name>/seed-<seed>/): letters, digits, '.', '_' and '-'. Defaults to the scenario file's name.",
+    }),
+  description: z.string().default("").meta({ description: "What the scenario is about; `peerlab list` shows it." }),
   /** Seed of every random stream in the run. */
-  seed: integer(0, 2 ** 32 - 1).default(1),
+  seed: integer(0, 2 ** 32 - 1)
+    .default(1)
+    .meta({ description: "Seed of every random stream in the run (0 to 4294967295); `peerlab run --seed N` overrides it." }),
   /** Simulated time the run covers, warm-up included. */
-  duration: duration({ example: "10m" }),
-  peers,
-  network: network.prefault({}),
-  churn: churn.prefault({ model: "none" }),
-  overlay,
-  workload: workload.prefault({}),
-  metrics: metrics.prefault({}),
+  duration: duration({ example: "10m" }).meta({ description: `Simulated time the run covers, warm-up included. ${durationHint("10m")}` }),
+  peers: peers.meta({ description: "How many peers, and how they first join." }),
+  network: network.prefault({}).meta({ description: "The underlay: message latency and loss." }),
+  churn: churn.prefault({ model: "none" }).meta({ description: 'When peers come and go, chosen by `model`: "none" or "sessions".' }),
+  overlay: overlay.meta({ description: "The overlay the peers run, chosen by `type`, with its options." }),
+  workload: workload.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
+  metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval and the warm-up kept out of summary.json." }),
 }).superRefine((s, ctx) => {
   if (s.metrics.warmup >= s.duration) {
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });

@@ -96,7 +96,7 @@ describe("peerlab run", () => {
 
   it("stops on Ctrl-C, keeps what was measured and marks it incomplete", async () => {
     writeFileSync(join(work, "long.yaml"), tiny.replace("duration: 2m", "duration: 30d").replace("rate: 2/s", "rate: 50/s"));
-    const child = spawn(process.execPath, [bin, "run", "long.yaml"], { cwd: work });
+    const child = spawn(process.execPath, [bin, "run", "long.yaml", "--out", "long-run"], { cwd: work });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -104,7 +104,7 @@ describe("peerlab run", () => {
     const code = await new Promise((resolve) => child.on("exit", resolve));
     expect(code).toBe(130);
     expect(stdout).toContain("Interrupted at");
-    const manifest = JSON.parse(readFileSync(join(work, "results", "long", "seed-1", "manifest.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(work, "long-run", "manifest.json"), "utf8"));
     expect(manifest.complete).toBe(false);
     expect(manifest.simulatedSeconds).toBeGreaterThan(0);
     expect(manifest.simulatedSeconds).toBeLessThan(30 * 86400);
@@ -113,7 +113,7 @@ describe("peerlab run", () => {
 
 describe("peerlab validate and list", () => {
   it("validate prints the resolved scenario", () => {
-    const r = peerlab("validate", "tiny.yaml", "--set", "overlay.search.ttl=3");
+    const r = peerlab("validate", "tiny.yaml", "--set", "overlay.search={method: flood, ttl: 3}");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("tiny.yaml is valid.");
     expect(r.stdout).toContain('"ttl": 3');
