@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../sim/engine/rng.js";
+import { Simulator } from "../../sim/engine/simulator.js";
+import { LookupTable } from "../../sim/metrics/lookups.js";
+import { Recorder } from "../../sim/metrics/recorder.js";
+import { makeLatencyModel } from "../../sim/network/latency.js";
+import { Network } from "../../sim/network/network.js";
+import { OverlayRuntime } from "../../sim/overlays/context.js";
+import type { Message, MessageTypes } from "../../sim/overlays/protocol.js";
+import { HostCache } from "../../sim/peers/bootstrap.js";
+import { Population } from "../../sim/peers/population.js";
+
+type M = { type: "ask"; n: number } | { type: "answer"; n: number };
+const types: MessageTypes<M> = { ask: { category: "maintenance", bytes: 10 }, answer: { category: "maintenance", bytes: 10 } };
+
+/** Two peers, 10 ms apart; peer 1 answers every "ask" with n + 1 unless told to stay silent. */
+function world() {
+  const sim = new Simulator();
+  const population = new Population();
+  const latency = makeLatencyModel({ model: "constant", delay: 10 });
+  const recorder = new Recorder({ warmupMs: 0, intervalMs: 1000, messageTypes: [{ name: "ask", category: "maintenance" }, { name: "answer", category: "maintenance" }] });
+  let silent = false;
+  const network: Network = new Network({
+    sim,
+    rng: new Rng(1),
+    latency,
+    loss: 0,
+    population,
+    recorder,
+    lookups: new LookupTable(),
+    messageTypes: types as MessageTypes<Message>,
+    deliver: (to, from, msg) =>
+      runtime.dispatch(to, from, msg, (t, f, m) => {
+        if (m.type === "ask" && !silent) runtime.context.reply(t, f, m, { type: "answer", n: m.n + 1 });
+      }),
+  });
+  const runtime: OverlayRuntime<M> = new OverlayRuntime<M>({
+    sim,
+    rng: new Rng(1),
+    network,
+    population,
+    hostCache: new HostCache(4, 2, new Rng(1)),
+    recorder,
+    lookupSucceeded: () => {},
+    lookupFailed: () => {},
+  });
+  for (let i = 0; i < 2; i++) {
+    latency.place(population.create(), new Rng(1));
+    population.markOnline(i);
+  }
+  return { sim, population, ctx: runtime.context, setSilent: (s: boolean) => (silent = s) };
+}
+
+describe("OverlayContext", () => {
+  it("routes a reply to the request that waits for it, and cancels its timeout", () => {
+    const { sim, ctx } = world();
+    const log: string[] = [];
+    ctx.request(0, 1, { type: "ask", n: 41 }, 100, (r) => log.push(`reply ${(r as { n: number }).n} at ${sim.now}`), () => log.push("timeout"));
+    sim.run();
+    expect(log).toEqual(["reply 42 at 20"]);
+  });
+
+  it("times out when no answer comes", () => {
+    const { sim, ctx, setSilent } = world();
+    setSilent(true);
+    const log: string[] = [];
+    ctx.request(0, 1, { type: "ask", n: 1 }, 100, () => log.push("reply"), () => log.push(`timeout at ${sim.now}`));
+    sim.run();
+    expect(log).toEqual(["timeout at 100"]);
+  });
+
+  it("forgets timers and requests of a peer that went offline, even if it comes back", () => {
+    const { sim, ctx, population } = world();
+    const log: string[] = [];
+    ctx.setTimer(0, 50, () => log.push("timer"));
+    ctx.request(0, 1, { type: "ask", n: 1 }, 100, () => log.push("reply"), () => log.push("timeout"));
+    sim.schedule(5, () => {
+      population.markOffline(0);
+      population.markOnline(0); // a new session
+    });
+    ctx.setTimer(1, 30, () => log.push("other peer's timer"));
+    sim.run();
+    expect(log).toEqual(["other peer's timer"]);
+  });
+
+  it("cancels a timer", () => {
+    const { sim, ctx } = world();
+    const log: string[] = [];
+    const t = ctx.setTimer(0, 50, () => log.push("fired"));
+    ctx.cancelTimer(t);
+    sim.run();
+    expect(log).toEqual([]);
+  });
+});
