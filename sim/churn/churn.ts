@@ -13,9 +13,16 @@ import type { PeerId } from "../peers/population.js";
  * average, the pool holds count·(E[session] + E[offline]) / E[session] peers:
  * at equilibrium a peer is online a fraction E[session]/(E[session]+E[offline])
  * of the time. The first `count` peers start online (joining over the join
- * window), the rest start offline. First sessions are drawn like any other,
- * not from the residual-life distribution, so heavy-tailed churn has a
- * transient at the start: that is what the warm-up window is for.
+ * window), the rest start offline.
+ *
+ * The run starts in equilibrium: a peer online at time 0 has been online for
+ * a while already, so its remaining session is a *residual* life, which for
+ * heavy-tailed sessions is much longer than a fresh one (the inspection
+ * paradox). Drawing fresh sessions instead would make the population sag
+ * at the start and recover only after many session lengths. The residual is
+ * drawn without knowing the distribution's form: each peer's on/off
+ * alternation is played forward from far in the past (ten mean cycles)
+ * until it crosses time 0 in the wanted state.
  */
 
 export type ChurnSpec =
@@ -71,6 +78,26 @@ export function installChurn(setup: ChurnSetup): PeerId[] {
   const session = spec.model === "sessions" ? makeSampler(spec.session) : undefined;
   const offline = spec.model === "sessions" ? makeSampler(spec.offline) : undefined;
 
+  /** Time from 0 until a peer that is online (or offline) at time 0 changes state, in equilibrium. */
+  const residual = (wantOnline: boolean): number => {
+    const cycle = session!.mean + offline!.mean;
+    const pOnline = session!.mean / cycle;
+    for (;;) {
+      // A random phase within one cycle, so that even fixed durations end up spread out.
+      let t = -10 * cycle - rng.next() * cycle;
+      let online = rng.next() < pOnline;
+      for (;;) {
+        const end = t + (online ? session! : offline!).sample(rng);
+        if (end > 0) {
+          if (online === wantOnline) return end;
+          break; // crossed 0 in the other state: try again
+        }
+        t = end;
+        online = !online;
+      }
+    }
+  };
+
   const depart = (peer: PeerId) => {
     if (spec.model !== "sessions") return;
     if (rng.next() < spec.gracefulLeave) lifecycle.leave(peer);
@@ -81,13 +108,17 @@ export function installChurn(setup: ChurnSetup): PeerId[] {
     lifecycle.join(peer);
     if (session) sim.schedule(session.sample(rng), depart, peer);
   };
+  const arriveMidSession = (peer: PeerId) => {
+    lifecycle.join(peer);
+    if (session) sim.schedule(residual(true), depart, peer);
+  };
 
   if (setup.initialPeersOnline) {
-    for (const peer of initial) if (session) sim.schedule(session.sample(rng), depart, peer);
+    for (const peer of initial) if (session) sim.schedule(residual(true), depart, peer);
   } else {
     const gap = count > 1 ? setup.joinOverMs / count : 0;
-    initial.forEach((peer, i) => sim.schedule(i * gap, arrive, peer));
+    initial.forEach((peer, i) => sim.schedule(i * gap, arriveMidSession, peer));
   }
-  for (const peer of pool.slice(count)) sim.schedule(offline!.sample(rng), arrive, peer);
+  for (const peer of pool.slice(count)) sim.schedule(residual(false), arrive, peer);
   return pool;
 }

@@ -298,17 +298,31 @@ export class EventQueue {
       const head = heads[b]!;
       heads[b] = NONE;
       this.rungCur[r] = b + 1;
-      // Copy the list out, then reverse it: lists are newest-first.
-      let n = 0;
-      for (let s = head; s !== NONE; s = this.i32[4 * s + 2]!) {
-        if (n === this.runSlot.length) this.ensureRunCapacity(n + 1);
-        this.runSlot[n] = s;
-        this.runTime[n++] = this.f64[2 * s]!;
-      }
-      this.runSlot.subarray(0, n).reverse();
-      this.runTime.subarray(0, n).reverse();
-      if (this.settleBatch(n)) return true;
+      if (this.settleBatch(this.copyList(head))) return true;
     }
+  }
+
+  /** Copies a bucket list into run[0..n), oldest first (lists are newest-first), and returns n. */
+  private copyList(head: number): number {
+    const f64 = this.f64;
+    const i32 = this.i32;
+    let n = 0;
+    for (let s = head; s !== NONE; s = i32[4 * s + 2]!) {
+      if (n === this.runSlot.length) this.ensureRunCapacity(n + 1);
+      this.runSlot[n] = s;
+      this.runTime[n++] = f64[2 * s]!;
+    }
+    const slots = this.runSlot;
+    const times = this.runTime;
+    for (let i = 0, j = n - 1; i < j; i++, j--) {
+      const s = slots[i]!;
+      slots[i] = slots[j]!;
+      slots[j] = s;
+      const t = times[i]!;
+      times[i] = times[j]!;
+      times[j] = t;
+    }
+    return n;
   }
 
   /**

@@ -263,8 +263,8 @@ export const scenarioSchema = strict({
       if ((d.distribution === "pareto" || d.distribution === "weibull") && (d.scale === undefined) === (d.mean === undefined)) {
         ctx.addIssue({ code: "custom", path: ["churn", which], message: `expected exactly one of "scale" or "mean" for a ${d.distribution} distribution` });
       }
-      if (d.distribution === "pareto" && d.mean !== undefined && d.shape <= 1) {
-        ctx.addIssue({ code: "custom", path: ["churn", which, "shape"], message: `expected shape > 1 when a Pareto distribution is given by its mean (the mean is infinite otherwise), got ${d.shape}` });
+      if (d.distribution === "pareto" && d.shape <= 1) {
+        ctx.addIssue({ code: "custom", path: ["churn", which, "shape"], message: `expected shape > 1: with shape ≤ 1 a Pareto distribution has an infinite mean, so no pool of peers keeps a target population online; got ${d.shape}` });
       }
       if (d.distribution === "uniform" && d.min > d.max) {
         ctx.addIssue({ code: "custom", path: ["churn", which, "min"], message: `expected min ≤ max, got min ${d.min} ms > max ${d.max} ms` });

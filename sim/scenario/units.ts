@@ -31,13 +31,15 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-const RATE_PATTERN = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*\/\s*(ms|s|min|m|h|d)\s*$/i;
+const RATE_PATTERN = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*\/\s*(\d+(?:\.\d+)?)?\s*(ms|s|min|m|h|d)\s*$/i;
 
-/** Events per millisecond for a rate like "10/s", or undefined if `text` is not one. */
+/** Events per millisecond for a rate like "10/s" or "1/5m", or undefined if `text` is not one. */
 export function parseRate(text: string): number | undefined {
   const match = RATE_PATTERN.exec(text);
   if (!match) return undefined;
-  return Number(match[1]) / DURATION_UNITS_MS[match[2]!.toLowerCase()]!;
+  const per = match[2] === undefined ? 1 : Number(match[2]);
+  if (!(per > 0)) return undefined;
+  return Number(match[1]) / (per * DURATION_UNITS_MS[match[3]!.toLowerCase()]!);
 }
 
 /** Bytes for a size like "1kB", "512B", "2MiB"; plain numbers are bytes. */

@@ -89,4 +89,16 @@ describe("churn", () => {
     expect(Math.abs(mean - 300)).toBeLessThan(20);
     expect(events.leave).toBe(0);
   });
+
+  it("starts in equilibrium: no sag at the start, even with heavy-tailed sessions", () => {
+    const spec: ChurnSpec = {
+      model: "sessions",
+      session: { distribution: "weibull", shape: 0.5, mean: 3_600_000 },
+      offline: { distribution: "fixed", value: 1_800_000 },
+      gracefulLeave: 0.5,
+    };
+    const { samples } = simulateChurn(spec, 400, 6);
+    // Fresh (not residual) first sessions would leave ~250 online after one hour: most Weibull(0.5) sessions are short.
+    for (const online of samples) expect(Math.abs(online - 400)).toBeLessThan(40);
+  });
 });

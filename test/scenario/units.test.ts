@@ -29,6 +29,9 @@ describe("units", () => {
     expect(parseRate("10/s")).toBe(0.01);
     expect(parseRate("600/min")).toBe(0.01);
     expect(parseRate("36/h")).toBe(0.00001);
+    expect(parseRate("1/5m")).toBe(1 / 300_000);
+    expect(parseRate("3 / 2s")).toBe(0.0015);
+    expect(parseRate("1/0s")).toBeUndefined();
     expect(parseRate("10")).toBeUndefined();
     expect(parseRate("-1/s")).toBeUndefined();
   });

@@ -166,13 +166,24 @@ export class Search {
 
   /** Moves a walker on to a random neighbour, avoiding the one it came from when there is a choice. */
   private step(peer: PeerId, from: PeerId, w: Walk): void {
-    const state = this.states[peer];
-    if (!state || state.neighbours.length === 0) return;
-    let next = this.ctx.rng.pick(state.neighbours);
-    if (next === from && state.neighbours.length > 1) {
-      const others = state.neighbours.filter((n) => n !== from);
-      next = this.ctx.rng.pick(others);
+    const neighbours = this.states[peer]?.neighbours;
+    if (!neighbours || neighbours.length === 0) return;
+    const back = neighbours.indexOf(from);
+    let i: number;
+    if (back < 0 || neighbours.length === 1) {
+      i = this.ctx.rng.int(neighbours.length);
+    } else {
+      i = this.ctx.rng.int(neighbours.length - 1); // uniform over the others: skip the way back
+      if (i >= back) i++;
     }
-    this.ctx.send(peer, next, { ...w, ttl: w.ttl - 1, hops: w.hops + 1 });
+    this.ctx.send(peer, neighbours[i]!, {
+      type: "walk",
+      lookup: w.lookup,
+      qid: w.qid,
+      key: w.key,
+      ttl: w.ttl - 1,
+      hops: w.hops + 1,
+      origin: w.origin,
+    });
   }
 }
