@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { shippedScenarios } from "../../sim/cli/list-command.js";
+import { resultFiles } from "../../sim/run/results.js";
+import { Simulation } from "../../sim/run/simulation.js";
+import { loadScenario } from "../../sim/scenario/load.js";
+
+/**
+ * Fingerprints of every shipped scenario: a few headline numbers a person
+ * can read, and a hash of its summary.json and timeseries.csv. Any change to
+ * what the simulator does shows up here. When a change is meant to alter
+ * results, rerun with PEERLAB_PRINT_FINGERPRINTS=1, check the new numbers
+ * make sense, and paste them in.
+ */
+const FINGERPRINTS: Record<string, { events: number; successRatio: number; messagesPerLookup: number; sha256: string }> = {
+  "scenarios/expanding-ring.yaml": { events: 2212959, successRatio: 0.922541, messagesPerLookup: 1453.488, sha256: "cc2a4629afdce56d" },
+  "scenarios/flooding-basic.yaml": { events: 8478264, successRatio: 0.657602, messagesPerLookup: 2554.667, sha256: "19911e05cba944e9" },
+  "scenarios/random-walk.yaml": { events: 2412959, successRatio: 1, messagesPerLookup: 315.684, sha256: "c6a9e1707a63833e" },
+};
+
+function fingerprint(file: string) {
+  const simulation = new Simulation(loadScenario(file));
+  simulation.runToEnd();
+  const files = resultFiles(simulation, { scenarioFile: file, complete: true });
+  const summary = JSON.parse(files["summary.json"]!);
+  return {
+    events: simulation.sim.eventsRun,
+    successRatio: summary.lookups.successRatio,
+    messagesPerLookup: summary.lookups.messagesPerLookup,
+    sha256: createHash("sha256").update(files["summary.json"]!).update(files["timeseries.csv"]!).digest("hex").slice(0, 16),
+  };
+}
+
+describe("shipped scenarios", () => {
+  const scenarios = shippedScenarios().map((s) => s.file.split("\\").join("/").replace(/^.*?scenarios\//, "scenarios/"));
+
+  it("all have a fingerprint", () => {
+    expect(scenarios.sort()).toEqual(Object.keys(FINGERPRINTS).sort());
+  });
+
+  for (const file of scenarios) {
+    it(`${file} gives its known results`, () => {
+      const actual = fingerprint(file);
+      if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
+      expect(actual).toEqual(FINGERPRINTS[file]);
+    });
+  }
+});
