@@ -73,7 +73,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const lines = [
       interrupted ? `Interrupted at ${(simulation.sim.now / 1000).toFixed(1)} s simulated; what was measured is kept (manifest says complete: false).` : "",
       `${scenario.name} (seed ${scenario.seed}): ${simulation.sim.eventsRun.toLocaleString("en-US")} events in ${((t2 - t1) / 1000).toFixed(2)} s`,
-      `  lookups: ${l.completed} completed, success ${fmt(l.successRatio * 100, 1)} %, latency p50 ${fmt(l.latencyMs.p50, 0)} ms / p99 ${fmt(l.latencyMs.p99, 0)} ms, ${fmt(l.hops.mean, 2)} hops, ${fmt(l.messagesPerLookup, 0)} messages each`,
+      `  lookups: ${l.completed} completed, success ${fmt(l.successRatio === null ? null : l.successRatio * 100, 1)} %, latency p50 ${fmt(l.latencyMs.p50, 0)} ms / p99 ${fmt(l.latencyMs.p99, 0)} ms, ${fmt(l.hops.mean, 2)} hops, ${fmt(l.messagesPerLookup, 0)} messages each`,
       `  traffic: ${fmt(summary.traffic.messagesPerPeerPerSecond, 2)} messages per peer per second (${fmt((100 * summary.traffic.maintenanceMessages) / Math.max(1, summary.traffic.messages), 1)} % maintenance); ${fmt(summary.peers.liveMean, 0)} peers online on average`,
       `Results in ${outDir}/ (manifest.json, summary.json, timeseries.csv)`,
     ];

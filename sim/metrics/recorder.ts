@@ -144,9 +144,11 @@ export class Recorder {
   }
 
   count(name: string, amount = 1): void {
+    if (!this.interval.counters.has(name)) {
+      throw new Error(`counter "${name}" was not declared (list it in the overlay definition's counters)`);
+    }
     this.interval.counters.set(name, (this.interval.counters.get(name) ?? 0) + amount);
-    if (this.measuring) this.measured.counters.set(name, (this.measured.counters.get(name) ?? 0) + amount);
-    else if (!this.measured.counters.has(name)) this.measured.counters.set(name, 0);
+    if (this.measuring) this.measured.counters.set(name, this.measured.counters.get(name)! + amount);
   }
 
   /** Declares a counter up front so it has a column even while it is zero. */

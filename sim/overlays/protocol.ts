@@ -109,7 +109,8 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
   /** Validates `overlay:` in a scenario; its `type` is the literal `name`. */
   readonly schema: z.ZodType<O>;
   readonly messageTypes: MessageTypes<M>;
-  /** Overlay-specific keys that `sample()` returns, for the results reference. */
+  /** Counters the overlay may `count`, declared so each has a fixed column in timeseries.csv from the first row. */
+  readonly counters: readonly string[];
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

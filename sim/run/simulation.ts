@@ -51,6 +51,7 @@ export class Simulation {
       intervalMs: scenario.metrics.interval,
       messageTypes,
     });
+    for (const name of definition.counters) this.recorder.declareCounter(name);
 
     const keys = keyPopularity(scenario.workload.keys, scenario.workload.popularity);
     let overlay: Overlay<Message> | undefined;
@@ -114,8 +115,8 @@ export class Simulation {
         population.markOnline(peer);
         hostCache.announce(peer);
         initialPeers.push(peer);
+        recorder.at(0).peerEvent("join", population.liveCount);
       }
-      recorder.at(0).peerEvent("join", population.liveCount);
     }
 
     // The churn pool is created before the overlay, so the overlay can place stored objects on it.

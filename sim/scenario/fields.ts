@@ -97,25 +97,34 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
  */
 export function durationDistribution(example = "30m") {
   const d = () => duration({ example });
+  const shape = (what: string) => positiveNumber().meta({ description: what });
   return z.discriminatedUnion(
     "distribution",
     [
-      strict({ distribution: z.literal("fixed"), value: d() }),
-      strict({ distribution: z.literal("exponential"), mean: d() }),
-      strict({ distribution: z.literal("uniform"), min: duration({ positive: false, example }), max: d() }),
+      strict({ distribution: z.literal("fixed"), value: d().meta({ description: `Every draw is this long, e.g. "${example}".` }) }),
+      strict({ distribution: z.literal("exponential"), mean: d().meta({ description: `The mean, e.g. "${example}".` }) }),
+      strict({
+        distribution: z.literal("uniform"),
+        min: duration({ positive: false, example }).meta({ description: "Shortest draw." }),
+        max: d().meta({ description: "Longest draw." }),
+      }),
       strict({
         distribution: z.literal("pareto"),
-        shape: positiveNumber(),
-        scale: d().optional(),
-        mean: d().optional(),
+        shape: shape("Tail index α (> 1 for churn: the mean must be finite); smaller is heavier-tailed."),
+        scale: d().optional().meta({ description: "x_m, the shortest possible draw. Give scale or mean, not both." }),
+        mean: d().optional().meta({ description: "The mean, α·x_m/(α−1). Give scale or mean, not both." }),
       }),
       strict({
         distribution: z.literal("weibull"),
-        shape: positiveNumber(),
-        scale: d().optional(),
-        mean: d().optional(),
+        shape: shape("Shape k; k < 1 gives many short and a few very long draws, k = 1 is exponential."),
+        scale: d().optional().meta({ description: "Scale λ. Give scale or mean, not both." }),
+        mean: d().optional().meta({ description: "The mean, λ·Γ(1+1/k). Give scale or mean, not both." }),
       }),
-      strict({ distribution: z.literal("lognormal"), median: d(), sigma: positiveNumber() }),
+      strict({
+        distribution: z.literal("lognormal"),
+        median: d().meta({ description: "The median, e^μ." }),
+        sigma: shape("σ of the underlying normal distribution."),
+      }),
     ],
     {
       error: (issue) =>

@@ -79,7 +79,13 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     throw new InputError(`${file} is not a valid scenario (${count}; see docs/scenarios.md):\n${problems.join("\n")}`);
   }
   const name = result.data.name ?? basename(file).replace(/\.(ya?ml|json)$/i, "");
-  return { ...result.data, name } as Scenario;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new InputError(
+      `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name)}, which cannot name a results folder; add name: with letters, digits, '.', '_' and '-'`,
+    );
+  }
+  const { $schema: _ignored, ...scenario } = result.data;
+  return { ...scenario, name } as Scenario;
 }
 
 /** Reads, overrides and validates a scenario file. */

@@ -222,6 +222,8 @@ const overlay = z.discriminatedUnion(
 );
 
 export const scenarioSchema = strict({
+  /** Lets a JSON scenario name its JSON Schema for editors; ignored by peerlab. */
+  $schema: z.string().optional().meta({ description: "The JSON Schema of this file, for editors (e.g. ./schema.json); ignored by peerlab." }),
   /** Names the results folder; defaults to the scenario file's name. */
   name: z
     .string()
@@ -255,6 +257,11 @@ export const scenarioSchema = strict({
     const total = lat.regions.reduce((a, r) => a + r.share, 0);
     if (Math.abs(total - 1) > 1e-9) {
       ctx.addIssue({ code: "custom", path: ["network", "latency", "regions"], message: `expected region shares that sum to 1, got ${total}` });
+    }
+    const names = lat.regions.map((r) => r.name);
+    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+    if (repeated.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["network", "latency", "regions"], message: `expected each region name once, got ${JSON.stringify(repeated[0])} more than once` });
     }
   }
   if (s.churn.model === "sessions") {

@@ -37,7 +37,7 @@ describe("scenario validation", () => {
       type: "unstructured",
       bootstrap: "join",
       degree: 8,
-      discoveryHops: 3,
+      discoveryHops: 8,
       maintenanceInterval: 30_000,
       requestTimeout: 2_000,
       seenMemory: 120_000,

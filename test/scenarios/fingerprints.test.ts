@@ -13,9 +13,9 @@ import { loadScenario } from "../../sim/scenario/load.js";
  * make sense, and paste them in.
  */
 const FINGERPRINTS: Record<string, { events: number; successRatio: number; messagesPerLookup: number; sha256: string }> = {
-  "scenarios/expanding-ring.yaml": { events: 2212959, successRatio: 0.922541, messagesPerLookup: 1453.488, sha256: "cc2a4629afdce56d" },
-  "scenarios/flooding-basic.yaml": { events: 8478264, successRatio: 0.657602, messagesPerLookup: 2554.667, sha256: "19911e05cba944e9" },
-  "scenarios/random-walk.yaml": { events: 2412959, successRatio: 1, messagesPerLookup: 315.684, sha256: "c6a9e1707a63833e" },
+  "scenarios/expanding-ring.yaml": { events: 1977351, successRatio: 0.955652, messagesPerLookup: 1274.195, sha256: "525327d66aeb1186" },
+  "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "52c9f9bf03642250" },
+  "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "0db54e8016b30a6b" },
 };
 
 function fingerprint(file: string) {

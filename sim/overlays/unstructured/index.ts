@@ -79,5 +79,14 @@ export const unstructured: OverlayDefinition<UnstructuredOptions, UnstructuredMe
   description: "Gnutella-like random graph; search by flooding, expanding ring or k random walkers",
   schema: unstructuredSchema,
   messageTypes: unstructuredMessageTypes,
+  counters: [
+    "bootstrapRetries",
+    "neighboursLost",
+    "discoveryTimeouts",
+    "duplicateQueries",
+    "hitsLost",
+    "rings",
+    "walkersLost",
+  ],
   create: (options, ctx, world) => new UnstructuredOverlay(options, ctx, world),
 };

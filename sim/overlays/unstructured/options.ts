@@ -62,7 +62,7 @@ export const unstructuredSchema = strict({
    * next-door neighbours would leave it clustered around join order.
    */
   discoveryHops: integer(1, 64)
-    .default(3)
+    .default(8)
     .meta({ description: "Length of the random walk that finds new neighbours; the peer where it ends offers itself and its neighbours." }),
   /** How often a peer pings its neighbours and tops its neighbour set back up. */
   maintenanceInterval: duration({ example: "30s" })
