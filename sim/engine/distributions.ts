@@ -13,6 +13,7 @@
  * results are bit-identical across platforms for a given Node version.
  */
 import type { Rng } from "./rng.js";
+import { nonNegative, positive } from "./param-checks.js";
 
 export type DistributionSpec =
   | { distribution: "fixed"; value: number }
@@ -237,24 +238,8 @@ export class ZipfSampler {
 
 // ---- parameter checks ------------------------------------------------------
 
-function finite(ctx: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new Error(`${ctx}: "${name}" must be a finite number, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
 
-function positive(ctx: string, name: string, v: unknown): number {
-  const x = finite(ctx, name, v);
-  if (x <= 0) throw new Error(`${ctx}: "${name}" must be > 0, got ${x}`);
-  return x;
-}
 
-function nonNegative(ctx: string, name: string, v: unknown): number {
-  const x = finite(ctx, name, v);
-  if (x < 0) throw new Error(`${ctx}: "${name}" must be ≥ 0, got ${x}`);
-  return x;
-}
 
 /** Exactly one of scale / mean must be given; returns the scale. */
 function scaleOrMean(

@@ -172,7 +172,6 @@ export class Recorder {
   closeInterval(overlaySample: Record<string, number>): void {
     this.accumulateLive();
     const t = this.interval;
-    const seconds = (this.now - this.intervalStartMs) / 1000;
     const latencies = t.latencies.sorted();
     const totals = this.trafficTotals(t);
     const livePeerSeconds = this.liveAreaInterval / 1000;

@@ -17,6 +17,7 @@
  */
 import { makeSampler, type Sampler } from "../engine/distributions.js";
 import type { Rng } from "../engine/rng.js";
+import { finite, nonNegative, positive } from "../engine/param-checks.js";
 
 export interface RegionSpec {
   name: string;
@@ -284,21 +285,5 @@ function growFloat64(a: Float64Array, size: number): Float64Array {
   return next;
 }
 
-function finite(ctx: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new Error(`${ctx}: "${name}" must be a finite number, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
 
-function positive(ctx: string, name: string, v: unknown): number {
-  const x = finite(ctx, name, v);
-  if (x <= 0) throw new Error(`${ctx}: "${name}" must be > 0, got ${x}`);
-  return x;
-}
 
-function nonNegative(ctx: string, name: string, v: unknown): number {
-  const x = finite(ctx, name, v);
-  if (x < 0) throw new Error(`${ctx}: "${name}" must be ≥ 0, got ${x}`);
-  return x;
-}

@@ -5,7 +5,6 @@ import {
   duration,
   durationDistribution,
   integer,
-  oneOf,
   positiveNumber,
   probability,
   rate,

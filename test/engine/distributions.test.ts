@@ -9,6 +9,7 @@ import {
   type Sampler,
 } from "../../sim/engine/distributions.js";
 import { Rng } from "../../sim/engine/rng.js";
+import { meanOf, sdOf, minOf, maxOf, fractionBelow } from "../helpers/sample-stats.js";
 
 /*
  * Statistical checks use N = 200k samples from fixed seeds, so they are
@@ -25,37 +26,6 @@ function draw(sampler: Sampler, seed: string, n = N): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = sampler.sample(rng);
   return out;
-}
-
-function meanOf(xs: Float64Array): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
-
-function sdOf(xs: Float64Array): number {
-  const m = meanOf(xs);
-  let s = 0;
-  for (const x of xs) s += (x - m) ** 2;
-  return Math.sqrt(s / (xs.length - 1));
-}
-
-function minOf(xs: Float64Array): number {
-  let m = Infinity;
-  for (const x of xs) m = Math.min(m, x);
-  return m;
-}
-
-function maxOf(xs: Float64Array): number {
-  let m = -Infinity;
-  for (const x of xs) m = Math.max(m, x);
-  return m;
-}
-
-function fractionBelow(xs: Float64Array, q: number): number {
-  let c = 0;
-  for (const x of xs) if (x < q) c++;
-  return c / xs.length;
 }
 
 /** Sample median; its standard error is 1 / (2 f(m) √N) for density f at the median m. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../sim/engine/rng.js";
+import { fractionBelow, maxOf, meanOf, minOf } from "../helpers/sample-stats.js";
 import {
   LATENCY_MODELS,
   makeLatencyModel,
@@ -25,30 +26,6 @@ function delays(model: LatencyModel, n: number, seed: string, from = 0, to = 1):
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = model.delay(from, to, rng);
   return out;
-}
-
-function meanOf(xs: Float64Array): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
-
-function minOf(xs: Float64Array): number {
-  let m = Infinity;
-  for (const x of xs) m = Math.min(m, x);
-  return m;
-}
-
-function maxOf(xs: Float64Array): number {
-  let m = -Infinity;
-  for (const x of xs) m = Math.max(m, x);
-  return m;
-}
-
-function fractionBelow(xs: Float64Array, q: number): number {
-  let c = 0;
-  for (const x of xs) if (x < q) c++;
-  return c / xs.length;
 }
 
 describe("non-spatial models", () => {

@@ -14,7 +14,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   private readonly search: Search;
   private readonly holdings: Map<PeerId, Set<number>>;
 
-  constructor(options: UnstructuredOptions, private readonly ctx: OverlayContext<UnstructuredMessage>, world: OverlayWorld) {
+  constructor(options: UnstructuredOptions, ctx: OverlayContext<UnstructuredMessage>, world: OverlayWorld) {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
     this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
