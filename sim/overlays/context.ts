@@ -68,11 +68,14 @@ export class OverlayRuntime<M extends Message> {
           onTimeout,
           timer,
         });
-        network.send(from, to, { ...msg, rpc: id });
+        // The message is the request's own (see OverlayContext.request): stamp it rather than copy it.
+        (msg as { rpc?: number }).rpc = id;
+        network.send(from, to, msg);
       },
       reply: (from, to, request, reply) => {
         if (request.rpc === undefined) throw new Error(`reply to a "${request.type}" that was not sent as a request`);
-        network.send(from, to, { ...reply, replyTo: request.rpc });
+        (reply as { replyTo?: number }).replyTo = request.rpc;
+        network.send(from, to, reply);
       },
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),

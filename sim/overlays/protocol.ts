@@ -44,9 +44,10 @@ export interface OverlayContext<M extends Message> {
   /**
    * Sends a request and waits for the answer. Exactly one of `onReply` or
    * `onTimeout` is called, unless `from` goes offline first (then neither is).
+   * The context stamps the request id on `msg`, so pass a fresh object.
    */
   request(from: PeerId, to: PeerId, msg: M, timeoutMs: number, onReply: (reply: M) => void, onTimeout: () => void): void;
-  /** Answers a request received by `from` from `to`. */
+  /** Answers a request received by `from` from `to`. Pass a fresh `reply` object: the context stamps it. */
   reply(from: PeerId, to: PeerId, request: M, reply: M): void;
   /** Runs `fn` after `delayMs` unless `peer` leaves or crashes first. */
   setTimer(peer: PeerId, delayMs: number, fn: () => void): TimerHandle;
