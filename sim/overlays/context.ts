@@ -13,12 +13,18 @@ import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
  * so an overlay never hears about a past life of a peer.
  */
 
+/**
+ * A request in flight. The request message carries this object itself as its
+ * token and the reply carries it back, so matching a reply costs nothing.
+ */
 interface PendingRequest {
   requester: PeerId;
   session: number;
   onReply: (reply: Message) => void;
   onTimeout: () => void;
   timer: number;
+  /** Answered or timed out: later replies are dropped. */
+  done: boolean;
 }
 
 interface PeerTimer {
@@ -40,15 +46,12 @@ export interface ContextParts {
 
 export class OverlayRuntime<M extends Message> {
   readonly context: OverlayContext<M>;
-  private readonly pending = new Map<number, PendingRequest>();
-  private nextRequestId = 0;
   private readonly fireTimer = (t: PeerTimer) => {
     if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
   };
-  private readonly expireRequest = (id: number) => {
-    const request = this.pending.get(id);
-    if (!request) return;
-    this.pending.delete(id);
+  private readonly expireRequest = (request: PendingRequest) => {
+    if (request.done) return;
+    request.done = true;
     if (this.stillThere(request)) request.onTimeout();
   };
 
@@ -59,22 +62,22 @@ export class OverlayRuntime<M extends Message> {
       rng,
       send: (from, to, msg) => network.send(from, to, msg),
       request: (from, to, msg, timeoutMs, onReply, onTimeout) => {
-        const id = this.nextRequestId++;
-        const timer = sim.schedule(timeoutMs, this.expireRequest, id);
-        this.pending.set(id, {
+        const request: PendingRequest = {
           requester: from,
           session: population.session(from),
           onReply: onReply as (reply: Message) => void,
           onTimeout,
-          timer,
-        });
+          timer: 0,
+          done: false,
+        };
+        request.timer = sim.schedule(timeoutMs, this.expireRequest, request);
         // The message is the request's own (see OverlayContext.request): stamp it rather than copy it.
-        (msg as { rpc?: number }).rpc = id;
+        (msg as { rpc?: unknown }).rpc = request;
         network.send(from, to, msg);
       },
       reply: (from, to, request, reply) => {
         if (request.rpc === undefined) throw new Error(`reply to a "${request.type}" that was not sent as a request`);
-        (reply as { replyTo?: number }).replyTo = request.rpc;
+        (reply as { replyTo?: unknown }).replyTo = request.rpc;
         network.send(from, to, reply);
       },
       setTimer: (peer, delayMs, fn): TimerHandle =>
@@ -100,9 +103,9 @@ export class OverlayRuntime<M extends Message> {
       deliver(to, from, msg as M);
       return;
     }
-    const request = this.pending.get(msg.replyTo);
-    if (!request || request.requester !== to || !this.stillThere(request)) return;
-    this.pending.delete(msg.replyTo);
+    const request = msg.replyTo as unknown as PendingRequest;
+    if (request.done || request.requester !== to || !this.stillThere(request)) return;
+    request.done = true;
     this.parts.sim.cancel(request.timer);
     request.onReply(msg);
   }

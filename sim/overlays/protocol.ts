@@ -15,10 +15,15 @@ export interface Message {
   readonly type: string;
   /** The lookup this message works for, so its traffic is charged to that lookup. */
   readonly lookup?: number;
-  /** Set by the context on requests: the request's id. */
-  readonly rpc?: number;
-  /** Set by the context on replies: the id of the request answered. */
-  readonly replyTo?: number;
+  /** Set by the context on requests: identifies the request. */
+  readonly rpc?: RequestToken;
+  /** Set by the context on replies: the request answered. */
+  readonly replyTo?: RequestToken;
+}
+
+/** An opaque token for a request in flight; overlays only carry it around. */
+export interface RequestToken {
+  readonly __requestToken: unique symbol;
 }
 
 /** What the network needs to know about one message type. */
