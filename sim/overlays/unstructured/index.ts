@@ -3,7 +3,7 @@ import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, Overl
 import { unstructuredMessageTypes, type UnstructuredMessage } from "./messages.js";
 import { Neighbours } from "./neighbours.js";
 import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
-import { placeReplicas, replicaCounts } from "./placement.js";
+import { placeReplicas, replicaCounts } from "../../workload/placement.js";
 import { Search } from "./search.js";
 import type { PeerState } from "./state.js";
 
