@@ -1,9 +1,10 @@
 /**
- * The classic "hold model" benchmark of an event queue (Jones 1986; used for
- * calendar and ladder queues): keep `pending` events in the queue; each event,
- * when it runs, schedules exactly one new event an Exp(mean 1 ms) delay
- * later. The queue size stays constant, so the result is the steady-state
- * cost of one dequeue + one enqueue (plus the callback and one random draw).
+ * The classic "hold model" benchmark of an event queue (Jones 1986; the
+ * standard test for calendar and ladder queues): keep `pending` events in the
+ * queue; each event, when it runs, schedules exactly one new event an
+ * Exp(mean 1 ms) delay later. The queue size stays constant, so the result is
+ * the steady-state cost of one dequeue + one enqueue, plus the callback and
+ * one random draw.
  */
 
 import { Rng } from "../engine/rng.js";
@@ -12,7 +13,7 @@ import { Simulator } from "../engine/simulator.js";
 export interface HoldOptions {
   /** Events kept in the queue. Default 100,000. */
   pending?: number;
-  /** Events run (and timed) after the initial inserts. Default 5,000,000. */
+  /** Events timed. Default 5,000,000. */
   events?: number;
   seed?: number;
 }
@@ -36,12 +37,15 @@ export function benchHold(opts: HoldOptions = {}): HoldResult {
   };
   for (let i = 0; i < pending; i++) sim.schedule(rng.exponential(1), hold);
 
-  // Only the steady state is timed, not the initial inserts.
+  // Untimed warm-up: replace every initial event once, so the queue's shape
+  // (and the JIT) reach steady state before timing, as is usual for the hold
+  // model. Timing covers only the `events` after that.
+  sim.run({ maxEvents: pending });
   const start = performance.now();
   const stop = sim.run({ maxEvents: events });
   const wallSeconds = (performance.now() - start) / 1000;
-  if (stop !== "maxEvents" || sim.eventsRun !== events || sim.pending !== pending) {
-    throw new Error(`benchHold: expected ${events} events with ${pending} pending, got ${sim.eventsRun} (${stop})`);
+  if (stop !== "maxEvents" || sim.eventsRun !== pending + events || sim.pending !== pending) {
+    throw new Error(`benchHold: expected ${events} timed events with ${pending} pending, got ${sim.eventsRun} (${stop})`);
   }
   return { name: "engine-hold", pending, events, wallSeconds, eventsPerSecond: events / wallSeconds };
 }

@@ -3,10 +3,10 @@
  *
  * Events are ordered by (time, insertion sequence): two events at the same
  * simulated time run in the order they were scheduled, never at random. The
- * queue (a ladder queue, see event-queue.ts) lives in typed arrays, and an
- * event is a callback plus one argument, so scheduling allocates nothing per
- * event once the arrays have grown. The kernel knows nothing of peers,
- * messages or overlays.
+ * pending events live in an EventQueue (a ladder queue in typed arrays, see
+ * event-queue.ts), and an event is a callback plus one argument, so
+ * scheduling allocates nothing per event once the arrays have grown. The
+ * kernel knows nothing of peers, messages or overlays.
  */
 
 import { EventQueue } from "./event-queue.js";
@@ -30,48 +30,22 @@ export interface RunOptions {
   maxEvents?: number;
 }
 
-// A handle packs (generation, slot): slot in the low 26 bits, generation above.
-// Each reuse of a slot bumps its generation, so an old handle no longer
-// matches. A slot whose generation is used up is retired rather than wrapped,
-// so handles stay unique forever and below 2^53 (exact as doubles).
-const SLOT_BITS = 26;
-const SLOT_SPACE = 2 ** SLOT_BITS;
-const MAX_SLOTS = SLOT_SPACE;
-const GEN_LIMIT = 2 ** (53 - SLOT_BITS);
-
 export class Simulator {
   /** The simulated time in milliseconds. */
   now = 0;
   /** Events run so far (cancelled events are not counted). */
   eventsRun = 0;
 
-  // Orders slots by (time, insertion sequence); owns each slot's time.
   private queue: EventQueue;
-
-  // Per slot: callback and argument side by side (fn at 2·slot, arg at
-  // 2·slot + 1) so running an event touches one cache line, not two. The
-  // callback is null once the event ran or was cancelled. A slot is freed
-  // only when its queue entry is popped, so a cancelled event's slot stays
-  // taken until its time comes (lazy deletion).
-  private slotFnArg: unknown[] = [];
-  private slotGen: Int32Array;
-  private freeSlots: Int32Array;
-  private freeCount = 0;
-  private slotsUsed = 0;
-
-  private liveCount = 0;
   private stopRequested = false;
 
   constructor(initialCapacity = 1024) {
-    const cap = Math.max(16, initialCapacity);
-    this.queue = new EventQueue(cap);
-    this.slotGen = new Int32Array(cap);
-    this.freeSlots = new Int32Array(cap);
+    this.queue = new EventQueue(initialCapacity);
   }
 
   /** Events scheduled and neither run nor cancelled. */
   get pending(): number {
-    return this.liveCount;
+    return this.queue.size;
   }
 
   /** Schedules `fn(arg)` to run `delayMs` from now. Throws on a negative or non-finite delay. */
@@ -79,7 +53,8 @@ export class Simulator {
     if (!(delayMs >= 0) || delayMs === Infinity) {
       throw new RangeError(`Simulator.schedule: delay must be a finite number ≥ 0 ms, got ${delayMs}`);
     }
-    return this.insert(this.now + delayMs, fn, arg);
+    if (typeof fn !== "function") throw new TypeError("Simulator.schedule: fn must be a function");
+    return this.queue.add(this.now + delayMs, fn, arg);
   }
 
   /** Schedules `fn(arg)` at absolute time `timeMs`. Throws if that is in the past. */
@@ -89,21 +64,13 @@ export class Simulator {
         `Simulator.at: cannot schedule at ${timeMs} ms, the clock is already at ${this.now} ms (scheduling in the past is an error)`,
       );
     }
-    return this.insert(timeMs, fn, arg);
+    if (typeof fn !== "function") throw new TypeError("Simulator.at: fn must be a function");
+    return this.queue.add(timeMs, fn, arg);
   }
 
   /** Cancels a pending event. Returns false if it already ran or was cancelled. */
   cancel(handle: EventHandle): boolean {
-    const slot = handle % SLOT_SPACE;
-    const gen = (handle - slot) / SLOT_SPACE;
-    if (!(slot >= 0 && slot < this.slotsUsed) || this.slotGen[slot] !== gen || this.slotFnArg[2 * slot] === null) {
-      return false;
-    }
-    // Lazy deletion: the queue entry stays and is dropped when it reaches the front.
-    this.slotFnArg[2 * slot] = null;
-    this.slotFnArg[2 * slot + 1] = undefined;
-    this.liveCount--;
-    return true;
+    return this.queue.cancel(handle);
   }
 
   /** Asks a running `run` to return after the current event. */
@@ -113,13 +80,13 @@ export class Simulator {
 
   /** The time of the next pending event, or Infinity if none. */
   peekTime(): number {
-    const slot = this.peekLive();
+    const slot = this.queue.peek();
     return slot < 0 ? Infinity : this.queue.timeOf(slot);
   }
 
   /** Runs the next event. Returns false if there was none. */
   step(): boolean {
-    const slot = this.peekLive();
+    const slot = this.queue.peek();
     if (slot < 0) return false;
     this.runNext(slot);
     return true;
@@ -128,14 +95,14 @@ export class Simulator {
   /** Runs events in order until the queue is empty, `until` is passed, `maxEvents` ran, or `stop()` was called. */
   run(options: RunOptions = {}): RunStop {
     const until = options.until ?? Infinity;
-    if (until < this.now) {
+    if (!(until >= this.now)) {
       throw new RangeError(`Simulator.run: until (${until} ms) is before the current time (${this.now} ms)`);
     }
     const maxEvents = options.maxEvents ?? Infinity;
     this.stopRequested = false;
     let ran = 0;
     for (;;) {
-      const slot = this.peekLive();
+      const slot = this.queue.peek();
       if (slot < 0) {
         if (until !== Infinity) {
           this.now = until;
@@ -157,63 +124,16 @@ export class Simulator {
     }
   }
 
-  // ---- internals ----
-
-  private insert(time: number, fn: EventFn, arg: unknown): EventHandle {
-    const slot = this.allocSlot();
-    this.slotFnArg[2 * slot] = fn;
-    this.slotFnArg[2 * slot + 1] = arg;
-    this.liveCount++;
-    this.queue.push(slot, time);
-    return this.slotGen[slot]! * SLOT_SPACE + slot;
-  }
-
-  /** The slot of the earliest live event (dropping cancelled ones on the way), or -1. */
-  private peekLive(): number {
-    for (;;) {
-      const slot = this.queue.peek();
-      if (slot < 0 || this.slotFnArg[2 * slot] !== null) return slot;
-      this.queue.pop();
-      this.releaseSlot(slot);
-    }
-  }
-
-  /** Runs the event in `slot`, which `peekLive` just returned. */
+  /** Runs the event in `slot`, which `queue.peek()` just returned. */
   private runNext(slot: number): void {
-    const time = this.queue.timeOf(slot);
-    const fn = this.slotFnArg[2 * slot] as EventFn;
-    const arg = this.slotFnArg[2 * slot + 1];
-    this.queue.pop();
-    // Free the slot before the callback so an event it schedules can reuse it (still in cache).
-    this.releaseSlot(slot);
-    this.liveCount--;
+    const q = this.queue;
+    const time = q.timeOf(slot);
+    const fn = q.fnOf(slot);
+    const arg = q.argOf(slot);
+    // Removed before the callback, so the slot is free for an event it schedules (and still in cache).
+    q.pop();
     this.now = time;
     this.eventsRun++;
     fn(arg);
   }
-
-  private allocSlot(): number {
-    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
-    const slot = this.slotsUsed++;
-    if (slot >= MAX_SLOTS) throw new RangeError(`Simulator: more than ${MAX_SLOTS} pending events`);
-    if (slot >= this.slotGen.length) this.slotGen = grow(this.slotGen, Int32Array);
-    this.slotFnArg.push(null, undefined); // keep the array packed: slots are taken in order
-    return slot;
-  }
-
-  private releaseSlot(slot: number): void {
-    this.slotFnArg[2 * slot] = null;
-    this.slotFnArg[2 * slot + 1] = undefined;
-    const gen = this.slotGen[slot]! + 1;
-    if (gen === GEN_LIMIT) return; // retired: costs one slot per 2^27 reuses
-    this.slotGen[slot] = gen;
-    if (this.freeCount === this.freeSlots.length) this.freeSlots = grow(this.freeSlots, Int32Array);
-    this.freeSlots[this.freeCount++] = slot;
-  }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, Ctor: new (n: number) => T): T {
-  const b = new Ctor(a.length * 2);
-  b.set(a);
-  return b;
 }

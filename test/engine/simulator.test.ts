@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { EventQueue } from "../../sim/engine/event-queue.js";
 import { Rng } from "../../sim/engine/rng.js";
 import { Simulator, type EventFn, type RunOptions, type RunStop } from "../../sim/engine/simulator.js";
 
@@ -276,6 +277,7 @@ describe("Simulator: run, step, stop, peekTime", () => {
     expect(out).toEqual([1, 2, 3, 4]);
     expect(sim.now).toBe(10);
     expect(() => sim.run({ until: 9 })).toThrow(RangeError);
+    expect(() => sim.run({ until: NaN })).toThrow(RangeError);
   });
 
   it("run() stops when the queue is empty; run({until}) on an empty queue moves the clock", () => {
@@ -357,6 +359,7 @@ describe("Simulator: errors", () => {
       expect(() => sim.schedule(d, () => {})).toThrow(RangeError);
     }
     expect(() => sim.schedule(-1, () => {})).toThrow(/delay must be a finite number ≥ 0 ms, got -1/);
+    expect(() => sim.schedule(1, null as unknown as EventFn)).toThrow(TypeError);
     expect(sim.pending).toBe(0);
   });
 
@@ -379,6 +382,7 @@ type Op =
   | { kind: "at"; delay: number; chain: number; fanout: number }
   | { kind: "burst"; count: number; chain: number; fanout: number }
   | { kind: "cancel"; pick: number }
+  | { kind: "cancelMany"; start: number; stride: number }
   | { kind: "step" }
   | { kind: "peek" }
   | { kind: "run"; until: number | null; maxEvents: number | null };
@@ -437,6 +441,15 @@ function drive(sim: SimLike, script: Script): unknown[] {
           log.push(["cancel", target, sim.cancel(handles[target]!)]);
         }
         break;
+      case "cancelMany": {
+        // Mass cancellation (say, every request of a departed peer): exercises purging.
+        const results: boolean[] = [];
+        for (let id = op.start % Math.max(1, handles.length); id < handles.length; id += op.stride) {
+          results.push(sim.cancel(handles[id]!));
+        }
+        log.push(["cancelMany", results]);
+        break;
+      }
       case "step":
         log.push(["step", sim.step(), sim.now]);
         break;
@@ -488,6 +501,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("cancelMany" as const),
+      start: fc.nat(),
+      stride: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("step" as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("peek" as const) }) },
   {
@@ -711,6 +732,60 @@ describe("Simulator: large workloads run in order", () => {
     for (let i = 0; i < 5_000; i++) c.addAt(rng.int(8) * Number.MIN_VALUE, () => c.add(rng.int(3) * Number.MIN_VALUE));
     for (let i = 0; i < 5_000; i++) c.addAt(rng.uniform(0, 1e-300));
     c.finish();
+  });
+
+  it("cancelled timers do not pile up in memory", () => {
+    // Each event sets a one-hour timeout and cancels it at once (a reply came):
+    // the dead entries must be purged, not kept for an hour of simulated time.
+    const q = new EventQueue();
+    const rng = new Rng(11).fork("test");
+    const noop = (): void => {};
+    for (let i = 0; i < 1000; i++) q.add(rng.exponential(1), noop, undefined);
+    let maxStored = 0;
+    let inOrder = true;
+    let cancelled = 0;
+    let last = 0;
+    for (let e = 0; e < 300_000; e++) {
+      const slot = q.peek();
+      const now = q.timeOf(slot);
+      inOrder &&= now >= last;
+      last = now;
+      q.pop();
+      if (q.cancel(q.add(now + 3.6e6 + rng.uniform(0, 1000), noop, undefined))) cancelled++;
+      q.add(now + rng.exponential(1), noop, undefined);
+      maxStored = Math.max(maxStored, q.stored);
+    }
+    expect(inOrder).toBe(true);
+    expect(cancelled).toBe(300_000);
+    expect(q.size).toBe(1000);
+    expect(maxStored).toBeLessThan(10_000);
+  });
+
+  it("a purge keeps the heap of late arrivals in order", () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const q = new EventQueue();
+      const noop = (): void => {};
+      q.add(0, noop, undefined);
+      q.add(1000, noop, undefined);
+      q.peek();
+      q.pop(); // the bottom now holds [1000]; earlier arrivals go to its heap
+      const arrivals = new Rng(seed).fork("test").shuffle(Array.from({ length: 40 }, (_, i) => 461 + i));
+      const kept: number[] = [];
+      arrivals.forEach((t, i) => {
+        const handle = q.add(t, noop, undefined);
+        // Cancel the earliest (the heap's root) and a few others.
+        if (t === 461 || i % 5 === 0) expect(q.cancel(handle)).toBe(true);
+        else kept.push(t);
+      });
+      for (let i = 0; i < 200; i++) expect(q.cancel(q.add(2000 + i, noop, undefined))).toBe(true);
+      expect(q.stored).toBeLessThan(100); // purged
+      const times: number[] = [];
+      for (let slot = q.peek(); slot >= 0; slot = q.peek()) {
+        times.push(q.timeOf(slot));
+        q.pop();
+      }
+      expect(times).toEqual([...kept.sort((a, b) => a - b), 1000]);
+    }
   });
 
   it("a million pending events", () => {
