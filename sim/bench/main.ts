@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT, VERSION } from "../version.js";
+import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
 import { benchHold } from "./hold.js";
 
@@ -18,6 +19,8 @@ import { benchHold } from "./hold.js";
 const BENCHES: Record<string, (quick: boolean) => object> = {
   hold: (quick) => benchHold(quick ? { events: 1_000_000 } : {}),
   flooding: (quick) => benchFlooding(quick ? { peers: 1_000, lookups: 2_000 } : {}),
+  chord: (quick) => benchChord(quick ? { peers: 10_000, lookups: 20_000 } : {}),
+  "chord-1m": (quick) => benchChord({ name: "chord-1m", peers: quick ? 100_000 : 1_000_000, lookups: quick ? 1_000 : 10_000 }),
 };
 
 function runOne(name: string, quick: boolean): void {

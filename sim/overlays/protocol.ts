@@ -117,7 +117,29 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
   readonly messageTypes: MessageTypes<M>;
   /** Counters the overlay may `count`, declared so each has a fixed column in timeseries.csv from the first row. */
   readonly counters: readonly string[];
+  /**
+   * Service peers the overlay needs (servers with a role, e.g. a central
+   * index), from its options. The simulation creates and places them like
+   * any peer, after the churn pool; they are online from time 0 (the overlay
+   * gets `join` for each before any other event), never churned, never lookup
+   * origins, not counted as live peers, and go down and up only as their
+   * `outages` say (`crash`, then `join` again on restart).
+   */
+  services?(options: O): readonly ServiceSpec[];
+  /**
+   * Figures for summary.json derived from the overlay's counters over the
+   * measured window (a utilisation, a mean), written under `overlay`.
+   */
+  summary?(options: O, counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number>;
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
+}
+
+/** A group of service peers sharing one role. */
+export interface ServiceSpec {
+  readonly role: string;
+  readonly count: number;
+  /** Crashes (at `atMs`) and restarts (at `restartAtMs`, if given) of the peer numbered `index` in the role (0-based). */
+  readonly outages?: readonly { readonly index: number; readonly atMs: number; readonly restartAtMs?: number }[];
 }
 
 /** Facts about the run an overlay may use when it is built. */
@@ -128,4 +150,6 @@ export interface OverlayWorld {
   readonly keyPopularity: (key: number) => number;
   /** Every peer that can ever be online (the churn pool), for placing stored objects. */
   readonly allPeers: readonly PeerId[];
+  /** The service peers of each role the definition asked for (see `OverlayDefinition.services`); empty otherwise. */
+  readonly services: Readonly<Record<string, readonly PeerId[]>>;
 }

@@ -59,6 +59,25 @@ export class Population {
     this.live.push(peer);
   }
 
+  /**
+   * A service peer (a server with a role, e.g. a central index) comes online.
+   * It gets a new session like any peer, so its timers and requests are
+   * session-bound, but it is kept out of the live set: it is never a lookup
+   * origin, never counted in the live population and never sampled by churn.
+   */
+  markServiceOnline(peer: PeerId): void {
+    if (this.onlineFlag[peer] === 1) throw new Error(`peer ${peer} is already online`);
+    this.onlineFlag[peer] = 1;
+    this.sessionOf[peer]!++;
+  }
+
+  /** A service peer goes offline (crashes): messages to it are lost from now on. */
+  markServiceOffline(peer: PeerId): void {
+    if (this.onlineFlag[peer] !== 1) throw new Error(`peer ${peer} is not online`);
+    if (this.livePos[peer] !== -1) throw new Error(`peer ${peer} is not a service peer`);
+    this.onlineFlag[peer] = 0;
+  }
+
   markOffline(peer: PeerId): void {
     if (this.onlineFlag[peer] !== 1) throw new Error(`peer ${peer} is not online`);
     this.onlineFlag[peer] = 0;

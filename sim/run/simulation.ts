@@ -2,11 +2,12 @@ import { installChurn, type ChurnSpec } from "../churn/churn.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
+import { round } from "../metrics/stats.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
 import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
 import { Network } from "../network/network.js";
 import { OverlayRuntime } from "../overlays/context.js";
-import type { Message, Overlay } from "../overlays/protocol.js";
+import type { Message, Overlay, OverlayDefinition, ServiceSpec } from "../overlays/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
 import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
@@ -32,11 +33,13 @@ export class Simulation {
   /** The running overlay; tests and observers may inspect it (snapshot, sample). */
   readonly overlay: Overlay<Message>;
   private readonly endMs: number;
+  private readonly definition: OverlayDefinition;
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
     const definition = findOverlay(scenario.overlay.type);
     if (!definition) throw new Error(`unknown overlay "${scenario.overlay.type}"`);
+    this.definition = definition;
     const root = new Rng(scenario.seed);
     const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
     const placementRng = root.fork("placement");
@@ -130,16 +133,23 @@ export class Simulation {
       initialPeersOnline: oracle ? initialPeers : undefined,
     });
 
+    // Service peers (servers with a role) come after the pool, so they shift no churn peer's id or place.
+    const services: Record<string, PeerId[]> = {};
+    const serviceSpecs = definition.services?.(scenario.overlay) ?? [];
+    for (const spec of serviceSpecs) services[spec.role] = Array.from({ length: spec.count }, () => lifecycle.create());
+
     overlay = definition.create(scenario.overlay, runtime.context, {
       keyCount: scenario.workload.keys,
       keyPopularity: (key: number) => keys.probability(key),
       allPeers: pool,
+      services,
     });
     if (oracle) {
       if (!overlay.buildOracle) throw new Error(`overlay "${definition.name}" has no oracle bootstrap`);
       overlay.buildOracle(initialPeers);
     }
     this.overlay = overlay;
+    this.startServices(serviceSpecs, services);
 
     workload = new LookupWorkload({
       sim,
@@ -156,6 +166,31 @@ export class Simulation {
     });
     workload.install();
     this.scheduleIntervals();
+  }
+
+  /** Brings the service peers online at time 0 and schedules their outages. */
+  private startServices(specs: readonly ServiceSpec[], services: Record<string, PeerId[]>): void {
+    const up = (peer: PeerId) => {
+      this.population.markServiceOnline(peer);
+      this.overlay.join(peer);
+    };
+    const down = (peer: PeerId) => {
+      if (!this.population.isOnline(peer)) return;
+      this.population.markServiceOffline(peer);
+      this.overlay.crash(peer);
+    };
+    const restart = (peer: PeerId) => {
+      if (!this.population.isOnline(peer)) up(peer);
+    };
+    for (const spec of specs) {
+      for (const peer of services[spec.role]!) up(peer);
+      for (const outage of spec.outages ?? []) {
+        const peer = services[spec.role]![outage.index];
+        if (peer === undefined) throw new Error(`no ${spec.role} number ${outage.index} (there are ${spec.count})`);
+        if (outage.atMs < this.endMs) this.sim.at(outage.atMs, down, peer);
+        if (outage.restartAtMs !== undefined && outage.restartAtMs < this.endMs) this.sim.at(outage.restartAtMs, restart, peer);
+      }
+    }
   }
 
   /** Closes a time-series interval every `metrics.interval`, and at the end of the run. */
@@ -188,7 +223,7 @@ export class Simulation {
   }
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
-  finish(): { summary: Summary; timeSeries: readonly TimeSeriesRow[] } {
+  finish(): { summary: Summary & { overlay?: Record<string, number> }; timeSeries: readonly TimeSeriesRow[] } {
     const now = this.sim.now;
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
@@ -214,6 +249,9 @@ export class Simulation {
       perLookupMessages: messages,
       perLookupBytes: bytes,
     });
-    return { summary, timeSeries: this.recorder.timeSeries() };
+    const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
+    const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
+    const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
+    return { summary: hasOverlay ? { ...summary, overlay } : summary, timeSeries: this.recorder.timeSeries() };
   }
 }

@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { OVERLAYS } from "../../sim/overlays/registry.js";
+
+/** As the schema lists them, so adding an overlay does not break these messages. */
+const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
 
 /** The CLI as a user runs it: the compiled bin (`npm test` builds first). */
 const root = join(__dirname, "..", "..");
@@ -79,7 +83,7 @@ describe("peerlab run", () => {
     expectPlainError(r.stderr);
     expect(r.stderr).toContain("bad.yaml is not a valid scenario (2 problems");
     expect(r.stderr).toContain('peers.joinOver: expected a duration ≥ 0 like "30s"');
-    expect(r.stderr).toContain('overlay.type: expected an overlay type: one of "unstructured", got "pastry"');
+    expect(r.stderr).toContain(`overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, got "pastry"`);
   });
 
   it("rejects a missing file, bad YAML and bad arguments (exit 2)", () => {

@@ -20,6 +20,24 @@ describe("Population", () => {
     expect(() => p.markOffline(7)).toThrow("not online");
   });
 
+  it("keeps service peers online but out of the live set", () => {
+    const p = new Population();
+    for (let i = 0; i < 4; i++) p.create();
+    p.markOnline(0);
+    p.markServiceOnline(3);
+    expect(p.isOnline(3)).toBe(true);
+    expect(p.session(3)).toBe(1);
+    expect(p.liveCount).toBe(1);
+    expect([...p.livePeers()]).toEqual([0]);
+    for (let i = 0; i < 100; i++) expect(p.randomLive(i / 100)).toBe(0); // never a lookup origin
+    expect(() => p.markServiceOffline(0)).toThrow("not a service peer");
+    p.markServiceOffline(3);
+    expect(p.isOnline(3)).toBe(false);
+    p.markServiceOnline(3); // a restart is a new session
+    expect(p.session(3)).toBe(2);
+    expect(p.liveCount).toBe(1);
+  });
+
   it("samples live peers uniformly via swap-removal bookkeeping", () => {
     const p = new Population();
     for (let i = 0; i < 10; i++) p.markOnline(p.create());

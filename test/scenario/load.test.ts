@@ -4,6 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../sim/scenario/errors.js";
 import { applyOverrides, loadScenario, parseScenarioText, validateScenario } from "../../sim/scenario/load.js";
+import { OVERLAYS } from "../../sim/overlays/registry.js";
+
+/** As the schema lists them, so adding an overlay does not break these messages. */
+const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
 
 const minimal = { duration: "5m", peers: { count: 100 }, overlay: { type: "unstructured" } };
 
@@ -77,7 +81,7 @@ describe("scenario validation", () => {
 
   it("rejects an unknown overlay, latency model and churn model by name", () => {
     expect(problems({ ...minimal, overlay: { type: "pastry" } })).toContain(
-      'overlay.type: expected an overlay type: one of "unstructured", got "pastry"',
+      `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, got "pastry"`,
     );
     expect(problems({ ...minimal, network: { latency: { model: "warp" } } })).toContain(
       'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "plane", "regions", got "warp"',

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { duration, integer, oneOf, positiveNumber, strict } from "../../scenario/fields.js";
+import { duration, integer, oneOf, strict } from "../../scenario/fields.js";
+import { replicationSchema } from "../shared/replication.js";
 
 /**
  * `overlay:` for the unstructured (Gnutella-like) overlay. Every default is documented in docs/scenarios.md.
@@ -83,18 +84,7 @@ export const unstructuredSchema = strict({
       description: `How long a peer remembers a query id, for duplicate suppression and the way back for hits (forgotten between 1× and 2× this). A positive duration like "2m" ${UNITS}.`,
     }),
   /** How copies of each key are spread over peers (Cohen & Shenker, SIGCOMM 2002). */
-  replication: z
-    .strictObject({
-      /** Mean copies per key. */
-      replicas: positiveNumber().default(3).meta({ description: "Mean copies per key; every key gets at least one." }),
-      strategy: oneOf(["uniform", "proportional", "square-root"])
-        .default("uniform")
-        .meta({
-          description: "Copies per key: the same for every key (uniform), proportional to its popularity, or to the square root of it.",
-        }),
-    })
-    .prefault({})
-    .meta({ description: "How copies of each key are spread over peers (Cohen & Shenker, SIGCOMM 2002)." }),
+  replication: replicationSchema,
   search: z
     .discriminatedUnion("method", [flood, expandingRing, randomWalk], {
       error: (issue) =>

@@ -2,7 +2,7 @@ import type { PeerId } from "../../peers/population.js";
 import type { OverlayContext } from "../protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
-import { ORIGIN, SeenQueries, UNSEEN } from "./seen.js";
+import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { PeerState } from "./state.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;

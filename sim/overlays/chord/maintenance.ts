@@ -1,0 +1,255 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext } from "../protocol.js";
+import type { ChordMessage } from "./messages.js";
+import type { ChordOptions } from "./options.js";
+import type { Routing } from "./routing.js";
+import type { ChordTables } from "./tables.js";
+
+/**
+ * Joining and keeping the ring in shape (the paper's Fig. 6 and §IV-E of the
+ * ToN version): join through a bootstrap contact, then periodic stabilize
+ * (ask the successor for its predecessor and successor list, adopt a closer
+ * successor, notify it), fix_fingers and check_predecessor. A peer that does
+ * not answer in time is taken as failed and dropped from the asker's tables.
+ */
+export class Maintenance {
+  private readonly scratch: Uint32Array;
+  /** The session in which each peer's timers were started, so a rejoin does not start a second set. */
+  private readonly timersOf = new Map<PeerId, number>();
+  /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
+  private readonly contacts = new Map<PeerId, PeerId[]>();
+
+  constructor(
+    private readonly ctx: OverlayContext<ChordMessage>,
+    private readonly options: ChordOptions,
+    private readonly t: ChordTables,
+    private routing: Routing,
+  ) {
+    this.scratch = new Uint32Array(t.W);
+  }
+
+  /** Routing and maintenance need each other; the overlay wires them up. */
+  setRouting(routing: Routing): void {
+    this.routing = routing;
+  }
+
+  /** The contacts a joining peer knows of (empty once it is in the ring). */
+  contactsOf(peer: PeerId): readonly PeerId[] {
+    return this.contacts.get(peer) ?? [];
+  }
+
+  /** `peer` went offline. */
+  gone(peer: PeerId): void {
+    this.contacts.delete(peer);
+  }
+
+  /** `peer` comes online: asks a bootstrap contact for its successor; the first peer creates the ring. */
+  join(peer: PeerId): void {
+    this.t.reset(peer);
+    this.t.session[peer] = this.t.session[peer]! + 1;
+    this.tryContacts(peer, this.ctx.bootstrapContacts(peer).filter((c) => c !== peer), 0, true);
+  }
+
+  private tryContacts(peer: PeerId, contacts: PeerId[], at: number, first: boolean): void {
+    if (at === 0) {
+      const known = [...contacts, ...(this.contacts.get(peer) ?? []).filter((c) => !contacts.includes(c))];
+      this.contacts.set(peer, known.slice(0, 8));
+      contacts = known;
+    }
+    if (contacts.length === 0 && first) {
+      // Nobody to ask: this peer is the first, the ring is itself.
+      this.t.setSuccessors(peer, [peer]);
+      this.joined(peer);
+      return;
+    }
+    if (at >= contacts.length) {
+      this.ctx.count("joinRetries");
+      this.ctx.setTimer(peer, this.options.stabilizeInterval, () =>
+        this.tryContacts(peer, this.ctx.bootstrapContacts(peer).filter((c) => c !== peer), 0, true),
+      );
+      return;
+    }
+    const id = this.t.ids.subarray(peer * this.t.W, (peer + 1) * this.t.W);
+    this.routing.findOwner(
+      peer,
+      id,
+      contacts[at]!,
+      (owner) => {
+        if (owner === peer) return this.tryContacts(peer, contacts, at + 1, false);
+        this.t.setSuccessors(peer, [owner]);
+        this.joined(peer);
+      },
+      () => this.tryContacts(peer, contacts, at + 1, false),
+    );
+  }
+
+  /** `peer` has a successor: it is in the ring. It stabilizes at once, then periodically. */
+  private joined(peer: PeerId): void {
+    this.t.inRing[peer] = 1;
+    this.contacts.delete(peer);
+    if (this.frozen()) return;
+    this.stabilize(peer);
+    if (this.timersOf.get(peer) !== this.t.session[peer]) this.startTimers(peer);
+  }
+
+  /** Starts the periodic maintenance of a peer (also for every peer of an oracle-built ring). */
+  startTimers(peer: PeerId): void {
+    if (this.frozen()) return;
+    this.timersOf.set(peer, this.t.session[peer]!);
+    const o = this.options;
+    this.every(peer, o.stabilizeInterval, () => this.stabilize(peer));
+    this.every(peer, o.fixFingersInterval, () => this.fixFingers(peer));
+    this.every(peer, o.checkPredecessorInterval, () => this.checkPredecessor(peer));
+  }
+
+  private frozen(): boolean {
+    const at = this.options.freezeMaintenanceAt;
+    return at !== undefined && this.ctx.now() >= at;
+  }
+
+  private every(peer: PeerId, mean: number, fn: () => void): void {
+    const j = this.options.jitter;
+    const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
+    this.ctx.setTimer(peer, delay, () => {
+      if (this.frozen()) return;
+      fn();
+      this.every(peer, mean, fn);
+    });
+  }
+
+  /** Asks the successor for its predecessor and successor list; adopts a closer successor; notifies it. */
+  stabilize(peer: PeerId): void {
+    const t = this.t;
+    if (!t.inRing[peer]) return;
+    const s = t.successor(peer);
+    if (s < 0) return this.rejoin(peer);
+    if (s === peer) {
+      // Alone (or believes so): a peer that notified it becomes its successor.
+      const p = t.predecessor[peer]!;
+      if (p >= 0 && p !== peer) {
+        t.setSuccessors(peer, [p]);
+        this.ctx.send(peer, p, { type: "notify" });
+      }
+      return;
+    }
+    this.ctx.request(
+      peer,
+      s,
+      { type: "getPredecessor" },
+      this.options.requestTimeout,
+      (reply) => {
+        if (reply.type !== "predecessorReply") return;
+        const x = reply.predecessor;
+        const { ids, W, space } = t;
+        const closer = x >= 0 && x !== peer && x !== s && space.inOpen(ids, x * W, ids, peer * W, ids, s * W);
+        t.setSuccessors(peer, closer ? [x, s, ...reply.successors] : [s, ...reply.successors]);
+        const now = t.successor(peer);
+        if (now !== peer) this.ctx.send(peer, now, { type: "notify" });
+      },
+      () => {
+        this.ctx.count("successorsLost");
+        t.forget(peer, s);
+        if (t.successorCount[peer] === 0) this.rejoin(peer);
+        else this.stabilize(peer);
+      },
+    );
+  }
+
+  /** Every successor failed: the peer joins again through the bootstrap cache, keeping its session. */
+  private rejoin(peer: PeerId): void {
+    this.ctx.count("rejoins");
+    this.t.inRing[peer] = 0;
+    this.tryContacts(peer, this.ctx.bootstrapContacts(peer).filter((c) => c !== peer), 0, false);
+  }
+
+  /** Refreshes the next finger by a lookup of id + 2^i, and every higher finger the same peer also owns. */
+  fixFingers(peer: PeerId): void {
+    const t = this.t;
+    if (!t.inRing[peer]) return;
+    const { m, W, ids, space } = t;
+    const i = t.nextFinger[peer]! % m;
+    const start = new Uint32Array(W);
+    space.addPow2(ids, peer * W, i, start, 0);
+    this.routing.findOwner(
+      peer,
+      start,
+      -1,
+      (owner) => {
+        const fb = peer * m;
+        t.fingers[fb + i] = owner;
+        let j = i + 1;
+        if (owner !== peer) {
+          const next = this.scratch;
+          for (; j < m; j++) {
+            space.addPow2(ids, peer * W, j, next, 0);
+            if (!space.inOpenClosed(next, 0, ids, peer * W, ids, owner * W)) break;
+            t.fingers[fb + j] = owner;
+          }
+        }
+        t.nextFinger[peer] = j % m;
+      },
+      () => {
+        t.nextFinger[peer] = (i + 1) % m;
+      },
+    );
+  }
+
+  /** Pings the predecessor; forgets it if it does not answer. */
+  checkPredecessor(peer: PeerId): void {
+    const p = this.t.predecessor[peer]!;
+    if (p < 0 || p === peer) return;
+    this.ctx.request(peer, p, { type: "ping" }, this.options.requestTimeout, NOOP, () => {
+      this.ctx.count("predecessorsLost");
+      this.t.forget(peer, p);
+    });
+  }
+
+  /** Graceful leave: the successor learns its new predecessor, the predecessor its new successors. */
+  leave(peer: PeerId): void {
+    const t = this.t;
+    if (!t.inRing[peer]) return;
+    const p = t.predecessor[peer]!;
+    const succs = t.successorList(peer);
+    const s = succs[0] ?? -1;
+    if (s >= 0 && s !== peer) this.ctx.send(peer, s, { type: "leaving", predecessor: p, successors: succs });
+    if (p >= 0 && p !== peer && p !== s) this.ctx.send(peer, p, { type: "leaving", predecessor: p, successors: succs });
+  }
+
+  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+    const t = this.t;
+    switch (msg.type) {
+      case "getPredecessor":
+        this.ctx.reply(to, from, msg, {
+          type: "predecessorReply",
+          predecessor: t.inRing[to] ? t.predecessor[to]! : -1,
+          successors: t.inRing[to] ? t.successorList(to) : [],
+        });
+        return true;
+      case "notify": {
+        if (!t.inRing[to]) return true;
+        const p = t.predecessor[to]!;
+        const { ids, W, space } = t;
+        if (p < 0 || p === to || space.inOpen(ids, from * W, ids, p * W, ids, to * W)) t.predecessor[to] = from;
+        return true;
+      }
+      case "ping":
+        this.ctx.reply(to, from, msg, { type: "pong" });
+        return true;
+      case "leaving": {
+        if (!t.inRing[to]) return true;
+        const wasSuccessor = t.successor(to) === from;
+        const wasPredecessor = t.predecessor[to] === from;
+        const rest = t.successorList(to).filter((s) => s !== from);
+        t.forget(to, from);
+        if (wasSuccessor) t.setSuccessors(to, [...msg.successors.filter((s) => s !== from), ...rest]);
+        if (wasPredecessor) t.predecessor[to] = msg.predecessor === to ? -1 : msg.predecessor;
+        if (t.successorCount[to] === 0) t.setSuccessors(to, [to]);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+const NOOP = () => {};

@@ -1,0 +1,46 @@
+import type { PeerId } from "../../peers/population.js";
+import type { MessageTypes } from "../protocol.js";
+
+/**
+ * Messages of the Chord overlay. Sizes are on-the-wire bytes: 40 bytes of
+ * TCP/IP headers and a 4-byte message type, plus `ID` bytes per identifier
+ * (always 20, SHA-1's width, whatever idBits is, so traffic is comparable across id widths) and 6 bytes (IPv4 + port)
+ * per peer address. A peer's address and id travel together (26 bytes at 160 bits).
+ */
+export type ChordMessage =
+  // Routing: `step` asks a peer for the next hop towards `target`; the reply names the owner or candidates.
+  | { type: "step"; lookup?: number; target: Uint32Array }
+  | { type: "stepReply"; lookup?: number; owner: PeerId; next: readonly PeerId[] }
+  | { type: "findStep"; target: Uint32Array }
+  | { type: "findStepReply"; owner: PeerId; next: readonly PeerId[] }
+  // Recursive routing: each hop forwards `route` and acknowledges it; the last hop tells the origin.
+  | { type: "route"; lookup: number; target: Uint32Array; origin: PeerId; hops: number }
+  | { type: "routeAck"; lookup: number }
+  | { type: "found"; lookup: number; owner: PeerId; hops: number }
+  // Maintenance.
+  | { type: "getPredecessor" }
+  | { type: "predecessorReply"; predecessor: PeerId; successors: readonly PeerId[] }
+  | { type: "notify" }
+  | { type: "ping" }
+  | { type: "pong" }
+  | { type: "leaving"; predecessor: PeerId; successors: readonly PeerId[] };
+
+const H = 44;
+const ID = 20;
+const NODE = ID + 6;
+
+export const chordMessageTypes: MessageTypes<ChordMessage> = {
+  step: { category: "lookup", bytes: H + ID + 4 },
+  stepReply: { category: "lookup", bytes: (m) => H + NODE * (1 + m.next.length) },
+  findStep: { category: "maintenance", bytes: H + ID },
+  findStepReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.next.length) },
+  route: { category: "lookup", bytes: H + ID + 4 + NODE + 2 },
+  routeAck: { category: "lookup", bytes: H + 4 },
+  found: { category: "lookup", bytes: H + 4 + NODE + 2 },
+  getPredecessor: { category: "maintenance", bytes: H },
+  predecessorReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.successors.length) },
+  notify: { category: "maintenance", bytes: H + NODE },
+  ping: { category: "maintenance", bytes: H },
+  pong: { category: "maintenance", bytes: H },
+  leaving: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.successors.length) },
+};

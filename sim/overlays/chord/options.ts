@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { duration, integer, oneOf, probability, strict } from "../../scenario/fields.js";
+
+/**
+ * `overlay:` for Chord (Stoica et al., SIGCOMM 2001; IEEE/ACM ToN 2003).
+ * Every default is documented in docs/scenarios.md; the `.meta({ description })`
+ * texts are editor hints for scenarios/schema.json.
+ */
+
+const UNITS = "(units ms, s, m, h, d; a plain number is ms)";
+
+export const chordSchema = strict({
+  type: z.literal("chord"),
+  /** "join": every peer joins through a bootstrap contact; "oracle": the initial ring is built directly at time 0. */
+  bootstrap: oneOf(["join", "oracle"])
+    .default("join")
+    .meta({
+      description:
+        '"join": every peer joins through a bootstrap contact and the ring forms by stabilization; "oracle": the initial peers are online at time 0 with exact finger tables and successor lists.',
+    }),
+  /** Width m of identifiers, in bits (SHA-1 gives 160). */
+  idBits: integer(8, 256).default(160).meta({ description: "Width m of identifiers in bits (the paper's SHA-1 gives 160)." }),
+  /** Length r of the successor list. */
+  successors: integer(1, 64).default(8).meta({ description: "Length r of each peer's successor list." }),
+  /** How lookups are routed: the origin asks each hop in turn (iterative) or each hop forwards the query (recursive). */
+  routing: oneOf(["iterative", "recursive"])
+    .default("iterative")
+    .meta({
+      description: '"iterative": the origin asks each hop for the next one (the paper\'s simulator); "recursive": each hop forwards the query and acknowledges it to the previous hop.',
+    }),
+  /** Mean interval between two stabilize rounds of one peer. */
+  stabilizeInterval: duration({ example: "30s" })
+    .prefault("30s")
+    .meta({ description: `Mean interval between two stabilize/notify rounds of a peer. A positive duration like "30s" ${UNITS}.` }),
+  /** Mean interval between two fix_fingers rounds of one peer. */
+  fixFingersInterval: duration({ example: "30s" })
+    .prefault("30s")
+    .meta({ description: `Mean interval between two fix_fingers rounds of a peer (each refreshes one distinct finger). A positive duration like "30s" ${UNITS}.` }),
+  /** Mean interval between two check_predecessor pings. */
+  checkPredecessorInterval: duration({ example: "30s" })
+    .prefault("30s")
+    .meta({ description: `Mean interval between two check_predecessor pings of a peer. A positive duration like "30s" ${UNITS}.` }),
+  /** Intervals are drawn uniformly in [(1-j)·mean, (1+j)·mean]; 0 makes them fixed. */
+  jitter: probability()
+    .default(0.5)
+    .meta({ description: "Maintenance intervals are uniform in [(1-jitter)·mean, (1+jitter)·mean]; 0 makes them fixed. The paper's 0.5 gives [15 s, 45 s] for 30 s." }),
+  /** How long a peer waits for an answer before it takes the other side as failed. */
+  requestTimeout: duration({ example: "1s" })
+    .prefault("1s")
+    .meta({ description: `How long a peer waits for any answer (lookup hop, stabilize, ping) before taking the other side as failed. A positive duration like "1s" ${UNITS}.` }),
+  /** From this time on no peer runs stabilize, fix_fingers or check_predecessor (the paper's failure experiments). */
+  freezeMaintenanceAt: duration({ positive: false, example: "10m" })
+    .optional()
+    .meta({ description: `From this simulated time on no peer runs stabilize, fix_fingers or check_predecessor (for the paper's failure experiments); "0s" never starts them. Absent: never frozen ${UNITS}.` }),
+  /** A lookup that has not found the owner after this many hops gives up. */
+  maxHops: integer(1, 10_000).default(64).meta({ description: "A lookup that has not reached the owner's predecessor after this many hops fails." }),
+  /** Ring health: at most this many peers, evenly spaced on the ring, are checked per time-series row. */
+  healthSample: integer(0, 10_000_000)
+    .default(2000)
+    .meta({ description: "Ring health in the time series checks at most this many peers, evenly spaced on the ring, and scales the counts up; 0 turns it off." }),
+}).meta({ description: "Chord: a ring of identifiers with finger tables and successor lists; lookups in O(log N) hops." });
+
+export type ChordOptions = z.output<typeof chordSchema>;

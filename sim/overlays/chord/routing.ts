@@ -1,0 +1,258 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext } from "../protocol.js";
+import type { ChordMessage } from "./messages.js";
+import type { ChordOptions } from "./options.js";
+import type { ChordTables } from "./tables.js";
+import type { TrueRing } from "./truth.js";
+
+/**
+ * Finding the owner of an id: iterative routing (the origin asks each hop
+ * for the next one; the paper's simulator, and what join and fix_fingers
+ * always use) and recursive routing (each hop forwards the query, the hop
+ * after it acknowledges, the last hop answers the origin).
+ *
+ * Hops are counted as the paper counts path length: the peers a query
+ * visits after the origin, up to and including the one that knows the
+ * owner (the owner's predecessor, which names its successor). A lookup the
+ * origin answers from its own table takes 0 hops. Hops whose request timed
+ * out are not counted; they are counted in `lookupTimeouts`.
+ */
+
+/** How many fallbacks a peer names besides the next hop in an iterative reply. */
+const CANDIDATES = 3;
+
+interface Find {
+  origin: PeerId;
+  target: Uint32Array;
+  /** The workload lookup, or -1 for join and fix_fingers. */
+  lookup: number;
+  hops: number;
+  /** Peers to ask next, best first. */
+  candidates: PeerId[];
+  /** Peers that did not answer. */
+  dead: PeerId[];
+  cancelled: boolean;
+  done: (owner: PeerId, hops: number) => void;
+  fail: () => void;
+}
+
+interface Pending {
+  origin: PeerId;
+  session: number;
+  target: Uint32Array;
+  find?: Find;
+}
+
+export class Routing {
+  /** Workload lookups in progress, by lookup id. */
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly ctx: OverlayContext<ChordMessage>,
+    private readonly options: ChordOptions,
+    private readonly t: ChordTables,
+    private readonly truth: TrueRing,
+    /** The bootstrap contacts a peer that has not joined yet knows of: it names them when asked the way. */
+    private readonly contactsOf: (peer: PeerId) => readonly PeerId[],
+  ) {}
+
+  // ── Workload lookups ──────────────────────────────────────────────
+
+  lookup(origin: PeerId, target: Uint32Array, lookup: number): void {
+    const t = this.t;
+    if (!t.inRing[origin]) {
+      this.ctx.count("lookupsNotInRing");
+      this.ctx.lookupFailed(lookup);
+      return;
+    }
+    const record: Pending = { origin, session: t.session[origin]!, target };
+    this.pending.set(lookup, record);
+    if (this.options.routing === "recursive") {
+      if (t.successorOwns(origin, target, 0)) this.finish(lookup, t.successor(origin), 0);
+      else this.forward(origin, { type: "route", lookup, target, origin, hops: 1 });
+      return;
+    }
+    record.find = {
+      origin,
+      target,
+      lookup,
+      hops: 0,
+      candidates: [],
+      dead: [],
+      cancelled: false,
+      done: (owner, hops) => this.finish(lookup, owner, hops),
+      fail: () => this.finish(lookup, -1, 0),
+    };
+    this.startFind(record.find);
+  }
+
+  abandon(lookup: number): void {
+    const record = this.pending.get(lookup);
+    if (record?.find) record.find.cancelled = true;
+    this.pending.delete(lookup);
+  }
+
+  /** `peer` went offline: its lookups in progress end with it. */
+  dropLookupsOf(peer: PeerId): void {
+    for (const [id, record] of this.pending) {
+      if (record.origin !== peer) continue;
+      if (record.find) record.find.cancelled = true;
+      this.pending.delete(id);
+    }
+  }
+
+  /** A lookup's answer reached its origin: checked against the true ring before it counts. */
+  private finish(lookup: number, owner: PeerId, hops: number): void {
+    const record = this.pending.get(lookup);
+    if (!record) return;
+    this.pending.delete(lookup);
+    if (owner < 0) {
+      this.ctx.lookupFailed(lookup);
+      return;
+    }
+    if (owner !== this.truth.owner(record.target, 0)) {
+      this.ctx.count("wrongOwner");
+      this.ctx.lookupFailed(lookup);
+      return;
+    }
+    this.ctx.lookupSucceeded(lookup, hops);
+  }
+
+  // ── Iterative routing ─────────────────────────────────────────────
+
+  /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
+  findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], dead: [], cancelled: false, done, fail };
+    if (via >= 0) {
+      find.candidates.push(via);
+      this.ask(find);
+    } else this.startFind(find);
+  }
+
+  /** The origin's own step: answers from its table, or picks the first peer to ask. */
+  private startFind(find: Find): void {
+    const t = this.t;
+    if (t.successorOwns(find.origin, find.target, 0)) {
+      find.done(t.successor(find.origin), 0);
+      return;
+    }
+    find.candidates = t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
+    this.ask(find);
+  }
+
+  private ask(find: Find): void {
+    if (find.cancelled) return;
+    let next = -1;
+    while (find.candidates.length > 0 && next < 0) {
+      const c = find.candidates.shift()!;
+      if (c !== find.origin && !find.dead.includes(c)) next = c;
+    }
+    if (next < 0 || find.hops >= this.options.maxHops) {
+      if (find.hops >= this.options.maxHops) this.ctx.count("hopLimit");
+      find.fail();
+      return;
+    }
+    const msg: ChordMessage =
+      find.lookup >= 0 ? { type: "step", lookup: find.lookup, target: find.target } : { type: "findStep", target: find.target };
+    this.ctx.request(
+      find.origin,
+      next,
+      msg,
+      this.options.requestTimeout,
+      (reply) => {
+        if (find.cancelled) return;
+        if (reply.type !== "stepReply" && reply.type !== "findStepReply") return;
+        find.hops++;
+        if (reply.owner >= 0) {
+          find.done(reply.owner, find.hops);
+          return;
+        }
+        // Better candidates first; the older ones stay as fallbacks.
+        find.candidates = [...reply.next, ...find.candidates];
+        this.ask(find);
+      },
+      () => {
+        if (find.cancelled) return;
+        this.ctx.count(find.lookup >= 0 ? "lookupTimeouts" : "maintenanceTimeouts");
+        find.dead.push(next);
+        this.t.forget(find.origin, next);
+        this.ask(find);
+      },
+    );
+  }
+
+  /** A peer answers one iterative step: the owner if its successor owns the target, else where to ask next. */
+  private answerStep(peer: PeerId, target: Uint32Array): { owner: PeerId; next: PeerId[] } {
+    const t = this.t;
+    // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the ring.
+    if (!t.inRing[peer]) return { owner: -1, next: this.contactsOf(peer).slice(0, CANDIDATES) };
+    if (t.successorOwns(peer, target, 0)) return { owner: t.successor(peer), next: [] };
+    return { owner: -1, next: t.candidates(peer, target, 0, CANDIDATES) };
+  }
+
+  // ── Recursive routing ─────────────────────────────────────────────
+
+  /** `peer` passes `msg` on to its best next hop, falling back to the next best when a hop does not acknowledge. */
+  private forward(peer: PeerId, msg: Extract<ChordMessage, { type: "route" }>): void {
+    const t = this.t;
+    if (msg.hops > this.options.maxHops) {
+      this.ctx.count("hopLimit");
+      this.report(peer, msg, -1);
+      return;
+    }
+    const next = t.closestPreceding(peer, msg.target, 0);
+    if (next < 0) {
+      this.report(peer, msg, -1);
+      return;
+    }
+    this.ctx.request(peer, next, msg, this.options.requestTimeout, NOOP, () => {
+      this.ctx.count("lookupTimeouts");
+      t.forget(peer, next);
+      this.forward(peer, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops });
+    });
+  }
+
+  /** Tells the origin the owner (or -1: routing failed). */
+  private report(peer: PeerId, msg: Extract<ChordMessage, { type: "route" }>, owner: PeerId): void {
+    if (peer === msg.origin) this.onFound(peer, msg.lookup, owner, msg.hops);
+    else this.ctx.send(peer, msg.origin, { type: "found", lookup: msg.lookup, owner, hops: msg.hops });
+  }
+
+  private onFound(to: PeerId, lookup: number, owner: PeerId, hops: number): void {
+    const record = this.pending.get(lookup);
+    if (!record || record.origin !== to || record.session !== this.t.session[to]) return;
+    this.finish(lookup, owner, hops);
+  }
+
+  // ── Messages ──────────────────────────────────────────────────────
+
+  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+    switch (msg.type) {
+      case "step": {
+        const a = this.answerStep(to, msg.target);
+        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        return true;
+      }
+      case "findStep": {
+        const a = this.answerStep(to, msg.target);
+        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
+        return true;
+      }
+      case "route": {
+        this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
+        const t = this.t;
+        if (!t.inRing[to]) this.report(to, msg, -1);
+        else if (t.successorOwns(to, msg.target, 0)) this.report(to, msg, t.successor(to));
+        else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 });
+        return true;
+      }
+      case "found":
+        this.onFound(to, msg.lookup, msg.owner, msg.hops);
+        return true;
+      default:
+        return false;
+    }
+  }
+}
+
+const NOOP = () => {};

@@ -1,0 +1,196 @@
+import type { PeerId } from "../../peers/population.js";
+import { IdSpace, PEER_SALT } from "./ring.js";
+
+/**
+ * Every peer's Chord state, in typed arrays indexed by peer number rather
+ * than an object per peer or per finger, so a million peers cost a few
+ * flat arrays: ids (`words` 32-bit words each), the successor list (r
+ * entries), the predecessor and the finger table (m entries; -1 = unknown).
+ * A peer's id is a hash of its peer number, so it keeps its id across sessions.
+ */
+export class ChordTables {
+  readonly space: IdSpace;
+  readonly W: number;
+  readonly m: number;
+  readonly r: number;
+  capacity = 0;
+  ids = new Uint32Array(0);
+  /** A double that orders like the id (its top bits, so ties need the exact words): for sorting and searching the oracle ring. */
+  approx = new Float64Array(0);
+  successors = new Int32Array(0);
+  successorCount = new Uint8Array(0);
+  predecessor = new Int32Array(0);
+  fingers = new Int32Array(0);
+  /** The finger fix_fingers refreshes next. */
+  nextFinger = new Uint16Array(0);
+  /** 1 once the peer has a successor (joined the ring). */
+  inRing = new Uint8Array(0);
+  /** Bumped on every join, so messages for a past session can be told apart. */
+  session = new Uint32Array(0);
+
+  constructor(space: IdSpace, successors: number, capacity: number) {
+    this.space = space;
+    this.W = space.words;
+    this.m = space.bits;
+    this.r = successors;
+    this.grow(Math.max(16, capacity));
+  }
+
+  /** Makes room for peer numbers below `n`. */
+  ensure(peer: PeerId): void {
+    if (peer >= this.capacity) this.grow(Math.max(peer + 1, this.capacity * 2));
+  }
+
+  private grow(capacity: number): void {
+    const old = this.capacity;
+    const { W, m, r } = this;
+    const bigger = <T extends Uint32Array | Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity * per);
+      b.set(a);
+      if (fill !== undefined) b.fill(fill, old * per);
+      return b;
+    };
+    this.ids = bigger(this.ids, W);
+    this.approx = bigger(this.approx, 1);
+    this.successors = bigger(this.successors, r, -1);
+    this.successorCount = bigger(this.successorCount, 1);
+    this.predecessor = bigger(this.predecessor, 1, -1);
+    this.fingers = bigger(this.fingers, m, -1);
+    this.nextFinger = bigger(this.nextFinger, 1);
+    this.inRing = bigger(this.inRing, 1);
+    this.session = bigger(this.session, 1);
+    this.capacity = capacity;
+    for (let p = old; p < capacity; p++) {
+      this.space.hash(p, PEER_SALT, this.ids, p * W);
+      this.approx[p] = approxOf(this.ids, p * W, W);
+    }
+  }
+
+  /** Forgets all routing state of `peer` (a new session starts with nothing). */
+  reset(peer: PeerId): void {
+    this.successorCount[peer] = 0;
+    this.predecessor[peer] = -1;
+    this.fingers.fill(-1, peer * this.m, (peer + 1) * this.m);
+    this.nextFinger[peer] = 0;
+    this.inRing[peer] = 0;
+  }
+
+  successor(peer: PeerId): PeerId {
+    return this.successorCount[peer]! > 0 ? this.successors[peer * this.r]! : -1;
+  }
+
+  successorList(peer: PeerId): PeerId[] {
+    const out: PeerId[] = [];
+    const base = peer * this.r;
+    for (let j = 0; j < this.successorCount[peer]!; j++) out.push(this.successors[base + j]!);
+    return out;
+  }
+
+  /** Sets the successor list of `peer` from `list`: without `peer` itself and duplicates, at most r long; [peer] if nothing is left. */
+  setSuccessors(peer: PeerId, list: readonly PeerId[]): void {
+    const base = peer * this.r;
+    let n = 0;
+    for (const s of list) {
+      if (n >= this.r) break;
+      if (s < 0 || s === peer) continue;
+      let dup = false;
+      for (let j = 0; j < n; j++) if (this.successors[base + j] === s) dup = true;
+      if (!dup) this.successors[base + n++] = s;
+    }
+    if (n === 0) this.successors[base + n++] = peer;
+    this.successorCount[peer] = n;
+  }
+
+  /** `peer` found `gone` unresponsive or gone: drops it from its successor list, fingers and predecessor. */
+  forget(peer: PeerId, gone: PeerId): void {
+    const base = peer * this.r;
+    let n = 0;
+    const count = this.successorCount[peer]!;
+    for (let j = 0; j < count; j++) {
+      const s = this.successors[base + j]!;
+      if (s !== gone) this.successors[base + n++] = s;
+    }
+    this.successorCount[peer] = n;
+    const fb = peer * this.m;
+    for (let i = 0; i < this.m; i++) if (this.fingers[fb + i] === gone) this.fingers[fb + i] = -1;
+    if (this.predecessor[peer] === gone) this.predecessor[peer] = -1;
+  }
+
+  /** True if `target` ∈ (peer, successor(peer)]: the successor owns it. */
+  successorOwns(peer: PeerId, target: Uint32Array, to: number): boolean {
+    const s = this.successor(peer);
+    if (s < 0) return false;
+    const { ids, W } = this;
+    return this.space.inOpenClosed(target, to, ids, peer * W, ids, s * W);
+  }
+
+  /**
+   * The known peer in (peer, target) closest to `target`: the highest finger
+   * that does not pass the target (found from the distance's top bit, so
+   * usually the first finger looked at), or a farther successor-list entry.
+   * -1 if `peer` knows nobody between itself and the target.
+   */
+  closestPreceding(peer: PeerId, target: Uint32Array, to: number): PeerId {
+    const { ids, W, m, space, fingers } = this;
+    const pw = peer * W;
+    let best = -1;
+    const fb = peer * m;
+    for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0; i--) {
+      const f = fingers[fb + i]!;
+      if (f >= 0 && f !== peer && space.inOpen(ids, f * W, ids, pw, target, to)) {
+        best = f;
+        break;
+      }
+    }
+    const base = peer * this.r;
+    for (let j = this.successorCount[peer]! - 1; j >= 0; j--) {
+      const s = this.successors[base + j]!;
+      if (s !== peer && space.inOpen(ids, s * W, ids, pw, target, to)) {
+        if (best < 0 || space.inOpen(ids, best * W, ids, pw, ids, s * W)) best = s;
+        break;
+      }
+    }
+    return best;
+  }
+
+  /** Up to `max` distinct known peers in (peer, target), closest to the target first: the next hop and its fallbacks. */
+  candidates(peer: PeerId, target: Uint32Array, to: number, max: number): PeerId[] {
+    const { ids, W, m, space, fingers } = this;
+    const pw = peer * W;
+    const found: PeerId[] = [];
+    const consider = (p: PeerId) => {
+      if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, pw, target, to)) return;
+      // Insert so that the peer farthest from `peer` (closest to the target) comes first.
+      let k = found.length;
+      found.push(p);
+      while (k > 0 && space.inOpen(ids, found[k - 1]! * W, ids, pw, ids, p * W)) {
+        found[k] = found[k - 1]!;
+        k--;
+      }
+      found[k] = p;
+    };
+    const fb = peer * m;
+    let distinct = 0;
+    for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0 && distinct < max; i--) {
+      const f = fingers[fb + i]!;
+      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1]) && !found.includes(f)) {
+        const before = found.length;
+        consider(f);
+        if (found.length > before) distinct++;
+      }
+    }
+    const base = peer * this.r;
+    for (let j = 0; j < this.successorCount[peer]!; j++) consider(this.successors[base + j]!);
+    if (found.length > max) found.length = max;
+    return found;
+  }
+}
+
+/**
+ * floor(id / 2^(bits of the words after the top one, less 21)): the top word and the
+ * next 21 bits, exact in a double, so a < b implies approx(a) ≤ approx(b); equal
+ * approximations need the exact words to break the tie.
+ */
+export function approxOf(words: Uint32Array, off: number, W: number): number {
+  return words[off]! * 2097152 + (W > 1 ? words[off + 1]! >>> 11 : 0);
+}
