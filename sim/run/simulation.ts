@@ -58,6 +58,8 @@ export class Simulation {
 
     const keys = keyPopularity(scenario.workload.keys, scenario.workload.popularity);
     let overlay: Overlay<Message> | undefined;
+    // One function for every delivery: no closure allocated per message.
+    const toOverlay = (to: PeerId, from: PeerId, msg: Message) => overlay!.deliver(to, from, msg);
     let workload: LookupWorkload | undefined;
     const network = new Network({
       sim: this.sim,
@@ -68,7 +70,7 @@ export class Simulation {
       recorder: this.recorder,
       lookups: this.lookups,
       messageTypes: definition.messageTypes,
-      deliver: (to, from, msg) => runtime.dispatch(to, from, msg, (t, f, m) => overlay!.deliver(t, f, m)),
+      deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
     });
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
     const runtime = new OverlayRuntime<Message>({

@@ -13,13 +13,16 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   private readonly neighbours: Neighbours;
   private readonly search: Search;
   private readonly holdings: Map<PeerId, Set<number>>;
+  /** The same, as a dense array of small key lists: checked on every query, so kept cheap. */
+  private readonly keysOf: (Int32Array | undefined)[] = [];
 
   constructor(options: UnstructuredOptions, ctx: OverlayContext<UnstructuredMessage>, world: OverlayWorld) {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
     this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
     this.neighbours = new Neighbours(ctx, options, this.states);
-    this.search = new Search(ctx, options, this.states, (peer, key) => this.holdings.get(peer)?.has(key) ?? false);
+    for (const [peer, keys] of this.holdings) this.keysOf[peer] = Int32Array.from(keys);
+    this.search = new Search(ctx, options, this.states, (peer, key) => this.keysOf[peer]?.includes(key) ?? false);
   }
 
   join(peer: PeerId): void {
