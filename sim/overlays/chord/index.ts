@@ -67,7 +67,6 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const n = ring.length;
     const { r, m } = t;
     const scratch = new Uint32Array(t.W);
-    const row = new Int32Array(m);
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;
@@ -77,8 +76,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       if (count === 0) t.successors[base + count++] = peer;
       t.successorCount[peer] = count;
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
-      this.truth.fingersOf(at, row, scratch);
-      t.fingers.set(row, peer * m);
+      this.truth.fingersOf(at, t.fingers, scratch, peer * m);
       t.inRing[peer] = 1;
     }
     for (const peer of ring) this.maintenance.startTimers(peer);
@@ -170,6 +168,7 @@ export const chord: OverlayDefinition<ChordOptions, ChordMessage> = {
     "lookupTimeouts",
     "lookupsNotInRing",
     "hopLimit",
+    "deadEnds",
     "maintenanceTimeouts",
     "successorsLost",
     "predecessorsLost",

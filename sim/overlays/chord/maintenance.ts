@@ -117,8 +117,14 @@ export class Maintenance {
     });
   }
 
-  /** Asks the successor for its predecessor and successor list; adopts a closer successor; notifies it. */
-  stabilize(peer: PeerId): void {
+  /**
+   * Asks the successor for its predecessor and successor list; adopts a
+   * closer successor; notifies it. When the successor changed, the round goes
+   * on at once with the new one (at most STEPS times): with many joins between
+   * two rounds a successor is often far off, and one step back per interval
+   * would take as many intervals as there are peers in the gap.
+   */
+  stabilize(peer: PeerId, steps = 0): void {
     const t = this.t;
     if (!t.inRing[peer]) return;
     const s = t.successor(peer);
@@ -145,12 +151,13 @@ export class Maintenance {
         t.setSuccessors(peer, closer ? [x, s, ...reply.successors] : [s, ...reply.successors]);
         const now = t.successor(peer);
         if (now !== peer) this.ctx.send(peer, now, { type: "notify" });
+        if (closer && steps < STEPS) this.stabilize(peer, steps + 1);
       },
       () => {
         this.ctx.count("successorsLost");
         t.forget(peer, s);
         if (t.successorCount[peer] === 0) this.rejoin(peer);
-        else this.stabilize(peer);
+        else if (steps < STEPS) this.stabilize(peer, steps + 1);
       },
     );
   }
@@ -253,3 +260,5 @@ export class Maintenance {
 }
 
 const NOOP = () => {};
+/** Extra stabilize steps one round may take after finding a closer successor or a dead one. */
+const STEPS = 32;

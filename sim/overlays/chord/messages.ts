@@ -8,10 +8,11 @@ import type { MessageTypes } from "../protocol.js";
  * per peer address. A peer's address and id travel together (26 bytes at 160 bits).
  */
 export type ChordMessage =
-  // Routing: `step` asks a peer for the next hop towards `target`; the reply names the owner or candidates.
-  | { type: "step"; lookup?: number; target: Uint32Array }
+  // Routing: `step` asks a peer for the next hop towards `target`, naming peers the asker found dead
+  // (`avoid`); the reply names the owner or candidates.
+  | { type: "step"; lookup?: number; target: Uint32Array; avoid: readonly PeerId[] }
   | { type: "stepReply"; lookup?: number; owner: PeerId; next: readonly PeerId[] }
-  | { type: "findStep"; target: Uint32Array }
+  | { type: "findStep"; target: Uint32Array; avoid: readonly PeerId[] }
   | { type: "findStepReply"; owner: PeerId; next: readonly PeerId[] }
   // Recursive routing: each hop forwards `route` and acknowledges it; the last hop tells the origin.
   | { type: "route"; lookup: number; target: Uint32Array; origin: PeerId; hops: number }
@@ -30,9 +31,9 @@ const ID = 20;
 const NODE = ID + 6;
 
 export const chordMessageTypes: MessageTypes<ChordMessage> = {
-  step: { category: "lookup", bytes: H + ID + 4 },
+  step: { category: "lookup", bytes: (m) => H + ID + 4 + 6 * m.avoid.length },
   stepReply: { category: "lookup", bytes: (m) => H + NODE * (1 + m.next.length) },
-  findStep: { category: "maintenance", bytes: H + ID },
+  findStep: { category: "maintenance", bytes: (m) => H + ID + 6 * m.avoid.length },
   findStepReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.next.length) },
   route: { category: "lookup", bytes: H + ID + 4 + NODE + 2 },
   routeAck: { category: "lookup", bytes: H + 4 },

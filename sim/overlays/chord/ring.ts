@@ -50,7 +50,7 @@ export class IdSpace {
     const w = this.words;
     if (out !== a || oo !== ao) for (let k = 0; k < w; k++) out[oo + k] = a[ao + k]!;
     let k = w - 1 - (i >>> 5);
-    let add = 2 ** (i & 31);
+    let add = (1 << (i & 31)) >>> 0;
     while (k >= 0 && add !== 0) {
       const s = out[oo + k]! + add;
       out[oo + k] = s >>> 0;

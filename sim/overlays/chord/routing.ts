@@ -20,6 +20,10 @@ import type { TrueRing } from "./truth.js";
 
 /** How many fallbacks a peer names besides the next hop in an iterative reply. */
 const CANDIDATES = 3;
+/** How often an iterative lookup whose candidates all failed starts again from the origin's own table. */
+const REFILLS = 3;
+/** How many of the peers it found dead an iterative asker names in each step, so the next hop skips them. */
+const AVOID = 8;
 
 interface Find {
   origin: PeerId;
@@ -31,6 +35,12 @@ interface Find {
   candidates: PeerId[];
   /** Peers that did not answer. */
   dead: PeerId[];
+  /** Peers already asked (their answers are among the candidates). */
+  asked: PeerId[];
+  /** Which peer named each candidate: when a candidate fails, the peer that named it is asked again. */
+  namedBy: Map<PeerId, PeerId>;
+  /** Times the origin refilled the candidates from its own table after they all failed. */
+  refills: number;
   cancelled: boolean;
   done: (owner: PeerId, hops: number) => void;
   fail: () => void;
@@ -79,6 +89,9 @@ export class Routing {
       hops: 0,
       candidates: [],
       dead: [],
+      asked: [],
+      namedBy: new Map(),
+      refills: 0,
       cancelled: false,
       done: (owner, hops) => this.finish(lookup, owner, hops),
       fail: () => this.finish(lookup, -1, 0),
@@ -122,7 +135,7 @@ export class Routing {
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], dead: [], cancelled: false, done, fail };
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], dead: [], asked: [], namedBy: new Map(), refills: 0, cancelled: false, done, fail };
     if (via >= 0) {
       find.candidates.push(via);
       this.ask(find);
@@ -145,15 +158,23 @@ export class Routing {
     let next = -1;
     while (find.candidates.length > 0 && next < 0) {
       const c = find.candidates.shift()!;
-      if (c !== find.origin && !find.dead.includes(c)) next = c;
+      if (c !== find.origin && !find.dead.includes(c) && !find.asked.includes(c)) next = c;
+      // Every candidate failed: start again from what the origin itself knows (it has forgotten the dead ones).
+      if (next < 0 && find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
+        find.refills++;
+        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
+      }
     }
     if (next < 0 || find.hops >= this.options.maxHops) {
-      if (find.hops >= this.options.maxHops) this.ctx.count("hopLimit");
+      this.ctx.count(next < 0 ? "deadEnds" : "hopLimit");
       find.fail();
       return;
     }
+    find.asked.push(next);
     const msg: ChordMessage =
-      find.lookup >= 0 ? { type: "step", lookup: find.lookup, target: find.target } : { type: "findStep", target: find.target };
+      find.lookup >= 0
+        ? { type: "step", lookup: find.lookup, target: find.target, avoid: find.dead.slice(-AVOID) }
+        : { type: "findStep", target: find.target, avoid: find.dead.slice(-AVOID) };
     this.ctx.request(
       find.origin,
       next,
@@ -168,26 +189,56 @@ export class Routing {
           return;
         }
         // Better candidates first; the older ones stay as fallbacks.
+        for (const c of reply.next) if (!find.namedBy.has(c)) find.namedBy.set(c, next);
         find.candidates = [...reply.next, ...find.candidates];
         this.ask(find);
       },
       () => {
         if (find.cancelled) return;
         this.ctx.count(find.lookup >= 0 ? "lookupTimeouts" : "maintenanceTimeouts");
-        find.dead.push(next);
-        this.t.forget(find.origin, next);
-        this.ask(find);
+        this.unusable(find, next);
       },
     );
   }
 
-  /** A peer answers one iterative step: the owner if its successor owns the target, else where to ask next. */
-  private answerStep(peer: PeerId, target: Uint32Array): { owner: PeerId; next: PeerId[] } {
+  /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
+  private unusable(find: Find, peer: PeerId): void {
+    find.dead.push(peer);
+    this.t.forget(find.origin, peer);
+    const by = find.namedBy.get(peer);
+    if (by !== undefined && !find.dead.includes(by)) {
+      const at = find.asked.indexOf(by);
+      if (at >= 0) find.asked.splice(at, 1);
+      find.namedBy.delete(peer);
+      find.candidates.unshift(by);
+    }
+    this.ask(find);
+  }
+
+  /**
+   * A peer answers one iterative step: the owner if its successor owns the
+   * target, else where to ask next. Peers the asker found dead are skipped,
+   * as if this peer had found them dead itself.
+   */
+  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[]): { owner: PeerId; next: PeerId[] } {
     const t = this.t;
     // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the ring.
     if (!t.inRing[peer]) return { owner: -1, next: this.contactsOf(peer).slice(0, CANDIDATES) };
-    if (t.successorOwns(peer, target, 0)) return { owner: t.successor(peer), next: [] };
-    return { owner: -1, next: t.candidates(peer, target, 0, CANDIDATES) };
+    let s = t.successor(peer);
+    if (avoid.length > 0) {
+      s = -1;
+      for (const x of t.successorList(peer)) {
+        if (!avoid.includes(x)) {
+          s = x;
+          break;
+        }
+      }
+    }
+    const { ids, W, space } = t;
+    if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: [] };
+    const next = t.candidates(peer, target, 0, CANDIDATES + avoid.length).filter((c) => !avoid.includes(c));
+    if (next.length > CANDIDATES) next.length = CANDIDATES;
+    return { owner: -1, next };
   }
 
   // ── Recursive routing ─────────────────────────────────────────────
@@ -202,13 +253,16 @@ export class Routing {
     }
     const next = t.closestPreceding(peer, msg.target, 0);
     if (next < 0) {
+      this.ctx.count("deadEnds");
       this.report(peer, msg, -1);
       return;
     }
     this.ctx.request(peer, next, msg, this.options.requestTimeout, NOOP, () => {
       this.ctx.count("lookupTimeouts");
       t.forget(peer, next);
-      this.forward(peer, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops });
+      // With the dead peer forgotten, the successor may now be the owner.
+      if (t.successorOwns(peer, msg.target, 0)) this.report(peer, msg, t.successor(peer));
+      else this.forward(peer, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops });
     });
   }
 
@@ -229,12 +283,12 @@ export class Routing {
   handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
     switch (msg.type) {
       case "step": {
-        const a = this.answerStep(to, msg.target);
+        const a = this.answerStep(to, msg.target, msg.avoid);
         this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
         return true;
       }
       case "findStep": {
-        const a = this.answerStep(to, msg.target);
+        const a = this.answerStep(to, msg.target, msg.avoid);
         this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
         return true;
       }

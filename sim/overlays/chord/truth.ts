@@ -11,6 +11,12 @@ import { approxOf, type ChordTables } from "./tables.js";
 export class TrueRing {
   /** Online peers in id order. */
   peers: PeerId[] = [];
+  /**
+   * The approximations of `peers`' ids in ring order, while the ring is as
+   * `build` left it (cleared by any join or leave): ids are uniform, so a
+   * search can start where the id should be and stay within a few cache lines.
+   */
+  private keys: Float64Array | null = null;
 
   constructor(private readonly t: ChordTables) {}
 
@@ -20,17 +26,20 @@ export class TrueRing {
     const sorted = Int32Array.from(peers);
     sorted.sort((a, b) => approx[a]! - approx[b]! || this.cmpPeers(a, b));
     this.peers = Array.from(sorted);
+    this.keys = Float64Array.from(sorted, (p) => approx[p]!);
   }
 
   insert(peer: PeerId): void {
     const t = this.t;
     const at = this.lowerBound(t.ids, peer * t.W, t.approx[peer]!);
     this.peers.splice(at, 0, peer);
+    this.keys = null;
   }
 
   remove(peer: PeerId): void {
     const at = this.indexOf(peer);
     if (at >= 0) this.peers.splice(at, 1);
+    this.keys = null;
   }
 
   /** Position of `peer` in the ring, or -1. */
@@ -56,6 +65,30 @@ export class TrueRing {
     const peers = this.peers;
     let lo = 0;
     let hi = peers.length;
+    const keys = this.keys;
+    if (keys !== null && hi > 64) {
+      // Guess the position from the id, then widen a bracket around the guess until it holds the answer.
+      const first = keys[0]!;
+      const span = keys[hi - 1]! - first;
+      let guess = span > 0 ? Math.floor(((approx - first) / span) * hi) : 0;
+      guess = guess < 0 ? 0 : guess >= hi ? hi - 1 : guess;
+      let step = 16;
+      let a = guess;
+      while (a > 0 && keys[a]! >= approx) {
+        a = Math.max(0, a - step);
+        step *= 2;
+      }
+      step = 16;
+      let b = guess;
+      while (b < hi && keys[b]! <= approx) {
+        b = Math.min(hi, b + step);
+        step *= 2;
+      }
+      // Now keys[a] < approx (or a = 0) and keys[b] > approx (or b = hi): the answer lies in [a, b].
+      // (Equal approximations are common: a finger start id + 2^i for small i has the peer's own.)
+      lo = a;
+      hi = b;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const p = peers[mid]!;
@@ -73,11 +106,11 @@ export class TrueRing {
 
   /**
    * The correct finger table of the peer at ring position `at`, written to
-   * out[0..m): finger i is the owner of id + 2^i. Distinct fingers are found
+   * out[o..o+m): finger i is the owner of id + 2^i. Distinct fingers are found
    * by one search each and the levels between them filled in, so this costs
    * about log2 N searches rather than m.
    */
-  fingersOf(at: number, out: Int32Array, scratch: Uint32Array): void {
+  fingersOf(at: number, out: Int32Array, scratch: Uint32Array, o = 0): void {
     const { ids, W, m, space } = this.t;
     const peer = this.peers[at]!;
     const pw = peer * W;
@@ -86,11 +119,11 @@ export class TrueRing {
       space.addPow2(ids, pw, i, scratch, 0);
       const owner = this.owner(scratch, 0);
       if (owner === peer) {
-        out.fill(peer, i, m);
+        out.fill(peer, o + i, o + m);
         return;
       }
       const top = Math.max(i, Math.min(space.distanceLog2(ids, pw, ids, owner * W), m - 1));
-      out.fill(owner, i, top + 1);
+      out.fill(owner, o + i, o + top + 1);
       i = top + 1;
     }
   }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { IdSpace } from "../../../sim/overlays/chord/ring.js";
+import { ChordTables } from "../../../sim/overlays/chord/tables.js";
+import { TrueRing } from "../../../sim/overlays/chord/truth.js";
+
+/** The observers' true ring against a brute-force BigInt reference. */
+function big(words: Uint32Array, off: number, W: number): bigint {
+  let v = 0n;
+  for (let k = 0; k < W; k++) v = (v << 32n) | BigInt(words[off + k]!);
+  return v;
+}
+
+describe("TrueRing", () => {
+  for (const bits of [20, 128, 160]) {
+    it(`finds owners and finger tables like a brute-force search (${bits}-bit ids, built and incremental)`, () => {
+      const space = new IdSpace(bits);
+      const t = new ChordTables(space, 4, 300);
+      const W = t.W;
+      const peers = Array.from({ length: 300 }, (_, p) => p);
+      const built = new TrueRing(t);
+      built.build(peers);
+      const grown = new TrueRing(t);
+      for (const p of peers) grown.insert(p);
+      expect(grown.peers).toEqual(built.peers);
+      const idOf = (p: number) => big(t.ids, p * W, W);
+      const mod = 1n << BigInt(bits);
+      const owner = (x: bigint) => {
+        let best = -1;
+        let bestD = mod;
+        for (const p of peers) {
+          const d = (idOf(p) - x + mod) % mod;
+          if (d < bestD) [best, bestD] = [p, d];
+        }
+        return best;
+      };
+      const row = new Int32Array(bits);
+      const scratch = new Uint32Array(W);
+      for (let at = 0; at < 300; at += 7) {
+        const peer = built.peers[at]!;
+        built.fingersOf(at, row, scratch);
+        for (let i = 0; i < bits; i++) {
+          const start = (idOf(peer) + (1n << BigInt(i))) % mod;
+          expect(row[i]).toBe(owner(start));
+        }
+      }
+      const target = new Uint32Array(W);
+      for (let k = 0; k < 200; k++) {
+        space.hash(k, 12345, target, 0);
+        const expected = owner(big(target, 0, W));
+        expect(built.owner(target, 0)).toBe(expected);
+        expect(grown.owner(target, 0)).toBe(expected);
+      }
+    });
+  }
+});
