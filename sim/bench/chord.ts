@@ -1,6 +1,4 @@
-import { performance } from "node:perf_hooks";
-import { Simulation } from "../run/simulation.js";
-import { validateScenario } from "../scenario/load.js";
+import { timedRun } from "./timed-run.js";
 
 /**
  * Chord side by side with PeerSim's Chord module, on the workload it was
@@ -13,7 +11,7 @@ import { validateScenario } from "../scenario/load.js";
 export function benchChord(opts: { peers?: number; lookups?: number; seed?: number; name?: string } = {}) {
   const peers = opts.peers ?? 100_000;
   const lookups = opts.lookups ?? 1_000_000;
-  const scenario = validateScenario(
+  const { summary, timing } = timedRun(
     {
       name: "bench-chord",
       seed: opts.seed ?? 1,
@@ -26,28 +24,14 @@ export function benchChord(opts: { peers?: number; lookups?: number; seed?: numb
     },
     "bench-chord",
   );
-  const t0 = performance.now();
-  const simulation = new Simulation(scenario);
-  const t1 = performance.now();
-  simulation.runToEnd();
-  const t2 = performance.now();
-  const { summary } = simulation.finish();
-  const events = simulation.sim.eventsRun;
   return {
     name: opts.name ?? ("chord" as const),
     peers,
     lookups,
-    events,
-    setupSeconds: round((t1 - t0) / 1000),
-    runSeconds: round((t2 - t1) / 1000),
-    eventsPerSecond: Math.round(events / ((t2 - t1) / 1000)),
+    ...timing,
     successRatio: summary.lookups.successRatio,
     hopsMean: summary.lookups.hops.mean,
     messagesPerLookup: summary.lookups.messagesPerLookup,
     wrongOwner: summary.counters.wrongOwner,
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,6 +1,4 @@
-import { performance } from "node:perf_hooks";
-import { Simulation } from "../run/simulation.js";
-import { validateScenario } from "../scenario/load.js";
+import { timedRun } from "./timed-run.js";
 
 /**
  * The unstructured overlay under load: 10,000 peers in a random graph of
@@ -10,7 +8,7 @@ import { validateScenario } from "../scenario/load.js";
 export function benchFlooding(opts: { peers?: number; lookups?: number; seed?: number } = {}) {
   const peers = opts.peers ?? 10_000;
   const lookups = opts.lookups ?? 100_000;
-  const scenario = validateScenario(
+  const { summary, timing } = timedRun(
     {
       name: "bench-flooding",
       seed: opts.seed ?? 1,
@@ -23,28 +21,14 @@ export function benchFlooding(opts: { peers?: number; lookups?: number; seed?: n
     },
     "bench-flooding",
   );
-  const t0 = performance.now();
-  const simulation = new Simulation(scenario);
-  const t1 = performance.now();
-  simulation.runToEnd();
-  const t2 = performance.now();
-  const { summary } = simulation.finish();
-  const events = simulation.sim.eventsRun;
   return {
     name: "unstructured-flooding" as const,
     peers,
     lookups,
-    events,
-    setupSeconds: round((t1 - t0) / 1000),
-    runSeconds: round((t2 - t1) / 1000),
-    eventsPerSecond: Math.round(events / ((t2 - t1) / 1000)),
+    ...timing,
     successRatio: summary.lookups.successRatio,
     messagesPerLookup: summary.lookups.messagesPerLookup,
     hopsMean: summary.lookups.hops.mean,
     messages: summary.traffic.messages,
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
