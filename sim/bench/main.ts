@@ -46,6 +46,7 @@ function runAll(names: string[], quick: boolean): void {
   } catch {
     // not a git checkout
   }
+  // The wall-clock date only labels the benchmark record; benchmarks are not simulation output.
   const record = { date: new Date().toISOString(), peerlab: VERSION, commit, node: process.version, quick, results };
   const dir = join(PACKAGE_ROOT, "results", "bench");
   mkdirSync(dir, { recursive: true });
