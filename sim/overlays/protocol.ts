@@ -95,6 +95,20 @@ export interface Overlay<M extends Message> {
   sample?(): Record<string, number>;
   /** The overlay's graph as it is now, for observers, tests and topology pictures. */
   snapshot?(): OverlaySnapshot;
+  /**
+   * Data availability now, for overlays that store items (DHTs with put/get):
+   * how many items have been stored, and how many of those have at least one
+   * copy on an online peer. When present, every time-series row gets
+   * items_stored, items_available and availability columns.
+   */
+  availability?(): StorageAvailability;
+}
+
+export interface StorageAvailability {
+  /** Items stored so far (puts that reached at least one holder). */
+  readonly stored: number;
+  /** Of those, items with at least one copy on an online peer now. */
+  readonly available: number;
 }
 
 /** One online peer's links in the overlay, and the keys it stores. */
@@ -102,6 +116,12 @@ export interface PeerSnapshot {
   readonly peer: PeerId;
   readonly links: readonly PeerId[];
   readonly keys: readonly number[];
+  /** What each link is, parallel to `links` ("successor", "finger", "predecessor", "bucket", "neighbour", "index", ...). */
+  readonly linkKinds?: readonly string[];
+  /** Where the peer sits in its identifier space as a fraction in [0, 1) (DHTs); topology pictures place peers by it. */
+  readonly position?: number;
+  /** A role such as "index" or "super-peer"; absent for ordinary peers. */
+  readonly role?: string;
 }
 
 export interface OverlaySnapshot {

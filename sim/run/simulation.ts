@@ -199,13 +199,26 @@ export class Simulation {
   private scheduleIntervals(): void {
     const { interval, warmup } = this.scenario.metrics;
     const close = () => {
-      this.recorder.at(this.sim.now).closeInterval(this.overlay.sample?.() ?? {});
+      this.recorder.at(this.sim.now).closeInterval(this.sampleOverlay());
       const next = this.sim.now + interval;
       if (next < this.endMs) this.sim.at(next, close);
     };
     if (interval < this.endMs) this.sim.at(interval, close);
     if (warmup > 0) this.sim.at(warmup, () => this.recorder.at(this.sim.now).beginMeasurement());
     else this.recorder.at(0).beginMeasurement();
+  }
+
+  /** The overlay's own time-series numbers, plus data availability when it stores items. */
+  private sampleOverlay(): Record<string, number> {
+    const sample = this.overlay.sample?.() ?? {};
+    const stored = this.overlay.availability?.();
+    if (!stored) return sample;
+    return {
+      items_stored: stored.stored,
+      items_available: stored.available,
+      availability: stored.stored > 0 ? round(stored.available / stored.stored) : 1,
+      ...sample,
+    };
   }
 
   /** Simulated time at which the run ends (ms). */
@@ -229,7 +242,7 @@ export class Simulation {
     const now = this.sim.now;
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
-    if (now > lastClosed) this.recorder.at(now).closeInterval(this.overlay.sample?.() ?? {});
+    if (now > lastClosed) this.recorder.at(now).closeInterval(this.sampleOverlay());
 
     const warmup = this.scenario.metrics.warmup;
     const messages: number[] = [];
