@@ -6,6 +6,7 @@ import { PACKAGE_ROOT, VERSION } from "../version.js";
 import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
 import { benchHold } from "./hold.js";
+import { benchKademlia } from "./kademlia.js";
 
 /**
  * `npm run bench`: each benchmark runs in a fresh Node process, so its peak
@@ -21,6 +22,9 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   flooding: (quick) => benchFlooding(quick ? { peers: 1_000, lookups: 2_000 } : {}),
   chord: (quick) => benchChord(quick ? { peers: 10_000, lookups: 20_000 } : {}),
   "chord-1m": (quick) => benchChord({ name: "chord-1m", peers: quick ? 100_000 : 1_000_000, lookups: quick ? 1_000 : 10_000 }),
+  "chord-acks": (quick) => benchChord({ name: "chord-acks", hopAcks: true, ...(quick ? { peers: 10_000, lookups: 20_000 } : {}) }),
+  kademlia: (quick) => benchKademlia(quick ? { peers: 10_000, lookups: 1_000 } : {}),
+  "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
 };
 
 function runOne(name: string, quick: boolean): void {

@@ -2,10 +2,13 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError } from "../scenario/errors.js";
-import { loadScenario } from "../scenario/load.js";
+import { loadExperiment } from "../run/experiment.js";
 import { VERSION } from "../version.js";
 import { listCommand } from "./list-command.js";
+import { mergeCommand } from "./merge-command.js";
+import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
+import { viewCommand } from "./view-command.js";
 
 /**
  * The peerlab command. Exit codes: 0 success, 1 the run failed (a bug or an
@@ -34,11 +37,18 @@ async function main(argv: string[]): Promise<void> {
           .option("set", { type: "string", array: true, describe: "Override a field: --set overlay.degree=6 (repeatable)" })
           .option("force", { type: "boolean", default: false, describe: "Replace an existing results folder" })
           .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no summary" })
+          .option("jobs", { type: "number", describe: "Worker threads for a scenario with variants: or sweep: (default: the number of cores)" })
+          .option("shard", { type: "string", describe: "Run only shard i of n of a sweep: --shard 2/8 (see docs/scaling-out.md)" })
           .example("$0 run scenarios/flooding-basic.yaml", "run the default scenario")
+          .example("$0 run scenarios/compare-topologies.yaml", "the overlays side by side (comparison.csv)")
+          .example("$0 run scenarios/sweep-churn.yaml --jobs 4", "a sweep on 4 worker threads (runs.csv, aggregate.csv)")
           .example("$0 run scenarios/flooding-basic.yaml --seed 7 --set overlay.search.ttl=3", "another seed, a smaller TTL"),
       async (args) => {
         if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
           throw new InputError(`--seed: expected a non-negative integer, got ${args.seed}`);
+        }
+        if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+          throw new InputError(`--jobs: expected a positive integer (worker threads), got ${args.jobs}`);
         }
         exitCode = await runCommand(args as Parameters<typeof runCommand>[0]);
       },
@@ -51,14 +61,67 @@ async function main(argv: string[]): Promise<void> {
           .positional("scenario", { type: "string", demandOption: true, describe: "Scenario file (YAML or JSON)" })
           .option("set", { type: "string", array: true, describe: "Override a field: --set overlay.degree=6" }),
       (args) => {
-        const scenario = loadScenario(args.scenario, args.set ?? []);
-        process.stdout.write(`${args.scenario} is valid. Resolved (durations in ms, rates per second):\n${JSON.stringify(scenario, null, 2)}\n`);
+        const experiment = loadExperiment(args.scenario, args.set ?? []);
+        if (experiment.kind === "single") {
+          process.stdout.write(`${args.scenario} is valid. Resolved (durations in ms, rates per second):\n${JSON.stringify(experiment.scenario, null, 2)}\n`);
+        } else if (experiment.kind === "variants") {
+          const names = experiment.runs.map((r) => `${r.dir} (${r.scenario.overlay.type})`).join(", ");
+          process.stdout.write(
+            `${args.scenario} is valid: ${experiment.runs.length} variants, ${names}. Resolved variants (durations in ms, rates per second):\n${JSON.stringify(Object.fromEntries(experiment.runs.map((r) => [r.dir, r.scenario])), null, 2)}\n`,
+          );
+        } else {
+          process.stdout.write(
+            `${args.scenario} is valid: a sweep of ${experiment.points.length} grid points × ${experiment.replications} replications = ${experiment.runs.length} runs (seeds ${experiment.seeds.join(", ")}). Resolved scenario before the grid's changes (durations in ms, rates per second):\n${JSON.stringify(experiment.base, null, 2)}\n`,
+          );
+        }
+      },
+    )
+    .command(
+      "merge <dirs..>",
+      "Merge the folders of a sweep's shards (run --shard i/n) into one sweep folder",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, demandOption: true, describe: "The shards' results folders" })
+          .option("out", { type: "string", describe: "Merged folder (default results/<name>)" })
+          .option("force", { type: "boolean", default: false, describe: "Replace an existing merged folder" })
+          .option("quiet", { type: "boolean", default: false, describe: "No summary table" })
+          .example("$0 merge results/sweep-churn-shard-*-of-4", "merge 4 shards into results/sweep-churn/"),
+      (args) => {
+        exitCode = mergeCommand({ dirs: (args.dirs ?? []).map(String), out: args.out, force: args.force, quiet: args.quiet });
       },
     )
     .command("list", "List overlays, latency and churn models, and shipped scenarios", {}, () => {
       process.stdout.write(listCommand() + "\n");
     })
-    .demandCommand(1, "Name a command: run, validate or list (see --help).")
+    .command(
+      "view [dirs..]",
+      "Show results in the browser viewer (serves on 127.0.0.1 until Ctrl-C)",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, describe: "Results folders (default results/)" })
+          .option("port", { type: "number", describe: "Port to listen on (default: a free one)" })
+          .example("$0 view", "everything under results/")
+          .example("$0 view results/chord-churn results/flooding-basic", "two scenarios side by side"),
+      async (args) => {
+        if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
+          throw new InputError(`--port: expected an integer from 0 to 65535, got ${args.port}`);
+        }
+        exitCode = await viewCommand({ dirs: (args.dirs as string[] | undefined) ?? [], ...(args.port !== undefined ? { port: args.port } : {}) });
+      },
+    )
+    .command(
+      "report <dirs..>",
+      "Write one self-contained HTML file (viewer, script and data inlined) that opens from disk",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Results folders" })
+          .option("out", { type: "string", default: "report.html", describe: "The HTML file to write" })
+          .example("$0 report results/chord-churn --out chord.html", "a report to send or keep"),
+      (args) => {
+        exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out });
+      },
+    )
+    .demandCommand(1, "Name a command: run, validate, merge, list, view or report (see --help).")
     .strict()
     .version(VERSION)
     .help()

@@ -3,8 +3,10 @@ import { performance } from "node:perf_hooks";
 import { checkOutputFolder, writeFolder } from "../metrics/writers.js";
 import { resultFiles } from "../run/results.js";
 import { Simulation } from "../run/simulation.js";
-import { loadScenario } from "../scenario/load.js";
+import { loadExperiment } from "../run/experiment.js";
+import { InputError } from "../scenario/errors.js";
 import { ProgressBar } from "./progress.js";
+import { runSweep, runVariants } from "./sweep-command.js";
 
 export interface RunArgs {
   scenario: string;
@@ -13,6 +15,10 @@ export interface RunArgs {
   set?: string[];
   force?: boolean;
   quiet?: boolean;
+  /** Worker threads for a scenario with variants: or sweep: (default: the number of cores). */
+  jobs?: number;
+  /** "i/n": run only shard i of n of a sweep. */
+  shard?: string;
 }
 
 /** Events per slice: between slices the CLI draws progress and notices Ctrl-C. */
@@ -26,7 +32,11 @@ const SLICE_EVENTS = 200_000;
 export async function runCommand(args: RunArgs): Promise<number> {
   const overrides = [...(args.set ?? [])];
   if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
-  const scenario = loadScenario(args.scenario, overrides);
+  const experiment = loadExperiment(args.scenario, overrides);
+  if (experiment.kind === "variants") return runVariants(experiment, args);
+  if (experiment.kind === "sweep") return runSweep(experiment, args);
+  if (args.shard !== undefined) throw new InputError(`--shard: ${args.scenario} describes one run; only a scenario with sweep: can be split into shards`);
+  const scenario = experiment.scenario;
   const outDir = args.out ?? join("results", scenario.name, `seed-${scenario.seed}`);
   checkOutputFolder(outDir, args.force ?? false);
 

@@ -269,6 +269,7 @@ export class Recorder {
           p90: round(percentile(latencies, 0.9), 3),
           p99: round(percentile(latencies, 0.99), 3),
           max: round(latencies.length ? latencies[latencies.length - 1]! : NaN, 3),
+          quantiles: latencyQuantiles(latencies),
         },
         hops: {
           mean: round(mean(hops), 4),
@@ -310,6 +311,18 @@ export class Recorder {
 }
 
 export type Summary = ReturnType<Recorder["summary"]>;
+
+/**
+ * The latency distribution in 101 numbers, for CDF plots: element i is the
+ * nearest-rank percentile i/100 (element 0 the minimum, 100 the maximum);
+ * empty with no success.
+ */
+function latencyQuantiles(sorted: Float64Array): number[] {
+  if (sorted.length === 0) return [];
+  const n = sorted.length;
+  // Integer ranks: i / 100 * n in floating point can land just above an integer.
+  return Array.from({ length: 101 }, (_, i) => round(sorted[Math.max(1, Math.ceil((i * n) / 100)) - 1]!, 3));
+}
 
 /** Empty CSV cell for "no value" rather than the string NaN. */
 function csvNumber(x: number): number | string {

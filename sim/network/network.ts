@@ -38,6 +38,8 @@ export interface NetworkOptions {
   messageTypes: MessageTypes<Message>;
   /** Called with each message that reaches an online peer. */
   deliver: (to: PeerId, from: PeerId, msg: Message) => void;
+  /** Told of every message sent for a lookup (lost ones included), when lookups are traced (metrics.traceLookups). */
+  trace?: (nowMs: number, lookup: number, from: PeerId, to: PeerId, type: string) => void;
 }
 
 export class Network {
@@ -59,7 +61,10 @@ export class Network {
     const size = this.typeBytes[index]!;
     const bytes = typeof size === "number" ? size : size(msg);
     o.recorder.at(o.sim.now).messageSent(index, bytes);
-    if (msg.lookup !== undefined) o.lookups.charge(msg.lookup, bytes);
+    if (msg.lookup !== undefined) {
+      o.lookups.charge(msg.lookup, bytes);
+      o.trace?.(o.sim.now, msg.lookup, from, to, msg.type);
+    }
     if (o.loss > 0 && o.rng.next() < o.loss) {
       o.recorder.messageLost();
       return;

@@ -91,6 +91,11 @@ export interface Overlay<M extends Message> {
    * builds their routing state directly instead of running the join protocol.
    */
   buildOracle?(peers: readonly PeerId[]): void;
+  /**
+   * Stops (true) or resumes (false) every peer's periodic maintenance, for a
+   * fault timeline's freeze and unfreeze. Lookups and joins go on.
+   */
+  setMaintenanceFrozen?(frozen: boolean): void;
   /** Numbers sampled into each time-series row, e.g. mean degree. Keys must be the same on every call. */
   sample?(): Record<string, number>;
   /** The overlay's graph as it is now, for observers, tests and topology pictures. */
@@ -98,10 +103,11 @@ export interface Overlay<M extends Message> {
   /**
    * Data availability now, for overlays that store items (DHTs with put/get):
    * how many items have been stored, and how many of those have at least one
-   * copy on an online peer. When present, every time-series row gets
-   * items_stored, items_available and availability columns.
+   * copy on an online peer. When it answers, every time-series row gets
+   * items_stored, items_available and availability columns; it answers
+   * undefined on every call when the run stores nothing.
    */
-  availability?(): StorageAvailability;
+  availability?(): StorageAvailability | undefined;
 }
 
 export interface StorageAvailability {

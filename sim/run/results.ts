@@ -1,4 +1,5 @@
 import { toCsv, toJson } from "../metrics/writers.js";
+import { findOverlay } from "../overlays/registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import type { Simulation } from "./simulation.js";
@@ -28,6 +29,12 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
   const scenario: Scenario = simulation.scenario;
   const events = simulation.sim.eventsRun;
   const wall = meta.wall;
+  const extra: Record<string, string> = {};
+  // Snapshots are big (every link of every peer): one line per snapshot rather than one per number.
+  if (simulation.snapshots) extra["snapshots.json"] = `{"snapshots": [\n${simulation.snapshots.result().map((s) => JSON.stringify(s)).join(",\n")}\n]}\n`;
+  if (simulation.tracer) extra["traces.json"] = toJson({ lookups: simulation.tracer.result() });
+  const annotations = serviceAnnotations(scenario, simulation.sim.now);
+  if (annotations.length > 0) extra["annotations.json"] = toJson(annotations);
   const manifest = {
     peerlab: VERSION,
     scenarioFile: meta.scenarioFile,
@@ -35,7 +42,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     seed: scenario.seed,
     complete: meta.complete,
     simulatedSeconds: simulation.sim.now / 1000,
-    files: ["manifest.json", "summary.json", "timeseries.csv"],
+    files: ["manifest.json", "summary.json", "timeseries.csv", ...Object.keys(extra)],
     scenario,
     engine: {
       events,
@@ -52,7 +59,29 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     "manifest.json": toJson(manifest),
     "summary.json": toJson({ name: scenario.name, seed: scenario.seed, complete: meta.complete, ...summary }),
     "timeseries.csv": toCsv(timeSeries),
+    ...extra,
   };
+}
+
+/** A fault event for the viewer's time axes (annotations.json). */
+export interface Annotation {
+  time_s: number;
+  kind: string;
+  label: string;
+}
+
+/** Outages and restarts of the overlay's service peers (e.g. a hybrid index server) that happened before `endMs`. */
+function serviceAnnotations(scenario: Scenario, endMs: number): Annotation[] {
+  const specs = findOverlay(scenario.overlay.type)?.services?.(scenario.overlay) ?? [];
+  const out: Annotation[] = [];
+  for (const spec of specs) {
+    for (const o of spec.outages ?? []) {
+      const name = spec.count > 1 ? `${spec.role} server ${o.index + 1}` : `${spec.role} server`;
+      if (o.atMs < endMs) out.push({ time_s: round3(o.atMs / 1000), kind: "outage", label: `${name} down` });
+      if (o.restartAtMs !== undefined && o.restartAtMs < endMs) out.push({ time_s: round3(o.restartAtMs / 1000), kind: "restart", label: `${name} back up` });
+    }
+  }
+  return out.sort((a, b) => a.time_s - b.time_s);
 }
 
 function round3(x: number): number {

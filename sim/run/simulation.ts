@@ -2,6 +2,7 @@ import { installChurn, type ChurnSpec } from "../churn/churn.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
+import { LookupTracer } from "../metrics/traces.js";
 import { round } from "../metrics/stats.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
 import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
@@ -13,6 +14,7 @@ import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
 import type { Scenario } from "../scenario/schema.js";
 import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
+import { SnapshotTaker } from "./snapshots.js";
 
 /**
  * One run of one scenario: builds the world (engine, underlay, peers, overlay,
@@ -32,6 +34,10 @@ export class Simulation {
   readonly lookups = new LookupTable();
   /** The running overlay; tests and observers may inspect it (snapshot, sample). */
   readonly overlay: Overlay<Message>;
+  /** Pictures of the overlay (metrics.snapshots), for snapshots.json. */
+  readonly snapshots: SnapshotTaker | undefined;
+  /** Message-by-message traces of the first measured lookups (metrics.traceLookups), for traces.json. */
+  readonly tracer: LookupTracer | undefined;
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
@@ -61,6 +67,9 @@ export class Simulation {
     // One function for every delivery: no closure allocated per message.
     const toOverlay = (to: PeerId, from: PeerId, msg: Message) => overlay!.deliver(to, from, msg);
     let workload: LookupWorkload | undefined;
+    const traceCount = scenario.metrics.traceLookups;
+    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.warmup, traceCount) : undefined;
+    this.tracer = tracer;
     const network = new Network({
       sim: this.sim,
       rng: root.fork("network"),
@@ -71,6 +80,7 @@ export class Simulation {
       lookups: this.lookups,
       messageTypes: definition.messageTypes,
       deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
+      ...(tracer ? { trace: (now: number, lookup: number, from: PeerId, to: PeerId, type: string) => tracer.sent(now, lookup, from, to, type) } : {}),
     });
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
     const runtime = new OverlayRuntime<Message>({
@@ -168,6 +178,8 @@ export class Simulation {
     });
     workload.install();
     this.scheduleIntervals();
+    const snapshots = scenario.metrics.snapshots;
+    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs) : undefined;
   }
 
   /** Brings the service peers online at time 0 and schedules their outages. */

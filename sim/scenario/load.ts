@@ -53,18 +53,31 @@ export function applyOverrides(raw: unknown, overrides: readonly string[], file:
     } catch {
       value = assignment.slice(eq + 1);
     }
-    let node = root;
-    for (const key of path.slice(0, -1)) {
-      const next = node[key];
-      if (next === undefined || next === null) node[key] = {};
-      else if (typeof next !== "object" || Array.isArray(next)) {
-        throw new InputError(`--set ${assignment}: ${key} in ${file} is not an object, so it has no field ${path[path.indexOf(key) + 1]}`);
-      }
-      node = node[key] as Record<string, unknown>;
-    }
-    node[path[path.length - 1]!] = value;
+    const blocked = setField(root, path, value);
+    if (blocked) throw new InputError(`--set ${assignment}: ${blocked.key} in ${file} is not an object, so it has no field ${blocked.field}`);
   }
   return root;
+}
+
+/**
+ * Sets the field at `path` in plain scenario data, creating missing objects
+ * on the way (also used by variants: and sweep:). Returns the key that is in
+ * the way if one on the path is not an object, and changes nothing then.
+ */
+export function setField(root: Record<string, unknown>, path: readonly string[], value: unknown): { key: string; field: string } | undefined {
+  let probe: unknown = root;
+  for (let i = 0; i < path.length - 1 && probe !== undefined && probe !== null; i++) {
+    probe = (probe as Record<string, unknown>)[path[i]!];
+    if (probe !== undefined && probe !== null && (typeof probe !== "object" || Array.isArray(probe))) return { key: path[i]!, field: path[i + 1]! };
+  }
+  let node = root;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+  return undefined;
 }
 
 /** Validates plain scenario data. Throws an InputError listing every problem. */
@@ -84,7 +97,8 @@ export function validateScenario(raw: unknown, file: string): Scenario {
       `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name)}, which cannot name a results folder; add name: with letters, digits, '.', '_' and '-'`,
     );
   }
-  const { $schema: _ignored, ...scenario } = result.data;
+  // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.
+  const { $schema: _ignored, variants: _variants, sweep: _sweep, ...scenario } = result.data;
   return { ...scenario, name } as Scenario;
 }
 

@@ -207,6 +207,24 @@ const metrics = strict({
     .meta({
       description: `Nothing that happens before this time counts in summary.json; shorter than duration. ${durationHint("1m", false)}`,
     }),
+  /** Pictures of the overlay's graph at given times, written to snapshots.json for the viewer. */
+  snapshots: strict({
+    at: z
+      .array(duration({ positive: false, example: "5m" }))
+      .min(1)
+      .max(100)
+      .meta({ description: `Simulated times at which to record the overlay's graph (times at or after duration are skipped). ${durationHint("5m", false)}` }),
+    /** With more peers online, evenly spaced peers (by peer number) are recorded. */
+    maxPeers: integer(1, 100_000)
+      .default(200)
+      .meta({ description: "At most this many online peers per snapshot; with more online, evenly spaced peers are kept (links to peers left out are dropped)." }),
+  })
+    .optional()
+    .meta({ description: "Pictures of the overlay's graph (peers, links, roles) at given times, written to snapshots.json for the viewer." }),
+  /** The first N measured lookups are traced message by message into traces.json. */
+  traceLookups: integer(1, 10_000)
+    .optional()
+    .meta({ description: "Trace the first N measured lookups: every message sent for them (time, from, to, type) goes to traces.json, for replay in the viewer." }),
 });
 
 const overlay = z.discriminatedUnion(
@@ -219,6 +237,39 @@ const overlay = z.discriminatedUnion(
       )}`,
   },
 );
+
+/** A dotted path of scenario fields, as `--set` takes it: "overlay.degree", "churn.session.mean". */
+const fieldPath = z.string().regex(/^[A-Za-z$][A-Za-z0-9_$]*(\.[A-Za-z$][A-Za-z0-9_$]*)*$/);
+const badPath = (issue: { code?: string; key?: unknown; message?: string }) =>
+  issue.code === "invalid_key" ? `expected a dotted path of field names, like "overlay.degree", got ${JSON.stringify(issue.key)}` : undefined;
+
+/** `variants:` — named changes to the scenario, all run on the same seed (sim/run/experiment.ts applies them). */
+export const variantSchema = strict({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected a variant name of letters, digits, '.', '_' and '-' (it names a results folder)" })
+    .meta({ description: "Names the variant's row in comparison.csv and its results folder: letters, digits, '.', '_' and '-'." }),
+  description: z.string().optional().meta({ description: "What the variant changes; free text." }),
+  overlay: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: "Replaces the scenario's whole overlay: section (type and options); checked like any overlay." }),
+  set: z
+    .record(fieldPath, z.unknown(), { error: badPath })
+    .optional()
+    .meta({ description: 'Fields to change, by dotted path, like --set: { "churn.session.mean": "10m", "overlay.degree": 6 }. Applied after overlay:.' }),
+});
+
+/** `sweep:` — a grid of values over scenario paths, each grid point run `replications` times. */
+export const sweepSchema = strict({
+  grid: z
+    .record(fieldPath, z.array(z.unknown()).min(1, { error: "expected a non-empty list of values" }), { error: badPath })
+    .refine((g) => Object.keys(g).length > 0, { error: 'expected at least one path, like { "churn.session.mean": ["5m", "30m"] }' })
+    .meta({ description: 'Values to try, by dotted path: { "churn.session.mean": ["5m", "30m"], "overlay.degree": [4, 8] }; every combination is a grid point.' }),
+  replications: integer(1, 100_000)
+    .default(1)
+    .meta({ description: "Runs per grid point, each with its own seed; replication 0 uses the scenario's seed, the others seeds derived from it." }),
+});
 
 export const scenarioSchema = strict({
   /** Lets a JSON scenario name its JSON Schema for editors; ignored by peerlab. */
@@ -243,7 +294,15 @@ export const scenarioSchema = strict({
   churn: churn.prefault({ model: "none" }).meta({ description: 'When peers come and go, chosen by `model`: "none" or "sessions".' }),
   overlay: overlay.meta({ description: "The overlay the peers run, chosen by `type`, with its options." }),
   workload: workload.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
-  metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval and the warm-up kept out of summary.json." }),
+  metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval, the warm-up kept out of summary.json, and optional snapshots and lookup traces for the viewer." }),
+  variants: z
+    .array(variantSchema)
+    .min(1)
+    .optional()
+    .meta({ description: "Named variants of this scenario (most often other overlays), all run on the same seed; results/<name>/seed-<seed>/comparison.csv compares them." }),
+  sweep: sweepSchema
+    .optional()
+    .meta({ description: "A grid of values over scenario paths, each point run `replications` times; results/<name>/runs.csv and aggregate.csv." }),
 }).superRefine((s, ctx) => {
   if (s.metrics.warmup >= s.duration) {
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });
@@ -284,7 +343,7 @@ export const scenarioSchema = strict({
 });
 
 /** A validated scenario: every default filled in, durations in ms, rates per second. */
-export type Scenario = Omit<z.output<typeof scenarioSchema>, "name" | "overlay"> & {
+export type Scenario = Omit<z.output<typeof scenarioSchema>, "name" | "overlay" | "variants" | "sweep"> & {
   name: string;
   /** Validated by the overlay's own schema (see sim/overlays/registry.ts). */
   overlay: { type: string; [option: string]: unknown };

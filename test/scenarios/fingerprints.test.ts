@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { shippedScenarios } from "../../sim/cli/list-command.js";
+import { tableFiles } from "../../sim/run/experiment-files.js";
+import { loadExperiment } from "../../sim/run/experiment.js";
+import type { SummaryLike } from "../../sim/run/headline.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
+import { runJob } from "../../sim/run/worker-job.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 
 /**
@@ -11,19 +15,55 @@ import { loadScenario } from "../../sim/scenario/load.js";
  * what the simulator does shows up here. When a change is meant to alter
  * results, rerun with PEERLAB_PRINT_FINGERPRINTS=1, check the new numbers
  * make sense, and paste them in.
+ *
+ * A scenario with variants: or sweep: runs all its runs; its fingerprint has
+ * the total events, the success ratio and messages per lookup of each variant
+ * (of each grid point, averaged over its replications, for a sweep), and a
+ * hash of every run's summary.json and timeseries.csv plus comparison.csv, or
+ * runs.csv and aggregate.csv.
  */
-const FINGERPRINTS: Record<string, { events: number; successRatio: number; messagesPerLookup: number; sha256: string }> = {
-  "scenarios/chord-churn.yaml": { events: 1885319, successRatio: 0.960116, messagesPerLookup: 11.137, sha256: "068a45aa6237d7c6" },
-  "scenarios/expanding-ring.yaml": { events: 1852104, successRatio: 0.957391, messagesPerLookup: 1165.341, sha256: "52f2595f05651e55" },
-  "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "52c9f9bf03642250" },
-  "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "72d88d3d3ec86d92" },
-  "scenarios/hybrid-index-failure.yaml": { events: 81460, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "3c2ebd0822f87634" },
-  "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "f946121b17b86541" },
-  "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "0db54e8016b30a6b" },
-  "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "e1fba05edfaaa77d" },
+type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
+const FINGERPRINTS: Record<string, Fingerprint> = {
+  "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "ade8a8830bc21256" },
+  "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "953b9c39b230136e" },
+  "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "4a335e52c61f723d" },
+  "scenarios/expanding-ring.yaml": { events: 1852104, successRatio: 0.957391, messagesPerLookup: 1165.341, sha256: "8f136527a3416b14" },
+  "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "f408f1371526a856" },
+  "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "d39fa5095399162e" },
+  "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "61212934c4a82b1f" },
+  "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "2f1d3f4603ba0523" },
+  "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "837dba470b6b5de2" },
+  "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "24da5c63e7020e8c" },
+  "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "90d6b3724bb65a1e" },
+  "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "f256f68e497c8fb8" },
+  "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "dd3fb22a68e2403c" },
+  "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "20f85f8826404f97" },
 };
 
-function fingerprint(file: string) {
+function fingerprint(file: string): Fingerprint {
+  const experiment = loadExperiment(file);
+  if (experiment.kind !== "single") {
+    const hash = createHash("sha256");
+    const summaries = new Map<number, SummaryLike>();
+    let events = 0;
+    for (const run of experiment.runs) {
+      const result = runJob(run, file);
+      events += result.events;
+      hash.update(result.files["summary.json"]!).update(result.files["timeseries.csv"]!);
+      summaries.set(run.index, JSON.parse(result.files["summary.json"]!));
+    }
+    const tables = tableFiles(experiment, file, summaries);
+    for (const name of ["comparison.csv", "runs.csv", "aggregate.csv"]) if (tables[name]) hash.update(tables[name]);
+    // One figure per variant, or per grid point (the mean over its replications).
+    const groups = experiment.kind === "variants" ? experiment.runs.map((r) => [r.index]) : experiment.points.map((p) => experiment.runs.filter((r) => r.point === p.index).map((r) => r.index));
+    const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+    return {
+      events,
+      successRatio: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.successRatio ?? NaN))),
+      messagesPerLookup: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.messagesPerLookup ?? NaN))),
+      sha256: hash.digest("hex").slice(0, 16),
+    };
+  }
   const simulation = new Simulation(loadScenario(file));
   simulation.runToEnd();
   const files = resultFiles(simulation, { scenarioFile: file, complete: true });

@@ -1,12 +1,22 @@
 import type { PeerId } from "../../peers/population.js";
-import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot } from "../protocol.js";
+import type {
+  Overlay,
+  OverlayContext,
+  OverlayDefinition,
+  OverlaySnapshot,
+  OverlayWorld,
+  PeerSnapshot,
+  StorageAvailability,
+} from "../protocol.js";
 import { Maintenance } from "./maintenance.js";
 import { chordMessageTypes, type ChordMessage } from "./messages.js";
 import { chordSchema, type ChordOptions } from "./options.js";
 import { IdSpace, KEY_SALT } from "./ring.js";
 import { Routing } from "./routing.js";
+import { ChordStorage } from "./storage.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
+import { VirtualNodes } from "./virtual.js";
 
 /** Chord (Stoica, Morris, Karger, Kaashoek & Balakrishnan, SIGCOMM 2001; IEEE/ACM ToN 2003). */
 class ChordOverlay implements Overlay<ChordMessage> {
@@ -14,6 +24,11 @@ class ChordOverlay implements Overlay<ChordMessage> {
   readonly truth: TrueRing;
   private readonly routing: Routing;
   private readonly maintenance: Maintenance;
+  /** Put/get storage, when the scenario asks for it. */
+  readonly storage: ChordStorage | undefined;
+  /** Peers to Chord nodes: routing, maintenance, storage and the true ring all work on nodes. */
+  readonly virtual: VirtualNodes;
+  private readonly keyCount: number;
 
   constructor(
     private readonly options: ChordOptions,
@@ -21,13 +36,50 @@ class ChordOverlay implements Overlay<ChordMessage> {
     world: OverlayWorld,
   ) {
     const space = new IdSpace(options.idBits);
+    const v = options.virtualNodes;
+    this.virtual = new VirtualNodes(v);
+    const nodeCtx = this.virtual.nodeContext(ctx);
     let capacity = 0;
-    for (const p of world.allPeers) capacity = Math.max(capacity, p + 1);
+    for (const p of world.allPeers) capacity = Math.max(capacity, (p + 1) * v);
     this.tables = new ChordTables(space, options.successors, capacity);
     this.truth = new TrueRing(this.tables);
-    this.maintenance = new Maintenance(ctx, options, this.tables, undefined as unknown as Routing);
-    this.routing = new Routing(ctx, options, this.tables, this.truth, (peer) => this.maintenance.contactsOf(peer));
+    const stored = options.storage;
+    let storage: ChordStorage | undefined;
+    this.maintenance = new Maintenance(
+      nodeCtx,
+      options,
+      this.tables,
+      undefined as unknown as Routing,
+      stored && {
+        joined: (peer) => storage!.joined(peer),
+        predecessorChanged: (peer, oldPred, newPred) => storage!.newPredecessor(peer, oldPred, newPred),
+        periodic: [{ intervalMs: stored.replicateInterval, run: (peer) => storage!.replicate(peer) }],
+      },
+    );
+    this.routing = new Routing(
+      nodeCtx,
+      options,
+      this.tables,
+      this.truth,
+      (peer) => this.maintenance.contactsOf(peer),
+      stored && ((origin, key, lookup, owner, hops) => storage!.fetch(origin, key, lookup, owner, hops)),
+    );
     this.maintenance.setRouting(this.routing);
+    if (stored) {
+      storage = new ChordStorage(
+        nodeCtx,
+        stored,
+        options.requestTimeout,
+        options.stabilizeInterval,
+        this.tables,
+        this.truth,
+        this.routing,
+        world.keyCount,
+        world.allPeers.map((peer) => peer * v),
+      );
+    }
+    this.storage = storage;
+    this.keyCount = world.keyCount;
   }
 
   /** The id of workload key `key`: IdSpace.hash(key, KEY_SALT). */
@@ -38,31 +90,38 @@ class ChordOverlay implements Overlay<ChordMessage> {
   }
 
   join(peer: PeerId): void {
-    this.tables.ensure(peer);
-    this.truth.insert(peer);
-    this.maintenance.join(peer);
+    for (const node of this.virtual.nodesOf(peer)) {
+      this.tables.ensure(node);
+      this.truth.insert(node);
+      this.maintenance.join(node);
+    }
   }
 
   leave(peer: PeerId): void {
-    this.maintenance.leave(peer);
-    this.gone(peer);
+    for (const node of this.virtual.nodesOf(peer)) {
+      this.storage?.leave(node);
+      this.maintenance.leave(node);
+      this.gone(node);
+    }
   }
 
   crash(peer: PeerId): void {
-    this.gone(peer);
+    for (const node of this.virtual.nodesOf(peer)) this.gone(node);
   }
 
-  private gone(peer: PeerId): void {
-    this.truth.remove(peer);
-    this.routing.dropLookupsOf(peer);
-    this.maintenance.gone(peer);
-    this.tables.inRing[peer] = 0;
+  private gone(node: number): void {
+    this.truth.remove(node);
+    this.routing.dropLookupsOf(node);
+    this.maintenance.gone(node);
+    this.storage?.gone(node);
+    this.tables.inRing[node] = 0;
   }
 
   buildOracle(peers: readonly PeerId[]): void {
     const t = this.tables;
-    for (const p of peers) t.ensure(p);
-    this.truth.build(peers);
+    const nodes = this.virtual.v === 1 ? peers : peers.flatMap((peer) => this.virtual.nodesOf(peer));
+    for (const node of nodes) t.ensure(node);
+    this.truth.build(nodes);
     const ring = this.truth.peers;
     const n = ring.length;
     const { r, m } = t;
@@ -80,35 +139,84 @@ class ChordOverlay implements Overlay<ChordMessage> {
       t.inRing[peer] = 1;
     }
     for (const peer of ring) this.maintenance.startTimers(peer);
+    this.storage?.placeOracle();
   }
 
-  deliver(to: PeerId, from: PeerId, msg: ChordMessage): void {
+  deliver(toPeer: PeerId, fromPeer: PeerId, msg: ChordMessage): void {
+    const { to, from } = this.virtual.ends(toPeer, fromPeer, msg);
     if (this.routing.handle(to, from, msg)) return;
     if (this.maintenance.handle(to, from, msg)) return;
+    if (this.storage?.handle(to, from, msg)) return;
     throw new Error(`chord: no handler for message type "${msg.type}"`);
   }
 
   lookup(peer: PeerId, key: number, lookup: number): void {
-    this.routing.lookup(peer, this.keyId(key), lookup);
+    const id = this.storage ? this.storage.keyIds.subarray(key * this.tables.W, (key + 1) * this.tables.W) : this.keyId(key);
+    // A peer with virtual nodes looks up from its first one.
+    this.routing.lookup(peer * this.virtual.v, key, id, lookup);
   }
 
   lookupAbandoned(_peer: PeerId, lookup: number): void {
     this.routing.abandon(lookup);
+    this.storage?.abandon(lookup);
+  }
+
+  availability(): StorageAvailability | undefined {
+    return this.storage?.availability();
+  }
+
+  setMaintenanceFrozen(frozen: boolean): void {
+    this.maintenance.setFrozen(frozen, this.truth.peers);
   }
 
   snapshot(): OverlaySnapshot {
     const t = this.tables;
     const peers: PeerSnapshot[] = [];
+    // Position on the ring: the id's top word and the next one, as a fraction of 2^bits.
+    const topBits = t.m - 32 * (t.W - 1);
     for (const peer of this.truth.peers) {
-      const links = new Set<PeerId>(t.successorList(peer));
+      const kinds = new Map<PeerId, string>();
+      t.successorList(peer).forEach((s, j) => kinds.set(s, j === 0 ? "successor" : "successor-list"));
+      const pred = t.predecessor[peer]!;
+      if (pred >= 0 && !kinds.has(pred)) kinds.set(pred, "predecessor");
       for (let i = 0; i < t.m; i++) {
         const f = t.fingers[peer * t.m + i]!;
-        if (f >= 0) links.add(f);
+        if (f >= 0 && !kinds.has(f)) kinds.set(f, "finger");
       }
-      links.delete(peer);
-      peers.push({ peer, links: [...links], keys: [] });
+      kinds.delete(peer);
+      const w = peer * t.W;
+      const position = t.ids[w]! / 2 ** topBits + (t.W > 1 ? t.ids[w + 1]! / 2 ** (topBits + 32) : 0);
+      const peerOf = (node: number) => this.virtual.peerOf(node);
+      peers.push({ peer: peerOf(peer), links: [...kinds.keys()].map(peerOf), linkKinds: [...kinds.values()], position, keys: this.storage?.heldBy(peer) ?? [] });
     }
     return { peers };
+  }
+
+  /**
+   * The paper's load-balance measure: how many of the workload's keys each
+   * online peer is responsible for (summed over its virtual nodes), from the
+   * true ring. Costs one ring search per key.
+   */
+  private keyLoad(): Record<string, number> {
+    const ring = this.truth.peers;
+    const perPeer = new Map<PeerId, number>();
+    for (const node of ring) perPeer.set(this.virtual.peerOf(node), 0);
+    if (ring.length > 0) {
+      const id = new Uint32Array(this.tables.W);
+      for (let key = 0; key < this.keyCount; key++) {
+        this.tables.space.hash(key, KEY_SALT, id, 0);
+        const owner = this.virtual.peerOf(this.truth.owner(id, 0));
+        perPeer.set(owner, perPeer.get(owner)! + 1);
+      }
+    }
+    const counts = Int32Array.from(perPeer.values()).sort();
+    return {
+      keysPerPeerMean: counts.length > 0 ? this.keyCount / counts.length : 0,
+      keysPerPeerP1: rank(counts, 0.01),
+      keysPerPeerP50: rank(counts, 0.5),
+      keysPerPeerP99: rank(counts, 0.99),
+      keysPerPeerMax: counts.length > 0 ? counts[counts.length - 1]! : 0,
+    };
   }
 
   /**
@@ -150,12 +258,18 @@ class ChordOverlay implements Overlay<ChordMessage> {
     }
     const scale = checked > 0 ? n / checked : 0;
     return {
+      ...(this.options.keyLoad ? this.keyLoad() : {}),
       ringPeers: n,
       wrongSuccessors: Math.round(wrongSucc * scale),
       wrongPredecessors: Math.round(wrongPred * scale),
       staleFingers: Math.round(stale * scale),
     };
   }
+}
+
+/** Percentiles of a sorted list (nearest rank). */
+function rank(sorted: Int32Array, q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 export const chord: OverlayDefinition<ChordOptions, ChordMessage> = {
@@ -174,6 +288,9 @@ export const chord: OverlayDefinition<ChordOptions, ChordMessage> = {
     "predecessorsLost",
     "joinRetries",
     "rejoins",
+    "puts",
+    "putsFailed",
+    "getsMissing",
   ],
   create: (options, ctx, world) => new ChordOverlay(options, ctx, world),
 };

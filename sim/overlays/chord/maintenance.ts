@@ -12,18 +12,33 @@ import type { ChordTables } from "./tables.js";
  * successor, notify it), fix_fingers and check_predecessor. A peer that does
  * not answer in time is taken as failed and dropped from the asker's tables.
  */
+/** What other parts of the overlay (storage) want to hear from maintenance. */
+export interface MaintenanceHooks {
+  /** `peer` has just entered the ring (it has a successor). */
+  joined?(peer: PeerId): void;
+  /** `peer` accepted `newPred` as its predecessor in place of `oldPred` (-1: it had none). */
+  predecessorChanged?(peer: PeerId, oldPred: PeerId, newPred: PeerId): void;
+  /** Extra periodic work of every peer in the ring, run with the other maintenance timers. */
+  periodic?: readonly { readonly intervalMs: number; readonly run: (peer: PeerId) => void }[];
+}
+
 export class Maintenance {
   private readonly scratch: Uint32Array;
   /** The session in which each peer's timers were started, so a rejoin does not start a second set. */
   private readonly timersOf = new Map<PeerId, number>();
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
   private readonly contacts = new Map<PeerId, PeerId[]>();
+  /** Frozen by the fault timeline (the scenario's freezeMaintenanceAt is checked apart). */
+  private frozenNow = false;
+  /** Bumped by every freeze and resume, so timers of an earlier epoch stop. */
+  private epoch = 0;
 
   constructor(
     private readonly ctx: OverlayContext<ChordMessage>,
     private readonly options: ChordOptions,
     private readonly t: ChordTables,
     private routing: Routing,
+    private readonly hooks: MaintenanceHooks = {},
   ) {
     this.scratch = new Uint32Array(t.W);
   }
@@ -87,6 +102,7 @@ export class Maintenance {
   private joined(peer: PeerId): void {
     this.t.inRing[peer] = 1;
     this.contacts.delete(peer);
+    this.hooks.joined?.(peer);
     if (this.frozen()) return;
     this.stabilize(peer);
     if (this.timersOf.get(peer) !== this.t.session[peer]) this.startTimers(peer);
@@ -100,18 +116,35 @@ export class Maintenance {
     this.every(peer, o.stabilizeInterval, () => this.stabilize(peer));
     this.every(peer, o.fixFingersInterval, () => this.fixFingers(peer));
     this.every(peer, o.checkPredecessorInterval, () => this.checkPredecessor(peer));
+    for (const job of this.hooks.periodic ?? []) this.every(peer, job.intervalMs, () => job.run(peer));
   }
 
   private frozen(): boolean {
+    if (this.frozenNow) return true;
     const at = this.options.freezeMaintenanceAt;
     return at !== undefined && this.ctx.now() >= at;
+  }
+
+  /**
+   * Freezes or resumes every peer's periodic maintenance (a fault timeline's
+   * freeze/unfreeze). On resume each peer in the ring starts a fresh set of
+   * timers; timers from before the freeze belong to an old epoch and stop.
+   */
+  setFrozen(frozen: boolean, ringPeers: readonly PeerId[]): void {
+    if (frozen === this.frozenNow) return;
+    this.frozenNow = frozen;
+    this.epoch++;
+    if (frozen) return;
+    this.timersOf.clear();
+    for (const peer of ringPeers) if (this.t.inRing[peer]) this.startTimers(peer);
   }
 
   private every(peer: PeerId, mean: number, fn: () => void): void {
     const j = this.options.jitter;
     const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
+    const epoch = this.epoch;
     this.ctx.setTimer(peer, delay, () => {
-      if (this.frozen()) return;
+      if (this.frozen() || epoch !== this.epoch) return;
       fn();
       this.every(peer, mean, fn);
     });
@@ -236,7 +269,10 @@ export class Maintenance {
         if (!t.inRing[to]) return true;
         const p = t.predecessor[to]!;
         const { ids, W, space } = t;
-        if (p < 0 || p === to || space.inOpen(ids, from * W, ids, p * W, ids, to * W)) t.predecessor[to] = from;
+        if (p < 0 || p === to || space.inOpen(ids, from * W, ids, p * W, ids, to * W)) {
+          t.predecessor[to] = from;
+          if (from !== p) this.hooks.predecessorChanged?.(to, p, from);
+        }
         return true;
       }
       case "ping":

@@ -12,7 +12,7 @@ export type ChordMessage =
   // (`avoid`); the reply names the owner or candidates.
   | { type: "step"; lookup?: number; target: Uint32Array; avoid: readonly PeerId[] }
   | { type: "stepReply"; lookup?: number; owner: PeerId; next: readonly PeerId[] }
-  | { type: "findStep"; target: Uint32Array; avoid: readonly PeerId[] }
+  | { type: "findStep"; target: Uint32Array; avoid: readonly PeerId[]; joining: boolean }
   | { type: "findStepReply"; owner: PeerId; next: readonly PeerId[] }
   // Recursive routing: each hop forwards `route` and acknowledges it; the last hop tells the origin.
   | { type: "route"; lookup: number; target: Uint32Array; origin: PeerId; hops: number }
@@ -24,16 +24,26 @@ export type ChordMessage =
   | { type: "notify" }
   | { type: "ping" }
   | { type: "pong" }
-  | { type: "leaving"; predecessor: PeerId; successors: readonly PeerId[] };
+  | { type: "leaving"; predecessor: PeerId; successors: readonly PeerId[] }
+  // Storage: a put reaches the owner (store), owners copy items to successors (replicate), items move on
+  // joins and leaves (handoff), and a get fetches an item from a holder, which names other holders if it lacks it.
+  | { type: "store"; keys: readonly number[] }
+  | { type: "storeAck"; accepted: boolean }
+  | { type: "replicate"; keys: readonly number[] }
+  | { type: "handoff"; keys: readonly number[] }
+  | { type: "get"; lookup: number; key: number }
+  | { type: "getReply"; lookup: number; found: boolean; holders: readonly PeerId[] };
 
 const H = 44;
 const ID = 20;
 const NODE = ID + 6;
+/** Bytes of one stored item's content: a small record (a file's location, as in the paper's examples). */
+const VALUE = 100;
 
 export const chordMessageTypes: MessageTypes<ChordMessage> = {
   step: { category: "lookup", bytes: (m) => H + ID + 4 + 6 * m.avoid.length },
   stepReply: { category: "lookup", bytes: (m) => H + NODE * (1 + m.next.length) },
-  findStep: { category: "maintenance", bytes: (m) => H + ID + 6 * m.avoid.length },
+  findStep: { category: "maintenance", bytes: (m) => H + ID + 1 + 6 * m.avoid.length },
   findStepReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.next.length) },
   route: { category: "lookup", bytes: H + ID + 4 + NODE + 2 },
   routeAck: { category: "lookup", bytes: H + 4 },
@@ -44,4 +54,11 @@ export const chordMessageTypes: MessageTypes<ChordMessage> = {
   ping: { category: "maintenance", bytes: H },
   pong: { category: "maintenance", bytes: H },
   leaving: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.successors.length) },
+  // An item on the wire is its 20-byte id plus VALUE bytes of content (a get's reply carries one when found).
+  store: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
+  storeAck: { category: "maintenance", bytes: H + 1 },
+  replicate: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
+  handoff: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
+  get: { category: "lookup", bytes: H + ID },
+  getReply: { category: "lookup", bytes: (m) => H + 1 + (m.found ? VALUE : NODE * m.holders.length) },
 };

@@ -9,6 +9,22 @@ import { duration, integer, oneOf, probability, strict } from "../../scenario/fi
 
 const UNITS = "(units ms, s, m, h, d; a plain number is ms)";
 
+const storage = strict({
+  /** Copies besides the owner's, on its next successors. */
+  replicas: integer(0, 64)
+    .default(2)
+    .meta({ description: "Copies of each item besides the owner's, kept on its next successors (at most `successors`)." }),
+  /** How often an owner pushes its items to its successors. */
+  replicateInterval: duration({ example: "30s" })
+    .prefault("30s")
+    .meta({ description: `Mean interval between two replication rounds of a peer (jittered like the other intervals). A positive duration like "30s" ${UNITS}.` }),
+  /** Whether a publisher puts its keys again every time it joins. */
+  republishOnJoin: z
+    .boolean()
+    .default(false)
+    .meta({ description: "true: a publisher puts its keys again every time it joins (lost items come back); false: each key is put once, the first time its publisher is in the ring." }),
+});
+
 export const chordSchema = strict({
   type: z.literal("chord"),
   /** "join": every peer joins through a bootstrap contact; "oracle": the initial ring is built directly at time 0. */
@@ -27,6 +43,14 @@ export const chordSchema = strict({
     .default("iterative")
     .meta({
       description: '"iterative": the origin asks each hop for the next one (the paper\'s simulator); "recursive": each hop forwards the query and acknowledges it to the previous hop.',
+    }),
+  /** Recursive routing: whether each hop acknowledges the query to the previous one. */
+  hopAcks: z
+    .boolean()
+    .default(true)
+    .meta({
+      description:
+        "Recursive routing only. true: each hop acknowledges the query, and a hop that does not is dropped and the next best tried; false: queries are forwarded unacknowledged (as PeerSim's Chord does), so a failed hop loses the lookup and only the workload deadline notices.",
     }),
   /** Mean interval between two stabilize rounds of one peer. */
   stabilizeInterval: duration({ example: "30s" })
@@ -54,6 +78,20 @@ export const chordSchema = strict({
     .meta({ description: `From this simulated time on no peer runs stabilize, fix_fingers or check_predecessor (for the paper's failure experiments); "0s" never starts them. Absent: never frozen ${UNITS}.` }),
   /** A lookup that has not found the owner after this many hops gives up. */
   maxHops: integer(1, 10_000).default(64).meta({ description: "A lookup that has not reached the owner's predecessor after this many hops fails." }),
+  /** Put/get storage of the workload's keys, with replication; absent: lookups only find the owner. */
+  storage: storage.optional().meta({
+    description:
+      "Stores the workload's keys in the ring: each key is put by its publisher, lives at its owner with copies on the next `replicas` successors, moves on joins and leaves, and lookups become gets that fetch it. Absent: lookups only find the owner.",
+  }),
+  /** Virtual nodes per physical peer (the paper's load-balancing remedy). */
+  virtualNodes: integer(1, 64)
+    .default(1)
+    .meta({ description: "Chord nodes each physical peer runs, each with its own identifier (the paper's virtual nodes, which even out the keys per peer); they join, leave and crash together." }),
+  /** Whether each time-series row reports how many keys each online peer is responsible for. */
+  keyLoad: z
+    .boolean()
+    .default(false)
+    .meta({ description: "true: every time-series row gets the keys each online peer is responsible for (mean, 1st, 50th and 99th percentile, max), counted over all workload keys against the true ring — the paper's load-balance experiment." }),
   /** Ring health: at most this many peers, evenly spaced on the ring, are checked per time-series row. */
   healthSample: integer(0, 10_000_000)
     .default(2000)

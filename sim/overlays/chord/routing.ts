@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { Message, OverlayContext } from "../protocol.js";
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { ChordTables } from "./tables.js";
@@ -49,6 +49,8 @@ interface Find {
 interface Pending {
   origin: PeerId;
   session: number;
+  /** The workload key looked up, and its id. */
+  key: number;
   target: Uint32Array;
   find?: Find;
 }
@@ -64,18 +66,20 @@ export class Routing {
     private readonly truth: TrueRing,
     /** The bootstrap contacts a peer that has not joined yet knows of: it names them when asked the way. */
     private readonly contactsOf: (peer: PeerId) => readonly PeerId[],
+    /** With storage, a lookup that found the true owner goes on to fetch the item; without, it has succeeded. */
+    private readonly fetch?: (origin: PeerId, key: number, lookup: number, owner: PeerId, hops: number) => void,
   ) {}
 
   // ── Workload lookups ──────────────────────────────────────────────
 
-  lookup(origin: PeerId, target: Uint32Array, lookup: number): void {
+  lookup(origin: PeerId, key: number, target: Uint32Array, lookup: number): void {
     const t = this.t;
     if (!t.inRing[origin]) {
       this.ctx.count("lookupsNotInRing");
       this.ctx.lookupFailed(lookup);
       return;
     }
-    const record: Pending = { origin, session: t.session[origin]!, target };
+    const record: Pending = { origin, session: t.session[origin]!, key, target };
     this.pending.set(lookup, record);
     if (this.options.routing === "recursive") {
       if (t.successorOwns(origin, target, 0)) this.finish(lookup, t.successor(origin), 0);
@@ -128,7 +132,8 @@ export class Routing {
       this.ctx.lookupFailed(lookup);
       return;
     }
-    this.ctx.lookupSucceeded(lookup, hops);
+    if (this.fetch) this.fetch(record.origin, record.key, lookup, owner, hops);
+    else this.ctx.lookupSucceeded(lookup, hops);
   }
 
   // ── Iterative routing ─────────────────────────────────────────────
@@ -174,7 +179,7 @@ export class Routing {
     const msg: ChordMessage =
       find.lookup >= 0
         ? { type: "step", lookup: find.lookup, target: find.target, avoid: find.dead.slice(-AVOID) }
-        : { type: "findStep", target: find.target, avoid: find.dead.slice(-AVOID) };
+        : { type: "findStep", target: find.target, avoid: find.dead.slice(-AVOID), joining: !this.t.inRing[find.origin] };
     this.ctx.request(
       find.origin,
       next,
@@ -220,10 +225,12 @@ export class Routing {
    * target, else where to ask next. Peers the asker found dead are skipped,
    * as if this peer had found them dead itself.
    */
-  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[]): { owner: PeerId; next: PeerId[] } {
+  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[], passContacts: boolean): { owner: PeerId; next: PeerId[] } {
     const t = this.t;
-    // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the ring.
-    if (!t.inRing[peer]) return { owner: -1, next: this.contactsOf(peer).slice(0, CANDIDATES) };
+    // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the
+    // ring: a way forward for another joiner and for a workload lookup. A peer in the ring refreshing its
+    // fingers gets nothing: a detour through bootstrap contacts would only cost it hops.
+    if (!t.inRing[peer]) return { owner: -1, next: passContacts ? this.contactsOf(peer).slice(0, CANDIDATES) : [] };
     let s = t.successor(peer);
     if (avoid.length > 0) {
       s = -1;
@@ -257,6 +264,10 @@ export class Routing {
       this.report(peer, msg, -1);
       return;
     }
+    if (!this.options.hopAcks) {
+      this.ctx.send(peer, next, msg);
+      return;
+    }
     this.ctx.request(peer, next, msg, this.options.requestTimeout, NOOP, () => {
       this.ctx.count("lookupTimeouts");
       t.forget(peer, next);
@@ -283,17 +294,17 @@ export class Routing {
   handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
     switch (msg.type) {
       case "step": {
-        const a = this.answerStep(to, msg.target, msg.avoid);
+        const a = this.answerStep(to, msg.target, msg.avoid, true);
         this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
         return true;
       }
       case "findStep": {
-        const a = this.answerStep(to, msg.target, msg.avoid);
+        const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
         this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
         return true;
       }
       case "route": {
-        this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
+        if ((msg as Message).rpc !== undefined) this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
         const t = this.t;
         if (!t.inRing[to]) this.report(to, msg, -1);
         else if (t.successorOwns(to, msg.target, 0)) this.report(to, msg, t.successor(to));

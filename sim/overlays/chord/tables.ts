@@ -143,7 +143,10 @@ export class ChordTables {
       }
     }
     const base = peer * this.r;
-    for (let j = this.successorCount[peer]! - 1; j >= 0; j--) {
+    const count = this.successorCount[peer]!;
+    // A finger beyond the last successor is better than any successor: skip the list (the usual case, far targets).
+    if (best >= 0 && count > 0 && space.inOpen(ids, this.successors[base + count - 1]! * W, ids, pw, ids, best * W)) return best;
+    for (let j = count - 1; j >= 0; j--) {
       const s = this.successors[base + j]!;
       if (s !== peer && space.inOpen(ids, s * W, ids, pw, target, to)) {
         if (best < 0 || space.inOpen(ids, best * W, ids, pw, ids, s * W)) best = s;

@@ -73,6 +73,11 @@ export class IndexServers {
     return this.servers.includes(peer);
   }
 
+  /** Whether `server` is up (started and not crashed since). */
+  isUp(server: PeerId): boolean {
+    return this.states.has(server);
+  }
+
   /** A server comes online (time 0 or a restart) with an empty index. */
   start(server: PeerId): void {
     this.states.set(server, new ServerState(this.ctx.now()));

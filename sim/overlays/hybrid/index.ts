@@ -87,13 +87,21 @@ class HybridOverlay implements Overlay<HybridMessage> {
 
   snapshot(): OverlaySnapshot {
     const peers: PeerSnapshot[] = [];
+    // Index servers that are up come first, with role "index" (livePeers() lists only churn peers).
+    const servers = this.index ? this.index.servers.filter((server) => this.index!.isUp(server)) : [];
+    for (const server of servers) peers.push({ peer: server, role: INDEX_ROLE, links: [], linkKinds: [], keys: [] });
     for (const peer of this.ctx.livePeers()) {
       const keys = this.keyLists.get(peer) ?? [];
-      let links: readonly PeerId[] = [];
-      if (this.index) links = this.index.servers;
+      let links: readonly PeerId[] = servers;
+      let kind = "index";
+      let role: string | undefined;
       const s = this.superPeers?.stateOf(peer);
-      if (s) links = s.isSuper ? s.neighbours : s.superPeer >= 0 ? [s.superPeer] : [];
-      peers.push({ peer, links: links.slice(), keys: keys.slice() });
+      if (s) {
+        links = s.isSuper ? s.neighbours : s.superPeer >= 0 ? [s.superPeer] : [];
+        kind = s.isSuper ? "super-peer" : "leaf";
+        role = s.isSuper ? "super-peer" : undefined;
+      }
+      peers.push({ peer, ...(role ? { role } : {}), links: links.slice(), linkKinds: links.map(() => kind), keys: keys.slice() });
     }
     return { peers };
   }

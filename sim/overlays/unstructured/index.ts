@@ -58,7 +58,10 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   snapshot(): OverlaySnapshot {
     const peers: PeerSnapshot[] = [];
     this.states.forEach((state, peer) => {
-      if (state) peers.push({ peer, links: state.neighbours.slice(), keys: [...(this.holdings.get(peer) ?? [])] });
+      if (state) {
+        const links = state.neighbours.slice();
+        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: [...(this.holdings.get(peer) ?? [])] });
+      }
     });
     return { peers };
   }

@@ -153,3 +153,19 @@ describe("chord joining through the protocol", () => {
     expect(run()).toBe(run());
   });
 });
+
+describe("chord maintenance freeze (fault timeline)", () => {
+  it("setMaintenanceFrozen stops every periodic round and resumes them", () => {
+    const simulation = chordRun({ bootstrap: "oracle" }, { duration: "4m", interval: "30s", lookups: 0 });
+    simulation.sim.at(60_000, () => simulation.overlay.setMaintenanceFrozen!(true));
+    simulation.sim.at(150_000, () => simulation.overlay.setMaintenanceFrozen!(false));
+    simulation.runToEnd();
+    const perRow = simulation.finish().timeSeries.map((row) => row.messages_maintenance);
+    // Rows end at 30 s, 60 s, ..., 240 s. Rounds in flight at the freeze finish within a second.
+    expect(perRow[0]).toBeGreaterThan(300);
+    expect(perRow[2]).toBe(0);
+    expect(perRow[3]).toBe(0);
+    expect(perRow[5]).toBeGreaterThan(300);
+    expect(perRow[7]).toBeGreaterThan(300);
+  });
+});

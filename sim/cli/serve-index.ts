@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { basename, join, relative, sep } from "node:path";
+import { InputError } from "../scenario/errors.js";
+
+/**
+ * What the viewer can show from some results folders: every run (a folder
+ * with a manifest.json, found recursively), every comparison (a folder with a
+ * comparison.csv, its variant runs below it) and every sweep (a folder with
+ * an aggregate.csv or runs.csv). Shared by `peerlab view`, which serves the
+ * files under /data/<root>/, and `peerlab report`, which inlines them. URLs
+ * are relative to the viewer page.
+ */
+
+/** Files of a run folder the viewer reads, when present. */
+export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "annotations.json", "snapshots.json", "traces.json"] as const;
+const GROUP_FILES = ["comparison.csv", "aggregate.csv", "runs.csv", "sweep.json"] as const;
+/** Deep enough for results/<name>/seed-<s>/<variant>/ under a sweep's run folders. */
+const MAX_DEPTH = 8;
+
+export interface RunEntry {
+  id: string;
+  label: string;
+  /** URL of the run folder, ending in "/". */
+  url: string;
+  files: string[];
+  /** Folder name when the run is a variant of a comparison (its parent has comparison.csv). */
+  variant: string | null;
+  /** Id of the comparison or sweep the run belongs to, if any. */
+  group: string | null;
+}
+
+export interface GroupEntry {
+  id: string;
+  kind: "comparison" | "sweep";
+  label: string;
+  url: string;
+  files: string[];
+  runs: string[];
+}
+
+export interface ViewIndex {
+  peerlab: string;
+  runs: RunEntry[];
+  groups: GroupEntry[];
+}
+
+export interface Root {
+  /** The folder as the user named it. */
+  given: string;
+  /** Its real path (symlinks resolved): the only place files are served from. */
+  real: string;
+}
+
+/** Checks each folder exists and is a directory; a clear one-paragraph error otherwise. */
+export function resolveRoots(dirs: readonly string[]): Root[] {
+  return dirs.map((given) => {
+    if (!existsSync(given)) {
+      throw new InputError(
+        `results folder ${given} does not exist. Run a scenario first (peerlab run scenarios/flooding-basic.yaml writes results/flooding-basic/seed-1/), or name a folder that holds results.`,
+      );
+    }
+    if (!statSync(given).isDirectory()) {
+      throw new InputError(`${given} is not a folder. Name a results folder (such as results/ or results/flooding-basic/seed-1), not a file.`);
+    }
+    return { given, real: realpathSync(given) };
+  });
+}
+
+export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
+  const runs: RunEntry[] = [];
+  const groups: GroupEntry[] = [];
+  roots.forEach((root, r) => {
+    const prefix = roots.length > 1 ? `${basename(root.given) || root.given}/` : "";
+    const walk = (dir: string, depth: number, parentHasComparison: boolean, group: string | null) => {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        return;
+      }
+      const rel = relative(root.real, dir).split(sep).join("/");
+      const url = `data/${r}/${rel ? rel.split("/").map(encodeURIComponent).join("/") + "/" : ""}`;
+      const label = prefix + (rel || basename(root.real));
+      const id = `${r}:${rel}`;
+      const groupFiles = GROUP_FILES.filter((f) => names.includes(f));
+      let here = group;
+      if (groupFiles.length > 0) {
+        const kind = groupFiles.includes("comparison.csv") ? "comparison" : "sweep";
+        groups.push({ id, kind, label, url, files: groupFiles, runs: [] });
+        here = id;
+      }
+      if (names.includes("manifest.json")) {
+        runs.push({
+          id,
+          label,
+          url,
+          files: RUN_FILES.filter((f) => names.includes(f)),
+          variant: parentHasComparison ? basename(dir) : null,
+          group: here,
+        });
+        if (here) groups.find((g) => g.id === here)!.runs.push(id);
+      }
+      if (depth >= MAX_DEPTH) return;
+      for (const name of names) {
+        if (name.startsWith(".") || name.includes(".partial-") || name.includes(".replaced-") || name === "node_modules") continue;
+        const child = join(dir, name);
+        let isDir = false;
+        try {
+          isDir = statSync(child).isDirectory();
+        } catch {
+          continue;
+        }
+        if (isDir) walk(child, depth + 1, names.includes("comparison.csv"), here);
+      }
+    };
+    walk(root.real, 0, false, null);
+  });
+  return { peerlab: version, runs, groups };
+}
+
+/** Every file URL the index names, for inlining into a report. */
+export function indexFiles(index: ViewIndex): string[] {
+  const out: string[] = [];
+  for (const run of index.runs) for (const f of run.files) out.push(run.url + f);
+  for (const g of index.groups) for (const f of g.files) out.push(g.url + f);
+  return out;
+}
+
+/**
+ * The file a URL under data/ names, or undefined if it is not inside one of
+ * the roots (path traversal, symlinks out, a folder, a missing file).
+ */
+export function resolveDataPath(roots: readonly Root[], urlPath: string): string | undefined {
+  const m = /^\/?data\/(\d+)\/(.*)$/.exec(urlPath);
+  if (!m) return undefined;
+  const root = roots[Number(m[1])];
+  if (!root) return undefined;
+  let rest: string;
+  try {
+    rest = m[2]!.split("/").map((part) => decodeURIComponent(part)).join("/");
+  } catch {
+    return undefined;
+  }
+  if (rest.includes("\0") || rest.includes("\\")) return undefined;
+  const parts = rest.split("/");
+  if (parts.some((p) => p === ".." || p === "." || p.startsWith("."))) return undefined;
+  const candidate = join(root.real, ...parts);
+  if (!inside(root.real, candidate)) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+    if (!statSync(real).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return inside(root.real, real) ? real : undefined;
+}
+
+function inside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}

@@ -1,0 +1,345 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext, StorageAvailability } from "../protocol.js";
+import type { ChordMessage } from "./messages.js";
+import type { ChordOptions } from "./options.js";
+import { KEY_SALT } from "./ring.js";
+import type { Routing } from "./routing.js";
+import { approxOf, type ChordTables } from "./tables.js";
+import type { TrueRing } from "./truth.js";
+
+export type StorageOptions = NonNullable<ChordOptions["storage"]>;
+
+/**
+ * Keys stored in the ring, the way the Chord paper (§IV-A) and its storage
+ * layer DHash/CFS describe it: an item lives at the successor of its id (its
+ * owner) and copies live on the owner's next `replicas` successors.
+ *
+ * - **Put**: every workload key has a publisher, one peer of the pool. Once
+ *   the publisher is in the ring it finds the owner (an iterative lookup) and
+ *   sends it the item; the owner keeps it and copies it to its successors.
+ * - **Keys move on join**: a peer that accepts a new predecessor hands it
+ *   the items that now belong to it (and keeps its own copy, being the new
+ *   owner's first successor).
+ * - **Keys move on leave**: a peer leaving gracefully hands the items it owns
+ *   to its successor.
+ * - **Replication**: every `replicateInterval` an owner pushes the items it
+ *   owns (those in (predecessor, self]) to its first `replicas` successors,
+ *   so copies lost to crashes are made again. It is a plain push of every
+ *   item, not a Merkle-tree sync of differences, so its bytes are an upper
+ *   bound on what a careful implementation would send.
+ * - A crash loses every item on the peer; a session's state never survives it.
+ *
+ * Gets are the workload's lookups: route to the owner, then fetch; if the
+ * owner lacks the item the origin tries the holders the owner names (its
+ * successors).
+ *
+ * What is true (which peer holds what, how many copies are online) is kept
+ * here for the availability observer; the protocol itself only acts on what
+ * each peer holds.
+ */
+export class ChordStorage {
+  /** Items held by each online peer (owned and replicas), by peer number. */
+  private readonly held: (Set<number> | undefined)[] = [];
+  /** Online copies of each item. */
+  private readonly copies: Int32Array;
+  /** 1 once a put reached a holder (or the oracle placed it). */
+  private readonly stored: Uint8Array;
+  private storedCount = 0;
+  private availableCount = 0;
+  /** Every key's id, `W` words each. */
+  readonly keyIds: Uint32Array;
+  /** Each pool peer's place in `publishers` (-1: publishes nothing). */
+  private readonly publisherIndex: Int32Array;
+  /** Gets waiting for a holder's answer, by lookup id (for abandon). */
+  private readonly gets = new Map<number, { cancelled: boolean }>();
+
+  constructor(
+    private readonly ctx: OverlayContext<ChordMessage>,
+    private readonly options: StorageOptions,
+    private readonly requestTimeout: number,
+    /** How long a publisher waits after joining, and between put attempts: a stabilize interval. */
+    private readonly retryMs: number,
+    private readonly t: ChordTables,
+    private readonly truth: TrueRing,
+    private readonly routing: Routing,
+    readonly keyCount: number,
+    /** The pool, in order: key k's publisher is publishers[k mod length]. */
+    private readonly publishers: readonly PeerId[],
+  ) {
+    this.copies = new Int32Array(keyCount);
+    this.stored = new Uint8Array(keyCount);
+    this.keyIds = new Uint32Array(keyCount * t.W);
+    for (let k = 0; k < keyCount; k++) t.space.hash(k, KEY_SALT, this.keyIds, k * t.W);
+    let size = 0;
+    for (const p of publishers) size = Math.max(size, p + 1);
+    this.publisherIndex = new Int32Array(size).fill(-1);
+    publishers.forEach((p, i) => (this.publisherIndex[p] = i));
+  }
+
+  availability(): StorageAvailability {
+    return { stored: this.storedCount, available: this.availableCount };
+  }
+
+  /** Copies of `key` on online peers now (for tests and observers). */
+  copiesOf(key: number): number {
+    return this.copies[key]!;
+  }
+
+  /** The items `peer` holds, in the order it got them. */
+  heldBy(peer: PeerId): readonly number[] {
+    return [...(this.held[peer] ?? [])];
+  }
+
+  // ── What peers hold ───────────────────────────────────────────────
+
+  private hold(peer: PeerId, key: number): void {
+    let set = this.held[peer];
+    if (set === undefined) this.held[peer] = set = new Set();
+    if (set.has(key)) return;
+    set.add(key);
+    if (this.copies[key]++ === 0) {
+      this.availableCount++;
+      if (!this.stored[key]) {
+        this.stored[key] = 1;
+        this.storedCount++;
+      }
+    }
+  }
+
+  /** `peer` went offline: everything it held is gone with its session. */
+  gone(peer: PeerId): void {
+    const set = this.held[peer];
+    if (set === undefined) return;
+    this.held[peer] = undefined;
+    for (const key of set) {
+      // An item whose last copy goes may still be on the wire (a leaving peer's handoff), so no
+      // loss is declared here: the time series shows stored minus available items.
+      if (--this.copies[key]! === 0) this.availableCount--;
+    }
+  }
+
+  /** True if `peer` believes it owns `key`: the key's id is in (predecessor, peer]. Unknown predecessor: it cannot tell. */
+  private owns(peer: PeerId, key: number): boolean {
+    const p = this.t.predecessor[peer]!;
+    if (p < 0) return false;
+    const { ids, W, space } = this.t;
+    return p === peer || space.inOpenClosed(this.keyIds, key * W, ids, p * W, ids, peer * W);
+  }
+
+  /** The items `peer` holds whose id lies in (from, to]. */
+  private heldIn(peer: PeerId, from: PeerId, to: PeerId): number[] {
+    const set = this.held[peer];
+    if (set === undefined) return [];
+    const { ids, W, space } = this.t;
+    const out: number[] = [];
+    for (const key of set) if (space.inOpenClosed(this.keyIds, key * W, ids, from * W, ids, to * W)) out.push(key);
+    return out;
+  }
+
+  // ── Oracle placement ──────────────────────────────────────────────
+
+  /** Places every item on its owner and the next `replicas` successors of the true ring (oracle bootstrap). */
+  placeOracle(): void {
+    const ring = this.truth.peers;
+    const n = ring.length;
+    if (n === 0) return;
+    const W = this.t.W;
+    for (let key = 0; key < this.keyCount; key++) {
+      const at = this.truth.lowerBound(this.keyIds, key * W, approxOf(this.keyIds, key * W, W));
+      for (let j = 0; j <= this.options.replicas && j < n; j++) this.hold(ring[(at + j) % n]!, key);
+    }
+  }
+
+  // ── Puts ──────────────────────────────────────────────────────────
+
+  /** `peer` is in the ring: after a stabilize interval (so its successor is settled) it puts the items it publishes that are not stored yet. */
+  joined(peer: PeerId): void {
+    const n = this.publishers.length;
+    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
+    if (index < 0 || index >= this.keyCount) return;
+    this.ctx.setTimer(peer, this.retryMs, () => {
+      for (let key = index; key < this.keyCount; key += n) {
+        if (this.options.republishOnJoin || !this.stored[key]) this.put(peer, key);
+      }
+    });
+  }
+
+  /**
+   * Finds the owner of `key` and stores the item there. An owner that knows
+   * its predecessor refuses items outside its range (the lookup went wrong in
+   * a ring still forming); the publisher tries again after a stabilize
+   * interval, doubling the wait each time up to MAX_BACKOFF intervals, for
+   * as long as it is online.
+   */
+  private put(peer: PeerId, key: number, attempt = 1): void {
+    this.ctx.count("puts");
+    const target = this.keyIds.subarray(key * this.t.W, (key + 1) * this.t.W);
+    const failed = () => {
+      this.ctx.count("putsFailed");
+      const wait = this.retryMs * Math.min(2 ** (attempt - 1), MAX_BACKOFF);
+      this.ctx.setTimer(peer, wait, () => this.put(peer, key, attempt + 1));
+    };
+    this.routing.findOwner(
+      peer,
+      target,
+      -1,
+      (owner) =>
+        this.ctx.request(
+          peer,
+          owner,
+          { type: "store", keys: [key] },
+          this.requestTimeout,
+          (reply) => {
+            if (reply.type === "storeAck" && !reply.accepted) failed();
+          },
+          failed,
+        ),
+      failed,
+    );
+  }
+
+  // ── Replication rounds, joins and leaves ──────────────────────────
+
+  /** One replication round of `peer`: the ids of the items it owns go to its first `replicas` successors. */
+  replicate(peer: PeerId): void {
+    if (this.options.replicas === 0 || !this.t.inRing[peer]) return;
+    const set = this.held[peer];
+    if (set === undefined || set.size === 0) return;
+    const owned: number[] = [];
+    for (const key of set) if (this.owns(peer, key)) owned.push(key);
+    if (owned.length === 0) return;
+    const succs = this.t.successorList(peer);
+    for (let j = 0; j < this.options.replicas && j < succs.length; j++) {
+      if (succs[j] !== peer) this.ctx.send(peer, succs[j]!, { type: "replicate", keys: owned });
+    }
+  }
+
+  /**
+   * `peer` accepted `newPred` as its predecessor (it was `oldPred`): the
+   * items in (oldPred, newPred], which `newPred` now owns, move to it.
+   * With no known old predecessor `peer` cannot tell the newcomer's items
+   * from copies it keeps for earlier owners, so it sends every item outside
+   * its own new range (newPred, peer]: the newcomer, being closer to those
+   * owners, is a better place for the copies anyway.
+   */
+  newPredecessor(peer: PeerId, oldPred: PeerId, newPred: PeerId): void {
+    const from = oldPred >= 0 && oldPred !== peer ? oldPred : peer;
+    const keys = this.heldIn(peer, from, newPred);
+    if (keys.length > 0) this.ctx.send(peer, newPred, { type: "handoff", keys });
+  }
+
+  /** `peer` leaves gracefully: the items it owns go to its successor. */
+  leave(peer: PeerId): void {
+    const s = this.t.successor(peer);
+    if (s < 0 || s === peer) return;
+    const set = this.held[peer];
+    if (set === undefined) return;
+    const owned: number[] = [];
+    for (const key of set) if (this.owns(peer, key)) owned.push(key);
+    if (owned.length > 0) this.ctx.send(peer, s, { type: "handoff", keys: owned });
+  }
+
+  // ── Gets ──────────────────────────────────────────────────────────
+
+  /**
+   * Lookup `lookup` from `origin` found `owner` in `hops` hops: fetch the
+   * item, from the owner first and then from the holders it names.
+   */
+  fetch(origin: PeerId, key: number, lookup: number, owner: PeerId, hops: number): void {
+    const state = { cancelled: false };
+    this.gets.set(lookup, state);
+    const tried: PeerId[] = [];
+    const tryNext = (queue: PeerId[]) => {
+      if (state.cancelled) return;
+      let next = -1;
+      while (queue.length > 0 && next < 0) {
+        const c = queue.shift()!;
+        if (c !== origin && !tried.includes(c)) next = c;
+        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, hops);
+      }
+      if (next < 0 || tried.length > this.options.replicas) {
+        this.gets.delete(lookup);
+        this.ctx.count("getsMissing");
+        this.ctx.lookupFailed(lookup);
+        return;
+      }
+      tried.push(next);
+      this.ctx.request(
+        origin,
+        next,
+        { type: "get", lookup, key },
+        this.requestTimeout,
+        (reply) => {
+          if (state.cancelled || reply.type !== "getReply") return;
+          if (reply.found) this.got(lookup, hops);
+          else tryNext([...queue, ...reply.holders]);
+        },
+        () => {
+          this.ctx.count("lookupTimeouts");
+          tryNext(queue);
+        },
+      );
+    };
+    if (owner === origin) tryNext([origin, ...this.t.successorList(origin)]);
+    else tryNext([owner]);
+  }
+
+  private got(lookup: number, hops: number): void {
+    this.gets.delete(lookup);
+    this.ctx.lookupSucceeded(lookup, hops);
+  }
+
+  abandon(lookup: number): void {
+    const state = this.gets.get(lookup);
+    if (state) state.cancelled = true;
+    this.gets.delete(lookup);
+  }
+
+  // ── Messages ──────────────────────────────────────────────────────
+
+  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+    switch (msg.type) {
+      case "store": {
+        const accepted = msg.keys.every((key) => this.owns(to, key));
+        this.ctx.reply(to, from, msg, { type: "storeAck", accepted });
+        if (!accepted) return true;
+        for (const key of msg.keys) this.hold(to, key);
+        // The owner copies new items to its successors at once rather than waiting for its next round.
+        const succs = this.t.successorList(to);
+        for (let j = 0; j < this.options.replicas && j < succs.length; j++) {
+          if (succs[j] !== to) this.ctx.send(to, succs[j]!, { type: "replicate", keys: msg.keys });
+        }
+        return true;
+      }
+      case "replicate":
+        for (const key of msg.keys) this.hold(to, key);
+        return true;
+      case "handoff": {
+        // Items handed over in a ring still forming may belong farther back: they walk back
+        // predecessor by predecessor (each keeping a copy) until they reach their owner.
+        const p = this.t.predecessor[to]!;
+        const behind: number[] = [];
+        for (const key of msg.keys) {
+          this.hold(to, key);
+          if (p >= 0 && p !== to && p !== from && !this.owns(to, key)) behind.push(key);
+        }
+        if (behind.length > 0) this.ctx.send(to, p, { type: "handoff", keys: behind });
+        return true;
+      }
+      case "get": {
+        const found = this.held[to]?.has(msg.key) ?? false;
+        const holders = found ? [] : this.t.successorList(to).slice(0, this.options.replicas);
+        this.ctx.reply(to, from, msg, { type: "getReply", lookup: msg.lookup, found, holders });
+        return true;
+      }
+      case "storeAck":
+      case "getReply":
+        return true; // replies reach their requests through the context
+      default:
+        return false;
+    }
+  }
+}
+
+/** The longest wait between two put attempts, in stabilize intervals. */
+const MAX_BACKOFF = 16;

@@ -1,0 +1,78 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext } from "../protocol.js";
+import type { ChordMessage } from "./messages.js";
+
+/**
+ * Virtual nodes (the Chord paper, §V-B of the ToN version): each physical
+ * peer runs `v` Chord nodes with independent identifiers, which evens out
+ * how many keys each peer is responsible for. Node `peer·v + j` is the j-th
+ * virtual node of `peer`; with v = 1 node numbers are peer numbers.
+ *
+ * Routing, maintenance and storage work on nodes and never know about
+ * peers: they talk through a context in node space, which this file builds
+ * on top of the overlay's real context. Messages between nodes carry the
+ * node numbers of both ends (`toNode`, `fromNode`; only when v > 1) so the
+ * receiving peer knows which of its nodes is addressed. All nodes of a peer
+ * share its fate: they join, leave and crash together, and their timers and
+ * pending requests belong to the peer's session.
+ */
+export class VirtualNodes {
+  constructor(readonly v: number) {}
+
+  peerOf(node: number): PeerId {
+    return this.v === 1 ? node : Math.floor(node / this.v);
+  }
+
+  /** The nodes of `peer`. */
+  nodesOf(peer: PeerId): number[] {
+    const out: number[] = [];
+    for (let j = 0; j < this.v; j++) out.push(peer * this.v + j);
+    return out;
+  }
+
+  /** The node a message from `fromPeer` to `toPeer` is for, and the node it came from. */
+  ends(toPeer: PeerId, fromPeer: PeerId, msg: ChordMessage): { to: number; from: number } {
+    if (this.v === 1) return { to: toPeer, from: fromPeer };
+    const stamped = msg as NodeStamped;
+    return { to: stamped.toNode!, from: stamped.fromNode! };
+  }
+
+  /** The overlay's context seen from nodes: every peer argument is a node number. */
+  nodeContext(ctx: OverlayContext<ChordMessage>): OverlayContext<ChordMessage> {
+    if (this.v === 1) return ctx;
+    const v = this.v;
+    const peerOf = (node: number) => Math.floor(node / v);
+    const stamp = (from: number, to: number, msg: ChordMessage): ChordMessage => {
+      const stamped = msg as NodeStamped;
+      stamped.toNode = to;
+      stamped.fromNode = from;
+      return msg;
+    };
+    return {
+      now: () => ctx.now(),
+      rng: ctx.rng,
+      send: (from, to, msg) => ctx.send(peerOf(from), peerOf(to), stamp(from, to, msg)),
+      request: (from, to, msg, timeoutMs, onReply, onTimeout) =>
+        ctx.request(peerOf(from), peerOf(to), stamp(from, to, msg), timeoutMs, onReply, onTimeout),
+      reply: (from, to, request, reply) => ctx.reply(peerOf(from), peerOf(to), request, reply),
+      setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
+      cancelTimer: (handle) => ctx.cancelTimer(handle),
+      // A joining node is told about the first node of each peer the host cache names; a peer's later
+      // nodes also know its first one (without it, the first peer's nodes would each start a ring of their own).
+      bootstrapContacts: (node) => {
+        const contacts = ctx.bootstrapContacts(peerOf(node)).map((peer) => peer * v);
+        return node % v === 0 ? contacts : [node - (node % v), ...contacts];
+      },
+      lookupSucceeded: (lookup, hops) => ctx.lookupSucceeded(lookup, hops),
+      lookupFailed: (lookup) => ctx.lookupFailed(lookup),
+      count: (name, amount) => ctx.count(name, amount),
+      livePeers: () => ctx.livePeers().flatMap((peer) => this.nodesOf(peer)),
+    };
+  }
+}
+
+/** A message between virtual nodes knows which node of the receiving peer it is for, and which node sent it. */
+interface NodeStamped {
+  toNode?: number;
+  fromNode?: number;
+}

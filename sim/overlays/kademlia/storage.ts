@@ -1,0 +1,280 @@
+import type { PeerId } from "../../peers/population.js";
+import type { OverlayContext, StorageAvailability } from "../protocol.js";
+import type { Buckets } from "./buckets.js";
+import type { KadIds } from "./ids.js";
+import type { KademliaMessage } from "./messages.js";
+import type { KademliaOptions } from "./options.js";
+
+/**
+ * Values stored in the DHT (§2.3 and §2.5 of the paper). The workload's keys
+ * are the values: key k has one publisher, peer allPeers[k mod |allPeers|].
+ *
+ * - **Publish.** An online publisher finds the k closest peers to the key's
+ *   id (a node lookup) and STOREs the value on each, stamped with the time
+ *   of publication; it does so when it joins and every `republishInterval`.
+ * - **Expire.** A copy lapses `expire` after its publication, so a value
+ *   whose publisher stays away dies out.
+ * - **Replicate.** Every `replicateInterval` a holder re-stores each value
+ *   it holds on the k closest peers it finds now, unless it received a
+ *   STORE for that value within the interval (the paper's optimisation: the
+ *   holders then take turns rather than all republishing every hour). The
+ *   publication time travels with the copy, so replication never extends
+ *   its life.
+ * - **Hand over to newcomers** (§2.5): a peer that learns of a new contact
+ *   stores on it each value for which the newcomer is closer to the key than
+ *   the k-th closest contact the peer knows, if the peer itself is closer to
+ *   the key than all of its contacts (so of the holders, about one sends).
+ * - **Cache.** With `cacheOnPath`, a FIND_VALUE that succeeded stores a copy
+ *   at the closest peer it asked that lacked one (see lookup.ts).
+ * - A peer's values live in its session: one that goes offline loses them.
+ *
+ * Bookkeeping: each online peer has a Map from key to its copy, and every
+ * key a count of online copies, updated on every store, expiry and
+ * departure, so availability is O(1) to read.
+ */
+
+interface Copy {
+  publishedMs: number;
+  expiresMs: number;
+  /** A cached copy from a lookup path: it expires early and is not replicated. */
+  cached: boolean;
+  /** When a STORE for it last arrived (or the holder re-stored it itself). */
+  lastStoreMs: number;
+}
+
+export class KadStorage {
+  private readonly held: (Map<number, Copy> | undefined)[] = [];
+  /** Online, unexpired-when-last-checked copies of each key. */
+  private readonly copies: Int32Array;
+  private readonly everStored: Uint8Array;
+  private storedCount = 0;
+  private availableCount = 0;
+  /** Every key's id, W words each. */
+  readonly keyIds: Uint32Array;
+  /** Each peer's place in `publishers` (-1: publishes nothing). */
+  private readonly publisherIndex: Int32Array;
+  private readonly W: number;
+
+  private readonly near: Int32Array;
+
+  constructor(
+    private readonly ctx: OverlayContext<KademliaMessage>,
+    private readonly options: KademliaOptions,
+    private readonly ids: KadIds,
+    private readonly buckets: Buckets,
+    readonly keyCount: number,
+    private readonly publishers: readonly PeerId[],
+    /** Runs a node lookup from `origin` for the id at target[to..] and passes the k closest peers that answered. */
+    private readonly findNodes: (origin: PeerId, target: Uint32Array, done: (closest: readonly PeerId[]) => void) => void,
+    /** An RPC from `peer` to `contact` was answered / timed out. */
+    private readonly learn: (peer: PeerId, contact: PeerId) => void,
+    private readonly failed: (peer: PeerId, contact: PeerId) => void,
+  ) {
+    this.W = ids.W;
+    this.near = new Int32Array(options.k);
+    this.copies = new Int32Array(keyCount);
+    this.everStored = new Uint8Array(keyCount);
+    this.keyIds = new Uint32Array(keyCount * ids.W);
+    for (let key = 0; key < keyCount; key++) ids.keyId(key, this.keyIds, key * ids.W);
+    let size = 0;
+    for (const p of publishers) size = Math.max(size, p + 1);
+    this.publisherIndex = new Int32Array(size).fill(-1);
+    publishers.forEach((p, i) => (this.publisherIndex[p] = i));
+  }
+
+  /** The id of workload key `key` (a view, W words). */
+  keyId(key: number): Uint32Array {
+    return this.keyIds.subarray(key * this.W, (key + 1) * this.W);
+  }
+
+  availability(): StorageAvailability {
+    return { stored: this.storedCount, available: this.availableCount };
+  }
+
+  /** True once some peer has held `key` (observers only). */
+  wasStored(key: number): boolean {
+    return this.everStored[key] === 1;
+  }
+
+  /** Online copies of `key` (for tests and observers). */
+  copiesOf(key: number): number {
+    return this.copies[key]!;
+  }
+
+  /** The keys `peer` holds, in the order it got them. */
+  heldBy(peer: PeerId): number[] {
+    return [...(this.held[peer]?.keys() ?? [])];
+  }
+
+  /** Number of copies `peer` holds. */
+  heldCount(peer: PeerId): number {
+    return this.held[peer]?.size ?? 0;
+  }
+
+  /** True if `peer` holds an unexpired copy of `key`; an expired one is dropped on the way. */
+  has(peer: PeerId, key: number): boolean {
+    const copy = this.held[peer]?.get(key);
+    if (copy === undefined) return false;
+    if (copy.expiresMs > this.ctx.now()) return true;
+    this.drop(peer, key);
+    return false;
+  }
+
+  // ── Holding ───────────────────────────────────────────────────────
+
+  /** `peer` receives a STORE. A copy it already has is refreshed if the new one is more recent. */
+  private keep(peer: PeerId, key: number, publishedMs: number, expiresMs: number, cached: boolean): void {
+    const now = this.ctx.now();
+    if (expiresMs <= now) return;
+    let map = this.held[peer];
+    if (map === undefined) this.held[peer] = map = new Map();
+    const copy = map.get(key);
+    if (copy !== undefined) {
+      copy.lastStoreMs = now;
+      if (expiresMs > copy.expiresMs) {
+        copy.expiresMs = expiresMs;
+        copy.publishedMs = publishedMs;
+        // A real (replicated) copy replaces a cached one.
+        copy.cached = cached && copy.cached;
+      }
+      return;
+    }
+    map.set(key, { publishedMs, expiresMs, cached, lastStoreMs: now });
+    if (this.copies[key]++ === 0) {
+      this.availableCount++;
+      if (!this.everStored[key]) {
+        this.everStored[key] = 1;
+        this.storedCount++;
+      }
+    }
+  }
+
+  private drop(peer: PeerId, key: number): void {
+    const map = this.held[peer];
+    if (map === undefined || !map.delete(key)) return;
+    if (--this.copies[key]! === 0) {
+      this.availableCount--;
+      this.ctx.count("valuesLost");
+    }
+  }
+
+  /** `peer` went offline: its copies are gone with its session. */
+  gone(peer: PeerId): void {
+    const map = this.held[peer];
+    if (map === undefined) return;
+    this.held[peer] = undefined;
+    for (const key of map.keys()) {
+      if (--this.copies[key]! === 0) {
+        this.availableCount--;
+        this.ctx.count("valuesLost");
+      }
+    }
+  }
+
+  // ── Publishing and replication ────────────────────────────────────
+
+  /** True if `peer` publishes any key. */
+  isPublisher(peer: PeerId): boolean {
+    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
+    return index >= 0 && index < this.keyCount;
+  }
+
+  /** `peer` (online, with a routing table) publishes every key it owns, stamped now. */
+  publishAll(peer: PeerId): void {
+    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
+    if (index < 0) return;
+    const now = this.ctx.now();
+    for (let key = index; key < this.keyCount; key += this.publishers.length) {
+      this.ctx.count("publishes");
+      this.storeAtClosest(peer, key, now, now + this.options.expire);
+    }
+  }
+
+  /**
+   * One replication round of `holder`: expired copies go; every other
+   * uncached copy that no STORE refreshed within the interval is stored
+   * again on the k closest peers found now.
+   */
+  replicate(holder: PeerId): void {
+    const map = this.held[holder];
+    if (map === undefined) return;
+    const now = this.ctx.now();
+    const since = now - this.options.replicateInterval;
+    const expired: number[] = [];
+    const again: number[] = [];
+    for (const [key, copy] of map) {
+      if (copy.expiresMs <= now) expired.push(key);
+      else if (!copy.cached && copy.lastStoreMs <= since) again.push(key);
+    }
+    for (const key of expired) this.drop(holder, key);
+    for (const key of again) {
+      const copy = map.get(key)!;
+      copy.lastStoreMs = now;
+      this.ctx.count("replications");
+      this.storeAtClosest(holder, key, copy.publishedMs, copy.expiresMs);
+    }
+  }
+
+  /**
+   * Finds the k closest peers to the key and stores the value on them. The
+   * storer keeps a copy itself when it is one of the k closest (closer than
+   * the k-th found, or fewer than k found): a publisher alone in a young
+   * network then still holds its value, and hands it over as peers arrive.
+   */
+  private storeAtClosest(origin: PeerId, key: number, publishedMs: number, expiresMs: number): void {
+    this.findNodes(origin, this.keyId(key), (closest) => {
+      for (const peer of closest) this.sendStore(origin, peer, key, publishedMs, expiresMs, false);
+      const { ids } = this;
+      const W = ids.W;
+      const farthest = closest[closest.length - 1];
+      if (closest.length < this.options.k || ids.cmpDistance(this.keyIds, key * W, ids.ids, origin * W, ids.ids, farthest! * W) < 0) {
+        this.keep(origin, key, publishedMs, expiresMs, false);
+      }
+    });
+  }
+
+  /** `holder` has just added `newcomer` to its buckets: it stores on it the values the newcomer should now hold (§2.5). */
+  offerTo(holder: PeerId, newcomer: PeerId): void {
+    const map = this.held[holder];
+    if (map === undefined || map.size === 0) return;
+    const { ids, buckets } = this;
+    const all = ids.ids;
+    const W = ids.W;
+    const near = this.near;
+    const now = this.ctx.now();
+    for (const [key, copy] of map) {
+      if (copy.cached || copy.expiresMs <= now) continue;
+      const t = this.keyIds;
+      const to = key * W;
+      // The holder must be the closest to the key it knows of (the newcomer aside)...
+      if (buckets.closest(holder, t, to, 1, newcomer, near) === 1 && ids.cmpDistance(t, to, all, holder * W, all, near[0]! * W) > 0) continue;
+      // ... and the newcomer closer than the k-th closest it knows.
+      const n = buckets.closest(holder, t, to, this.options.k, newcomer, near);
+      if (n === this.options.k) {
+        let farthest = near[0]!;
+        for (let i = 1; i < n; i++) if (ids.cmpDistance(t, to, all, near[i]! * W, all, farthest * W) > 0) farthest = near[i]!;
+        if (ids.cmpDistance(t, to, all, newcomer * W, all, farthest * W) >= 0) continue;
+      }
+      this.ctx.count("handovers");
+      this.sendStore(holder, newcomer, key, copy.publishedMs, copy.expiresMs, false);
+    }
+  }
+
+  /** A STORE RPC; the acknowledgement only tells the sender the peer is alive. */
+  sendStore(from: PeerId, to: PeerId, key: number, publishedMs: number, expiresMs: number, cached: boolean): void {
+    this.ctx.request(
+      from,
+      to,
+      { type: "store", key, publishedMs, expiresMs, cached },
+      this.options.requestTimeout,
+      () => this.learn(from, to),
+      () => this.failed(from, to),
+    );
+  }
+
+  /** Handles a STORE arriving at `to`. */
+  handleStore(to: PeerId, from: PeerId, msg: Extract<KademliaMessage, { type: "store" }>): void {
+    this.keep(to, msg.key, msg.publishedMs, msg.expiresMs, msg.cached);
+    this.ctx.reply(to, from, msg, { type: "stored" });
+  }
+}

@@ -1,0 +1,43 @@
+import type { SweepExperiment, VariantsExperiment } from "./experiment.js";
+import type { SummaryLike } from "./headline.js";
+import { aggregateCsv, runRefs, runsCsv, sweepJson, sweepManifest, type Shard } from "./sweep.js";
+import { comparisonCsv } from "./variants.js";
+import { runJob } from "./worker-job.js";
+
+/**
+ * The files at the top of an experiment's folder, once its runs are done:
+ * comparison.csv for variants; sweep.json, runs.csv and aggregate.csv for a
+ * sweep (a shard's folder has no aggregate.csv: `peerlab merge` writes it).
+ * `summaries` are the runs' summary.json, by run index.
+ */
+export function tableFiles(
+  experiment: VariantsExperiment | SweepExperiment,
+  scenarioFile: string,
+  summaries: ReadonlyMap<number, SummaryLike>,
+  shard?: Shard,
+): Record<string, string> {
+  if (experiment.kind === "variants") {
+    return { "comparison.csv": comparisonCsv(experiment, experiment.runs.map((r) => summaries.get(r.index)!)) };
+  }
+  const manifest = sweepManifest(experiment, scenarioFile, shard);
+  const refs = runRefs(manifest).filter((r) => summaries.has(r.index));
+  const files: Record<string, string> = { "sweep.json": sweepJson(manifest), "runs.csv": runsCsv(manifest, refs, summaries) };
+  if (!shard) files["aggregate.csv"] = aggregateCsv(manifest, summaries);
+  return files;
+}
+
+/**
+ * Every file of an experiment's folder (path relative to the folder →
+ * content), every run on this thread, one after the other. For tests and
+ * fingerprints; manifest.json has no engine.wall here, since nothing measures time.
+ */
+export function experimentFilesInProcess(experiment: VariantsExperiment | SweepExperiment, scenarioFile: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const summaries = new Map<number, SummaryLike>();
+  for (const run of experiment.runs) {
+    const result = runJob(run, scenarioFile);
+    for (const [name, content] of Object.entries(result.files)) files[`${run.dir}/${name}`] = content;
+    summaries.set(run.index, JSON.parse(result.files["summary.json"]!) as SummaryLike);
+  }
+  return { ...files, ...tableFiles(experiment, scenarioFile, summaries) };
+}

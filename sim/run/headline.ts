@@ -1,0 +1,90 @@
+/**
+ * The headline metrics of a run: the few numbers from summary.json that
+ * comparison.csv, runs.csv and aggregate.csv put side by side (docs/results.md
+ * documents them). One list serves all three files and the terminal tables.
+ */
+
+/** summary.json as far as the headline needs it. */
+export interface SummaryLike {
+  lookups: {
+    completed: number;
+    successRatio: number | null;
+    latencyMs: { mean: number | null; p50: number | null; p99: number | null };
+    hops: { mean: number | null };
+    messagesPerLookup: number | null;
+    bytesPerLookup: number | null;
+  };
+  traffic: {
+    messagesPerPeerPerSecond: number | null;
+    lookupMessagesPerPeerPerSecond: number | null;
+    maintenanceMessagesPerPeerPerSecond: number | null;
+    bytesPerPeerPerSecond: number | null;
+  };
+  peers: { liveMean: number | null };
+}
+
+export interface HeadlineMetric {
+  /** Column name in the CSV files. */
+  column: string;
+  /** Short heading for the terminal table. */
+  heading: string;
+  get(summary: SummaryLike): number | null;
+  /** Decimals shown in the terminal (the CSV files keep summary.json's precision). */
+  digits: number;
+  /** Multiplier for the terminal (100 shows a ratio as a percentage). */
+  scale?: number;
+}
+
+export const HEADLINE: readonly HeadlineMetric[] = [
+  { column: "lookups_completed", heading: "lookups", get: (s) => s.lookups.completed, digits: 0 },
+  { column: "success_ratio", heading: "success %", get: (s) => s.lookups.successRatio, digits: 1, scale: 100 },
+  { column: "latency_mean_ms", heading: "latency ms", get: (s) => s.lookups.latencyMs.mean, digits: 0 },
+  { column: "latency_p50_ms", heading: "p50 ms", get: (s) => s.lookups.latencyMs.p50, digits: 0 },
+  { column: "latency_p99_ms", heading: "p99 ms", get: (s) => s.lookups.latencyMs.p99, digits: 0 },
+  { column: "hops_mean", heading: "hops", get: (s) => s.lookups.hops.mean, digits: 2 },
+  { column: "messages_per_lookup", heading: "msgs/lookup", get: (s) => s.lookups.messagesPerLookup, digits: 1 },
+  { column: "bytes_per_lookup", heading: "bytes/lookup", get: (s) => s.lookups.bytesPerLookup, digits: 0 },
+  { column: "messages_per_peer_per_s", heading: "msgs/peer/s", get: (s) => s.traffic.messagesPerPeerPerSecond, digits: 3 },
+  { column: "lookup_messages_per_peer_per_s", heading: "lookup msgs/peer/s", get: (s) => s.traffic.lookupMessagesPerPeerPerSecond, digits: 3 },
+  { column: "maintenance_messages_per_peer_per_s", heading: "maint. msgs/peer/s", get: (s) => s.traffic.maintenanceMessagesPerPeerPerSecond, digits: 3 },
+  { column: "bytes_per_peer_per_s", heading: "bytes/peer/s", get: (s) => s.traffic.bytesPerPeerPerSecond, digits: 0 },
+  { column: "live_peers_mean", heading: "peers", get: (s) => s.peers.liveMean, digits: 0 },
+];
+
+/** The headline columns of one run, for a CSV row: an empty cell where summary.json has no value. */
+export function headlineRow(summary: SummaryLike): Record<string, number | string> {
+  const row: Record<string, number | string> = {};
+  for (const m of HEADLINE) row[m.column] = cell(m.get(summary));
+  return row;
+}
+
+export function headlineValues(summary: SummaryLike): (number | null)[] {
+  return HEADLINE.map((m) => {
+    const v = m.get(summary);
+    return v === null || v === undefined || !Number.isFinite(v) ? null : v;
+  });
+}
+
+function cell(v: number | null | undefined): number | string {
+  return v === null || v === undefined || !Number.isFinite(v) ? "" : v;
+}
+
+/** A number for the terminal: fixed decimals, thousands separated, "n/a" when missing. */
+export function formatMetric(m: HeadlineMetric, v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "n/a";
+  return (v * (m.scale ?? 1)).toLocaleString("en-US", { minimumFractionDigits: m.digits, maximumFractionDigits: m.digits });
+}
+
+/**
+ * An aligned text table: text columns (the first `leftColumns`) to the left,
+ * numbers to the right, two spaces between columns, a dashed rule under the header.
+ */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}

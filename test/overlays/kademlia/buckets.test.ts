@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { Buckets } from "../../../sim/overlays/kademlia/buckets.js";
+import { KadIds } from "../../../sim/overlays/kademlia/ids.js";
+
+function table(options: Partial<{ k: number; b: number; replacements: number; staleAfter: number }> = {}, bits = 160, peers = 2000) {
+  const ids = new KadIds(bits, peers);
+  const buckets = new Buckets(ids, { k: 4, b: 1, replacements: 2, staleAfter: 1, ...options }, peers);
+  return { ids, buckets };
+}
+
+/** Peers whose bucket in peer 0's table is `bucket`, in peer order. */
+function peersInBucket(buckets: Buckets, bucket: number, count: number): number[] {
+  const out: number[] = [];
+  for (let p = 1; out.length < count; p++) if (buckets.bucketOf(0, p) === bucket) out.push(p);
+  return out;
+}
+
+describe("k-buckets", () => {
+  it("file a contact by the length of the shared prefix (b = 1) or by level and digit (b = 3)", () => {
+    const { ids, buckets } = table();
+    for (let p = 1; p < 200; p++) expect(buckets.bucketOf(0, p)).toBe(ids.commonPrefix(ids.ids, 0, ids.ids, p * ids.W));
+    const b3 = table({ b: 3 }).buckets;
+    for (let p = 1; p < 200; p++) {
+      const cpl = ids.commonPrefix(ids.ids, 0, ids.ids, p * ids.W);
+      const level = Math.floor(cpl / 3);
+      const digitXor = ids.bitsAt(ids.ids, 0, level * 3, 3) ^ ids.bitsAt(ids.ids, p * ids.W, level * 3, 3);
+      expect(digitXor).toBeGreaterThan(0);
+      expect(b3.bucketOf(0, p)).toBe(level * 7 + digitXor - 1);
+    }
+    expect(buckets.bucketOf(0, 0)).toBe(-1);
+  });
+
+  it("keep least recently seen first, move a contact seen again to the tail", () => {
+    const { buckets } = table();
+    const [a, b, c] = peersInBucket(buckets, 0, 3);
+    for (const p of [a!, b!, c!]) expect(buckets.seen(0, p)).toBe(-1);
+    expect(buckets.bucket(0, 0)).toEqual([a, b, c]);
+    buckets.seen(0, a!);
+    expect(buckets.bucket(0, 0)).toEqual([b, c, a]);
+    expect(buckets.contactCount[0]).toBe(3);
+  });
+
+  it("ping the oldest of a full bucket once, keep newcomers in the replacement cache, replace on failure", () => {
+    const { buckets } = table();
+    const p = peersInBucket(buckets, 0, 8);
+    for (let i = 0; i < 4; i++) buckets.seen(0, p[i]!);
+    // Full: the newcomer waits, the oldest is to be pinged.
+    expect(buckets.seen(0, p[4]!)).toBe(p[0]);
+    expect(buckets.added).toBe(false);
+    // A ping is already out: no second one.
+    expect(buckets.seen(0, p[5]!)).toBe(-1);
+    expect(buckets.replacementsOf(0, 0)).toEqual([p[4], p[5]]);
+    // The cache keeps the 2 most recently seen.
+    buckets.seen(0, p[6]!);
+    expect(buckets.replacementsOf(0, 0)).toEqual([p[5], p[6]]);
+    // The oldest did not answer: the newest replacement takes a slot at the tail.
+    buckets.pingDone(0, p[0]!);
+    expect(buckets.failed(0, p[0]!)).toBe(true);
+    expect(buckets.bucket(0, 0)).toEqual([p[1], p[2], p[3], p[6]]);
+    expect(buckets.replacementsOf(0, 0)).toEqual([p[5]]);
+    // The oldest answers this time: it moves to the tail and stays.
+    expect(buckets.seen(0, p[7]!)).toBe(p[1]);
+    buckets.pingDone(0, p[1]!);
+    buckets.seen(0, p[1]!);
+    expect(buckets.bucket(0, 0)).toEqual([p[2], p[3], p[6], p[1]]);
+    expect(buckets.contactCount[0]).toBe(4);
+  });
+
+  it("drop a failing contact with no replacement only after staleAfter failures in a row", () => {
+    const { buckets } = table({ staleAfter: 3 });
+    const [a, b] = peersInBucket(buckets, 1, 2);
+    buckets.seen(0, a!);
+    buckets.seen(0, b!);
+    expect(buckets.failed(0, a!)).toBe(false);
+    expect(buckets.failed(0, a!)).toBe(false);
+    buckets.seen(0, a!); // heard from again: the count starts over
+    expect(buckets.failed(0, a!)).toBe(false);
+    expect(buckets.failed(0, a!)).toBe(false);
+    expect(buckets.failed(0, a!)).toBe(true);
+    expect(buckets.bucket(0, 1)).toEqual([b]);
+  });
+
+  for (const b of [1, 2, 3]) {
+    it(`b = ${b}: closest() returns exactly the k closest contacts (checked by sorting)`, () => {
+      const { ids, buckets } = table({ k: 5, b, replacements: 0 }, 64, 3000);
+      for (let p = 1; p < 3000; p++) buckets.seen(0, p);
+      const W = ids.W;
+      const contacts: number[] = [];
+      buckets.forEachContact(0, (c) => contacts.push(c));
+      expect(contacts.length).toBe(buckets.contactCount[0]);
+      const out = new Int32Array(20);
+      for (let target = 3000; target < 3200; target++) {
+        const t = ids.ids;
+        ids.ensure(target);
+        const to = target * W;
+        const want = 1 + (target % 20);
+        const exclude = contacts[target % contacts.length]!;
+        const n = buckets.closest(0, ids.ids, to, want, exclude, out);
+        const expected = contacts
+          .filter((c) => c !== exclude)
+          .sort((x, y) => ids.cmpDistance(ids.ids, to, ids.ids, x * W, ids.ids, y * W))
+          .slice(0, want);
+        expect(Array.from(out.subarray(0, n)).sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+        void t;
+      }
+    });
+  }
+
+  it("recycle a peer's slabs when it resets", () => {
+    const { buckets } = table();
+    for (let p = 1; p < 100; p++) buckets.seen(0, p);
+    const before = buckets.contactCount[0]!;
+    expect(before).toBeGreaterThan(10);
+    buckets.reset(0);
+    expect(buckets.contactCount[0]).toBe(0);
+    expect(buckets.maxLevel[0]).toBe(-1);
+    for (let p = 1; p < 100; p++) buckets.seen(0, p);
+    expect(buckets.contactCount[0]).toBe(before);
+  });
+});

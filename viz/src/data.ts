@@ -1,0 +1,183 @@
+import { csvParseRows } from "d3";
+
+/**
+ * Everything the viewer shows comes from result files (docs/results.md):
+ * fetched from `peerlab view`'s server, or read from the data block that
+ * `peerlab report` inlines into the page. Nothing here knows the simulator.
+ */
+
+export interface RunEntry {
+  id: string;
+  label: string;
+  url: string;
+  files: string[];
+  variant: string | null;
+  group: string | null;
+}
+
+export interface GroupEntry {
+  id: string;
+  kind: "comparison" | "sweep";
+  label: string;
+  url: string;
+  files: string[];
+  runs: string[];
+}
+
+export interface ViewIndex {
+  peerlab: string;
+  runs: RunEntry[];
+  groups: GroupEntry[];
+}
+
+export interface Annotation {
+  time_s: number;
+  kind: string;
+  label: string;
+}
+
+export type Row = Record<string, string>;
+
+export interface PeerSnapshot {
+  peer: number;
+  links: number[];
+  keys: number[];
+  linkKinds?: string[];
+  position?: number;
+  role?: string;
+}
+
+export interface Snapshot {
+  timeMs: number;
+  peersOnline: number;
+  peers: PeerSnapshot[];
+}
+
+export interface TracedLookup {
+  lookup: number;
+  origin: number;
+  key: number;
+  startMs: number;
+  endMs: number | null;
+  outcome: "succeeded" | "failed" | "unfinished";
+  hops: number | null;
+  messages: { timeMs: number; from: number; to: number; type: string }[];
+}
+
+/** One run, loaded. */
+export interface Run {
+  entry: RunEntry;
+  manifest: any;
+  summary: any | null;
+  rows: Row[];
+  columns: string[];
+  annotations: Annotation[];
+}
+
+interface Embedded {
+  index: ViewIndex;
+  files: Record<string, string>;
+}
+
+let embedded: Embedded | null | undefined;
+
+function embeddedData(): Embedded | null {
+  if (embedded === undefined) {
+    const el = document.getElementById("peerlab-data");
+    embedded = el?.textContent ? (JSON.parse(el.textContent) as Embedded) : null;
+  }
+  return embedded;
+}
+
+/** True in a report.html opened from disk. */
+export function isReport(): boolean {
+  return embeddedData() !== null;
+}
+
+async function text(url: string): Promise<string | null> {
+  const e = embeddedData();
+  if (e) return e.files[url] ?? null;
+  const res = await fetch(url);
+  return res.ok ? res.text() : null;
+}
+
+async function json<T>(url: string): Promise<T | null> {
+  const body = await text(url);
+  return body === null ? null : (JSON.parse(body) as T);
+}
+
+export async function loadIndex(): Promise<ViewIndex> {
+  const e = embeddedData();
+  if (e) return e.index;
+  const index = await json<ViewIndex>("api/index.json");
+  if (!index) throw new Error("could not load api/index.json");
+  return index;
+}
+
+const runCache = new Map<string, Promise<Run>>();
+
+export function loadRun(entry: RunEntry): Promise<Run> {
+  let p = runCache.get(entry.id);
+  if (!p) {
+    p = (async () => {
+      const has = (f: string) => entry.files.includes(f);
+      const [manifest, summary, csv, annotations] = await Promise.all([
+        json<any>(entry.url + "manifest.json"),
+        has("summary.json") ? json<any>(entry.url + "summary.json") : null,
+        has("timeseries.csv") ? text(entry.url + "timeseries.csv") : null,
+        has("annotations.json") ? json<Annotation[]>(entry.url + "annotations.json") : null,
+      ]);
+      const parsed = csv ? parseCsv(csv) : null;
+      return {
+        entry,
+        manifest: manifest ?? {},
+        summary,
+        rows: parsed ? parsed.rows : [],
+        columns: parsed ? parsed.columns : [],
+        annotations: Array.isArray(annotations) ? annotations.filter((a) => Number.isFinite(a?.time_s)) : [],
+      };
+    })();
+    runCache.set(entry.id, p);
+  }
+  return p;
+}
+
+export async function loadSnapshots(entry: RunEntry): Promise<Snapshot[]> {
+  if (!entry.files.includes("snapshots.json")) return [];
+  return (await json<{ snapshots: Snapshot[] }>(entry.url + "snapshots.json"))?.snapshots ?? [];
+}
+
+export async function loadTraces(entry: RunEntry): Promise<TracedLookup[]> {
+  if (!entry.files.includes("traces.json")) return [];
+  return (await json<{ lookups: TracedLookup[] }>(entry.url + "traces.json"))?.lookups ?? [];
+}
+
+export async function loadCsv(url: string): Promise<{ rows: Row[]; columns: string[] } | null> {
+  const body = await text(url);
+  if (body === null) return null;
+  return parseCsv(body);
+}
+
+/** Header row and records. (d3.csvParse builds its row objects with `new Function`, which the page's CSP forbids.) */
+export function parseCsv(body: string): { rows: Row[]; columns: string[] } {
+  const [header = [], ...records] = csvParseRows(body);
+  const rows = records
+    .filter((r) => r.length > 1 || (r[0] ?? "") !== "")
+    .map((r) => {
+      const row: Row = Object.create(null);
+      header.forEach((name, i) => (row[name] = r[i] ?? ""));
+      return row;
+    });
+  return { rows, columns: header };
+}
+
+export async function loadJson<T>(url: string): Promise<T | null> {
+  return json<T>(url);
+}
+
+/** A number from a CSV cell; null for an empty cell or text. */
+export function num(cell: string | undefined): number | null {
+  if (cell === undefined || cell.trim() === "") return null;
+  const x = Number(cell);
+  return Number.isFinite(x) ? x : null;
+}
