@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scenarioFiles } from "../helpers/scenario-files.js";
 import { aggregate, studentTQuantile } from "../../sim/metrics/aggregate.js";
 import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, replicationSeeds, type SweepExperiment } from "../../sim/run/experiment.js";
@@ -9,7 +7,7 @@ import { HEADLINE } from "../../sim/run/headline.js";
 import { parseShard, shardRuns } from "../../sim/run/sweep.js";
 import { InputError } from "../../sim/scenario/errors.js";
 
-const dir = mkdtempSync(join(tmpdir(), "peerlab-sweep-"));
+const { file } = scenarioFiles("peerlab-sweep-");
 
 const base = [
   "name: tiny-sweep",
@@ -22,11 +20,6 @@ const base = [
   "metrics: { warmup: 30s, interval: 30s }",
 ];
 
-function file(name: string, lines: string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, lines.join("\n") + "\n");
-  return path;
-}
 
 function loadSweep(lines: string[]): SweepExperiment {
   const e = loadExperiment(file("sweep.yaml", [...base, ...lines]));

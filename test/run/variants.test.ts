@@ -1,13 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scenarioFiles } from "../helpers/scenario-files.js";
 import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, type VariantsExperiment } from "../../sim/run/experiment.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { InputError } from "../../sim/scenario/errors.js";
 
-const dir = mkdtempSync(join(tmpdir(), "peerlab-variants-"));
+const { dir, file } = scenarioFiles("peerlab-variants-");
 
 const base = [
   "name: tiny-compare",
@@ -20,11 +19,6 @@ const base = [
   "metrics: { warmup: 1m, interval: 30s }",
 ];
 
-function file(name: string, lines: string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, lines.join("\n") + "\n");
-  return path;
-}
 
 const variants = [
   "variants:",
