@@ -2,6 +2,7 @@ import { makeSampler, type DistributionSpec } from "../engine/distributions.js";
 import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { PeerId } from "../peers/population.js";
+import type { ChurnTrace } from "./trace.js";
 
 /**
  * Churn: when peers come and go. The experimenter's side of the run (PeerSim
@@ -27,7 +28,8 @@ import type { PeerId } from "../peers/population.js";
 
 export type ChurnSpec =
   | { model: "none" }
-  | { model: "sessions"; session: DistributionSpec; offline: DistributionSpec; gracefulLeave: number };
+  | { model: "sessions"; session: DistributionSpec; offline: DistributionSpec; gracefulLeave: number }
+  | { model: "trace"; file: string; trace?: ChurnTrace };
 
 export interface Lifecycle {
   /** Creates a new, offline peer. */
@@ -43,6 +45,7 @@ export const CHURN_MODELS = [
     name: "sessions",
     description: "peers alternate sessions and offline periods (fixed, exponential, uniform, pareto, weibull, lognormal) around the target population",
   },
+  { name: "trace", description: "replays a CSV trace of (time_s, peer, event) rows; `peerlab trace generate` writes one from any churn model" },
 ];
 
 export const SESSION_DISTRIBUTIONS = ["fixed", "exponential", "uniform", "pareto", "weibull", "lognormal"];
@@ -50,6 +53,7 @@ export const SESSION_DISTRIBUTIONS = ["fixed", "exponential", "uniform", "pareto
 /** Size of the pool that keeps `count` peers online on average. */
 export function poolSize(spec: ChurnSpec, count: number): number {
   if (spec.model === "none") return count;
+  if (spec.model === "trace") return traceOf(spec).peers;
   const on = makeSampler(spec.session).mean;
   const off = makeSampler(spec.offline).mean;
   return Math.max(count, Math.round((count * (on + off)) / on));
@@ -71,6 +75,7 @@ export interface ChurnSetup {
 /** Creates the peer pool and schedules every join and departure. Returns the pool. */
 export function installChurn(setup: ChurnSetup): PeerId[] {
   const { spec, sim, rng, lifecycle, count } = setup;
+  if (spec.model === "trace") return replayTrace(traceOf(spec), sim, lifecycle);
   const pool: PeerId[] = setup.initialPeersOnline ? setup.initialPeersOnline.slice() : [];
   while (pool.length < poolSize(spec, count)) pool.push(lifecycle.create());
 
@@ -120,5 +125,21 @@ export function installChurn(setup: ChurnSetup): PeerId[] {
     initial.forEach((peer, i) => sim.schedule(i * gap, arriveMidSession, peer));
   }
   for (const peer of pool.slice(count)) sim.schedule(residual(false), arrive, peer);
+  return pool;
+}
+
+function traceOf(spec: Extract<ChurnSpec, { model: "trace" }>): ChurnTrace {
+  if (!spec.trace) throw new Error(`churn trace ${spec.file} was not loaded (load scenarios with sim/scenario/load.ts)`);
+  return spec.trace;
+}
+
+/** Trace churn: the pool is one peer per label, all offline, and each row becomes one event at its time. */
+function replayTrace(trace: ChurnTrace, sim: Simulator, lifecycle: Lifecycle): PeerId[] {
+  const pool: PeerId[] = [];
+  while (pool.length < trace.peers) pool.push(lifecycle.create());
+  const actions = [lifecycle.join, lifecycle.leave, lifecycle.crash];
+  for (let i = 0; i < trace.timeMs.length; i++) {
+    sim.at(trace.timeMs[i]!, actions[trace.event[i]!]!, pool[trace.peer[i]!]!);
+  }
   return pool;
 }

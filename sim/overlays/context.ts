@@ -4,6 +4,7 @@ import type { Recorder } from "../metrics/recorder.js";
 import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
+import { Adversaries } from "../peers/adversaries.js";
 import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
 
 /**
@@ -42,10 +43,14 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
+  /** Message types of category "lookup": what a dropping malicious peer swallows. */
+  lookupTypes: ReadonlySet<string>;
 }
 
 export class OverlayRuntime<M extends Message> {
   readonly context: OverlayContext<M>;
+  /** Honest until `setAdversaries` (the malicious peers are drawn from the churn pool, which exists only later). */
+  private adversaries: Adversaries | undefined;
   private readonly fireTimer = (t: PeerTimer) => {
     if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
   };
@@ -90,7 +95,24 @@ export class OverlayRuntime<M extends Message> {
       lookupFailed: parts.lookupFailed,
       count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
       livePeers: () => population.livePeers(),
+      adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),
     };
+  }
+
+  /** What the adversary model reports to: counters and the lookup workload. */
+  adversaryHooks() {
+    const { sim, recorder } = this.parts;
+    return {
+      count: (name: string) => recorder.at(sim.now).count(name, 1),
+      lookupSucceeded: this.parts.lookupSucceeded,
+      lookupFailed: this.parts.lookupFailed,
+    };
+  }
+
+  /** Installs the run's malicious peers; call before the overlay is created. */
+  setAdversaries(adversaries: Adversaries): void {
+    this.adversaries = adversaries.active ? adversaries : undefined;
+    (this.context as { adversary: OverlayContext<M>["adversary"] }).adversary = adversaries;
   }
 
   /**
@@ -100,6 +122,11 @@ export class OverlayRuntime<M extends Message> {
    */
   dispatch(to: PeerId, from: PeerId, msg: Message, deliver: (to: PeerId, from: PeerId, msg: M) => void): void {
     if (msg.replyTo === undefined) {
+      const adversaries = this.adversaries;
+      if (adversaries !== undefined && adversaries.drops(to) && this.parts.lookupTypes.has(msg.type)) {
+        adversaries.dropped();
+        return;
+      }
       deliver(to, from, msg as M);
       return;
     }
@@ -115,3 +142,4 @@ export class OverlayRuntime<M extends Message> {
     return population.isOnline(request.requester) && population.session(request.requester) === request.session;
   }
 }
+

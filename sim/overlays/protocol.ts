@@ -32,6 +32,12 @@ export interface MessageTypeInfo<M extends Message = Message> {
   readonly category: "lookup" | "maintenance";
   /** Size on the wire in bytes, headers included; a function when it depends on the content. */
   readonly bytes: number | ((msg: M) => number);
+  /**
+   * Repair traffic: the message copies stored items to restore replication
+   * (replicate, hand-off, republish). It still counts in its category, and
+   * also in the repair_messages and repair_bytes columns.
+   */
+  readonly repair?: boolean;
 }
 
 export type MessageTypes<M extends Message> = { readonly [T in M["type"]]: MessageTypeInfo<Extract<M, { type: T }>> };
@@ -70,6 +76,44 @@ export interface OverlayContext<M extends Message> {
    * that consulted it while running would be cheating.
    */
   livePeers(): readonly PeerId[];
+  /** The malicious peers of the run and how they behave (scenario `adversaries:`); `active` is false when there are none. */
+  readonly adversary: AdversaryView;
+}
+
+/**
+ * What an overlay needs to know about malicious peers (docs/faults.md).
+ * "drop" needs nothing from the overlay: the context swallows every
+ * lookup-category message (other than replies) that reaches a dropping peer.
+ * "misroute" and "tamper" are the overlay's to carry out, at the places
+ * where its protocol hands out contacts and values.
+ */
+export interface AdversaryView {
+  /** True when the run has malicious peers; when false every other answer is "no". */
+  readonly active: boolean;
+  /** Honest peers check values against their content hash (`adversaries.verify`). */
+  readonly verify: boolean;
+  isMalicious(peer: PeerId): boolean;
+  /** `peer` is malicious and answers with wrong or far contacts, steering lookups toward its accomplices. */
+  misroutes(peer: PeerId): boolean;
+  /** `peer` is malicious and hands out corrupted values. */
+  tampers(peer: PeerId): boolean;
+  /** Every malicious peer (online or not), in a fixed order: malicious peers collude and know each other. */
+  readonly accomplices: readonly PeerId[];
+  /** Counts one misrouted answer (adversary_misroutes). */
+  misrouted(): void;
+  /** The value `holder` hands out for `key`: its content hash, or a corrupted value if `holder` tampers. */
+  valueFrom(holder: PeerId, key: number): number;
+  /**
+   * The requester of `lookup` received `value` for `key` after `hops` hops.
+   * A correct value ends the lookup as a success. A tampered one is counted
+   * (tampered_received); if honest peers verify, it is detected
+   * (tampered_detected) and the answer is false: look elsewhere. Otherwise it
+   * is accepted (tampered_accepted) and the lookup ends as a failure, since
+   * the user got the wrong content. True means the lookup is over.
+   */
+  received(lookup: number, key: number, value: number, hops: number): boolean;
+  /** The lookup's answer came from `peer` (counts lookups_ended_malicious when it is malicious). */
+  endedAt(peer: PeerId): void;
 }
 
 /** One overlay running in one simulation. */
@@ -108,6 +152,12 @@ export interface Overlay<M extends Message> {
    * undefined on every call when the run stores nothing.
    */
   availability?(): StorageAvailability | undefined;
+  /**
+   * Where `peer` sits in the overlay's identifier space, as a fraction in
+   * [0, 1), for faults that split the network by id range; overlays without
+   * identifiers leave it out (peer numbers are used instead).
+   */
+  idFraction?(peer: PeerId): number;
 }
 
 export interface StorageAvailability {
@@ -115,6 +165,12 @@ export interface StorageAvailability {
   readonly stored: number;
   /** Of those, items with at least one copy on an online peer now. */
   readonly available: number;
+  /**
+   * Of those, items with no copy left anywhere, online or offline, so they
+   * can never come back (every replica gone). Overlays whose peers keep
+   * items across sessions (on disk) count only items no peer holds.
+   */
+  readonly lost?: number;
 }
 
 /** One online peer's links in the overlay, and the keys it stores. */

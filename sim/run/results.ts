@@ -33,7 +33,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
   // Snapshots are big (every link of every peer): one line per snapshot rather than one per number.
   if (simulation.snapshots) extra["snapshots.json"] = `{"snapshots": [\n${simulation.snapshots.result().map((s) => JSON.stringify(s)).join(",\n")}\n]}\n`;
   if (simulation.tracer) extra["traces.json"] = toJson({ lookups: simulation.tracer.result() });
-  const annotations = serviceAnnotations(scenario, simulation.sim.now);
+  const annotations = [...serviceAnnotations(scenario, simulation.sim.now), ...simulation.faultAnnotations].sort((a, b) => a.time_s - b.time_s);
   if (annotations.length > 0) extra["annotations.json"] = toJson(annotations);
   const manifest = {
     peerlab: VERSION,
@@ -43,7 +43,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     complete: meta.complete,
     simulatedSeconds: simulation.sim.now / 1000,
     files: ["manifest.json", "summary.json", "timeseries.csv", ...Object.keys(extra)],
-    scenario,
+    scenario: manifestScenario(scenario),
     engine: {
       events,
       wall: wall && {
@@ -86,4 +86,12 @@ function serviceAnnotations(scenario: Scenario, endMs: number): Annotation[] {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** The scenario as the manifest records it: a replayed churn trace by its file and size, not its every row. */
+function manifestScenario(scenario: Scenario): Scenario {
+  const churn = scenario.churn;
+  if (churn.model !== "trace" || !churn.trace) return scenario;
+  const { trace, ...rest } = churn;
+  return { ...scenario, churn: { ...rest, traceEvents: trace.timeMs.length, tracePeers: trace.peers } as Scenario["churn"] };
 }

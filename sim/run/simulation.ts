@@ -1,4 +1,6 @@
 import { installChurn, type ChurnSpec } from "../churn/churn.js";
+import { installFaults, type FaultAnnotation } from "../churn/faults.js";
+import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
@@ -38,6 +40,10 @@ export class Simulation {
   readonly snapshots: SnapshotTaker | undefined;
   /** Message-by-message traces of the first measured lookups (metrics.traceLookups), for traces.json. */
   readonly tracer: LookupTracer | undefined;
+  /** The fault timeline's events so far, for annotations.json. */
+  readonly faultAnnotations: FaultAnnotation[] = [];
+  /** The malicious peers (scenario `adversaries:`). */
+  readonly adversaries: Adversaries;
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
@@ -92,7 +98,10 @@ export class Simulation {
       recorder: this.recorder,
       lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
       lookupFailed: (id) => workload!.failed(id),
+      lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
     });
+    if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
+    if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
 
     const population = this.population;
     const recorder = this.recorder;
@@ -103,18 +112,22 @@ export class Simulation {
         latency.place(peer, placementRng);
         return peer;
       },
+      // A fault may have crashed a peer whose departure churn had already planned: such calls do nothing.
       join: (peer: PeerId) => {
+        if (population.isOnline(peer)) return;
         population.markOnline(peer);
         recorder.at(sim.now).peerEvent("join", population.liveCount);
         overlay!.join(peer);
         hostCache.announce(peer);
       },
       leave: (peer: PeerId) => {
+        if (!population.isOnline(peer)) return;
         overlay!.leave(peer);
         population.markOffline(peer);
         recorder.at(sim.now).peerEvent("leave", population.liveCount);
       },
       crash: (peer: PeerId) => {
+        if (!population.isOnline(peer)) return;
         population.markOffline(peer);
         recorder.at(sim.now).peerEvent("crash", population.liveCount);
         overlay!.crash(peer);
@@ -145,6 +158,11 @@ export class Simulation {
       initialPeersOnline: oracle ? initialPeers : undefined,
     });
 
+    // Malicious peers are drawn from the pool, before the overlay is built, so it can ask about them.
+    this.adversaries = new Adversaries(scenario.adversaries, pool, root.fork("adversaries"), runtime.adversaryHooks());
+    runtime.setAdversaries(this.adversaries);
+    if (this.adversaries.active) for (const name of ADVERSARY_COUNTERS) this.recorder.declareCounter(name);
+
     // Service peers (servers with a role) come after the pool, so they shift no churn peer's id or place.
     const services: Record<string, PeerId[]> = {};
     const serviceSpecs = definition.services?.(scenario.overlay) ?? [];
@@ -162,6 +180,22 @@ export class Simulation {
     }
     this.overlay = overlay;
     this.startServices(serviceSpecs, services);
+    installFaults({
+      faults: scenario.faults,
+      sim,
+      rng: root.fork("faults"),
+      population,
+      network,
+      latency,
+      overlay,
+      lifecycle,
+      poolSize: pool.length,
+      services,
+      serviceDown: (peer) => this.serviceDown(peer),
+      serviceUp: (peer) => this.serviceUp(peer),
+      endMs: this.endMs,
+      annotate: (a) => this.faultAnnotations.push(a),
+    });
 
     workload = new LookupWorkload({
       sim,
@@ -182,22 +216,26 @@ export class Simulation {
     this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs) : undefined;
   }
 
+  /** A service peer crashes (an outage); nothing happens if it is already down. */
+  private serviceDown(peer: PeerId): void {
+    if (!this.population.isOnline(peer)) return;
+    this.population.markServiceOffline(peer);
+    this.overlay.crash(peer);
+  }
+
+  /** A service peer comes (back) up; nothing happens if it is already up. */
+  private serviceUp(peer: PeerId): void {
+    if (this.population.isOnline(peer)) return;
+    this.population.markServiceOnline(peer);
+    this.overlay.join(peer);
+  }
+
   /** Brings the service peers online at time 0 and schedules their outages. */
   private startServices(specs: readonly ServiceSpec[], services: Record<string, PeerId[]>): void {
-    const up = (peer: PeerId) => {
-      this.population.markServiceOnline(peer);
-      this.overlay.join(peer);
-    };
-    const down = (peer: PeerId) => {
-      if (!this.population.isOnline(peer)) return;
-      this.population.markServiceOffline(peer);
-      this.overlay.crash(peer);
-    };
-    const restart = (peer: PeerId) => {
-      if (!this.population.isOnline(peer)) up(peer);
-    };
+    const down = (peer: PeerId) => this.serviceDown(peer);
+    const restart = (peer: PeerId) => this.serviceUp(peer);
     for (const spec of specs) {
-      for (const peer of services[spec.role]!) up(peer);
+      for (const peer of services[spec.role]!) this.serviceUp(peer);
       for (const outage of spec.outages ?? []) {
         const peer = services[spec.role]![outage.index];
         if (peer === undefined) throw new Error(`no ${spec.role} number ${outage.index} (there are ${spec.count})`);
@@ -229,6 +267,7 @@ export class Simulation {
       items_stored: stored.stored,
       items_available: stored.available,
       availability: stored.stored > 0 ? round(stored.available / stored.stored) : 1,
+      ...(stored.lost !== undefined ? { items_lost: stored.lost } : {}),
       ...sample,
     };
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { basename, extname } from "node:path";
+import { basename, dirname, extname, isAbsolute, join } from "node:path";
+import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
 import { InputError, formatPath } from "./errors.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
@@ -99,7 +100,27 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   }
   // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.
   const { $schema: _ignored, variants: _variants, sweep: _sweep, ...scenario } = result.data;
-  return { ...scenario, name } as Scenario;
+  const churn = scenario.churn.model === "trace" ? { ...scenario.churn, trace: readTrace(scenario.churn.file, file) } : scenario.churn;
+  return { ...scenario, churn, name } as Scenario;
+}
+
+/** Reads the churn trace a scenario names, relative to the scenario file. */
+function readTrace(traceFile: string, scenarioFile: string): ChurnTrace {
+  const path = isAbsolute(traceFile) ? traceFile : join(dirname(scenarioFile), traceFile);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder, not a file" : String((err as Error).message);
+    throw new InputError(`${scenarioFile} is not a valid scenario (1 problem; see docs/faults.md):\n  churn.file: cannot read the trace ${path}: ${why}.`);
+  }
+  try {
+    return parseTrace(text);
+  } catch (err) {
+    if (err instanceof TraceError) throw new InputError(`${path} is not a valid churn trace (named by churn.file in ${scenarioFile}; see docs/faults.md): ${err.message}.`);
+    throw err;
+  }
 }
 
 /** Reads, overrides and validates a scenario file. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { ChurnTrace } from "../churn/trace.js";
 import { OVERLAYS } from "../overlays/registry.js";
+import { adversariesSchema, checkFaults, faultsSchema } from "./faults-schema.js";
 import {
   describeValue,
   duration,
@@ -136,10 +138,19 @@ const churn = z.discriminatedUnion(
       description:
         "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
     }),
+    strict({
+      model: z.literal("trace"),
+      file: z
+        .string()
+        .min(1)
+        .meta({ description: "A churn trace (CSV: time_s,peer,event; see docs/faults.md), relative to the scenario file." }),
+    }).meta({
+      description: "Replays a churn trace: each row joins, leaves or crashes one peer at its time; the pool holds max(peer label)+1 peers and peers.count is not used.",
+    }),
   ],
   {
     error: (issue) =>
-      `expected a churn model: "none" or "sessions", got ${describeValue((issue.input as { model?: unknown } | undefined)?.model)}`,
+      `expected a churn model: "none", "sessions" or "trace", got ${describeValue((issue.input as { model?: unknown } | undefined)?.model)}`,
   },
 );
 
@@ -291,7 +302,9 @@ export const scenarioSchema = strict({
   duration: duration({ example: "10m" }).meta({ description: `Simulated time the run covers, warm-up included. ${durationHint("10m")}` }),
   peers: peers.meta({ description: "How many peers, and how they first join." }),
   network: network.prefault({}).meta({ description: "The underlay: message latency and loss." }),
-  churn: churn.prefault({ model: "none" }).meta({ description: 'When peers come and go, chosen by `model`: "none" or "sessions".' }),
+  churn: churn.prefault({ model: "none" }).meta({ description: 'When peers come and go, chosen by `model`: "none", "sessions" or "trace".' }),
+  faults: faultsSchema,
+  adversaries: adversariesSchema.optional(),
   overlay: overlay.meta({ description: "The overlay the peers run, chosen by `type`, with its options." }),
   workload: workload.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
   metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval, the warm-up kept out of summary.json, and optional snapshots and lookup traces for the viewer." }),
@@ -308,6 +321,21 @@ export const scenarioSchema = strict({
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });
   }
   const lat = s.network.latency;
+  checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
+  const services = OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? [];
+  s.faults.forEach((f, i) => {
+    if (f.kind !== "crash-role") return;
+    const spec = services.find((x) => x.role === f.role);
+    if (!spec) {
+      const roles = services.map((x) => JSON.stringify(x.role));
+      ctx.addIssue({ code: "custom", path: ["faults", i, "role"], message: `expected a service role of the ${s.overlay.type} overlay (${roles.length ? roles.join(", ") : "it has none"}), got ${JSON.stringify(f.role)}` });
+    } else if (f.index !== undefined && f.index >= spec.count) {
+      ctx.addIssue({ code: "custom", path: ["faults", i, "index"], message: `expected 0 to ${spec.count - 1} (there are ${spec.count} "${f.role}" servers), got ${f.index}` });
+    }
+  });
+  if (s.churn.model === "trace" && (s.overlay as { bootstrap?: string }).bootstrap === "oracle") {
+    ctx.addIssue({ code: "custom", path: ["overlay", "bootstrap"], message: 'expected "join" with a churn trace (the trace says when each peer joins), got "oracle"' });
+  }
   if (lat.model === "uniform" && lat.min > lat.max) {
     ctx.addIssue({ code: "custom", path: ["network", "latency", "min"], message: `expected min ≤ max, got min ${lat.min} ms > max ${lat.max} ms` });
   }
@@ -343,8 +371,10 @@ export const scenarioSchema = strict({
 });
 
 /** A validated scenario: every default filled in, durations in ms, rates per second. */
-export type Scenario = Omit<z.output<typeof scenarioSchema>, "name" | "overlay" | "variants" | "sweep"> & {
+export type Scenario = Omit<z.output<typeof scenarioSchema>, "name" | "overlay" | "variants" | "sweep" | "churn"> & {
   name: string;
+  /** With model "trace", the loader has read the trace file into `trace` (sim/scenario/load.ts). */
+  churn: z.output<typeof scenarioSchema>["churn"] & { trace?: ChurnTrace };
   /** Validated by the overlay's own schema (see sim/overlays/registry.ts). */
   overlay: { type: string; [option: string]: unknown };
 };

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../protocol.js";
 import type { ChordMessage } from "./messages.js";
 
 /**
@@ -67,8 +67,26 @@ export class VirtualNodes {
       lookupFailed: (lookup) => ctx.lookupFailed(lookup),
       count: (name, amount) => ctx.count(name, amount),
       livePeers: () => ctx.livePeers().flatMap((peer) => this.nodesOf(peer)),
+      adversary: nodeAdversary(ctx.adversary, v, peerOf),
     };
   }
+}
+
+/** The adversary view in node space: a node is malicious when its peer is, and accomplices are every node of every malicious peer. */
+function nodeAdversary(a: AdversaryView, v: number, peerOf: (node: number) => number): AdversaryView {
+  const accomplices = a.accomplices.flatMap((peer) => Array.from({ length: v }, (_, j) => peer * v + j));
+  return {
+    active: a.active,
+    verify: a.verify,
+    accomplices,
+    isMalicious: (node) => a.isMalicious(peerOf(node)),
+    misroutes: (node) => a.misroutes(peerOf(node)),
+    tampers: (node) => a.tampers(peerOf(node)),
+    misrouted: () => a.misrouted(),
+    valueFrom: (holder, key) => a.valueFrom(peerOf(holder), key),
+    received: (lookup, key, value, hops) => a.received(lookup, key, value, hops),
+    endedAt: (node) => a.endedAt(peerOf(node)),
+  };
 }
 
 /** A message between virtual nodes knows which node of the receiving peer it is for, and which node sent it. */

@@ -1,0 +1,120 @@
+import type { Rng } from "../engine/rng.js";
+import type { AdversaryView } from "../overlays/protocol.js";
+import type { AdversariesSpec } from "../scenario/faults-schema.js";
+import type { PeerId } from "./population.js";
+
+/**
+ * Malicious peers (scenario `adversaries:`, docs/faults.md). A fixed fraction
+ * of the churn pool, drawn once from the "adversaries" random stream, so the
+ * same seed gives the same attackers under every overlay. Peers created
+ * later (a flash crowd) and service peers are honest.
+ *
+ * Values are modelled by their content hash: the honest answer for key k is
+ * contentHash(k), as in content-addressed stores (IPFS, BitTorrent's info
+ * hashes) where the key is the hash of the content and anyone can check it.
+ * A tampering peer hands out something else.
+ */
+
+/** Counters the adversary model adds to the time series when a run has adversaries. */
+export const ADVERSARY_COUNTERS = [
+  "adversary_dropped",
+  "adversary_misroutes",
+  "tampered_received",
+  "tampered_detected",
+  "tampered_accepted",
+  "lookups_ended_malicious",
+] as const;
+
+/** The honest value of `key`: a 32-bit mix of it (never 0). */
+export function contentHash(key: number): number {
+  let h = Math.imul(key ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) || 1;
+}
+
+/** What a tampering peer hands out for `key`: anything but its content hash. */
+function corrupted(key: number): number {
+  return (contentHash(key) ^ 0x5bd1e995) >>> 0;
+}
+
+const DROP = 1;
+const MISROUTE = 2;
+const TAMPER = 4;
+
+export interface AdversaryHooks {
+  count(name: string): void;
+  lookupSucceeded(lookup: number, hops: number): void;
+  lookupFailed(lookup: number): void;
+}
+
+export class Adversaries implements AdversaryView {
+  readonly active: boolean;
+  readonly verify: boolean;
+  readonly accomplices: readonly PeerId[];
+  /** Behaviour bits of each pool peer (0: honest). */
+  private readonly flags: Uint8Array;
+  private readonly bits: number;
+
+  constructor(spec: AdversariesSpec | undefined, pool: readonly PeerId[], rng: Rng, private readonly hooks: AdversaryHooks) {
+    const count = spec ? Math.round(spec.fraction * pool.length) : 0;
+    this.active = count > 0;
+    this.verify = spec?.verify ?? false;
+    this.bits = spec ? spec.behaviours.reduce((b, name) => b | (name === "drop" ? DROP : name === "misroute" ? MISROUTE : TAMPER), 0) : 0;
+    let max = 0;
+    for (const p of pool) max = Math.max(max, p + 1);
+    this.flags = new Uint8Array(max);
+    const chosen = count > 0 ? rng.sample(pool, count).sort((a, b) => a - b) : [];
+    for (const p of chosen) this.flags[p] = this.bits;
+    this.accomplices = chosen;
+  }
+
+  isMalicious(peer: PeerId): boolean {
+    return peer < this.flags.length && this.flags[peer] !== 0;
+  }
+
+  /** Drops lookup traffic (the context asks before delivering a lookup-category message). */
+  drops(peer: PeerId): boolean {
+    return peer < this.flags.length && (this.flags[peer]! & DROP) !== 0;
+  }
+
+  misroutes(peer: PeerId): boolean {
+    return peer < this.flags.length && (this.flags[peer]! & MISROUTE) !== 0;
+  }
+
+  tampers(peer: PeerId): boolean {
+    return peer < this.flags.length && (this.flags[peer]! & TAMPER) !== 0;
+  }
+
+  misrouted(): void {
+    this.hooks.count("adversary_misroutes");
+  }
+
+  dropped(): void {
+    this.hooks.count("adversary_dropped");
+  }
+
+  valueFrom(holder: PeerId, key: number): number {
+    return this.tampers(holder) ? corrupted(key) : contentHash(key);
+  }
+
+  received(lookup: number, key: number, value: number, hops: number): boolean {
+    if (value === contentHash(key)) {
+      this.hooks.lookupSucceeded(lookup, hops);
+      return true;
+    }
+    this.hooks.count("tampered_received");
+    if (this.verify) {
+      this.hooks.count("tampered_detected");
+      return false;
+    }
+    this.hooks.count("tampered_accepted");
+    this.hooks.lookupFailed(lookup);
+    return true;
+  }
+
+  endedAt(peer: PeerId): void {
+    if (this.isMalicious(peer)) this.hooks.count("lookups_ended_malicious");
+  }
+}
