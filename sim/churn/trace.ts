@@ -78,7 +78,7 @@ export function parseTrace(text: string): ChurnTrace {
   for (const r of rows) {
     const isOnline = online[r.peer] === 1;
     if (r.event === 0 && isOnline) throw new TraceError(`line ${r.line}: peer ${r.peer} joins at ${r.t / 1000} s but is already online`);
-    if (r.event !== 0 && !isOnline) throw new TraceError(`line ${r.line}: peer ${r.peer} ${EVENTS[r.event]}s at ${r.t / 1000} s but is not online`);
+    if (r.event !== 0 && !isOnline) throw new TraceError(`line ${r.line}: peer ${r.peer} ${r.event === 1 ? "leaves" : "crashes"} at ${r.t / 1000} s but is not online`);
     online[r.peer] = r.event === 0 ? 1 : 0;
   }
   return { timeMs: rows.map((r) => r.t), peer: rows.map((r) => r.peer), event: rows.map((r) => r.event), peers };

@@ -8,6 +8,7 @@ import { listCommand } from "./list-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
+import { traceGenerateCommand } from "./trace-command.js";
 import { viewCommand } from "./view-command.js";
 
 /**
@@ -15,6 +16,15 @@ import { viewCommand } from "./view-command.js";
  * internal error), 2 bad input (scenario, arguments, files), 130 stopped by
  * Ctrl-C (results so far are written and marked incomplete).
  */
+
+/** JSON replacer: a loaded churn trace is shown by its size, not its every row. */
+function withoutTraceRows(key: string, value: unknown): unknown {
+  if (key === "trace" && value && typeof value === "object" && "timeMs" in value) {
+    const t = value as { timeMs: unknown[]; peers: number };
+    return `${t.timeMs.length} events, ${t.peers} peers`;
+  }
+  return value;
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`peerlab: ${message}\n`);
@@ -63,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
       (args) => {
         const experiment = loadExperiment(args.scenario, args.set ?? []);
         if (experiment.kind === "single") {
-          process.stdout.write(`${args.scenario} is valid. Resolved (durations in ms, rates per second):\n${JSON.stringify(experiment.scenario, null, 2)}\n`);
+          process.stdout.write(`${args.scenario} is valid. Resolved (durations in ms, rates per second):\n${JSON.stringify(experiment.scenario, withoutTraceRows, 2)}\n`);
         } else if (experiment.kind === "variants") {
           const names = experiment.runs.map((r) => `${r.dir} (${r.scenario.overlay.type})`).join(", ");
           process.stdout.write(
@@ -88,6 +98,26 @@ async function main(argv: string[]): Promise<void> {
           .example("$0 merge results/sweep-churn-shard-*-of-4", "merge 4 shards into results/sweep-churn/"),
       (args) => {
         exitCode = mergeCommand({ dirs: (args.dirs ?? []).map(String), out: args.out, force: args.force, quiet: args.quiet });
+      },
+    )
+    .command(
+      "trace <action> <scenario>",
+      "Churn traces: `trace generate <scenario>` writes the scenario's churn as a replayable CSV trace",
+      (y) =>
+        y
+          .positional("action", { type: "string", choices: ["generate"], demandOption: true, describe: "What to do (generate)" })
+          .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose churn model to record" })
+          .option("out", { type: "string", describe: "Trace file (default results/traces/<name>-seed-<seed>.csv)" })
+          .option("seed", { type: "number", describe: "Seed (overrides the scenario's)" })
+          .option("set", { type: "string", array: true, describe: "Override a field: --set churn.session.mean=10m" })
+          .option("force", { type: "boolean", default: false, describe: "Replace an existing trace file" })
+          .option("quiet", { type: "boolean", default: false, describe: "Print nothing" })
+          .example("$0 trace generate scenarios/chord-churn.yaml --out scenarios/traces/mine.csv", "record chord-churn's churn"),
+      (args) => {
+        if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
+          throw new InputError(`--seed: expected a non-negative integer, got ${args.seed}`);
+        }
+        exitCode = traceGenerateCommand(args as Parameters<typeof traceGenerateCommand>[0]);
       },
     )
     .command("list", "List overlays, latency and churn models, and shipped scenarios", {}, () => {
@@ -121,7 +151,7 @@ async function main(argv: string[]): Promise<void> {
         exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out });
       },
     )
-    .demandCommand(1, "Name a command: run, validate, merge, list, view or report (see --help).")
+    .demandCommand(1, "Name a command: run, validate, merge, trace, list, view or report (see --help).")
     .strict()
     .version(VERSION)
     .help()

@@ -1,6 +1,6 @@
 import { Rng } from "../engine/rng.js";
 import { InputError, formatPath } from "../scenario/errors.js";
-import { applyOverrides, readScenarioFile, setField, validateScenario } from "../scenario/load.js";
+import { applyOverrides, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
 import { scenarioSchema, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
 
 /**
@@ -81,14 +81,14 @@ export function loadExperiment(file: string, overrides: readonly string[] = []):
 }
 
 /** Validates one resolved run; problems come back as lines prefixed with `where`. */
-function check(raw: Record<string, unknown>, base: Scenario, where: string, problems: string[]): Scenario | undefined {
+function check(raw: Record<string, unknown>, base: Scenario, where: string, problems: string[], file: string): Scenario | undefined {
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`  ${where} → ${formatPath(issue.path)}: ${issue.message}`);
     return undefined;
   }
   const { $schema: _s, variants: _v, sweep: _w, ...scenario } = result.data;
-  return { ...scenario, name: base.name } as Scenario;
+  return withTrace({ ...scenario, name: base.name } as Scenario, file);
 }
 
 /** The scenario data without variants: and sweep:, ready to be changed. */
@@ -124,7 +124,7 @@ function expandVariants(file: string, raw: Record<string, unknown>, base: Scenar
     const data = stripped(raw);
     if (v.overlay) data.overlay = structuredClone(v.overlay);
     for (const [path, value] of Object.entries(v.set ?? {})) trySet(data, path, value, `${where} set "${path}"`, problems);
-    const scenario = check(data, base, where, problems);
+    const scenario = check(data, base, where, problems, file);
     if (scenario) runs.push({ index: i, dir: v.name, scenario });
   });
   if (problems.length > 0) fail(file, problems);
@@ -143,7 +143,7 @@ function expandSweep(file: string, raw: Record<string, unknown>, base: Scenario)
       const data = stripped(raw);
       const before = problems.length;
       trySet(data, path, value, where, problems);
-      if (problems.length === before) check(data, base, where, problems);
+      if (problems.length === before) check(data, base, where, problems, file);
     });
   }
   if (problems.length > 0) fail(file, problems);
@@ -156,7 +156,7 @@ function expandSweep(file: string, raw: Record<string, unknown>, base: Scenario)
   const scenarios = points.map((point) => {
     const data = stripped(raw);
     paths.forEach((path, k) => trySet(data, path, point.values[k], `sweep point ${point.label}`, problems));
-    return check(data, base, `sweep point ${point.label}`, problems);
+    return check(data, base, `sweep point ${point.label}`, problems, file);
   });
   if (problems.length > 0) fail(file, problems);
 

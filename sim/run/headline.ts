@@ -21,6 +21,8 @@ export interface SummaryLike {
     bytesPerPeerPerSecond: number | null;
   };
   peers: { liveMean: number | null };
+  /** Only for runs that store items (DHT put/get, replicated files). */
+  storage?: { availabilityMean: number | null; itemsLost: number | null };
 }
 
 export interface HeadlineMetric {
@@ -49,6 +51,8 @@ export const HEADLINE: readonly HeadlineMetric[] = [
   { column: "maintenance_messages_per_peer_per_s", heading: "maint. msgs/peer/s", get: (s) => s.traffic.maintenanceMessagesPerPeerPerSecond, digits: 3 },
   { column: "bytes_per_peer_per_s", heading: "bytes/peer/s", get: (s) => s.traffic.bytesPerPeerPerSecond, digits: 0 },
   { column: "live_peers_mean", heading: "peers", get: (s) => s.peers.liveMean, digits: 0 },
+  { column: "availability_mean", heading: "availability %", get: (s) => s.storage?.availabilityMean ?? null, digits: 1, scale: 100 },
+  { column: "items_lost", heading: "items lost", get: (s) => s.storage?.itemsLost ?? null, digits: 0 },
 ];
 
 /** The headline columns of one run, for a CSV row: an empty cell where summary.json has no value. */

@@ -289,7 +289,7 @@ export class Simulation {
   }
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
-  finish(): { summary: Summary & { overlay?: Record<string, number> }; timeSeries: readonly TimeSeriesRow[] } {
+  finish(): { summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number> }; timeSeries: readonly TimeSeriesRow[] } {
     const now = this.sim.now;
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
@@ -315,9 +315,34 @@ export class Simulation {
       perLookupMessages: messages,
       perLookupBytes: bytes,
     });
+    const storage = storageSummary(this.recorder.timeSeries());
     const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
-    return { summary: hasOverlay ? { ...summary, overlay } : summary, timeSeries: this.recorder.timeSeries() };
+    const full = { ...summary, ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}) };
+    return { summary: full, timeSeries: this.recorder.timeSeries() };
   }
+}
+
+/** What summary.json says about stored items: availability over the measured window (mean and at the end), and items lost for good. */
+export interface StorageSummary {
+  itemsStored: number;
+  availabilityMean: number | null;
+  availabilityMin: number | null;
+  availabilityEnd: number | null;
+  itemsLost: number | null;
+}
+
+function storageSummary(rows: readonly TimeSeriesRow[]): StorageSummary | undefined {
+  const measured = rows.filter((r) => r.phase === "measure" && typeof r.availability === "number");
+  if (measured.length === 0) return undefined;
+  const values = measured.map((r) => r.availability as number);
+  const last = measured[measured.length - 1]!;
+  return {
+    itemsStored: last.items_stored as number,
+    availabilityMean: round(values.reduce((a, b) => a + b, 0) / values.length),
+    availabilityMin: Math.min(...values),
+    availabilityEnd: last.availability as number,
+    itemsLost: typeof last.items_lost === "number" ? last.items_lost : null,
+  };
 }

@@ -100,8 +100,13 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   }
   // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.
   const { $schema: _ignored, variants: _variants, sweep: _sweep, ...scenario } = result.data;
-  const churn = scenario.churn.model === "trace" ? { ...scenario.churn, trace: readTrace(scenario.churn.file, file) } : scenario.churn;
-  return { ...scenario, churn, name } as Scenario;
+  return withTrace({ ...scenario, name } as Scenario, file);
+}
+
+/** With churn model "trace", reads the trace file the scenario names (relative to `file`) into `churn.trace`. */
+export function withTrace(scenario: Scenario, file: string): Scenario {
+  if (scenario.churn.model !== "trace" || scenario.churn.trace) return scenario;
+  return { ...scenario, churn: { ...scenario.churn, trace: readTrace(scenario.churn.file, file) } };
 }
 
 /** Reads the churn trace a scenario names, relative to the scenario file. */

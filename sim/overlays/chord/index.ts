@@ -165,15 +165,30 @@ class ChordOverlay implements Overlay<ChordMessage> {
     return this.storage?.availability();
   }
 
+  /** Stops or resumes stabilize, fix_fingers, check_predecessor and the storage's replication rounds (periodic jobs of the same timers). */
   setMaintenanceFrozen(frozen: boolean): void {
     this.maintenance.setFrozen(frozen, this.truth.peers);
+  }
+
+  /** Where `peer` sits on the ring, in [0, 1); with virtual nodes, its first node. */
+  idFraction(peer: PeerId): number {
+    const node = peer * this.virtual.v;
+    this.tables.ensure(node);
+    return this.position(node);
+  }
+
+  /** A node's id as a fraction of the ring: its top word and the next one (below 1 even when rounding would reach it). */
+  private position(node: number): number {
+    const t = this.tables;
+    const topBits = t.m - 32 * (t.W - 1);
+    const w = node * t.W;
+    const x = t.ids[w]! / 2 ** topBits + (t.W > 1 ? t.ids[w + 1]! / 2 ** (topBits + 32) : 0);
+    return Math.min(x, 1 - 2 ** -53);
   }
 
   snapshot(): OverlaySnapshot {
     const t = this.tables;
     const peers: PeerSnapshot[] = [];
-    // Position on the ring: the id's top word and the next one, as a fraction of 2^bits.
-    const topBits = t.m - 32 * (t.W - 1);
     for (const peer of this.truth.peers) {
       const kinds = new Map<PeerId, string>();
       t.successorList(peer).forEach((s, j) => kinds.set(s, j === 0 ? "successor" : "successor-list"));
@@ -184,8 +199,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
         if (f >= 0 && !kinds.has(f)) kinds.set(f, "finger");
       }
       kinds.delete(peer);
-      const w = peer * t.W;
-      const position = t.ids[w]! / 2 ** topBits + (t.W > 1 ? t.ids[w + 1]! / 2 ** (topBits + 32) : 0);
+      const position = this.position(peer);
       const peerOf = (node: number) => this.virtual.peerOf(node);
       peers.push({ peer: peerOf(peer), links: [...kinds.keys()].map(peerOf), linkKinds: [...kinds.values()], position, keys: this.storage?.heldBy(peer) ?? [] });
     }

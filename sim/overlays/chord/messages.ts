@@ -32,7 +32,9 @@ export type ChordMessage =
   | { type: "replicate"; keys: readonly number[] }
   | { type: "handoff"; keys: readonly number[] }
   | { type: "get"; lookup: number; key: number }
-  | { type: "getReply"; lookup: number; found: boolean; holders: readonly PeerId[] };
+  // A found item's reply carries its value (modelled by a content hash, see sim/peers/adversaries.ts); when honest
+  // peers verify values it also names other holders, to try if the value is corrupted.
+  | { type: "getReply"; lookup: number; found: boolean; value: number; holders: readonly PeerId[] };
 
 const H = 44;
 const ID = 20;
@@ -57,8 +59,9 @@ export const chordMessageTypes: MessageTypes<ChordMessage> = {
   // An item on the wire is its 20-byte id plus VALUE bytes of content (a get's reply carries one when found).
   store: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
   storeAck: { category: "maintenance", bytes: H + 1 },
-  replicate: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
-  handoff: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length },
+  // Copies restoring replication (also the owner's first copies of a new item) and items moving on joins and leaves.
+  replicate: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length, repair: true },
+  handoff: { category: "maintenance", bytes: (m) => H + (ID + VALUE) * m.keys.length, repair: true },
   get: { category: "lookup", bytes: H + ID },
-  getReply: { category: "lookup", bytes: (m) => H + 1 + (m.found ? VALUE : NODE * m.holders.length) },
+  getReply: { category: "lookup", bytes: (m) => H + 1 + (m.found ? VALUE : 0) + NODE * m.holders.length },
 };

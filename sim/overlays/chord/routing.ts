@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import type { Message, OverlayContext } from "../protocol.js";
+import { Accomplices } from "./adversary.js";
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { ChordTables } from "./tables.js";
@@ -58,6 +59,8 @@ interface Pending {
 export class Routing {
   /** Workload lookups in progress, by lookup id. */
   private readonly pending = new Map<number, Pending>();
+  /** Where misrouting nodes send lookups; null when no node misroutes. */
+  private readonly accomplices: Accomplices | null;
 
   constructor(
     private readonly ctx: OverlayContext<ChordMessage>,
@@ -68,7 +71,9 @@ export class Routing {
     private readonly contactsOf: (peer: PeerId) => readonly PeerId[],
     /** With storage, a lookup that found the true owner goes on to fetch the item; without, it has succeeded. */
     private readonly fetch?: (origin: PeerId, key: number, lookup: number, owner: PeerId, hops: number) => void,
-  ) {}
+  ) {
+    this.accomplices = ctx.adversary.active ? new Accomplices(ctx.adversary, t) : null;
+  }
 
   // ── Workload lookups ──────────────────────────────────────────────
 
@@ -127,13 +132,24 @@ export class Routing {
       this.ctx.lookupFailed(lookup);
       return;
     }
+    const adversary = this.ctx.adversary;
     if (owner !== this.truth.owner(record.target, 0)) {
       this.ctx.count("wrongOwner");
+      // A malicious node named as the owner (a misrouted lookup): the origin cannot tell, so with
+      // storage it asks that node for the item, which serves nothing or a corrupted value.
+      if (this.fetch && adversary.active && adversary.isMalicious(owner)) {
+        this.fetch(record.origin, record.key, lookup, owner, hops);
+        return;
+      }
+      if (adversary.active) adversary.endedAt(owner);
       this.ctx.lookupFailed(lookup);
       return;
     }
     if (this.fetch) this.fetch(record.origin, record.key, lookup, owner, hops);
-    else this.ctx.lookupSucceeded(lookup, hops);
+    else {
+      if (adversary.active) adversary.endedAt(owner);
+      this.ctx.lookupSucceeded(lookup, hops);
+    }
   }
 
   // ── Iterative routing ─────────────────────────────────────────────
@@ -248,6 +264,22 @@ export class Routing {
     return { owner: -1, next };
   }
 
+  /**
+   * True if `peer` misroutes a query from `asker` (malicious nodes route
+   * their accomplices' queries honestly). Only called when adversaries are active.
+   */
+  private misroutes(peer: PeerId, asker: PeerId): boolean {
+    const adversary = this.ctx.adversary;
+    return this.t.inRing[peer] === 1 && adversary.misroutes(peer) && !adversary.isMalicious(asker);
+  }
+
+  /** A misrouting node's answer: the owner is the accomplice closest before the target (see adversary.ts); null if none is in the ring. */
+  private misroute(target: Uint32Array): PeerId {
+    const owner = this.accomplices!.preceding(target, 0);
+    if (owner >= 0) this.ctx.adversary.misrouted();
+    return owner;
+  }
+
   // ── Recursive routing ─────────────────────────────────────────────
 
   /** `peer` passes `msg` on to its best next hop, falling back to the next best when a hop does not acknowledge. */
@@ -294,11 +326,27 @@ export class Routing {
   handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
     switch (msg.type) {
       case "step": {
+        if (this.accomplices !== null && this.misroutes(to, from)) {
+          const owner = this.misroute(msg.target);
+          if (owner >= 0) {
+            this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [] });
+            return true;
+          }
+        }
         const a = this.answerStep(to, msg.target, msg.avoid, true);
         this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
         return true;
       }
       case "findStep": {
+        // Peers in the ring (fix_fingers, puts) are misrouted too, which poisons their fingers;
+        // joiners are answered honestly (see docs/faults.md).
+        if (this.accomplices !== null && !msg.joining && this.misroutes(to, from)) {
+          const owner = this.misroute(msg.target);
+          if (owner >= 0) {
+            this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [] });
+            return true;
+          }
+        }
         const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
         this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
         return true;
@@ -306,6 +354,13 @@ export class Routing {
       case "route": {
         if ((msg as Message).rpc !== undefined) this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
         const t = this.t;
+        if (this.accomplices !== null && this.misroutes(to, msg.origin)) {
+          const owner = this.misroute(msg.target);
+          if (owner >= 0) {
+            this.report(to, msg, owner);
+            return true;
+          }
+        }
         if (!t.inRing[to]) this.report(to, msg, -1);
         else if (t.successorOwns(to, msg.target, 0)) this.report(to, msg, t.successor(to));
         else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 });

@@ -1,3 +1,4 @@
+import { contentHash } from "../../peers/adversaries.js";
 import type { PeerId } from "../../peers/population.js";
 import type { OverlayContext, StorageAvailability } from "../protocol.js";
 import type { ChordMessage } from "./messages.js";
@@ -32,6 +33,15 @@ export type StorageOptions = NonNullable<ChordOptions["storage"]>;
  * Gets are the workload's lookups: route to the owner, then fetch; if the
  * owner lacks the item the origin tries the holders the owner names (its
  * successors).
+ *
+ * Adversaries (docs/faults.md): a value is modelled by its content hash. A
+ * tampering holder answers every get, for items it holds or not, with a
+ * corrupted value. Every value the origin receives goes through the
+ * adversary view, which ends the lookup or (when honest peers verify)
+ * rejects it: the origin then goes on with the other holders, which is why,
+ * with `verify`, a found item's reply also names the holder's successors. A
+ * misrouting node named as the owner serves nothing it does not hold and
+ * names no other holder.
  *
  * What is true (which peer holds what, how many copies are online) is kept
  * here for the availability observer; the protocol itself only acts on what
@@ -76,8 +86,17 @@ export class ChordStorage {
     publishers.forEach((p, i) => (this.publisherIndex[p] = i));
   }
 
+  /**
+   * Items stored, available (a copy on an online peer) and lost. Peers keep
+   * items in memory only (a crash or leave ends the session and its items),
+   * so an item with no online copy is lost for good, unless its publisher
+   * puts it again on its next join (`republishOnJoin`: the publisher keeps
+   * its items, so nothing is ever lost). An item whose last copy is on the
+   * wire in a hand-off counts as lost until it arrives.
+   */
   availability(): StorageAvailability {
-    return { stored: this.storedCount, available: this.availableCount };
+    const lost = this.options.republishOnJoin ? 0 : this.storedCount - this.availableCount;
+    return { stored: this.storedCount, available: this.availableCount, lost };
   }
 
   /** Copies of `key` on online peers now (for tests and observers). */
@@ -249,17 +268,21 @@ export class ChordStorage {
     const state = { cancelled: false };
     this.gets.set(lookup, state);
     const tried: PeerId[] = [];
+    const adversary = this.ctx.adversary;
+    /** The last holder that answered: a lookup that fails for want of holders ended with its answer. */
+    let answered = -1;
     const tryNext = (queue: PeerId[]) => {
       if (state.cancelled) return;
       let next = -1;
       while (queue.length > 0 && next < 0) {
         const c = queue.shift()!;
         if (c !== origin && !tried.includes(c)) next = c;
-        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, hops);
+        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, key, hops);
       }
       if (next < 0 || tried.length > this.options.replicas) {
         this.gets.delete(lookup);
         this.ctx.count("getsMissing");
+        if (adversary.active && answered >= 0) adversary.endedAt(answered);
         this.ctx.lookupFailed(lookup);
         return;
       }
@@ -271,8 +294,14 @@ export class ChordStorage {
         this.requestTimeout,
         (reply) => {
           if (state.cancelled || reply.type !== "getReply") return;
-          if (reply.found) this.got(lookup, hops);
-          else tryNext([...queue, ...reply.holders]);
+          answered = next;
+          if (reply.found && adversary.received(lookup, key, reply.value, hops)) {
+            this.gets.delete(lookup);
+            if (adversary.active) adversary.endedAt(next);
+            return;
+          }
+          // Not there, or a corrupted value detected: the other holders (never this one again).
+          tryNext([...queue, ...reply.holders]);
         },
         () => {
           this.ctx.count("lookupTimeouts");
@@ -284,9 +313,10 @@ export class ChordStorage {
     else tryNext([owner]);
   }
 
-  private got(lookup: number, hops: number): void {
+  /** The origin holds the item itself: its own copy is the true value. */
+  private got(lookup: number, key: number, hops: number): void {
     this.gets.delete(lookup);
-    this.ctx.lookupSucceeded(lookup, hops);
+    this.ctx.adversary.received(lookup, key, contentHash(key), hops);
   }
 
   abandon(lookup: number): void {
@@ -327,9 +357,17 @@ export class ChordStorage {
         return true;
       }
       case "get": {
-        const found = this.held[to]?.has(msg.key) ?? false;
-        const holders = found ? [] : this.t.successorList(to).slice(0, this.options.replicas);
-        this.ctx.reply(to, from, msg, { type: "getReply", lookup: msg.lookup, found, holders });
+        const adversary = this.ctx.adversary;
+        const holds = this.held[to]?.has(msg.key) ?? false;
+        let found = holds;
+        let holders: PeerId[];
+        if (adversary.active) {
+          // A tampering node claims every item; a misrouting one names no other holder.
+          found = holds || adversary.tampers(to);
+          holders = adversary.misroutes(to) || (found && !adversary.verify) ? [] : this.t.successorList(to).slice(0, this.options.replicas);
+        } else holders = found ? [] : this.t.successorList(to).slice(0, this.options.replicas);
+        const value = found ? adversary.valueFrom(to, msg.key) : 0;
+        this.ctx.reply(to, from, msg, { type: "getReply", lookup: msg.lookup, found, value, holders });
         return true;
       }
       case "storeAck":

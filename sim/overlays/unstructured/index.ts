@@ -1,44 +1,87 @@
 import type { PeerId } from "../../peers/population.js";
-import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot } from "../protocol.js";
+import { contentHash } from "../../peers/adversaries.js";
+import type {
+  Overlay,
+  OverlayContext,
+  OverlayDefinition,
+  OverlaySnapshot,
+  OverlayWorld,
+  PeerSnapshot,
+  StorageAvailability,
+} from "../protocol.js";
 import { unstructuredMessageTypes, type UnstructuredMessage } from "./messages.js";
 import { Neighbours } from "./neighbours.js";
 import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
 import { placeReplicas, replicaCounts } from "../../workload/placement.js";
 import { Search } from "./search.js";
 import type { PeerState } from "./state.js";
+import { Store } from "./store.js";
 
 /** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
 class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   private readonly states: (PeerState | undefined)[] = [];
   private readonly neighbours: Neighbours;
   private readonly search: Search;
-  private readonly holdings: Map<PeerId, Set<number>>;
-  /** The same, as a dense array of small key lists: checked on every query, so kept cheap. */
-  private readonly keysOf: (Int32Array | undefined)[] = [];
+  private readonly store: Store;
 
-  constructor(options: UnstructuredOptions, ctx: OverlayContext<UnstructuredMessage>, world: OverlayWorld) {
+  constructor(
+    options: UnstructuredOptions,
+    private readonly ctx: OverlayContext<UnstructuredMessage>,
+    world: OverlayWorld,
+  ) {
+    const { replication } = options;
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
-    const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
-    this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
+    const counts = replicaCounts(popularity, replication.replicas, replication.strategy, world.allPeers.length);
+    this.store = new Store(world.keyCount, placeReplicas(counts, world.allPeers, ctx.rng), replication.maxStored);
     this.neighbours = new Neighbours(ctx, options, this.states);
-    for (const [peer, keys] of this.holdings) this.keysOf[peer] = Int32Array.from(keys);
-    this.search = new Search(ctx, options, this.states, (peer, key) => this.keysOf[peer]?.includes(key) ?? false);
+    const found =
+      replication.onSuccess === "none"
+        ? undefined
+        : (requester: PeerId, key: number, qid: number, holder: PeerId, value: number) =>
+            this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, value);
+    this.search = new Search(ctx, options, this.states, (peer, key) => this.store.holds(peer, key), found);
   }
 
   join(peer: PeerId): void {
     this.neighbours.join(peer);
+    this.store.setOnline(peer, true);
   }
 
   leave(peer: PeerId): void {
     this.neighbours.leave(peer);
+    this.store.setOnline(peer, false);
   }
 
   crash(peer: PeerId): void {
     this.neighbours.crash(peer);
+    this.store.setOnline(peer, false);
   }
 
   buildOracle(peers: readonly PeerId[]): void {
     this.neighbours.buildOracle(peers);
+    for (const peer of peers) this.store.setOnline(peer, true);
+  }
+
+  setMaintenanceFrozen(frozen: boolean): void {
+    this.neighbours.setFrozen(frozen);
+  }
+
+  availability(): StorageAvailability {
+    return this.store.availability();
+  }
+
+  /**
+   * Repair on success (replication.onSuccess): the requester ("owner"), and
+   * with "path" every peer the hit passed through on its way back, keeps a
+   * copy of what was found — as if the file came back along the hit's path.
+   * Only the real content is kept: a polluted download is not shared again.
+   */
+  private copyOnSuccess(path: boolean, requester: PeerId, key: number, qid: number, holder: PeerId, value: number): void {
+    if (value !== contentHash(key)) return;
+    const keepers = path ? this.search.wayBack(qid, holder) : [requester];
+    for (const peer of keepers) {
+      if (this.states[peer] && this.store.addCopy(peer, key)) this.ctx.count("copiesMade");
+    }
   }
 
   deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
@@ -60,7 +103,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     this.states.forEach((state, peer) => {
       if (state) {
         const links = state.neighbours.slice();
-        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: [...(this.holdings.get(peer) ?? [])] });
+        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.store.keysOf(peer) });
       }
     });
     return { peers };
@@ -93,6 +136,7 @@ export const unstructured: OverlayDefinition<UnstructuredOptions, UnstructuredMe
     "hitsLost",
     "rings",
     "walkersLost",
+    "copiesMade",
   ],
   create: (options, ctx, world) => new UnstructuredOverlay(options, ctx, world),
 };

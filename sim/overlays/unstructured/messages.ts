@@ -22,7 +22,12 @@ export type UnstructuredMessage =
   | { type: "walk"; lookup: number; qid: number; key: number; ttl: number; hops: number; origin: PeerId }
   | { type: "walkCheck"; lookup: number }
   | { type: "walkCheckReply"; lookup: number; goOn: boolean }
-  | { type: "queryHit"; lookup: number; qid: number; hops: number };
+  /**
+   * A hit names the peer that answered (Gnutella's hit carries its address)
+   * and the value it handed out: the content hash of the key, unless that
+   * peer tampers (sim/peers/adversaries.ts).
+   */
+  | { type: "queryHit"; lookup: number; qid: number; hops: number; holder: PeerId; value: number };
 
 export const unstructuredMessageTypes: MessageTypes<UnstructuredMessage> = {
   connect: { category: "maintenance", bytes: HEADERS + 120 }, // the 0.6 handshake's header lines
@@ -36,5 +41,5 @@ export const unstructuredMessageTypes: MessageTypes<UnstructuredMessage> = {
   walk: { category: "lookup", bytes: HEADERS + 2 + 20 + 6 }, // plus the requester's address
   walkCheck: { category: "lookup", bytes: HEADERS + 4 },
   walkCheckReply: { category: "lookup", bytes: HEADERS + 1 },
-  queryHit: { category: "lookup", bytes: HEADERS + 11 + 30 + 16 }, // header, one result, servent id
+  queryHit: { category: "lookup", bytes: HEADERS + 11 + 30 + 16 }, // header (with the holder's address), one result (with its hash), servent id
 };

@@ -1,10 +1,11 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { PeerState } from "./state.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
+type Discover = Extract<UnstructuredMessage, { type: "discover" }>;
 
 /**
  * Keeps each peer's neighbour set near the target degree. A joining peer
@@ -13,9 +14,27 @@ type Ctx = OverlayContext<UnstructuredMessage>;
  * neighbours, as Gnutella's pong caches do). Every `maintenanceInterval` a
  * peer pings its neighbours: no answer means the neighbour is gone. Losing a
  * neighbour, by timeout or goodbye, starts a repair at once.
+ *
+ * Maintenance can be frozen (a fault timeline's freeze): no pings, no
+ * top-ups, no repair after a lost neighbour, until it resumes. Joins go on
+ * (a newcomer still connects and grows its neighbour set). Every periodic
+ * timer belongs to an epoch, bumped by each freeze and resume, so timers from
+ * before a freeze never fire; on resume every online peer starts afresh at a
+ * random phase.
+ *
+ * A misrouting peer (docs/faults.md) hijacks the discovery walks that reach
+ * it: it sends them on only to malicious neighbours, and where it ends one
+ * it offers only accomplices that are online, so honest newcomers and
+ * repairing peers take malicious neighbours (an eclipse attack).
  */
 export class Neighbours {
   private readonly maxDegree: number;
+  private frozen = false;
+  private epoch = 0;
+
+  private readonly adversary: AdversaryView;
+  /** The run has malicious peers: only then are the per-message adversary checks made. */
+  private readonly hostile: boolean;
 
   constructor(
     private readonly ctx: Ctx,
@@ -23,13 +42,38 @@ export class Neighbours {
     private readonly states: (PeerState | undefined)[],
   ) {
     this.maxDegree = options.maxDegree ?? 2 * options.degree;
+    this.adversary = ctx.adversary;
+    this.hostile = ctx.adversary.active;
   }
 
   join(peer: PeerId): void {
     this.states[peer] = new PeerState();
     this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
     // Start maintenance at a random phase so peers do not ping in lockstep.
-    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.maintenanceInterval), () => this.maintain(peer));
+    this.startMaintenance(peer);
+  }
+
+  /** Stops (true) or resumes (false) every peer's periodic maintenance. */
+  setFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    this.frozen = frozen;
+    this.epoch++;
+    if (frozen) return;
+    this.states.forEach((state, peer) => {
+      if (state) this.startMaintenance(peer);
+    });
+  }
+
+  private startMaintenance(peer: PeerId): void {
+    if (this.frozen) return; // started on resume
+    this.schedule(peer, this.ctx.rng.uniform(0, this.options.maintenanceInterval));
+  }
+
+  private schedule(peer: PeerId, delayMs: number): void {
+    const epoch = this.epoch;
+    this.ctx.setTimer(peer, delayMs, () => {
+      if (epoch === this.epoch) this.maintain(peer);
+    });
   }
 
   leave(peer: PeerId): void {
@@ -67,9 +111,7 @@ export class Neighbours {
         open.pop();
       }
     }
-    for (const p of peers) {
-      this.ctx.setTimer(p, this.ctx.rng.uniform(0, this.options.maintenanceInterval), () => this.maintain(p));
-    }
+    for (const p of peers) this.startMaintenance(p);
   }
 
   handle(to: PeerId, from: PeerId, msg: UnstructuredMessage): boolean {
@@ -86,6 +128,10 @@ export class Neighbours {
         this.ctx.reply(to, from, msg, { type: "pong", neighbour: state.isNeighbour(from) });
         return true;
       case "discover": {
+        if (this.hostile && this.adversary.misroutes(to)) {
+          this.misrouteDiscovery(to, from, state, msg);
+          return true;
+        }
         // Walk on, away from where the walk came from, until its hops are used up.
         const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin);
         if (msg.ttl > 1 && onward.length > 0) {
@@ -101,6 +147,27 @@ export class Neighbours {
       default:
         return false;
     }
+  }
+
+  /**
+   * A misrouting peer got a discovery walk: it sends it on to a malicious
+   * neighbour while hops remain and it has one, else ends it here, offering
+   * itself and other online accomplices instead of its neighbours.
+   */
+  private misrouteDiscovery(to: PeerId, from: PeerId, state: PeerState, msg: Discover): void {
+    const adversary = this.adversary;
+    adversary.misrouted();
+    if (msg.ttl > 1) {
+      const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin && adversary.isMalicious(n));
+      if (onward.length > 0) {
+        this.ctx.send(to, this.ctx.rng.pick(onward), { ...msg, ttl: msg.ttl - 1 });
+        return;
+      }
+    }
+    // "Online" by the overlay's own state: a peer with a session state is up.
+    const online = adversary.accomplices.filter((p) => p !== to && p !== msg.origin && this.states[p] !== undefined);
+    const offered = this.ctx.rng.sample(online, Math.min(online.length, this.maxDegree));
+    this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...offered] });
   }
 
   /** Asks `candidates` (in order) to connect until the target degree is in reach. */
@@ -159,7 +226,7 @@ export class Neighbours {
   /** Called when `peer` has just lost a neighbour. */
   private lost(peer: PeerId): void {
     this.ctx.count("neighboursLost");
-    this.repair(peer);
+    if (!this.frozen) this.repair(peer);
   }
 
   /** Finds new neighbours by a short random walk from a current neighbour, or the host cache if none is left. */
@@ -213,6 +280,6 @@ export class Neighbours {
       );
     }
     this.repair(peer);
-    this.ctx.setTimer(peer, this.options.maintenanceInterval, () => this.maintain(peer));
+    this.schedule(peer, this.options.maintenanceInterval);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { duration, integer, oneOf, strict } from "../../scenario/fields.js";
-import { replicationSchema } from "../shared/replication.js";
+import { replicationWithRepairSchema } from "../shared/replication.js";
 
 /**
  * `overlay:` for the unstructured (Gnutella-like) overlay. Every default is documented in docs/scenarios.md.
@@ -83,8 +83,8 @@ export const unstructuredSchema = strict({
     .meta({
       description: `How long a peer remembers a query id, for duplicate suppression and the way back for hits (forgotten between 1× and 2× this). A positive duration like "2m" ${UNITS}.`,
     }),
-  /** How copies of each key are spread over peers (Cohen & Shenker, SIGCOMM 2002). */
-  replication: replicationSchema,
+  /** How copies of each key are spread over peers (Cohen & Shenker, SIGCOMM 2002), and copies made on success (Lv et al., ICS 2002). */
+  replication: replicationWithRepairSchema,
   search: z
     .discriminatedUnion("method", [flood, expandingRing, randomWalk], {
       error: (issue) =>

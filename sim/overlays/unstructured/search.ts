@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
@@ -8,6 +8,7 @@ import type { PeerState } from "./state.js";
 type Ctx = OverlayContext<UnstructuredMessage>;
 type Query = Extract<UnstructuredMessage, { type: "query" }>;
 type Walk = Extract<UnstructuredMessage, { type: "walk" }>;
+type Hit = Extract<UnstructuredMessage, { type: "queryHit" }>;
 
 /**
  * Searching an unstructured overlay, three ways (Lv, Cao, Cohen, Li & Shenker,
@@ -23,18 +24,40 @@ type Walk = Extract<UnstructuredMessage, { type: "walk" }>;
  * A peer holding the key answers with a hit that travels back along the
  * query's path, peer by peer, using what each peer remembered of where the
  * query came from. A hit whose path has broken (a peer on it left) is lost.
+ *
+ * A hit carries the value its holder hands out; the requester checks it
+ * through the adversary view (`received`), which ends the lookup unless the
+ * value was tampered with and honest peers verify: then the requester keeps
+ * waiting (flood), lets its walkers go on (random walk) or lets the next
+ * ring start (expanding ring), and ignores that holder from then on.
+ *
+ * Malicious peers (docs/faults.md): a tampering peer answers every query and
+ * walker that reaches it with a corrupted hit, whether it holds the key or
+ * not (a polluter: Liang, Kumar, Xi & Ross, INFOCOM 2005). A misrouting peer
+ * forwards walkers only to malicious neighbours when it has any, and
+ * forwards floods to nobody.
  */
 export class Search {
   private nextQid = 0;
   private readonly seen: SeenQueries;
+  private readonly adversary: AdversaryView;
+  /** The run has malicious peers: only then are the per-message adversary checks made. */
+  private readonly hostile: boolean;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly options: UnstructuredOptions,
     private readonly states: (PeerState | undefined)[],
     private readonly holds: (peer: PeerId, key: number) => boolean,
+    /**
+     * Lookup `lookup` of `requester` for `key` ended on a hit of query `qid`
+     * from `holder` with `value` (for copies made on success).
+     */
+    private readonly found?: (requester: PeerId, key: number, qid: number, holder: PeerId, value: number) => void,
   ) {
     this.seen = new SeenQueries(options.seenMemory);
+    this.adversary = ctx.adversary;
+    this.hostile = ctx.adversary.active;
   }
 
   start(peer: PeerId, key: number, lookup: number): void {
@@ -82,7 +105,7 @@ export class Search {
         if (back === UNSEEN) {
           this.ctx.count("hitsLost");
         } else if (back === ORIGIN) {
-          if (state.searches.delete(msg.lookup)) this.ctx.lookupSucceeded(msg.lookup, msg.hops);
+          this.onHit(to, state, msg);
         } else {
           this.ctx.send(to, back, msg);
         }
@@ -91,6 +114,43 @@ export class Search {
       default:
         return false;
     }
+  }
+
+  /**
+   * The peers a hit of query `qid` from `holder` passed through on its way
+   * back, requester last: the first way back each peer remembered.
+   */
+  wayBack(qid: number, holder: PeerId): PeerId[] {
+    const now = this.ctx.now();
+    const path: PeerId[] = [];
+    let at = holder;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const back = this.seen.upstream(qid, at, now);
+      if (back < 0) break; // ORIGIN: `at` is the requester; UNSEEN: forgotten
+      path.push(back);
+      at = back;
+    }
+    return path;
+  }
+
+  /** A hit reached the requester of its lookup. */
+  private onHit(requester: PeerId, state: PeerState, hit: Hit): void {
+    const active = state.searches.get(hit.lookup);
+    if (!active) return; // already over
+    if (active.rejected?.includes(hit.holder)) return;
+    if (!this.adversary.received(hit.lookup, active.key, hit.value, hit.hops)) {
+      // A tampered value, detected: look elsewhere, and ignore this holder from now on.
+      (active.rejected ??= []).push(hit.holder);
+      return;
+    }
+    state.searches.delete(hit.lookup);
+    this.adversary.endedAt(hit.holder);
+    this.found?.(requester, active.key, hit.qid, hit.holder, hit.value);
+  }
+
+  /** Sends `peer`'s answer to query `qid` back toward its requester. */
+  private answer(peer: PeerId, to: PeerId, lookup: number, qid: number, key: number, hops: number): void {
+    this.ctx.send(peer, to, { type: "queryHit", lookup, qid, hops, holder: peer, value: this.adversary.valueFrom(peer, key) });
   }
 
   /** The requester gives up (the workload's deadline passed). */
@@ -130,8 +190,13 @@ export class Search {
       return;
     }
     this.seen.remember(q.qid, peer, from, now);
-    if (this.holds(peer, q.key)) this.ctx.send(peer, from, { type: "queryHit", lookup: q.lookup, qid: q.qid, hops: q.hops });
+    if (this.holds(peer, q.key) || (this.hostile && this.adversary.tampers(peer))) this.answer(peer, from, q.lookup, q.qid, q.key, q.hops);
     if (q.ttl <= 1) return;
+    if (this.hostile && this.adversary.misroutes(peer)) {
+      // A flood cannot be steered: a misrouting peer forwards it to nobody.
+      if (state.neighbours.some((n) => n !== from)) this.adversary.misrouted();
+      return;
+    }
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Query = { type: "query", lookup: q.lookup, qid: q.qid, key: q.key, ttl: q.ttl - 1, hops: q.hops + 1 };
     for (const n of state.neighbours) if (n !== from) this.ctx.send(peer, n, next);
@@ -141,8 +206,8 @@ export class Search {
     const now = this.ctx.now();
     // Keep the first way back: a walk that revisits a peer must not make the way back a loop.
     if (this.seen.upstream(w.qid, peer, now) === UNSEEN) this.seen.remember(w.qid, peer, from, now);
-    if (this.holds(peer, w.key)) {
-      this.ctx.send(peer, from, { type: "queryHit", lookup: w.lookup, qid: w.qid, hops: w.hops });
+    if (this.holds(peer, w.key) || (this.hostile && this.adversary.tampers(peer))) {
+      this.answer(peer, from, w.lookup, w.qid, w.key, w.hops);
       return;
     }
     if (w.ttl <= 1) return;
@@ -166,8 +231,16 @@ export class Search {
 
   /** Moves a walker on to a random neighbour, avoiding the one it came from when there is a choice. */
   private step(peer: PeerId, from: PeerId, w: Walk): void {
-    const neighbours = this.states[peer]?.neighbours;
+    let neighbours = this.states[peer]?.neighbours;
     if (!neighbours || neighbours.length === 0) return;
+    if (this.hostile && this.adversary.misroutes(peer)) {
+      // Steer the walker to an accomplice when there is one.
+      const malicious = neighbours.filter((n) => this.adversary.isMalicious(n));
+      if (malicious.length > 0) {
+        this.adversary.misrouted();
+        neighbours = malicious;
+      }
+    }
     const back = neighbours.indexOf(from);
     let i: number;
     if (back < 0 || neighbours.length === 1) {

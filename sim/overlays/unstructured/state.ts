@@ -5,8 +5,9 @@ export interface ActiveSearch {
   key: number;
   /** Expanding ring: index of the ring now running. */
   ring: number;
+  /** Peers whose hits failed verification (a tampered value): their further hits are ignored. */
+  rejected?: PeerId[];
 }
-
 
 /**
  * One peer's session state. It is created when the peer joins and dropped
