@@ -24,6 +24,8 @@ export interface FaultAnnotation {
   time_s: number;
   kind: string;
   label: string;
+  /** For a fault with a window that ends within the run: when it ends (the viewer shades the window). */
+  until_s?: number;
 }
 
 export interface FaultSetup {
@@ -80,7 +82,8 @@ export class FaultError extends Error {
 
 function begin(fault: Fault, s: FaultSetup): void {
   const t = s.sim.now;
-  const note = (kind: string, label: string) => s.annotate({ time_s: Math.round(t) / 1000, kind, label });
+  const until = "until" in fault && fault.until !== undefined && fault.until < s.endMs ? { until_s: Math.round(fault.until) / 1000 } : {};
+  const note = (kind: string, label: string) => s.annotate({ time_s: Math.round(t) / 1000, kind, label, ...until });
   switch (fault.kind) {
     case "crash": {
       const victims = chooseVictims(fault.fraction, fault.target, s);

@@ -77,11 +77,11 @@ async function main(argv: string[]): Promise<void> {
         } else if (experiment.kind === "variants") {
           const names = experiment.runs.map((r) => `${r.dir} (${r.scenario.overlay.type})`).join(", ");
           process.stdout.write(
-            `${args.scenario} is valid: ${experiment.runs.length} variants, ${names}. Resolved variants (durations in ms, rates per second):\n${JSON.stringify(Object.fromEntries(experiment.runs.map((r) => [r.dir, r.scenario])), null, 2)}\n`,
+            `${args.scenario} is valid: ${experiment.runs.length} variants, ${names}. Resolved variants (durations in ms, rates per second):\n${JSON.stringify(Object.fromEntries(experiment.runs.map((r) => [r.dir, r.scenario])), withoutTraceRows, 2)}\n`,
           );
         } else {
           process.stdout.write(
-            `${args.scenario} is valid: a sweep of ${experiment.points.length} grid points × ${experiment.replications} replications = ${experiment.runs.length} runs (seeds ${experiment.seeds.join(", ")}). Resolved scenario before the grid's changes (durations in ms, rates per second):\n${JSON.stringify(experiment.base, null, 2)}\n`,
+            `${args.scenario} is valid: a sweep of ${experiment.points.length} grid points × ${experiment.replications} replications = ${experiment.runs.length} runs (seeds ${experiment.seeds.join(", ")}). Resolved scenario before the grid's changes (durations in ms, rates per second):\n${JSON.stringify(experiment.base, withoutTraceRows, 2)}\n`,
           );
         }
       },

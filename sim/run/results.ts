@@ -68,6 +68,7 @@ export interface Annotation {
   time_s: number;
   kind: string;
   label: string;
+  until_s?: number;
 }
 
 /** Outages and restarts of the overlay's service peers (e.g. a hybrid index server) that happened before `endMs`. */

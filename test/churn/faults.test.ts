@@ -159,7 +159,7 @@ describe("crash-role", () => {
     expect(successIn(series, 210, 300)).toBeLessThan(0.1);
     expect(successIn(series, 360, 480)).toBeGreaterThan(0.9);
     expect(JSON.parse(files["annotations.json"]!)).toEqual([
-      { time_s: 180, kind: "outage", label: "index server(s) down" },
+      { time_s: 180, kind: "outage", label: "index server(s) down", until_s: 300 },
       { time_s: 300, kind: "restart", label: "index server(s) back up" },
     ]);
   });

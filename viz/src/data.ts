@@ -34,6 +34,8 @@ export interface Annotation {
   time_s: number;
   kind: string;
   label: string;
+  /** For a fault with a window: when it ends (the viewer shades the window). */
+  until_s?: number;
 }
 
 export type Row = Record<string, string>;

@@ -170,7 +170,8 @@ function timeMarks(runs: readonly Run[], div: number): Mark[] {
       const key = `${a.time_s}|${a.label}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      marks.push({ x: a.time_s / div, label: String(a.label ?? a.kind), kind: String(a.kind ?? "") });
+      const until = typeof a.until_s === "number" && Number.isFinite(a.until_s) ? { until: a.until_s / div } : {};
+      marks.push({ x: a.time_s / div, label: String(a.label ?? a.kind), kind: String(a.kind ?? ""), ...until });
     }
   }
   return marks;

@@ -25,6 +25,7 @@ text { font: 12px system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Malgun 
 .band { opacity: 0.18; }
 .annotation line { stroke: #c0392b; stroke-dasharray: 4 3; stroke-width: 1.2; }
 .annotation text { font-size: 10px; fill: #c0392b; }
+.annotation rect.window { fill: #c0392b; fill-opacity: 0.07; pointer-events: none; }
 .warmup rect { fill: #f2f2f2; }
 .warmup text { font-size: 10px; fill: #888; }
 .legend-item text { font-size: 11px; }

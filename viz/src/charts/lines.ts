@@ -25,6 +25,8 @@ export interface Mark {
   x: number;
   label: string;
   kind: string;
+  /** End of the fault's window (a partition until it heals, a freeze until it thaws), shaded from x to here. */
+  until?: number;
 }
 
 export interface LineChartOptions {
@@ -108,10 +110,17 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
         .attr("cy", (d) => y(d.y));
     }
   }
+  // Marks at the same time stack their labels instead of printing over each other.
+  const stacked = new Map<number, number>();
   for (const m of o.marks ?? []) {
     const g = f.plot.append("g").attr("class", "annotation").attr("data-kind", m.kind);
+    if (m.until !== undefined) {
+      g.append("rect").attr("class", "window").attr("x", x(m.x)).attr("width", Math.max(0, x(m.until) - x(m.x))).attr("y", 0).attr("height", f.height);
+    }
+    const row = stacked.get(m.x) ?? 0;
+    stacked.set(m.x, row + 1);
     g.append("line").attr("x1", x(m.x)).attr("x2", x(m.x)).attr("y1", 0).attr("y2", f.height);
-    g.append("text").attr("x", x(m.x) + 3).attr("y", 10).text(m.label);
+    g.append("text").attr("x", x(m.x) + 3).attr("y", 10 + 11 * row).text(m.label);
     g.append("title").text(m.label);
   }
   drawLegend(
