@@ -26,7 +26,7 @@ metrics: { warmup: 1m, interval: 20s, snapshots: { at: [2m, 3m] }, traceLookups:
 `;
 
 const OVERLAYS: Record<string, string> = {
-  chord: `overlay: { type: chord, bootstrap: join, stabilizeInterval: 5s, fixFingersInterval: 5s, checkPredecessorInterval: 5s }`,
+  chord: `overlay: { type: chord, bootstrap: join, stabilizeInterval: 5s, fixFingersInterval: 5s, checkPredecessorInterval: 5s }\nfaults: [{ kind: partition, at: 100s, until: 140s, groups: 2 }]`,
   flood: `overlay: { type: unstructured, degree: 4, search: { method: flood, ttl: 3 } }`,
   hybrid: `overlay: { type: hybrid, mode: central, keepAliveInterval: 20s, index: { servers: 1, serviceRate: 1000/s, failures: [{ at: 150s, restartAt: 190s }] } }`,
 };

@@ -119,6 +119,17 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     expect(await marks.locator("text").allTextContents()).toEqual(["index server down", "index server back up"]);
   });
 
+  it("shades the window of a fault from the scenario's timeline", async () => {
+    await select(page, ["chord/seed-3"]);
+    const marks = page.locator('figure[data-chart="ts-success_ratio"] g.annotation');
+    expect(await marks.locator("text").allTextContents()).toEqual(["network split in 2 groups by random", "partition healed"]);
+    const window = marks.first().locator("rect.window");
+    expect(await window.count()).toBe(1);
+    // The shaded window spans 100 s to 140 s: as wide as the distance between the two lines.
+    const [x1, x2] = await marks.locator("line").evaluateAll((ls) => ls.map((l) => Number(l.getAttribute("x1"))));
+    expect(Number(await window.getAttribute("width"))).toBeCloseTo(x2! - x1!, 3);
+  });
+
   /** Picks a language and waits for the page to be drawn again. */
   async function switchLang(p: Page, lang: string): Promise<void> {
     const ready = await p.getAttribute("main", "data-ready");
