@@ -152,6 +152,24 @@ describe("targeted crashes", () => {
   });
 });
 
+describe("crash targeted by storage", () => {
+  it("takes out the peers holding the most keys: more items become unavailable than in a random crash of as many", () => {
+    const store = { ...OVERLAYS.chord!, storage: { replicas: 0, replicateInterval: "30s" } };
+    const availableAfter = (target: string) => {
+      const { series } = run(store, [{ kind: "crash", at: "3m", fraction: 0.2, target }]);
+      const row = series.find((r) => r.time_s === 180)!;
+      return { available: row.items_available as number, stored: row.items_stored as number, live: row.live_peers as number };
+    };
+    const random = availableAfter("random");
+    const storage = availableAfter("storage");
+    expect(storage.live).toBe(random.live);
+    expect(storage.stored).toBe(random.stored);
+    // With no replicas, a crash loses exactly the victims' items; the 20 % biggest holders hold far more than 20 %.
+    expect(random.stored - random.available).toBeGreaterThan(0);
+    expect(storage.stored - storage.available).toBeGreaterThan(1.5 * (random.stored - random.available));
+  });
+});
+
 describe("crash-role", () => {
   it("takes the central index down and brings it back, with annotations", () => {
     const { series, files } = run(OVERLAYS["central-index"]!, [{ kind: "crash-role", at: "3m", until: "5m", role: "index" }]);
