@@ -23,16 +23,24 @@ type Ctx = OverlayContext<HybridMessage>;
  *   holders in turn (see Downloads), telling every server about a holder
  *   that did not answer. Hops: index servers asked plus fetches sent, so 2
  *   when the first server and the first holder answer.
+ * - A maintenance freeze stops the keep-alives (and so re-registrations);
+ *   on resume every online peer starts them again at a random phase.
  */
 export class CentralPeers {
   private readonly lookups: (Map<number, ActiveLookup> | undefined)[] = [];
   private readonly downloads: Downloads;
+  private frozen = false;
+  /** Bumped by every freeze and resume, so keep-alive timers of an earlier epoch stop. */
+  private epoch = 0;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly options: HybridOptions,
     private readonly index: IndexServers,
+    /** The keys `peer` registers (a misrouting peer advertises more than it has, see index.ts). */
     private readonly keysOf: (peer: PeerId) => readonly number[],
+    /** Whether `peer` really has `key`. */
+    private readonly holds: (peer: PeerId, key: number) => boolean,
   ) {
     this.downloads = new Downloads(
       ctx,
@@ -43,7 +51,9 @@ export class CentralPeers {
       },
       (peer, lookup) => {
         // Every holder the index named has been tried.
+        const active = this.lookups[peer]?.get(lookup);
         this.lookups[peer]?.delete(lookup);
+        if (active && active.answered >= 0 && this.ctx.adversary.active) this.ctx.adversary.endedAt(active.answered);
         this.ctx.lookupFailed(lookup);
       },
     );
@@ -52,7 +62,21 @@ export class CentralPeers {
   join(peer: PeerId): void {
     this.lookups[peer] = new Map();
     for (const server of this.index.servers) this.register(peer, server);
-    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.keepAlive(peer));
+    if (!this.frozen) this.startKeepAlives(peer);
+  }
+
+  private startKeepAlives(peer: PeerId): void {
+    const epoch = this.epoch;
+    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.keepAlive(peer, epoch));
+  }
+
+  /** Stops (true) or resumes (false) every peer's keep-alives. */
+  setFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    this.frozen = frozen;
+    this.epoch++;
+    if (frozen) return;
+    for (let peer = 0; peer < this.lookups.length; peer++) if (this.lookups[peer]) this.startKeepAlives(peer);
   }
 
   leave(peer: PeerId): void {
@@ -81,7 +105,7 @@ export class CentralPeers {
 
   handle(to: PeerId, from: PeerId, msg: HybridMessage): boolean {
     if (msg.type !== "fetch") return false;
-    this.downloads.serve(to, from, msg, this.keysOf(to).includes(msg.key));
+    this.downloads.serve(to, from, msg, this.holds(to, msg.key));
     return true;
   }
 
@@ -89,8 +113,8 @@ export class CentralPeers {
     this.ctx.request(peer, server, { type: "register", keys: this.keysOf(peer) }, this.options.requestTimeout, () => {}, () => {});
   }
 
-  private keepAlive(peer: PeerId): void {
-    if (!this.lookups[peer]) return;
+  private keepAlive(peer: PeerId, epoch: number): void {
+    if (!this.lookups[peer] || epoch !== this.epoch) return;
     for (const server of this.index.servers) {
       this.ctx.request(
         peer,
@@ -106,7 +130,7 @@ export class CentralPeers {
         () => this.ctx.count("keepAliveTimeouts"),
       );
     }
-    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.keepAlive(peer));
+    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.keepAlive(peer, epoch));
   }
 
   /** Sends the lookup to the next index server not asked yet; `rejected` says why the previous one did not answer. */

@@ -17,10 +17,12 @@ export interface ActiveLookup {
   /** Central mode: index servers not asked yet, and how many were asked. */
   servers: PeerId[];
   asked: number;
+  /** The last holder that answered a fetch (-1: none yet): a lookup that runs out of holders ended with its answer. */
+  answered: PeerId;
 }
 
 export function newLookup(key: number, servers: PeerId[] = []): ActiveLookup {
-  return { key, candidates: [], tried: new Set(), fetching: false, fetches: 0, servers, asked: 0 };
+  return { key, candidates: [], tried: new Set(), fetching: false, fetches: 0, servers, asked: 0, answered: -1 };
 }
 
 /**
@@ -29,6 +31,15 @@ export function newLookup(key: number, servers: PeerId[] = []): ActiveLookup {
  * answer in time. A lookup succeeds when a fetch is answered; its hops are
  * the hops it took to learn of that holder plus the fetches sent (so 2 for
  * an index answer and a first fetch that works, one more per fallback).
+ *
+ * Adversaries (docs/faults.md): the object is modelled by its content hash.
+ * A tampering holder answers every fetch, for objects it has or not, with a
+ * corrupted one (a decoy, as the polluters of Liang et al., INFOCOM 2005).
+ * Every object received goes through the adversary view: accepted, the
+ * lookup is over; rejected (honest peers verify), the requester goes on with
+ * the next holder, never the same one again. A misrouting holder advertised
+ * objects it does not have (see index.ts): its "not found" to a fetch counts
+ * as a misrouted answer.
  */
 export class Downloads {
   constructor(
@@ -53,9 +64,16 @@ export class Downloads {
     if (!active.fetching) this.next(peer, lookup);
   }
 
-  /** Answers a fetch: the holder has the key if it still stores it. */
+  /** Answers a fetch: the holder has the key if it still stores it (a tampering holder claims every key). */
   serve(holder: PeerId, from: PeerId, msg: Extract<HybridMessage, { type: "fetch" }>, holds: boolean): void {
-    this.ctx.reply(holder, from, msg, { type: "fetchReply", lookup: msg.lookup, found: holds });
+    const adversary = this.ctx.adversary;
+    let found = holds;
+    if (adversary.active && !holds) {
+      if (adversary.tampers(holder)) found = true;
+      if (adversary.misroutes(holder)) adversary.misrouted();
+    }
+    const value = found ? adversary.valueFrom(holder, msg.key) : 0;
+    this.ctx.reply(holder, from, msg, { type: "fetchReply", lookup: msg.lookup, found, value });
   }
 
   private next(peer: PeerId, lookup: number): void {
@@ -78,11 +96,14 @@ export class Downloads {
       { type: "fetch", lookup, key: active.key },
       this.timeoutMs,
       (reply) => {
-        if (lookups.get(lookup) !== active) return; // given up meanwhile
-        if (reply.type === "fetchReply" && reply.found) {
+        if (lookups.get(lookup) !== active || reply.type !== "fetchReply") return; // given up meanwhile
+        active.answered = candidate.holder;
+        const adversary = this.ctx.adversary;
+        if (reply.found && adversary.received(lookup, active.key, reply.value, hops)) {
           lookups.delete(lookup);
-          this.ctx.lookupSucceeded(lookup, hops);
+          if (adversary.active) adversary.endedAt(candidate.holder);
         } else {
+          // Not there, or a corrupted object detected: the next holder.
           this.next(peer, lookup);
         }
       },

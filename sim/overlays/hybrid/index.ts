@@ -1,6 +1,16 @@
+import { contentHash } from "../../peers/adversaries.js";
 import type { PeerId } from "../../peers/population.js";
 import { placeReplicas, replicaCounts } from "../../workload/placement.js";
-import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot, ServiceSpec } from "../protocol.js";
+import type {
+  Overlay,
+  OverlayContext,
+  OverlayDefinition,
+  OverlaySnapshot,
+  OverlayWorld,
+  PeerSnapshot,
+  ServiceSpec,
+  StorageAvailability,
+} from "../protocol.js";
 import { CentralPeers } from "./central.js";
 import { IndexServers } from "./index-server.js";
 import { hybridMessageTypes, type HybridMessage } from "./messages.js";
@@ -16,6 +26,17 @@ export const INDEX_ROLE = "index";
  * index-server.ts and central.ts); mode "super-peer" is KaZaA / Gnutella 0.6
  * (see super-peers.ts). Copies of keys are placed on the churn pool as in
  * every overlay (sim/workload/placement.ts).
+ *
+ * Holders keep their files across sessions (on disk), so a key is available
+ * while at least one of its holders is online, and no key is ever lost.
+ *
+ * Adversaries (docs/faults.md). Misrouting peers poison the index (Liang,
+ * Kumar, Xi & Ross, "Pollution in P2P file sharing systems", INFOCOM 2005):
+ * they register every key of the workload, popular or not, so index answers
+ * and super-peer hits list them as holders; asked for a file they lack they
+ * answer "not found" (or, if they also tamper, hand out a decoy). Misrouting
+ * super-peers answer queries with malicious holders only (super-peers.ts).
+ * Tampering holders hand out corrupted files (downloads.ts).
  */
 class HybridOverlay implements Overlay<HybridMessage> {
   private readonly holdings: Map<PeerId, Set<number>>;
@@ -23,22 +44,36 @@ class HybridOverlay implements Overlay<HybridMessage> {
   readonly index: IndexServers | undefined;
   private readonly central: CentralPeers | undefined;
   readonly superPeers: SuperPeers | undefined;
+  /** Online holders of each key, and which peers are online (for availability). */
+  private readonly onlineHolders: Int32Array;
+  private readonly online: Uint8Array;
+  private readonly storedCount: number;
+  private availableCount = 0;
 
   constructor(options: HybridOptions, private readonly ctx: OverlayContext<HybridMessage>, world: OverlayWorld) {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
     this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
     for (const [peer, keys] of this.holdings) this.keyLists.set(peer, [...keys]);
-    const keysOf = (peer: PeerId) => this.keyLists.get(peer) ?? [];
+    this.onlineHolders = new Int32Array(world.keyCount);
+    let size = 0;
+    for (const p of world.allPeers) size = Math.max(size, p + 1);
+    this.online = new Uint8Array(size);
+    this.storedCount = counts.filter((c) => c > 0).length;
+    const adversary = ctx.adversary;
+    // Every key of the workload: what a poisoning peer registers.
+    const allKeys = adversary.active ? Array.from({ length: world.keyCount }, (_, k) => k) : [];
+    const keysOf = (peer: PeerId) => (adversary.active && adversary.misroutes(peer) ? allKeys : (this.keyLists.get(peer) ?? []));
+    const holds = (peer: PeerId, key: number) => this.holdings.get(peer)?.has(key) ?? false;
     if (options.mode === "central") {
       this.index = new IndexServers(ctx, options, world.services[INDEX_ROLE] ?? []);
-      this.central = new CentralPeers(ctx, options, this.index, keysOf);
+      this.central = new CentralPeers(ctx, options, this.index, keysOf, holds);
     } else {
       // Each pool peer draws a capacity; the top `fraction` are super-peers.
       const capacity = world.allPeers.map((peer) => ({ peer, capacity: ctx.rng.next() }));
       capacity.sort((a, b) => b.capacity - a.capacity || a.peer - b.peer);
       const n = Math.max(1, Math.round(options.superPeers.fraction * world.allPeers.length));
-      this.superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf);
+      this.superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf, holds);
     }
   }
 
@@ -46,17 +81,46 @@ class HybridOverlay implements Overlay<HybridMessage> {
     if (this.index?.isServer(peer)) this.index.start(peer);
     else this.central?.join(peer);
     this.superPeers?.join(peer);
+    this.holdersOnline(peer, true);
   }
 
   leave(peer: PeerId): void {
     this.central?.leave(peer);
     this.superPeers?.leave(peer);
+    this.holdersOnline(peer, false);
   }
 
   crash(peer: PeerId): void {
     if (this.index?.isServer(peer)) this.index.crash(peer);
     else this.central?.crash(peer);
     this.superPeers?.crash(peer);
+    this.holdersOnline(peer, false);
+  }
+
+  /** `peer` (a pool peer, maybe holding keys) comes online or goes offline: its keys' online holders change. */
+  private holdersOnline(peer: PeerId, up: boolean): void {
+    if (peer >= this.online.length || (this.online[peer] === 1) === up) return;
+    this.online[peer] = up ? 1 : 0;
+    const keys = this.keyLists.get(peer);
+    if (!keys) return;
+    const h = this.onlineHolders;
+    for (const key of keys) {
+      if (up) {
+        if (h[key]++ === 0) this.availableCount++;
+      } else if (--h[key]! === 0) this.availableCount--;
+    }
+  }
+
+  /** Keys placed on some holder, those with a holder online now, and none lost (holders keep their files on disk). */
+  availability(): StorageAvailability {
+    return { stored: this.storedCount, available: this.availableCount, lost: 0 };
+  }
+
+  /** Stops or resumes keep-alives, re-registrations, index sweeps and super-peer pings and repairs. */
+  setMaintenanceFrozen(frozen: boolean): void {
+    this.index?.setFrozen(frozen);
+    this.central?.setFrozen(frozen);
+    this.superPeers?.setFrozen(frozen);
   }
 
   deliver(to: PeerId, from: PeerId, msg: HybridMessage): void {
@@ -69,7 +133,8 @@ class HybridOverlay implements Overlay<HybridMessage> {
 
   lookup(peer: PeerId, key: number, lookup: number): void {
     if (this.holdings.get(peer)?.has(key)) {
-      this.ctx.lookupSucceeded(lookup, 0);
+      // Its own copy: the true content.
+      this.ctx.adversary.received(lookup, key, contentHash(key), 0);
       return;
     }
     this.central?.lookup(peer, key, lookup);

@@ -30,7 +30,8 @@ export type HybridMessage =
   | { type: "spQuery"; lookup: number; qid: number; key: number; ttl: number; hops: number; origin: PeerId }
   | { type: "spHit"; lookup: number; holders: readonly PeerId[]; hops: number }
   | { type: "fetch"; lookup: number; key: number }
-  | { type: "fetchReply"; lookup: number; found: boolean };
+  // The object's content is modelled by its content hash (sim/peers/adversaries.ts): `value`, when found.
+  | { type: "fetchReply"; lookup: number; found: boolean; value: number };
 
 export const hybridMessageTypes: MessageTypes<HybridMessage> = {
   register: { category: "maintenance", bytes: (m) => HEADERS + KEY * m.keys.length },

@@ -51,6 +51,11 @@ export class Registry {
     return true;
   }
 
+  /** Notes that every registered peer is alive now (maintenance resumes after a freeze: silence during it is not held against anyone). */
+  touchAll(nowMs: number): void {
+    for (const entry of this.peers.values()) entry.lastSeenMs = nowMs;
+  }
+
   /** Up to `max` registered holders of `key` other than `exclude`, chosen at random. */
   holders(key: number, exclude: PeerId, max: number, rng: Rng): PeerId[] {
     const holders = this.byKey.get(key);

@@ -52,18 +52,30 @@ class PeerState {
  *   holds its lookups and sends them once it has attached again. Hops: the super-peer hops the
  *   query took to the answering super-peer (1 for the leaf's own) plus the
  *   fetches sent.
+ * - A maintenance freeze stops every peer's periodic round (keep-alives,
+ *   re-registrations, super-peer pings, purges, topping up links); on resume
+ *   every online peer starts it again at a random phase.
+ * - Misrouting super-peers (index poisoning, docs/faults.md) answer every
+ *   query, from their leaves or flooded to them, with malicious holders
+ *   only, and pass no query on: their leaves see nothing but decoys.
  */
 export class SuperPeers {
   private readonly states: (PeerState | undefined)[] = [];
   private readonly downloads: Downloads;
   private readonly seen: SeenQueries;
   private nextQid = 0;
+  private frozen = false;
+  /** Bumped by every freeze and resume, so maintenance timers of an earlier epoch stop. */
+  private epoch = 0;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly options: HybridOptions,
     private readonly supers: ReadonlySet<PeerId>,
+    /** The keys `peer` registers (a misrouting peer advertises more than it has, see index.ts). */
     private readonly keysOf: (peer: PeerId) => readonly number[],
+    /** Whether `peer` really has `key`. */
+    private readonly holds: (peer: PeerId, key: number) => boolean,
   ) {
     this.seen = new SeenQueries(Math.max(4 * options.requestTimeout, 60_000));
     this.downloads = new Downloads(
@@ -89,7 +101,43 @@ export class SuperPeers {
     } else {
       this.attach(peer, this.ctx.bootstrapContacts(peer));
     }
-    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.maintain(peer));
+    if (!this.frozen) this.startMaintenance(peer);
+  }
+
+  private startMaintenance(peer: PeerId): void {
+    const epoch = this.epoch;
+    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.maintain(peer, epoch));
+  }
+
+  /**
+   * Stops (true) or resumes (false) every peer's periodic maintenance. On
+   * resume super-peers count their leaves as heard from now (they sent no
+   * keep-alives while frozen).
+   */
+  setFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    this.frozen = frozen;
+    this.epoch++;
+    if (frozen) return;
+    const now = this.ctx.now();
+    for (let peer = 0; peer < this.states.length; peer++) {
+      const state = this.states[peer];
+      if (!state) continue;
+      if (state.isSuper) state.registry.touchAll(now);
+      this.startMaintenance(peer);
+    }
+  }
+
+  /** True if `peer` is a misrouting super-peer. */
+  private poisons(peer: PeerId, state: PeerState): boolean {
+    return state.isSuper && this.ctx.adversary.active && this.ctx.adversary.misroutes(peer);
+  }
+
+  /** A misrouting super-peer's answer: up to maxHolders malicious peers online (colluders know each other), never `exclude`. */
+  private decoys(exclude: PeerId): PeerId[] {
+    const online = this.ctx.adversary.accomplices.filter((p) => p !== exclude && this.states[p] !== undefined);
+    this.ctx.adversary.misrouted();
+    return this.ctx.rng.sample(online, this.options.maxHolders);
   }
 
   leave(peer: PeerId): void {
@@ -173,6 +221,10 @@ export class SuperPeers {
         return true;
       case "query":
         if (!state.isSuper) return true;
+        if (this.poisons(to, state)) {
+          this.ctx.reply(to, from, msg, { type: "queryReply", lookup: msg.lookup, holders: this.decoys(from), rejected: false });
+          return true;
+        }
         this.ctx.reply(to, from, msg, {
           type: "queryReply",
           lookup: msg.lookup,
@@ -188,7 +240,7 @@ export class SuperPeers {
         this.downloads.offer(to, msg.lookup, msg.holders, msg.hops);
         return true;
       case "fetch":
-        this.downloads.serve(to, from, msg, this.keysOf(to).includes(msg.key));
+        this.downloads.serve(to, from, msg, this.holds(to, msg.key));
         return true;
       default:
         return false;
@@ -264,6 +316,12 @@ export class SuperPeers {
     const now = this.ctx.now();
     if (this.seen.upstream(q.qid, peer, now) !== UNSEEN) {
       this.ctx.count("duplicateQueries");
+      return;
+    }
+    if (this.poisons(peer, state)) {
+      this.seen.remember(q.qid, peer, from, now);
+      const decoys = this.decoys(q.origin);
+      if (decoys.length > 0) this.ctx.send(peer, q.origin, { type: "spHit", lookup: q.lookup, holders: decoys, hops: q.hops });
       return;
     }
     const holders = state.registry.holders(q.key, q.origin, this.options.maxHolders, this.ctx.rng);
@@ -370,9 +428,9 @@ export class SuperPeers {
   }
 
   /** Every `keepAliveInterval`: leaves check their super-peer; super-peers check neighbours, forget silent leaves, top up links. */
-  private maintain(peer: PeerId): void {
+  private maintain(peer: PeerId, epoch: number): void {
     const state = this.states[peer];
-    if (!state) return;
+    if (!state || epoch !== this.epoch) return;
     if (state.isSuper) {
       for (const n of state.neighbours.slice()) {
         this.ctx.request(
@@ -410,6 +468,6 @@ export class SuperPeers {
         },
       );
     }
-    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.maintain(peer));
+    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.maintain(peer, epoch));
   }
 }
