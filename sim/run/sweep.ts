@@ -150,9 +150,9 @@ function cell(x: number): number | string {
 
 /** The terminal's view of aggregate.csv: a few metrics per grid point, mean ± half the 95 % CI. */
 export function sweepTable(manifest: SweepManifest, summaries: ReadonlyMap<number, SummaryLike>): string {
-  const shown = ["success_ratio", "latency_p50_ms", "messages_per_lookup", "maintenance_messages_per_peer_per_s"].map(
-    (c) => HEADLINE.find((m) => m.column === c)!,
-  );
+  const stores = [...summaries.values()].some((s) => s.storage !== undefined);
+  const columns = ["success_ratio", "latency_p50_ms", "messages_per_lookup", "maintenance_messages_per_peer_per_s", ...(stores ? ["availability_mean", "items_lost"] : [])];
+  const shown = columns.map((c) => HEADLINE.find((m) => m.column === c)!);
   const paths = Object.keys(manifest.grid);
   const refs = runRefs(manifest);
   const rows = manifest.points.map((p) => {

@@ -33,7 +33,8 @@ const SHOWN = [
 ];
 
 export function comparisonTable(experiment: VariantsExperiment, summaries: readonly SummaryLike[]): string {
-  const metrics = SHOWN.map((c) => HEADLINE.find((m) => m.column === c)!);
+  const stores = summaries.some((s) => s.storage !== undefined);
+  const metrics = [...SHOWN, ...(stores ? ["availability_mean"] : [])].map((c) => HEADLINE.find((m) => m.column === c)!);
   const header = ["variant", "overlay", ...metrics.map((m) => m.heading)];
   const rows = experiment.runs.map((run, i) => [
     run.dir,
