@@ -1,6 +1,9 @@
 import type { PeerId } from "../../peers/population.js";
 import type { KadIds } from "./ids.js";
 
+/** Header words before a slab's slots: its size, and its replacement-cache slab. */
+const HEADER = 2;
+
 /**
  * Every peer's k-buckets, in flat typed arrays (no object per peer, bucket
  * or contact), so 100,000 peers with ~260 contacts each cost a few arrays.
@@ -12,8 +15,11 @@ import type { KadIds } from "./ids.js";
  * bucket number is just the shared-prefix length (bucket 0 holds the far
  * half of the id space).
  *
- * **Storage.** A non-empty bucket is a *slab* of `S` slots in one pool,
- * least recently seen first. Peers look slabs up in a directory of their
+ * **Storage.** A non-empty bucket is a *slab* in one pool: a two-word
+ * header (its size, and its replacement-cache slab or -1) and `S` slots,
+ * least recently seen first. The header sits next to the contacts so that
+ * touching a bucket, which happens on every message, reads one stretch of
+ * memory rather than several arrays. Peers look slabs up in a directory of their
  * first levels (about 32 bits of prefix, where almost all contacts are:
  * level L holds N/2^(L+1) peers); the rare deeper buckets go to a Map.
  * A full bucket gets a second slab, its replacement cache, when it first
@@ -51,14 +57,12 @@ export class Buckets {
   contactCount = new Int32Array(0);
   private capacity = 0;
 
-  /** The pool: slab s holds slots [s·S, s·S + S). */
+  /** Words per slab: the header and S slots. */
+  private readonly T: number;
+  /** The pool: slab s is words [s·T, s·T + T): its size, its replacement slab, then its slots (see `base`). */
   private pool = new Int32Array(0);
-  /** Failed RPCs in a row of each slot's contact. */
+  /** Failed RPCs in a row of each slot's contact, indexed like the pool. */
   private fails = new Uint8Array(0);
-  /** Entries used in each slab. */
-  private count = new Uint8Array(0);
-  /** Each bucket slab's replacement-cache slab (-1: none yet). */
-  private repl = new Int32Array(0);
   /** 1 while the bucket's least recently seen contact is being pinged. */
   private pinging = new Uint8Array(0);
   /** When the owner last looked up an id in this bucket's range (ms). */
@@ -68,29 +72,36 @@ export class Buckets {
   private freeSlabs: number[] = [];
   /** Set by `seen`: true if the contact it was given is new to the peer's buckets (not seen again, not a replacement). */
   added = false;
-  /** Scratch for the closest-contacts selection. */
+  /** Scratch for the closest-contacts selection: contacts, and the top words of their distances. */
   private scratch: Int32Array;
+  private scratchKeys: Uint32Array;
 
   constructor(
     private readonly ids: KadIds,
-    options: { k: number; b: number; replacements: number; staleAfter: number },
+    /** `probe: "delayed"` (§4.1): `seen` never asks for a ping (the default, "immediate", does). */
+    options: { k: number; b: number; replacements: number; staleAfter: number; probe?: "immediate" | "delayed" },
     capacity: number,
   ) {
     this.k = options.k;
     this.b = options.b;
     this.replacements = options.replacements;
     this.staleAfter = options.staleAfter;
+    this.pings = options.probe !== "delayed";
     this.S = Math.max(this.k, this.replacements, 1);
+    this.T = this.S + HEADER;
     this.perLevel = (1 << this.b) - 1;
     this.levels = Math.ceil(ids.bits / this.b);
     this.totalBuckets = this.levels * this.perLevel;
     this.DB = Math.min(this.levels, Math.ceil(32 / this.b)) * this.perLevel;
     this.scratch = new Int32Array(this.S * (1 << (this.b - 1)) + 1);
+    this.scratchKeys = new Uint32Array(this.scratch.length);
     this.ensure(Math.max(16, capacity) - 1);
     this.growPool(1024);
   }
 
   private readonly staleAfter: number;
+  /** False with delayed probing: a full bucket's newcomer just waits in the replacement cache. */
+  private readonly pings: boolean;
 
   /** Makes room for peer numbers up to `peer`. */
   ensure(peer: PeerId): void {
@@ -109,29 +120,54 @@ export class Buckets {
   }
 
   private growPool(slabs: number): void {
-    const S = this.S;
+    const words = this.T;
     const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, per: number): T => {
       const bigger = new (a.constructor as new (n: number) => T)(slabs * per);
       bigger.set(a);
       return bigger;
     };
-    this.pool = grow(this.pool, S);
-    this.fails = grow(this.fails, S);
-    this.count = grow(this.count, 1);
-    this.repl = grow(this.repl, 1);
+    this.pool = grow(this.pool, words);
+    this.fails = grow(this.fails, words);
     this.pinging = grow(this.pinging, 1);
     this.lastLookup = grow(this.lastLookup, 1);
     this.slabs = slabs;
   }
 
+  /** Makes room for `slabs` slabs in all (the oracle build knows roughly how many it needs). */
+  reserveSlabs(slabs: number): void {
+    if (slabs > this.slabs) this.growPool(slabs);
+  }
+
+  /** A new empty slab; its fail counts are all 0 (fresh memory is zeroed, a recycled slab is cleared). */
   private allocSlab(): number {
-    const s = this.freeSlabs.length > 0 ? this.freeSlabs.pop()! : this.slabsUsed++;
+    const recycled = this.freeSlabs.length > 0;
+    const s = recycled ? this.freeSlabs.pop()! : this.slabsUsed++;
     if (s >= this.slabs) this.growPool(this.slabs * 2);
-    this.count[s] = 0;
-    this.repl[s] = -1;
+    if (recycled) this.fails.fill(0, s * this.T, s * this.T + this.T);
+    this.pool[s * this.T] = 0;
+    this.pool[s * this.T + 1] = -1;
     this.pinging[s] = 0;
     this.lastLookup[s] = 0;
     return s;
+  }
+
+  /** The first slot of slab s. */
+  private base(s: number): number {
+    return s * this.T + HEADER;
+  }
+
+  /** Contacts in slab s. */
+  private sizeOf(s: number): number {
+    return this.pool[s * this.T]!;
+  }
+
+  private setSize(s: number, n: number): void {
+    this.pool[s * this.T] = n;
+  }
+
+  /** The replacement-cache slab of bucket slab s, or -1. */
+  private replOf(s: number): number {
+    return this.pool[s * this.T + 1]!;
   }
 
   // ── Which bucket ──────────────────────────────────────────────────
@@ -150,6 +186,11 @@ export class Buckets {
   }
 
   bucketOf(peer: PeerId, contact: PeerId): number {
+    if (this.b === 1) {
+      // The common case, on every message: the shared prefix straight from the compact top words.
+      const cpl = this.ids.commonPrefixOfPeers(peer, contact);
+      return cpl === this.ids.bits ? -1 : cpl;
+    }
     return this.bucketOfId(peer, this.ids.ids, contact * this.ids.W);
   }
 
@@ -173,15 +214,15 @@ export class Buckets {
   bucket(peer: PeerId, bucket: number): PeerId[] {
     const s = this.slabOf(peer, bucket, false);
     if (s < 0) return [];
-    return Array.from(this.pool.subarray(s * this.S, s * this.S + this.count[s]!));
+    return Array.from(this.pool.subarray(this.base(s), this.base(s) + this.sizeOf(s)));
   }
 
   /** The replacement cache of one bucket, least recently seen first. */
   replacementsOf(peer: PeerId, bucket: number): PeerId[] {
     const s = this.slabOf(peer, bucket, false);
-    const r = s < 0 ? -1 : this.repl[s]!;
+    const r = s < 0 ? -1 : this.replOf(s);
     if (r < 0) return [];
-    return Array.from(this.pool.subarray(r * this.S, r * this.S + this.count[r]!));
+    return Array.from(this.pool.subarray(this.base(r), this.base(r) + this.sizeOf(r)));
   }
 
   /** Calls `fn` for every contact of `peer`, bucket by bucket (nearest level last). */
@@ -190,8 +231,9 @@ export class Buckets {
     for (let bucket = 0; bucket < top; bucket++) {
       const s = this.slabOf(peer, bucket, false);
       if (s < 0) continue;
-      const base = s * this.S;
-      for (let i = 0; i < this.count[s]!; i++) fn(this.pool[base + i]!, bucket);
+      const base = this.base(s);
+      const n = this.sizeOf(s);
+      for (let i = 0; i < n; i++) fn(this.pool[base + i]!, bucket);
     }
   }
 
@@ -203,8 +245,8 @@ export class Buckets {
   }
 
   private indexIn(s: number, contact: PeerId): number {
-    const base = s * this.S;
-    const n = this.count[s]!;
+    const base = this.base(s);
+    const n = this.sizeOf(s);
     const pool = this.pool;
     for (let i = 0; i < n; i++) if (pool[base + i] === contact) return i;
     return -1;
@@ -215,17 +257,17 @@ export class Buckets {
   /**
    * `peer` heard from `contact` (any message, request or reply). Returns the
    * contact `peer` should ping before it may evict it (the least recently
-   * seen of a full bucket whose replacement cache just got `contact`), or -1.
+   * seen of a full bucket whose replacement cache just got `contact`, with
+   * immediate probing and no ping of that bucket under way), or -1.
    */
   seen(peer: PeerId, contact: PeerId): PeerId {
     this.added = false;
     const bucket = this.bucketOf(peer, contact);
     if (bucket < 0) return -1;
     const s = this.slabOf(peer, bucket, true);
-    const S = this.S;
-    const base = s * S;
+    const base = this.base(s);
     const pool = this.pool;
-    const n = this.count[s]!;
+    const n = this.sizeOf(s);
     const i = this.indexIn(s, contact);
     if (i >= 0) {
       // Seen again: to the tail, with a clean record (shifted by hand: buckets are short).
@@ -241,28 +283,28 @@ export class Buckets {
     if (n < this.k) {
       pool[base + n] = contact;
       this.fails[base + n] = 0;
-      this.count[s] = n + 1;
+      this.setSize(s, n + 1);
       this.contactCount[peer]!++;
       this.added = true;
       return -1;
     }
     if (this.replacements === 0) return -1;
-    let r = this.repl[s]!;
+    let r = this.replOf(s);
     if (r < 0) {
       r = this.allocSlab();
-      this.repl[s] = r;
+      this.pool[s * this.T + 1] = r;
     }
     this.pushReplacement(r, contact);
-    if (this.pinging[s]) return -1;
+    if (!this.pings || this.pinging[s]) return -1;
     this.pinging[s] = 1;
     return pool[base]!;
   }
 
   /** Puts `contact` at the tail of replacement cache `r`, dropping its oldest entry when full. */
   private pushReplacement(r: number, contact: PeerId): void {
-    const base = r * this.S;
+    const base = this.base(r);
     const pool = this.pool;
-    let n = this.count[r]!;
+    let n = this.sizeOf(r);
     const i = this.indexIn(r, contact);
     const from = i >= 0 ? i : n === this.replacements ? 0 : -1;
     if (from >= 0) {
@@ -270,7 +312,7 @@ export class Buckets {
       n--;
     }
     pool[base + n] = contact;
-    this.count[r] = n + 1;
+    this.setSize(r, n + 1);
   }
 
   /**
@@ -285,30 +327,31 @@ export class Buckets {
     const i = this.indexIn(s, contact);
     if (i < 0) {
       // Not in the bucket: forget it in the replacement cache too.
-      const r = this.repl[s]!;
+      const r = this.replOf(s);
       const j = r < 0 ? -1 : this.indexIn(r, contact);
       if (j >= 0) {
-        this.pool.copyWithin(r * this.S + j, r * this.S + j + 1, r * this.S + this.count[r]!);
-        this.count[r]!--;
+        const rb = this.base(r);
+        this.pool.copyWithin(rb + j, rb + j + 1, rb + this.sizeOf(r));
+        this.setSize(r, this.sizeOf(r) - 1);
       }
       return false;
     }
-    const base = s * this.S;
+    const base = this.base(s);
     const fails = ++this.fails[base + i]!;
-    const r = this.repl[s]!;
-    const hasReplacement = r >= 0 && this.count[r]! > 0;
+    const r = this.replOf(s);
+    const hasReplacement = r >= 0 && this.sizeOf(r) > 0;
     if (!hasReplacement && fails < this.staleAfter) return false;
-    const n = this.count[s]!;
+    const n = this.sizeOf(s);
     this.pool.copyWithin(base + i, base + i + 1, base + n);
     this.fails.copyWithin(base + i, base + i + 1, base + n);
     if (hasReplacement) {
       // The most recently seen replacement takes the free slot, at the tail (it is the newest contact).
-      const rn = this.count[r]! - 1;
-      this.pool[base + n - 1] = this.pool[r * this.S + rn]!;
+      const rn = this.sizeOf(r) - 1;
+      this.pool[base + n - 1] = this.pool[this.base(r) + rn]!;
       this.fails[base + n - 1] = 0;
-      this.count[r] = rn;
+      this.setSize(r, rn);
     } else {
-      this.count[s] = n - 1;
+      this.setSize(s, n - 1);
       this.contactCount[peer]!--;
     }
     return true;
@@ -321,15 +364,19 @@ export class Buckets {
     if (s >= 0) this.pinging[s] = 0;
   }
 
-  /** Oracle bootstrap: appends `contact` to a bucket that has room, with no ping or replacement logic. */
-  add(peer: PeerId, bucket: number, contact: PeerId): void {
+  /**
+   * Oracle bootstrap: fills a bucket the peer does not have yet with
+   * contacts[0..n) (n ≤ k) in one go. The new slab's fail counts are already
+   * 0, so they are left alone: most are never touched in a run, and not
+   * writing them spares the build touching that memory at all.
+   */
+  fill(peer: PeerId, bucket: number, contacts: Int32Array, n: number): void {
+    if (this.slabOf(peer, bucket, false) >= 0 || n > this.k) throw new Error(`kademlia: bucket ${bucket} of peer ${peer} cannot take ${n} contacts`);
     const s = this.slabOf(peer, bucket, true);
-    const n = this.count[s]!;
-    if (n >= this.k) throw new Error(`kademlia: bucket ${bucket} of peer ${peer} is full`);
-    this.pool[s * this.S + n] = contact;
-    this.fails[s * this.S + n] = 0;
-    this.count[s] = n + 1;
-    this.contactCount[peer]!++;
+    const base = this.base(s);
+    for (let i = 0; i < n; i++) this.pool[base + i] = contacts[i]!;
+    this.setSize(s, n);
+    this.contactCount[peer]! += n;
   }
 
   /** Forgets every bucket of `peer` (a new session starts with an empty table). */
@@ -338,7 +385,7 @@ export class Buckets {
     for (let bucket = 0; bucket < top; bucket++) {
       const s = this.slabOf(peer, bucket, false);
       if (s < 0) continue;
-      if (this.repl[s]! >= 0) this.freeSlabs.push(this.repl[s]!);
+      if (this.replOf(s) >= 0) this.freeSlabs.push(this.replOf(s));
       this.freeSlabs.push(s);
       if (bucket < this.DB) this.dir[peer * this.DB + bucket] = -1;
       else this.deep.delete(peer * this.totalBuckets + bucket);
@@ -367,7 +414,7 @@ export class Buckets {
     for (let level = this.maxLevel[peer]!; level >= 0; level--) {
       for (let d = 0; d < this.perLevel; d++) {
         const s = this.slabOf(peer, level * this.perLevel + d, false);
-        if (s >= 0 && this.count[s]! > 0) return level;
+        if (s >= 0 && this.sizeOf(s) > 0) return level;
       }
     }
     return -1;
@@ -391,20 +438,26 @@ export class Buckets {
     const maxLevel = this.maxLevel[peer]!;
     if (maxLevel < 0 || want <= 0) return 0;
     const ids = this.ids;
-    const pw = peer * ids.W;
     const lastPos = Math.min(ids.bits, (maxLevel + 1) * this.b) - 1;
-    const cpl = ids.commonPrefix(ids.ids, pw, t, to);
+    // Where the peer and the target differ, from the compact top words for the first 32 bits
+    // (nearly every group a peer has), from the full ids below that.
+    const topBits = 32 - ids.pad;
+    const diffTop = (ids.top[peer]! ^ t[to]!) >>> 0;
+    const pw = peer * ids.W;
+    const differs = (s: number) => (s < topBits ? (diffTop >>> (topBits - 1 - s)) & 1 : ids.bit(ids.ids, pw, s) ^ ids.bit(t, to, s));
+    const cpl = diffTop !== 0 ? Math.clz32(diffTop) - ids.pad : ids.commonPrefix(ids.ids, pw, t, to);
     let n = 0;
     // Groups where the target differs from the peer: nearest first. Above the common prefix they agree.
     for (let s = cpl; s <= lastPos && n < want; s++) {
-      if (ids.bit(ids.ids, pw, s) !== ids.bit(t, to, s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
+      if (differs(s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
     }
     // Then groups where it agrees, from the deepest up (above the common prefix all agree).
     for (let s = lastPos; s >= 0 && n < want; s--) {
-      if (s < cpl || ids.bit(ids.ids, pw, s) === ids.bit(t, to, s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
+      if (s < cpl || !differs(s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
     }
     return n;
   }
+
 
   /** Appends the contacts of group s to out[n..], the closest ones only if they do not all fit. */
   private takeGroup(peer: PeerId, s: number, t: Uint32Array, to: number, want: number, exclude: PeerId, out: Int32Array, n: number): number {
@@ -415,20 +468,19 @@ export class Buckets {
     const first = L * this.perLevel + (1 << pos) - 1;
     const last = first + (1 << pos);
     const pool = this.pool;
-    const S = this.S;
     let size = 0;
     let single = -1;
     for (let bucket = first; bucket < last; bucket++) {
       const slab = this.slabOf(peer, bucket, false);
       if (slab < 0) continue;
-      size += this.count[slab]!;
+      size += this.sizeOf(slab);
       single = slab;
     }
     if (size === 0) return n;
     if (n + size <= want && last - first === 1) {
       // The common case: the whole bucket fits.
-      const base = single * S;
-      const m = this.count[single]!;
+      const base = this.base(single);
+      const m = this.sizeOf(single);
       for (let i = 0; i < m; i++) {
         const c = pool[base + i]!;
         if (c !== exclude) out[n++] = c;
@@ -441,42 +493,58 @@ export class Buckets {
     for (let bucket = first; bucket < last; bucket++) {
       const slab = this.slabOf(peer, bucket, false);
       if (slab < 0) continue;
-      const base = slab * S;
-      const m = this.count[slab]!;
+      const base = this.base(slab);
+      const m = this.sizeOf(slab);
       for (let i = 0; i < m; i++) {
         const c = pool[base + i]!;
         if (c !== exclude) g[gn++] = c;
       }
     }
-    if (n + gn > want && want - n <= 2) {
+    if (n + gn <= want) {
+      for (let i = 0; i < gn; i++) out[n++] = g[i]!;
+      return n;
+    }
+    // Only part of the group fits: order by distance. Each contact's top distance word is
+    // computed once (key), so comparisons are integer ones; equal keys go to the full ids.
+    const ids = this.ids;
+    const top = ids.top;
+    const t0 = t[to]!;
+    const key = this.scratchKeys;
+    for (let i = 0; i < gn; i++) key[i] = (top[g[i]!]! ^ t0) >>> 0;
+    const closer = (a: number, b: number) => key[a]! < key[b]! || (key[a] === key[b] && ids.cmpPeerDistance(t, to, g[a]!, g[b]!) < 0);
+    if (want - n <= 2) {
       // Room for one or two: pick the nearest by a scan (per slot), no sort.
-      const ids = this.ids;
-      const W = ids.W;
-      const all = ids.ids;
       for (let r = 0; n < want; r++) {
         let best = r;
-        for (let i = r + 1; i < gn; i++) if (ids.cmpDistance(t, to, all, g[i]! * W, all, g[best]! * W) < 0) best = i;
+        for (let i = r + 1; i < gn; i++) if (closer(i, best)) best = i;
         const c = g[best]!;
         g[best] = g[r]!;
+        key[best] = key[r]!;
         out[n++] = c;
       }
       return n;
     }
-    if (n + gn > want) {
-      const ids = this.ids;
-      const W = ids.W;
-      const all = ids.ids;
-      for (let i = 1; i < gn; i++) {
-        const c = g[i]!;
-        let j = i - 1;
-        while (j >= 0 && ids.cmpDistance(t, to, all, c * W, all, g[j]! * W) < 0) {
-          g[j + 1] = g[j]!;
-          j--;
-        }
-        g[j + 1] = c;
+    // The m that fit, by a bounded insertion sort: g[0..kept) stays sorted (stably, as a full sort
+    // would be), and once m are kept a contact gets in only if it is closer than the farthest of them.
+    const m = want - n;
+    let kept = 1;
+    for (let i = 1; i < gn; i++) {
+      const c = g[i]!;
+      const kc = key[i]!;
+      let j = kept - 1;
+      if (kept === m) {
+        if (!(kc < key[j]! || (kc === key[j] && ids.cmpPeerDistance(t, to, c, g[j]!) < 0))) continue;
+        j--; // the farthest kept makes room
+      } else kept++;
+      while (j >= 0 && (kc < key[j]! || (kc === key[j] && ids.cmpPeerDistance(t, to, c, g[j]!) < 0))) {
+        g[j + 1] = g[j]!;
+        key[j + 1] = key[j]!;
+        j--;
       }
-      gn = want - n;
+      g[j + 1] = c;
+      key[j + 1] = kc;
     }
+    gn = m;
     for (let i = 0; i < gn; i++) out[n++] = g[i]!;
     return n;
   }

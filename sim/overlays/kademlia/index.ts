@@ -35,6 +35,8 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   private readonly targets = new Map<number, PeerId>();
   private readonly replyScratch: Int32Array;
   private readonly checkScratch: Int32Array;
+  /** The malicious peers sorted by id, for misrouting answers (built at the first one). */
+  private accompliceIndex: LiveIndex | undefined;
 
   constructor(
     private readonly options: KademliaOptions,
@@ -51,10 +53,11 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     this.checkScratch = new Int32Array(options.k);
     const learn = (peer: PeerId, contact: PeerId) => this.maintenance.learn(peer, contact);
     const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
-    this.engine = new LookupEngine(ctx, options, this.ids, this.buckets, learn, failed);
+    const acceptValue = (lookup: Lookup, holder: PeerId, value: number, hops: number) => this.acceptValue(lookup, holder, value, hops);
+    this.engine = new LookupEngine(ctx, options, this.ids, this.buckets, learn, failed, acceptValue);
     const findNodes = (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => {
       this.ctx.count("maintenanceLookups");
-      const lookup = new Lookup(origin, "maintenance", target, -1, -1, this.ids.W, (l) => {
+      const lookup = new Lookup(origin, "maintenance", target, -1, -1, (l) => {
         if (l.timeouts > 0) this.ctx.count("maintenanceTimeouts", l.timeouts);
         done(l);
       });
@@ -100,6 +103,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     this.online[peer] = 0;
     this.truth.remove(peer);
     this.buckets.reset(peer);
+    this.maintenance.gone(peer);
     this.storage?.gone(peer);
     for (const [id, lookup] of this.running) {
       if (lookup.origin !== peer) continue;
@@ -120,25 +124,44 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     for (const peer of peers) this.ctx.setTimer(peer, 0, () => this.maintenance.joined(peer));
   }
 
+  setMaintenanceFrozen(frozen: boolean): void {
+    this.maintenance.setFrozen(frozen, this.ctx.livePeers());
+  }
+
+  /** The peer's id as a fraction of the id space: its top 32 bits over 2^32. */
+  idFraction(peer: PeerId): number {
+    this.ensure(peer);
+    const { ids } = this;
+    const at = peer * ids.W;
+    const w0 = ids.ids[at]!;
+    if (ids.pad === 0) return w0 / 2 ** 32;
+    // The first word holds only 32 − pad bits: the rest of the top 32 come from the next word, if any.
+    if (ids.W === 1) return w0 / 2 ** ids.bits;
+    const top32 = ((w0 << ids.pad) | (ids.ids[at + 1]! >>> (32 - ids.pad))) >>> 0;
+    return top32 / 2 ** 32;
+  }
+
   // ── Messages ──────────────────────────────────────────────────────
 
   deliver(to: PeerId, from: PeerId, msg: KademliaMessage): void {
     this.maintenance.learn(to, from);
     switch (msg.type) {
       case "findNode":
-        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.closestContacts(to, msg.target, from), found: false });
+        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
         return;
       case "findValue":
-        if (this.storage?.has(to, msg.key)) this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true });
-        else this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.closestContacts(to, msg.target, from), found: false });
+        if (this.answersWithValue(to, msg.key)) {
+          this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: this.ctx.adversary.valueFrom(to, msg.key) });
+        } else this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
         return;
       case "maintenanceFindNode":
-        this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.closestContacts(to, msg.target, from) });
+        this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.contactsFor(to, msg.target, from) });
         return;
       case "ping":
         this.ctx.reply(to, from, msg, { type: "pong" });
         return;
       case "store":
+      case "storeRepair":
         this.storage?.handleStore(to, from, msg);
         return;
       case "nodes":
@@ -151,6 +174,51 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
         throw new Error(`kademlia: no handler for ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * True if `peer` answers a FIND_VALUE for `key` with a value: it holds the
+   * key, or it tampers (a tampering peer claims to hold every key, which is
+   * what makes tampering bite). A misrouting peer never hands out a value.
+   */
+  private answersWithValue(peer: PeerId, key: number): boolean {
+    const adversary = this.ctx.adversary;
+    if (adversary.active) {
+      if (adversary.tampers(peer)) return true;
+      if (adversary.misroutes(peer)) return false;
+    }
+    return this.storage?.has(peer, key) === true;
+  }
+
+  /** What `peer` answers a FIND_NODE for `target` with: its k closest contacts, or, if it misroutes, its accomplices. */
+  private contactsFor(peer: PeerId, target: Uint32Array, asker: PeerId): PeerId[] {
+    const adversary = this.ctx.adversary;
+    if (adversary.active && adversary.misroutes(peer)) {
+      adversary.misrouted();
+      return this.accomplicesNear(peer, target, asker);
+    }
+    return this.closestContacts(peer, target, asker);
+  }
+
+  /**
+   * A misrouting peer's answer: the (up to) k malicious peers closest to the
+   * target, nearest first, itself and the asker left out. They look like the
+   * best possible answer, so the asker queries them next and keeps being
+   * steered among them; the honest closest peers are never named.
+   */
+  private accomplicesNear(peer: PeerId, target: Uint32Array, asker: PeerId): PeerId[] {
+    const k = this.options.k;
+    if (this.accompliceIndex === undefined) {
+      this.accompliceIndex = new LiveIndex(this.ids);
+      this.accompliceIndex.build(this.ctx.adversary.accomplices);
+    }
+    const near = new Int32Array(k + 2);
+    const n = this.accompliceIndex.kClosest(target, 0, k + 2, -1, near);
+    const out: PeerId[] = [];
+    for (let i = 0; i < n; i++) if (near[i] !== peer && near[i] !== asker) out.push(near[i]!);
+    out.sort((x, y) => this.ids.cmpPeerDistance(target, 0, x, y));
+    if (out.length > k) out.length = k;
+    return out;
   }
 
   /** The k contacts of `peer` closest to `target`, leaving out the asker. */
@@ -168,11 +236,12 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   lookup(peer: PeerId, key: number, id: number): void {
     if (this.options.lookups === "value") {
       const storage = this.storage!;
-      if (storage.has(peer, key)) {
-        this.ctx.lookupSucceeded(id, 0);
+      // Its own copy: the value is checked like any other (a correct one ends the lookup at 0 hops).
+      if (storage.has(peer, key) && this.ctx.adversary.received(id, key, this.ctx.adversary.valueFrom(peer, key), 0)) {
+        this.ctx.adversary.endedAt(peer);
         return;
       }
-      this.startWorkload(new Lookup(peer, "value", storage.keyId(key), id, key, this.ids.W, (l, found) => this.valueDone(l, found)));
+      this.startWorkload(new Lookup(peer, "value", storage.keyId(key), id, key, (l, found) => this.valueDone(l, found)));
       return;
     }
     // FIND_NODE for a random live peer other than the origin (the PeerSim workload).
@@ -181,7 +250,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     if (live.length > 1) while (target === peer) target = live[this.ctx.rng.int(live.length)]!;
     const W = this.ids.W;
     this.targets.set(id, target);
-    this.startWorkload(new Lookup(peer, "node", this.ids.ids.subarray(target * W, (target + 1) * W), id, -1, W, (l) => this.nodeDone(l)));
+    this.startWorkload(new Lookup(peer, "node", this.ids.ids.subarray(target * W, (target + 1) * W), id, -1, (l) => this.nodeDone(l)));
   }
 
   private startWorkload(lookup: Lookup): void {
@@ -214,6 +283,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     const result = lookup.closestAnswered(k);
     this.ctx.count("lookupsChecked");
     if (this.isExactKClosest(lookup, result)) this.ctx.count("lookupsExactKClosest");
+    if (result.length > 0) this.ctx.adversary.endedAt(result[0]!);
     const at = result.indexOf(target);
     if (at >= 0) this.ctx.lookupSucceeded(lookup.id, lookup.depth[lookup.indexOf(target)]!);
     else {
@@ -227,23 +297,36 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     const truth = this.checkScratch;
     const n = this.truth.kClosest(lookup.target, 0, this.options.k, lookup.origin, truth);
     if (n !== result.length) return false;
-    const sorted = truth.slice(0, n).sort();
-    const got = Int32Array.from(result).sort();
-    for (let i = 0; i < n; i++) if (sorted[i] !== got[i]) return false;
+    // Both hold distinct peers, so equal sizes and every true one found means equal sets.
+    for (let i = 0; i < n; i++) if (!result.includes(truth[i]!)) return false;
     return true;
   }
 
+  /**
+   * A FIND_VALUE's requester got `value` from `holder`: the adversary view
+   * checks it, reports the lookup's success or failure to the workload and
+   * says whether it is over (false: a tampered value was caught; look on).
+   */
+  private acceptValue(lookup: Lookup, holder: PeerId, value: number, hops: number): boolean {
+    if (lookup.cancelled) return true; // nobody waits for the answer any more
+    return this.ctx.adversary.received(lookup.id, lookup.key, value, hops);
+  }
+
+  /** A FIND_VALUE ended; a value found has already been reported (acceptValue). */
   private valueDone(lookup: Lookup, found: boolean): void {
     this.ended(lookup);
     if (!found) {
       this.ctx.count("valueNotFound");
       // Observer's note: was the value ever stored at all (its publisher may not have been online yet)?
       if (!this.storage!.wasStored(lookup.key)) this.ctx.count("valueNeverStored");
+      const closest = lookup.closestAnswered(1);
+      if (closest.length > 0) this.ctx.adversary.endedAt(closest[0]!);
       this.ctx.lookupFailed(lookup.id);
       return;
     }
-    this.ctx.lookupSucceeded(lookup.id, lookup.foundDepth);
-    if (this.options.cacheOnPath) this.cacheOnPath(lookup);
+    this.ctx.adversary.endedAt(lookup.holder);
+    // A corrupted value is not passed on (the store keeps no content, so a cached copy would launder it).
+    if (this.options.cacheOnPath && !this.ctx.adversary.tampers(lookup.holder)) this.cacheOnPath(lookup);
   }
 
   /**
@@ -259,7 +342,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
         const now = this.ctx.now();
         const expiresMs = now + this.options.expire / 2 ** closer;
         this.ctx.count("valuesCached");
-        this.storage!.sendStore(lookup.origin, lookup.peers[i]!, lookup.key, now, expiresMs, true);
+        this.storage!.sendStore(lookup.origin, lookup.peers[i]!, lookup.key, now, expiresMs, true, false);
         return;
       }
       if (s !== 3) closer++;

@@ -34,13 +34,36 @@ export const FAILED = 3;
 
 export type LookupKind = "node" | "value" | "maintenance";
 
-/** One lookup in progress, with its shortlist in typed arrays. */
-export class Lookup {
-  /** Shortlist: peers sorted by distance, their state, depth and XOR distance (W words each). */
+const NO_PEERS = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+const NO_WORDS = new Uint32Array(0);
+
+/** The typed arrays behind one shortlist (see Lookup). */
+export interface ShortlistBuffers {
   peers: Int32Array;
   state: Uint8Array;
   depth: Uint8Array;
-  dist: Uint32Array;
+  dist0: Uint32Array;
+  known: Int32Array;
+}
+
+/** Fresh shortlist arrays: room for 64 entries, and a known set for a few hundred peers (most lookups never grow them). */
+function newBuffers(): ShortlistBuffers {
+  return { peers: new Int32Array(64), state: new Uint8Array(64), depth: new Uint8Array(64), dist0: new Uint32Array(64), known: new Int32Array(512) };
+}
+
+/** One lookup in progress, with its shortlist in typed arrays. */
+export class Lookup {
+  /**
+   * Shortlist: peers sorted by XOR distance to the target, their state,
+   * depth, and the top word of their distance. Only the top word is kept:
+   * it orders almost every pair, and the rare tie is settled from the ids
+   * (KadIds.cmpPeerDistance), so inserting shifts one word per entry, not W.
+   */
+  peers: Int32Array = NO_PEERS;
+  state: Uint8Array = NO_BYTES;
+  depth: Uint8Array = NO_BYTES;
+  dist0: Uint32Array = NO_WORDS;
   len = 0;
   unqueried = 0;
   inFlight = 0;
@@ -50,12 +73,16 @@ export class Lookup {
   rounds = 0;
   /** Depth of the peer that returned the value (FIND_VALUE), or 0. */
   foundDepth = 0;
+  /** The peer whose value ended the lookup (FIND_VALUE), or -1. */
+  holder: PeerId = -1;
   done = false;
   cancelled = false;
   /** Replies in a row that brought no peer closer than the closest already seen. */
   stale = 0;
   /** Set once α replies in a row brought nothing closer: every unqueried peer among the k closest is asked at once. */
   final = false;
+  /** The target's top word (distances' top words are `top[peer] ^ target0`). */
+  readonly target0: number;
 
   constructor(
     readonly origin: PeerId,
@@ -66,47 +93,68 @@ export class Lookup {
     readonly id: number,
     /** The workload key of a FIND_VALUE, or -1. */
     readonly key: number,
-    readonly W: number,
     /** Called once when the lookup ends: with the value found (FIND_VALUE) or with the k closest settled. */
     readonly onDone: (lookup: Lookup, found: boolean) => void,
   ) {
-    const cap = 64;
-    this.peers = new Int32Array(cap);
-    this.state = new Uint8Array(cap);
-    this.depth = new Uint8Array(cap);
-    this.dist = new Uint32Array(cap * W);
+    this.target0 = target[0]!;
   }
 
   /**
-   * Every peer ever put on the shortlist (an open-addressing set, -1 = empty),
-   * so the many contacts a reply names that are already known cost one probe.
+   * Every peer ever put on the shortlist, as an open-addressing set of
+   * peer + 1 (0 = empty, so a fresh array needs no fill), so the many
+   * contacts a reply names that are already known cost one probe. A lookup
+   * typically meets a few hundred peers: start at a size that rarely grows.
    */
-  private known = new Int32Array(128).fill(-1);
+  private known: Int32Array = NO_PEERS;
   private knownCount = 0;
+
+  /** Takes the (empty) arrays of `buffers` for this lookup's shortlist and known set. */
+  attach(buffers: ShortlistBuffers): void {
+    this.peers = buffers.peers;
+    this.state = buffers.state;
+    this.depth = buffers.depth;
+    this.dist0 = buffers.dist0;
+    this.known = buffers.known;
+  }
+
+  /**
+   * Gives the arrays back, emptied, once the lookup has ended and its result
+   * has been read; the lookup then has none (a late reply only sees `done`).
+   */
+  detach(): ShortlistBuffers {
+    const buffers = { peers: this.peers, state: this.state, depth: this.depth, dist0: this.dist0, known: this.known };
+    if (this.knownCount > 0) this.known.fill(0);
+    this.peers = this.known = NO_PEERS;
+    this.state = this.depth = NO_BYTES;
+    this.dist0 = NO_WORDS;
+    this.len = this.knownCount = 0;
+    return buffers;
+  }
 
   /** Adds `peer` to the known set; false if it was there already. */
   remember(peer: PeerId): boolean {
     if (this.knownCount * 2 >= this.known.length) this.rehash();
     const known = this.known;
     const mask = known.length - 1;
+    const key = peer + 1;
     let i = Math.imul(peer, 0x9e3779b1) >>> 0;
     for (;;) {
       i &= mask;
       const p = known[i]!;
-      if (p === peer) return false;
-      if (p === -1) break;
+      if (p === key) return false;
+      if (p === 0) break;
       i++;
     }
-    known[i] = peer;
+    known[i] = key;
     this.knownCount++;
     return true;
   }
 
   private rehash(): void {
     const old = this.known;
-    this.known = new Int32Array(old.length * 2).fill(-1);
+    this.known = new Int32Array(Math.max(512, old.length * 2));
     this.knownCount = 0;
-    for (const p of old) if (p !== -1) this.remember(p);
+    for (const p of old) if (p !== 0) this.remember(p - 1);
   }
 
   /** Position of `peer` in the shortlist, or -1. */
@@ -133,19 +181,27 @@ export class Lookup {
   }
 
   grow(): void {
-    const cap = this.peers.length * 2;
+    const cap = Math.max(64, this.peers.length * 2);
     const peers = new Int32Array(cap);
     peers.set(this.peers);
     const state = new Uint8Array(cap);
     state.set(this.state);
     const depth = new Uint8Array(cap);
     depth.set(this.depth);
-    const dist = new Uint32Array(cap * this.W);
-    dist.set(this.dist);
+    const dist0 = new Uint32Array(cap);
+    dist0.set(this.dist0);
     this.peers = peers;
     this.state = state;
     this.depth = depth;
-    this.dist = dist;
+    this.dist0 = dist0;
+  }
+
+  /** Moves entry `from` to slot `to` (shifting by hand beats copyWithin on lists this short). */
+  move(from: number, to: number): void {
+    this.peers[to] = this.peers[from]!;
+    this.state[to] = this.state[from]!;
+    this.depth[to] = this.depth[from]!;
+    this.dist0[to] = this.dist0[from]!;
   }
 }
 
@@ -159,7 +215,12 @@ export class LookupEngine {
   /** Unqueried entries a shortlist keeps beyond which the farthest are dropped: only the k closest non-failed matter, plus a margin for failures. */
   private readonly keepUnqueried: number;
   private readonly contacts: Int32Array;
-  private readonly scratch: Uint32Array;
+  /**
+   * Shortlist arrays of ended lookups, for the next ones: typed arrays live
+   * outside the JS heap, and allocating (and later freeing) five per lookup
+   * cost more than a short lookup's own work.
+   */
+  private readonly spare: ShortlistBuffers[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
@@ -170,14 +231,20 @@ export class LookupEngine {
     private readonly learn: (peer: PeerId, contact: PeerId) => void,
     /** An RPC from `peer` to `contact` timed out. */
     private readonly failed: (peer: PeerId, contact: PeerId) => void,
+    /**
+     * `holder` answered a FIND_VALUE with `value`, `hops` deep: true ends the
+     * lookup; false rejects the value (a tampered one caught by verification)
+     * and the lookup goes on without that holder.
+     */
+    private readonly acceptValue: (lookup: Lookup, holder: PeerId, value: number, hops: number) => boolean = () => true,
   ) {
     this.keepUnqueried = options.k + options.alpha;
     this.contacts = new Int32Array(options.k);
-    this.scratch = new Uint32Array(ids.W);
   }
 
   /** Starts a lookup from the origin's own k closest contacts. */
   start(lookup: Lookup): void {
+    lookup.attach(this.spare.pop() ?? newBuffers());
     const { origin, target } = lookup;
     this.buckets.markLookup(origin, target, 0, this.ctx.now());
     const n = this.buckets.closest(origin, target, 0, this.options.k, -1, this.contacts);
@@ -187,6 +254,7 @@ export class LookupEngine {
 
   /** Starts a lookup from given contacts (a join, before the peer has a table). */
   startFrom(lookup: Lookup, contacts: readonly PeerId[]): void {
+    lookup.attach(this.spare.pop() ?? newBuffers());
     for (const c of contacts) this.insert(lookup, c, 1);
     this.advance(lookup);
   }
@@ -194,55 +262,48 @@ export class LookupEngine {
   /**
    * Adds `peer` (named at `depth`) to the shortlist in distance order, unless
    * known, the origin, or too far to matter. Most contacts a reply names are
-   * far or already known, so the search walks from the far end; shifting by
-   * hand beats copyWithin on lists this short.
+   * far or already known, so the search walks from the far end.
    */
   private insert(lookup: Lookup, peer: PeerId, depth: number): void {
     // Known already (on the list, or dropped from it as too far): one probe.
     if (peer === lookup.origin || !lookup.remember(peer)) return;
-    const ids = this.ids;
-    const W = ids.W;
-    const d = this.scratch;
-    ids.distance(ids.ids, peer * W, lookup.target, 0, d, 0);
+    const d0 = (this.ids.top[peer]! ^ lookup.target0) >>> 0;
     let len = lookup.len;
-    // Farther than everything, with enough unqueried peers already: it cannot matter.
-    if (lookup.unqueried >= this.keepUnqueried && len > 0 && cmpWords(d, 0, lookup.dist, (len - 1) * W, W) > 0) return;
-    if (len === lookup.peers.length) lookup.grow();
-    const { peers, state, depth: depths, dist } = lookup;
-    // Find the slot from the far end, deciding on the top distance word when it differs.
-    const d0 = d[0]!;
+    // Find the slot from the far end: after every entry no farther than the newcomer.
     let at = len;
-    while (at > 0) {
-      const e0 = dist[(at - 1) * W]!;
-      if (e0 < d0 || (e0 === d0 && cmpWords(dist, (at - 1) * W, d, 0, W) <= 0)) break;
+    let unqueriedBeyond = false;
+    while (at > 0 && this.cmpEntry(lookup, at - 1, peer, d0) > 0) {
       at--;
+      if (lookup.state[at] === UNQUERIED) unqueriedBeyond = true;
     }
-    for (let j = len; j > at; j--) {
-      peers[j] = peers[j - 1]!;
-      state[j] = state[j - 1]!;
-      depths[j] = depths[j - 1]!;
-      for (let w = 0; w < W; w++) dist[j * W + w] = dist[(j - 1) * W + w]!;
-    }
-    peers[at] = peer;
-    state[at] = UNQUERIED;
-    depths[at] = depth > 255 ? 255 : depth;
-    for (let w = 0; w < W; w++) dist[at * W + w] = d[w]!;
+    // With enough unqueried peers waiting, a newcomer farther than all of them would be the one
+    // dropped below: leave it out now, without shifting anything (most new contacts end here).
+    if (!unqueriedBeyond && lookup.unqueried >= this.keepUnqueried) return;
+    if (len === lookup.peers.length) lookup.grow();
+    for (let j = len; j > at; j--) lookup.move(j - 1, j);
+    lookup.peers[at] = peer;
+    lookup.state[at] = UNQUERIED;
+    lookup.depth[at] = depth > 255 ? 255 : depth;
+    lookup.dist0[at] = d0;
     lookup.len = ++len;
     if (++lookup.unqueried > this.keepUnqueried) {
       // Drop the farthest unqueried peer (almost always the last one).
+      const state = lookup.state;
       for (let j = len - 1; j >= 0; j--) {
         if (state[j] !== UNQUERIED) continue;
-        for (let i = j + 1; i < len; i++) {
-          peers[i - 1] = peers[i]!;
-          state[i - 1] = state[i]!;
-          depths[i - 1] = depths[i]!;
-          for (let w = 0; w < W; w++) dist[(i - 1) * W + w] = dist[i * W + w]!;
-        }
+        for (let i = j + 1; i < len; i++) lookup.move(i, i - 1);
         lookup.len--;
         lookup.unqueried--;
         break;
       }
     }
+  }
+
+  /** Compares the distance of shortlist entry i with that of `peer` (top distance word d0): -1, 0 or 1. */
+  private cmpEntry(lookup: Lookup, i: number, peer: PeerId, d0: number): number {
+    const e0 = lookup.dist0[i]!;
+    if (e0 !== d0) return e0 < d0 ? -1 : 1;
+    return this.ids.cmpPeerDistance(lookup.target, 0, lookup.peers[i]!, peer);
   }
 
   /**
@@ -282,14 +343,9 @@ export class LookupEngine {
         : lookup.kind === "value"
           ? { type: "findValue", lookup: lookup.id, key: lookup.key, target: lookup.target }
           : { type: "maintenanceFindNode", target: lookup.target };
-    this.ctx.request(
-      lookup.origin,
-      peer,
-      msg,
-      this.options.requestTimeout,
-      (reply) => this.onReply(lookup, peer, reply),
-      () => this.onTimeout(lookup, peer),
-    );
+    // One closure serves as both callbacks (the context calls onTimeout with no reply): one allocation per RPC, not two.
+    const answer = (reply?: KademliaMessage) => (reply === undefined ? this.onTimeout(lookup, peer) : this.onReply(lookup, peer, reply));
+    this.ctx.request(lookup.origin, peer, msg, this.options.requestTimeout, answer, answer);
   }
 
   private onReply(lookup: Lookup, peer: PeerId, reply: KademliaMessage): void {
@@ -301,8 +357,15 @@ export class LookupEngine {
     lookup.state[i] = ANSWERED;
     const depth = lookup.depth[i]!;
     if (reply.type === "nodes" && reply.found) {
-      lookup.foundDepth = depth;
-      this.finish(lookup, true);
+      if (this.acceptValue(lookup, peer, reply.value, depth)) {
+        lookup.foundDepth = depth;
+        lookup.holder = peer;
+        this.finish(lookup, true);
+        return;
+      }
+      // Rejected: the holder leaves the k closest (it is never asked again) and the search goes on.
+      lookup.state[i] = FAILED;
+      this.advance(lookup);
       return;
     }
     if (reply.type === "nodes" || reply.type === "maintenanceNodes") {
@@ -331,15 +394,7 @@ export class LookupEngine {
   private finish(lookup: Lookup, found: boolean): void {
     lookup.done = true;
     if (!lookup.cancelled) lookup.onDone(lookup, found);
+    // onDone has read the result; replies still in flight stop at `done`.
+    this.spare.push(lookup.detach());
   }
-}
-
-/** Compares W-word unsigned numbers a[ao..] and b[bo..]. */
-function cmpWords(a: Uint32Array, ao: number, b: Uint32Array, bo: number, W: number): number {
-  for (let k = 0; k < W; k++) {
-    const x = a[ao + k]!;
-    const y = b[bo + k]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
 }

@@ -22,12 +22,24 @@ import type { KadStorage } from "./storage.js";
  *   looked up in for that long.
  * - **Republish and replicate**: the timers of storage.ts; a contact new to
  *   a peer's buckets is offered the values it should hold (storage.offerTo).
+ * - **Freeze** (a fault timeline's `freeze`): the periodic refresh,
+ *   replication and republishing stop for every peer until it is lifted.
+ *   Lookups and joins go on, a join with its own steps (self-lookup, refresh
+ *   of the farther buckets, publishing the joiner's keys), and so does what
+ *   messages trigger (learning contacts, eviction pings, hand-over to
+ *   newcomers).
  */
 
 /** How long a joiner whose bootstrap contacts all failed waits before asking the host cache again. */
 const JOIN_RETRY_MS = 30_000;
 
 export class Maintenance {
+  private frozenNow = false;
+  /** Bumped by every freeze and resume, so timers of an earlier epoch stop when they fire. */
+  private epoch = 0;
+  /** 1 while a peer has a routing table in its current session (joined): the peers whose timers run. */
+  private hasTable = new Uint8Array(0);
+
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
     private readonly options: KademliaOptions,
@@ -44,9 +56,8 @@ export class Maintenance {
   learn(peer: PeerId, contact: PeerId): void {
     const oldest = this.buckets.seen(peer, contact);
     if (this.buckets.added && this.storage) this.storage.offerTo(peer, contact);
-    if (oldest < 0) return;
-    if (this.options.probe === "immediate") this.pingOldest(peer, oldest);
-    else this.buckets.pingDone(peer, oldest);
+    // Only with immediate probing does a full bucket ask for a ping (Buckets knows the option).
+    if (oldest >= 0) this.pingOldest(peer, oldest);
   }
 
   /** An RPC from `peer` to `contact` timed out. */
@@ -133,12 +144,37 @@ export class Maintenance {
 
   /** `peer` has a routing table: it publishes its keys and starts its timers. */
   joined(peer: PeerId): void {
+    if (peer >= this.hasTable.length) {
+      const bigger = new Uint8Array(Math.max(peer + 1, this.hasTable.length * 2, 16));
+      bigger.set(this.hasTable);
+      this.hasTable = bigger;
+    }
+    this.hasTable[peer] = 1;
     this.storage?.publishAll(peer);
     this.startTimers(peer);
   }
 
+  /** `peer` went offline: its table (and timers) are gone with its session. */
+  gone(peer: PeerId): void {
+    if (peer < this.hasTable.length) this.hasTable[peer] = 0;
+  }
+
+  /**
+   * Freezes or resumes every peer's periodic maintenance. On resume each
+   * peer with a table starts a fresh set of timers (in the order of
+   * `livePeers`); timers from before belong to an old epoch and stop.
+   */
+  setFrozen(frozen: boolean, livePeers: readonly PeerId[]): void {
+    if (frozen === this.frozenNow) return;
+    this.frozenNow = frozen;
+    this.epoch++;
+    if (frozen) return;
+    for (const peer of livePeers) if (peer < this.hasTable.length && this.hasTable[peer]) this.startTimers(peer);
+  }
+
   /** Starts the periodic refresh, replication and republishing of `peer` (also for every peer of an oracle build). */
   startTimers(peer: PeerId): void {
+    if (this.frozenNow) return;
     const o = this.options;
     this.every(peer, o.refreshInterval, () => this.refresh(peer));
     if (this.storage) {
@@ -161,7 +197,9 @@ export class Maintenance {
   private every(peer: PeerId, mean: number, fn: () => void): void {
     const j = this.options.jitter;
     const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
+    const epoch = this.epoch;
     this.ctx.setTimer(peer, delay, () => {
+      if (epoch !== this.epoch) return;
       fn();
       this.every(peer, mean, fn);
     });

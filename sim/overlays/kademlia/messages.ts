@@ -15,14 +15,24 @@ import type { MessageTypes } from "../protocol.js";
 export type KademliaMessage =
   | { type: "findNode"; lookup: number; target: Uint32Array }
   | { type: "findValue"; lookup: number; key: number; target: Uint32Array }
-  /** The answer to a workload FIND_NODE or FIND_VALUE: the k closest contacts the responder knows, or the value. */
-  | { type: "nodes"; lookup: number; contacts: readonly number[]; found: boolean }
+  /**
+   * The answer to a workload FIND_NODE or FIND_VALUE: the k closest contacts
+   * the responder knows, or (`found`) the value, modelled by its content hash
+   * (`value`, 0 when not found; see AdversaryView.valueFrom).
+   */
+  | { type: "nodes"; lookup: number; contacts: readonly number[]; found: boolean; value: number }
   | { type: "maintenanceFindNode"; target: Uint32Array }
   | { type: "maintenanceNodes"; contacts: readonly number[] }
   | { type: "ping" }
   | { type: "pong" }
-  /** Store `key`, published at `publishedMs`; `expiresMs` is when this copy lapses. */
+  /**
+   * Store `key`, published at `publishedMs`; `expiresMs` is when this copy
+   * lapses. "store" is a key's first publication (and a copy cached on a
+   * lookup path); "storeRepair" restores replication: republishing,
+   * replication rounds and the hand-over to newcomers (repair traffic).
+   */
   | { type: "store"; key: number; publishedMs: number; expiresMs: number; cached: boolean }
+  | { type: "storeRepair"; key: number; publishedMs: number; expiresMs: number; cached: boolean }
   | { type: "stored" };
 
 const H = 44 + 20;
@@ -40,5 +50,6 @@ export const kademliaMessageTypes: MessageTypes<KademliaMessage> = {
   ping: { category: "maintenance", bytes: H },
   pong: { category: "maintenance", bytes: H },
   store: { category: "maintenance", bytes: H + ID + 8 + VALUE },
+  storeRepair: { category: "maintenance", bytes: H + ID + 8 + VALUE, repair: true },
   stored: { category: "maintenance", bytes: H },
 };

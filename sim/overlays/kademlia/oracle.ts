@@ -22,6 +22,9 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
   const all = ids.ids;
   const W = ids.W;
   const starts = new Int32Array((1 << b) + 1);
+  const chosen = new Int32Array(k);
+  // A filled table has about log2 N buckets per peer: take the room in one go rather than by doublings.
+  buckets.reserveSlabs(n * (Math.ceil(Math.log2(Math.max(2, n))) + 3));
   for (let i = 0; i < n; i++) {
     const peer = index.at(i);
     const pw = peer * W;
@@ -43,10 +46,12 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
         if (size === 0) continue;
         const bucket = level * perLevel + (d ^ own) - 1;
         if (size <= k) {
-          for (let j = 0; j < size; j++) buckets.add(peer, bucket, index.at(from + j));
+          for (let j = 0; j < size; j++) chosen[j] = index.at(from + j);
+          buckets.fill(peer, bucket, chosen, size);
         } else {
           const u = rng.next();
-          for (let j = 0; j < k; j++) buckets.add(peer, bucket, index.at(from + Math.floor(((j + u) * size) / k)));
+          for (let j = 0; j < k; j++) chosen[j] = index.at(from + Math.floor(((j + u) * size) / k));
+          buckets.fill(peer, bucket, chosen, k);
         }
       }
       lo = starts[own]!;

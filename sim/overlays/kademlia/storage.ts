@@ -26,6 +26,9 @@ import type { KademliaOptions } from "./options.js";
  *   the key than all of its contacts (so of the holders, about one sends).
  * - **Cache.** With `cacheOnPath`, a FIND_VALUE that succeeded stores a copy
  *   at the closest peer it asked that lacked one (see lookup.ts).
+ * - **Repair traffic.** A key's first publication is its put ("store"); every
+ *   later STORE of it by republishing, replication or hand-over restores
+ *   copies and travels as "storeRepair" (the repair_* columns).
  * - A peer's values live in its session: one that goes offline loses them.
  *
  * Bookkeeping: each online peer has a Map from key to its copy, and every
@@ -47,6 +50,8 @@ export class KadStorage {
   /** Online, unexpired-when-last-checked copies of each key. */
   private readonly copies: Int32Array;
   private readonly everStored: Uint8Array;
+  /** 1 once a key's publisher has published it: later publications are repair. */
+  private readonly published: Uint8Array;
   private storedCount = 0;
   private availableCount = 0;
   /** Every key's id, W words each. */
@@ -74,6 +79,7 @@ export class KadStorage {
     this.near = new Int32Array(options.k);
     this.copies = new Int32Array(keyCount);
     this.everStored = new Uint8Array(keyCount);
+    this.published = new Uint8Array(keyCount);
     this.keyIds = new Uint32Array(keyCount * ids.W);
     for (let key = 0; key < keyCount; key++) ids.keyId(key, this.keyIds, key * ids.W);
     let size = 0;
@@ -87,8 +93,14 @@ export class KadStorage {
     return this.keyIds.subarray(key * this.W, (key + 1) * this.W);
   }
 
+  /**
+   * Items stored so far, those with a copy online now, and those with no
+   * copy left on any peer (`lost`): peers keep values only for a session, so
+   * an item with no online copy has none at all. Its publisher can still
+   * bring it back by republishing when it is online.
+   */
   availability(): StorageAvailability {
-    return { stored: this.storedCount, available: this.availableCount };
+    return { stored: this.storedCount, available: this.availableCount, lost: this.storedCount - this.availableCount };
   }
 
   /** True once some peer has held `key` (observers only). */
@@ -186,7 +198,9 @@ export class KadStorage {
     const now = this.ctx.now();
     for (let key = index; key < this.keyCount; key += this.publishers.length) {
       this.ctx.count("publishes");
-      this.storeAtClosest(peer, key, now, now + this.options.expire);
+      const repair = this.published[key] === 1;
+      this.published[key] = 1;
+      this.storeAtClosest(peer, key, now, now + this.options.expire, repair);
     }
   }
 
@@ -211,7 +225,7 @@ export class KadStorage {
       const copy = map.get(key)!;
       copy.lastStoreMs = now;
       this.ctx.count("replications");
-      this.storeAtClosest(holder, key, copy.publishedMs, copy.expiresMs);
+      this.storeAtClosest(holder, key, copy.publishedMs, copy.expiresMs, true);
     }
   }
 
@@ -221,9 +235,9 @@ export class KadStorage {
    * the k-th found, or fewer than k found): a publisher alone in a young
    * network then still holds its value, and hands it over as peers arrive.
    */
-  private storeAtClosest(origin: PeerId, key: number, publishedMs: number, expiresMs: number): void {
+  private storeAtClosest(origin: PeerId, key: number, publishedMs: number, expiresMs: number, repair: boolean): void {
     this.findNodes(origin, this.keyId(key), (closest) => {
-      for (const peer of closest) this.sendStore(origin, peer, key, publishedMs, expiresMs, false);
+      for (const peer of closest) this.sendStore(origin, peer, key, publishedMs, expiresMs, false, repair);
       const { ids } = this;
       const W = ids.W;
       const farthest = closest[closest.length - 1];
@@ -256,16 +270,16 @@ export class KadStorage {
         if (ids.cmpDistance(t, to, all, newcomer * W, all, farthest * W) >= 0) continue;
       }
       this.ctx.count("handovers");
-      this.sendStore(holder, newcomer, key, copy.publishedMs, copy.expiresMs, false);
+      this.sendStore(holder, newcomer, key, copy.publishedMs, copy.expiresMs, false, true);
     }
   }
 
-  /** A STORE RPC; the acknowledgement only tells the sender the peer is alive. */
-  sendStore(from: PeerId, to: PeerId, key: number, publishedMs: number, expiresMs: number, cached: boolean): void {
+  /** A STORE RPC (`repair`: restoring copies, see above); the acknowledgement only tells the sender the peer is alive. */
+  sendStore(from: PeerId, to: PeerId, key: number, publishedMs: number, expiresMs: number, cached: boolean, repair: boolean): void {
     this.ctx.request(
       from,
       to,
-      { type: "store", key, publishedMs, expiresMs, cached },
+      { type: repair ? "storeRepair" : "store", key, publishedMs, expiresMs, cached },
       this.options.requestTimeout,
       () => this.learn(from, to),
       () => this.failed(from, to),
@@ -273,7 +287,7 @@ export class KadStorage {
   }
 
   /** Handles a STORE arriving at `to`. */
-  handleStore(to: PeerId, from: PeerId, msg: Extract<KademliaMessage, { type: "store" }>): void {
+  handleStore(to: PeerId, from: PeerId, msg: Extract<KademliaMessage, { type: "store" | "storeRepair" }>): void {
     this.keep(to, msg.key, msg.publishedMs, msg.expiresMs, msg.cached);
     this.ctx.reply(to, from, msg, { type: "stored" });
   }

@@ -16,6 +16,12 @@ import type { KadIds } from "./ids.js";
 export class LiveIndex {
   /** Online peers in id order: sorted[0 .. size). */
   private sorted = new Int32Array(64);
+  /**
+   * The top word of each of those ids, side by side (sortedTop[i] is the top
+   * word of sorted[i]'s id): binary searches on the first 32 bits probe this
+   * compact array instead of one id row per probe, scattered over memory.
+   */
+  private sortedTop = new Uint32Array(64);
   size = 0;
 
   constructor(private readonly ids: KadIds) {}
@@ -36,6 +42,8 @@ export class LiveIndex {
     sorted.sort((a, b) => approx[a]! - approx[b]! || ids.cmp(all, a * W, all, b * W) || a - b);
     this.sorted = new Int32Array(Math.max(64, sorted.length * 2));
     this.sorted.set(sorted);
+    this.sortedTop = new Uint32Array(this.sorted.length);
+    for (let i = 0; i < sorted.length; i++) this.sortedTop[i] = ids.top[sorted[i]!]!;
     this.size = sorted.length;
   }
 
@@ -44,10 +52,15 @@ export class LiveIndex {
       const bigger = new Int32Array(this.sorted.length * 2);
       bigger.set(this.sorted);
       this.sorted = bigger;
+      const biggerTop = new Uint32Array(bigger.length);
+      biggerTop.set(this.sortedTop);
+      this.sortedTop = biggerTop;
     }
     const at = this.lowerBound(peer);
     this.sorted.copyWithin(at + 1, at, this.size);
+    this.sortedTop.copyWithin(at + 1, at, this.size);
     this.sorted[at] = peer;
+    this.sortedTop[at] = this.ids.top[peer]!;
     this.size++;
   }
 
@@ -55,6 +68,7 @@ export class LiveIndex {
     const at = this.indexOf(peer);
     if (at < 0) return;
     this.sorted.copyWithin(at, at + 1, this.size);
+    this.sortedTop.copyWithin(at, at + 1, this.size);
     this.size--;
   }
 
@@ -90,6 +104,19 @@ export class LiveIndex {
    * order makes the digit non-decreasing along the run).
    */
   split(lo: number, hi: number, pos: number, width: number, digit: number): number {
+    const topBits = 32 - this.ids.pad;
+    if (pos + width <= topBits) {
+      // Within the top word: search the compact copy.
+      const top = this.sortedTop;
+      const shift = topBits - pos - width;
+      const mask = (1 << width) - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (((top[mid]! >>> shift) & mask) < digit) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     const ids = this.ids;
     const all = ids.ids;
     const W = ids.W;

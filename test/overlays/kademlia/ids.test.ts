@@ -21,16 +21,41 @@ describe("KadIds", () => {
           const d = x ^ y;
           const cpl = d === 0n ? bits : bits - d.toString(2).length;
           expect(ids.commonPrefix(ids.ids, a * W, ids.ids, b * W)).toBe(cpl);
+          expect(ids.commonPrefixOfPeers(a, b)).toBe(cpl);
           const t = big(ids.ids, (b + 50) * W, W);
           const dx = x ^ t;
           const dy = y ^ t;
           expect(ids.cmpDistance(ids.ids, (b + 50) * W, ids.ids, a * W, ids.ids, b * W)).toBe(dx < dy ? -1 : dx > dy ? 1 : 0);
+          expect(ids.cmpPeerDistance(ids.ids, (b + 50) * W, a, b)).toBe(dx < dy ? -1 : dx > dy ? 1 : 0);
+          expect(ids.top[a]).toBe(ids.ids[a * W]);
           const pos = (a * 7 + b) % bits;
           expect(ids.bit(ids.ids, a * W, pos)).toBe(Number((x >> BigInt(bits - 1 - pos)) & 1n));
         }
       }
     });
   }
+
+  it("compares peers' distances exactly when their top words tie (45 bits: 13 bits in the top word)", () => {
+    const ids = new KadIds(45, 3000);
+    const W = ids.W;
+    // Pairs of peers whose top words are equal, so their distances to any target tie there too.
+    const firstWithTop = new Map<number, number>();
+    let ties = 0;
+    for (let b = 0; b < 3000; b++) {
+      const a = firstWithTop.get(ids.top[b]!);
+      if (a === undefined) {
+        firstWithTop.set(ids.top[b]!, b);
+        continue;
+      }
+      ties++;
+      const t = (b * 31 + 7) % 3000;
+      const dx = big(ids.ids, a * W, W) ^ big(ids.ids, t * W, W);
+      const dy = big(ids.ids, b * W, W) ^ big(ids.ids, t * W, W);
+      expect(ids.cmpPeerDistance(ids.ids, t * W, a, b)).toBe(dx < dy ? -1 : dx > dy ? 1 : 0);
+      expect(ids.cmpPeerDistance(ids.ids, t * W, b, a)).toBe(dx < dy ? 1 : dx > dy ? -1 : 0);
+    }
+    expect(ties).toBeGreaterThan(100);
+  });
 
   it("breaks XOR ties only on the lowest word", () => {
     const ids = new KadIds(160, 16);
