@@ -24,20 +24,24 @@ import { loadScenario } from "../../sim/scenario/load.js";
  */
 type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
 const FINGERPRINTS: Record<string, Fingerprint> = {
-  "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "ade8a8830bc21256" },
-  "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "953b9c39b230136e" },
-  "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "4a335e52c61f723d" },
-  "scenarios/expanding-ring.yaml": { events: 1852104, successRatio: 0.957391, messagesPerLookup: 1165.341, sha256: "8f136527a3416b14" },
-  "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "f408f1371526a856" },
-  "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "d39fa5095399162e" },
-  "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "61212934c4a82b1f" },
-  "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "2f1d3f4603ba0523" },
-  "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "837dba470b6b5de2" },
-  "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "24da5c63e7020e8c" },
-  "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "90d6b3724bb65a1e" },
-  "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "f256f68e497c8fb8" },
-  "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "dd3fb22a68e2403c" },
-  "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "20f85f8826404f97" },
+  "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
+  "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "1f58985561c1cb0c" },
+  "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "f3172d94e74e24d0" },
+  "scenarios/expanding-ring.yaml": { events: 1852104, successRatio: 0.957391, messagesPerLookup: 1165.341, sha256: "f5e3497a254a5dee" },
+  "scenarios/faults/adversaries.yaml": { events: 3264667, successRatio: [0.908052, 0.91018, 0.883569, 0.656692, 0.908052], messagesPerLookup: [10.273, 9.868, 13.971, 7.685, 11.711], sha256: "921e8aec8950515d" },
+  "scenarios/faults/mass-failure.yaml": { events: 5160441, successRatio: [0.808382, 0.997101, 0.683501, 0.909618], messagesPerLookup: [12.551, 6.395, 671.032, 3.859], sha256: "42af0942e29b68fa" },
+  "scenarios/faults/replication.yaml": { events: 5056527, successRatio: [0.467122, 0.668773, 0.77285, 0.68728], messagesPerLookup: [11.9805, 14.1635, 12.365, 16.2285], sha256: "e60e083ecada3259" },
+  "scenarios/faults/trace-replay.yaml": { events: 3254730, successRatio: [0.906204, 0.946803, 0.950098, 0.968765], messagesPerLookup: [12.054, 11.685, 485.335, 3.948], sha256: "58939ce87bd808cd" },
+  "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
+  "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "cc65c5fcc1c554e5" },
+  "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "627914aee8bf974e" },
+  "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "5c345cb21b28ba31" },
+  "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "4854501ed8cdef41" },
+  "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "406aaf21b22831ab" },
+  "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "3e287bee1f87e39d" },
+  "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
+  "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
+  "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
 
 function fingerprint(file: string): Fingerprint {
