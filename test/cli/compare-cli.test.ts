@@ -38,7 +38,7 @@ describe("peerlab run with variants", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(/^duo \(seed 1\): 2 variants on 2 threads in [\d.]+ s$/);
-    expect(lines[2]).toMatch(/^variant\s+overlay\s+success %\s+latency ms\s+p50 ms\s+p99 ms\s+hops\s+msgs\/lookup\s+maint\. msgs\/peer\/s\s+msgs\/peer\/s$/);
+    expect(lines[2]).toMatch(/^variant\s+overlay\s+success %\s+latency ms\s+p50 ms\s+p99 ms\s+hops\s+msgs\/lookup\s+maint\. msgs\/peer\/s\s+msgs\/peer\/s\s+availability %$/);
     expect(lines[4]).toMatch(/^flood\s+unstructured\s+\d/);
     expect(lines[5]).toMatch(/^index\s+hybrid\s+\d/);
     // Aligned: every row of the table is as long as the header or shorter only by trailing blanks.

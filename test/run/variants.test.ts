@@ -101,7 +101,7 @@ describe("variants", () => {
     );
     const lines = files["comparison.csv"]!.trim().split("\n");
     expect(lines[0]).toBe(
-      "variant,overlay,lookups_completed,success_ratio,latency_mean_ms,latency_p50_ms,latency_p99_ms,hops_mean,messages_per_lookup,bytes_per_lookup,messages_per_peer_per_s,lookup_messages_per_peer_per_s,maintenance_messages_per_peer_per_s,bytes_per_peer_per_s,live_peers_mean",
+      "variant,overlay,lookups_completed,success_ratio,latency_mean_ms,latency_p50_ms,latency_p99_ms,hops_mean,messages_per_lookup,bytes_per_lookup,messages_per_peer_per_s,lookup_messages_per_peer_per_s,maintenance_messages_per_peer_per_s,bytes_per_peer_per_s,live_peers_mean,availability_mean,items_lost",
     );
     expect(lines).toHaveLength(5);
     const chord = JSON.parse(files["chord/summary.json"]!);

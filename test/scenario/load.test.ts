@@ -45,7 +45,7 @@ describe("scenario validation", () => {
       maintenanceInterval: 30_000,
       requestTimeout: 2_000,
       seenMemory: 120_000,
-      replication: { replicas: 3, strategy: "uniform" },
+      replication: { replicas: 3, strategy: "uniform", onSuccess: "none", maxStored: 16 },
       search: { method: "flood", ttl: 4 },
     });
   });
