@@ -24,7 +24,7 @@ text { font: 12px system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Malgun 
 .series { fill: none; stroke-width: 2; }
 .band { opacity: 0.18; }
 .annotation line { stroke: #c0392b; stroke-dasharray: 4 3; stroke-width: 1.2; }
-.annotation text { font-size: 10px; fill: #c0392b; }
+.annotation text { font-size: 10px; fill: #c0392b; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .annotation rect.window { fill: #c0392b; fill-opacity: 0.07; pointer-events: none; }
 .warmup rect { fill: #f2f2f2; }
 .warmup text { font-size: 10px; fill: #888; }

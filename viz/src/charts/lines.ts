@@ -110,17 +110,20 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
         .attr("cy", (d) => y(d.y));
     }
   }
-  // Marks at the same time stack their labels instead of printing over each other.
-  const stacked = new Map<number, number>();
-  for (const m of o.marks ?? []) {
+  // Labels go on the first row where they do not run into an earlier label (about 5.5 px per
+  // character at 10 px), so marks close in time stack instead of printing over each other.
+  const rowEnds: number[] = [];
+  for (const m of [...(o.marks ?? [])].sort((a, b) => a.x - b.x)) {
     const g = f.plot.append("g").attr("class", "annotation").attr("data-kind", m.kind);
     if (m.until !== undefined) {
       g.append("rect").attr("class", "window").attr("x", x(m.x)).attr("width", Math.max(0, x(m.until) - x(m.x))).attr("y", 0).attr("height", f.height);
     }
-    const row = stacked.get(m.x) ?? 0;
-    stacked.set(m.x, row + 1);
+    const left = x(m.x) + 3;
+    let row = rowEnds.findIndex((end) => end < left);
+    if (row < 0) row = rowEnds.push(0) - 1;
+    rowEnds[row] = left + m.label.length * 5.5 + 6;
     g.append("line").attr("x1", x(m.x)).attr("x2", x(m.x)).attr("y1", 0).attr("y2", f.height);
-    g.append("text").attr("x", x(m.x) + 3).attr("y", 10 + 11 * row).text(m.label);
+    g.append("text").attr("x", left).attr("y", 10 + 11 * row).text(m.label);
     g.append("title").text(m.label);
   }
   drawLegend(
