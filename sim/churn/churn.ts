@@ -72,10 +72,24 @@ export interface ChurnSetup {
   initialPeersOnline: readonly PeerId[] | undefined;
 }
 
-/** Creates the peer pool and schedules every join and departure. Returns the pool. */
-export function installChurn(setup: ChurnSetup): PeerId[] {
+/** The churn of a run, once installed. */
+export interface InstalledChurn {
+  /** Every peer that can ever be online. */
+  pool: PeerId[];
+  /**
+   * Something other than churn (a fault) took `peer` offline. With session
+   * churn its planned departure is cancelled and it comes back after an
+   * offline period, drawn from `rng` (the caller's stream, so the churn
+   * stream and every other peer's churn stay as they were). With a trace the
+   * peer rejoins when the trace next says so; without churn it stays away.
+   */
+  departedEarly(peer: PeerId, rng: Rng): void;
+}
+
+/** Creates the peer pool and schedules every join and departure. */
+export function installChurn(setup: ChurnSetup): InstalledChurn {
   const { spec, sim, rng, lifecycle, count } = setup;
-  if (spec.model === "trace") return replayTrace(traceOf(spec), sim, lifecycle);
+  if (spec.model === "trace") return { pool: replayTrace(traceOf(spec), sim, lifecycle), departedEarly: () => {} };
   const pool: PeerId[] = setup.initialPeersOnline ? setup.initialPeersOnline.slice() : [];
   while (pool.length < poolSize(spec, count)) pool.push(lifecycle.create());
 
@@ -103,29 +117,40 @@ export function installChurn(setup: ChurnSetup): PeerId[] {
     }
   };
 
+  /** Each online peer's planned departure, so a fault that takes it down first can cancel it. */
+  const plannedDeparture = new Map<PeerId, number>();
+  const planDeparture = (peer: PeerId, after: number) => plannedDeparture.set(peer, sim.schedule(after, depart, peer));
   const depart = (peer: PeerId) => {
     if (spec.model !== "sessions") return;
+    plannedDeparture.delete(peer);
     if (rng.next() < spec.gracefulLeave) lifecycle.leave(peer);
     else lifecycle.crash(peer);
     sim.schedule(offline!.sample(rng), arrive, peer);
   };
   const arrive = (peer: PeerId) => {
     lifecycle.join(peer);
-    if (session) sim.schedule(session.sample(rng), depart, peer);
+    if (session) planDeparture(peer, session.sample(rng));
   };
   const arriveMidSession = (peer: PeerId) => {
     lifecycle.join(peer);
-    if (session) sim.schedule(residual(true), depart, peer);
+    if (session) planDeparture(peer, residual(true));
+  };
+  const departedEarly = (peer: PeerId, faultRng: Rng) => {
+    const planned = plannedDeparture.get(peer);
+    if (planned === undefined) return; // no churn, or the peer had not joined yet (it still will)
+    sim.cancel(planned);
+    plannedDeparture.delete(peer);
+    sim.schedule(offline!.sample(faultRng), arrive, peer);
   };
 
   if (setup.initialPeersOnline) {
-    for (const peer of initial) if (session) sim.schedule(residual(true), depart, peer);
+    for (const peer of initial) if (session) planDeparture(peer, residual(true));
   } else {
     const gap = count > 1 ? setup.joinOverMs / count : 0;
     initial.forEach((peer, i) => sim.schedule(i * gap, arriveMidSession, peer));
   }
   for (const peer of pool.slice(count)) sim.schedule(residual(false), arrive, peer);
-  return pool;
+  return { pool, departedEarly };
 }
 
 function traceOf(spec: Extract<ChurnSpec, { model: "trace" }>): ChurnTrace {

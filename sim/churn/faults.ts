@@ -17,7 +17,9 @@ import type { Lifecycle } from "./churn.js";
  *
  * Peers crashed by a fault come back only if the churn model brings them
  * back: with session churn, a crashed peer rejoins after an offline period
- * as usual; with no churn, it stays down.
+ * drawn from the churn's offline distribution (on the faults' random
+ * stream); with a trace, when the trace next joins it; with no churn, it
+ * stays down.
  */
 
 export interface FaultAnnotation {
@@ -37,6 +39,8 @@ export interface FaultSetup {
   latency: LatencyModel;
   overlay: Overlay<Message>;
   lifecycle: Lifecycle;
+  /** Tells churn a fault took `peer` down, so it plans the peer's return (see InstalledChurn). */
+  departedEarly(peer: PeerId, rng: Rng): void;
   /** Size of the churn pool, for partitions by id of overlays without identifiers. */
   poolSize: number;
   /** The service peers of each role, and how to take one down and bring it back. */
@@ -87,7 +91,10 @@ function begin(fault: Fault, s: FaultSetup): void {
   switch (fault.kind) {
     case "crash": {
       const victims = chooseVictims(fault.fraction, fault.target, s);
-      for (const peer of victims) s.lifecycle.crash(peer);
+      for (const peer of victims) {
+        s.lifecycle.crash(peer);
+        s.departedEarly(peer, s.rng);
+      }
       note("crash", `${victims.length} peers crash (${fault.target === "random" ? "at random" : `most ${fault.target}`})`);
       return;
     }

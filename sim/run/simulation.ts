@@ -148,7 +148,7 @@ export class Simulation {
     }
 
     // The churn pool is created before the overlay, so the overlay can place stored objects on it.
-    const pool = installChurn({
+    const churn = installChurn({
       spec: scenario.churn as ChurnSpec,
       sim,
       rng: root.fork("churn"),
@@ -157,6 +157,7 @@ export class Simulation {
       joinOverMs: scenario.peers.joinOver,
       initialPeersOnline: oracle ? initialPeers : undefined,
     });
+    const pool = churn.pool;
 
     // Malicious peers are drawn from the pool, before the overlay is built, so it can ask about them.
     this.adversaries = new Adversaries(scenario.adversaries, pool, root.fork("adversaries"), runtime.adversaryHooks());
@@ -189,6 +190,7 @@ export class Simulation {
       latency,
       overlay,
       lifecycle,
+      departedEarly: (peer, rng) => churn.departedEarly(peer, rng),
       poolSize: pool.length,
       services,
       serviceDown: (peer) => this.serviceDown(peer),

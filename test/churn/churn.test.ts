@@ -11,7 +11,7 @@ function simulateChurn(spec: ChurnSpec, count: number, hours: number) {
   const events = { join: 0, leave: 0, crash: 0 };
   const sessions: number[] = [];
   const startedAt = new Map<number, number>();
-  const pool = installChurn({
+  const { pool } = installChurn({
     spec,
     sim,
     rng: new Rng(3).fork("churn"),

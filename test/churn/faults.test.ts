@@ -152,6 +152,27 @@ describe("targeted crashes", () => {
   });
 });
 
+describe("faults on top of churn", () => {
+  it("peers a fault crashed come back when churn brings them back, and churn's own plans for them lapse", () => {
+    const churn = { churn: { model: "sessions", session: { distribution: "exponential", mean: "20m" }, offline: { distribution: "exponential", mean: "2m" } } };
+    const { series } = run(OVERLAYS.chord!, [{ kind: "crash", at: "3m", fraction: 0.5 }], churn);
+    const before = liveAt(series, 150);
+    const after = liveAt(series, 180);
+    expect(after).toBeLessThan(before * 0.6);
+    // With 2-minute absences the crashed peers rejoin: the population climbs back toward its mean.
+    expect(liveAt(series, 480)).toBeGreaterThan(before * 0.85);
+    expect(total(series, "joins", 180, 480)).toBeGreaterThan(before * 0.4);
+  });
+
+  it("a flash crowd and a trace-free session churn run together, and newcomers that stay only `stay` leave", () => {
+    const { series } = run(OVERLAYS.kademlia!, [{ kind: "flash-crowd", at: "3m", joins: 60, over: "10s", stay: "2m" }]);
+    expect(total(series, "joins", 150, 210)).toBe(60);
+    expect(liveAt(series, 240)).toBe(220);
+    expect(total(series, "leaves", 270, 330)).toBe(60);
+    expect(liveAt(series, 360)).toBe(160);
+  });
+});
+
 describe("crash targeted by storage", () => {
   it("takes out the peers holding the most keys: more items become unavailable than in a random crash of as many", () => {
     const store = { ...OVERLAYS.chord!, storage: { replicas: 0, replicateInterval: "30s" } };
