@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatTrace, parseTrace, TraceError } from "../../sim/churn/trace.js";
 import { generateTrace } from "../../sim/churn/trace-generate.js";
@@ -28,6 +29,30 @@ describe("churn trace files", () => {
     const t = parseTrace(formatTrace(events, ["made by a test"]));
     expect(t.timeMs).toEqual([0, 1234.567, 99999.001]);
     expect(t.event).toEqual([0, 0, 1]);
+  });
+
+  it("round-trips any valid history of joins, leaves and crashes (property)", () => {
+    // A history: per step, a peer and a gap; the event is whatever is legal for that peer now.
+    const step = fc.record({ peer: fc.integer({ min: 0, max: 20 }), gapUs: fc.integer({ min: 0, max: 5_000_000 }), crash: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), (steps) => {
+        const online = new Set<number>();
+        let us = 0;
+        const events = steps.map((s) => {
+          us += s.gapUs;
+          const event = !online.has(s.peer) ? "join" : s.crash ? "crash" : "leave";
+          if (event === "join") online.add(s.peer);
+          else online.delete(s.peer);
+          return { timeMs: us / 1000, peer: s.peer, event } as const;
+        });
+        const t = parseTrace(formatTrace(events));
+        expect(t.timeMs).toEqual(events.map((e) => e.timeMs));
+        expect(t.peer).toEqual(events.map((e) => e.peer));
+        expect(t.event).toEqual(events.map((e) => ["join", "leave", "crash"].indexOf(e.event)));
+        expect(t.peers).toBe(events.length ? Math.max(...events.map((e) => e.peer)) + 1 : 0);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it.each([
