@@ -41,6 +41,8 @@ export class CentralPeers {
     private readonly keysOf: (peer: PeerId) => readonly number[],
     /** Whether `peer` really has `key`. */
     private readonly holds: (peer: PeerId, key: number) => boolean,
+    /** `peer` downloaded the true content of `key`. */
+    downloaded: (peer: PeerId, key: number) => void = () => {},
   ) {
     this.downloads = new Downloads(
       ctx,
@@ -56,7 +58,14 @@ export class CentralPeers {
         if (active && active.answered >= 0 && this.ctx.adversary.active) this.ctx.adversary.endedAt(active.answered);
         this.ctx.lookupFailed(lookup);
       },
+      downloaded,
     );
+  }
+
+  /** `peer`'s keys changed (it keeps a downloaded copy): it registers them again with every index server. */
+  advertise(peer: PeerId): void {
+    if (!this.lookups[peer]) return;
+    for (const server of this.index.servers) this.register(peer, server);
   }
 
   join(peer: PeerId): void {

@@ -1,4 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
+import { contentHash } from "../../peers/adversaries.js";
 import type { OverlayContext } from "../protocol.js";
 import type { HybridMessage } from "./messages.js";
 
@@ -51,6 +52,8 @@ export class Downloads {
     private readonly reportDead: (peer: PeerId, holder: PeerId) => void,
     /** Called when no candidate is left and no fetch is in flight; may fail the lookup or wait for more. */
     private readonly exhausted: (peer: PeerId, lookup: number) => void,
+    /** `peer` now has the true content of `key` (for owner replication); never called for a corrupted object. */
+    private readonly downloaded: (peer: PeerId, key: number) => void = () => {},
   ) {}
 
   /** New holders for `lookup`, learnt at `hops`; starts fetching if idle. */
@@ -102,6 +105,7 @@ export class Downloads {
         if (reply.found && adversary.received(lookup, active.key, reply.value, hops)) {
           lookups.delete(lookup);
           if (adversary.active) adversary.endedAt(candidate.holder);
+          if (reply.value === contentHash(active.key)) this.downloaded(peer, active.key);
         } else {
           // Not there, or a corrupted object detected: the next holder.
           this.next(peer, lookup);

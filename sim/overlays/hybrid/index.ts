@@ -49,6 +49,9 @@ class HybridOverlay implements Overlay<HybridMessage> {
   private readonly online: Uint8Array;
   private readonly storedCount: number;
   private availableCount = 0;
+  /** Owner replication: the copies each peer made of what it downloaded, oldest first (its own files are not here). */
+  private readonly copies = new Map<PeerId, number[]>();
+  private readonly replication: HybridOptions["replication"];
 
   constructor(options: HybridOptions, private readonly ctx: OverlayContext<HybridMessage>, world: OverlayWorld) {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
@@ -60,6 +63,8 @@ class HybridOverlay implements Overlay<HybridMessage> {
     for (const p of world.allPeers) size = Math.max(size, p + 1);
     this.online = new Uint8Array(size);
     this.storedCount = counts.filter((c) => c > 0).length;
+    this.replication = options.replication;
+    const downloaded = (peer: PeerId, key: number) => this.keepCopy(peer, key);
     const adversary = ctx.adversary;
     // Every key of the workload: what a poisoning peer registers.
     const allKeys = adversary.active ? Array.from({ length: world.keyCount }, (_, k) => k) : [];
@@ -67,13 +72,13 @@ class HybridOverlay implements Overlay<HybridMessage> {
     const holds = (peer: PeerId, key: number) => this.holdings.get(peer)?.has(key) ?? false;
     if (options.mode === "central") {
       this.index = new IndexServers(ctx, options, world.services[INDEX_ROLE] ?? []);
-      this.central = new CentralPeers(ctx, options, this.index, keysOf, holds);
+      this.central = new CentralPeers(ctx, options, this.index, keysOf, holds, downloaded);
     } else {
       // Each pool peer draws a capacity; the top `fraction` are super-peers.
       const capacity = world.allPeers.map((peer) => ({ peer, capacity: ctx.rng.next() }));
       capacity.sort((a, b) => b.capacity - a.capacity || a.peer - b.peer);
       const n = Math.max(1, Math.round(options.superPeers.fraction * world.allPeers.length));
-      this.superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf, holds);
+      this.superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf, holds, downloaded);
     }
   }
 
@@ -109,6 +114,42 @@ class HybridOverlay implements Overlay<HybridMessage> {
         if (h[key]++ === 0) this.availableCount++;
       } else if (--h[key]! === 0) this.availableCount--;
     }
+  }
+
+  /**
+   * Owner replication (`replication.onSuccess: owner`), Napster's own way of
+   * spreading files: a peer that downloaded a file keeps it and shares it,
+   * registering it like its own files. At most `maxStored` such copies per
+   * peer (the oldest is dropped first); a peer's own files are never dropped.
+   */
+  private keepCopy(peer: PeerId, key: number): void {
+    if (this.replication.onSuccess !== "owner" || this.replication.maxStored === 0) return;
+    let held = this.holdings.get(peer);
+    if (held?.has(key)) return;
+    if (!held) this.holdings.set(peer, (held = new Set()));
+    let mine = this.copies.get(peer);
+    if (!mine) this.copies.set(peer, (mine = []));
+    mine.push(key);
+    held.add(key);
+    this.onlineHolderChange(peer, key, +1);
+    if (mine.length > this.replication.maxStored) {
+      const dropped = mine.shift()!;
+      held.delete(dropped);
+      this.onlineHolderChange(peer, dropped, -1);
+    }
+    this.keyLists.set(peer, [...held]);
+    this.ctx.count("copiesMade");
+    this.central?.advertise(peer);
+    this.superPeers?.advertise(peer);
+  }
+
+  /** An online peer gained (+1) or lost (−1) a copy of `key`. */
+  private onlineHolderChange(peer: PeerId, key: number, delta: 1 | -1): void {
+    if (peer >= this.online.length || this.online[peer] !== 1) return;
+    const h = this.onlineHolders;
+    if (delta > 0) {
+      if (h[key]++ === 0) this.availableCount++;
+    } else if (--h[key]! === 0) this.availableCount--;
   }
 
   /** Keys placed on some holder, those with a holder online now, and none lost (holders keep their files on disk). */
@@ -197,6 +238,7 @@ export const hybrid: OverlayDefinition<HybridOptions, HybridMessage> = {
     "purgedByTimeout",
     "purgedByReport",
     "fetchTimeouts",
+    "copiesMade",
     // Super-peers.
     "leafAttaches",
     "attachRetries",

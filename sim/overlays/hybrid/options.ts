@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { duration, integer, oneOf, probability, rate, strict } from "../../scenario/fields.js";
-import { replicationSchema } from "../shared/replication.js";
+import { replicationWithRepairSchema } from "../shared/replication.js";
 
 /**
  * `overlay:` for the hybrid overlay (a Napster-style central index, or
@@ -79,11 +79,14 @@ export const hybridSchema = strict({
     .meta({ description: `How long a peer waits for an answer from an index server, a holder or a super-peer. A positive duration like "2s" ${UNITS}.` }),
   /** Holders an index answer lists at most. */
   maxHolders: integer(1, 1000).default(5).meta({ description: "Holders one index answer lists at most (chosen at random among the registered ones)." }),
-  replication: replicationSchema,
+  replication: replicationWithRepairSchema,
   index: index.prefault({}),
   superPeers: superPeers.prefault({}),
 })
   .superRefine((o, ctx) => {
+    if (o.replication.onSuccess === "path") {
+      ctx.addIssue({ code: "custom", path: ["replication", "onSuccess"], message: 'expected "none" or "owner" for the hybrid overlay (files travel straight from holder to requester, so there is no path to copy along), got "path"' });
+    }
     o.index.failures.forEach((f, i) => {
       if (f.server !== undefined && f.server >= o.index.servers) {
         ctx.addIssue({ code: "custom", path: ["index", "failures", i, "server"], message: `expected a server number from 0 to ${o.index.servers - 1}, got ${f.server}` });

@@ -76,6 +76,8 @@ export class SuperPeers {
     private readonly keysOf: (peer: PeerId) => readonly number[],
     /** Whether `peer` really has `key`. */
     private readonly holds: (peer: PeerId, key: number) => boolean,
+    /** `peer` downloaded the true content of `key`. */
+    downloaded: (peer: PeerId, key: number) => void = () => {},
   ) {
     this.seen = new SeenQueries(Math.max(4 * options.requestTimeout, 60_000));
     this.downloads = new Downloads(
@@ -89,7 +91,16 @@ export class SuperPeers {
         else if (state.superPeer >= 0) this.ctx.send(peer, state.superPeer, { type: "deadPeer", peer: holder });
       },
       () => {}, // more hits may still come; the workload's deadline ends the lookup
+      downloaded,
     );
+  }
+
+  /** `peer`'s keys changed (it keeps a downloaded copy): a super-peer indexes them itself, a leaf registers them with its super-peer. */
+  advertise(peer: PeerId): void {
+    const state = this.states[peer];
+    if (!state) return;
+    if (state.isSuper) state.registry.register(peer, this.keysOf(peer), this.ctx.now());
+    else if (state.superPeer >= 0) this.ctx.request(peer, state.superPeer, { type: "register", keys: this.keysOf(peer) }, this.options.requestTimeout, () => {}, () => {});
   }
 
   join(peer: PeerId): void {
