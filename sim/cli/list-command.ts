@@ -6,6 +6,7 @@ import { OVERLAYS } from "../overlays/registry.js";
 import { ADVERSARY_BEHAVIOURS, FAULT_KINDS } from "../scenario/faults-schema.js";
 import { readScenarioFile } from "../scenario/load.js";
 import { PACKAGE_ROOT } from "../version.js";
+import { nameAndText, terminalWidth } from "./text.js";
 
 /** Shipped scenario files, relative to the current folder, with their descriptions. */
 export function shippedScenarios(): { file: string; description: string }[] {
@@ -39,6 +40,15 @@ const FAULT_DESCRIPTIONS = [
   { name: "flash-crowd", description: "n new peers join over a window" },
 ] satisfies { name: (typeof FAULT_KINDS)[number]; description: string }[];
 
+const DISTRIBUTION_DESCRIPTIONS = [
+  { name: "fixed", description: "every draw is exactly `value`" },
+  { name: "exponential", description: "memoryless draws around `mean`: departures at a constant rate" },
+  { name: "uniform", description: "draws spread evenly between `min` and `max`" },
+  { name: "pareto", description: "heavy-tailed: many short draws and a few very long ones (`shape` α, with `scale` or `mean`)" },
+  { name: "weibull", description: "`shape` k < 1 fits measured P2P session lengths; k = 1 is exponential (with `scale` or `mean`)" },
+  { name: "lognormal", description: "right-skewed draws around `median`, spread by `sigma`" },
+] satisfies { name: (typeof SESSION_DISTRIBUTIONS)[number]; description: string }[];
+
 const ADVERSARY_DESCRIPTIONS = [
   { name: "drop", description: "swallow lookup queries and requests (black holes)" },
   { name: "misroute", description: "answer with wrong contacts, steering lookups toward other malicious peers" },
@@ -47,18 +57,25 @@ const ADVERSARY_DESCRIPTIONS = [
 
 export function listCommand(): string {
   const out: string[] = [];
+  const columns = terminalWidth();
   const section = (title: string, rows: { name: string; description: string }[]) => {
     out.push(title);
     const width = Math.max(...rows.map((r) => r.name.length));
-    for (const r of rows) out.push(`  ${r.name.padEnd(width)}  ${r.description}`);
+    for (const r of rows) out.push(nameAndText(r.name, width, r.description, columns));
     out.push("");
   };
   section("Overlays (overlay.type):", OVERLAYS.map((o) => ({ name: o.name, description: o.description })));
   section("Latency models (network.latency.model):", LATENCY_MODELS);
   section("Churn models (churn.model):", CHURN_MODELS);
-  section("Session and offline distributions (churn.session.distribution):", SESSION_DISTRIBUTIONS.map((d) => ({ name: d, description: "" })));
+  section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
   section("Fault kinds (faults[].kind; docs/faults.md):", FAULT_DESCRIPTIONS);
   section("Adversary behaviours (adversaries.behaviours):", ADVERSARY_DESCRIPTIONS);
-  section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: s.description.slice(0, 100) })));
+  section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: firstSentence(s.description) })));
   return out.join("\n");
+}
+
+/** The first sentence of a scenario's description: what `list` shows (wrapped, never cut). */
+function firstSentence(text: string): string {
+  const end = /(?<!\b(?:Fig|Figs|Eq|e\.g|i\.e|al|vs|cf))[.!?](?=\s+[A-Z]|$)/.exec(text);
+  return end ? text.slice(0, end.index + 1) : text;
 }

@@ -15,6 +15,15 @@ export function describeValue(value: unknown): string {
   return Array.isArray(value) ? "a list" : "an object";
 }
 
+/**
+ * The longest duration a scenario may name: 100 years. Longer values are
+ * mistakes, and bounding them keeps every sum and product of times finite
+ * (a latency of 1e308 ms times a factor overflows to Infinity mid-run).
+ */
+export const MAX_DURATION_MS = 36_500 * 86_400_000;
+/** The highest rate a scenario may name, per second; far more than any run could hold (the pre-flight estimate refuses much less). */
+export const MAX_RATE_PER_S = 1e9;
+
 /** A duration like "30s" → milliseconds. Plain numbers are milliseconds. */
 export function duration(options: { positive?: boolean; example?: string } = {}) {
   const positive = options.positive ?? true;
@@ -27,6 +36,10 @@ export function duration(options: { positive?: boolean; example?: string } = {})
       const ms = typeof value === "number" ? value : parseDuration(value);
       if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (positive && ms === 0)) {
         ctx.addIssue({ code: "custom", message: `${expected}, got ${describeValue(value)}` });
+        return z.NEVER;
+      }
+      if (ms > MAX_DURATION_MS) {
+        ctx.addIssue({ code: "custom", message: `${expected}, at most 100 years ("36500d"), got ${describeValue(value)}` });
         return z.NEVER;
       }
       return ms;
@@ -43,6 +56,10 @@ export function rate(example = "10/s") {
       const perMs = typeof value === "number" ? value / 1000 : parseRate(value);
       if (perMs === undefined || !(perMs > 0) || !Number.isFinite(perMs)) {
         ctx.addIssue({ code: "custom", message: `${expected}, got ${describeValue(value)}` });
+        return z.NEVER;
+      }
+      if (perMs * 1000 > MAX_RATE_PER_S) {
+        ctx.addIssue({ code: "custom", message: `${expected}, at most 1e9/s, got ${describeValue(value)}` });
         return z.NEVER;
       }
       return perMs * 1000;
@@ -80,9 +97,28 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-export function positiveNumber() {
-  const error = (issue: { input?: unknown }) => `expected a positive number, got ${describeValue(issue.input)}`;
-  return z.number({ error }).positive({ error });
+/**
+ * A positive number, bounded so that what the simulator computes from it
+ * stays finite (sigma 1000 makes e^(sigma·Z) overflow). `min` is exclusive
+ * when 0, inclusive otherwise; `max` inclusive.
+ */
+export function positiveNumber(options: { min?: number; max?: number } = {}) {
+  const min = options.min ?? 0;
+  const max = options.max ?? 1e9;
+  const expected = min > 0 ? `a number from ${min} to ${formatBound(max)}` : `a positive number up to ${formatBound(max)}`;
+  const error = (issue: { input?: unknown }) => `expected ${expected}, got ${describeValue(issue.input)}`;
+  const base = z.number({ error });
+  return (min > 0 ? base.min(min, { error }) : base.positive({ error })).max(max, { error });
+}
+
+/** A coordinate on the latency plane, in ms: bounded so that distances between peers stay finite. */
+export function coordinate() {
+  const error = (issue: { input?: unknown }) => `expected a number from -1e7 to 1e7 (ms of latency), got ${describeValue(issue.input)}`;
+  return z.number({ error }).min(-1e7, { error }).max(1e7, { error });
+}
+
+function formatBound(x: number): string {
+  return x >= 1e6 ? x.toExponential().replace("e+", "e") : String(x);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -97,7 +133,8 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
  */
 export function durationDistribution(example = "30m") {
   const d = () => duration({ example });
-  const shape = (what: string) => positiveNumber().meta({ description: what });
+  // Bounds keep draws finite: x_m·U^(−1/α), λ·(−ln U)^(1/k) and e^(σ·Z) overflow for tiny α, k or huge σ.
+  const shape = (what: string, bounds: { min?: number; max?: number }) => positiveNumber(bounds).meta({ description: what });
   return z.discriminatedUnion(
     "distribution",
     [
@@ -110,20 +147,20 @@ export function durationDistribution(example = "30m") {
       }),
       strict({
         distribution: z.literal("pareto"),
-        shape: shape("Tail index α (> 1 for churn: the mean must be finite); smaller is heavier-tailed."),
+        shape: shape("Tail index α (> 1 for churn: the mean must be finite); smaller is heavier-tailed.", { min: 0.1, max: 1000 }),
         scale: d().optional().meta({ description: "x_m, the shortest possible draw. Give scale or mean, not both." }),
         mean: d().optional().meta({ description: "The mean, α·x_m/(α−1). Give scale or mean, not both." }),
       }),
       strict({
         distribution: z.literal("weibull"),
-        shape: shape("Shape k; k < 1 gives many short and a few very long draws, k = 1 is exponential."),
+        shape: shape("Shape k; k < 1 gives many short and a few very long draws, k = 1 is exponential.", { min: 0.05, max: 1000 }),
         scale: d().optional().meta({ description: "Scale λ. Give scale or mean, not both." }),
         mean: d().optional().meta({ description: "The mean, λ·Γ(1+1/k). Give scale or mean, not both." }),
       }),
       strict({
         distribution: z.literal("lognormal"),
         median: d().meta({ description: "The median, e^μ." }),
-        sigma: shape("σ of the underlying normal distribution."),
+        sigma: shape("σ of the underlying normal distribution.", { max: 10 }),
       }),
     ],
     {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { basename, dirname, extname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
+import { parseScenarioText } from "./parse-text.js";
 import { InputError, formatPath } from "./errors.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 
@@ -11,16 +12,7 @@ import { scenarioSchema, type Scenario } from "./schema.js";
  * what is allowed, so a user fixes a file in one pass.
  */
 
-/** Parses a scenario file's text; YAML is a superset of JSON, so one parser reads both. */
-export function parseScenarioText(text: string, file: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
-    throw new InputError(`${file}: not valid ${extname(file) === ".json" ? "JSON" : "YAML"}${where}: ${first.message.split("\n")[0]}`);
-  }
-  return doc.toJS();
-}
+export { parseScenarioText } from "./parse-text.js";
 
 export function readScenarioFile(file: string): unknown {
   let text: string;
