@@ -61,7 +61,10 @@ export function parseTrace(text: string): ChurnTrace {
     if (cells.length !== 3) throw new TraceError(`line ${i + 1}: expected 3 cells (time_s,peer,event), got ${cells.length}`);
     const [t, p, e] = cells as [string, string, string];
     const seconds = t === "" ? NaN : Number(t);
-    if (!Number.isFinite(seconds) || seconds < 0) throw new TraceError(`line ${i + 1}: time_s: expected a number of seconds ≥ 0, got ${JSON.stringify(t)}`);
+    // At most 100 years, so times stay finite after conversion to ms (1e308 s would overflow to Infinity).
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3_153_600_000) {
+      throw new TraceError(`line ${i + 1}: time_s: expected a number of seconds from 0 to 3153600000 (100 years), got ${JSON.stringify(t)}`);
+    }
     const peer = /^\d+$/.test(p) ? Number(p) : NaN;
     if (!Number.isInteger(peer) || peer > MAX_LABEL) throw new TraceError(`line ${i + 1}: peer: expected an integer label from 0 to ${MAX_LABEL}, got ${JSON.stringify(p)}`);
     const event = EVENTS.indexOf(e as TraceEvent);

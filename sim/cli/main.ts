@@ -2,29 +2,23 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError } from "../scenario/errors.js";
-import { loadExperiment } from "../run/experiment.js";
+import { checkOutputPath } from "../metrics/output-folder.js";
 import { VERSION } from "../version.js";
 import { listCommand } from "./list-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
+import { terminalWidth } from "./text.js";
 import { traceGenerateCommand } from "./trace-command.js";
+import { validateCommand } from "./validate-command.js";
 import { viewCommand } from "./view-command.js";
 
 /**
  * The peerlab command. Exit codes: 0 success, 1 the run failed (a bug or an
- * internal error), 2 bad input (scenario, arguments, files), 130 stopped by
- * Ctrl-C (results so far are written and marked incomplete).
+ * internal error), 2 bad input (scenario, arguments, files), 130, 143 or 129
+ * stopped by Ctrl-C, SIGTERM or SIGHUP (results so far are kept, marked
+ * incomplete).
  */
-
-/** JSON replacer: a loaded churn trace is shown by its size, not its every row. */
-function withoutTraceRows(key: string, value: unknown): unknown {
-  if (key === "trace" && value && typeof value === "object" && "timeMs" in value) {
-    const t = value as { timeMs: unknown[]; peers: number };
-    return `${t.timeMs.length} events, ${t.peers} peers`;
-  }
-  return value;
-}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`peerlab: ${message}\n`);
@@ -42,23 +36,31 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional("scenario", { type: "string", demandOption: true, describe: "Scenario file (YAML or JSON)" })
-          .option("seed", { type: "number", describe: "Seed for every random stream (overrides the scenario's)" })
-          .option("out", { type: "string", describe: "Results folder (default results/<name>/seed-<seed>)" })
+          .option("seed", { alias: "s", type: "number", describe: "Seed for every random stream (overrides the scenario's)" })
+          .option("out", { alias: "o", type: "string", describe: "Results folder (default: results/<name>/seed-<seed>)" })
           .option("set", { type: "string", array: true, describe: "Override a field: --set overlay.degree=6 (repeatable)" })
-          .option("force", { type: "boolean", default: false, describe: "Replace an existing results folder" })
-          .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no summary" })
-          .option("jobs", { type: "number", describe: "Worker threads for a scenario with variants: or sweep: (default: the number of cores)" })
+          .option("force", { alias: "f", type: "boolean", default: false, describe: "Replace an existing results folder of the same kind" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "No progress bar, no summary" })
+          .option("jobs", { alias: "j", type: "number", describe: "Worker threads for variants: or sweep: (default: the number of cores, capped by memory)" })
           .option("shard", { type: "string", describe: "Run only shard i of n of a sweep: --shard 2/8 (see docs/scaling-out.md)" })
-          .example("$0 run scenarios/flooding-basic.yaml", "run the default scenario")
-          .example("$0 run scenarios/compare-topologies.yaml", "the overlays side by side (comparison.csv)")
-          .example("$0 run scenarios/sweep-churn.yaml --jobs 4", "a sweep on 4 worker threads (runs.csv, aggregate.csv)")
-          .example("$0 run scenarios/flooding-basic.yaml --seed 7 --set overlay.search.ttl=3", "another seed, a smaller TTL"),
+          .option("resume", { type: "boolean", default: false, describe: "Continue a stopped sweep or comparison in its folder, running only what is missing" })
+          .option("yes", { alias: "y", type: "boolean", default: false, describe: "Start a run the pre-flight estimate says is long without asking" })
+          .option("label", { type: "string", describe: "A name for this run, recorded in manifest.json" })
+          .example("$0 run scenarios/flooding-basic.yaml", "the default scenario")
+          .example("$0 run scenarios/compare-topologies.yaml", "overlays side by side")
+          .example("$0 run scenarios/sweep-churn.yaml -j 4", "a sweep on 4 threads")
+          .example("$0 run scenarios/sweep-churn.yaml --resume", "continue a stopped sweep")
+          .example("$0 run scenarios/flooding-basic.yaml -s 7 --set overlay.search.ttl=3", "another seed, TTL 3"),
       async (args) => {
-        if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
-          throw new InputError(`--seed: expected a non-negative integer, got ${args.seed}`);
+        if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0 || args.seed > 2 ** 32 - 1)) {
+          throw new InputError(`--seed: expected an integer from 0 to 4294967295, got ${args.seed}`);
         }
         if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
           throw new InputError(`--jobs: expected a positive integer (worker threads), got ${args.jobs}`);
+        }
+        if (args.out !== undefined) checkOutputPath(String(args.out));
+        if (args.label !== undefined && (String(args.label).length > 200 || /[\0\n]/.test(String(args.label)))) {
+          throw new InputError(`--label: expected one line of at most 200 characters, got ${String(args.label).length} characters`);
         }
         exitCode = await runCommand(args as Parameters<typeof runCommand>[0]);
       },
@@ -71,19 +73,7 @@ async function main(argv: string[]): Promise<void> {
           .positional("scenario", { type: "string", demandOption: true, describe: "Scenario file (YAML or JSON)" })
           .option("set", { type: "string", array: true, describe: "Override a field: --set overlay.degree=6" }),
       (args) => {
-        const experiment = loadExperiment(args.scenario, args.set ?? []);
-        if (experiment.kind === "single") {
-          process.stdout.write(`${args.scenario} is valid. Resolved (durations in ms, rates per second):\n${JSON.stringify(experiment.scenario, withoutTraceRows, 2)}\n`);
-        } else if (experiment.kind === "variants") {
-          const names = experiment.runs.map((r) => `${r.dir} (${r.scenario.overlay.type})`).join(", ");
-          process.stdout.write(
-            `${args.scenario} is valid: ${experiment.runs.length} variants, ${names}. Resolved variants (durations in ms, rates per second):\n${JSON.stringify(Object.fromEntries(experiment.runs.map((r) => [r.dir, r.scenario])), withoutTraceRows, 2)}\n`,
-          );
-        } else {
-          process.stdout.write(
-            `${args.scenario} is valid: a sweep of ${experiment.points.length} grid points × ${experiment.replications} replications = ${experiment.runs.length} runs (seeds ${experiment.seeds.join(", ")}). Resolved scenario before the grid's changes (durations in ms, rates per second):\n${JSON.stringify(experiment.base, withoutTraceRows, 2)}\n`,
-          );
-        }
+        process.stdout.write(validateCommand(args.scenario, args.set ?? []));
       },
     )
     .command(
@@ -92,11 +82,12 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "The shards' results folders" })
-          .option("out", { type: "string", describe: "Merged folder (default results/<name>)" })
-          .option("force", { type: "boolean", default: false, describe: "Replace an existing merged folder" })
-          .option("quiet", { type: "boolean", default: false, describe: "No summary table" })
-          .example("$0 merge results/sweep-churn-shard-*-of-4", "merge 4 shards into results/sweep-churn/"),
+          .option("out", { alias: "o", type: "string", describe: "Merged folder (default: results/<name>)" })
+          .option("force", { alias: "f", type: "boolean", default: false, describe: "Replace an existing merged folder" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "No summary table" })
+          .example("$0 merge results/sweep-churn-shard-*-of-4", "merge 4 shards"),
       (args) => {
+        if (args.out !== undefined) checkOutputPath(String(args.out));
         exitCode = mergeCommand({ dirs: (args.dirs ?? []).map(String), out: args.out, force: args.force, quiet: args.quiet });
       },
     )
@@ -107,13 +98,14 @@ async function main(argv: string[]): Promise<void> {
         y
           .positional("action", { type: "string", choices: ["generate"], demandOption: true, describe: "What to do (generate)" })
           .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose churn model to record" })
-          .option("out", { type: "string", describe: "Trace file (default results/traces/<name>-seed-<seed>.csv)" })
-          .option("seed", { type: "number", describe: "Seed (overrides the scenario's)" })
+          .option("out", { alias: "o", type: "string", describe: "Trace file (default: results/traces/<name>-seed-<seed>.csv)" })
+          .option("seed", { alias: "s", type: "number", describe: "Seed (overrides the scenario's)" })
           .option("set", { type: "string", array: true, describe: "Override a field: --set churn.session.mean=10m" })
-          .option("force", { type: "boolean", default: false, describe: "Replace an existing trace file" })
-          .option("quiet", { type: "boolean", default: false, describe: "Print nothing" })
-          .example("$0 trace generate scenarios/chord-churn.yaml --out scenarios/traces/mine.csv", "record chord-churn's churn"),
+          .option("force", { alias: "f", type: "boolean", default: false, describe: "Replace an existing trace file" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing" })
+          .example("$0 trace generate scenarios/chord-churn.yaml -o mine.csv", "record chord-churn's churn"),
       (args) => {
+        if (args.out !== undefined) checkOutputPath(String(args.out));
         if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
           throw new InputError(`--seed: expected a non-negative integer, got ${args.seed}`);
         }
@@ -145,21 +137,25 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Results folders" })
-          .option("out", { type: "string", default: "report.html", describe: "The HTML file to write" })
-          .example("$0 report results/chord-churn --out chord.html", "a report to send or keep"),
+          .option("out", { alias: "o", type: "string", default: "report.html", describe: "The HTML file to write" })
+          .option("force", { alias: "f", type: "boolean", default: false, describe: "Replace an existing file" })
+          .example("$0 report results/chord-churn -o chord.html", "a report to send or keep"),
       (args) => {
-        exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out });
+        checkOutputPath(String(args.out));
+        exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out, force: args.force });
       },
     )
     .demandCommand(1, "Name a command: run, validate, merge, trace, list, view or report (see --help).")
     .strict()
+    .recommendCommands()
     .version(VERSION)
     .help()
     .alias("h", "help")
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(terminalWidth())
     .fail((message, error) => {
       if (error) throw error;
-      process.stderr.write(`peerlab: ${message}\nRun "peerlab --help" for usage.\n`);
+      const unknown = /^Did you mean/.test(message ?? "") ? `unknown command ${JSON.stringify(argv[0])}. ` : "";
+      process.stderr.write(`peerlab: ${unknown}${message}\nRun "peerlab --help" for usage.\n`);
       process.exit(2);
     })
     .parseAsync();

@@ -32,6 +32,29 @@ function readManifest(dir: string): SweepManifest {
   }
 }
 
+/**
+ * sweep.json names the run folders (runs/<label>/seed-<seed>) that merge
+ * copies; an edited or hostile one could name "../.." and copy folders out of
+ * --out. Labels are what peerlab writes: one folder name of safe characters.
+ */
+function checkFolderNames(manifest: SweepManifest, dir: string): void {
+  const where = `${join(dir, "sweep.json")}`;
+  if (!Array.isArray(manifest.points) || !Array.isArray(manifest.seeds)) {
+    throw new InputError(`merge: ${where} has no points and seeds lists; was the shard's folder changed by hand?`);
+  }
+  manifest.points.forEach((p, i) => {
+    const label = (p as { label?: unknown }).label;
+    if (typeof label !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._,+=-]{0,199}$/.test(label) || label.includes("..")) {
+      throw new InputError(
+        `merge: ${where}: points[${i}].label is ${JSON.stringify(label)}, which is not a folder name peerlab writes (letters, digits and . _ , + = -, no "..", at most 200 characters); it could lead outside the shard or --out folder, so nothing was written.`,
+      );
+    }
+  });
+  manifest.seeds.forEach((seed, i) => {
+    if (!Number.isInteger(seed) || seed < 0) throw new InputError(`merge: ${where}: seeds[${i}] is ${JSON.stringify(seed)}, not a seed (an integer ≥ 0); nothing was written.`);
+  });
+}
+
 export function mergeCommand(args: MergeArgs): number {
   if (args.dirs.length === 0) throw new InputError("merge: name the shard folders to merge, e.g. peerlab merge results/sweep-churn-shard-*-of-4");
   const manifests = args.dirs.map(readManifest);
@@ -49,6 +72,7 @@ export function mergeCommand(args: MergeArgs): number {
     }
   });
 
+  checkFolderNames(definition as SweepManifest, args.dirs[0]!);
   const refs = runRefs(definition);
   const holder = new Map<number, number>();
   manifests.forEach((m, i) => {
@@ -80,7 +104,7 @@ export function mergeCommand(args: MergeArgs): number {
   }
 
   const summaries = new Map<number, SummaryLike>();
-  const staged = new StagedFolder(outDir, args.force ?? false);
+  const staged = new StagedFolder(outDir, args.force ?? false, "sweep");
   try {
     for (const ref of refs) {
       const source = join(args.dirs[holder.get(ref.index)!]!, ref.dir);

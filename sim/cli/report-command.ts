@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { pathError } from "../metrics/output-folder.js";
 import { join } from "node:path";
 import { InputError } from "../scenario/errors.js";
 import { VERSION } from "../version.js";
@@ -8,6 +9,8 @@ import { buildIndex, indexFiles, resolveDataPath, resolveRoots } from "./serve-i
 export interface ReportArgs {
   dirs: string[];
   out: string;
+  /** Replace an existing file. */
+  force?: boolean;
 }
 
 /**
@@ -26,8 +29,20 @@ export function reportCommand(args: ReportArgs): number {
     const real = resolveDataPath(roots, url);
     if (real) files[url] = readFileSync(real, "utf8");
   }
+  if (existsSync(args.out) && !args.force) {
+    throw new InputError(`${args.out} already exists; add --force to replace it, or --out another file. Nothing was written.`);
+  }
+  if (existsSync(args.out) && statSync(args.out).isDirectory()) throw new InputError(`--out ${args.out} is a folder; name the HTML file to write, e.g. --out report.html.`);
   const html = reportHtml(vizDir(), { index, files });
-  writeFileSync(args.out, html);
+  // Written beside and renamed, so a failed write never leaves half a report in place of a good one.
+  const temp = `${args.out}.partial-${process.pid}`;
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, args.out);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw pathError(error, args.out);
+  }
   process.stdout.write(`Wrote ${args.out} (${index.runs.length} run${index.runs.length === 1 ? "" : "s"}, ${(html.length / 1024).toFixed(0)} KiB); open it in a browser.\n`);
   return 0;
 }

@@ -70,6 +70,8 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
   const runs: RunEntry[] = [];
   const groups: GroupEntry[] = [];
   roots.forEach((root, r) => {
+    // Each real folder is listed once: a symlink to a folder already seen (a loop, or a second way to the same runs) is skipped.
+    const seen = new Set<string>([root.real]);
     const prefix = roots.length > 1 ? `${basename(root.given) || root.given}/` : "";
     const walk = (dir: string, depth: number, parentHasComparison: boolean, group: string | null) => {
       let names: string[];
@@ -105,12 +107,17 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
         if (name.startsWith(".") || name.includes(".partial-") || name.includes(".replaced-") || name === "node_modules") continue;
         const child = join(dir, name);
         let isDir = false;
+        let real = child;
         try {
           isDir = statSync(child).isDirectory();
+          if (isDir) real = realpathSync(child);
         } catch {
           continue;
         }
-        if (isDir) walk(child, depth + 1, names.includes("comparison.csv"), here);
+        // A symlinked folder is followed only if it stays inside the root and leads somewhere not yet listed.
+        if (!isDir || seen.has(real) || !inside(root.real, real)) continue;
+        seen.add(real);
+        walk(child, depth + 1, names.includes("comparison.csv"), here);
       }
     };
     walk(root.real, 0, false, null);

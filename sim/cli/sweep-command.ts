@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -5,10 +6,12 @@ import type { RunSpec, SweepExperiment, VariantsExperiment } from "../run/experi
 import type { SummaryLike } from "../run/headline.js";
 import { StagedFolder } from "../run/staged-folder.js";
 import { tableFiles } from "../run/experiment-files.js";
-import { parseShard, shardRuns, sweepManifest, sweepTable, type Shard } from "../run/sweep.js";
+import { parseShard, runRefs, runsCsv, shardRuns, sweepJson, sweepManifest, sweepTable, type Shard } from "../run/sweep.js";
+import { toJson } from "../metrics/writers.js";
 import { comparisonTable } from "../run/variants.js";
 import { InputError } from "../scenario/errors.js";
 import { ProgressBar } from "./progress.js";
+import { signalName, watchStopSignals } from "./stop-signals.js";
 import { RunPool } from "./sweep-pool.js";
 
 /**
@@ -26,6 +29,10 @@ export interface ExperimentArgs {
   quiet?: boolean;
   jobs?: number;
   shard?: string;
+  /** Continue a stopped experiment in --out, running only what is missing. */
+  resume?: boolean;
+  set?: string[];
+  label?: string;
 }
 
 export function defaultJobs(): number {
@@ -46,8 +53,8 @@ export async function runVariants(experiment: VariantsExperiment, args: Experime
   const { base } = experiment;
   const outDir = args.out ?? join("results", base.name, `seed-${base.seed}`);
   const label = `${base.name}: ${experiment.runs.length} variants`;
-  const outcome = await runAll(experiment.runs, outDir, label, jobs, args);
-  if (!outcome) return 130;
+  const outcome = await runAll(experiment, experiment.runs, outDir, label, jobs, args);
+  if (!outcome) return Number(process.exitCode ?? 130);
   const { staged, summaries, seconds } = outcome;
   const ordered = experiment.runs.map((r) => summaries.get(r.index)!);
   for (const [name, content] of Object.entries(tableFiles(experiment, args.scenario, summaries))) staged.write(name, content);
@@ -76,9 +83,9 @@ export async function runSweep(experiment: SweepExperiment, args: ExperimentArgs
   const runs = mine ? experiment.runs.filter((r) => mine.has(r.index)) : experiment.runs;
   const where = shard ? ` (shard ${shard.index}/${shard.count}: ${runs.length} of ${experiment.runs.length} runs)` : "";
   const label = `${base.name}: ${runs.length} runs${shard ? ` (shard ${shard.index}/${shard.count})` : ""}`;
-  const outcome = await runAll(runs, outDir, label, jobs, args);
-  if (!outcome) return 130;
-  const { staged, summaries, seconds } = outcome;
+  const outcome = await runAll(experiment, runs, outDir, label, jobs, args, shard);
+  if (!outcome) return Number(process.exitCode ?? 130);
+  const { staged, summaries, seconds, resumed } = outcome;
   for (const [name, content] of Object.entries(tableFiles(experiment, args.scenario, summaries, shard))) staged.write(name, content);
   const manifest = sweepManifest(experiment, args.scenario);
   staged.commit();
@@ -86,7 +93,7 @@ export async function runSweep(experiment: SweepExperiment, args: ExperimentArgs
     const threads = Math.min(jobs, runs.length);
     const points = experiment.points.length;
     const lines = [
-      `${base.name}: ${points} grid point${points === 1 ? "" : "s"} × ${experiment.replications} replication${experiment.replications === 1 ? "" : "s"}${where}, ${runs.length} runs on ${threads} thread${threads === 1 ? "" : "s"} in ${seconds.toFixed(1)} s`,
+      `${base.name}: ${points} grid point${points === 1 ? "" : "s"} × ${experiment.replications} replication${experiment.replications === 1 ? "" : "s"}${where}, ${runs.length} runs on ${threads} thread${threads === 1 ? "" : "s"} in ${seconds.toFixed(1)} s${resumed > 0 ? ` (${resumed} kept from the interrupted run)` : ""}`,
     ];
     if (shard) {
       lines.push(
@@ -101,23 +108,52 @@ export async function runSweep(experiment: SweepExperiment, args: ExperimentArgs
   return 0;
 }
 
-/** Runs `runs`, writing each run's folder into a staged results folder. Undefined if stopped by Ctrl-C (nothing is written then). */
+/** What a stopped experiment's folder records, so --resume knows what is left (incomplete.json). */
+interface IncompleteMarker {
+  complete: false;
+  finishedRuns: number;
+  totalRuns: number;
+  resume: string;
+}
+
+/**
+ * Runs `runs`, writing each run's folder into a staged results folder as it
+ * finishes. Undefined if stopped by a signal: the finished runs are then kept
+ * (with incomplete.json saying what is missing) and --resume continues them.
+ * With --resume, runs whose folder is already there are not run again.
+ */
 async function runAll(
+  experiment: VariantsExperiment | SweepExperiment,
   runs: readonly RunSpec[],
   outDir: string,
   label: string,
   jobs: number,
   args: ExperimentArgs,
-): Promise<{ staged: StagedFolder; summaries: Map<number, SummaryLike>; seconds: number } | undefined> {
-  const staged = new StagedFolder(outDir, args.force ?? false);
+  shard?: Shard,
+): Promise<{ staged: StagedFolder; summaries: Map<number, SummaryLike>; seconds: number; resumed: number } | undefined> {
+  const kind = experiment.kind === "sweep" ? "sweep" : "comparison";
+  const resume = args.resume === true && existsSync(outDir);
+  if (resume) checkResumable(experiment, outDir, args.scenario, shard);
+  const staged = new StagedFolder(outDir, args.force ?? false, kind, resume);
+  for (const note of staged.notes) process.stderr.write(`peerlab: ${note}\n`);
   const summaries = new Map<number, SummaryLike>();
+  if (resume) {
+    for (const run of runs) {
+      const summary = readSummary(join(staged.temp, run.dir));
+      if (summary) summaries.set(run.index, summary);
+      else staged.remove(run.dir); // a run folder without a complete summary is run again from the start
+    }
+  }
+  const resumed = summaries.size;
+  const todo = runs.filter((r) => !summaries.has(r.index));
   const dirs = new Map(runs.map((r) => [r.index, r.dir]));
-  const totalMs = runs.reduce((sum, r) => sum + r.scenario.duration, 0);
+  const totalMs = todo.reduce((sum, r) => sum + r.scenario.duration, 0);
   const t0 = performance.now();
   const bar = ProgressBar.enabled(process.stderr, args.quiet ?? false) ? new ProgressBar(process.stderr, totalMs, label) : undefined;
   const pool = new RunPool({
     jobs,
     scenarioFile: args.scenario,
+    invocation: { overrides: args.set ?? [], ...(args.label !== undefined ? { label: args.label } : {}) },
     onProgress: (simMs, events) => bar?.update(simMs, events, (performance.now() - t0) / 1000),
     onResult: (result) => {
       const dir = dirs.get(result.index)!;
@@ -125,30 +161,74 @@ async function runAll(
       summaries.set(result.index, JSON.parse(result.files["summary.json"]!) as SummaryLike);
     },
   });
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) {
-      staged.abort();
-      process.exit(130); // a second Ctrl-C: leave at once
-    }
-    interrupted = true;
-    pool.stop();
-  };
-  process.on("SIGINT", onSigint);
+  const stop = watchStopSignals(
+    () => pool.stop(),
+    () => staged.abort(),
+  );
   let complete: boolean;
   try {
-    complete = await pool.run(runs);
+    complete = await pool.run(todo);
   } catch (error) {
     staged.abort();
     throw error;
   } finally {
-    process.off("SIGINT", onSigint);
+    stop.release();
     bar?.done();
   }
-  if (!complete || interrupted) {
-    staged.abort();
-    process.stdout.write(`Interrupted after ${summaries.size} of ${runs.length} runs; nothing was written (${outDir} is unchanged).\n`);
+  if (!complete || stop.signal) {
+    const finished = summaries.size;
+    const resumeLine = `peerlab run ${args.scenario} --resume${args.out !== undefined ? ` --out ${args.out}` : ""}${shard ? ` --shard ${shard.index}/${shard.count}` : ""}`;
+    if (finished === 0) {
+      staged.abort();
+      process.stdout.write(`Interrupted${stop.signal ? ` by ${signalName(stop.signal)}` : ""} before any run finished; nothing was written (${outDir} is unchanged).\n`);
+    } else {
+      if (experiment.kind === "sweep") {
+        const manifest = sweepManifest(experiment, args.scenario, shard);
+        staged.write("sweep.json", sweepJson(manifest));
+        staged.write("runs.csv", runsCsv(manifest, runRefs(manifest).filter((r) => summaries.has(r.index)), summaries));
+      }
+      const marker: IncompleteMarker = { complete: false, finishedRuns: finished, totalRuns: runs.length, resume: resumeLine };
+      staged.write("incomplete.json", toJson(marker));
+      const where = staged.commit(false);
+      process.stdout.write(
+        `Interrupted${stop.signal ? ` by ${signalName(stop.signal)}` : ""} after ${finished} of ${runs.length} runs; the finished runs are kept in ${where}/ (incomplete.json lists what is missing). Continue with: ${resumeLine}\n`,
+      );
+    }
+    process.exitCode = stop.exitCode || 130;
     return undefined;
   }
-  return { staged, summaries, seconds: (performance.now() - t0) / 1000 };
+  staged.remove("incomplete.json");
+  return { staged, summaries, seconds: (performance.now() - t0) / 1000, resumed };
+}
+
+/** A run folder's summary if the run finished (its manifest says complete), else undefined. */
+function readSummary(dir: string): SummaryLike | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { complete?: boolean };
+    if (manifest.complete !== true) return undefined;
+    return JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as SummaryLike;
+  } catch {
+    return undefined;
+  }
+}
+
+/** --resume continues only the same experiment: the same sweep.json (or, for variants, the same variant folders). */
+function checkResumable(experiment: VariantsExperiment | SweepExperiment, outDir: string, scenarioFile: string, shard?: Shard): void {
+  if (experiment.kind === "sweep") {
+    let existing: unknown;
+    try {
+      existing = JSON.parse(readFileSync(join(outDir, "sweep.json"), "utf8"));
+    } catch {
+      throw new InputError(`--resume: ${outDir} has no readable sweep.json, so it is not a stopped sweep's folder; run without --resume (and with --force to replace it, or another --out).`);
+    }
+    const expected = JSON.parse(sweepJson(sweepManifest(experiment, scenarioFile, shard))) as Record<string, unknown>;
+    const differs = Object.keys({ ...expected, ...(existing as object) }).filter(
+      (k) => JSON.stringify((existing as Record<string, unknown>)[k]) !== JSON.stringify(expected[k]),
+    );
+    if (differs.length > 0) {
+      throw new InputError(`--resume: ${outDir} holds another sweep (its sweep.json differs in ${differs.join(", ")}); resume with the same scenario file, --set overrides and peerlab version, or run without --resume.`);
+    }
+  } else if (!existsSync(join(outDir, "incomplete.json")) && !existsSync(join(outDir, "comparison.csv"))) {
+    throw new InputError(`--resume: ${outDir} is not a stopped comparison's folder (no incomplete.json); run without --resume.`);
+  }
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { RunSpec } from "../run/experiment.js";
+import type { Invocation } from "../run/results.js";
 import { runJob, type JobResult } from "../run/worker-job.js";
 
 /**
@@ -16,13 +17,14 @@ import { runJob, type JobResult } from "../run/worker-job.js";
 export interface PoolOptions {
   jobs: number;
   scenarioFile: string;
+  invocation?: Invocation;
   /** Simulated ms done over all runs (finished runs count whole) and events run, after each slice anywhere. */
   onProgress?(simMsDone: number, events: number): void;
   onResult(result: JobResult): void;
 }
 
 /** What a worker is sent, and what it answers (sweep-worker.ts). */
-export type ToWorker = { type: "run"; run: RunSpec; scenarioFile: string };
+export type ToWorker = { type: "run"; run: RunSpec; scenarioFile: string; invocation?: Invocation };
 export type FromWorker =
   | { type: "progress"; index: number; simMs: number; events: number }
   | { type: "done"; result: JobResult }
@@ -58,6 +60,7 @@ export class RunPool {
         if (this.stopped) return false;
         const result = runJob(run, this.options.scenarioFile, {
           measure: WALL_CLOCK,
+          ...(this.options.invocation ? { invocation: this.options.invocation } : {}),
           onSlice: (simMs, events) => progress.update(run.index, simMs, events),
         });
         progress.finish(run.index, result.events);
@@ -87,7 +90,7 @@ export class RunPool {
       const feed = (worker: Worker) => {
         if (this.stopped) return settle(undefined, false);
         if (next >= runs.length) return;
-        const message: ToWorker = { type: "run", run: runs[next++]!, scenarioFile: this.options.scenarioFile };
+        const message: ToWorker = { type: "run", run: runs[next++]!, scenarioFile: this.options.scenarioFile, ...(this.options.invocation ? { invocation: this.options.invocation } : {}) };
         worker.postMessage(message);
       };
       for (let i = 0; i < jobs; i++) {

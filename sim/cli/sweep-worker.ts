@@ -11,10 +11,11 @@ const port = parentPort;
 if (!port) throw new Error("sweep-worker.ts runs only as a worker thread");
 
 port.on("message", (message: ToWorker) => {
-  const { run, scenarioFile } = message;
+  const { run, scenarioFile, invocation } = message;
   try {
     const result = runJob(run, scenarioFile, {
       measure: WALL_CLOCK,
+      ...(invocation ? { invocation } : {}),
       onSlice: (simMs, events) => port.postMessage({ type: "progress", index: run.index, simMs, events } satisfies FromWorker),
     });
     port.postMessage({ type: "done", result } satisfies FromWorker);

@@ -1,14 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { InputError } from "../scenario/errors.js";
 import type { TimeSeriesRow } from "./recorder.js";
 
 /**
- * Writing a results folder. Files are written into a temporary sibling
- * folder that is renamed into place only when everything is written, so an
- * interrupted or failed write never leaves a half-overwritten folder, and an
- * existing folder is replaced only with --force.
+ * The formats of result files: JSON and tidy CSV. How folders are written
+ * (atomically, never over another kind of result) is in output-folder.ts.
  */
 
 /** JSON as peerlab writes it: two-space indent, NaN/Infinity as null, trailing newline. */
@@ -23,29 +18,4 @@ export function toCsv(rows: readonly TimeSeriesRow[]): string {
   return stringify(rows as TimeSeriesRow[], { header: true, columns, cast: { number: (n) => String(n) } });
 }
 
-/** Fails with a clear message if `dir` exists and may not be replaced. */
-export function checkOutputFolder(dir: string, force: boolean): void {
-  if (existsSync(dir) && !force) {
-    throw new InputError(
-      `results folder ${dir} already exists. Use --force to replace it, or --out DIR (or --seed N) to write somewhere else; nothing was changed.`,
-    );
-  }
-}
-
-/** Writes `files` (name → content) as the folder `dir`, atomically replacing any folder already there. */
-export function writeFolder(dir: string, files: Record<string, string>, force: boolean): void {
-  checkOutputFolder(dir, force);
-  mkdirSync(dirname(dir), { recursive: true });
-  const temp = `${dir}.partial-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
-  for (const [name, content] of Object.entries(files)) writeFileSync(`${temp}/${name}`, content);
-  if (existsSync(dir)) {
-    const old = `${dir}.replaced-${process.pid}`;
-    renameSync(dir, old);
-    renameSync(temp, dir);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(temp, dir);
-  }
-}
+export { checkOutputFolder, writeFolder, type FileContent } from "./output-folder.js";

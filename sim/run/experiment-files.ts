@@ -36,7 +36,7 @@ export function experimentFilesInProcess(experiment: VariantsExperiment | SweepE
   const summaries = new Map<number, SummaryLike>();
   for (const run of experiment.runs) {
     const result = runJob(run, scenarioFile);
-    for (const [name, content] of Object.entries(result.files)) files[`${run.dir}/${name}`] = content;
+    for (const [name, content] of Object.entries(result.files)) files[`${run.dir}/${name}`] = typeof content === "string" ? content : content.join("");
     summaries.set(run.index, JSON.parse(result.files["summary.json"]!) as SummaryLike);
   }
   return { ...files, ...tableFiles(experiment, scenarioFile, summaries) };

@@ -63,6 +63,10 @@ export interface SweepExperiment {
 
 export type Experiment = SingleExperiment | VariantsExperiment | SweepExperiment;
 
+/** Each grid point is validated before anything runs; beyond these a sweep is a typo (or would not finish in a lifetime). */
+const MAX_GRID_POINTS = 10_000;
+const MAX_SWEEP_RUNS = 100_000;
+
 /** Paths a variant or a grid may not change: they name or seed the whole experiment. */
 const FIXED = new Set(["name", "seed", "variants", "sweep", "$schema"]);
 
@@ -135,6 +139,15 @@ function expandSweep(file: string, raw: Record<string, unknown>, base: Scenario)
   const sweep = sweepSchema.parse(raw.sweep);
   const paths = Object.keys(sweep.grid);
   const problems: string[] = [];
+  const size = paths.reduce((n, p) => n * sweep.grid[p]!.length, 1);
+  if (size > MAX_GRID_POINTS || size * sweep.replications > MAX_SWEEP_RUNS) {
+    const lengths = paths.map((p) => `${p}: ${sweep.grid[p]!.length}`).join(", ");
+    fail(file, [
+      size > MAX_GRID_POINTS
+        ? `  sweep.grid: ${size.toLocaleString("en-US")} grid points (${lengths}); at most ${MAX_GRID_POINTS.toLocaleString("en-US")} are allowed; use fewer values per path, or split the sweep into several files`
+        : `  sweep.replications: ${size.toLocaleString("en-US")} grid points × ${sweep.replications.toLocaleString("en-US")} replications = ${(size * sweep.replications).toLocaleString("en-US")} runs; at most ${MAX_SWEEP_RUNS.toLocaleString("en-US")} runs are allowed`,
+    ]);
+  }
 
   // Each value alone first, so a bad value is named once, not once per grid point.
   for (const path of paths) {
@@ -214,7 +227,8 @@ function pointLabel(index: number, count: number, paths: readonly string[], valu
 /** A grid value as it reads in a folder name: "5m", "0.5", "type-chord,routing-recursive". */
 export function valueLabel(value: unknown): string {
   const text = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value).replace(/[{}"[\]]/g, "").replace(/:/g, "-") : String(value);
-  return text.replace(/\s+/g, "").replace(/[^A-Za-z0-9._,+=-]/g, "_") || "_";
+  // ".." is never part of a folder name peerlab writes (peerlab merge refuses it).
+  return text.replace(/\s+/g, "").replace(/[^A-Za-z0-9._,+=-]/g, "_").replace(/\.{2,}/g, "_") || "_";
 }
 
 /** A grid value as written in the file, for messages and CSV cells. */

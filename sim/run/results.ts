@@ -1,4 +1,4 @@
-import { toCsv, toJson } from "../metrics/writers.js";
+import { toCsv, toJson, type FileContent } from "../metrics/writers.js";
 import { findOverlay } from "../overlays/registry.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
@@ -17,22 +17,37 @@ export interface WallStats {
   peakRssBytes: number;
 }
 
+/** How the run was started: the command line's changes to the scenario file, and the user's name for the run. */
+export interface Invocation {
+  /** --set overrides, in order, as typed. */
+  overrides: string[];
+  /** --seed, if given. */
+  seed?: number;
+  /** --label. */
+  label?: string;
+}
+
+/** A run's files: the three every run has, and optional ones; large ones come in pieces (written without one giant string). */
+export type ResultFiles = { "manifest.json": string; "summary.json": string; "timeseries.csv": string } & Record<string, FileContent>;
+
 export interface RunMeta {
   scenarioFile: string;
+  /** Recorded in the manifest, so two runs differing only by --set can be told apart. */
+  invocation?: Invocation;
   /** False if the run was stopped before its end (Ctrl-C). */
   complete: boolean;
   wall?: WallStats;
 }
 
-export function resultFiles(simulation: Simulation, meta: RunMeta): Record<string, string> {
+export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles {
   const { summary, timeSeries } = simulation.finish();
   const scenario: Scenario = simulation.scenario;
   const events = simulation.sim.eventsRun;
   const wall = meta.wall;
-  const extra: Record<string, string> = {};
-  // Snapshots are big (every link of every peer): one line per snapshot rather than one per number.
-  if (simulation.snapshots) extra["snapshots.json"] = `{"snapshots": [\n${simulation.snapshots.result().map((s) => JSON.stringify(s)).join(",\n")}\n]}\n`;
-  if (simulation.tracer) extra["traces.json"] = toJson({ lookups: simulation.tracer.result() });
+  const extra: Record<string, FileContent> = {};
+  // Snapshots and traces can outgrow the longest string V8 allows: they are written in pieces, one line per snapshot or lookup.
+  if (simulation.snapshots) extra["snapshots.json"] = jsonLines("snapshots", simulation.snapshots.result());
+  if (simulation.tracer) extra["traces.json"] = jsonLines("lookups", simulation.tracer.result());
   const annotations = [...serviceAnnotations(scenario, simulation.sim.now), ...simulation.faultAnnotations].sort((a, b) => a.time_s - b.time_s);
   if (annotations.length > 0) extra["annotations.json"] = toJson(annotations);
   const manifest = {
@@ -41,6 +56,8 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     name: scenario.name,
     seed: scenario.seed,
     complete: meta.complete,
+    ...(meta.invocation?.label !== undefined ? { label: meta.invocation.label } : {}),
+    ...(meta.invocation ? { commandLine: { overrides: meta.invocation.overrides, ...(meta.invocation.seed !== undefined ? { seed: meta.invocation.seed } : {}) } } : {}),
     simulatedSeconds: simulation.sim.now / 1000,
     files: ["manifest.json", "summary.json", "timeseries.csv", ...Object.keys(extra)],
     scenario: manifestScenario(scenario),
@@ -83,6 +100,14 @@ function serviceAnnotations(scenario: Scenario, endMs: number): Annotation[] {
     }
   }
   return out.sort((a, b) => a.time_s - b.time_s);
+}
+
+/** `{"<key>": [` one item per line `]}` as pieces, never joined into one string. */
+function jsonLines(key: string, items: readonly unknown[]): string[] {
+  const pieces = [`{"${key}": [\n`];
+  items.forEach((item, i) => pieces.push(`${JSON.stringify(item)}${i < items.length - 1 ? ",\n" : "\n"}`));
+  pieces.push("]}\n");
+  return pieces;
 }
 
 function round3(x: number): number {

@@ -1,5 +1,5 @@
 import type { RunSpec } from "./experiment.js";
-import { resultFiles } from "./results.js";
+import { resultFiles, type Invocation, type ResultFiles } from "./results.js";
 import { Simulation } from "./simulation.js";
 
 /**
@@ -16,12 +16,14 @@ export interface JobHooks {
   /** Called after every slice of events, with the simulated time reached (ms) and the events run so far. */
   onSlice?(simMs: number, events: number): void;
   sliceEvents?: number;
+  /** The command line's overrides and label, for the manifest. */
+  invocation?: Invocation;
 }
 
 export interface JobResult {
   index: number;
   /** File name → content, for the run's folder. */
-  files: Record<string, string>;
+  files: ResultFiles;
   events: number;
 }
 
@@ -36,6 +38,7 @@ export function runJob(run: RunSpec, scenarioFile: string, hooks: JobHooks = {})
   const files = resultFiles(simulation, {
     scenarioFile,
     complete: true,
+    ...(hooks.invocation ? { invocation: hooks.invocation } : {}),
     wall: hooks.measure && {
       setupSeconds: (t1 - t0) / 1000,
       runSeconds: (t2 - t1) / 1000,

@@ -59,7 +59,7 @@ const degrade = strict({
   extraLatency: duration({ positive: false, example: "200ms" })
     .optional()
     .meta({ description: `Added to every message's one-way delay during the window. A duration ≥ 0 like "200ms" ${UNITS}.` }),
-  latencyFactor: positiveNumber().optional().meta({ description: "Every one-way delay is multiplied by this during the window (before extraLatency is added)." }),
+  latencyFactor: positiveNumber({ max: 1e6 }).optional().meta({ description: "Every one-way delay is multiplied by this during the window (before extraLatency is added)." }),
 }).meta({ description: "Raises loss and/or latency for a window." });
 
 const freeze = strict({

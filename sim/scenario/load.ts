@@ -4,7 +4,7 @@ import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
 import { parseScenarioText } from "./parse-text.js";
 import { InputError, formatPath } from "./errors.js";
-import { scenarioSchema, type Scenario } from "./schema.js";
+import { MAX_NAME_LENGTH, scenarioSchema, type Scenario } from "./schema.js";
 
 /**
  * Reading a scenario: file → plain data (YAML or JSON) → `--set` overrides →
@@ -85,6 +85,11 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     throw new InputError(`${file} is not a valid scenario (${count}; see docs/scenarios.md):\n${problems.join("\n")}`);
   }
   const name = result.data.name ?? basename(file).replace(/\.(ya?ml|json)$/i, "");
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InputError(
+      `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name.slice(0, 40) + "...")} of ${name.length} characters, too long for a results folder; add name: with at most ${MAX_NAME_LENGTH} characters`,
+    );
+  }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new InputError(
       `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name)}, which cannot name a results folder; add name: with letters, digits, '.', '_' and '-'`,

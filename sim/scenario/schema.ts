@@ -8,6 +8,7 @@ import {
   durationDistribution,
   integer,
   positiveNumber,
+  coordinate,
   probability,
   rate,
   strict,
@@ -53,8 +54,8 @@ const region = strict({
   /** Fraction of peers placed in this region; shares must sum to 1. */
   share: probability().meta({ description: "Fraction of peers placed in this region; the shares of all regions must sum to 1." }),
   /** Centre of the region in a plane whose units are milliseconds of latency. */
-  x: z.number().meta({ description: "x of the region's centre, in ms of latency." }),
-  y: z.number().meta({ description: "y of the region's centre, in ms of latency." }),
+  x: coordinate().meta({ description: "x of the region's centre, in ms of latency." }),
+  y: coordinate().meta({ description: "y of the region's centre, in ms of latency." }),
   /** Peers are spread uniformly over a disc of this radius (ms) around the centre. */
   radius: duration({ positive: false, example: "5ms" })
     .prefault("5ms")
@@ -79,7 +80,7 @@ const latency = z.discriminatedUnion(
     strict({
       model: z.literal("lognormal"),
       median: duration({ example: "50ms" }).meta({ description: `Median one-way delay. ${durationHint("50ms")}` }),
-      sigma: positiveNumber().meta({
+      sigma: positiveNumber({ max: 10 }).meta({
         description: "Standard deviation of the underlying normal (> 0); the mean delay is median·e^(sigma²/2).",
       }),
       min: duration({ positive: false, example: "1ms" })
@@ -160,7 +161,7 @@ const popularity = z.discriminatedUnion(
     strict({ distribution: z.literal("uniform") }).meta({ description: "Every key is equally likely." }),
     strict({
       distribution: z.literal("zipf"),
-      s: z.number().min(0).default(0.8).meta({ description: "Zipf exponent: key k is asked with probability ∝ 1/(k+1)^s; 0 is uniform." }),
+      s: z.number().min(0).max(100).default(0.8).meta({ description: "Zipf exponent: key k is asked with probability ∝ 1/(k+1)^s; 0 is uniform." }),
     }).meta({ description: "Key 0 is the most popular: P(key k) ∝ 1/(k+1)^s." }),
   ],
   {
@@ -254,11 +255,15 @@ const fieldPath = z.string().regex(/^[A-Za-z$][A-Za-z0-9_$]*(\.[A-Za-z$][A-Za-z0
 const badPath = (issue: { code?: string; key?: unknown; message?: string }) =>
   issue.code === "invalid_key" ? `expected a dotted path of field names, like "overlay.degree", got ${JSON.stringify(issue.key)}` : undefined;
 
+/** Names become folder names; most file systems allow 255 bytes, and ".partial-<pid>" and shard suffixes need room. */
+export const MAX_NAME_LENGTH = 100;
+
 /** `variants:` — named changes to the scenario, all run on the same seed (sim/run/experiment.ts applies them). */
 export const variantSchema = strict({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected a variant name of letters, digits, '.', '_' and '-' (it names a results folder)" })
+    .max(MAX_NAME_LENGTH, { error: `expected a variant name of at most ${MAX_NAME_LENGTH} characters (it names a results folder)` })
     .meta({ description: "Names the variant's row in comparison.csv and its results folder: letters, digits, '.', '_' and '-'." }),
   description: z.string().optional().meta({ description: "What the variant changes; free text." }),
   overlay: z
@@ -289,6 +294,7 @@ export const scenarioSchema = strict({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected a name of letters, digits, '.', '_' and '-'" })
+    .max(MAX_NAME_LENGTH, { error: `expected a name of at most ${MAX_NAME_LENGTH} characters (it names a results folder)` })
     .optional()
     .meta({
       description: "Names the results folder (results/<name>/seed-<seed>/): letters, digits, '.', '_' and '-'. Defaults to the scenario file's name.",
