@@ -51,12 +51,15 @@ export class RunPool {
 
   /** Runs every run; true if all finished, false if stopped. */
   async run(runs: readonly RunSpec[]): Promise<boolean> {
+    if (runs.length === 0) return !this.stopped;
     const jobs = Math.max(1, Math.min(this.options.jobs, runs.length));
     const progress = new Progress(runs, this.options.onProgress);
-    if (jobs === 1) {
+    // Even one run goes to a worker thread when the compiled worker exists: the main thread then stays free to hear signals mid-run.
+    if (!existsSync(WORKER_FILE)) {
+      if (jobs > 1) throw new Error(`--jobs ${jobs} needs the compiled worker ${WORKER_FILE}; run npm run build, or use --jobs 1`);
       for (const run of runs) {
         if (this.stopped) return false;
-        await new Promise((resolve) => setImmediate(resolve)); // hear Ctrl-C between runs
+        await new Promise((resolve) => setImmediate(resolve)); // hear signals between runs
         if (this.stopped) return false;
         const result = runJob(run, this.options.scenarioFile, {
           measure: WALL_CLOCK,
@@ -67,9 +70,6 @@ export class RunPool {
         this.options.onResult(result);
       }
       return true;
-    }
-    if (!existsSync(WORKER_FILE)) {
-      throw new Error(`--jobs ${jobs} needs the compiled worker ${WORKER_FILE}; run npm run build, or use --jobs 1`);
     }
     return this.runOnWorkers(runs, jobs, progress);
   }

@@ -50,8 +50,9 @@ export function checkOutputFolder(dir: string, force: boolean, kind: FolderKind 
   if (!existsSync(dir)) return notes;
   if (!force) {
     const resume = existsSync(join(dir, "incomplete.json")) ? " It holds an interrupted experiment: add --resume to continue it." : "";
+    const tidied = notes.length > 0 ? `${notes.join(" ")} ` : "";
     throw new InputError(
-      `results folder ${dir} already exists.${resume} Use --force to replace it, or --out DIR (or --seed N) to write somewhere else; nothing was changed.`,
+      `${tidied}results folder ${dir} already exists.${resume} Use --force to replace it, or --out DIR (or --seed N) to write somewhere else; nothing was changed.`,
     );
   }
   let stat;
@@ -81,7 +82,6 @@ export function checkOutputFolder(dir: string, force: boolean, kind: FolderKind 
 
 /** True if a process with this id runs (then its .partial folder is in use). */
 function running(pid: number): boolean {
-  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -106,6 +106,7 @@ export function tidyLeftovers(dir: string): string[] {
     if (!m || m[1] !== base) continue;
     const path = join(parent, name);
     const pid = Number(m[3]);
+    if (pid === process.pid) continue; // this run's own temporary folder
     if (running(pid)) {
       throw new InputError(`another peerlab (process ${pid}) is writing ${dir} (its temporary folder ${path} exists); wait for it to finish, or choose another --out.`);
     }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,6 +27,28 @@ const tiny = [
   "metrics: { warmup: 30s, interval: 30s }",
 ].join("\n");
 writeFileSync(join(work, "tiny.yaml"), tiny);
+
+/**
+ * Starts peerlab, waits until it says it hears signals (PEERLAB_NOTIFY_READY),
+ * lets it run a moment, then sends `signal`: no race with a slow start.
+ */
+async function runUntilReady(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, PEERLAB_NOTIFY_READY: "1" } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  await new Promise<void>((resolve) => {
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (stderr.includes("peerlab: ready")) resolve();
+    });
+    child.on("exit", () => resolve());
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child.kill(signal);
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", resolve)));
+  return { code, stdout, stderr };
+}
 
 /** A message for people: a single paragraph, no stack trace. */
 function expectPlainError(stderr: string) {
@@ -98,30 +120,97 @@ describe("peerlab run", () => {
     expect(r.stderr).toMatch(/broken\.yaml: not valid YAML at line \d+/);
   });
 
-  it("stops on Ctrl-C, keeps what was measured and marks it incomplete", async () => {
-    writeFileSync(join(work, "long.yaml"), tiny.replace("duration: 2m", "duration: 30d").replace("rate: 2/s", "rate: 50/s"));
-    const child = spawn(process.execPath, [bin, "run", "long.yaml", "--out", "long-run"], { cwd: work });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    child.kill("SIGINT");
-    const code = await new Promise((resolve) => child.on("exit", resolve));
-    expect(code).toBe(130);
-    expect(stdout).toContain("Interrupted at");
-    const manifest = JSON.parse(readFileSync(join(work, "long-run", "manifest.json"), "utf8"));
-    expect(manifest.complete).toBe(false);
-    expect(manifest.simulatedSeconds).toBeGreaterThan(0);
-    expect(manifest.simulatedSeconds).toBeLessThan(30 * 86400);
+  for (const [signal, code, name] of [["SIGINT", 130, "Ctrl-C"], ["SIGTERM", 143, "SIGTERM"], ["SIGHUP", 129, "SIGHUP"]] as const) {
+    it(`stops on ${name}, keeps what was measured, marks it incomplete and leaves nothing else behind`, async () => {
+      writeFileSync(join(work, "long.yaml"), tiny.replace("duration: 2m", "duration: 30d").replace("rate: 2/s", "rate: 50/s"));
+      const out = `long-${signal}`;
+      const { code: exit, stdout } = await runUntilReady(["run", "long.yaml", "--out", out, "--yes"], signal);
+      expect(exit).toBe(code);
+      expect(stdout).toContain(`Interrupted by ${name} at`);
+      const manifest = JSON.parse(readFileSync(join(work, out, "manifest.json"), "utf8"));
+      expect(manifest.complete).toBe(false);
+      expect(manifest.simulatedSeconds).toBeGreaterThan(0);
+      expect(manifest.simulatedSeconds).toBeLessThan(30 * 86400);
+      expect(readdirSync(work).filter((n) => n.startsWith(out))).toEqual([out]); // no .partial-<pid> beside it
+    });
+  }
+
+  it("an interrupted --force run goes beside a complete result, never over it", async () => {
+    const dir = join(work, "results", "tiny", "seed-1");
+    if (!existsSync(join(dir, "summary.json"))) peerlab("run", "tiny.yaml", "--quiet");
+    writeFileSync(join(work, "tiny-long.yaml"), tiny.replace("duration: 2m", "duration: 30d").replace("rate: 2/s", "rate: 50/s"));
+    const before = readFileSync(join(dir, "summary.json"), "utf8");
+    const { code, stdout } = await runUntilReady(["run", "tiny-long.yaml", "--out", "results/tiny/seed-1", "--force", "--yes"], "SIGTERM");
+    expect(code).toBe(143);
+    expect(stdout).toContain("beside the complete results in results/tiny/seed-1/");
+    expect(readFileSync(join(dir, "summary.json"), "utf8")).toBe(before);
+    expect(JSON.parse(readFileSync(join(dir + ".incomplete", "manifest.json"), "utf8")).complete).toBe(false);
+  });
+
+  it("tidies the .partial folder a killed run left, and puts back results a killed replacement moved aside", () => {
+    const parent = join(work, "killed");
+    mkdirSync(join(parent, "seed-1.partial-999999999"), { recursive: true });
+    writeFileSync(join(parent, "seed-1.partial-999999999", "manifest.json"), "{}");
+    const r = peerlab("run", "tiny.yaml", "--out", "killed/seed-1", "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("removed killed/seed-1.partial-999999999, left by a run that was killed (process 999999999)");
+    expect(readdirSync(parent)).toEqual(["seed-1"]);
+    // A replacement killed between its two renames: the old results are put back before anything else.
+    const summary = readFileSync(join(parent, "seed-1", "summary.json"), "utf8");
+    renameSync(join(parent, "seed-1"), join(parent, "seed-1.replaced-999999999"));
+    const again = peerlab("run", "tiny.yaml", "--out", "killed/seed-1", "--quiet");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("put back killed/seed-1");
+    expect(again.stderr).toContain("already exists");
+    expect(readFileSync(join(parent, "seed-1", "summary.json"), "utf8")).toBe(summary);
   });
 });
 
 describe("peerlab validate and list", () => {
-  it("validate prints the resolved scenario", () => {
+  it("validate prints the resolved scenario as YAML with units, which validates again", () => {
     const r = peerlab("validate", "tiny.yaml", "--set", "overlay.search={method: flood, ttl: 3}");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("tiny.yaml is valid.");
-    expect(r.stdout).toContain('"ttl": 3');
-    expect(r.stdout).toContain('"maintenanceInterval": 30000');
+    expect(r.stdout).toContain("    ttl: 3\n");
+    expect(r.stdout).toContain("  maintenanceInterval: 30s\n");
+    expect(r.stdout).toContain("    rate: 2/s\n");
+    expect(r.stdout).toContain("duration: 2m\n");
+    writeFileSync(join(work, "printed.yaml"), r.stdout.split("\n").slice(1).join("\n"));
+    const again = peerlab("validate", "printed.yaml");
+    expect(again.code).toBe(0);
+    expect(again.stdout.split("\n").slice(1).join("\n")).toBe(r.stdout.split("\n").slice(1).join("\n"));
+  });
+
+  it("suggests a command for a typo, and takes short flags", () => {
+    const r = peerlab("rnu", "tiny.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "rnu". Did you mean run?');
+    const short = peerlab("run", "tiny.yaml", "-q", "-s", "9", "-o", "short", "-f", "--label", "first try", "--set", "workload.keys=20");
+    expect(short.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(work, "short", "manifest.json"), "utf8"));
+    expect(manifest.seed).toBe(9);
+    expect(manifest.label).toBe("first try");
+    expect(manifest.commandLine).toEqual({ overrides: ["workload.keys=20"], seed: 9 });
+  });
+
+  it("refuses --out '' and names too long for a folder (exit 2)", () => {
+    const empty = peerlab("run", "tiny.yaml", "--out", "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--out: expected a folder path, got an empty string");
+    const long = peerlab("run", "tiny.yaml", "--set", `name=${"x".repeat(300)}`);
+    expect(long.code).toBe(2);
+    expectPlainError(long.stderr);
+    expect(long.stderr).toContain("name: expected a name of at most 100 characters");
+  });
+
+  it("refuses runs this machine cannot hold, naming the field", () => {
+    const r = peerlab("run", "tiny.yaml", "--set", "workload.lookups={count: 1e12}");
+    expect(r.code).toBe(2);
+    expectPlainError(r.stderr);
+    expect(r.stderr).toContain("driven by workload.lookups.count");
+    const rows = peerlab("run", "tiny.yaml", "--set", "metrics.interval=1ms", "--set", "duration=1d");
+    expect(rows.code).toBe(2);
+    expect(rows.stderr).toContain("Make metrics.interval longer");
   });
 
   it("list shows overlays, models and the shipped scenarios", () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,25 @@ const base = [
 ];
 const variants = ["variants:", "  - name: flood", "  - name: index", "    overlay: { type: hybrid, mode: central }"];
 writeFileSync(join(work, "duo.yaml"), [...base, ...variants].join("\n"));
+
+/** Every file under `dir` (relative path → content), manifests without the wall-clock figures that differ between any two runs. */
+function folderBytes(dir: string, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(dir, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(join(dir, rel)).isDirectory()) Object.assign(out, folderBytes(dir, rel));
+    else {
+      let text = readFileSync(join(dir, rel), "utf8");
+      if (name === "manifest.json") {
+        const m = JSON.parse(text);
+        delete m.engine.wall;
+        text = JSON.stringify(m);
+      }
+      out[rel] = text;
+    }
+  }
+  return out;
+}
 
 function expectPlainError(stderr: string) {
   expect(stderr).toMatch(/^peerlab: /);
@@ -87,21 +106,63 @@ describe("peerlab run with variants", () => {
     }
   });
 
-  it("stops a sweep on Ctrl-C and writes nothing (exit 130)", async () => {
+  it("stops a sweep on Ctrl-C before any run finished and writes nothing (exit 130)", async () => {
     writeFileSync(
       join(work, "long.yaml"),
       [...base.map((l) => l.replace("name: duo", "name: long").replace("duration: 2m", "duration: 30d")), "sweep: { grid: { overlay.degree: [3, 4] }, replications: 2 }"].join("\n"),
     );
-    const child = spawn(process.execPath, [bin, "run", "long.yaml", "--jobs", "2"], { cwd: work });
+    const child = spawn(process.execPath, [bin, "run", "long.yaml", "--jobs", "2", "--yes"], { cwd: work, env: { ...process.env, PEERLAB_NOTIFY_READY: "1" } });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise<void>((resolve) => child.stderr.on("data", (d) => String(d).includes("peerlab: ready") && resolve()));
     child.kill("SIGINT");
     const code = await new Promise((resolve) => child.on("exit", resolve));
     expect(code).toBe(130);
-    expect(stdout).toContain("Interrupted after 0 of 4 runs; nothing was written");
+    expect(stdout).toContain("Interrupted by Ctrl-C before any run finished; nothing was written");
     expect(existsSync(join(work, "results", "long"))).toBe(false);
     expect(readdirSync(join(work, "results")).filter((n) => n.includes(".partial-"))).toEqual([]);
+  });
+
+  it("keeps the finished runs of a sweep stopped by SIGTERM (exit 143) and says how to resume", async () => {
+    // Two quick grid points and one slow one: SIGTERM arrives while the slow one runs.
+    const lines = (name: string) => [...base.map((l) => l.replace("name: duo", `name: ${name}`)), 'sweep: { grid: { duration: ["1m", "2m", "20d"] }, replications: 1 }'].join("\n");
+    writeFileSync(join(work, "part.yaml"), lines("part"));
+    const child = spawn(process.execPath, [bin, "run", "part.yaml", "--jobs", "1", "--yes"], { cwd: work, env: { ...process.env, PEERLAB_NOTIFY_READY: "1" } });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    // Wait until the two quick runs are on disk in the staged folder, then stop.
+    const staged = () => readdirSync(join(work, "results")).find((n) => n.startsWith("part.partial-"));
+    for (let i = 0; i < 600; i++) {
+      const dir = staged();
+      if (dir && existsSync(join(work, "results", dir, "runs")) && readdirSync(join(work, "results", dir, "runs")).length >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill("SIGTERM");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(143);
+    expect(stdout).toContain("Interrupted by SIGTERM after 2 of 3 runs; the finished runs are kept in results/part/");
+    const out = join(work, "results", "part");
+    expect(JSON.parse(readFileSync(join(out, "incomplete.json"), "utf8"))).toMatchObject({ complete: false, finishedRuns: 2, totalRuns: 3 });
+  });
+
+  it("--resume runs only what is missing and gives the bytes of an uninterrupted sweep", () => {
+    writeFileSync(join(work, "quick.yaml"), [...base.map((l) => l.replace("name: duo", "name: quick")), 'sweep: { grid: { duration: ["1m", "2m"] }, replications: 2 }'].join("\n"));
+    expect(peerlab("run", "quick.yaml", "--quiet", "--jobs", "1").code).toBe(0);
+    const out = join(work, "results", "quick");
+    const reference = folderBytes(out);
+    // What a stop after three runs leaves: one run folder and the tables missing, incomplete.json present.
+    const missing = Object.keys(reference).find((f) => f.startsWith("runs/p1_") && f.endsWith("/manifest.json"))!.replace("/manifest.json", "");
+    rmSync(join(out, missing), { recursive: true });
+    rmSync(join(out, "aggregate.csv"));
+    writeFileSync(join(out, "incomplete.json"), "{}");
+    const other = peerlab("run", "quick.yaml", "--resume", "--quiet", "--set", "workload.keys=20");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--resume: results/quick holds another sweep (its sweep.json differs in scenario)");
+    const r = peerlab("run", "quick.yaml", "--resume", "--jobs", "1");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("4 runs on 1 thread");
+    expect(r.stdout).toContain("(3 kept from the interrupted run)");
+    expect(folderBytes(out)).toEqual(reference);
   });
 
   it("validate lists the variants, and a sweep's size", () => {
