@@ -2,7 +2,7 @@ import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Recorder } from "../metrics/recorder.js";
 import type { LookupTable } from "../metrics/lookups.js";
-import type { Message, MessageTypes } from "../overlays/protocol.js";
+import type { Message, MessageTypes } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
 import type { LatencyModel } from "./latency.js";
 

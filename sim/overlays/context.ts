@@ -5,7 +5,7 @@ import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
 import { Adversaries } from "../peers/adversaries.js";
-import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
+import type { Message, OverlayContext, TimerHandle } from "../core/protocol.js";
 
 /**
  * Builds the context an overlay sees, and routes replies to the requests

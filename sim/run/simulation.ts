@@ -10,7 +10,7 @@ import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.
 import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
 import { Network } from "../network/network.js";
 import { OverlayRuntime } from "../overlays/context.js";
-import type { Message, Overlay, OverlayDefinition, ServiceSpec } from "../overlays/protocol.js";
+import type { Message, Overlay, OverlayDefinition, ServiceSpec } from "../core/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
 import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { ChurnTrace } from "../churn/trace.js";
 import { OVERLAYS } from "../overlays/registry.js";
-import { adversariesSchema, checkFaults, faultsSchema } from "./faults-schema.js";
+import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { adversariesSchema } from "../peers/adversaries-schema.js";
 import {
   describeValue,
   duration,
@@ -11,7 +12,7 @@ import {
   probability,
   rate,
   strict,
-} from "./fields.js";
+} from "../core/fields.js";
 
 /**
  * The scenario file: what to simulate, for how long, and what to measure.

@@ -5,7 +5,7 @@ import { LookupTable } from "../../sim/metrics/lookups.js";
 import { Recorder } from "../../sim/metrics/recorder.js";
 import { makeLatencyModel } from "../../sim/network/latency.js";
 import { Network } from "../../sim/network/network.js";
-import type { Message, MessageTypes } from "../../sim/overlays/protocol.js";
+import type { Message, MessageTypes } from "../../sim/core/protocol.js";
 import { Population } from "../../sim/peers/population.js";
 
 type TestMessage = { type: "hello"; lookup?: number } | { type: "bulk"; items: number[] };

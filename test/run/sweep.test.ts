@@ -5,7 +5,7 @@ import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, replicationSeeds, type SweepExperiment } from "../../sim/run/experiment.js";
 import { HEADLINE } from "../../sim/run/headline.js";
 import { parseShard, shardRuns } from "../../sim/run/sweep.js";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 
 const { file } = scenarioFiles("peerlab-sweep-");
 

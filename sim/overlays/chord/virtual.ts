@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { AdversaryView, OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { ChordMessage } from "./messages.js";
 
 /**

@@ -8,11 +8,11 @@ import type {
   OverlayWorld,
   PeerSnapshot,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { unstructuredMessageTypes, type UnstructuredMessage } from "./messages.js";
 import { Neighbours } from "./neighbours.js";
 import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
-import { placeReplicas, replicaCounts } from "../../workload/placement.js";
+import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import { Search } from "./search.js";
 import type { PeerState } from "./state.js";
 import { Store } from "./store.js";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Rng } from "../engine/rng.js";
-import type { PeerId } from "../peers/population.js";
+import type { PeerId } from "./peer.js";
 
 /**
  * The seam between peerlab and an overlay. An overlay is one folder under
