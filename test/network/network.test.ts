@@ -51,7 +51,7 @@ describe("Network", () => {
   it("delivers after the latency and counts messages and bytes by type", () => {
     const { sim, network, received, recorder } = setup();
     network.send(0, 1, { type: "hello" });
-    network.send(1, 2, { type: "bulk", items: [1, 2, 3] });
+    network.send(1, 2, { type: "bulk", items: [1, 2, 3] } as Message);
     sim.run();
     expect(received.map((r) => [r.from, r.to, r.msg.type, r.at])).toEqual([
       [0, 1, "hello", 25],

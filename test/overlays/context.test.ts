@@ -41,6 +41,7 @@ function world() {
     population,
     hostCache: new HostCache(4, 2, new Rng(1)),
     recorder,
+    lookupTypes: new Set(["ask"]),
     lookupSucceeded: () => {},
     lookupFailed: () => {},
   });
