@@ -3,6 +3,7 @@ import type { ChurnTrace } from "../churn/trace.js";
 import { OVERLAYS } from "../overlays/registry.js";
 import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
+import { broadcastsSchema } from "../workload/broadcasts.js";
 import {
   describeValue,
   duration,
@@ -206,6 +207,7 @@ const workload = strict({
   timeout: duration({ example: "30s" })
     .prefault("30s")
     .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
+  broadcasts: broadcastsSchema.optional(),
 });
 
 const metrics = strict({
@@ -323,7 +325,16 @@ export const scenarioSchema = strict({
   }
   const lat = s.network.latency;
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
-  const services = OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? [];
+  const definition = OVERLAYS.find((o) => o.name === s.overlay.type);
+  if (s.workload.broadcasts && definition && !Object.values(definition.messageTypes).some((t) => (t as { category: string }).category === "broadcast")) {
+    const able = OVERLAYS.filter((o) => Object.values(o.messageTypes).some((t) => (t as { category: string }).category === "broadcast")).map((o) => o.name);
+    ctx.addIssue({
+      code: "custom",
+      path: ["workload", "broadcasts"],
+      message: `the ${s.overlay.type} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
+    });
+  }
+  const services = definition?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {
     if (f.kind !== "crash-role") return;
     const spec = services.find((x) => x.role === f.role);
