@@ -54,6 +54,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "3e287bee1f87e39d" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
+  "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "3157b7d3f0f7f14d" },
   "scenarios/validation/gossip-fanout.yaml": { events: 5800609, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.037483, 0.79578, 0.939843, 0.980587, 0.993027, 0.99761], sha256: "8a79bc7255a472de" },
   "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
