@@ -1,6 +1,6 @@
 import { availableParallelism, totalmem } from "node:os";
 import { drivingTerm, estimateRun, type Estimate } from "../run/preflight.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import type { Scenario } from "../scenario/schema.js";
 import { formatBytes, formatCount, formatSeconds } from "./text.js";
 

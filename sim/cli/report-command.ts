@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { pathError } from "../metrics/output-folder.js";
 import { join } from "node:path";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import { vizDir } from "./serve.js";
 import { buildIndex, indexFiles, resolveDataPath, resolveRoots } from "./serve-index.js";

@@ -9,7 +9,7 @@ import { tableFiles } from "../run/experiment-files.js";
 import { parseShard, runRefs, runsCsv, shardRuns, sweepJson, sweepManifest, sweepTable, type Shard } from "../run/sweep.js";
 import { toJson } from "../metrics/writers.js";
 import { comparisonTable } from "../run/variants.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { ProgressBar } from "./progress.js";
 import { signalName, watchStopSignals } from "./stop-signals.js";
 import { RunPool } from "./sweep-pool.js";

@@ -1,7 +1,7 @@
 import YAML from "yaml";
 import { loadExperiment } from "../run/experiment.js";
 import { scenarioSchema, type Scenario } from "../scenario/schema.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../core/units.js";
 
 /**
  * `peerlab validate`: checks a scenario file and prints what would run, as

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 
 /**
  * Results folders on disk: where a run may write, how it writes (into a

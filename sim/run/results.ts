@@ -28,7 +28,13 @@ export interface Invocation {
 }
 
 /** A run's files: the three every run has, and optional ones; large ones come in pieces (written without one giant string). */
-export type ResultFiles = { "manifest.json": string; "summary.json": string; "timeseries.csv": string } & Record<string, FileContent>;
+export type ResultFiles = {
+  "manifest.json": string;
+  "summary.json": string;
+  "timeseries.csv": string;
+  "columns.json": string;
+  "annotations.json"?: string;
+} & Record<string, FileContent>;
 
 export interface RunMeta {
   scenarioFile: string;
@@ -59,7 +65,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles 
     ...(meta.invocation?.label !== undefined ? { label: meta.invocation.label } : {}),
     ...(meta.invocation ? { commandLine: { overrides: meta.invocation.overrides, ...(meta.invocation.seed !== undefined ? { seed: meta.invocation.seed } : {}) } } : {}),
     simulatedSeconds: simulation.sim.now / 1000,
-    files: ["manifest.json", "summary.json", "timeseries.csv", ...Object.keys(extra)],
+    files: ["manifest.json", "summary.json", "timeseries.csv", "columns.json", ...Object.keys(extra)],
     scenario: manifestScenario(scenario),
     engine: {
       events,
@@ -76,6 +82,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles 
     "manifest.json": toJson(manifest),
     "summary.json": toJson({ name: scenario.name, seed: scenario.seed, complete: meta.complete, ...summary }),
     "timeseries.csv": toCsv(timeSeries),
+    "columns.json": toJson(simulation.columns()),
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import { extname } from "node:path";
 import YAML, { isMap, isPair, isScalar, isSeq, type YAMLError } from "yaml";
-import { InputError } from "./errors.js";
+import { InputError } from "../core/errors.js";
 
 /**
  * Scenario text → plain data, with every way a file can be malformed turned

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resultFiles } from "../../sim/run/results.js";
+import { resultFiles, type ResultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { validateScenario } from "../../sim/scenario/load.js";
 
@@ -19,7 +19,7 @@ const scenario = {
   metrics: { warmup: "1m", interval: "20s" },
 };
 
-function run(seed: number): Record<string, string> {
+function run(seed: number): ResultFiles {
   const s = new Simulation(validateScenario({ ...scenario, seed }, "determinism.yaml"));
   s.runToEnd();
   return resultFiles(s, { scenarioFile: "determinism.yaml", complete: true });
@@ -29,7 +29,7 @@ describe("determinism", () => {
   it("gives byte-identical result files for the same scenario and seed", () => {
     const a = run(11);
     const b = run(11);
-    expect(Object.keys(a)).toEqual(["manifest.json", "summary.json", "timeseries.csv"]);
+    expect(Object.keys(a)).toEqual(["manifest.json", "summary.json", "timeseries.csv", "columns.json"]);
     for (const name of Object.keys(a)) expect(b[name], name).toBe(a[name]);
     // The run did real work under churn and loss, so the comparison means something.
     const summary = JSON.parse(a["summary.json"]!);
