@@ -32,7 +32,7 @@ export interface Preflight {
 
 export function preflight(
   runs: readonly Scenario[],
-  options: { jobs?: number; yes?: boolean; interactive: boolean; warn: (line: string) => void },
+  options: { file: string; jobs?: number; yes?: boolean; interactive: boolean; warn: (line: string) => void },
 ): Preflight {
   const estimates = runs.map(estimateRun);
   const memory = totalmem() * MEMORY_SHARE;
@@ -40,7 +40,7 @@ export function preflight(
   if (biggest.bytes > memory) {
     const term = drivingTerm(biggest, "bytes");
     throw new InputError(
-      `this run would need about ${formatBytes(biggest.bytes)} of memory, more than this machine can give it (${formatBytes(memory)}, ${Math.round(MEMORY_SHARE * 100)} % of ${formatBytes(totalmem())}); most of it for ${term.what}, driven by ${term.field}. Make ${term.field} ${term.cheaper} (or the run shorter).`,
+      `${options.file}: this run would need about ${formatBytes(biggest.bytes)} of memory, more than this machine can give it (${formatBytes(memory)}, ${Math.round(MEMORY_SHARE * 100)} % of ${formatBytes(totalmem())}); most of it for ${term.what}, driven by ${term.field}. Make ${term.field} ${term.cheaper} (or the run shorter).`,
     );
   }
   const cores = availableParallelism();
@@ -58,9 +58,9 @@ export function preflight(
     const term = drivingTerm(slowest, "events");
     const what = `about ${formatCount(estimates.reduce((s, e) => s + e.events, 0))} events, roughly ${formatSeconds(seconds)} on this machine${runs.length > 1 ? ` (${formatCount(runs.length)} runs on ${jobs} thread${jobs === 1 ? "" : "s"})` : ""}; most events come from ${term.what} (${term.field})`;
     if (options.interactive) {
-      throw new InputError(`this would take long: ${what}. Add --yes (-y) to start it anyway, or make ${term.field} ${term.cheaper} or the run shorter.`);
+      throw new InputError(`${options.file}: this would take long: ${what}. Add --yes (-y) to start it anyway, or make ${term.field} ${term.cheaper} or the run shorter.`);
     }
-    options.warn(`this will take long: ${what}. Starting anyway (not a terminal; pass --yes to silence this).`);
+    options.warn(`${options.file}: this will take long: ${what}. Starting anyway (not a terminal; pass --yes to silence this).`);
   }
   return { jobs, seconds, estimates };
 }

@@ -58,7 +58,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (experiment.kind !== "single") {
     const plan = preflight(
       experiment.runs.map((r) => r.scenario),
-      { ...(args.jobs !== undefined ? { jobs: args.jobs } : {}), yes: args.yes ?? false, interactive, warn },
+      { file: args.scenario, ...(args.jobs !== undefined ? { jobs: args.jobs } : {}), yes: args.yes ?? false, interactive, warn },
     );
     const capped = { ...args, jobs: plan.jobs };
     return experiment.kind === "variants" ? runVariants(experiment, capped) : runSweep(experiment, capped);
@@ -66,7 +66,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.shard !== undefined) throw new InputError(`--shard: ${args.scenario} describes one run; only a scenario with sweep: can be split into shards`);
   if (args.resume) throw new InputError(`--resume: ${args.scenario} describes one run; --resume continues a stopped sweep or comparison (a single run is rerun with --force)`);
   const scenario = experiment.scenario;
-  preflight([scenario], { yes: args.yes ?? false, interactive, warn });
+  preflight([scenario], { file: args.scenario, yes: args.yes ?? false, interactive, warn });
   const outDir = args.out ?? join("results", scenario.name, `seed-${scenario.seed}`);
   for (const note of checkOutputFolder(outDir, args.force ?? false)) warn(note);
 

@@ -47,7 +47,9 @@ export function estimateRun(scenario: Scenario): Estimate {
   const peers = poolSize(scenario);
   const overlay = scenario.overlay as { type: string } & Record<string, unknown>;
 
-  terms.push({ field: "peers.count", what: "peers", cheaper: "smaller", events: peers * 4, bytes: peers * (PEER_BYTES[overlay.type] ?? 3_000) });
+  // With short sessions and long offline times the pool of peers is far larger than peers.count: the sessions drive it then.
+  const poolDriver = peers > 4 * scenario.peers.count && scenario.churn.model === "sessions" ? "churn.session" : "peers.count";
+  terms.push({ field: poolDriver, what: poolDriver === "peers.count" ? "peers" : "the pool of peers that come and go", cheaper: poolDriver === "peers.count" ? "smaller" : "longer", events: peers * 4, bytes: peers * (PEER_BYTES[overlay.type] ?? 3_000) });
 
   const lookups = lookupCount(scenario, measuredMs);
   const perLookup = messagesPerLookup(overlay, peers);

@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import YAML, { isMap, isPair, isScalar, isSeq, type YAMLError } from "yaml";
+import YAML, { isAlias, isMap, isPair, isScalar, isSeq, type YAMLError } from "yaml";
 import { InputError } from "../core/errors.js";
 
 /**
@@ -28,6 +28,10 @@ export function parseScenarioText(text: string, file: string): unknown {
     throw new InputError(`${file}: not valid ${kind}: ${(error as Error).message}.`);
   }
   if (doc.errors.length > 0) throw new InputError(describeSyntaxError(doc, doc.errors[0]!, text, file, kind));
+  const oddKey = complexKey(doc.contents, "");
+  if (oddKey) {
+    throw new InputError(`${file}: not valid ${kind} for a scenario: a key at ${oddKey.path || "(top level)"} (line ${lineOf(text, oddKey.offset)}) is a list or mapping; field names are plain words like duration or peers.`);
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -155,6 +159,25 @@ function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
   return line;
+}
+
+/** The first mapping key that is itself a list or mapping ("? [a, b]: 1", or a "{" typed where a name belongs), with where it is. */
+function complexKey(node: unknown, path: string, depth = 0): { path: string; offset: number } | undefined {
+  if (depth > MAX_NESTING) return undefined;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) return { path, offset: (pair.key as { range?: number[] }).range?.[0] ?? 0 };
+      const found = complexKey(pair.value, path ? `${path}.${keyName(pair.key)}` : keyName(pair.key), depth + 1);
+      if (found) return found;
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const found = complexKey(node.items[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function keyName(key: unknown): string {

@@ -65,7 +65,7 @@ describe("peerlab run with variants", () => {
     expect(r.stdout).toContain("Results in results/duo/seed-1/ (comparison.csv, and flood/, index/");
     const dir = join(work, "results", "duo", "seed-1");
     expect(readdirSync(dir).sort()).toEqual(["comparison.csv", "flood", "index"]);
-    expect(readdirSync(join(dir, "index")).sort()).toEqual(["manifest.json", "summary.json", "timeseries.csv"]);
+    expect(readdirSync(join(dir, "index")).sort()).toEqual(["columns.json", "manifest.json", "summary.json", "timeseries.csv"]);
     expect(readFileSync(join(dir, "comparison.csv"), "utf8").split("\n")[1]).toMatch(/^flood,unstructured,\d+,/);
     expect(JSON.parse(readFileSync(join(dir, "index", "manifest.json"), "utf8")).scenario.overlay.type).toBe("hybrid");
   });
