@@ -23,6 +23,8 @@ export function traceGenerateCommand(args: { scenario: string; out?: string; see
   const temp = `${out}.partial`;
   writeFileSync(temp, trace.text);
   renameSync(temp, out);
-  if (!args.quiet) process.stdout.write(`wrote ${out}: ${trace.events} events, ${trace.peers} peers over ${scenario.duration / 1000} s\nreplay it with  churn: { model: trace, file: <path relative to the scenario> }\n`);
+  const about = `${out.replace(/\.csv$/i, "")}.json`;
+  writeFileSync(about, JSON.stringify({ trace: out, about: trace.provenance, events: trace.events, peers: trace.peers }, null, 2) + "\n");
+  if (!args.quiet) process.stdout.write(`wrote ${out}: ${trace.events} events, ${trace.peers} peers over ${scenario.duration / 1000} s\n(where it came from: ${about})\nreplay it with  churn: { model: trace, file: <path relative to the scenario> }\n`);
   return 0;
 }

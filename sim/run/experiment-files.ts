@@ -1,6 +1,6 @@
 import type { SweepExperiment, VariantsExperiment } from "./experiment.js";
 import type { SummaryLike } from "./headline.js";
-import { aggregateCsv, runRefs, runsCsv, sweepJson, sweepManifest, type Shard } from "./sweep.js";
+import { aggregateCsv, aggregateLongCsv, runRefs, runsCsv, sweepJson, sweepManifest, type Shard } from "./sweep.js";
 import { comparisonCsv } from "./variants.js";
 import { runJob } from "./worker-job.js";
 
@@ -22,7 +22,10 @@ export function tableFiles(
   const manifest = sweepManifest(experiment, scenarioFile, shard);
   const refs = runRefs(manifest).filter((r) => summaries.has(r.index));
   const files: Record<string, string> = { "sweep.json": sweepJson(manifest), "runs.csv": runsCsv(manifest, refs, summaries) };
-  if (!shard) files["aggregate.csv"] = aggregateCsv(manifest, summaries);
+  if (!shard) {
+    files["aggregate.csv"] = aggregateCsv(manifest, summaries);
+    files["aggregate-long.csv"] = aggregateLongCsv(manifest, summaries);
+  }
   return files;
 }
 

@@ -18,6 +18,8 @@ export interface RunSpec {
   index: number;
   /** The run's results folder, relative to the experiment's folder ("chord", "runs/p0_.../seed-1"). */
   dir: string;
+  /** What the run is within its experiment, for the `variant` column of its CSVs: the variant's name, or a sweep's grid point label. */
+  variant: string;
   scenario: Scenario;
 }
 
@@ -129,7 +131,7 @@ function expandVariants(file: string, raw: Record<string, unknown>, base: Scenar
     if (v.overlay) data.overlay = structuredClone(v.overlay);
     for (const [path, value] of Object.entries(v.set ?? {})) trySet(data, path, value, `${where} set "${path}"`, problems);
     const scenario = check(data, base, where, problems, file);
-    if (scenario) runs.push({ index: i, dir: v.name, scenario });
+    if (scenario) runs.push({ index: i, dir: v.name, variant: v.name, scenario });
   });
   if (problems.length > 0) fail(file, problems);
   return { kind: "variants", base, variants: variants.map((v) => ({ name: v.name, description: v.description })), runs };
@@ -181,6 +183,7 @@ function expandSweep(file: string, raw: Record<string, unknown>, base: Scenario)
       runs.push({
         index: runs.length,
         dir: `runs/${point.label}/seed-${seed}`,
+        variant: point.label,
         scenario: { ...scenarios[point.index]!, seed },
         point: point.index,
         replication: r,

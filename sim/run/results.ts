@@ -38,6 +38,8 @@ export type ResultFiles = {
 
 export interface RunMeta {
   scenarioFile: string;
+  /** The variant's name or the sweep point's label ("" for a single run): the `variant` column of timeseries.csv. */
+  variant?: string;
   /** Recorded in the manifest, so two runs differing only by --set can be told apart. */
   invocation?: Invocation;
   /** False if the run was stopped before its end (Ctrl-C). */
@@ -81,7 +83,8 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles 
   return {
     "manifest.json": toJson(manifest),
     "summary.json": toJson({ name: scenario.name, seed: scenario.seed, complete: meta.complete, ...summary }),
-    "timeseries.csv": toCsv(timeSeries),
+    // Tidy: every row says which run it is, so the CSVs of many runs concatenate without parsing folder names.
+    "timeseries.csv": toCsv(timeSeries.map((row) => ({ scenario: scenario.name, variant: meta.variant ?? "", seed: scenario.seed, ...row }))),
     "columns.json": toJson(simulation.columns()),
     ...extra,
   };

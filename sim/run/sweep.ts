@@ -1,6 +1,7 @@
 import { aggregate } from "../metrics/aggregate.js";
 import { round } from "../metrics/stats.js";
 import { toCsv, toJson } from "../metrics/writers.js";
+import { parseDuration, parseRate } from "../core/units.js";
 import { InputError } from "../core/errors.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
@@ -108,10 +109,23 @@ function gridCell(value: unknown): string | number {
   return typeof value === "number" ? value : describe(value);
 }
 
-function pointColumns(manifest: Pick<SweepManifest, "points">, point: number): Record<string, string | number> {
+/**
+ * The columns that say which grid point a row is: the scenario, the point,
+ * each grid value as written, and beside a value written with a unit its
+ * number (`<path>_s` for durations, `<path>_per_s` for rates), so a plot can
+ * use it as an axis without parsing "5m".
+ */
+function pointColumns(manifest: Pick<SweepManifest, "points" | "name">, point: number): Record<string, string | number> {
   const p = manifest.points[point]!;
-  const row: Record<string, string | number> = { point };
-  for (const [path, value] of Object.entries(p.values)) row[path] = gridCell(value);
+  const row: Record<string, string | number> = { scenario: manifest.name, point };
+  for (const [path, value] of Object.entries(p.values)) {
+    row[path] = gridCell(value);
+    if (typeof value !== "string") continue;
+    const ms = parseDuration(value);
+    const perMs = ms === undefined ? parseRate(value) : undefined;
+    if (ms !== undefined) row[`${path}_s`] = round(ms / 1000, 6);
+    else if (perMs !== undefined) row[`${path}_per_s`] = round(perMs * 1000, 6);
+  }
   return row;
 }
 
@@ -143,6 +157,28 @@ export function aggregateCsv(manifest: SweepManifest, summaries: ReadonlyMap<num
     });
     return row;
   });
+  return toCsv(rows);
+}
+
+/**
+ * aggregate-long.csv: the same numbers as aggregate.csv in long form, one row
+ * per (grid point, metric, statistic): scenario, point, the grid values,
+ * metric, statistic (n, mean, sd, ci95_low, ci95_high), value. What
+ * pandas' pivot and R's tidyr expect.
+ */
+export function aggregateLongCsv(manifest: SweepManifest, summaries: ReadonlyMap<number, SummaryLike>): string {
+  const refs = runRefs(manifest);
+  const metrics = headlineMetrics(summaries.values());
+  const rows: Record<string, string | number>[] = [];
+  for (const p of manifest.points) {
+    const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!, metrics));
+    const where = pointColumns(manifest, p.point);
+    metrics.forEach((m, k) => {
+      const a = aggregate(mine.map((values) => values[k]!));
+      const stats: [string, number][] = [["n", a.n], ["mean", a.mean], ["sd", a.sd], ["ci95_low", a.ci95Low], ["ci95_high", a.ci95High]];
+      for (const [statistic, value] of stats) rows.push({ ...where, metric: m.column, statistic, value: cell(value) });
+    });
+  }
   return toCsv(rows);
 }
 

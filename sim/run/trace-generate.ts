@@ -16,6 +16,8 @@ import { formatTrace, type TraceEvent } from "../churn/trace.js";
  */
 export interface GeneratedTrace {
   text: string;
+  /** Where the trace came from (scenario file, name, seed, churn model): written beside it as JSON, not into the CSV. */
+  provenance: string;
   events: number;
   peers: number;
 }
@@ -52,5 +54,6 @@ export function generateTrace(scenario: Scenario, scenarioFile: string): Generat
     `peerlab churn trace of ${scenarioFile} (scenario ${scenario.name}, seed ${scenario.seed}, churn model ${scenario.churn.model})`,
     `${events.length} events over ${scenario.duration / 1000} s, ${maxPeer + 1} peers; format: docs/faults.md`,
   ];
-  return { text: formatTrace(events, comment), events: events.length, peers: maxPeer + 1 };
+  // The CSV stays plain (header and rows only, readable by any CSV reader); where it came from goes in a sidecar JSON file.
+  return { text: formatTrace(events), provenance: comment.join("; "), events: events.length, peers: maxPeer + 1 };
 }

@@ -10,11 +10,13 @@ import { formatMetric, headlineMetrics, headlineRow, shownColumns, textTable, ty
  * streams: differences between rows come from what the variants change.
  */
 
-/** comparison.csv: variant, overlay, then the headline metrics. `summaries` are the variants' summary.json, in order. */
+/** comparison.csv: scenario, variant, seed, overlay, then the headline metrics. `summaries` are the variants' summary.json, in order. */
 export function comparisonCsv(experiment: VariantsExperiment, summaries: readonly SummaryLike[]): string {
   const metrics = headlineMetrics(summaries);
   const rows = experiment.runs.map((run, i) => ({
+    scenario: run.scenario.name,
     variant: run.dir,
+    seed: run.scenario.seed,
     overlay: run.scenario.overlay.type,
     ...headlineRow(summaries[i]!, metrics),
   }));

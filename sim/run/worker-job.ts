@@ -41,6 +41,7 @@ export function runJob(run: RunSpec, scenarioFile: string, hooks: JobHooks = {})
   const files = resultFiles(simulation, {
     scenarioFile,
     complete: true,
+    variant: run.variant,
     ...(hooks.invocation ? { invocation: hooks.invocation } : {}),
     wall: hooks.measure && {
       setupSeconds: (t1 - t0) / 1000,

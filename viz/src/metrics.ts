@@ -26,7 +26,7 @@ export const HEADLINE: readonly MetricDef[] = [
 ];
 
 /** Columns that are not measurements. */
-export const NOT_METRICS = new Set(["time_s", "phase"]);
+export const NOT_METRICS = new Set(["time_s", "phase", "scenario", "variant", "seed"]);
 
 /** Any other column: its own name, a unit guessed from its suffix. */
 export function metricDef(column: string): MetricDef {
