@@ -74,12 +74,14 @@ export interface OverlayContext<M extends Message> {
    * Periodic maintenance: runs `fn` at `peer` every `intervalMs` for the rest
    * of the peer's session. The first run comes at a random phase in
    * [0, intervalMs) so peers do not act in lockstep (`start: "random-phase"`,
-   * the default) or after one whole interval (`"after-interval"`). The
+   * the default) or after one whole interval (`"after-interval"`). With
+   * `jitter` j > 0 every gap instead is drawn uniformly from
+   * [(1 − j)·intervalMs, (1 + j)·intervalMs], the first one included. The
    * runtime stops every periodic task while the fault timeline freezes
    * maintenance and restarts them (in peer order, each at its start rule)
    * when it resumes; overlays keep no freeze logic of their own.
    */
-  every(peer: PeerId, intervalMs: number, fn: () => void, options?: { start?: "random-phase" | "after-interval" }): void;
+  every(peer: PeerId, intervalMs: number, fn: () => void, options?: { start?: "random-phase" | "after-interval"; jitter?: number }): void;
   /** True while the fault timeline has maintenance frozen: work a protocol does on its own initiative (repairs) should wait. */
   maintenanceFrozen(): boolean;
   /** Registers work to do at the moment maintenance resumes, before periodic tasks restart (e.g. forgive silence while frozen). */

@@ -41,6 +41,8 @@ interface PeriodicTask {
   intervalMs: number;
   fn: () => void;
   randomPhase: boolean;
+  /** Each gap drawn from [(1 − jitter)·interval, (1 + jitter)·interval]; 0 for fixed gaps. */
+  jitter: number;
 }
 
 /** One scheduled run of a periodic task; runs of an earlier freeze epoch are dropped. */
@@ -81,8 +83,8 @@ export class OverlayRuntime<M extends Message> {
     const task = run.task;
     if (run.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
     task.fn();
-    // Rescheduled after the work, as a hand-written timer chain would be, so event order is the same.
-    this.schedulePeriodic(task, task.intervalMs);
+    // Rescheduled after the work, as a hand-written timer chain would be, so event order (and the jitter's draw) is the same.
+    this.schedulePeriodic(task, task.jitter > 0 ? this.jittered(task) : task.intervalMs);
   };
   private readonly expireRequest = (request: PendingRequest) => {
     if (request.done) return;
@@ -124,7 +126,7 @@ export class OverlayRuntime<M extends Message> {
         const session = population.session(peer);
         let tasks = this.tasksOf[peer];
         if (tasks === undefined || (tasks.length > 0 && tasks[0]!.session !== session)) this.tasksOf[peer] = tasks = [];
-        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval" };
+        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0 };
         tasks.push(task);
         if (!this.frozen) this.startPeriodic(task);
       },
@@ -168,7 +170,12 @@ export class OverlayRuntime<M extends Message> {
   }
 
   private startPeriodic(task: PeriodicTask): void {
-    this.schedulePeriodic(task, task.randomPhase ? this.parts.rng.uniform(0, task.intervalMs) : task.intervalMs);
+    const first = task.jitter > 0 ? this.jittered(task) : task.randomPhase ? this.parts.rng.uniform(0, task.intervalMs) : task.intervalMs;
+    this.schedulePeriodic(task, first);
+  }
+
+  private jittered(task: PeriodicTask): number {
+    return task.intervalMs * (1 - task.jitter + 2 * task.jitter * this.parts.rng.next());
   }
 
   private schedulePeriodic(task: PeriodicTask, delayMs: number): void {

@@ -138,4 +138,18 @@ describe("periodic maintenance (ctx.every)", () => {
     sim.run({ until: 650 });
     expect(runs).toEqual([400, 500, 600]);
   });
+
+  it("draws every gap from [(1 − j)·interval, (1 + j)·interval] with jitter j", () => {
+    const { sim, ctx } = world();
+    const runs: number[] = [];
+    ctx.every(0, 100, () => runs.push(sim.now), { jitter: 0.2 });
+    sim.run({ until: 2000 });
+    const gaps = runs.map((t, i) => t - (i === 0 ? 0 : runs[i - 1]!));
+    expect(gaps.length).toBeGreaterThan(15);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(80);
+      expect(gap).toBeLessThanOrEqual(120);
+    }
+    expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(5);
+  });
 });
