@@ -167,7 +167,9 @@ function complexKey(node: unknown, path: string, depth = 0): { path: string; off
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) return { path, offset: (pair.key as { range?: number[] }).range?.[0] ?? 0 };
+      const key = pair.key as unknown;
+      const odd = key !== null && ((!isScalar(key) && !isAlias(key)) || (isScalar(key) && key.value !== null && typeof key.value === "object"));
+      if (odd) return { path, offset: (pair.key as { range?: number[] }).range?.[0] ?? 0 };
       const found = complexKey(pair.value, path ? `${path}.${keyName(pair.key)}` : keyName(pair.key), depth + 1);
       if (found) return found;
     }

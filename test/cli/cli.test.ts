@@ -194,6 +194,20 @@ describe("peerlab validate and list", () => {
     expect(manifest.commandLine).toEqual({ overrides: ["workload.keys=20"], seed: 9 });
   });
 
+  it("report refuses to overwrite a file without --force", () => {
+    if (!existsSync(join(work, "results", "tiny", "seed-1", "summary.json"))) peerlab("run", "tiny.yaml", "--quiet");
+    expect(peerlab("report", "results/tiny", "-o", "r.html").code).toBe(0);
+    const before = readFileSync(join(work, "r.html"), "utf8");
+    writeFileSync(join(work, "r.html"), "mine");
+    const again = peerlab("report", "results/tiny", "-o", "r.html");
+    expect(again.code).toBe(2);
+    expectPlainError(again.stderr);
+    expect(again.stderr).toContain("r.html already exists; add --force to replace it");
+    expect(readFileSync(join(work, "r.html"), "utf8")).toBe("mine");
+    expect(peerlab("report", "results/tiny", "-o", "r.html", "-f").code).toBe(0);
+    expect(readFileSync(join(work, "r.html"), "utf8")).toBe(before);
+  });
+
   it("refuses --out '' and names too long for a folder (exit 2)", () => {
     const empty = peerlab("run", "tiny.yaml", "--out", "");
     expect(empty.code).toBe(2);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,12 +82,12 @@ describe("sweeps on one thread, on workers and on shards", () => {
     const a = tree(join(work, "one"));
     const b = tree(join(work, "two"));
     const c = tree(join(work, "results", "grid"));
-    expect(Object.keys(a)).toHaveLength(3 + 12 * 4); // sweep.json, runs.csv, aggregate.csv + 4 files per run
-    for (const name of ["runs.csv", "aggregate.csv", "sweep.json"]) expect(a[name], name).toBeDefined();
+    expect(Object.keys(a)).toHaveLength(4 + 12 * 4); // sweep.json, runs.csv, aggregate.csv, aggregate-long.csv + 4 files per run
+    for (const name of ["runs.csv", "aggregate.csv", "aggregate-long.csv", "sweep.json"]) expect(a[name], name).toBeDefined();
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     // Byte equality of the tables, spelled out.
-    for (const name of ["runs.csv", "aggregate.csv"]) {
+    for (const name of ["runs.csv", "aggregate.csv", "aggregate-long.csv"]) {
       const bytes = readFileSync(join(work, "one", name));
       expect(readFileSync(join(work, "two", name)).equals(bytes), name).toBe(true);
       expect(readFileSync(join(work, "results", "grid", name)).equals(bytes), name).toBe(true);
@@ -111,7 +111,19 @@ describe("sweeps on one thread, on workers and on shards", () => {
     const notSweep = peerlab("merge", "results", "--out", "m4");
     expect(notSweep.code).toBe(2);
     expect(notSweep.stderr).toContain("merge: results has no sweep.json");
-    for (const out of ["m1", "m2", "m3", "m4"]) expect(existsSync(join(work, out)), out).toBe(false);
+    // A label edited to climb out of the shard and --out folders: refused before anything is copied.
+    for (const i of [1, 2, 3]) {
+      cpSync(join(work, "results", `grid-shard-${i}-of-3`), join(work, `evil-${i}`), { recursive: true });
+      const file = join(work, `evil-${i}`, "sweep.json");
+      const manifest = JSON.parse(readFileSync(file, "utf8"));
+      manifest.points[0].label = "../../../escaped";
+      writeFileSync(file, JSON.stringify(manifest));
+    }
+    const evil = peerlab("merge", "evil-1", "evil-2", "evil-3", "--out", "m5");
+    expect(evil.code).toBe(2);
+    expect(evil.stderr).toContain('points[0].label is "../../../escaped", which is not a folder name peerlab writes');
+    expect(existsSync(join(work, "..", "..", "escaped"))).toBe(false);
+    for (const out of ["m1", "m2", "m3", "m4", "m5"]) expect(existsSync(join(work, out)), out).toBe(false);
     expect(readdirSync(work).filter((n) => n.includes(".partial-"))).toEqual([]);
   });
 });
