@@ -1,4 +1,5 @@
 import { formatDuration } from "../core/units.js";
+import { formatSeconds } from "./text.js";
 
 /**
  * A one-line progress bar on stderr: simulated time, events per second and
@@ -29,7 +30,7 @@ export class ProgressBar {
       `${this.label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%` +
       `  sim ${formatDuration(Math.round(simMs / 1000) * 1000)}/${formatDuration(this.totalMs)}` +
       `  ${formatRate(rate)} events/s` +
-      `  ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)}s` : "?"}`;
+      `  ETA ${formatSeconds(eta)}`;
     this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 100) - 1)}\x1b[K`);
   }
 

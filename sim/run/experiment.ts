@@ -1,6 +1,6 @@
 import { Rng } from "../engine/rng.js";
 import { InputError, formatPath } from "../core/errors.js";
-import { applyOverrides, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
+import { applyOverrides, defaultNote, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
 import { scenarioSchemaNow, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
 
 /**
@@ -90,7 +90,7 @@ export function loadExperiment(file: string, overrides: readonly string[] = []):
 function check(raw: Record<string, unknown>, base: Scenario, where: string, problems: string[], file: string): Scenario | undefined {
   const result = scenarioSchemaNow().safeParse(raw);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`  ${where} → ${formatPath(issue.path)}: ${issue.message}`);
+    for (const issue of result.error.issues) problems.push(`  ${where} → ${formatPath(issue.path)}: ${issue.message}${defaultNote(raw, issue.path)}`);
     return undefined;
   }
   const { $schema: _s, variants: _v, sweep: _w, ...scenario } = result.data;

@@ -82,7 +82,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   loadPlugins(raw, file);
   const result = scenarioSchemaNow().safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}${defaultNote(raw, issue.path)}`);
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new InputError(`${file} is not a valid scenario (${count}; see docs/scenarios.md):\n${problems.join("\n")}`);
   }
@@ -100,6 +100,20 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.
   const { $schema: _ignored, variants: _variants, sweep: _sweep, ...scenario } = result.data;
   return withTrace({ ...scenario, name } as Scenario, file);
+}
+
+/**
+ * " (not in the file: this is its default)" when a problem is about a value
+ * the file never wrote, so a user is not left searching the file for it.
+ */
+export function defaultNote(raw: unknown, path: readonly PropertyKey[]): string {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return "";
+    node = (node as Record<PropertyKey, unknown>)[key];
+    if (node === undefined) return ` (${formatPath(path)} is not in the file: the value is its default; write ${formatPath(path)}: to choose another)`;
+  }
+  return "";
 }
 
 /** With churn model "trace", reads the trace file the scenario names (relative to `file`) into `churn.trace`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatDuration } from "../core/units.js";
 import type { ChurnTrace } from "../churn/trace.js";
 import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
 import type { OverlayDefinition } from "../core/protocol.js";
@@ -334,7 +335,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     .meta({ description: "A grid of values over scenario paths, each point run `replications` times; results/<name>/runs.csv and aggregate.csv." }),
 }).superRefine((s, ctx) => {
   if (s.metrics.warmup >= s.duration) {
-    ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });
+    ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${formatDuration(s.duration)}), got ${formatDuration(s.metrics.warmup)}` });
   }
   const lat = s.network.latency;
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
@@ -370,7 +371,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     ctx.addIssue({ code: "custom", path: ["overlay", "bootstrap"], message: 'expected "join" with a churn trace (the trace says when each peer joins), got "oracle"' });
   }
   if (lat.model === "uniform" && lat.min > lat.max) {
-    ctx.addIssue({ code: "custom", path: ["network", "latency", "min"], message: `expected min ≤ max, got min ${lat.min} ms > max ${lat.max} ms` });
+    ctx.addIssue({ code: "custom", path: ["network", "latency", "min"], message: `expected min ≤ max, got min ${formatDuration(lat.min)} > max ${formatDuration(lat.max)}` });
   }
   if (lat.model === "regions") {
     const total = lat.regions.reduce((a, r) => a + r.share, 0);
@@ -393,7 +394,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
         ctx.addIssue({ code: "custom", path: ["churn", which, "shape"], message: `expected shape > 1: with shape ≤ 1 a Pareto distribution has an infinite mean, so no pool of peers keeps a target population online; got ${d.shape}` });
       }
       if (d.distribution === "uniform" && d.min > d.max) {
-        ctx.addIssue({ code: "custom", path: ["churn", which, "min"], message: `expected min ≤ max, got min ${d.min} ms > max ${d.max} ms` });
+        ctx.addIssue({ code: "custom", path: ["churn", which, "min"], message: `expected min ≤ max, got min ${formatDuration(d.min)} > max ${formatDuration(d.max)}` });
       }
     }
   }

@@ -91,7 +91,11 @@ describe("scenario validation", () => {
   });
 
   it("checks relations between fields", () => {
-    expect(problems({ ...minimal, metrics: { warmup: "10m" } })).toContain("metrics.warmup: expected a warm-up shorter than the run's duration");
+    expect(problems({ ...minimal, metrics: { warmup: "10m" } })).toContain("metrics.warmup: expected a warm-up shorter than the run's duration (5m), got 10m");
+    // A default the file never wrote is named as a default, in the file's units.
+    expect(problems({ ...minimal, duration: "30s" })).toContain(
+      "metrics.warmup: expected a warm-up shorter than the run's duration (30s), got 1m (metrics.warmup is not in the file: the value is its default; write metrics.warmup: to choose another)",
+    );
     expect(
       problems({ ...minimal, churn: { model: "sessions", session: { distribution: "pareto", shape: 2 }, offline: { distribution: "fixed", value: "1m" } } }),
     ).toContain('churn.session: expected exactly one of "scale" or "mean" for a pareto distribution');
