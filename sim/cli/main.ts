@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
           .example("$0 run scenarios/compare-topologies.yaml", "overlays side by side")
           .example("$0 run scenarios/sweep-churn.yaml -j 4", "a sweep on 4 threads")
           .example("$0 run scenarios/sweep-churn.yaml --resume", "continue a stopped sweep")
-          .example("$0 run scenarios/flooding-basic.yaml -s 7 --set overlay.search.ttl=3", "another seed, TTL 3"),
+          .example("$0 run my.yaml -s 7 --set overlay.degree=6", "another seed and degree"),
       async (args) => {
         if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0 || args.seed > 2 ** 32 - 1)) {
           throw new InputError(`--seed: expected an integer from 0 to 4294967295, got ${args.seed}`);

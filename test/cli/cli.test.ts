@@ -72,7 +72,8 @@ describe("peerlab run", () => {
     expect(Object.keys(manifest.engine.wall)).toEqual(["setupSeconds", "runSeconds", "eventsPerSecond", "peakRssBytes", "node"]);
     const csv = readFileSync(join(dir, "timeseries.csv"), "utf8").trim().split("\n");
     expect(csv).toHaveLength(1 + 4); // header + one row per 30 s interval
-    expect(csv[0]).toMatch(/^time_s,phase,live_peers,/);
+    expect(csv[0]).toMatch(/^scenario,variant,seed,time_s,phase,live_peers,/);
+    expect(csv[1]).toMatch(/^tiny,,1,30,warmup,/);
   });
 
   it("refuses to overwrite results without --force, and changes nothing", () => {
