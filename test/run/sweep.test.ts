@@ -131,21 +131,43 @@ describe("sweep files", () => {
     const e = loadSweep(["sweep:", "  grid:", "    overlay.search.ttl: [2, 3]", "  replications: 3"]);
     const files = experimentFilesInProcess(e, "sweep.yaml");
     const runs = files["runs.csv"]!.trim().split("\n");
-    expect(runs[0]).toBe(`point,overlay.search.ttl,replication,seed,${HEADLINE.map((m) => m.column).join(",")}`);
+    expect(runs[0]).toBe(`scenario,point,overlay.search.ttl,replication,seed,${HEADLINE.map((m) => m.column).join(",")}`);
     expect(runs).toHaveLength(1 + 6);
-    expect(runs[4]!.startsWith(`1,3,0,5,`)).toBe(true);
+    expect(runs[4]!.startsWith(`tiny-sweep,1,3,0,5,`)).toBe(true);
     const aggregateLines = files["aggregate.csv"]!.trim().split("\n");
     expect(aggregateLines).toHaveLength(1 + 2);
     const header = aggregateLines[0]!.split(",");
-    expect(header.slice(0, 7)).toEqual(["point", "overlay.search.ttl", "runs", "lookups_completed_mean", "lookups_completed_sd", "lookups_completed_ci95_low", "lookups_completed_ci95_high"]);
-    expect(header).toHaveLength(3 + 4 * HEADLINE.length);
+    expect(header.slice(0, 8)).toEqual(["scenario", "point", "overlay.search.ttl", "runs", "lookups_completed_mean", "lookups_completed_sd", "lookups_completed_ci95_low", "lookups_completed_ci95_high"]);
+    expect(header).toHaveLength(4 + 4 * HEADLINE.length);
     // The success ratio of point 1 is the mean of its three runs.
-    const successes = runs.slice(4).map((line) => Number(line.split(",")[5]));
+    const successes = runs.slice(4).map((line) => Number(line.split(",")[6]));
     const row = aggregateLines[2]!.split(",");
     expect(Number(row[header.indexOf("success_ratio_mean")])).toBeCloseTo(successes.reduce((a, b) => a + b) / 3, 6);
     const sweep = JSON.parse(files["sweep.json"]!);
     expect(sweep).toMatchObject({ name: "tiny-sweep", seed: 5, replications: 3, seeds: e.seeds, grid: { "overlay.search.ttl": [2, 3] }, runs: 6 });
     expect(sweep).not.toHaveProperty("shard");
     expect(files[`${e.runs[5]!.dir}/summary.json`]).toBeDefined();
+  });
+
+  it("puts numbers beside unit-string grid values, a long-form aggregate beside the wide one, and id columns in every time series", () => {
+    const e = loadSweep(["sweep:", "  grid:", '    churn.session.mean: ["1m", 90s]', '    workload.lookups.rate: ["2/s", 6/min]', "  replications: 2"]);
+    const files = experimentFilesInProcess(e, "sweep.yaml");
+    const runs = files["runs.csv"]!.trim().split("\n");
+    expect(runs[0]!.startsWith("scenario,point,churn.session.mean,churn.session.mean_s,workload.lookups.rate,workload.lookups.rate_per_s,replication,seed,")).toBe(true);
+    expect(runs[1]!.startsWith("tiny-sweep,0,1m,60,2/s,2,0,5,")).toBe(true);
+    expect(runs[7]!.startsWith(`tiny-sweep,3,90s,90,6/min,0.1,0,5,`)).toBe(true);
+    const wide = files["aggregate.csv"]!.trim().split("\n");
+    const long = files["aggregate-long.csv"]!.trim().split("\n");
+    expect(long[0]).toBe("scenario,point,churn.session.mean,churn.session.mean_s,workload.lookups.rate,workload.lookups.rate_per_s,metric,statistic,value");
+    // Every wide cell is a long row: 4 points × metrics × (n + 4 statistics).
+    const header = wide[0]!.split(",");
+    const metrics = header.filter((c) => c.endsWith("_mean")).map((c) => c.slice(0, -5));
+    expect(long).toHaveLength(1 + 4 * metrics.length * 5);
+    const row = wide[2]!.split(",");
+    const mean = long.find((l) => l.startsWith("tiny-sweep,1,") && l.includes(",success_ratio,mean,"))!;
+    expect(mean.split(",").at(-1)).toBe(row[header.indexOf("success_ratio_mean")]);
+    const ts = files[`${e.runs[3]!.dir}/timeseries.csv`]!.split("\n");
+    expect(ts[0]!.startsWith("scenario,variant,seed,time_s,")).toBe(true);
+    expect(ts[1]!.startsWith(`tiny-sweep,${e.points[1]!.label},${e.seeds[1]},30,`)).toBe(true);
   });
 });
