@@ -101,13 +101,13 @@ describe("variants", () => {
     );
     const lines = files["comparison.csv"]!.trim().split("\n");
     expect(lines[0]).toBe(
-      "variant,overlay,lookups_completed,success_ratio,latency_mean_ms,latency_p50_ms,latency_p99_ms,hops_mean,messages_per_lookup,bytes_per_lookup,messages_per_peer_per_s,lookup_messages_per_peer_per_s,maintenance_messages_per_peer_per_s,bytes_per_peer_per_s,live_peers_mean,availability_mean,items_lost",
+      "scenario,variant,seed,overlay,lookups_completed,success_ratio,latency_mean_ms,latency_p50_ms,latency_p99_ms,hops_mean,messages_per_lookup,bytes_per_lookup,messages_per_peer_per_s,lookup_messages_per_peer_per_s,maintenance_messages_per_peer_per_s,bytes_per_peer_per_s,live_peers_mean,availability_mean,items_lost",
     );
     expect(lines).toHaveLength(5);
     const chord = JSON.parse(files["chord/summary.json"]!);
     const row = lines[3]!.split(",");
-    expect(row.slice(0, 4)).toEqual(["chord", "chord", String(chord.lookups.completed), String(chord.lookups.successRatio)]);
-    expect(row[8]).toBe(String(chord.lookups.messagesPerLookup));
+    expect(row.slice(0, 6)).toEqual([e.base.name, "chord", String(e.base.seed), "chord", String(chord.lookups.completed), String(chord.lookups.successRatio)]);
+    expect(row[10]).toBe(String(chord.lookups.messagesPerLookup));
     // Deterministic: the same files again.
     expect(experimentFilesInProcess(loadVariants(), "compare.yaml")).toEqual(files);
   });
