@@ -108,8 +108,9 @@ function describeSyntaxError(doc: YAML.Document.Parsed, error: YAMLError, text: 
   if (error.code === "DUPLICATE_KEY") {
     const field = fieldAt(doc.contents, error.pos[0], "");
     const first = field ? firstDefinitionLine(doc.contents, error.pos[0], text) : undefined;
+    const lines = first === undefined ? `line ${line}` : first === line ? `both on line ${line}` : `line ${first} and line ${line}`;
     message = field
-      ? `the field ${field} is written twice (line ${first ?? "?"} and line ${line}); keep one of them`
+      ? `the field ${field} is written twice (${lines}); keep one of them`
       : `a key is written twice in one mapping; keep one of them`;
   } else {
     message = what.charAt(0).toLowerCase() + what.slice(1);
