@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { ChurnTrace } from "../churn/trace.js";
 import { OVERLAYS } from "../overlays/registry.js";
+import { bandwidthSchema, checkBandwidth } from "./bandwidth-schema.js";
 import { adversariesSchema, checkFaults, faultsSchema } from "./faults-schema.js";
+import { fileSizeSchema } from "./file-size-schema.js";
 import {
   describeValue,
   duration,
@@ -118,6 +120,9 @@ const network = strict({
   }),
   /** Probability that any single message is lost. */
   loss: probability().default(0).meta({ description: "Probability that any single message is lost." }),
+  bandwidth: bandwidthSchema
+    .optional()
+    .meta({ description: 'Upload and download capacities and how transfers share them (model "none", "serial", "share" or "maxmin"); omitted: latency only.' }),
 });
 
 const churn = z.discriminatedUnion(
@@ -205,6 +210,9 @@ const workload = strict({
   timeout: duration({ example: "30s" })
     .prefault("30s")
     .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
+  fileSize: fileSizeSchema
+    .optional()
+    .meta({ description: 'Size of the object behind each key, for overlays that transfer data when network.bandwidth is on: a size like "4MB" or a distribution; omitted: 4MB.' }),
 });
 
 const metrics = strict({
@@ -321,6 +329,11 @@ export const scenarioSchema = strict({
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });
   }
   const lat = s.network.latency;
+  if (s.network.bandwidth) {
+    const roles = (OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? []).map((x) => x.role);
+    const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
+    checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
+  }
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const services = OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {
