@@ -43,6 +43,8 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
+  /** Size of the object behind each key (workload.fileSize), for transfers. */
+  fileSize: (key: number) => number;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
 }
@@ -85,6 +87,20 @@ export class OverlayRuntime<M extends Message> {
         (reply as { replyTo?: unknown }).replyTo = request.rpc;
         network.send(from, to, reply);
       },
+      transfer: (from, to, bytes, onDone, onAbort) => {
+        const session = population.session(to);
+        const there = () => population.isOnline(to) && population.session(to) === session;
+        network.transfer(from, to, bytes, {
+          arrived: () => {
+            if (there()) onDone();
+          },
+          lost: () => {
+            if (there()) onAbort();
+          },
+        });
+      },
+      bandwidth: network.hasBandwidth,
+      fileSize: parts.fileSize,
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
       cancelTimer: (handle) => {
