@@ -24,20 +24,51 @@ export function linkRate(example = "20Mbit/s") {
     .meta({ description: `A link rate with a unit, e.g. "${example}" (${UNITS_HINT}).` });
 }
 
+/**
+ * Picks the schema for a value by its shape and reports that schema's own
+ * problems, so a mistake gets one precise message instead of a union's
+ * "none of these matched". The JSON Schema (io: "input") still lists every
+ * form through the union given for it.
+ */
+function byShape<T extends z.ZodType>(union: T, pick: (value: unknown) => z.ZodType | string) {
+  return z
+    .unknown()
+    .transform((value, ctx): z.output<T> => {
+      const schema = pick(value);
+      if (typeof schema === "string") {
+        ctx.addIssue({ code: "custom", message: schema });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data as z.output<T>;
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as (string | number)[] });
+      return z.NEVER;
+    })
+    .meta(inputSchemaOf(union));
+}
+
+/** The JSON Schema of what `union` accepts, without its own "$schema" header, as editor hints for a byShape field. */
+function inputSchemaOf(union: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(union, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
 /** A constant rate, or a distribution of rates drawn once per peer. */
-const rateValue = (example: string) =>
-  z.union(
-    [
-      linkRate(example),
-      strict({ distribution: z.literal("uniform"), min: linkRate(example), max: linkRate(example) }).meta({ description: "Uniform between min and max, drawn once per peer." }),
-      strict({ distribution: z.literal("lognormal"), median: linkRate(example), sigma: positiveNumber() }).meta({ description: "median·e^(sigma·Z), drawn once per peer." }),
-      strict({ distribution: z.literal("pareto"), scale: linkRate(example), shape: positiveNumber() }).meta({ description: "Pareto with minimum `scale` and tail index `shape`, drawn once per peer." }),
-    ],
-    {
-      error: (issue) =>
-        `expected a link rate with a unit like "${example}" or a distribution { distribution: "uniform" | "lognormal" | "pareto", ... }, got ${describeValue(issue.input)}`,
-    },
-  );
+const rateValue = (example: string) => {
+  const forms = {
+    uniform: strict({ distribution: z.literal("uniform"), min: linkRate(example), max: linkRate(example) }).meta({ description: "Uniform between min and max, drawn once per peer." }),
+    lognormal: strict({ distribution: z.literal("lognormal"), median: linkRate(example), sigma: positiveNumber() }).meta({ description: "median·e^(sigma·Z), drawn once per peer." }),
+    pareto: strict({ distribution: z.literal("pareto"), scale: linkRate(example), shape: positiveNumber() }).meta({ description: "Pareto with minimum `scale` and tail index `shape`, drawn once per peer." }),
+  };
+  const union = z.union([linkRate(example), forms.uniform, forms.lognormal, forms.pareto]);
+  return byShape(union, (value) => {
+    if (typeof value === "string") return linkRate(example);
+    if (typeof value === "number") return `expected a link rate with a unit like "${example}", got ${value} (a plain number is ambiguous: say bits or bytes, e.g. "${value}Mbit/s" or "${value}kB/s")`;
+    const kind = (value as { distribution?: unknown } | null)?.distribution;
+    if (value !== null && typeof value === "object" && typeof kind === "string" && kind in forms) return forms[kind as keyof typeof forms];
+    return `expected a link rate with a unit like "${example}" or { distribution: "uniform" | "lognormal" | "pareto", ... }, got ${describeValue(kind ?? value)}`;
+  });
+};
 
 const presetNames = Object.keys(LINK_PRESETS) as [string, ...string[]];
 
@@ -49,21 +80,22 @@ const linkClass = strict({
   share: probability().meta({ description: "Fraction of peers in this class; the shares sum to 1." }),
 });
 
-/** The links of a group of peers: one upload (and optional download) for all, or classes with shares. */
-export const linkSpec = z.union(
-  [
-    strict({
-      upload: rateValue("20Mbit/s").meta({ description: "Upload capacity: a rate, or a distribution drawn once per peer." }),
-      download: rateValue("100Mbit/s").optional().meta({ description: "Download capacity; omitted: unlimited." }),
-    }),
-    strict({ preset: oneOf(presetNames).meta({ description: `A named access technology: ${presetNames.join(", ")}.` }) }),
-    strict({ classes: z.array(linkClass).min(1).meta({ description: "Classes of peers by share, each with a preset or its own rates." }) }),
-  ],
-  {
-    error: (issue) =>
-      `expected links: { upload: "20Mbit/s", download: "100Mbit/s" }, { preset: ${presetNames.map((p) => JSON.stringify(p)).join(" | ")} } or { classes: [...] }, got ${describeValue(issue.input)}`,
-  },
-);
+const uploadForm = strict({
+  upload: rateValue("20Mbit/s").meta({ description: "Upload capacity: a rate, or a distribution drawn once per peer." }),
+  download: rateValue("100Mbit/s").optional().meta({ description: "Download capacity; omitted: unlimited." }),
+});
+const presetForm = strict({ preset: oneOf(presetNames).meta({ description: `A named access technology: ${presetNames.join(", ")}.` }) });
+const classesForm = strict({ classes: z.array(linkClass).min(1).meta({ description: "Classes of peers by share, each with a preset or its own rates." }) });
+
+/** The links of a group of peers: one upload (and optional download) for all, a preset, or classes with shares. */
+export const linkSpec = byShape(z.union([uploadForm, presetForm, classesForm]), (value) => {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    if ("classes" in value) return classesForm;
+    if ("preset" in value) return presetForm;
+    if ("upload" in value || "download" in value) return uploadForm;
+  }
+  return `expected links: { upload: "20Mbit/s", download: "100Mbit/s" }, { preset: ${presetNames.map((p) => JSON.stringify(p)).join(" | ")} } or { classes: [...] }, got ${describeValue(value)}`;
+});
 
 export const CARRIER_NAMES = ["none", "serial", "share", "maxmin"] as const;
 
