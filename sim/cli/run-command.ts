@@ -4,7 +4,7 @@ import { checkOutputFolder, writeFolder } from "../metrics/writers.js";
 import { resultFiles } from "../run/results.js";
 import { Simulation } from "../run/simulation.js";
 import { loadExperiment } from "../run/experiment.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { ProgressBar } from "./progress.js";
 import { runSweep, runVariants } from "./sweep-command.js";
 

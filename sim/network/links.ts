@@ -9,7 +9,7 @@ import { LINK_PRESETS } from "./presets.js";
  * stream, so adding bandwidth to a scenario moves no other draw.
  */
 
-/** What a scenario may say about one group of peers' links (scenario/bandwidth-schema.ts validates it). */
+/** What a scenario may say about one group of peers' links (bandwidth-schema.ts validates it). */
 export type RateInput =
   | string
   | { distribution: "uniform"; min: string; max: string }

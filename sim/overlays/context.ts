@@ -5,7 +5,7 @@ import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
 import { Adversaries } from "../peers/adversaries.js";
-import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
+import type { Message, OverlayContext, TimerHandle } from "../core/protocol.js";
 
 /**
  * Builds the context an overlay sees, and routes replies to the requests
@@ -43,8 +43,10 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
-  /** Size of the object behind each key (workload.fileSize), for transfers. */
-  fileSize: (key: number) => number;
+  /** Size of the object behind each key (workload.fileSize), for transfers; omitted: 4 MB, the workload's default. */
+  fileSize?: (key: number) => number;
+  /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
+  broadcastReached?: (broadcast: number, peer: PeerId) => void;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
 }
@@ -100,7 +102,7 @@ export class OverlayRuntime<M extends Message> {
         });
       },
       bandwidth: network.hasBandwidth,
-      fileSize: parts.fileSize,
+      fileSize: parts.fileSize ?? (() => 4_000_000),
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
       cancelTimer: (handle) => {
@@ -109,6 +111,10 @@ export class OverlayRuntime<M extends Message> {
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
       lookupSucceeded: parts.lookupSucceeded,
       lookupFailed: parts.lookupFailed,
+      reached: (broadcast, peer) => {
+        if (!parts.broadcastReached) throw new Error("an overlay reported a broadcast in a run that makes none");
+        parts.broadcastReached(broadcast, peer);
+      },
       count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
       livePeers: () => population.livePeers(),
       adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),

@@ -1,4 +1,4 @@
-import type { OverlayDefinition } from "./protocol.js";
+import type { OverlayDefinition } from "../core/protocol.js";
 import { chord } from "./chord/index.js";
 import { hybrid } from "./hybrid/index.js";
 import { kademlia } from "./kademlia/index.js";

@@ -1,5 +1,5 @@
 import { Rng } from "../engine/rng.js";
-import { InputError, formatPath } from "../scenario/errors.js";
+import { InputError, formatPath } from "../core/errors.js";
 import { applyOverrides, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
 import { scenarioSchema, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
 

@@ -4,6 +4,8 @@ import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
+import { BROADCAST_COLUMNS, BroadcastStats, BroadcastTable, type BroadcastSummary } from "../metrics/broadcasts.js";
+import { describeColumns, type ColumnMeta } from "../metrics/columns.js";
 import { LookupTracer } from "../metrics/traces.js";
 import { round } from "../metrics/stats.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
@@ -12,16 +14,17 @@ import { Network } from "../network/network.js";
 import { makePolicy, type CarrierName } from "../network/carriers/carrier.js";
 import { Links, type LinksInput } from "../network/links.js";
 import { Meter } from "../network/meter.js";
-import { parseBandwidth, parseSize } from "../scenario/units.js";
+import { parseBandwidth, parseSize } from "../core/units.js";
 import { fileSizes, type FileSizeBytes } from "../workload/file-sizes.js";
-import type { FileSizeSpec } from "../scenario/file-size-schema.js";
+import type { FileSizeSpec } from "../workload/file-size-schema.js";
 import { OverlayRuntime } from "../overlays/context.js";
-import type { Message, Overlay, OverlayDefinition, ServiceSpec } from "../overlays/protocol.js";
+import type { Message, MessageTypes, Overlay, OverlayDefinition, ServiceSpec } from "../core/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
 import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
 import type { Scenario } from "../scenario/schema.js";
 import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
+import { BroadcastWorkload } from "../workload/broadcasts.js";
 import { SnapshotTaker } from "./snapshots.js";
 
 /**
@@ -54,6 +57,8 @@ export class Simulation {
   readonly links: Links | undefined;
   readonly meter: Meter | undefined;
   readonly network: Network;
+  /** Published items and how far they spread (workload.broadcasts), in runs that broadcast. */
+  readonly broadcasts: { table: BroadcastTable; stats: BroadcastStats; workload: BroadcastWorkload } | undefined;
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
@@ -67,10 +72,13 @@ export class Simulation {
     const placementRng = root.fork("placement");
     this.endMs = scenario.duration;
 
-    const messageTypes = Object.entries(definition.messageTypes).map(([name, info]) => ({
-      name,
-      category: (info as { category: "lookup" | "maintenance" }).category,
-    }));
+    // Broadcast message types exist only in runs that broadcast, so other runs' files keep their columns.
+    const broadcastSpec = scenario.workload.broadcasts;
+    const declaredTypes = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
+      ([, info]) => info.category !== "broadcast" || broadcastSpec !== undefined,
+    );
+    const activeTypes = Object.fromEntries(declaredTypes) as MessageTypes<Message>;
+    const messageTypes = declaredTypes.map(([name, info]) => ({ name, category: info.category }));
     this.recorder = new Recorder({
       warmupMs: scenario.metrics.warmup,
       intervalMs: scenario.metrics.interval,
@@ -92,6 +100,8 @@ export class Simulation {
     const meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
     this.links = links;
     this.meter = meter;
+    const broadcastTable = broadcastSpec ? new BroadcastTable() : undefined;
+    let broadcastWorkload: BroadcastWorkload | undefined;
     const network = new Network({
       sim: this.sim,
       rng: root.fork("network"),
@@ -100,7 +110,8 @@ export class Simulation {
       population: this.population,
       recorder: this.recorder,
       lookups: this.lookups,
-      messageTypes: definition.messageTypes,
+      ...(broadcastTable ? { broadcasts: broadcastTable } : {}),
+      messageTypes: activeTypes,
       deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
       ...(bandwidth && links && meter
         ? { bandwidth: { links, meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
@@ -119,6 +130,7 @@ export class Simulation {
       lookupFailed: (id) => workload!.failed(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
+      ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),
     });
     this.network = network;
     if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
@@ -243,6 +255,25 @@ export class Simulation {
       durationMs: scenario.duration,
     });
     workload.install();
+    if (broadcastSpec && broadcastTable) {
+      if (!overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
+      const stats = new BroadcastStats(broadcastTable, scenario.metrics.warmup);
+      broadcastWorkload = new BroadcastWorkload({
+        sim,
+        rng: root.fork("broadcasts"),
+        population,
+        overlay,
+        table: broadcastTable,
+        stats,
+        spec: broadcastSpec,
+        warmupMs: scenario.metrics.warmup,
+        durationMs: scenario.duration,
+      });
+      broadcastWorkload.install();
+      this.broadcasts = { table: broadcastTable, stats, workload: broadcastWorkload };
+    } else {
+      this.broadcasts = undefined;
+    }
     this.scheduleIntervals();
     const snapshots = scenario.metrics.snapshots;
     this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs) : undefined;
@@ -301,7 +332,7 @@ export class Simulation {
 
   /** The overlay's own time-series numbers, plus data availability when it stores items. */
   private sampleOverlay(): Record<string, number> {
-    const sample = { ...(this.overlay.sample?.() ?? {}), ...this.bandwidthColumns() };
+    const sample = { ...this.broadcasts?.stats.sample(), ...this.overlay.sample?.(), ...this.bandwidthColumns() };
     const stored = this.overlay.availability?.();
     if (!stored) return sample;
     return {
@@ -338,8 +369,12 @@ export class Simulation {
   }
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
-  finish(): { summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; bandwidth?: ReturnType<Meter["summary"]> }; timeSeries: readonly TimeSeriesRow[] } {
+  finish(): {
+    summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; broadcasts?: BroadcastSummary; bandwidth?: ReturnType<Meter["summary"]> };
+    timeSeries: readonly TimeSeriesRow[];
+  } {
     const now = this.sim.now;
+    this.broadcasts?.workload.finish();
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
     if (now > lastClosed) this.recorder.at(now).closeInterval(this.sampleOverlay());
@@ -374,8 +409,16 @@ export class Simulation {
       const upload = this.links.upload;
       bandwidth = this.meter.summary(now, (peer) => upload[peer]!);
     }
-    const full = { ...summary, ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}), ...(bandwidth ? { bandwidth } : {}) };
+    const broadcasts = this.broadcasts?.stats.summary();
+    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}), ...(bandwidth ? { bandwidth } : {}) };
     return { summary: full, timeSeries: this.recorder.timeSeries() };
+  }
+
+  /** Metadata of every time-series column (columns.json): unit, kind and title in English and Korean. */
+  columns(): Record<string, ColumnMeta> {
+    const rows = this.recorder.timeSeries();
+    const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    return describeColumns(header, this.broadcasts ? BROADCAST_COLUMNS : {});
   }
 }
 

@@ -1,7 +1,7 @@
 import { aggregate } from "../metrics/aggregate.js";
 import { round } from "../metrics/stats.js";
 import { toCsv, toJson } from "../metrics/writers.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import { describe, type SweepExperiment } from "./experiment.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
-import { InputError, formatPath } from "./errors.js";
+import { InputError, formatPath } from "../core/errors.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 
 /**

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { ChurnTrace } from "../churn/trace.js";
 import { OVERLAYS } from "../overlays/registry.js";
-import { bandwidthSchema, checkBandwidth } from "./bandwidth-schema.js";
-import { adversariesSchema, checkFaults, faultsSchema } from "./faults-schema.js";
-import { fileSizeSchema } from "./file-size-schema.js";
+import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { adversariesSchema } from "../peers/adversaries-schema.js";
+import { broadcastsSchema } from "../workload/broadcasts.js";
+import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
+import { fileSizeSchema } from "../workload/file-size-schema.js";
 import {
   describeValue,
   duration,
@@ -13,7 +15,7 @@ import {
   probability,
   rate,
   strict,
-} from "./fields.js";
+} from "../core/fields.js";
 
 /**
  * The scenario file: what to simulate, for how long, and what to measure.
@@ -213,6 +215,7 @@ const workload = strict({
   fileSize: fileSizeSchema
     .optional()
     .meta({ description: 'Size of the object behind each key, for overlays that transfer data when network.bandwidth is on: a size like "4MB" or a distribution; omitted: 4MB.' }),
+  broadcasts: broadcastsSchema.optional(),
 });
 
 const metrics = strict({
@@ -335,7 +338,16 @@ export const scenarioSchema = strict({
     checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   }
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
-  const services = OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? [];
+  const definition = OVERLAYS.find((o) => o.name === s.overlay.type);
+  if (s.workload.broadcasts && definition && !Object.values(definition.messageTypes).some((t) => (t as { category: string }).category === "broadcast")) {
+    const able = OVERLAYS.filter((o) => Object.values(o.messageTypes).some((t) => (t as { category: string }).category === "broadcast")).map((o) => o.name);
+    ctx.addIssue({
+      code: "custom",
+      path: ["workload", "broadcasts"],
+      message: `the ${s.overlay.type} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
+    });
+  }
+  const services = definition?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {
     if (f.kind !== "crash-role") return;
     const spec = services.find((x) => x.role === f.role);

@@ -8,7 +8,7 @@ import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { LookupTable } from "../metrics/lookups.js";
 import type { Recorder } from "../metrics/recorder.js";
-import type { Overlay } from "../overlays/protocol.js";
+import type { Overlay } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
 
 /**

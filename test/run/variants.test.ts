@@ -4,7 +4,7 @@ import { scenarioFiles } from "../helpers/scenario-files.js";
 import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, type VariantsExperiment } from "../../sim/run/experiment.js";
 import { Simulation } from "../../sim/run/simulation.js";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 
 const { dir, file } = scenarioFiles("peerlab-variants-");
 

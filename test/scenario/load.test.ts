@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 import { applyOverrides, loadScenario, parseScenarioText, validateScenario } from "../../sim/scenario/load.js";
 import { OVERLAYS } from "../../sim/overlays/registry.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { LINK_PRESETS } from "../network/presets.js";
-import { describeValue, oneOf, positiveNumber, probability, strict } from "./fields.js";
-import { BANDWIDTH_UNITS, parseBandwidth } from "./units.js";
+import { LINK_PRESETS } from "./presets.js";
+import { describeValue, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
+import { BANDWIDTH_UNITS, parseBandwidth } from "../core/units.js";
 
 /**
  * `network.bandwidth:` — per-peer upload and download capacity and the

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeValue, positiveNumber, strict } from "./fields.js";
-import { parseSize } from "./units.js";
+import { describeValue, positiveNumber, strict } from "../core/fields.js";
+import { parseSize } from "../core/units.js";
 
 /**
  * `workload.fileSize:` — how big the object behind each key is, for overlays

@@ -21,9 +21,13 @@ import { loadScenario } from "../../sim/scenario/load.js";
  * (of each grid point, averaged over its replications, for a sweep), and a
  * hash of every run's summary.json and timeseries.csv plus comparison.csv, or
  * runs.csv and aggregate.csv.
+ *
+ * The scenarios are split into shards, one test file each
+ * (fingerprints-*.test.ts), so vitest runs them on every core: they are the
+ * longest tests in the suite.
  */
-type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
-const FINGERPRINTS: Record<string, Fingerprint> = {
+export type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
+export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3804451, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.73569, 0.927792], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 7.106, 8.644], sha256: "5f85dd5f342f2f41" },
   "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
   "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "1f58985561c1cb0c" },
@@ -47,7 +51,7 @@ const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
 
-function fingerprint(file: string): Fingerprint {
+export function fingerprint(file: string): Fingerprint {
   const experiment = loadExperiment(file);
   if (experiment.kind !== "single") {
     const hash = createHash("sha256");
@@ -83,18 +87,46 @@ function fingerprint(file: string): Fingerprint {
   };
 }
 
-describe("shipped scenarios", () => {
-  const scenarios = shippedScenarios().map((s) => s.file.split("\\").join("/").replace(/^.*?scenarios\//, "scenarios/"));
+/** Paths of every shipped scenario, as the table above spells them. */
+export function shippedScenarioPaths(): string[] {
+  return shippedScenarios()
+    .map((s) => s.file.split("\\").join("/").replace(/^.*?scenarios\//, "scenarios/"))
+    .sort();
+}
 
-  it("all have a fingerprint", () => {
-    expect(scenarios.sort()).toEqual(Object.keys(FINGERPRINTS).sort());
-  });
-
-  for (const file of scenarios) {
-    it(`${file} gives its known results`, () => {
-      const actual = fingerprint(file);
-      if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
-      expect(actual).toEqual(FINGERPRINTS[file]);
-    });
+/**
+ * The scenarios of shard `index` of `count`: longest first (by their known
+ * event counts), each to the shard with the fewest events so far, so the
+ * shards take about the same time. A scenario without a fingerprint yet goes
+ * to shard 0, whose "all have a fingerprint" test then fails.
+ */
+export function shardScenarios(index: number, count: number): string[] {
+  const known = shippedScenarioPaths().filter((f) => FINGERPRINTS[f] !== undefined);
+  known.sort((a, b) => FINGERPRINTS[b]!.events - FINGERPRINTS[a]!.events || a.localeCompare(b));
+  const load = new Array<number>(count).fill(0);
+  const shards: string[][] = Array.from({ length: count }, () => []);
+  for (const file of known) {
+    const lightest = load.indexOf(Math.min(...load));
+    shards[lightest]!.push(file);
+    load[lightest]! += FINGERPRINTS[file]!.events;
   }
-});
+  return shards[index]!;
+}
+
+/** The tests of one shard. */
+export function describeShard(index: number, count: number): void {
+  describe(`shipped scenarios (shard ${index + 1} of ${count})`, () => {
+    if (index === 0) {
+      it("all have a fingerprint", () => {
+        expect(shippedScenarioPaths()).toEqual(Object.keys(FINGERPRINTS).sort());
+      });
+    }
+    for (const file of shardScenarios(index, count)) {
+      it(`${file} gives its known results`, () => {
+        const actual = fingerprint(file);
+        if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
+        expect(actual).toEqual(FINGERPRINTS[file]);
+      });
+    }
+  });
+}
