@@ -1,3 +1,4 @@
+import type { ColumnMeta } from "../metrics/columns.js";
 import { DoubleList, mean, percentile, round } from "../metrics/stats.js";
 
 /**
@@ -9,19 +10,21 @@ import { DoubleList, mean, percentile, round } from "../metrics/stats.js";
  * cumulative per-peer counters read at each boundary.
  */
 
-/** What each bandwidth column means, for the viewer and docs/results.md. */
-export const BANDWIDTH_COLUMNS = [
-  { column: "throughput_bytes_per_second", title: "Bytes delivered per second", unit: "B/s", kind: "rate" },
-  { column: "transfers_completed", title: "Transfers completed", unit: "transfers", kind: "count" },
-  { column: "transfers_aborted", title: "Transfers aborted", unit: "transfers", kind: "count" },
-  { column: "transfer_time_mean_ms", title: "Transfer time, mean", unit: "ms", kind: "duration" },
-  { column: "transfer_time_p50_ms", title: "Transfer time, p50", unit: "ms", kind: "duration" },
-  { column: "transfer_time_p90_ms", title: "Transfer time, p90", unit: "ms", kind: "duration" },
-  { column: "transfer_time_p99_ms", title: "Transfer time, p99", unit: "ms", kind: "duration" },
-  { column: "upload_mean_utilisation", title: "Upload utilisation, mean over peers", unit: "fraction", kind: "ratio" },
-  { column: "upload_p10_utilisation", title: "Upload utilisation, 10th percentile over peers", unit: "fraction", kind: "ratio" },
-  { column: "upload_p90_utilisation", title: "Upload utilisation, 90th percentile over peers", unit: "fraction", kind: "ratio" },
-] as const;
+const column = (unit: string, kind: ColumnMeta["kind"], en: string, ko: string): ColumnMeta => ({ unit, kind, title: { en, ko } });
+
+/** What each bandwidth column of timeseries.csv means (columns.json). */
+export const BANDWIDTH_COLUMNS: Readonly<Record<string, ColumnMeta>> = {
+  throughput_bytes_per_second: column("bytes/s", "rate", "Bytes delivered per second", "초당 전달된 바이트"),
+  transfers_completed: column("transfers", "count", "Transfers completed", "완료된 전송"),
+  transfers_aborted: column("transfers", "count", "Transfers aborted", "중단된 전송"),
+  transfer_time_mean_ms: column("ms", "duration", "Transfer time, mean", "전송 시간, 평균"),
+  transfer_time_p50_ms: column("ms", "duration", "Transfer time, p50", "전송 시간, 중앙값"),
+  transfer_time_p90_ms: column("ms", "duration", "Transfer time, p90", "전송 시간, 90번째 백분위"),
+  transfer_time_p99_ms: column("ms", "duration", "Transfer time, p99", "전송 시간, 99번째 백분위"),
+  upload_mean_utilisation: column("1", "ratio", "Upload utilisation, mean over peers", "업로드 이용률, 피어 평균"),
+  upload_p10_utilisation: column("1", "ratio", "Upload utilisation, 10th percentile of peers", "업로드 이용률, 피어 10번째 백분위"),
+  upload_p90_utilisation: column("1", "ratio", "Upload utilisation, 90th percentile of peers", "업로드 이용률, 피어 90번째 백분위"),
+};
 
 class Period {
   deliveredBytes = 0;
@@ -132,7 +135,6 @@ export class Meter {
         p99: round(percentile(times, 0.99), 3),
       },
       uploadUtilisation: { mean: round(mean(util), 6), p10: round(percentile(util, 0.1), 6), p90: round(percentile(util, 0.9), 6) },
-      columns: BANDWIDTH_COLUMNS,
     };
   }
 

@@ -13,7 +13,7 @@ import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
 import { Network } from "../network/network.js";
 import { makePolicy, type CarrierName } from "../network/carriers/carrier.js";
 import { Links, type LinksInput } from "../network/links.js";
-import { Meter } from "../network/meter.js";
+import { BANDWIDTH_COLUMNS, Meter } from "../network/meter.js";
 import { parseBandwidth, parseSize } from "../core/units.js";
 import { fileSizes, type FileSizeBytes } from "../workload/file-sizes.js";
 import type { FileSizeSpec } from "../workload/file-size-schema.js";
@@ -418,7 +418,7 @@ export class Simulation {
   columns(): Record<string, ColumnMeta> {
     const rows = this.recorder.timeSeries();
     const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
-    return describeColumns(header, this.broadcasts ? BROADCAST_COLUMNS : {});
+    return describeColumns(header, { ...(this.broadcasts ? BROADCAST_COLUMNS : {}), ...(this.meter ? BANDWIDTH_COLUMNS : {}) });
   }
 }
 
