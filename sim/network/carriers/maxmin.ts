@@ -6,29 +6,51 @@ import type { Flows, RatePolicy } from "./flows.js";
  * Networks, §6.5.2): raise all rates together; when a link fills, its
  * transfers are frozen at that rate; go on with the rest.
  *
- * Only the part of the network a change can reach is solved again: the
- * connected component (links joined by transfers) of the links that changed.
- * Rates outside it cannot change. Transfers whose rate comes out the same
- * keep their scheduled completion (Flows.setRate).
+ * Only the part of the network a change can reach is solved again. The
+ * solve starts from the links that changed ("open" links: every transfer on
+ * them is re-rated); the other links those transfers cross are the boundary,
+ * where transfers outside keep their rates and take their share of the
+ * capacity off the top. The result is then checked against the definition
+ * of max-min fairness — every transfer has a full link on which no transfer
+ * gets more — and a boundary link is opened when
+ *   - a re-rated transfer finds no such link except at that boundary link, or
+ *   - the link was full and a re-rated transfer on it changed its rate (the
+ *     transfers outside that were limited there may now get more or less).
+ * With nothing left to open, the rates are the max-min fair allocation of the
+ * whole network: feasible, and every transfer has its bottleneck. In a swarm
+ * where uplinks are the bottleneck, a transfer ending re-rates its sender's
+ * few transfers instead of the whole connected network.
  *
- * Floating-point order is fixed: the component's transfers and links are
- * sorted by number and a filled link freezes its transfers in that order,
- * so a fresh solve of the same transfers gives bit-identical rates whatever
- * the history. Link l is peer l>>1's uplink (l even) or downlink (l odd).
+ * Transfers whose rate comes out the same keep their scheduled completion
+ * (Flows.setRate). Floating-point order is fixed: open links and transfers
+ * are sorted by number and a filled link freezes its transfers in that
+ * order, so reruns are bit-identical. Link l is peer l>>1's uplink (l even)
+ * or downlink (l odd).
  */
+
+/** Relative slack when deciding that a link is full or a rate is the largest on a link. */
+const TOLERANCE = 1e-9;
+
 export class MaxMin implements RatePolicy {
   readonly name = "maxmin";
-  /** Transfers solved per solve, summed (mean component size = this / solves). */
+  /** Transfers re-rated, summed over solves (mean component size = this / solves). */
   componentFlows = 0;
-  private linkEpoch = new Uint32Array(0);
-  private flowEpoch = new Uint32Array(0);
-  private epoch = 0;
+  /** Times a boundary link had to be opened. */
+  expansions = 0;
+  private linkMark = new Uint32Array(0);
+  private openMark = new Uint32Array(0);
+  private flowMark = new Uint32Array(0);
+  private mark = 0;
+  private openEpoch = 0;
+  private capacity = new Float64Array(0);
   private remaining = new Float64Array(0);
   private unfrozen = new Int32Array(0);
+  private loadAfter = new Float64Array(0);
+  private maxAfter = new Float64Array(0);
   private newRate = new Float64Array(0);
-  private compFlows = new Int32Array(1024);
-  private compLinks = new Int32Array(1024);
-  private stack = new Int32Array(1024);
+  private open: number[] = [];
+  private comp: number[] = [];
+  private touched: number[] = [];
   private heapKey = new Float64Array(1024);
   private heapLink = new Int32Array(1024);
   private heapSize = 0;
@@ -36,47 +58,75 @@ export class MaxMin implements RatePolicy {
 
   solve(flows: Flows, ups: Int32Array, nUp: number, downs: Int32Array, nDown: number): void {
     this.ensure(flows);
-    const epoch = ++this.epoch;
-    let nLinks = 0;
-    let nFlows = 0;
-    let top = 0;
-    const push = (link: number) => {
-      if (this.linkEpoch[link] === epoch) return;
-      this.linkEpoch[link] = epoch;
-      if (top >= this.stack.length) this.stack = grow(this.stack);
-      this.stack[top++] = link;
+    const openEpoch = ++this.openEpoch;
+    const open = this.open;
+    open.length = 0;
+    const openLink = (link: number) => {
+      if (this.openMark[link] === openEpoch) return;
+      this.openMark[link] = openEpoch;
+      open.push(link);
     };
-    for (let i = 0; i < nUp; i++) push(2 * ups[i]!);
-    for (let i = 0; i < nDown; i++) push(2 * downs[i]! + 1);
-    // The component: every link reachable through transfers.
-    while (top > 0) {
-      const link = this.stack[--top]!;
-      if (nLinks >= this.compLinks.length) this.compLinks = grow(this.compLinks);
-      this.compLinks[nLinks++] = link;
-      const list = (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
+    for (let i = 0; i < nUp; i++) openLink(2 * ups[i]!);
+    for (let i = 0; i < nDown; i++) openLink(2 * downs[i]! + 1);
+    for (;;) {
+      this.solveOpen(flows);
+      const before = open.length;
+      this.check(flows, openLink);
+      if (open.length === before) break;
+      this.expansions += open.length - before;
+    }
+    const comp = this.comp;
+    for (const f of comp) flows.setRate(f, this.newRate[f]!);
+    this.componentFlows += comp.length;
+    flows.solvedFlows += comp.length;
+  }
+
+  /** Progressive filling of the transfers on open links, with boundary links' capacity net of the transfers outside. */
+  private solveOpen(flows: Flows): void {
+    const mark = ++this.mark;
+    const open = this.open.sort((a, b) => a - b);
+    const comp = this.comp;
+    const touched = this.touched;
+    comp.length = 0;
+    touched.length = 0;
+    const touch = (link: number) => {
+      if (this.linkMark[link] === mark) return;
+      this.linkMark[link] = mark;
+      touched.push(link);
+      this.capacity[link] = link & 1 ? flows.down(link >> 1) : flows.up(link >> 1);
+      this.unfrozen[link] = 0;
+    };
+    for (const link of open) {
+      touch(link);
+      const list = listOf(flows, link);
       if (!list) continue;
       for (const f of list) {
-        if (this.flowEpoch[f] === epoch) continue;
-        this.flowEpoch[f] = epoch;
-        if (nFlows >= this.compFlows.length) this.compFlows = grow(this.compFlows);
-        this.compFlows[nFlows++] = f;
-        push(link & 1 ? 2 * flows.from[f]! : 2 * flows.to[f]! + 1);
+        if (this.flowMark[f] === mark) continue;
+        this.flowMark[f] = mark;
+        comp.push(f);
       }
     }
-    this.componentFlows += nFlows;
-    const links = this.compLinks.subarray(0, nLinks).sort();
-    const comp = this.compFlows.subarray(0, nFlows).sort();
-    for (let i = 0; i < nFlows; i++) this.newRate[comp[i]!] = Infinity;
-
+    comp.sort((a, b) => a - b);
+    for (const f of comp) {
+      const up = 2 * flows.from[f]!;
+      const down = 2 * flows.to[f]! + 1;
+      touch(up);
+      touch(down);
+      this.unfrozen[up]!++;
+      this.unfrozen[down]!++;
+      this.newRate[f] = Infinity;
+    }
+    touched.sort((a, b) => a - b);
     this.heapSize = 0;
-    for (let i = 0; i < nLinks; i++) {
-      const link = links[i]!;
-      const list = (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
-      const count = list ? list.length : 0;
-      const capacity = link & 1 ? flows.down(link >> 1) : flows.up(link >> 1);
+    for (const link of touched) {
+      let capacity = this.capacity[link]!;
+      if (this.openMark[link] !== this.openEpoch && capacity !== Infinity) {
+        // A boundary link: the transfers outside keep their rates.
+        for (const g of listOf(flows, link)!) if (this.flowMark[g] !== mark) capacity -= flows.rate[g]!;
+      }
       this.remaining[link] = capacity;
-      this.unfrozen[link] = count;
-      if (count > 0 && capacity !== Infinity) this.heapPush(capacity / count, link);
+      const count = this.unfrozen[link]!;
+      if (count > 0 && capacity !== Infinity) this.heapPush(Math.max(0, capacity) / count, link);
     }
     const scratch = this.scratch;
     while (this.heapSize > 0) {
@@ -92,8 +142,7 @@ export class MaxMin implements RatePolicy {
       }
       // `link` is a bottleneck: freeze its unfrozen transfers at `fair`, in transfer order.
       scratch.length = 0;
-      const list = (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1]!;
-      for (const f of list) if (this.newRate[f] === Infinity) scratch.push(f);
+      for (const f of listOf(flows, link)!) if (this.flowMark[f] === mark && this.newRate[f] === Infinity) scratch.push(f);
       scratch.sort((a, b) => a - b);
       for (const f of scratch) {
         this.newRate[f] = fair;
@@ -103,29 +152,72 @@ export class MaxMin implements RatePolicy {
       }
       this.unfrozen[link] = 0;
     }
-    for (let i = 0; i < nFlows; i++) {
-      const f = comp[i]!;
-      flows.setRate(f, this.newRate[f]!);
+  }
+
+  /** Opens the boundary links the solution cannot be trusted at (see the class comment). */
+  private check(flows: Flows, openLink: (link: number) => void): void {
+    const mark = this.mark;
+    const rateOf = (f: number) => (this.flowMark[f] === mark ? this.newRate[f]! : flows.rate[f]!);
+    for (const link of this.touched) {
+      let load = 0;
+      let max = 0;
+      for (const f of listOf(flows, link)!) {
+        const r = rateOf(f);
+        load += r;
+        if (r > max) max = r;
+      }
+      this.loadAfter[link] = load;
+      this.maxAfter[link] = max;
     }
-    flows.solvedFlows += nFlows;
+    const full = (link: number, load: number) => {
+      const capacity = this.capacity[link]!;
+      return capacity !== Infinity && load >= capacity * (1 - TOLERANCE);
+    };
+    for (const link of this.touched) {
+      if (this.openMark[link] === this.openEpoch) continue;
+      let before = 0;
+      let changed = false;
+      for (const f of listOf(flows, link)!) {
+        before += flows.rate[f]!;
+        if (this.flowMark[f] === mark && this.newRate[f] !== flows.rate[f]) changed = true;
+      }
+      if (changed && full(link, before)) openLink(link);
+    }
+    for (const f of this.comp) {
+      const rate = this.newRate[f]!;
+      if (rate === Infinity) continue;
+      const up = 2 * flows.from[f]!;
+      const down = 2 * flows.to[f]! + 1;
+      const bottleneck = (link: number) => full(link, this.loadAfter[link]!) && rate >= this.maxAfter[link]! * (1 - TOLERANCE);
+      if (bottleneck(up) || bottleneck(down)) continue;
+      openLink(up);
+      openLink(down);
+    }
   }
 
   private ensure(flows: Flows): void {
-    const nLinks = 2 * flows.upFlows.length + 2 * flows.downFlows.length + 2;
-    if (this.linkEpoch.length < nLinks) {
-      const size = Math.max(nLinks, this.linkEpoch.length * 2);
-      const epochs = new Uint32Array(size);
-      epochs.set(this.linkEpoch);
-      this.linkEpoch = epochs;
+    const nLinks = 2 * Math.max(flows.upFlows.length, flows.downFlows.length) + 2;
+    if (this.linkMark.length < nLinks) {
+      const size = Math.max(nLinks, this.linkMark.length * 2);
+      const keep = (a: Uint32Array) => {
+        const b = new Uint32Array(size);
+        b.set(a);
+        return b;
+      };
+      this.linkMark = keep(this.linkMark);
+      this.openMark = keep(this.openMark);
+      this.capacity = new Float64Array(size);
       this.remaining = new Float64Array(size);
       this.unfrozen = new Int32Array(size);
+      this.loadAfter = new Float64Array(size);
+      this.maxAfter = new Float64Array(size);
     }
     const nFlows = flows.slotCount;
-    if (this.flowEpoch.length < nFlows) {
-      const size = Math.max(nFlows, this.flowEpoch.length * 2);
-      const epochs = new Uint32Array(size);
-      epochs.set(this.flowEpoch);
-      this.flowEpoch = epochs;
+    if (this.flowMark.length < nFlows) {
+      const size = Math.max(nFlows, this.flowMark.length * 2);
+      const marks = new Uint32Array(size);
+      marks.set(this.flowMark);
+      this.flowMark = marks;
       this.newRate = new Float64Array(size);
     }
   }
@@ -133,8 +225,12 @@ export class MaxMin implements RatePolicy {
   /** Min-heap on (share, link): ties go to the lower link number. */
   private heapPush(key: number, link: number): void {
     if (this.heapSize >= this.heapKey.length) {
-      this.heapKey = growF(this.heapKey);
-      this.heapLink = grow(this.heapLink);
+      const keys = new Float64Array(this.heapKey.length * 2);
+      keys.set(this.heapKey);
+      this.heapKey = keys;
+      const ids = new Int32Array(this.heapLink.length * 2);
+      ids.set(this.heapLink);
+      this.heapLink = ids;
     }
     let i = this.heapSize++;
     const keys = this.heapKey;
@@ -173,14 +269,7 @@ export class MaxMin implements RatePolicy {
   }
 }
 
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function growF(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
+/** The transfers on link `link`. */
+function listOf(flows: Flows, link: number): number[] | undefined {
+  return (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
 }

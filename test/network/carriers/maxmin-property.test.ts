@@ -67,3 +67,31 @@ describe("maxmin carrier: property tests", () => {
     );
   });
 });
+
+describe("maxmin carrier: incremental solves", () => {
+  it("after random starts and ends, rates equal a fresh solve of the transfers left (within 1e-9)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 12, maxLength: 12 }),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constant(Infinity)), { minLength: 12, maxLength: 12 }),
+        fc.array(fc.record({ from: fc.nat(5), to: fc.nat(11), size: fc.integer({ min: 1_000, max: 400_000 }), at: fc.integer({ min: 0, max: 300 }) }), { minLength: 1, maxLength: 80 }),
+        (up, down, transfers) => {
+          const h = carrierHarness("maxmin", up, down);
+          for (const t of transfers) if (t.from !== t.to) h.sim.at(t.at, () => h.send(t.from, t.to, t.size));
+          h.sim.run({ until: 300.5 });
+          const live: number[] = [];
+          for (let f = 0; f < h.flows.slotCount; f++) if (h.flows.live[f]) live.push(f);
+          const fresh = carrierHarness("maxmin", up, down);
+          const ids = live.map((f) => fresh.flows.start(h.flows.from[f]!, h.flows.to[f]!, 1e12, { transmitted() {}, aborted() {} }, undefined));
+          fresh.sim.run({ until: 0.5 });
+          live.forEach((f, i) => {
+            const a = h.flows.rate[f]!;
+            const b = fresh.flows.rate[ids[i]!]!;
+            expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+          });
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
