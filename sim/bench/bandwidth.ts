@@ -1,6 +1,7 @@
 /**
  * The bandwidth benchmark (issue 18): `peers` peers on heterogeneous links
- * (half DSL, 30 % cable, 20 % fibre presets), each keeping `perPeer`
+ * (half DSL, 30 % cable, 20 % fibre, each spread lognormally around its
+ * preset), each keeping `perPeer`
  * concurrent 1 MiB transfers to random other peers — a new one starts the
  * moment one arrives — until `transfers` have completed. Runs the carrier
  * directly (no overlay), so what is timed is the event queue, the solver and
@@ -32,7 +33,14 @@ export function benchBandwidth(opts: BandwidthBenchOptions) {
   const bytes = 1024 * 1024;
   const root = new Rng(opts.seed ?? 1);
   const sim = new Simulator(1 << 16);
-  const links = new Links({ links: { classes: [{ preset: "dsl", share: 0.5 }, { preset: "cable", share: 0.3 }, { preset: "fibre", share: 0.2 }] } }, root.fork("links"), parseBandwidth);
+  // Each class spread around its preset (lognormal, σ = 0.3), so no two peers finish in lockstep.
+  const spread = (share: number, up: string, down: string) => ({
+    share,
+    upload: { distribution: "lognormal" as const, median: up, sigma: 0.3 },
+    download: { distribution: "lognormal" as const, median: down, sigma: 0.3 },
+  });
+  const classes = [spread(0.5, "1Mbit/s", "6.3Mbit/s"), spread(0.3, "5Mbit/s", "36Mbit/s"), spread(0.2, "2.9Mbit/s", "17.6Mbit/s")];
+  const links = new Links({ links: { classes } }, root.fork("links"), parseBandwidth);
   for (let p = 0; p < peers; p++) links.assign(p, undefined);
   const policy = makePolicy(opts.model);
   const meter = new Meter(0);
@@ -73,6 +81,7 @@ export function benchBandwidth(opts: BandwidthBenchOptions) {
     solves: flows.solves,
     meanComponentFlows: componentFlows !== undefined ? Math.round((componentFlows / flows.solves) * 10) / 10 : null,
     reschedules: flows.reschedules,
+    expansions: (policy as Partial<MaxMin>).expansions ?? null,
     checksum,
   };
 }

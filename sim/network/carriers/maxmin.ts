@@ -48,9 +48,12 @@ export class MaxMin implements RatePolicy {
   private loadAfter = new Float64Array(0);
   private maxAfter = new Float64Array(0);
   private newRate = new Float64Array(0);
-  private open: number[] = [];
-  private comp: number[] = [];
-  private touched: number[] = [];
+  private openList = new Int32Array(256);
+  private nOpen = 0;
+  private compList = new Int32Array(256);
+  private nComp = 0;
+  private touchedList = new Int32Array(256);
+  private nTouched = 0;
   private heapKey = new Float64Array(1024);
   private heapLink = new Int32Array(1024);
   private heapSize = 0;
@@ -58,67 +61,72 @@ export class MaxMin implements RatePolicy {
 
   solve(flows: Flows, ups: Int32Array, nUp: number, downs: Int32Array, nDown: number): void {
     this.ensure(flows);
-    const openEpoch = ++this.openEpoch;
-    const open = this.open;
-    open.length = 0;
-    const openLink = (link: number) => {
-      if (this.openMark[link] === openEpoch) return;
-      this.openMark[link] = openEpoch;
-      open.push(link);
-    };
-    for (let i = 0; i < nUp; i++) openLink(2 * ups[i]!);
-    for (let i = 0; i < nDown; i++) openLink(2 * downs[i]! + 1);
+    this.openEpoch++;
+    this.nOpen = 0;
+    for (let i = 0; i < nUp; i++) this.openLink(2 * ups[i]!);
+    for (let i = 0; i < nDown; i++) this.openLink(2 * downs[i]! + 1);
     for (;;) {
       this.solveOpen(flows);
-      const before = open.length;
-      this.check(flows, openLink);
-      if (open.length === before) break;
-      this.expansions += open.length - before;
+      const before = this.nOpen;
+      this.check(flows);
+      if (this.nOpen === before) break;
+      this.expansions += this.nOpen - before;
     }
-    const comp = this.comp;
-    for (const f of comp) flows.setRate(f, this.newRate[f]!);
-    this.componentFlows += comp.length;
-    flows.solvedFlows += comp.length;
+    const comp = this.compList;
+    for (let i = 0; i < this.nComp; i++) flows.setRate(comp[i]!, this.newRate[comp[i]!]!);
+    this.componentFlows += this.nComp;
+    flows.solvedFlows += this.nComp;
+  }
+
+  private openLink(link: number): void {
+    if (this.openMark[link] === this.openEpoch) return;
+    this.openMark[link] = this.openEpoch;
+    if (this.nOpen >= this.openList.length) this.openList = grow(this.openList);
+    this.openList[this.nOpen++] = link;
+  }
+
+  private touch(flows: Flows, link: number): void {
+    if (this.linkMark[link] === this.mark) return;
+    this.linkMark[link] = this.mark;
+    if (this.nTouched >= this.touchedList.length) this.touchedList = grow(this.touchedList);
+    this.touchedList[this.nTouched++] = link;
+    this.capacity[link] = link & 1 ? flows.down(link >> 1) : flows.up(link >> 1);
+    this.unfrozen[link] = 0;
   }
 
   /** Progressive filling of the transfers on open links, with boundary links' capacity net of the transfers outside. */
   private solveOpen(flows: Flows): void {
     const mark = ++this.mark;
-    const open = this.open.sort((a, b) => a - b);
-    const comp = this.comp;
-    const touched = this.touched;
-    comp.length = 0;
-    touched.length = 0;
-    const touch = (link: number) => {
-      if (this.linkMark[link] === mark) return;
-      this.linkMark[link] = mark;
-      touched.push(link);
-      this.capacity[link] = link & 1 ? flows.down(link >> 1) : flows.up(link >> 1);
-      this.unfrozen[link] = 0;
-    };
-    for (const link of open) {
-      touch(link);
+    const open = this.openList.subarray(0, this.nOpen).sort();
+    this.nComp = 0;
+    this.nTouched = 0;
+    for (let i = 0; i < open.length; i++) {
+      const link = open[i]!;
+      this.touch(flows, link);
       const list = listOf(flows, link);
       if (!list) continue;
       for (const f of list) {
         if (this.flowMark[f] === mark) continue;
         this.flowMark[f] = mark;
-        comp.push(f);
+        if (this.nComp >= this.compList.length) this.compList = grow(this.compList);
+        this.compList[this.nComp++] = f;
       }
     }
-    comp.sort((a, b) => a - b);
-    for (const f of comp) {
+    const comp = this.compList.subarray(0, this.nComp).sort();
+    for (let i = 0; i < comp.length; i++) {
+      const f = comp[i]!;
       const up = 2 * flows.from[f]!;
       const down = 2 * flows.to[f]! + 1;
-      touch(up);
-      touch(down);
+      this.touch(flows, up);
+      this.touch(flows, down);
       this.unfrozen[up]!++;
       this.unfrozen[down]!++;
       this.newRate[f] = Infinity;
     }
-    touched.sort((a, b) => a - b);
+    const touched = this.touchedList.subarray(0, this.nTouched).sort();
     this.heapSize = 0;
-    for (const link of touched) {
+    for (let i = 0; i < touched.length; i++) {
+      const link = touched[i]!;
       let capacity = this.capacity[link]!;
       if (this.openMark[link] !== this.openEpoch && capacity !== Infinity) {
         // A boundary link: the transfers outside keep their rates.
@@ -152,28 +160,35 @@ export class MaxMin implements RatePolicy {
       }
       this.unfrozen[link] = 0;
     }
+    // A rate that moved by rounding only stays as it was: otherwise last-bit noise on every
+    // boundary link would count as a change and open the whole network, and every
+    // completion would be rescheduled for nothing.
+    for (let i = 0; i < comp.length; i++) {
+      const f = comp[i]!;
+      const old = flows.rate[f]!;
+      const rate = this.newRate[f]!;
+      if (old > 0 && old !== Infinity && rate !== old && Math.abs(rate - old) <= TOLERANCE * old) this.newRate[f] = old;
+    }
   }
 
   /** Opens the boundary links the solution cannot be trusted at (see the class comment). */
-  private check(flows: Flows, openLink: (link: number) => void): void {
+  private check(flows: Flows): void {
     const mark = this.mark;
-    const rateOf = (f: number) => (this.flowMark[f] === mark ? this.newRate[f]! : flows.rate[f]!);
-    for (const link of this.touched) {
+    const touched = this.touchedList.subarray(0, this.nTouched);
+    for (let i = 0; i < touched.length; i++) {
+      const link = touched[i]!;
       let load = 0;
       let max = 0;
       for (const f of listOf(flows, link)!) {
-        const r = rateOf(f);
+        const r = this.flowMark[f] === mark ? this.newRate[f]! : flows.rate[f]!;
         load += r;
         if (r > max) max = r;
       }
       this.loadAfter[link] = load;
       this.maxAfter[link] = max;
     }
-    const full = (link: number, load: number) => {
-      const capacity = this.capacity[link]!;
-      return capacity !== Infinity && load >= capacity * (1 - TOLERANCE);
-    };
-    for (const link of this.touched) {
+    for (let i = 0; i < touched.length; i++) {
+      const link = touched[i]!;
       if (this.openMark[link] === this.openEpoch) continue;
       let before = 0;
       let changed = false;
@@ -181,18 +196,29 @@ export class MaxMin implements RatePolicy {
         before += flows.rate[f]!;
         if (this.flowMark[f] === mark && this.newRate[f] !== flows.rate[f]) changed = true;
       }
-      if (changed && full(link, before)) openLink(link);
+      if (changed && this.full(link, before)) this.openLink(link);
     }
-    for (const f of this.comp) {
+    const comp = this.compList.subarray(0, this.nComp);
+    for (let i = 0; i < comp.length; i++) {
+      const f = comp[i]!;
       const rate = this.newRate[f]!;
       if (rate === Infinity) continue;
       const up = 2 * flows.from[f]!;
       const down = 2 * flows.to[f]! + 1;
-      const bottleneck = (link: number) => full(link, this.loadAfter[link]!) && rate >= this.maxAfter[link]! * (1 - TOLERANCE);
-      if (bottleneck(up) || bottleneck(down)) continue;
-      openLink(up);
-      openLink(down);
+      if (this.bottleneck(up, rate) || this.bottleneck(down, rate)) continue;
+      this.openLink(up);
+      this.openLink(down);
     }
+  }
+
+  private full(link: number, load: number): boolean {
+    const capacity = this.capacity[link]!;
+    return capacity !== Infinity && load >= capacity * (1 - TOLERANCE);
+  }
+
+  /** `link` is full and no transfer on it gets more than `rate`. */
+  private bottleneck(link: number, rate: number): boolean {
+    return this.full(link, this.loadAfter[link]!) && rate >= this.maxAfter[link]! * (1 - TOLERANCE);
   }
 
   private ensure(flows: Flows): void {
@@ -272,4 +298,10 @@ export class MaxMin implements RatePolicy {
 /** The transfers on link `link`. */
 function listOf(flows: Flows, link: number): number[] | undefined {
   return (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
