@@ -154,8 +154,12 @@ export interface Overlay<M extends Message> {
   crash(peer: PeerId): void;
   /** `msg` from `from` arrives at online peer `to`. Replies to requests are routed by the context, not here. */
   deliver(to: PeerId, from: PeerId, msg: M): void;
-  /** Starts lookup `lookup` for `key` at online peer `peer`. */
-  lookup(peer: PeerId, key: number, lookup: number): void;
+  /**
+   * Starts lookup `lookup` for `key` at online peer `peer`. Overlays that
+   * declare no "lookup" message types may leave it out; scenarios then must
+   * make no lookups (the scenario is rejected otherwise).
+   */
+  lookup?(peer: PeerId, key: number, lookup: number): void;
   /** The requester's deadline for `lookup` passed; forget it (it has been counted as failed). */
   lookupAbandoned?(peer: PeerId, lookup: number): void;
   /**

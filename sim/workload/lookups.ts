@@ -88,7 +88,7 @@ export class LookupWorkload {
     }
     this.origins.set(id, origin);
     this.timeouts[id] = sim.schedule(this.w.timeoutMs, this.expire, id);
-    overlay.lookup(origin, key, id);
+    overlay.lookup!(origin, key, id); // the scenario was rejected if the overlay cannot look up
   }
 
   /** Called by the overlay (through its context) when a lookup found its key. */

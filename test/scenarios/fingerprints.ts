@@ -26,7 +26,15 @@ import { loadScenario } from "../../sim/scenario/load.js";
  * (fingerprints-*.test.ts), so vitest runs them on every core: they are the
  * longest tests in the suite.
  */
-export type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
+export type Fingerprint = {
+  events: number;
+  /** null where a run makes no lookups (broadcast-only scenarios). */
+  successRatio: number | null | (number | null)[];
+  messagesPerLookup: number | null | (number | null)[];
+  /** Mean broadcast coverage, for scenarios that broadcast. */
+  coverage?: number | (number | null)[];
+  sha256: string;
+};
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3804451, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.73569, 0.927792], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 7.106, 8.644], sha256: "413bdb176fa108e9" },
   "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
@@ -38,6 +46,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/faults/replication.yaml": { events: 5056527, successRatio: [0.467122, 0.668773, 0.77285, 0.68728], messagesPerLookup: [11.9805, 14.1635, 12.365, 16.2285], sha256: "e60e083ecada3259" },
   "scenarios/faults/trace-replay.yaml": { events: 3254730, successRatio: [0.906204, 0.946803, 0.950098, 0.968765], messagesPerLookup: [12.054, 11.685, 485.335, 3.948], sha256: "1b9dac376679383d" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
+  "scenarios/gossip-plugin.yaml": { events: 1261434, successRatio: null, messagesPerLookup: null, coverage: 0.845763, sha256: "17591f87c13df5e9" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "43ab32122207cdb6" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "569d8127032bdb82" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "33598016c217a4c7" },
@@ -48,6 +57,8 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "5dd67183d9d23ab9" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
+  "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "3157b7d3f0f7f14d" },
+  "scenarios/validation/gossip-fanout.yaml": { events: 5800609, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.037483, 0.79578, 0.939843, 0.980587, 0.993027, 0.99761], sha256: "8a79bc7255a472de" },
   "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
 
@@ -67,11 +78,16 @@ export function fingerprint(file: string): Fingerprint {
     for (const name of ["comparison.csv", "runs.csv", "aggregate.csv"]) if (tables[name]) hash.update(tables[name]);
     // One figure per variant, or per grid point (the mean over its replications).
     const groups = experiment.kind === "variants" ? experiment.runs.map((r) => [r.index]) : experiment.points.map((p) => experiment.runs.filter((r) => r.point === p.index).map((r) => r.index));
-    const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+    const mean = (xs: number[]) => {
+      const m = Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+      return Number.isFinite(m) ? m : null;
+    };
+    const broadcasts = [...summaries.values()].some((s) => s.broadcasts !== undefined);
     return {
       events,
       successRatio: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.successRatio ?? NaN))),
       messagesPerLookup: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.messagesPerLookup ?? NaN))),
+      ...(broadcasts ? { coverage: groups.map((g) => mean(g.map((i) => summaries.get(i)!.broadcasts?.coverage.mean ?? NaN))) } : {}),
       sha256: hash.digest("hex").slice(0, 16),
     };
   }
@@ -83,6 +99,7 @@ export function fingerprint(file: string): Fingerprint {
     events: simulation.sim.eventsRun,
     successRatio: summary.lookups.successRatio,
     messagesPerLookup: summary.lookups.messagesPerLookup,
+    ...(summary.broadcasts ? { coverage: summary.broadcasts.coverage.mean } : {}),
     sha256: createHash("sha256").update(files["summary.json"]!).update(files["timeseries.csv"]!).digest("hex").slice(0, 16),
   };
 }
