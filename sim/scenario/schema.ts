@@ -339,14 +339,14 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${s.duration} ms), got ${s.metrics.warmup} ms` });
   }
   const lat = s.network.latency;
-  if (s.network.bandwidth) {
-    const roles = (OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? []).map((x) => x.role);
-    const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
-    checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
-  }
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);
+  if (s.network.bandwidth) {
+    const roles = (definition?.services?.(s.overlay as never) ?? []).map((x) => x.role);
+    const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
+    checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
+  }
   if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
     ctx.addIssue({
       code: "custom",
