@@ -36,7 +36,7 @@ export type Fingerprint = {
   sha256: string;
 };
 export const FINGERPRINTS: Record<string, Fingerprint> = {
-  "scenarios/bandwidth-carriers.yaml": { events: 3804451, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.73569, 0.927792], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 7.106, 8.644], sha256: "413bdb176fa108e9" },
+  "scenarios/bandwidth-carriers.yaml": { events: 3804451, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.73569, 0.927792], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 7.106, 8.644], sha256: "839e13decd21846c" },
   "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
   "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "1f58985561c1cb0c" },
   "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "14b07cae0920df6c" },
