@@ -53,7 +53,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "4854501ed8cdef41" },
   "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "406aaf21b22831ab" },
   "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "3e287bee1f87e39d" },
-  "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "5a67d50c2246d57b" },
+  "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "c1d3aad279c6255c" },
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "5dd67183d9d23ab9" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
