@@ -25,6 +25,14 @@ export interface Delivery {
 
 export type CarrierName = "none" | "serial" | "share" | "maxmin";
 
+/** The carriers, for `peerlab list` and the docs. */
+export const CARRIERS: readonly { name: CarrierName; description: string }[] = [
+  { name: "none", description: "latency only: bytes take no time on the links (the default)" },
+  { name: "serial", description: "each sender sends one transfer at a time, in order, at min(up, receiver's down)" },
+  { name: "share", description: "each uplink shared equally among its transfers; downlinks unlimited" },
+  { name: "maxmin", description: "max-min fair over every sender uplink and receiver downlink (progressive filling)" },
+];
+
 export function makePolicy(name: CarrierName): RatePolicy {
   switch (name) {
     case "none":
