@@ -22,10 +22,12 @@ import type { Flows, RatePolicy } from "./flows.js";
  * few transfers instead of the whole connected network.
  *
  * Transfers whose rate comes out the same keep their scheduled completion
- * (Flows.setRate). Floating-point order is fixed: open links and transfers
- * are sorted by number and a filled link freezes its transfers in that
- * order, so reruns are bit-identical. Link l is peer l>>1's uplink (l even)
- * or downlink (l odd).
+ * (Flows.setRate). The arithmetic does not depend on the order transfers
+ * are found in: links fill in heap order, a total order on (fair share,
+ * link number), and a filled link subtracts the same share from each of its
+ * transfers' other links, so the result is the same whatever the lists'
+ * order — a fresh solve of the same transfers is bit-identical. Link l is
+ * peer l>>1's uplink (l even) or downlink (l odd).
  */
 
 /** Relative slack when deciding that a link is full or a rate is the largest on a link. */
@@ -97,10 +99,11 @@ export class MaxMin implements RatePolicy {
   /** Progressive filling of the transfers on open links, with boundary links' capacity net of the transfers outside. */
   private solveOpen(flows: Flows): void {
     const mark = ++this.mark;
-    const open = this.openList.subarray(0, this.nOpen).sort();
+    const open = this.openList;
+    const nOpen = this.nOpen;
     this.nComp = 0;
     this.nTouched = 0;
-    for (let i = 0; i < open.length; i++) {
+    for (let i = 0; i < nOpen; i++) {
       const link = open[i]!;
       this.touch(flows, link);
       const list = listOf(flows, link);
@@ -112,8 +115,9 @@ export class MaxMin implements RatePolicy {
         this.compList[this.nComp++] = f;
       }
     }
-    const comp = this.compList.subarray(0, this.nComp).sort();
-    for (let i = 0; i < comp.length; i++) {
+    const comp = this.compList;
+    const nComp = this.nComp;
+    for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
       const up = 2 * flows.from[f]!;
       const down = 2 * flows.to[f]! + 1;
@@ -123,9 +127,10 @@ export class MaxMin implements RatePolicy {
       this.unfrozen[down]!++;
       this.newRate[f] = Infinity;
     }
-    const touched = this.touchedList.subarray(0, this.nTouched).sort();
+    const touched = this.touchedList;
+    const nTouched = this.nTouched;
     this.heapSize = 0;
-    for (let i = 0; i < touched.length; i++) {
+    for (let i = 0; i < nTouched; i++) {
       const link = touched[i]!;
       let capacity = this.capacity[link]!;
       if (this.openMark[link] !== this.openEpoch && capacity !== Infinity) {
@@ -151,7 +156,6 @@ export class MaxMin implements RatePolicy {
       // `link` is a bottleneck: freeze its unfrozen transfers at `fair`, in transfer order.
       scratch.length = 0;
       for (const f of listOf(flows, link)!) if (this.flowMark[f] === mark && this.newRate[f] === Infinity) scratch.push(f);
-      scratch.sort((a, b) => a - b);
       for (const f of scratch) {
         this.newRate[f] = fair;
         const other = link & 1 ? 2 * flows.from[f]! : 2 * flows.to[f]! + 1;
@@ -163,7 +167,7 @@ export class MaxMin implements RatePolicy {
     // A rate that moved by rounding only stays as it was: otherwise last-bit noise on every
     // boundary link would count as a change and open the whole network, and every
     // completion would be rescheduled for nothing.
-    for (let i = 0; i < comp.length; i++) {
+    for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
       const old = flows.rate[f]!;
       const rate = this.newRate[f]!;
