@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT, VERSION } from "../version.js";
+import { benchBandwidth } from "./bandwidth.js";
 import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
 import { benchHold } from "./hold.js";
@@ -24,6 +25,8 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   "chord-1m": (quick) => benchChord({ name: "chord-1m", peers: quick ? 100_000 : 1_000_000, lookups: quick ? 1_000 : 10_000 }),
   "chord-acks": (quick) => benchChord({ name: "chord-acks", hopAcks: true, ...(quick ? { peers: 10_000, lookups: 20_000 } : {}) }),
   kademlia: (quick) => benchKademlia(quick ? { peers: 10_000, lookups: 1_000 } : {}),
+  "bandwidth-share": (quick) => benchBandwidth({ model: "share", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
+  "bandwidth-maxmin": (quick) => benchBandwidth({ model: "maxmin", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
 };
 

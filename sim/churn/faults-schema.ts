@@ -60,7 +60,10 @@ const degrade = strict({
     .optional()
     .meta({ description: `Added to every message's one-way delay during the window. A duration ≥ 0 like "200ms" ${UNITS}.` }),
   latencyFactor: positiveNumber({ max: 1e6 }).optional().meta({ description: "Every one-way delay is multiplied by this during the window (before extraLatency is added)." }),
-}).meta({ description: "Raises loss and/or latency for a window." });
+  bandwidthFactor: positiveNumber({ max: 1e6 })
+    .optional()
+    .meta({ description: "Every link capacity (network.bandwidth) is multiplied by this during the window; transfers in flight get new rates at once." }),
+}).meta({ description: "Raises loss and/or latency, or scales link capacities, for a window." });
 
 const freeze = strict({
   kind: z.literal("freeze"),
@@ -112,8 +115,8 @@ export function checkFaults(
     if (f.kind === "partition" && f.by === "region" && latencyModel !== "regions") {
       addIssue(["faults", i, "by"], `expected network.latency.model "regions" for a partition by region, got "${latencyModel}"`);
     }
-    if (f.kind === "degrade" && f.loss === undefined && f.extraLatency === undefined && f.latencyFactor === undefined) {
-      addIssue(["faults", i], "expected at least one of loss, extraLatency or latencyFactor");
+    if (f.kind === "degrade" && f.loss === undefined && f.extraLatency === undefined && f.latencyFactor === undefined && f.bandwidthFactor === undefined) {
+      addIssue(["faults", i], "expected at least one of loss, extraLatency, latencyFactor or bandwidthFactor");
     }
   });
 }

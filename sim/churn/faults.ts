@@ -106,6 +106,7 @@ function begin(fault: Fault, s: FaultSetup): void {
     }
     case "partition": {
       s.network.conditions.group = partitionGroups(fault, s);
+      s.network.partitionChanged();
       note("partition", `network split in ${fault.by === "region" ? "regions" : `${fault.groups} groups by ${fault.by}`}`);
       return;
     }
@@ -114,10 +115,12 @@ function begin(fault: Fault, s: FaultSetup): void {
       if (fault.loss !== undefined) c.loss = fault.loss;
       if (fault.latencyFactor !== undefined) c.latencyFactor = fault.latencyFactor;
       if (fault.extraLatency !== undefined) c.extraLatencyMs = fault.extraLatency;
+      if (fault.bandwidthFactor !== undefined) s.network.setCapacityFactor(fault.bandwidthFactor);
       const parts = [
         fault.loss !== undefined ? `loss ${fault.loss}` : "",
         fault.latencyFactor !== undefined ? `latency ×${fault.latencyFactor}` : "",
         fault.extraLatency !== undefined ? `latency +${fault.extraLatency} ms` : "",
+        fault.bandwidthFactor !== undefined ? `bandwidth ×${fault.bandwidthFactor}` : "",
       ].filter(Boolean);
       note("degrade", `network degraded: ${parts.join(", ")}`);
       return;
@@ -157,6 +160,7 @@ function end(fault: Fault, s: FaultSetup): void {
       c.loss = undefined;
       c.latencyFactor = 1;
       c.extraLatencyMs = 0;
+      if (fault.bandwidthFactor !== undefined) s.network.setCapacityFactor(1);
       note("recover", "network back to normal");
       return;
     }

@@ -2,6 +2,8 @@ import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CHURN_MODELS, SESSION_DISTRIBUTIONS } from "../churn/churn.js";
 import { LATENCY_MODELS } from "../network/latency.js";
+import { CARRIERS } from "../network/carriers/carrier.js";
+import { LINK_PRESETS } from "../network/presets.js";
 import { OVERLAYS } from "../overlays/registry.js";
 import { FAULT_KINDS } from "../churn/faults-schema.js";
 import { ADVERSARY_BEHAVIOURS } from "../peers/adversaries-schema.js";
@@ -67,6 +69,11 @@ export function listCommand(): string {
   };
   section("Overlays (overlay.type):", OVERLAYS.map((o) => ({ name: o.name, description: o.description })));
   section("Latency models (network.latency.model):", LATENCY_MODELS);
+  section("Carriers (network.bandwidth.model):", [...CARRIERS]);
+  section(
+    "Link presets (network.bandwidth.links.preset):",
+    Object.entries(LINK_PRESETS).map(([name, p]) => ({ name, description: `${p.upload} up, ${p.download} down (${p.source})` })),
+  );
   section("Churn models (churn.model):", CHURN_MODELS);
   section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
   section("Fault kinds (faults[].kind; docs/faults.md):", FAULT_DESCRIPTIONS);

@@ -65,6 +65,21 @@ export interface OverlayContext<M extends Message> {
    * The context stamps the request id on `msg`, so pass a fresh object.
    */
   request(from: PeerId, to: PeerId, msg: M, timeoutMs: number, onReply: (reply: M) => void, onTimeout: () => void): void;
+  /**
+   * Moves `bytes` of data (a file, a stored value) from `from` to `to` over
+   * their links (network.bandwidth): transmission at the carrier's rate,
+   * then the propagation latency. Bound to `to`'s session like a request:
+   * exactly one of `onDone` or `onAbort` is called, unless `to` goes offline
+   * first (then neither is). Aborted when `from` leaves or crashes, or a
+   * partition separates the two. Without network.bandwidth it takes the
+   * latency only; overlays check `bandwidth` before using it, so runs
+   * without it stay as they were.
+   */
+  transfer(from: PeerId, to: PeerId, bytes: number, onDone: () => void, onAbort: () => void): void;
+  /** True when the scenario has network.bandwidth: overlays then move their data with `transfer`. */
+  readonly bandwidth: boolean;
+  /** Size in bytes of the object behind `key` (workload.fileSize), for `transfer`. */
+  fileSize(key: number): number;
   /** Answers a request received by `from` from `to`. Pass a fresh `reply` object: the context stamps it. */
   reply(from: PeerId, to: PeerId, request: M, reply: M): void;
   /** Runs `fn` after `delayMs` unless `peer` leaves or crashes first. */

@@ -51,3 +51,24 @@ export function parseSize(text: string): number | undefined {
   };
   return Math.round(Number(match[1]) * factor[match[2] ?? "B"]!);
 }
+
+/** Bytes per second in one unit of a link rate: bits are 1/8 byte, k/M/G are powers of 1000, Ki/Mi/Gi of 1024. */
+const BANDWIDTH_UNITS_BYTES_PER_S: Record<string, number> = {
+  "bit/s": 1 / 8, "kbit/s": 1e3 / 8, "Mbit/s": 1e6 / 8, "Gbit/s": 1e9 / 8,
+  bps: 1 / 8, kbps: 1e3 / 8, Mbps: 1e6 / 8, Gbps: 1e9 / 8,
+  "B/s": 1, "kB/s": 1e3, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9,
+  "KiB/s": 1024, "MiB/s": 1024 ** 2, "GiB/s": 1024 ** 3,
+};
+
+const BANDWIDTH_PATTERN = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([A-Za-z]+\/s|[kMG]?bps)\s*$/;
+
+/** Bytes per second for a link rate like "20Mbit/s", "800kB/s" or "1.5Gbps", or undefined if `text` is not one (a unit is required). */
+export function parseBandwidth(text: string): number | undefined {
+  const match = BANDWIDTH_PATTERN.exec(text);
+  if (!match) return undefined;
+  const factor = BANDWIDTH_UNITS_BYTES_PER_S[match[2]!];
+  return factor === undefined ? undefined : Number(match[1]) * factor;
+}
+
+/** The units parseBandwidth accepts, for error messages. */
+export const BANDWIDTH_UNITS = Object.keys(BANDWIDTH_UNITS_BYTES_PER_S);

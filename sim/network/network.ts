@@ -6,6 +6,11 @@ import type { BroadcastTable } from "../metrics/broadcasts.js";
 import type { Message, MessageTypes } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
 import type { LatencyModel } from "./latency.js";
+import { Carrier, type Delivery } from "./carriers/carrier.js";
+import type { RatePolicy } from "./carriers/flows.js";
+import { latencyOnly } from "./carriers/latency-only.js";
+import { Links } from "./links.js";
+import { Meter } from "./meter.js";
 
 /**
  * The underlay: carries a message from one peer to another after a latency
@@ -16,8 +21,10 @@ import type { LatencyModel } from "./latency.js";
  * Every message is counted by type (messages and bytes) and, when it works
  * for a lookup, charged to that lookup.
  *
- * Bandwidth and queueing will slot in at `transferDelay`: today a message
- * takes exactly its propagation latency, whatever its size.
+ * With `network.bandwidth`, a carrier (carriers/) moves bytes over the peers'
+ * links: `transfer` always goes through it, and overlay messages too when
+ * the scenario says `messages: carried`; otherwise a message takes exactly
+ * its propagation latency, whatever its size.
  */
 
 /**
@@ -55,6 +62,8 @@ export interface NetworkOptions {
   messageTypes: MessageTypes<Message>;
   /** Called with each message that reaches an online peer. */
   deliver: (to: PeerId, from: PeerId, msg: Message) => void;
+  /** Links, carrier policy and meter when the scenario has network.bandwidth. */
+  bandwidth?: { links: Links; policy: RatePolicy; meter: Meter; carryMessages: boolean };
   /** Told of every message sent for a lookup (lost ones included), when lookups are traced (metrics.traceLookups). */
   trace?: (nowMs: number, lookup: number, from: PeerId, to: PeerId, type: string) => void;
 }
@@ -70,6 +79,9 @@ export class Network {
   readonly conditions: NetworkConditions = { loss: undefined, latencyFactor: 1, extraLatencyMs: 0, group: undefined };
   /** True when some message type is repair traffic: the recorder then has repair_messages and repair_bytes. */
   readonly countsRepair: boolean;
+  /** Moves bytes over links; made on first use (latency only) when the scenario has no bandwidth section. */
+  private carrierInUse: Carrier | undefined;
+  private readonly carryMessages: boolean;
 
   constructor(private readonly o: NetworkOptions) {
     for (const [name, info] of Object.entries(o.messageTypes)) {
@@ -78,6 +90,68 @@ export class Network {
       this.typeRepair.push(info.repair === true);
     }
     this.countsRepair = this.typeRepair.includes(true);
+    this.carryMessages = o.bandwidth?.carryMessages ?? false;
+    if (o.bandwidth) this.carrierInUse = this.makeCarrier(o.bandwidth.links, o.bandwidth.policy, o.bandwidth.meter);
+  }
+
+  private makeCarrier(links: Links, policy: RatePolicy, meter: Meter): Carrier {
+    const o = this.o;
+    return new Carrier({
+      sim: o.sim,
+      links,
+      policy,
+      meter,
+      propagation: (from, to) => this.transferDelay(from, to),
+      isOnline: (peer) => o.population.isOnline(peer),
+    });
+  }
+
+  /** The carrier, made latency-only on first use when the scenario has no bandwidth section. */
+  get carrier(): Carrier {
+    this.carrierInUse ??= this.makeCarrier(new Links({}, this.o.rng, () => undefined), latencyOnly, new Meter(0));
+    return this.carrierInUse;
+  }
+
+  /** True when the scenario has network.bandwidth (overlays then move data with `transfer`). */
+  get hasBandwidth(): boolean {
+    return this.o.bandwidth !== undefined;
+  }
+
+  /**
+   * Sends `bytes` of data from `from` to `to` over their links; `delivery`
+   * hears whether it arrived. Cut at once when an end is offline or the
+   * two are on different sides of a partition.
+   */
+  transfer(from: PeerId, to: PeerId, bytes: number, delivery: Delivery): void {
+    const o = this.o;
+    const g = this.conditions.group;
+    if (!o.population.isOnline(from) || !o.population.isOnline(to) || (g !== undefined && g(from) !== g(to))) {
+      this.carrier.aborted({ from, to, bytes, startMs: o.sim.now, payload: delivery }, 0);
+      return;
+    }
+    this.carrier.send(from, to, bytes, delivery);
+  }
+
+  /** `peer` came online: its uplink counts towards utilisation from now. */
+  peerUp(peer: PeerId): void {
+    this.o.bandwidth?.meter.peerUp(peer, this.o.sim.now);
+  }
+
+  /** `peer` left or crashed: every transfer to or from it is cut. */
+  peerDown(peer: PeerId): void {
+    this.carrierInUse?.flows.peerDown(peer);
+    this.o.bandwidth?.meter.peerDown(peer, this.o.sim.now);
+  }
+
+  /** The partition changed (sim/churn/faults.ts): transfers between groups are cut. */
+  partitionChanged(): void {
+    const g = this.conditions.group;
+    if (g !== undefined) this.carrierInUse?.flows.abortWhere((from, to) => g(from) !== g(to));
+  }
+
+  /** A degrade fault scales every link's capacity (1: as drawn); transfers in flight get new rates. */
+  setCapacityFactor(factor: number): void {
+    this.carrierInUse?.flows.setCapacityFactor(factor);
   }
 
   /** Messages delivered to `peer` so far. */
@@ -113,17 +187,27 @@ export class Network {
       recorder.count("partition_dropped", 1);
       return;
     }
-    o.sim.schedule(this.transferDelay(from, to, bytes), this.arrive, { from, to, msg });
+    if (this.carryMessages) {
+      this.carrierInUse!.send(from, to, bytes, new MessageDelivery(this, { from, to, msg }));
+      return;
+    }
+    o.sim.schedule(this.transferDelay(from, to), this.arrive, { from, to, msg });
   }
 
-  /** Time from sending to arrival. The seam for bandwidth and queueing. */
-  private transferDelay(from: PeerId, to: PeerId, _bytes: number): number {
+  /** Propagation latency from sending to arrival, with the fault timeline's degradation. */
+  private transferDelay(from: PeerId, to: PeerId): number {
     const c = this.conditions;
     const delay = this.o.latency.delay(from, to, this.o.rng);
     return c.latencyFactor === 1 && c.extraLatencyMs === 0 ? delay : delay * c.latencyFactor + c.extraLatencyMs;
   }
 
-  private onArrival(m: InFlight): void {
+  /** A message the carrier moved (messages: carried) was cut on its way. */
+  messageCut(): void {
+    this.o.recorder.at(this.o.sim.now).messageUndelivered();
+  }
+
+  /** @internal */
+  onArrival(m: InFlight): void {
     const o = this.o;
     if (!o.population.isOnline(m.to)) {
       o.recorder.at(o.sim.now).messageUndelivered();
@@ -137,5 +221,19 @@ export class Network {
     }
     this.received[to]!++;
     o.deliver(to, m.from, m.msg);
+  }
+}
+
+/** A carried message: arrives like any message, or counts as undelivered when cut. */
+class MessageDelivery implements Delivery {
+  constructor(
+    private readonly network: Network,
+    private readonly m: InFlight,
+  ) {}
+  arrived(): void {
+    this.network.onArrival(this.m);
+  }
+  lost(): void {
+    this.network.messageCut();
   }
 }

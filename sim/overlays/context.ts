@@ -60,6 +60,8 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
+  /** Size of the object behind each key (workload.fileSize), for transfers; omitted: 4 MB, the workload's default. */
+  fileSize?: (key: number) => number;
   /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
   broadcastReached?: (broadcast: number, peer: PeerId) => void;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
@@ -117,6 +119,20 @@ export class OverlayRuntime<M extends Message> {
         (reply as { replyTo?: unknown }).replyTo = request.rpc;
         network.send(from, to, reply);
       },
+      transfer: (from, to, bytes, onDone, onAbort) => {
+        const session = population.session(to);
+        const there = () => population.isOnline(to) && population.session(to) === session;
+        network.transfer(from, to, bytes, {
+          arrived: () => {
+            if (there()) onDone();
+          },
+          lost: () => {
+            if (there()) onAbort();
+          },
+        });
+      },
+      bandwidth: network.hasBandwidth,
+      fileSize: parts.fileSize ?? (() => 4_000_000),
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
       cancelTimer: (handle) => {

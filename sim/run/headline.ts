@@ -29,6 +29,13 @@ export interface SummaryLike {
     timeToMs: { p90: { p50: number | null }; p100: { p50: number | null } };
     messagesPerPeer: number | null;
   };
+  /** Only for runs with network.bandwidth. */
+  bandwidth?: {
+    throughputBytesPerSecond: number | null;
+    transfersAborted: number;
+    transferTimeMs: { mean: number | null; p90: number | null };
+    uploadUtilisation: { mean: number | null };
+  };
 }
 
 export interface HeadlineMetric {
@@ -73,10 +80,23 @@ export const BROADCAST_HEADLINE: readonly HeadlineMetric[] = [
   { column: "broadcast_messages_per_peer", heading: "bcast msgs/peer", get: (s) => s.broadcasts?.messagesPerPeer ?? null, digits: 2 },
 ];
 
-/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast. */
+/** What bandwidth adds to the headline, in tables whose runs have network.bandwidth (other tables keep their columns). */
+export const BANDWIDTH_HEADLINE: readonly HeadlineMetric[] = [
+  { column: "throughput_bytes_per_s", heading: "bytes/s", get: (s) => s.bandwidth?.throughputBytesPerSecond ?? null, digits: 0 },
+  { column: "transfer_time_mean_ms", heading: "transfer ms", get: (s) => s.bandwidth?.transferTimeMs.mean ?? null, digits: 0 },
+  { column: "transfer_time_p90_ms", heading: "transfer p90 ms", get: (s) => s.bandwidth?.transferTimeMs.p90 ?? null, digits: 0 },
+  { column: "transfers_aborted", heading: "cut", get: (s) => s.bandwidth?.transfersAborted ?? null, digits: 0 },
+  { column: "upload_utilisation_mean", heading: "upload use %", get: (s) => s.bandwidth?.uploadUtilisation.mean ?? null, digits: 1, scale: 100 },
+];
+
+/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast, plus BANDWIDTH_HEADLINE when any run has bandwidth. */
 export function headlineMetrics(summaries: Iterable<SummaryLike>): readonly HeadlineMetric[] {
-  for (const s of summaries) if (s.broadcasts !== undefined) return [...HEADLINE, ...BROADCAST_HEADLINE];
-  return HEADLINE;
+  const all = [...summaries];
+  return [
+    ...HEADLINE,
+    ...(all.some((s) => s.broadcasts !== undefined) ? BROADCAST_HEADLINE : []),
+    ...(all.some((s) => s.bandwidth !== undefined) ? BANDWIDTH_HEADLINE : []),
+  ];
 }
 
 /**
@@ -88,7 +108,12 @@ export function shownColumns(summaries: readonly SummaryLike[], lookupColumns: r
   const all = headlineMetrics(summaries);
   const broadcasts = summaries.some((s) => s.broadcasts !== undefined);
   const lookups = summaries.some((s) => s.lookups.completed > 0);
-  const columns = [...(lookups || !broadcasts ? lookupColumns : []), ...(broadcasts ? BROADCAST_HEADLINE.map((m) => m.column) : [])];
+  const bandwidth = summaries.some((s) => s.bandwidth !== undefined);
+  const columns = [
+    ...(lookups || !broadcasts ? lookupColumns : []),
+    ...(broadcasts ? BROADCAST_HEADLINE.map((m) => m.column) : []),
+    ...(bandwidth ? ["throughput_bytes_per_s", "transfer_time_mean_ms", "upload_utilisation_mean"] : []),
+  ];
   return columns.map((c) => all.find((m) => m.column === c)!);
 }
 

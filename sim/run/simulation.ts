@@ -11,6 +11,12 @@ import { round } from "../metrics/stats.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
 import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
 import { Network } from "../network/network.js";
+import { makePolicy, type CarrierName } from "../network/carriers/carrier.js";
+import { Links, type LinksInput } from "../network/links.js";
+import { BANDWIDTH_COLUMNS, Meter } from "../network/meter.js";
+import { parseBandwidth, parseSize } from "../core/units.js";
+import { fileSizes, type FileSizeBytes } from "../workload/file-sizes.js";
+import type { FileSizeSpec } from "../workload/file-size-schema.js";
 import { OverlayRuntime } from "../overlays/context.js";
 import type { Message, MessageTypes, Overlay, OverlayDefinition, ServiceSpec } from "../core/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
@@ -47,6 +53,10 @@ export class Simulation {
   readonly faultAnnotations: FaultAnnotation[] = [];
   /** The malicious peers (scenario `adversaries:`). */
   readonly adversaries: Adversaries;
+  /** Per-peer link capacities and the transfer meter, when the scenario has network.bandwidth. */
+  readonly links: Links | undefined;
+  readonly meter: Meter | undefined;
+  readonly network: Network;
   /** Published items and how far they spread (workload.broadcasts), in runs that broadcast. */
   readonly broadcasts: { table: BroadcastTable; stats: BroadcastStats; workload: BroadcastWorkload } | undefined;
   private readonly endMs: number;
@@ -84,6 +94,12 @@ export class Simulation {
     const traceCount = scenario.metrics.traceLookups;
     const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.warmup, traceCount) : undefined;
     this.tracer = tracer;
+    const bandwidth = scenario.network.bandwidth;
+    // Their own streams ("links", "file-sizes"), so a bandwidth section moves no other draw.
+    const links = bandwidth ? new Links(bandwidth as LinksInput, root.fork("links"), parseBandwidth) : undefined;
+    const meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
+    this.links = links;
+    this.meter = meter;
     const broadcastTable = broadcastSpec ? new BroadcastTable() : undefined;
     let broadcastWorkload: BroadcastWorkload | undefined;
     const network = new Network({
@@ -97,6 +113,9 @@ export class Simulation {
       ...(broadcastTable ? { broadcasts: broadcastTable } : {}),
       messageTypes: activeTypes,
       deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
+      ...(bandwidth && links && meter
+        ? { bandwidth: { links, meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
+        : {}),
       ...(tracer ? { trace: (now: number, lookup: number, from: PeerId, to: PeerId, type: string) => tracer.sent(now, lookup, from, to, type) } : {}),
     });
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
@@ -110,8 +129,10 @@ export class Simulation {
       lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
       lookupFailed: (id) => workload!.failed(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
+      fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),
     });
+    this.network = network;
     if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
     if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
 
@@ -122,12 +143,14 @@ export class Simulation {
       create: (): PeerId => {
         const peer = population.create();
         latency.place(peer, placementRng);
+        links?.assign(peer, latency.regionOf(peer));
         return peer;
       },
       // A fault may have crashed a peer whose departure churn had already planned: such calls do nothing.
       join: (peer: PeerId) => {
         if (population.isOnline(peer)) return;
         population.markOnline(peer);
+        network.peerUp(peer);
         recorder.at(sim.now).peerEvent("join", population.liveCount);
         overlay!.join(peer);
         hostCache.announce(peer);
@@ -136,11 +159,13 @@ export class Simulation {
         if (!population.isOnline(peer)) return;
         overlay!.leave(peer);
         population.markOffline(peer);
+        network.peerDown(peer);
         recorder.at(sim.now).peerEvent("leave", population.liveCount);
       },
       crash: (peer: PeerId) => {
         if (!population.isOnline(peer)) return;
         population.markOffline(peer);
+        network.peerDown(peer);
         recorder.at(sim.now).peerEvent("crash", population.liveCount);
         overlay!.crash(peer);
       },
@@ -153,6 +178,7 @@ export class Simulation {
       for (let i = 0; i < scenario.peers.count; i++) {
         const peer = lifecycle.create();
         population.markOnline(peer);
+        network.peerUp(peer);
         hostCache.announce(peer);
         initialPeers.push(peer);
         recorder.at(0).peerEvent("join", population.liveCount);
@@ -179,7 +205,11 @@ export class Simulation {
     // Service peers (servers with a role) come after the pool, so they shift no churn peer's id or place.
     const services: Record<string, PeerId[]> = {};
     const serviceSpecs = definition.services?.(scenario.overlay) ?? [];
-    for (const spec of serviceSpecs) services[spec.role] = Array.from({ length: spec.count }, () => lifecycle.create());
+    for (const spec of serviceSpecs) {
+      services[spec.role] = Array.from({ length: spec.count }, () => lifecycle.create());
+      // Service peers may have links of their own (network.bandwidth.services).
+      if (links) for (const peer of services[spec.role]!) links.assign(peer, latency.regionOf(peer), spec.role);
+    }
 
     overlay = definition.create(scenario.overlay, runtime.context, {
       keyCount: scenario.workload.keys,
@@ -257,6 +287,7 @@ export class Simulation {
   private serviceDown(peer: PeerId): void {
     if (!this.population.isOnline(peer)) return;
     this.population.markServiceOffline(peer);
+    this.network.peerDown(peer);
     this.overlay.crash(peer);
   }
 
@@ -264,6 +295,7 @@ export class Simulation {
   private serviceUp(peer: PeerId): void {
     if (this.population.isOnline(peer)) return;
     this.population.markServiceOnline(peer);
+    this.network.peerUp(peer);
     this.overlay.join(peer);
   }
 
@@ -291,13 +323,20 @@ export class Simulation {
       if (next < this.endMs) this.sim.at(next, close);
     };
     if (interval < this.endMs) this.sim.at(interval, close);
-    if (warmup > 0) this.sim.at(warmup, () => this.recorder.at(this.sim.now).beginMeasurement());
-    else this.recorder.at(0).beginMeasurement();
+    const begin = () => {
+      this.recorder.at(this.sim.now).beginMeasurement();
+      if (this.meter) {
+        this.network.carrier.flows.settleAll();
+        this.meter.beginMeasurement(this.sim.now);
+      }
+    };
+    if (warmup > 0) this.sim.at(warmup, begin);
+    else begin();
   }
 
   /** The overlay's own time-series numbers, plus data availability when it stores items. */
   private sampleOverlay(): Record<string, number> {
-    const sample = { ...this.broadcasts?.stats.sample(), ...this.overlay.sample?.() };
+    const sample = { ...this.broadcasts?.stats.sample(), ...this.overlay.sample?.(), ...this.bandwidthColumns() };
     const stored = this.overlay.availability?.();
     if (!stored) return sample;
     return {
@@ -307,6 +346,14 @@ export class Simulation {
       ...(stored.lost !== undefined ? { items_lost: stored.lost } : {}),
       ...sample,
     };
+  }
+
+  /** The bandwidth columns of the interval ending now (none without network.bandwidth). */
+  private bandwidthColumns(): Record<string, number> {
+    if (!this.meter || !this.links) return {};
+    this.network.carrier.flows.settleAll();
+    const upload = this.links.upload;
+    return this.meter.closeInterval(this.sim.now, (peer) => upload[peer]!);
   }
 
   /** Simulated time at which the run ends (ms). */
@@ -327,7 +374,7 @@ export class Simulation {
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
   finish(): {
-    summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; broadcasts?: BroadcastSummary };
+    summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; broadcasts?: BroadcastSummary; bandwidth?: ReturnType<Meter["summary"]> };
     timeSeries: readonly TimeSeriesRow[];
   } {
     const now = this.sim.now;
@@ -360,8 +407,14 @@ export class Simulation {
     const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
+    let bandwidth: ReturnType<Meter["summary"]> | undefined;
+    if (this.meter && this.links) {
+      this.network.carrier.flows.settleAll();
+      const upload = this.links.upload;
+      bandwidth = this.meter.summary(now, (peer) => upload[peer]!);
+    }
     const broadcasts = this.broadcasts?.stats.summary();
-    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}) };
+    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}), ...(bandwidth ? { bandwidth } : {}) };
     return { summary: full, timeSeries: this.recorder.timeSeries() };
   }
 
@@ -369,7 +422,7 @@ export class Simulation {
   columns(): Record<string, ColumnMeta> {
     const rows = this.recorder.timeSeries();
     const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
-    return describeColumns(header, this.broadcasts ? BROADCAST_COLUMNS : {});
+    return describeColumns(header, { ...(this.broadcasts ? BROADCAST_COLUMNS : {}), ...(this.meter ? BANDWIDTH_COLUMNS : {}) });
   }
 }
 
@@ -394,4 +447,21 @@ function storageSummary(rows: readonly TimeSeriesRow[]): StorageSummary | undefi
     availabilityEnd: last.availability as number,
     itemsLost: typeof last.items_lost === "number" ? last.items_lost : null,
   };
+}
+
+/** workload.fileSize with its sizes in bytes. */
+function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefined {
+  if (spec === undefined) return undefined;
+  const bytes = (v: string | number) => (typeof v === "number" ? v : parseSize(v)!);
+  if (typeof spec !== "object") return bytes(spec);
+  switch (spec.distribution) {
+    case "exponential":
+      return { distribution: "exponential", mean: bytes(spec.mean) };
+    case "uniform":
+      return { distribution: "uniform", min: bytes(spec.min), max: bytes(spec.max) };
+    case "lognormal":
+      return { distribution: "lognormal", median: bytes(spec.median), sigma: spec.sigma };
+    case "pareto":
+      return { distribution: "pareto", scale: bytes(spec.scale), shape: spec.shape };
+  }
 }

@@ -6,6 +6,8 @@ import type { OverlayDefinition } from "../core/protocol.js";
 import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { broadcastsSchema } from "../workload/broadcasts.js";
+import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
+import { fileSizeSchema } from "../workload/file-size-schema.js";
 import {
   describeValue,
   duration,
@@ -123,6 +125,9 @@ const network = strict({
   }),
   /** Probability that any single message is lost. */
   loss: probability().default(0).meta({ description: "Probability that any single message is lost." }),
+  bandwidth: bandwidthSchema
+    .optional()
+    .meta({ description: 'Upload and download capacities and how transfers share them (model "none", "serial", "share" or "maxmin"); omitted: latency only.' }),
 });
 
 const churn = z.discriminatedUnion(
@@ -210,6 +215,9 @@ const workload = strict({
   timeout: duration({ example: "30s" })
     .prefault("30s")
     .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
+  fileSize: fileSizeSchema
+    .optional()
+    .meta({ description: 'Size of the object behind each key, for overlays that transfer data when network.bandwidth is on: a size like "4MB" or a distribution; omitted: 4MB.' }),
   broadcasts: broadcastsSchema.optional(),
 });
 
@@ -341,6 +349,11 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);
+  if (s.network.bandwidth) {
+    const roles = (definition?.services?.(s.overlay as never) ?? []).map((x) => x.role);
+    const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
+    checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
+  }
   if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
     ctx.addIssue({
       code: "custom",

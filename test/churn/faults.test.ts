@@ -225,7 +225,7 @@ describe("fault timeline validation", () => {
     expect(problems([{ kind: "crash", at: "9m", fraction: 0.5 }])).toContain("faults[0].at: expected a time before the end of the run (480000 ms), got 540000 ms");
     expect(problems([{ kind: "freeze", at: "3m", until: "2m" }])).toContain("faults[0].until: expected a time after at (180000 ms), got 120000 ms");
     expect(problems([{ kind: "partition", at: "3m", by: "region" }])).toContain('faults[0].by: expected network.latency.model "regions" for a partition by region, got "constant"');
-    expect(problems([{ kind: "degrade", at: "3m" }])).toContain("faults[0]: expected at least one of loss, extraLatency or latencyFactor");
+    expect(problems([{ kind: "degrade", at: "3m" }])).toContain("faults[0]: expected at least one of loss, extraLatency, latencyFactor or bandwidthFactor");
     expect(problems([{ kind: "crash", at: "3m", fraction: 2 }])).toContain("faults[0].fraction: expected a probability between 0 and 1, got 2");
   });
 });

@@ -36,6 +36,7 @@ export type Fingerprint = {
   sha256: string;
 };
 export const FINGERPRINTS: Record<string, Fingerprint> = {
+  "scenarios/bandwidth-carriers.yaml": { events: 3804451, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.73569, 0.927792], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 7.106, 8.644], sha256: "839e13decd21846c" },
   "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "75779aa03fad6668" },
   "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "a6dd6619b3dcbcb6" },
   "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "df9c051721e0816a" },
@@ -52,6 +53,8 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "a4f7e7800b1fba75" },
   "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "4268937625f2a999" },
   "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "6a74d1d1460ea559" },
+  "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "c1d3aad279c6255c" },
+  "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "5dd67183d9d23ab9" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "d5b52a0dae618d3c" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "f7edd6d44f4b2ec2" },
   "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "2142565979cf51fe" },

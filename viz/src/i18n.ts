@@ -69,6 +69,8 @@ const en = {
   messagesPerPeer: "Messages per peer per second",
   livePeers: "Peers online",
   availability: "Data availability",
+  throughput: "Bytes delivered per second",
+  uploadUtilisation: "Upload utilisation, mean over peers",
   messagesPerLookup: "Messages per lookup",
   lookupsStarted: "Lookups started",
   uPercent: "%",
@@ -78,6 +80,7 @@ const en = {
   uHops: "hops",
   uPeers: "peers",
   uMsgPeerS: "messages / peer / s",
+  uBytesS: "bytes / s",
   uMessages: "messages",
   uLookups: "lookups",
 };
@@ -147,6 +150,8 @@ const ko: Strings = {
   messagesPerPeer: "피어당 초당 메시지",
   livePeers: "온라인 피어",
   availability: "데이터 가용성",
+  throughput: "초당 전달된 바이트",
+  uploadUtilisation: "업로드 이용률, 피어 평균",
   messagesPerLookup: "조회당 메시지",
   lookupsStarted: "시작된 조회",
   uPercent: "%",
@@ -156,6 +161,7 @@ const ko: Strings = {
   uHops: "홉",
   uPeers: "피어",
   uMsgPeerS: "메시지 / 피어 / 초",
+  uBytesS: "바이트 / 초",
   uMessages: "메시지",
   uLookups: "조회",
 };

@@ -23,6 +23,9 @@ export const HEADLINE: readonly MetricDef[] = [
   { column: "messages_per_peer_per_s", title: "messagesPerPeer", unit: "uMsgPeerS", scale: 1 },
   { column: "live_peers", title: "livePeers", unit: "uPeers", scale: 1 },
   { column: "availability", title: "availability", unit: "uPercent", scale: 100 },
+  // Runs with network.bandwidth (sim/network/meter.ts); other runs have no such column and draw no chart.
+  { column: "throughput_bytes_per_second", title: "throughput", unit: "uBytesS", scale: 1 },
+  { column: "upload_mean_utilisation", title: "uploadUtilisation", unit: "uPercent", scale: 100 },
 ];
 
 /** Columns that are not measurements. */

@@ -55,6 +55,9 @@ export class VirtualNodes {
       request: (from, to, msg, timeoutMs, onReply, onTimeout) =>
         ctx.request(peerOf(from), peerOf(to), stamp(from, to, msg), timeoutMs, onReply, onTimeout),
       reply: (from, to, request, reply) => ctx.reply(peerOf(from), peerOf(to), request, reply),
+      transfer: (from, to, bytes, onDone, onAbort) => ctx.transfer(peerOf(from), peerOf(to), bytes, onDone, onAbort),
+      bandwidth: ctx.bandwidth,
+      fileSize: (key) => ctx.fileSize(key),
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
       every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, fn, options),

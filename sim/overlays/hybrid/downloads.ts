@@ -32,6 +32,10 @@ export function newLookup(key: number, servers: PeerId[] = []): ActiveLookup {
  * answer in time. A lookup succeeds when a fetch is answered; its hops are
  * the hops it took to learn of that holder plus the fetches sent (so 2 for
  * an index answer and a first fetch that works, one more per fallback).
+ * With network.bandwidth, a "found" answer is followed by the file itself
+ * (workload.fileSize bytes) as a transfer from the holder, and the lookup
+ * succeeds when it has arrived; a holder that leaves mid-way sends the
+ * requester on to the next one.
  *
  * Adversaries (docs/faults.md): the object is modelled by its content hash.
  * A tampering holder answers every fetch, for objects it has or not, with a
@@ -79,6 +83,21 @@ export class Downloads {
     this.ctx.reply(holder, from, msg, { type: "fetchReply", lookup: msg.lookup, found, value });
   }
 
+  /** The object (or word that it is not there) from `holder` has reached `peer`. */
+  private received(peer: PeerId, lookup: number, active: ActiveLookup, holder: PeerId, found: boolean, value: number, hops: number): void {
+    const lookups = this.lookupsOf(peer)!;
+    active.answered = holder;
+    const adversary = this.ctx.adversary;
+    if (found && adversary.received(lookup, active.key, value, hops)) {
+      lookups.delete(lookup);
+      if (adversary.active) adversary.endedAt(holder);
+      if (value === contentHash(active.key)) this.downloaded(peer, active.key);
+    } else {
+      // Not there, or a corrupted object detected: the next holder.
+      this.next(peer, lookup);
+    }
+  }
+
   private next(peer: PeerId, lookup: number): void {
     const lookups = this.lookupsOf(peer);
     const active = lookups?.get(lookup);
@@ -100,16 +119,22 @@ export class Downloads {
       this.timeoutMs,
       (reply) => {
         if (lookups.get(lookup) !== active || reply.type !== "fetchReply") return; // given up meanwhile
-        active.answered = candidate.holder;
-        const adversary = this.ctx.adversary;
-        if (reply.found && adversary.received(lookup, active.key, reply.value, hops)) {
-          lookups.delete(lookup);
-          if (adversary.active) adversary.endedAt(candidate.holder);
-          if (reply.value === contentHash(active.key)) this.downloaded(peer, active.key);
-        } else {
-          // Not there, or a corrupted object detected: the next holder.
-          this.next(peer, lookup);
+        if (!reply.found || !this.ctx.bandwidth) {
+          this.received(peer, lookup, active, candidate.holder, reply.found, reply.value, hops);
+          return;
         }
+        // With network.bandwidth the file itself moves over the links: the lookup ends when it has arrived.
+        this.ctx.transfer(
+          candidate.holder,
+          peer,
+          this.ctx.fileSize(active.key),
+          () => {
+            if (lookups.get(lookup) === active) this.received(peer, lookup, active, candidate.holder, true, reply.value, hops);
+          },
+          () => {
+            if (lookups.get(lookup) === active) this.next(peer, lookup); // the holder left mid-way: the next one
+          },
+        );
       },
       () => {
         this.ctx.count("fetchTimeouts");

@@ -49,6 +49,6 @@ export const hybridMessageTypes: MessageTypes<HybridMessage> = {
   queryReply: { category: "lookup", bytes: (m) => HEADERS + 1 + (KEY + ADDRESS) * m.holders.length },
   spQuery: { category: "lookup", bytes: HEADERS + 16 + KEY + ADDRESS + 2 },
   spHit: { category: "lookup", bytes: (m) => HEADERS + 2 + (KEY + ADDRESS) * m.holders.length },
-  fetch: { category: "lookup", bytes: HEADERS + KEY }, // the request; the transfer itself is not modelled
+  fetch: { category: "lookup", bytes: HEADERS + KEY }, // the request; with network.bandwidth the file follows as a transfer (downloads.ts)
   fetchReply: { category: "lookup", bytes: HEADERS + 1 },
 };

@@ -73,14 +73,25 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
    * Repair on success (replication.onSuccess): the requester ("owner"), and
    * with "path" every peer the hit passed through on its way back, keeps a
    * copy of what was found — as if the file came back along the hit's path.
+   * With network.bandwidth each copy is a transfer from the holder, kept when
+   * it arrives (lost if either end leaves first).
    * Only the real content is kept: a polluted download is not shared again.
    */
   private copyOnSuccess(path: boolean, requester: PeerId, key: number, qid: number, holder: PeerId, value: number): void {
     if (value !== contentHash(key)) return;
     const keepers = path ? this.search.wayBack(qid, holder) : [requester];
     for (const peer of keepers) {
-      if (this.states[peer] && this.store.addCopy(peer, key)) this.ctx.count("copiesMade");
+      if (!this.ctx.bandwidth) {
+        this.keepCopy(peer, key);
+        continue;
+      }
+      // With network.bandwidth the copy is a real file moving from the holder: kept once it has arrived.
+      if (peer !== holder) this.ctx.transfer(holder, peer, this.ctx.fileSize(key), () => this.keepCopy(peer, key), () => {});
     }
+  }
+
+  private keepCopy(peer: PeerId, key: number): void {
+    if (this.states[peer] && this.store.addCopy(peer, key)) this.ctx.count("copiesMade");
   }
 
   deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {

@@ -1,0 +1,112 @@
+import type { Simulator } from "../../engine/simulator.js";
+import type { Links } from "../links.js";
+import type { Meter } from "../meter.js";
+import { Flows, type FlowEnd, type FlowSink, type RatePolicy } from "./flows.js";
+import { latencyOnly } from "./latency-only.js";
+import { MaxMin } from "./maxmin.js";
+import { serial } from "./serial.js";
+import { share } from "./share.js";
+
+/**
+ * Moves bytes between peers: transmission at the rate the carrier's policy
+ * gives (Flows), then the propagation latency, paid apart. Deliveries
+ * between one sender and one receiver keep their order: a transfer that
+ * finished sending later never arrives earlier (random latencies would
+ * otherwise reorder them).
+ */
+
+/** Who is told how a transfer ended; exactly one call. */
+export interface Delivery {
+  /** Every byte reached the receiver, which was online. */
+  arrived(): void;
+  /** Cut on the way (an end left or crashed, a partition), or the receiver was offline on arrival; `movedBytes` had been sent. */
+  lost(movedBytes: number): void;
+}
+
+export type CarrierName = "none" | "serial" | "share" | "maxmin";
+
+/** The carriers, for `peerlab list` and the docs. */
+export const CARRIERS: readonly { name: CarrierName; description: string }[] = [
+  { name: "none", description: "latency only: bytes take no time on the links (the default)" },
+  { name: "serial", description: "each sender sends one transfer at a time, in order, at min(up, receiver's down)" },
+  { name: "share", description: "each uplink shared equally among its transfers; downlinks unlimited" },
+  { name: "maxmin", description: "max-min fair over every sender uplink and receiver downlink (progressive filling)" },
+];
+
+export function makePolicy(name: CarrierName): RatePolicy {
+  switch (name) {
+    case "none":
+      return latencyOnly;
+    case "serial":
+      return serial;
+    case "share":
+      return share;
+    case "maxmin":
+      return new MaxMin();
+  }
+}
+
+export interface CarrierOptions {
+  sim: Simulator;
+  links: Links;
+  policy: RatePolicy;
+  meter: Meter;
+  /** One-way propagation latency from `from` to `to` now (ms). */
+  propagation: (from: number, to: number) => number;
+  isOnline: (peer: number) => boolean;
+}
+
+interface Arrival {
+  end: FlowEnd;
+  atMs: number;
+}
+
+export class Carrier implements FlowSink {
+  readonly flows: Flows;
+  readonly policy: RatePolicy;
+  /** Latest arrival time scheduled per (sender, receiver) with deliveries on the way. */
+  private readonly lastArrival = new Map<number, number>();
+  private readonly arrive = (a: Arrival) => this.onArrival(a);
+  private readonly cut = (a: { delivery: Delivery; moved: number }) => a.delivery.lost(a.moved);
+
+  constructor(private readonly o: CarrierOptions) {
+    this.policy = o.policy;
+    this.flows = new Flows(o.sim, o.links, o.policy);
+    this.flows.onUploaded = (peer, bytes) => o.meter.uploaded(peer, bytes);
+  }
+
+  /** Starts sending `bytes` from `from` to `to`; `delivery` hears how it ends. */
+  send(from: number, to: number, bytes: number, delivery: Delivery): void {
+    this.flows.start(from, to, bytes, this, delivery);
+  }
+
+  transmitted(end: FlowEnd): void {
+    const sim = this.o.sim;
+    const key = end.from * 67_108_864 + end.to;
+    const previous = this.lastArrival.get(key);
+    const atMs = Math.max(sim.now + this.o.propagation(end.from, end.to), previous ?? 0);
+    this.lastArrival.set(key, atMs);
+    sim.at(atMs, this.arrive, { end, atMs });
+  }
+
+  aborted(end: FlowEnd, movedBytes: number): void {
+    this.o.meter.aborted(movedBytes, this.o.sim.now);
+    // Told at the end of this instant, not from inside whatever cut the flow (a crash, a partition).
+    this.o.sim.schedule(0, this.cut, { delivery: end.payload as Delivery, moved: movedBytes });
+  }
+
+  private onArrival(a: Arrival): void {
+    const { end } = a;
+    const key = end.from * 67_108_864 + end.to;
+    if (this.lastArrival.get(key) === a.atMs) this.lastArrival.delete(key);
+    const sim = this.o.sim;
+    const delivery = end.payload as Delivery;
+    if (!this.o.isOnline(end.to)) {
+      this.o.meter.aborted(end.bytes, sim.now);
+      delivery.lost(end.bytes);
+      return;
+    }
+    this.o.meter.delivered(end.bytes, sim.now - end.startMs, sim.now);
+    delivery.arrived();
+  }
+}
