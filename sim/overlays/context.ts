@@ -43,6 +43,8 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
+  /** A request for `lookup` timed out (see OverlayContext.lookupTimedOut). */
+  lookupTimedOut?: (lookup: number) => void;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
 }
@@ -93,6 +95,7 @@ export class OverlayRuntime<M extends Message> {
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
       lookupSucceeded: parts.lookupSucceeded,
       lookupFailed: parts.lookupFailed,
+      lookupTimedOut: parts.lookupTimedOut ?? (() => {}),
       count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
       livePeers: () => population.livePeers(),
       adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),

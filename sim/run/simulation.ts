@@ -65,6 +65,7 @@ export class Simulation {
       warmupMs: scenario.metrics.warmup,
       intervalMs: scenario.metrics.interval,
       messageTypes,
+      lookupTimeouts: definition.lookupTimeouts === true,
     });
     for (const name of definition.counters) this.recorder.declareCounter(name);
 
@@ -98,6 +99,7 @@ export class Simulation {
       recorder: this.recorder,
       lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
       lookupFailed: (id) => workload!.failed(id),
+      lookupTimedOut: (id) => this.lookups.timedOut(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
     });
     if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);

@@ -291,6 +291,7 @@ export const chord: OverlayDefinition<ChordOptions, ChordMessage> = {
   description: "Chord: identifier ring with finger tables and successor lists; iterative or recursive lookups in O(log N) hops",
   schema: chordSchema,
   messageTypes: chordMessageTypes,
+  lookupTimeouts: true,
   counters: [
     "wrongOwner",
     "lookupTimeouts",

@@ -76,6 +76,13 @@ export const chordSchema = strict({
   freezeMaintenanceAt: duration({ positive: false, example: "10m" })
     .optional()
     .meta({ description: `From this simulated time on no peer runs stabilize, fix_fingers or check_predecessor (for the paper's failure experiments); "0s" never starts them. Absent: never frozen ${UNITS}.` }),
+  /** What a lookup does with a routing-table entry that timed out. */
+  onTimeout: oneOf(["forget", "keep"])
+    .default("forget")
+    .meta({
+      description:
+        '"forget": a peer drops an entry (finger, successor) as soon as a lookup\'s request to it times out; "keep": the entry stays until stabilize or fix_fingers replaces it (the paper\'s failure experiment, where stabilization is frozen and lookups keep meeting the dead entries).',
+    }),
   /** A lookup that has not found the owner after this many hops gives up. */
   maxHops: integer(1, 10_000).default(64).meta({ description: "A lookup that has not reached the owner's predecessor after this many hops fails." }),
   /** Put/get storage of the workload's keys, with replication; absent: lookups only find the owner. */

@@ -65,6 +65,7 @@ export class VirtualNodes {
       },
       lookupSucceeded: (lookup, hops) => ctx.lookupSucceeded(lookup, hops),
       lookupFailed: (lookup) => ctx.lookupFailed(lookup),
+      lookupTimedOut: (lookup) => ctx.lookupTimedOut(lookup),
       count: (name, amount) => ctx.count(name, amount),
       livePeers: () => ctx.livePeers().flatMap((peer) => this.nodesOf(peer)),
       adversary: nodeAdversary(ctx.adversary, v, peerOf),
