@@ -34,6 +34,13 @@ export const chordSchema = strict({
       description:
         '"join": every peer joins through a bootstrap contact and the ring forms by stabilization; "oracle": the initial peers are online at time 0 with exact finger tables and successor lists.',
     }),
+  /** Where peer ids come from: a hash keyed by the run's seed, or one fixed hash for every seed. */
+  ids: oneOf(["seeded", "fixed"])
+    .default("seeded")
+    .meta({
+      description:
+        '"seeded": peer ids are a hash of the peer number keyed by a number drawn from the run\'s seed, so each seed samples another placement of peers in the id space; "fixed": the same hashed ids for every seed (peerlab before 0.2, and runs that must share one ring).',
+    }),
   /** Width m of identifiers, in bits (SHA-1 gives 160). */
   idBits: integer(8, 256).default(160).meta({ description: "Width m of identifiers in bits (the paper's SHA-1 gives 160)." }),
   /** Length r of the successor list. */
