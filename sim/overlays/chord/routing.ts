@@ -33,9 +33,9 @@ import type { TrueRing } from "./truth.js";
 /** How many fallbacks a peer names besides the next hop in an iterative reply. */
 const CANDIDATES = 3;
 /** How often an iterative lookup whose candidates all failed starts again from the origin's own table. */
-const REFILLS = 3;
+const REFILLS = 8;
 /** How many of the peers it found dead an iterative asker names in each step, so the next hop skips them. */
-const AVOID = 8;
+const AVOID = 32;
 
 interface Find {
   origin: PeerId;
@@ -278,6 +278,10 @@ export class Routing {
   private ask(find: Find): void {
     if (find.cancelled) return;
     let next = -1;
+    if (find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
+      find.refills++;
+      find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
+    }
     while (find.candidates.length > 0 && next < 0) {
       const c = find.candidates.shift()!;
       if (c === find.origin && this.t.inRing[c] && !find.asked.includes(c)) {
@@ -294,10 +298,11 @@ export class Routing {
         continue;
       }
       if (c !== find.origin && !find.dead.includes(c) && !find.asked.includes(c)) next = c;
-      // Every candidate failed: start again from what the origin itself knows (it has forgotten the dead ones).
+      // Every candidate failed: start again from what the origin itself knows, past the peers found dead
+      // (which its table still holds under onTimeout "keep").
       if (next < 0 && find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
         find.refills++;
-        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
+        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
       }
     }
     if (next < 0 || find.hops >= this.options.maxHops) {
