@@ -24,24 +24,26 @@ import { loadScenario } from "../../sim/scenario/load.js";
  */
 type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
 const FINGERPRINTS: Record<string, Fingerprint> = {
-  "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
-  "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "1f58985561c1cb0c" },
-  "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "14b07cae0920df6c" },
+  "scenarios/chord-churn.yaml": { events: 2154714, successRatio: 0.990457, messagesPerLookup: 12.448, sha256: "8c4feb91d6c95999" },
+  "scenarios/chord-storage.yaml": { events: 2354941, successRatio: 0.945271, messagesPerLookup: 13.192, sha256: "e0795c0daf9c42fd" },
+  "scenarios/compare-topologies.yaml": { events: 6543550, successRatio: [0.982427, 0.981605, 0.99916, 0.969874], messagesPerLookup: [2361.915, 3.957, 9.947, 7.893], sha256: "8f43b9722b0b7bbe" },
   "scenarios/expanding-ring.yaml": { events: 1852104, successRatio: 0.957391, messagesPerLookup: 1165.341, sha256: "f5e3497a254a5dee" },
-  "scenarios/faults/adversaries.yaml": { events: 3264667, successRatio: [0.908052, 0.91018, 0.883569, 0.656692, 0.908052], messagesPerLookup: [10.273, 9.868, 13.971, 7.685, 11.711], sha256: "921e8aec8950515d" },
-  "scenarios/faults/mass-failure.yaml": { events: 5160441, successRatio: [0.808382, 0.997101, 0.683501, 0.909618], messagesPerLookup: [12.551, 6.395, 671.032, 3.859], sha256: "97fdd84aad3efced" },
-  "scenarios/faults/replication.yaml": { events: 5056527, successRatio: [0.467122, 0.668773, 0.77285, 0.68728], messagesPerLookup: [11.9805, 14.1635, 12.365, 16.2285], sha256: "e60e083ecada3259" },
-  "scenarios/faults/trace-replay.yaml": { events: 3254730, successRatio: [0.906204, 0.946803, 0.950098, 0.968765], messagesPerLookup: [12.054, 11.685, 485.335, 3.948], sha256: "1b9dac376679383d" },
+  "scenarios/faults/adversaries.yaml": { events: 3261461, successRatio: [0.909684, 0.909684, 0.893304, 0.633297, 0.909684], messagesPerLookup: [10.269, 9.946, 14.165, 7.743, 11.714], sha256: "5def040329a012ee" },
+  "scenarios/faults/mass-failure.yaml": { events: 5308270, successRatio: [0.977854, 0.998419, 0.683501, 0.909618], messagesPerLookup: [16.002, 6.409, 671.032, 3.859], sha256: "1928a3559ed07a97" },
+  "scenarios/faults/replication.yaml": { events: 5534188, successRatio: [0.570931, 0.823918, 0.837576, 0.846143], messagesPerLookup: [11.846, 12.324, 13.5165, 13.1155], sha256: "e1f6ca2b380bbfdd" },
+  "scenarios/faults/trace-replay.yaml": { events: 3281267, successRatio: [0.975073, 0.952172, 0.950098, 0.968765], messagesPerLookup: [11.75, 11.544, 485.335, 3.948], sha256: "608e369420781735" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "43ab32122207cdb6" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "569d8127032bdb82" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "33598016c217a4c7" },
-  "scenarios/kademlia-churn.yaml": { events: 922649, successRatio: 0.969141, messagesPerLookup: 9.104, sha256: "4854501ed8cdef41" },
+  "scenarios/kademlia-churn.yaml": { events: 924743, successRatio: 0.970809, messagesPerLookup: 9.119, sha256: "6d2df3c9517dcf3a" },
   "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "406aaf21b22831ab" },
-  "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "3e287bee1f87e39d" },
-  "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
-  "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
-  "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
+  "scenarios/sweep-churn.yaml": { events: 3289329, successRatio: [0.374106, 0.956611, 0.989733, 0.991528], messagesPerLookup: [18.4208, 12.1154, 9.5446, 8.9106], sha256: "a12e921daf969587" },
+  "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "a89edc590b28a2b6" },
+  "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "6dd0c5ef31235f33" },
+  "scenarios/validation/chord-load-balance.yaml": { events: 14553, successRatio: 1, messagesPerLookup: 13.712, sha256: "5779690d0860af2d" },
+  "scenarios/validation/chord-path-length.yaml": { events: 126889, successRatio: 1, messagesPerLookup: 11.69, sha256: "8ded6dd18d46b110" },
+  "scenarios/validation/kademlia-static.yaml": { events: 1177442, successRatio: 1, messagesPerLookup: 44.783, sha256: "74720402596fe7e7" },
 };
 
 function fingerprint(file: string): Fingerprint {
