@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { loadExperiment } from "../run/experiment.js";
 import { VERSION } from "../version.js";
 import { listCommand } from "./list-command.js";

@@ -6,7 +6,7 @@ import { DoubleList, mean, percentile, ratio, round } from "./stats.js";
  * row for every interval, warm-up included, marked by its `phase` column.
  */
 
-export type TrafficCategory = "lookup" | "maintenance";
+export type TrafficCategory = "lookup" | "maintenance" | "broadcast";
 
 export interface RecorderOptions {
   warmupMs: number;
@@ -64,6 +64,8 @@ export class Recorder {
   private readonly measured: Tally;
   private readonly rows: TimeSeriesRow[] = [];
   private intervalStartMs = 0;
+  /** Broadcast traffic has its own columns, present only in runs that broadcast (so other runs' files keep their shape). */
+  private readonly hasBroadcast: boolean;
 
   // Time-weighted live population: the integral of live peers over time.
   private liveNow = 0;
@@ -79,6 +81,7 @@ export class Recorder {
     this.intervalMs = options.intervalMs;
     this.messageTypes = options.messageTypes;
     this.lookupTimeouts = options.lookupTimeouts === true;
+    this.hasBroadcast = options.messageTypes.some((t) => t.category === "broadcast");
     this.interval = new Tally(options.messageTypes.length);
     this.measured = new Tally(options.messageTypes.length);
   }
@@ -204,10 +207,14 @@ export class Recorder {
       messages_maintenance: totals.maintenanceMessages,
       bytes_lookup: totals.lookupBytes,
       bytes_maintenance: totals.maintenanceBytes,
-      messages_per_peer_per_s: csvNumber(ratio(totals.lookupMessages + totals.maintenanceMessages, livePeerSeconds)),
+      messages_per_peer_per_s: csvNumber(ratio(totals.lookupMessages + totals.maintenanceMessages + totals.broadcastMessages, livePeerSeconds)),
       messages_lost: t.lost,
       messages_undelivered: t.undelivered,
     };
+    if (this.hasBroadcast) {
+      row.messages_broadcast = totals.broadcastMessages;
+      row.bytes_broadcast = totals.broadcastBytes;
+    }
     for (const [name, value] of t.counters) row[snake(name)] = round(value);
     for (const [name, value] of Object.entries(overlaySample)) row[snake(name)] = csvNumber(value);
     this.rows.push(row);
@@ -221,17 +228,20 @@ export class Recorder {
   }
 
   private trafficTotals(t: Tally) {
-    let lookupMessages = 0, maintenanceMessages = 0, lookupBytes = 0, maintenanceBytes = 0;
+    let lookupMessages = 0, maintenanceMessages = 0, lookupBytes = 0, maintenanceBytes = 0, broadcastMessages = 0, broadcastBytes = 0;
     this.messageTypes.forEach((type, i) => {
       if (type.category === "lookup") {
         lookupMessages += t.messages[i]!;
         lookupBytes += t.bytes[i]!;
+      } else if (type.category === "broadcast") {
+        broadcastMessages += t.messages[i]!;
+        broadcastBytes += t.bytes[i]!;
       } else {
         maintenanceMessages += t.messages[i]!;
         maintenanceBytes += t.bytes[i]!;
       }
     });
-    return { lookupMessages, maintenanceMessages, lookupBytes, maintenanceBytes };
+    return { lookupMessages, maintenanceMessages, lookupBytes, maintenanceBytes, broadcastMessages, broadcastBytes };
   }
 
   /**
@@ -252,8 +262,8 @@ export class Recorder {
     const latencies = m.latencies.sorted();
     const hops = m.hops.sorted();
     const totals = this.trafficTotals(m);
-    const messages = totals.lookupMessages + totals.maintenanceMessages;
-    const bytes = totals.lookupBytes + totals.maintenanceBytes;
+    const messages = totals.lookupMessages + totals.maintenanceMessages + totals.broadcastMessages;
+    const bytes = totals.lookupBytes + totals.maintenanceBytes + totals.broadcastBytes;
     const completed = m.lookupsSucceeded + m.lookupsFailed;
     const byType: Record<string, { category: TrafficCategory; messages: number; bytes: number }> = {};
     this.messageTypes.forEach((type, i) => {
@@ -308,6 +318,13 @@ export class Recorder {
         bytesPerPeerPerSecond: round(ratio(bytes, peerSeconds), 2),
         lookupMessagesPerPeerPerSecond: round(ratio(totals.lookupMessages, peerSeconds), 4),
         maintenanceMessagesPerPeerPerSecond: round(ratio(totals.maintenanceMessages, peerSeconds), 4),
+        ...(this.hasBroadcast
+          ? {
+              broadcastMessages: totals.broadcastMessages,
+              broadcastBytes: totals.broadcastBytes,
+              broadcastMessagesPerPeerPerSecond: round(ratio(totals.broadcastMessages, peerSeconds), 4),
+            }
+          : {}),
         lost: m.lost,
         undelivered: m.undelivered,
         byType,

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import { IdSpace, KEY_SALT, PEER_SALT } from "../chord/ring.js";
+import { IdSpace, KEY_SALT, PEER_SALT } from "../shared/id-space.js";
 
 /**
  * Kademlia identifiers and the XOR metric, without BigInt. An id of `bits`
@@ -8,7 +8,7 @@ import { IdSpace, KEY_SALT, PEER_SALT } from "../chord/ring.js";
  * peer's id lives in one flat Uint32Array (`W` words per peer number).
  *
  * Ids come from the same keyed hash as Chord's (IdSpace.hash, keyed by the
- * same seed-drawn salt, see chord/ring.ts `peerSalt`), so a peer or a key has
+ * same seed-drawn salt, see shared/id-space.ts `peerSalt`), so a peer or a key has
  * the same id in both overlays and runs of the two compare like for like.
  *
  * Bit positions are counted from the top: position 0 is the most

@@ -7,10 +7,10 @@ import type {
   OverlayWorld,
   PeerSnapshot,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { Buckets } from "./buckets.js";
 import { KadIds } from "./ids.js";
-import { peerSalt } from "../chord/ring.js";
+import { peerSalt } from "../shared/id-space.js";
 import { Lookup, LookupEngine } from "./lookup.js";
 import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
