@@ -82,6 +82,7 @@ export interface OverlayContext<M extends Message> {
    * summary gets the distribution of timeouts per lookup.
    */
   lookupTimedOut(lookup: number): void;
+  /**
    * Reports that broadcast `broadcast` reached `peer` (it now has the item).
    * Report every peer that gets it; repeats are ignored, so the overlay need
    * not remember whom it told.

@@ -81,7 +81,8 @@ describe("chord on an oracle-built ring", () => {
         const t = simulation.lookups;
         for (let id = 0; id < t.size; id++) if (t.state[id] === LookupState.Succeeded) expect(t.hops[id]).toBeLessThanOrEqual(12);
         // The per-lookup counts add up to the counter (which counts by time, so lookups straddling the warm-up differ a little).
-        expect(Math.abs(timeouts.mean * summary.lookups.completed - summary.counters.lookupTimeouts!)).toBeLessThanOrEqual(5);
+        // (A recursive hop may still time out after its lookup has ended: the counter has it, the lookup not.)
+        expect(Math.abs(timeouts.mean * summary.lookups.completed - summary.counters.lookupTimeouts!)).toBeLessThanOrEqual(0.05 * summary.counters.lookupTimeouts! + 5);
       });
     }
   }
