@@ -27,7 +27,7 @@ export type ChordMessage =
   | { type: "findOwnsReply"; owner: PeerId; next: readonly PeerId[] }
   // Maintenance.
   | { type: "getPredecessor" }
-  | { type: "predecessorReply"; predecessor: PeerId; successors: readonly PeerId[] }
+  | { type: "predecessorReply"; predecessor: PeerId; successors: readonly PeerId[]; joining: boolean }
   | { type: "notify" }
   | { type: "ping" }
   | { type: "pong" }
@@ -63,7 +63,7 @@ export const chordMessageTypes: MessageTypes<ChordMessage> = {
   findOwns: { category: "maintenance", bytes: (m) => H + ID + 6 * m.avoid.length },
   findOwnsReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.next.length) },
   getPredecessor: { category: "maintenance", bytes: H },
-  predecessorReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.successors.length) },
+  predecessorReply: { category: "maintenance", bytes: (m) => H + 1 + NODE * (1 + m.successors.length) },
   notify: { category: "maintenance", bytes: H + NODE },
   ping: { category: "maintenance", bytes: H },
   pong: { category: "maintenance", bytes: H },
