@@ -178,14 +178,10 @@ export class Maintenance {
       this.options.requestTimeout,
       (reply) => {
         if (reply.type !== "predecessorReply") return;
-        if (reply.joining) {
-          // The successor crashed and is joining again (same id, empty tables): it is not in the ring yet, and
-          // taking its empty list would cut this peer off from the rest of its successors. It notifies once in.
-          t.forget(peer, s);
-          if (t.successorCount[peer] === 0) this.rejoin(peer);
-          else if (steps < STEPS) this.stabilize(peer, steps + 1);
-          return;
-        }
+        // The successor crashed and is joining again (same id, empty tables): taking its empty list would cut
+        // this peer off from the rest of its successors, and dropping it would be wrong in a moment (it is alive
+        // and will be right there). The list stays as it is until the successor is back in the ring.
+        if (reply.joining) return;
         const x = reply.predecessor;
         const { ids, W, space } = t;
         const closer = x >= 0 && x !== peer && x !== s && space.inOpen(ids, x * W, ids, peer * W, ids, s * W);
