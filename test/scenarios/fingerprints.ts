@@ -45,7 +45,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/faults/replication.yaml": { events: 5534188, successRatio: [0.570931, 0.823918, 0.837576, 0.846143], messagesPerLookup: [11.846, 12.324, 13.5165, 13.1155], sha256: "e1f6ca2b380bbfdd" },
   "scenarios/faults/trace-replay.yaml": { events: 3281267, successRatio: [0.975073, 0.952172, 0.950098, 0.968765], messagesPerLookup: [11.75, 11.544, 485.335, 3.948], sha256: "608e369420781735" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
-  "scenarios/gossip-plugin.yaml": { events: 1261434, successRatio: null, messagesPerLookup: null, coverage: 0.845763, sha256: "17591f87c13df5e9" },
+  "scenarios/gossip-plugin.yaml": { events: 1272585, successRatio: null, messagesPerLookup: null, coverage: 0.855722, sha256: "bb111d1890f3462b" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "43ab32122207cdb6" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "569d8127032bdb82" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "33598016c217a4c7" },
@@ -56,7 +56,8 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "6dd0c5ef31235f33" },
   "scenarios/validation/chord-load-balance.yaml": { events: 14553, successRatio: 1, messagesPerLookup: 13.712, sha256: "5779690d0860af2d" },
   "scenarios/validation/chord-path-length.yaml": { events: 126889, successRatio: 1, messagesPerLookup: 11.69, sha256: "8ded6dd18d46b110" },
-  "scenarios/validation/gossip-fanout.yaml": { events: 5800609, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.037483, 0.79578, 0.939843, 0.980587, 0.993027, 0.99761], sha256: "8a79bc7255a472de" },
+  "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "3157b7d3f0f7f14d" },
+  "scenarios/validation/gossip-fanout.yaml": { events: 5803008, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.04059, 0.79687, 0.941457, 0.980257, 0.993033, 0.997467], sha256: "10c97e007e02198a" },
   "scenarios/validation/kademlia-static.yaml": { events: 1177442, successRatio: 1, messagesPerLookup: 44.783, sha256: "74720402596fe7e7" },
 };
 
