@@ -19,14 +19,17 @@ const until = (what: string) =>
 const crash = strict({
   kind: z.literal("crash"),
   at: at(),
-  fraction: probability().meta({ description: "Fraction of the peers online at `at` that crash (0 to 1)." }),
+  fraction: probability().optional().meta({ description: "Fraction of the peers online at `at` that crash (0 to 1): exactly round(fraction · online) of them. Give this or `probability`." }),
+  probability: probability()
+    .optional()
+    .meta({ description: "Each peer online at `at` crashes independently with this probability (0 to 1), so the number that crash is binomial, as in the Chord paper's failure experiment. Give this or `fraction`; only with target \"random\"." }),
   target: oneOf(["random", "degree", "load", "storage"])
     .default("random")
     .meta({
       description:
         '"random": any online peers; "degree": those with the most overlay links (in + out); "load": those that received the most messages so far; "storage": those holding the most keys.',
     }),
-}).meta({ description: "Crashes a fraction of the online peers at once, chosen at random or by how central they are." });
+}).meta({ description: "Crashes a fraction of the online peers at once (chosen at random or by how central they are), or each online peer with a probability." });
 
 const crashRole = strict({
   kind: z.literal("crash-role"),
@@ -114,6 +117,12 @@ export function checkFaults(
     }
     if (f.kind === "partition" && f.by === "region" && latencyModel !== "regions") {
       addIssue(["faults", i, "by"], `expected network.latency.model "regions" for a partition by region, got "${latencyModel}"`);
+    }
+    if (f.kind === "crash" && (f.fraction === undefined) === (f.probability === undefined)) {
+      addIssue(["faults", i], `expected exactly one of fraction or probability for a crash, got ${f.fraction === undefined ? "neither" : "both"}`);
+    }
+    if (f.kind === "crash" && f.probability !== undefined && f.target !== "random") {
+      addIssue(["faults", i, "target"], `expected target "random" with probability (each peer fails independently), got "${f.target}"; use fraction to crash the most central peers`);
     }
     if (f.kind === "degrade" && f.loss === undefined && f.extraLatency === undefined && f.latencyFactor === undefined && f.bandwidthFactor === undefined) {
       addIssue(["faults", i], "expected at least one of loss, extraLatency, latencyFactor or bandwidthFactor");

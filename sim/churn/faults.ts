@@ -91,7 +91,7 @@ function begin(fault: Fault, s: FaultSetup): void {
   const note = (kind: string, label: string) => s.annotate({ time_s: Math.round(t) / 1000, kind, label, ...until });
   switch (fault.kind) {
     case "crash": {
-      const victims = chooseVictims(fault.fraction, fault.target, s);
+      const victims = fault.probability !== undefined ? eachWithProbability(fault.probability, s) : chooseVictims(fault.fraction!, fault.target, s);
       for (const peer of victims) {
         s.lifecycle.crash(peer);
         s.departedEarly(peer, s.rng);
@@ -211,6 +211,13 @@ export function chooseVictims(fraction: number, target: "random" | "degree" | "l
   }
   live.sort((a, b) => score.get(b)! - score.get(a)! || a - b);
   return live.slice(0, n);
+}
+
+/** Every online peer fails independently with probability p: one draw per peer, in the population's order. */
+export function eachWithProbability(p: number, s: FaultSetup): PeerId[] {
+  const out: PeerId[] = [];
+  for (const peer of s.population.livePeers()) if (s.rng.next() < p) out.push(peer);
+  return out;
 }
 
 /** Which group each peer is in while the network is split. */

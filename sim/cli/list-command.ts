@@ -35,7 +35,7 @@ export function shippedScenarios(): { file: string; description: string }[] {
 }
 
 const FAULT_DESCRIPTIONS = [
-  { name: "crash", description: "a fraction of the online peers crash at once: random, or by degree, load or storage" },
+  { name: "crash", description: "a fraction of the online peers crash at once (random, or by degree, load or storage), or each with a probability" },
   { name: "crash-role", description: "the service peers of a role (the hybrid index) crash, and restart at `until`" },
   { name: "partition", description: "the network splits into groups (random, region, id range) until it heals" },
   { name: "degrade", description: "loss and/or latency raised for a window" },

@@ -108,6 +108,12 @@ export interface OverlayContext<M extends Message> {
   /** Reports that a lookup has given up. */
   lookupFailed(lookup: number): void;
   /**
+   * One request made for `lookup` got no answer in time (a retry, not a hop).
+   * Overlays whose definition sets `lookupTimeouts` report every one, so the
+   * summary gets the distribution of timeouts per lookup.
+   */
+  lookupTimedOut(lookup: number): void;
+  /**
    * Reports that broadcast `broadcast` reached `peer` (it now has the item).
    * Report every peer that gets it; repeats are ignored, so the overlay need
    * not remember whom it told.
@@ -255,6 +261,12 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
   readonly messageTypes: MessageTypes<M>;
   /** Counters the overlay may `count`, declared so each has a fixed column in timeseries.csv from the first row. */
   readonly counters: readonly string[];
+  /**
+   * True if the overlay reports each lookup's timeouts (`ctx.lookupTimedOut`):
+   * summary.json then has `lookups.timeouts` and the 1st and 99th hop
+   * percentiles, and timeseries.csv a `timeouts_mean` column.
+   */
+  readonly lookupTimeouts?: boolean;
   /**
    * Service peers the overlay needs (servers with a role, e.g. a central
    * index), from its options. The simulation creates and places them like

@@ -47,6 +47,7 @@ export const RECORDER_COLUMNS: Readonly<Record<string, ColumnMeta>> = {
   latency_p90_ms: meta("ms", "duration", "Lookup latency, p90", "검색 지연, 90번째 백분위"),
   latency_p99_ms: meta("ms", "duration", "Lookup latency, p99", "검색 지연, 99번째 백분위"),
   hops_mean: meta("hops", "statistic", "Hops per lookup, mean", "검색당 홉 수, 평균"),
+  timeouts_mean: meta("requests", "statistic", "Timeouts per lookup, mean", "검색당 타임아웃 수, 평균"),
   messages_lookup: meta("messages", "count", "Lookup messages", "검색 메시지"),
   messages_maintenance: meta("messages", "count", "Maintenance messages", "유지 관리 메시지"),
   bytes_lookup: meta("bytes", "count", "Lookup bytes", "검색 바이트"),

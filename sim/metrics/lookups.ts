@@ -20,6 +20,8 @@ export class LookupTable {
   state = new Uint8Array(this.cap);
   messages = new Float64Array(this.cap);
   bytes = new Float64Array(this.cap);
+  /** Requests made for the lookup that got no answer in time (overlays that report them). */
+  timeouts = new Int32Array(this.cap);
 
   get size(): number {
     return this.count;
@@ -52,6 +54,11 @@ export class LookupTable {
     return true;
   }
 
+  /** A request made for a lookup still in progress timed out. */
+  timedOut(id: number): void {
+    if (this.state[id] === LookupState.Pending) this.timeouts[id]!++;
+  }
+
   charge(id: number, bytes: number): void {
     this.messages[id]!++;
     this.bytes[id]! += bytes;
@@ -67,6 +74,7 @@ export class LookupTable {
     this.state = grown(this.state, new Uint8Array(this.cap));
     this.messages = grown(this.messages, new Float64Array(this.cap));
     this.bytes = grown(this.bytes, new Float64Array(this.cap));
+    this.timeouts = grown(this.timeouts, new Int32Array(this.cap));
   }
 }
 

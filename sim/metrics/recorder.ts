@@ -13,6 +13,8 @@ export interface RecorderOptions {
   intervalMs: number;
   /** Message type names, indexed as the network counts them. */
   messageTypes: readonly { name: string; category: TrafficCategory }[];
+  /** The overlay reports each lookup's timeouts: summarise them (and the 1st and 99th hop percentiles). */
+  lookupTimeouts?: boolean;
 }
 
 /** Counts for one stretch of time; reset at each interval and kept whole for the measured window. */
@@ -29,6 +31,8 @@ class Tally {
   crashes = 0;
   readonly latencies = new DoubleList();
   readonly hops = new DoubleList();
+  /** Timeouts of every completed lookup, succeeded or failed (only when the overlay reports them). */
+  readonly timeouts = new DoubleList();
   readonly counters = new Map<string, number>();
 
   constructor(typeCount: number) {
@@ -44,6 +48,7 @@ class Tally {
     this.joins = this.leaves = this.crashes = 0;
     this.latencies.clear();
     this.hops.clear();
+    this.timeouts.clear();
     for (const name of this.counters.keys()) this.counters.set(name, 0);
   }
 }
@@ -54,6 +59,7 @@ export class Recorder {
   readonly warmupMs: number;
   readonly intervalMs: number;
   readonly messageTypes: RecorderOptions["messageTypes"];
+  readonly lookupTimeouts: boolean;
   private readonly interval: Tally;
   private readonly measured: Tally;
   private readonly rows: TimeSeriesRow[] = [];
@@ -74,6 +80,7 @@ export class Recorder {
     this.warmupMs = options.warmupMs;
     this.intervalMs = options.intervalMs;
     this.messageTypes = options.messageTypes;
+    this.lookupTimeouts = options.lookupTimeouts === true;
     this.hasBroadcast = options.messageTypes.some((t) => t.category === "broadcast");
     this.interval = new Tally(options.messageTypes.length);
     this.measured = new Tally(options.messageTypes.length);
@@ -114,8 +121,9 @@ export class Recorder {
     if (this.measuring) this.measured.lookupsStarted++;
   }
 
-  lookupEnded(measured: boolean, succeeded: boolean, latencyMs: number, hops: number): void {
+  lookupEnded(measured: boolean, succeeded: boolean, latencyMs: number, hops: number, timeouts = 0): void {
     for (const tally of measured ? [this.interval, this.measured] : [this.interval]) {
+      if (this.lookupTimeouts) tally.timeouts.push(timeouts);
       if (succeeded) {
         tally.lookupsSucceeded++;
         tally.latencies.push(latencyMs);
@@ -194,6 +202,7 @@ export class Recorder {
       latency_p90_ms: csvNumber(percentile(latencies, 0.9)),
       latency_p99_ms: csvNumber(percentile(latencies, 0.99)),
       hops_mean: csvNumber(mean(t.hops.sorted())),
+      ...(this.lookupTimeouts ? { timeouts_mean: csvNumber(mean(t.timeouts.sorted())) } : {}),
       messages_lookup: totals.lookupMessages,
       messages_maintenance: totals.maintenanceMessages,
       bytes_lookup: totals.lookupBytes,
@@ -260,8 +269,7 @@ export class Recorder {
     this.messageTypes.forEach((type, i) => {
       byType[type.name] = { category: type.category, messages: m.messages[i]!, bytes: m.bytes[i]! };
     });
-    const hopHistogram: number[] = [];
-    for (const h of hops) hopHistogram[h] = (hopHistogram[h] ?? 0) + 1;
+    const timeouts = m.timeouts.sorted();
     const counters: Record<string, number> = {};
     for (const [name, value] of m.counters) counters[name] = round(value);
     return {
@@ -281,13 +289,21 @@ export class Recorder {
           max: round(latencies.length ? latencies[latencies.length - 1]! : NaN, 3),
           quantiles: latencyQuantiles(latencies),
         },
-        hops: {
-          mean: round(mean(hops), 4),
-          p50: percentile(hops, 0.5),
-          p90: percentile(hops, 0.9),
-          max: hops.length ? hops[hops.length - 1]! : NaN,
-          histogram: Array.from(hopHistogram, (c) => c ?? 0),
-        },
+        hops: this.lookupTimeouts
+          ? { mean: round(mean(hops), 4), p1: percentile(hops, 0.01), p50: percentile(hops, 0.5), p90: percentile(hops, 0.9), p99: percentile(hops, 0.99), max: maxOf(hops), histogram: histogram(hops) }
+          : { mean: round(mean(hops), 4), p50: percentile(hops, 0.5), p90: percentile(hops, 0.9), max: maxOf(hops), histogram: histogram(hops) },
+        ...(this.lookupTimeouts
+          ? {
+              timeouts: {
+                mean: round(mean(timeouts), 4),
+                p1: percentile(timeouts, 0.01),
+                p50: percentile(timeouts, 0.5),
+                p99: percentile(timeouts, 0.99),
+                max: maxOf(timeouts),
+                histogram: histogram(timeouts),
+              },
+            }
+          : {}),
         messagesPerLookup: round(mean(args.perLookupMessages), 3),
         bytesPerLookup: round(mean(args.perLookupBytes), 1),
       },
@@ -339,6 +355,17 @@ function latencyQuantiles(sorted: Float64Array): number[] {
   const n = sorted.length;
   // Integer ranks: i / 100 * n in floating point can land just above an integer.
   return Array.from({ length: 101 }, (_, i) => round(sorted[Math.max(1, Math.ceil((i * n) / 100)) - 1]!, 3));
+}
+
+/** Element h counts the samples equal to h, from 0 to the largest (samples are small non-negative integers). */
+function histogram(sorted: Float64Array): number[] {
+  const out: number[] = [];
+  for (const h of sorted) out[h] = (out[h] ?? 0) + 1;
+  return Array.from(out, (c) => c ?? 0);
+}
+
+function maxOf(sorted: Float64Array): number {
+  return sorted.length ? sorted[sorted.length - 1]! : NaN;
 }
 
 /** Empty CSV cell for "no value" rather than the string NaN. */

@@ -9,8 +9,8 @@
  *
  * Draw counts are fixed per model so streams are easy to reason about:
  * delay() draws exactly one number for every model ("constant" draws one and
- * ignores it); place() draws 0 numbers for non-spatial models, 2 for "plane"
- * and 3 for "regions".
+ * ignores it); place() draws 0 numbers for non-spatial models, 2 for "plane",
+ * 3 for "regions" and 1 for "matrix".
  *
  * Peer coordinates live in typed arrays that double when full: no per-peer
  * objects, since the sim reaches 10^6 peers and delay() runs once per message.
@@ -38,7 +38,14 @@ export type LatencySpec =
   /** Peers uniform in a size×size square (ms); latency = base + distance + uniform[0, jitter). */
   | { model: "plane"; size: number; base: number; jitter: number }
   /** Peers in regions chosen by share, uniform in each region's disc; latency = base + distance + uniform[0, jitter). */
-  | { model: "regions"; regions: RegionSpec[]; base: number; jitter: number };
+  | { model: "regions"; regions: RegionSpec[]; base: number; jitter: number }
+  /** Independent draw per message: min + exponential of mean (mean − min). */
+  | { model: "exponential"; mean: number; min?: number }
+  /**
+   * Peers assigned to sites by share; latency = delays[site(from)·n + site(to)] + uniform[0, jitter).
+   * `sites` and `delays` (one-way ms, row-major) are read from `file` when the scenario is loaded.
+   */
+  | { model: "matrix"; file?: string; sites?: string[]; delays?: number[]; shares?: Record<string, number>; jitter: number; values?: "rtt" | "one-way" };
 
 export interface LatencyModel {
   /**
@@ -62,6 +69,11 @@ export const LATENCY_MODELS: { name: string; description: string }[] = [
   {
     name: "lognormal",
     description: "each message takes a lognormal(median, sigma) ms, drawn independently, floored at `min` (default 0)",
+  },
+  { name: "exponential", description: "each message takes `min` + an exponential draw, `mean` ms in all, drawn independently" },
+  {
+    name: "matrix",
+    description: "peers at named sites (by share); latency = the CSV matrix entry between their sites (half, for RTTs) + uniform[0, jitter)",
   },
   {
     name: "plane",
@@ -98,6 +110,14 @@ export function makeLatencyModel(spec: LatencySpec): LatencyModel {
       const min = spec.min === undefined ? 0 : nonNegative(ctx, "min", spec.min);
       return new DrawnLatency(makeSampler({ distribution: "lognormal", median, sigma }), min);
     }
+    case "exponential": {
+      const mean = positive(ctx, "mean", spec.mean);
+      const min = spec.min === undefined ? 0 : nonNegative(ctx, "min", spec.min);
+      if (min >= mean) throw new Error(`${ctx}: "min" (${min}) must be below "mean" (${mean})`);
+      return new DrawnLatency(makeSampler({ distribution: "exponential", mean: mean - min }), 0, min);
+    }
+    case "matrix":
+      return new MatrixLatency(spec.sites ?? [], spec.delays ?? [], spec.shares, nonNegative(ctx, "jitter", spec.jitter), ctx);
     case "plane":
       return new PlaneLatency(
         positive(ctx, "size", spec.size),
@@ -118,10 +138,12 @@ class DrawnLatency implements LatencyModel {
   constructor(
     private readonly sampler: Sampler,
     private readonly min: number,
+    /** Added to every draw (a shifted distribution), where `min` clips. */
+    private readonly shift = 0,
   ) {}
   place(): void {}
   delay(_from: number, _to: number, rng: Rng): number {
-    const d = this.sampler.sample(rng);
+    const d = this.sampler.sample(rng) + this.shift;
     return d < this.min ? this.min : d;
   }
   regionOf(): undefined {
@@ -268,6 +290,106 @@ class RegionsLatency extends SpatialLatency {
   override regionOf(peer: number): string | undefined {
     return this.has(peer) ? this.names[this.regionIdx[peer]!] : undefined;
   }
+}
+
+/** Peers sit at named sites; a delay is the matrix entry between the two sites plus uniform[0, jitter). */
+class MatrixLatency implements LatencyModel {
+  private readonly n: number;
+  private readonly cumShare: Float64Array;
+  private siteIdx = new Int32Array(INITIAL_CAPACITY);
+  private placed = 0;
+
+  constructor(
+    private readonly sites: readonly string[],
+    private readonly delays: readonly number[],
+    shares: Record<string, number> | undefined,
+    private readonly jitter: number,
+    ctx: string,
+  ) {
+    const n = sites.length;
+    if (n === 0) throw new Error(`${ctx}: no sites (the matrix file is read when the scenario is loaded)`);
+    if (delays.length !== n * n) throw new Error(`${ctx}: expected ${n}×${n} delays, got ${delays.length}`);
+    delays.forEach((d, i) => nonNegative(`${ctx}: delay ${sites[Math.floor(i / n)]} → ${sites[i % n]}`, "delay", d));
+    this.n = n;
+    this.cumShare = new Float64Array(n);
+    let total = 0;
+    let lastPositive = -1;
+    for (let i = 0; i < n; i++) {
+      const share = shares === undefined ? 1 / n : (shares[sites[i]!] ?? 0);
+      total += share;
+      this.cumShare[i] = total;
+      if (share > 0) lastPositive = i;
+    }
+    if (shares !== undefined) {
+      for (const name of Object.keys(shares)) if (!sites.includes(name)) throw new Error(`${ctx}: shares names "${name}", which is not a site of the matrix (${sites.join(", ")})`);
+      if (Math.abs(total - 1) > 1e-6) throw new Error(`${ctx}: site shares must sum to 1, got ${total}`);
+    }
+    for (let i = 0; i < n; i++) this.cumShare[i] = i >= lastPositive ? 1 : this.cumShare[i]! / total;
+  }
+
+  place(peer: number, rng: Rng): void {
+    if (!Number.isInteger(peer) || peer < 0 || peer > this.placed) {
+      throw new Error(`latency model: place(${peer}) out of order; the next new peer id is ${this.placed}`);
+    }
+    if (peer === this.placed) {
+      if (peer >= this.siteIdx.length) {
+        const next = new Int32Array(grownLength(this.siteIdx.length, peer + 1));
+        next.set(this.siteIdx);
+        this.siteIdx = next;
+      }
+      this.placed++;
+    }
+    const u = rng.next();
+    let i = 0;
+    while (this.cumShare[i]! <= u) i++;
+    this.siteIdx[peer] = i;
+  }
+
+  delay(from: number, to: number, rng: Rng): number {
+    const n = this.placed;
+    if (!(from >= 0 && from < n && to >= 0 && to < n)) {
+      throw new Error(`latency model: delay(${from}, ${to}) involves a peer that was never placed (placed: 0..${n - 1})`);
+    }
+    return this.delays[this.siteIdx[from]! * this.n + this.siteIdx[to]!]! + this.jitter * rng.next();
+  }
+
+  regionOf(peer: number): string | undefined {
+    return Number.isInteger(peer) && peer >= 0 && peer < this.placed ? this.sites[this.siteIdx[peer]!] : undefined;
+  }
+
+  positionOf(): undefined {
+    return undefined;
+  }
+}
+
+/**
+ * Parses a delay matrix CSV: a header row (any first cell, then the site
+ * names) and one row per site, in the header's order, starting with its
+ * name. Returns one-way delays (halved when `values` is "rtt"). Throws an
+ * Error naming the line for anything else.
+ */
+export function parseLatencyMatrix(text: string, values: "rtt" | "one-way"): { sites: string[]; delays: number[] } {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
+  if (lines.length < 2) throw new Error("expected a header row and at least one row of delays");
+  const sites = lines[0]!.split(",").slice(1).map((c) => c.trim());
+  if (sites.length === 0 || sites.some((s) => s.length === 0)) throw new Error("line 1: expected a header row: a first cell, then the site names");
+  const dup = sites.find((s, i) => sites.indexOf(s) !== i);
+  if (dup !== undefined) throw new Error(`line 1: site ${JSON.stringify(dup)} is named twice`);
+  if (lines.length - 1 !== sites.length) throw new Error(`expected one row per site (${sites.length}), got ${lines.length - 1}`);
+  const delays: number[] = [];
+  const factor = values === "rtt" ? 0.5 : 1;
+  for (let r = 0; r < sites.length; r++) {
+    const cells = lines[r + 1]!.split(",").map((c) => c.trim());
+    const line = `row ${r + 1} (${JSON.stringify(cells[0])})`;
+    if (cells[0] !== sites[r]) throw new Error(`${line}: expected the row of site ${JSON.stringify(sites[r])} (rows follow the header's order)`);
+    if (cells.length !== sites.length + 1) throw new Error(`${line}: expected ${sites.length} delays, got ${cells.length - 1}`);
+    for (let c = 1; c < cells.length; c++) {
+      const d = Number(cells[c]);
+      if (cells[c] === "" || !Number.isFinite(d) || d < 0) throw new Error(`${line}, column ${JSON.stringify(sites[c - 1])}: expected a delay in ms ≥ 0, got ${JSON.stringify(cells[c])}`);
+      delays.push(d * factor);
+    }
+  }
+  return { sites, delays };
 }
 
 // ---- helpers ---------------------------------------------------------------

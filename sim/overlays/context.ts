@@ -62,6 +62,8 @@ export interface ContextParts {
   lookupFailed: (lookup: number) => void;
   /** Size of the object behind each key (workload.fileSize), for transfers; omitted: 4 MB, the workload's default. */
   fileSize?: (key: number) => number;
+  /** A request for `lookup` timed out (see OverlayContext.lookupTimedOut). */
+  lookupTimedOut?: (lookup: number) => void;
   /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
   broadcastReached?: (broadcast: number, peer: PeerId) => void;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
@@ -153,6 +155,7 @@ export class OverlayRuntime<M extends Message> {
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
       lookupSucceeded: parts.lookupSucceeded,
       lookupFailed: parts.lookupFailed,
+      lookupTimedOut: parts.lookupTimedOut ?? (() => {}),
       reached: (broadcast, peer) => {
         if (!parts.broadcastReached) throw new Error("an overlay reported a broadcast in a run that makes none");
         parts.broadcastReached(broadcast, peer);

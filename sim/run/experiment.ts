@@ -1,5 +1,6 @@
 import { Rng } from "../engine/rng.js";
 import { InputError, formatPath } from "../core/errors.js";
+import { withLatencyMatrix } from "../scenario/latency-file.js";
 import { applyOverrides, defaultNote, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
 import { scenarioSchemaNow, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
 
@@ -94,7 +95,7 @@ function check(raw: Record<string, unknown>, base: Scenario, where: string, prob
     return undefined;
   }
   const { $schema: _s, variants: _v, sweep: _w, ...scenario } = result.data;
-  return withTrace({ ...scenario, name: base.name } as Scenario, file);
+  return withLatencyMatrix(withTrace({ ...scenario, name: base.name } as Scenario, file), file);
 }
 
 /** The scenario data without variants: and sweep:, ready to be changed. */

@@ -83,6 +83,7 @@ export class Simulation {
       warmupMs: scenario.metrics.warmup,
       intervalMs: scenario.metrics.interval,
       messageTypes,
+      lookupTimeouts: definition.lookupTimeouts === true,
     });
     for (const name of definition.counters) this.recorder.declareCounter(name);
 
@@ -128,6 +129,7 @@ export class Simulation {
       recorder: this.recorder,
       lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
       lookupFailed: (id) => workload!.failed(id),
+      lookupTimedOut: (id) => this.lookups.timedOut(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),

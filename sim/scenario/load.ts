@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { withLatencyMatrix } from "./latency-file.js";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
@@ -99,7 +100,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   }
   // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.
   const { $schema: _ignored, variants: _variants, sweep: _sweep, ...scenario } = result.data;
-  return withTrace({ ...scenario, name } as Scenario, file);
+  return withLatencyMatrix(withTrace({ ...scenario, name } as Scenario, file), file);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   duration,
   durationDistribution,
   integer,
+  oneOf,
   positiveNumber,
   coordinate,
   probability,
@@ -110,10 +111,32 @@ const latency = z.discriminatedUnion(
     }).meta({
       description: "Peers placed in regions by share, uniform in each region's disc; delay = base + distance + uniform[0, jitter).",
     }),
+    strict({
+      model: z.literal("exponential"),
+      mean: duration({ example: "50ms" }).meta({ description: `Mean one-way delay, the minimum included. ${durationHint("50ms")}` }),
+      min: duration({ positive: false, example: "5ms" })
+        .prefault("0ms")
+        .meta({ description: `Smallest delay: each delay is min plus an exponential draw of mean (mean − min); below mean. ${durationHint("5ms", false)}` }),
+    }).meta({ description: "Each message takes min + an exponential draw, mean `mean` in all, drawn independently (the Chord paper's Exp(50 ms) has min 0)." }),
+    strict({
+      model: z.literal("matrix"),
+      file: z.string().min(1).meta({ description: "CSV of delays between named sites, relative to the scenario file: a header row (a first cell, then the site names) and one row per site in the same order, delays in ms." }),
+      values: oneOf(["rtt", "one-way"])
+        .default("rtt")
+        .meta({ description: '"rtt": the CSV holds round-trip times and a message takes half (measured matrices usually do); "one-way": the CSV holds one-way delays.' }),
+      shares: z
+        .record(z.string(), z.number().min(0))
+        .optional()
+        .meta({ description: "Share of peers at each site by name (they sum to 1); without it, every site gets an equal share." }),
+      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
+      /** Filled in when the scenario is loaded: the sites and the one-way delays (row-major), so worker threads read no files. */
+      sites: z.array(z.string()).optional().meta({ description: "Filled in from `file` when the scenario is loaded; leave it out." }),
+      delays: z.array(z.number().min(0)).optional().meta({ description: "Filled in from `file` when the scenario is loaded (one-way ms, row-major); leave it out." }),
+    }).meta({ description: "Peers assigned to named sites (by share); a message takes the matrix entry between their sites (half of it for RTTs) + uniform[0, jitter)." }),
   ],
   {
     error: (issue) =>
-      `expected a latency model: one of "constant", "uniform", "lognormal", "plane", "regions", got ${describeValue(
+      `expected a latency model: one of "constant", "uniform", "lognormal", "exponential", "plane", "regions", "matrix", got ${describeValue(
         (issue.input as { model?: unknown } | undefined)?.model,
       )}`,
   },
@@ -121,7 +144,7 @@ const latency = z.discriminatedUnion(
 
 const network = strict({
   latency: latency.prefault({ model: "lognormal", median: "50ms", sigma: 0.5 }).meta({
-    description: 'One-way message latency, chosen by `model`: "constant", "uniform", "lognormal", "plane" or "regions".',
+    description: 'One-way message latency, chosen by `model`: "constant", "uniform", "lognormal", "exponential", "plane", "regions" or "matrix".',
   }),
   /** Probability that any single message is lost. */
   loss: probability().default(0).meta({ description: "Probability that any single message is lost." }),

@@ -98,7 +98,7 @@ export class LookupWorkload {
     sim.cancel(this.timeouts[id]!);
     this.origins.delete(id);
     const start = lookups.startMs[id]!;
-    recorder.at(sim.now).lookupEnded(start >= this.w.warmupMs, true, sim.now - start, hops);
+    recorder.at(sim.now).lookupEnded(start >= this.w.warmupMs, true, sim.now - start, hops, lookups.timeouts[id]!);
   }
 
   /** Called by the overlay when a lookup gave up before its deadline. */
@@ -107,7 +107,7 @@ export class LookupWorkload {
     if (!lookups.fail(id, sim.now)) return;
     sim.cancel(this.timeouts[id]!);
     this.origins.delete(id);
-    recorder.at(sim.now).lookupEnded(lookups.startMs[id]! >= this.w.warmupMs, false, 0, 0);
+    recorder.at(sim.now).lookupEnded(lookups.startMs[id]! >= this.w.warmupMs, false, 0, 0, lookups.timeouts[id]!);
   }
 
   private onDeadline(id: number): void {

@@ -253,3 +253,27 @@ describe("partition by region and by id", () => {
     expect(total(series, "partition_dropped", 180, 300)).toBeGreaterThan(50);
   });
 });
+
+describe("crash with a probability", () => {
+  it("crashes each online peer independently: a binomial count, the same on every rerun", () => {
+    const count = (seed: number) => {
+      const sc = scenario(OVERLAYS.chord!, [{ kind: "crash", at: "2m", probability: 0.3 }]);
+      const simulation = new Simulation({ ...sc, seed });
+      simulation.runToEnd();
+      const files = resultFiles(simulation, { scenarioFile: "faults-test.yaml", complete: true });
+      return { crashes: total(parseCsv(files["timeseries.csv"]!), "crashes", 0, 480), files };
+    };
+    const a = count(3);
+    // 160 online: mean 48, sd √(160·0.3·0.7) ≈ 5.8.
+    expect(Math.abs(a.crashes - 48)).toBeLessThan(5 * 5.8);
+    expect(count(3).files["timeseries.csv"]).toBe(a.files["timeseries.csv"]);
+    const counts = [4, 5, 6, 7].map((s) => count(s).crashes);
+    expect(new Set([a.crashes, ...counts]).size).toBeGreaterThan(1);
+  });
+
+  it("rejects both or neither of fraction and probability, and probability with a targeted crash", () => {
+    expect(() => scenario(OVERLAYS.chord!, [{ kind: "crash", at: "2m" }])).toThrow(/faults\[0\]: expected exactly one of fraction or probability for a crash, got neither/);
+    expect(() => scenario(OVERLAYS.chord!, [{ kind: "crash", at: "2m", fraction: 0.1, probability: 0.1 }])).toThrow(/got both/);
+    expect(() => scenario(OVERLAYS.chord!, [{ kind: "crash", at: "2m", probability: 0.1, target: "degree" }])).toThrow(/faults\[0\]\.target: expected target "random" with probability/);
+  });
+});

@@ -5,6 +5,7 @@ import { fractionBelow, maxOf, meanOf, minOf } from "../helpers/sample-stats.js"
 import {
   LATENCY_MODELS,
   makeLatencyModel,
+  parseLatencyMatrix,
   type LatencyModel,
   type LatencySpec,
   type RegionSpec,
@@ -184,6 +185,45 @@ describe("regions", () => {
   });
 });
 
+describe("exponential", () => {
+  it("has the given mean, never goes below min, and is memoryless above it", () => {
+    const m = makeLatencyModel({ model: "exponential", mean: 50, min: 10 });
+    const xs = delays(m, 200_000, "exp");
+    expect(minOf(xs)).toBeGreaterThanOrEqual(10);
+    // Exp(40) shifted by 10: sd 40, so the standard error of the mean is 40/√n.
+    expect(Math.abs(meanOf(xs) - 50)).toBeLessThan((Z * 40) / Math.sqrt(xs.length));
+    // P(X > 10 + 40) = e^-1.
+    expect(Math.abs(1 - fractionBelow(xs, 50) - Math.exp(-1))).toBeLessThan(0.005);
+  });
+
+  it("rejects a minimum at or above the mean", () => {
+    expect(() => makeLatencyModel({ model: "exponential", mean: 50, min: 50 })).toThrow(/"min" \(50\) must be below "mean" \(50\)/);
+  });
+});
+
+describe("matrix", () => {
+  it("parses a CSV of round-trip times into one-way delays, and rejects malformed files", () => {
+    expect(parseLatencyMatrix("site,eu,us\neu,10,90\nus,90,4\n", "rtt")).toEqual({ sites: ["eu", "us"], delays: [5, 45, 45, 2] });
+    expect(parseLatencyMatrix("# measured\n,eu,us\neu,10,90\nus,90,4", "one-way").delays).toEqual([10, 90, 90, 4]);
+    expect(() => parseLatencyMatrix("x,eu,us\nus,1,2\neu,3,4", "rtt")).toThrow(/row 1 \("us"\): expected the row of site "eu"/);
+    expect(() => parseLatencyMatrix("x,eu,us\neu,1,-2\nus,3,4", "rtt")).toThrow(/column "us": expected a delay in ms ≥ 0, got "-2"/);
+    expect(() => parseLatencyMatrix("x,eu,us\neu,1,2", "rtt")).toThrow(/one row per site \(2\), got 1/);
+  });
+
+  it("places peers at sites by share and takes the entry between their sites", () => {
+    const m = makeLatencyModel({ model: "matrix", sites: ["a", "b"], delays: [1, 20, 30, 2], shares: { a: 0.25, b: 0.75 }, jitter: 0 });
+    placeAll(m, 4000, new Rng("sites"));
+    const atA = Array.from({ length: 4000 }, (_, p) => m.regionOf(p)).filter((s) => s === "a").length;
+    expect(Math.abs(atA / 4000 - 0.25)).toBeLessThan(Z * Math.sqrt((0.25 * 0.75) / 4000));
+    const rng = new Rng("d");
+    for (let p = 1; p < 50; p++) {
+      const expected = m.regionOf(0) === "a" ? (m.regionOf(p) === "a" ? 1 : 20) : m.regionOf(p) === "a" ? 30 : 2;
+      expect(m.delay(0, p, rng)).toBe(expected);
+    }
+    expect(() => makeLatencyModel({ model: "matrix", sites: ["a"], delays: [0], shares: { z: 1 }, jitter: 0 })).toThrow(/shares names "z"/);
+  });
+});
+
 describe("all models", () => {
   const specs: LatencySpec[] = [
     { model: "constant", delay: 10 },
@@ -191,6 +231,8 @@ describe("all models", () => {
     { model: "lognormal", median: 30, sigma: 1 },
     { model: "plane", size: 100, base: 1, jitter: 0 },
     { model: "regions", regions: [{ name: "r", share: 1, x: 0, y: 0, radius: 5 }], base: 1, jitter: 1 },
+    { model: "exponential", mean: 50 },
+    { model: "matrix", sites: ["a", "b"], delays: [1, 20, 20, 2], jitter: 0 },
   ];
 
   it("are all listed in LATENCY_MODELS", () => {
@@ -198,8 +240,8 @@ describe("all models", () => {
     for (const m of LATENCY_MODELS) expect(m.description.length).toBeGreaterThan(10);
   });
 
-  it("draw a fixed number of numbers: place 0 / 2 / 3, delay exactly 1", () => {
-    const placeDraws: Record<string, number> = { constant: 0, uniform: 0, lognormal: 0, plane: 2, regions: 3 };
+  it("draw a fixed number of numbers: place 0 / 1 / 2 / 3, delay exactly 1", () => {
+    const placeDraws: Record<string, number> = { constant: 0, uniform: 0, lognormal: 0, plane: 2, regions: 3, exponential: 0, matrix: 1 };
     for (const spec of specs) {
       const m = makeLatencyModel(spec);
       const used = new Rng("draws");
@@ -286,7 +328,7 @@ describe("all models", () => {
       [{ model: "regions", regions: [{ ...region, name: "" }], base: 0, jitter: 0 }, /regions\[0\]: "name" must be a non-empty string/],
       [{ model: "regions", regions: [{ ...region, radius: -1 }], base: 0, jitter: 0 }, /regions\[0\]: "radius" must be ≥ 0/],
       [{ model: "regions", regions: [region], base: 0, jitter: -1 }, /"jitter" must be ≥ 0/],
-      [{ model: "mesh" }, /unknown latency model "mesh"; expected one of constant, uniform, lognormal, plane, regions/],
+      [{ model: "mesh" }, /unknown latency model "mesh"; expected one of constant, uniform, lognormal, exponential, matrix, plane, regions/],
     ];
     for (const [spec, message] of bad) expect(() => makeLatencyModel(spec as LatencySpec)).toThrow(message);
   });

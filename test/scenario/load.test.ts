@@ -85,7 +85,7 @@ describe("scenario validation", () => {
       `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, or a plug-in named with module: (docs/writing-an-overlay.md), got "pastry"`,
     );
     expect(problems({ ...minimal, network: { latency: { model: "warp" } } })).toContain(
-      'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "plane", "regions", got "warp"',
+      'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "exponential", "plane", "regions", "matrix", got "warp"',
     );
     expect(problems({ ...minimal, churn: { model: "chaos" } })).toContain('churn.model: expected a churn model: "none", "sessions" or "trace", got "chaos"');
   });

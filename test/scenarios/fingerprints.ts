@@ -55,6 +55,8 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "6a74d1d1460ea559" },
   "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "c1d3aad279c6255c" },
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "5dd67183d9d23ab9" },
+  "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "4a0d883f57ccf3db" },
+  "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "6dd0c5ef31235f33" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "d5b52a0dae618d3c" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "f7edd6d44f4b2ec2" },
   "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "2142565979cf51fe" },

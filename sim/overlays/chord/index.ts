@@ -11,7 +11,7 @@ import type {
 import { Maintenance } from "./maintenance.js";
 import { chordMessageTypes, type ChordMessage } from "./messages.js";
 import { chordSchema, type ChordOptions } from "./options.js";
-import { IdSpace, KEY_SALT } from "../shared/id-space.js";
+import { IdSpace, KEY_SALT, peerSalt } from "../shared/id-space.js";
 import { Routing } from "./routing.js";
 import { ChordStorage } from "./storage.js";
 import { ChordTables } from "./tables.js";
@@ -41,7 +41,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const nodeCtx = this.virtual.nodeContext(ctx);
     let capacity = 0;
     for (const p of world.allPeers) capacity = Math.max(capacity, (p + 1) * v);
-    this.tables = new ChordTables(space, options.successors, capacity);
+    this.tables = new ChordTables(space, options.successors, capacity, peerSalt(options.ids, ctx.rng));
     this.truth = new TrueRing(this.tables);
     const stored = options.storage;
     let storage: ChordStorage | undefined;
@@ -236,7 +236,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
   /**
    * Ring health, against the true ring: peers whose successor or
    * predecessor is not the right one (a peer still joining counts as
-   * wrong), and finger entries that do not point at the owner of their
+   * wrong), online peers not in the ring (joining or rejoining), and finger entries that do not point at the owner of their
    * start (unknown entries count as stale; entries whose owner is the peer
    * itself are fine if unknown). With more than `healthSample` peers online,
    * evenly spaced peers are checked and the counts scaled up.
@@ -249,6 +249,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     let wrongSucc = 0;
     let wrongPred = 0;
     let stale = 0;
+    let outside = 0;
     let checked = 0;
     if (limit > 0 && n > 0) {
       const step = n > limit ? n / limit : 1;
@@ -260,6 +261,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
         checked++;
         const trueSucc = n > 1 ? ring[(at + 1) % n]! : peer;
         const truePred = n > 1 ? ring[(at - 1 + n) % n]! : -1;
+        if (!t.inRing[peer]) outside++;
         if (!t.inRing[peer] || t.successor(peer) !== trueSucc) wrongSucc++;
         if (t.predecessor[peer] !== truePred && !(n === 1 && t.predecessor[peer] === peer)) wrongPred++;
         this.truth.fingersOf(at, row, scratch);
@@ -276,6 +278,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       ringPeers: n,
       wrongSuccessors: Math.round(wrongSucc * scale),
       wrongPredecessors: Math.round(wrongPred * scale),
+      outsideRing: Math.round(outside * scale),
       staleFingers: Math.round(stale * scale),
     };
   }
@@ -291,6 +294,7 @@ export const chord: OverlayDefinition<ChordOptions, ChordMessage> = {
   description: "Chord: identifier ring with finger tables and successor lists; iterative or recursive lookups in O(log N) hops",
   schema: chordSchema,
   messageTypes: chordMessageTypes,
+  lookupTimeouts: true,
   counters: [
     "wrongOwner",
     "lookupTimeouts",

@@ -178,6 +178,10 @@ export class Maintenance {
       this.options.requestTimeout,
       (reply) => {
         if (reply.type !== "predecessorReply") return;
+        // The successor crashed and is joining again (same id, empty tables): taking its empty list would cut
+        // this peer off from the rest of its successors, and dropping it would be wrong in a moment (it is alive
+        // and will be right there). The list stays as it is until the successor is back in the ring.
+        if (reply.joining) return;
         const x = reply.predecessor;
         const { ids, W, space } = t;
         const closer = x >= 0 && x !== peer && x !== s && space.inOpen(ids, x * W, ids, peer * W, ids, s * W);
@@ -210,13 +214,26 @@ export class Maintenance {
     const i = t.nextFinger[peer]! % m;
     const start = new Uint32Array(W);
     space.addPow2(ids, peer * W, i, start, 0);
+    // The successor's lookup starts half a ring away (the last finger), not at the peer itself, which would
+    // answer from its own successor: that is what lets it cross into another cycle (see below).
+    const far = i === 0 ? t.fingers[peer * m + m - 1]! : -1;
     this.routing.findOwner(
       peer,
       start,
-      -1,
+      far !== peer ? far : -1,
       (owner) => {
         const fb = peer * m;
         t.fingers[fb + i] = owner;
+        // Finger 0 is the successor (the paper's finger[1]): a closer one found by lookup is adopted. Stabilize
+        // alone cannot repair interleaved cycles (each node's successor skips one of the other cycle's nodes, and
+        // asking it for its predecessor returns the asker); a lookup routed through the fingers crosses between them.
+        if (i === 0 && owner !== peer && t.inRing[peer]) {
+          const s = t.successor(peer);
+          if (s === peer || (s >= 0 && space.inOpen(ids, owner * W, ids, peer * W, ids, s * W))) {
+            t.setSuccessors(peer, [owner, ...t.successorList(peer)]);
+            this.ctx.send(peer, owner, { type: "notify" });
+          }
+        }
         let j = i + 1;
         if (owner !== peer) {
           const next = this.scratch;
@@ -263,6 +280,7 @@ export class Maintenance {
           type: "predecessorReply",
           predecessor: t.inRing[to] ? t.predecessor[to]! : -1,
           successors: t.inRing[to] ? t.successorList(to) : [],
+          joining: !t.inRing[to],
         });
         return true;
       case "notify": {

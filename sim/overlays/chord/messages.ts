@@ -18,9 +18,16 @@ export type ChordMessage =
   | { type: "route"; lookup: number; target: Uint32Array; origin: PeerId; hops: number }
   | { type: "routeAck"; lookup: number }
   | { type: "found"; lookup: number; owner: PeerId; hops: number }
+  // The presumed owner is contacted: recursively the last hop hands it the query (it answers the origin with
+  // `found`), iteratively the origin asks it (`owns`). Either way it confirms or redirects.
+  | { type: "routeOwner"; lookup: number; target: Uint32Array; origin: PeerId; hops: number; avoid: readonly PeerId[] }
+  | { type: "owns"; lookup: number; target: Uint32Array; avoid: readonly PeerId[] }
+  | { type: "ownsReply"; lookup: number; owner: PeerId; next: readonly PeerId[] }
+  | { type: "findOwns"; target: Uint32Array; avoid: readonly PeerId[] }
+  | { type: "findOwnsReply"; owner: PeerId; next: readonly PeerId[] }
   // Maintenance.
   | { type: "getPredecessor" }
-  | { type: "predecessorReply"; predecessor: PeerId; successors: readonly PeerId[] }
+  | { type: "predecessorReply"; predecessor: PeerId; successors: readonly PeerId[]; joining: boolean }
   | { type: "notify" }
   | { type: "ping" }
   | { type: "pong" }
@@ -50,8 +57,13 @@ export const chordMessageTypes: MessageTypes<ChordMessage> = {
   route: { category: "lookup", bytes: H + ID + 4 + NODE + 2 },
   routeAck: { category: "lookup", bytes: H + 4 },
   found: { category: "lookup", bytes: H + 4 + NODE + 2 },
+  routeOwner: { category: "lookup", bytes: (m) => H + ID + 4 + NODE + 2 + 6 * m.avoid.length },
+  owns: { category: "lookup", bytes: (m) => H + ID + 4 + 6 * m.avoid.length },
+  ownsReply: { category: "lookup", bytes: (m) => H + NODE * (1 + m.next.length) },
+  findOwns: { category: "maintenance", bytes: (m) => H + ID + 6 * m.avoid.length },
+  findOwnsReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.next.length) },
   getPredecessor: { category: "maintenance", bytes: H },
-  predecessorReply: { category: "maintenance", bytes: (m) => H + NODE * (1 + m.successors.length) },
+  predecessorReply: { category: "maintenance", bytes: (m) => H + 1 + NODE * (1 + m.successors.length) },
   notify: { category: "maintenance", bytes: H + NODE },
   ping: { category: "maintenance", bytes: H },
   pong: { category: "maintenance", bytes: H },

@@ -34,6 +34,13 @@ export const chordSchema = strict({
       description:
         '"join": every peer joins through a bootstrap contact and the ring forms by stabilization; "oracle": the initial peers are online at time 0 with exact finger tables and successor lists.',
     }),
+  /** Where peer ids come from: a hash keyed by the run's seed, or one fixed hash for every seed. */
+  ids: oneOf(["seeded", "fixed"])
+    .default("seeded")
+    .meta({
+      description:
+        '"seeded": peer ids are a hash of the peer number keyed by a number drawn from the run\'s seed, so each seed samples another placement of peers in the id space; "fixed": the same hashed ids for every seed (peerlab before 0.2, and runs that must share one ring).',
+    }),
   /** Width m of identifiers, in bits (SHA-1 gives 160). */
   idBits: integer(8, 256).default(160).meta({ description: "Width m of identifiers in bits (the paper's SHA-1 gives 160)." }),
   /** Length r of the successor list. */
@@ -76,6 +83,13 @@ export const chordSchema = strict({
   freezeMaintenanceAt: duration({ positive: false, example: "10m" })
     .optional()
     .meta({ description: `From this simulated time on no peer runs stabilize, fix_fingers or check_predecessor (for the paper's failure experiments); "0s" never starts them. Absent: never frozen ${UNITS}.` }),
+  /** What a lookup does with a routing-table entry that timed out. */
+  onTimeout: oneOf(["forget", "keep"])
+    .default("forget")
+    .meta({
+      description:
+        '"forget": a peer drops an entry (finger, successor) as soon as a lookup\'s request to it times out; "keep": the entry stays until stabilize or fix_fingers replaces it (the paper\'s failure experiment, where stabilization is frozen and lookups keep meeting the dead entries).',
+    }),
   /** A lookup that has not found the owner after this many hops gives up. */
   maxHops: integer(1, 10_000).default(64).meta({ description: "A lookup that has not reached the owner's predecessor after this many hops fails." }),
   /** Put/get storage of the workload's keys, with replication; absent: lookups only find the owner. */

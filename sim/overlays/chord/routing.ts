@@ -12,19 +12,30 @@ import type { TrueRing } from "./truth.js";
  * always use) and recursive routing (each hop forwards the query, the hop
  * after it acknowledges, the last hop answers the origin).
  *
- * Hops are counted as the paper counts path length: the peers a query
- * visits after the origin, up to and including the one that knows the
- * owner (the owner's predecessor, which names its successor). A lookup the
- * origin answers from its own table takes 0 hops. Hops whose request timed
- * out are not counted; they are counted in `lookupTimeouts`.
+ * Every lookup ends at a live, responsible owner: whoever learns the
+ * presumed owner (the origin, iteratively; the owner's predecessor,
+ * recursively) contacts it, and on a timeout goes on with the next entry
+ * of the successor list that named it, as the paper's lookup does (ToN
+ * 2003, §IV-E). A contacted node whose predecessor shows it is not
+ * responsible (a newcomer took part of its range) redirects: backwards to
+ * its predecessor, or onwards like a routing step.
+ *
+ * Hops are counted as the paper counts path length: the distinct nodes
+ * that answered with routing information after the origin, up to and
+ * including the one that knows the owner (the owner's predecessor, which
+ * names its successor), plus any presumed owner that redirected. The owner
+ * confirming is not a hop, and a node asked again is not a new hop. A
+ * lookup the origin answers from its own table takes 0 hops. Requests that
+ * timed out are retries, not hops: they are counted per lookup
+ * (`ctx.lookupTimedOut`) and in `lookupTimeouts`.
  */
 
 /** How many fallbacks a peer names besides the next hop in an iterative reply. */
 const CANDIDATES = 3;
 /** How often an iterative lookup whose candidates all failed starts again from the origin's own table. */
-const REFILLS = 3;
+const REFILLS = 8;
 /** How many of the peers it found dead an iterative asker names in each step, so the next hop skips them. */
-const AVOID = 8;
+const AVOID = 32;
 
 interface Find {
   origin: PeerId;
@@ -34,6 +45,10 @@ interface Find {
   hops: number;
   /** Peers to ask next, best first. */
   candidates: PeerId[];
+  /** The presumed owner and the successors after it, to contact in turn once a node named the owner. */
+  owners: PeerId[];
+  /** Distinct peers that answered a step (the hops). */
+  answered: PeerId[];
   /** Peers that did not answer. */
   dead: PeerId[];
   /** Peers already asked (their answers are among the candidates). */
@@ -62,6 +77,9 @@ export class Routing {
   /** Where misrouting nodes send lookups; null when no node misroutes. */
   private readonly accomplices: Accomplices | null;
 
+  /** Scratch id: a node's id plus half the ring. */
+  private readonly half: Uint32Array;
+
   constructor(
     private readonly ctx: OverlayContext<ChordMessage>,
     private readonly options: ChordOptions,
@@ -73,6 +91,7 @@ export class Routing {
     private readonly fetch?: (origin: PeerId, key: number, lookup: number, owner: PeerId, hops: number) => void,
   ) {
     this.accomplices = ctx.adversary.active ? new Accomplices(ctx.adversary, t) : null;
+    this.half = new Uint32Array(t.W);
   }
 
   // ── Workload lookups ──────────────────────────────────────────────
@@ -87,8 +106,8 @@ export class Routing {
     const record: Pending = { origin, session: t.session[origin]!, key, target };
     this.pending.set(lookup, record);
     if (this.options.routing === "recursive") {
-      if (t.successorOwns(origin, target, 0)) this.finish(lookup, t.successor(origin), 0);
-      else this.forward(origin, { type: "route", lookup, target, origin, hops: 1 });
+      if (t.successorOwns(origin, target, 0)) this.toOwner(origin, { type: "routeOwner", lookup, target, origin, hops: 0, avoid: NONE }, 0, NONE);
+      else this.forward(origin, { type: "route", lookup, target, origin, hops: 1 }, NONE);
       return;
     }
     record.find = {
@@ -97,6 +116,8 @@ export class Routing {
       lookup,
       hops: 0,
       candidates: [],
+      owners: [],
+      answered: [],
       dead: [],
       asked: [],
       namedBy: new Map(),
@@ -156,7 +177,7 @@ export class Routing {
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], dead: [], asked: [], namedBy: new Map(), refills: 0, cancelled: false, done, fail };
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], namedBy: new Map(), refills: 0, cancelled: false, done, fail };
     if (via >= 0) {
       find.candidates.push(via);
       this.ask(find);
@@ -167,23 +188,121 @@ export class Routing {
   private startFind(find: Find): void {
     const t = this.t;
     if (t.successorOwns(find.origin, find.target, 0)) {
-      find.done(t.successor(find.origin), 0);
+      find.owners = t.successorList(find.origin);
+      this.confirm(find);
       return;
     }
     find.candidates = t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
     this.ask(find);
   }
 
+  /**
+   * Contacts the presumed owner (the first of `find.owners` not found dead):
+   * it confirms, or redirects (a newcomer took part of its range, or the
+   * presumption was wrong). Once every presumed owner has failed, routing
+   * steps go on from the candidates, with the dead ones avoided.
+   */
+  private confirm(find: Find): void {
+    if (find.cancelled) return;
+    // A joiner looking up its own id wants the peer after itself: others may already name it (it notified
+    // them, or they remember its previous session), and taking that as a failed contact kept joiners out.
+    const joining = !this.t.inRing[find.origin];
+    let owner = -1;
+    while (find.owners.length > 0 && owner < 0) {
+      const o = find.owners.shift()!;
+      if (!find.dead.includes(o) && !(joining && o === find.origin)) owner = o;
+    }
+    if (owner < 0) {
+      this.ask(find);
+      return;
+    }
+    // The origin owns the target itself (its own successor list wrapped round to it).
+    if (owner === find.origin) {
+      find.done(owner, find.hops);
+      return;
+    }
+    const avoid = find.dead.slice(-AVOID);
+    const msg: ChordMessage = find.lookup >= 0 ? { type: "owns", lookup: find.lookup, target: find.target, avoid } : { type: "findOwns", target: find.target, avoid };
+    this.ctx.request(
+      find.origin,
+      owner,
+      msg,
+      this.options.requestTimeout,
+      (reply) => {
+        if (find.cancelled || (reply.type !== "ownsReply" && reply.type !== "findOwnsReply")) return;
+        if (reply.owner === owner) {
+          find.done(owner, find.hops);
+          return;
+        }
+        if (reply.owner < 0 && reply.next.length === 0) {
+          // Not in the ring (it crashed and is joining again): on to the next presumed owner.
+          if (!find.dead.includes(owner)) find.dead.push(owner);
+          this.confirm(find);
+          return;
+        }
+        this.answeredBy(find, owner);
+        if (reply.owner >= 0) {
+          find.owners = [reply.owner, ...reply.next];
+          this.confirm(find);
+          return;
+        }
+        for (const c of reply.next) if (!find.namedBy.has(c)) find.namedBy.set(c, owner);
+        find.candidates = [...reply.next, ...find.candidates];
+        this.ask(find);
+      },
+      () => {
+        if (find.cancelled) return;
+        this.timedOut(find, owner);
+        this.confirm(find);
+      },
+    );
+  }
+
+  /** `peer` answered with routing information: one more hop, unless it had answered before. */
+  private answeredBy(find: Find, peer: PeerId): void {
+    if (find.answered.includes(peer)) return;
+    find.answered.push(peer);
+    find.hops++;
+  }
+
+  /** A request of `find` to `peer` got no answer: a retry, counted per lookup; the table forgets `peer` unless the policy keeps it. */
+  private timedOut(find: Find, peer: PeerId): void {
+    if (find.lookup >= 0) {
+      this.ctx.count("lookupTimeouts");
+      this.ctx.lookupTimedOut(find.lookup);
+    } else this.ctx.count("maintenanceTimeouts");
+    if (!find.dead.includes(peer)) find.dead.push(peer);
+    if (this.options.onTimeout === "forget") this.t.forget(find.origin, peer);
+  }
+
   private ask(find: Find): void {
     if (find.cancelled) return;
     let next = -1;
+    if (find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
+      find.refills++;
+      find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
+    }
     while (find.candidates.length > 0 && next < 0) {
       const c = find.candidates.shift()!;
+      if (c === find.origin && this.t.inRing[c] && !find.asked.includes(c)) {
+        // Routing led back to the origin (a lookup that started elsewhere, like the successor check of
+        // fix_fingers): it answers this step from its own table, once.
+        find.asked.push(c);
+        const a = this.answerStep(c, find.target, find.dead, false);
+        if (a.owner >= 0) {
+          find.owners = [a.owner, ...a.next];
+          this.confirm(find);
+          return;
+        }
+        find.candidates = [...a.next, ...find.candidates];
+        continue;
+      }
       if (c !== find.origin && !find.dead.includes(c) && !find.asked.includes(c)) next = c;
-      // Every candidate failed: start again from what the origin itself knows (it has forgotten the dead ones).
+      // Every candidate failed: start again from what the origin itself knows, past the peers found dead
+      // (which its table still holds under onTimeout "keep").
       if (next < 0 && find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
         find.refills++;
-        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
+        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
       }
     }
     if (next < 0 || find.hops >= this.options.maxHops) {
@@ -204,9 +323,10 @@ export class Routing {
       (reply) => {
         if (find.cancelled) return;
         if (reply.type !== "stepReply" && reply.type !== "findStepReply") return;
-        find.hops++;
+        this.answeredBy(find, next);
         if (reply.owner >= 0) {
-          find.done(reply.owner, find.hops);
+          find.owners = [reply.owner, ...reply.next];
+          this.confirm(find);
           return;
         }
         // Better candidates first; the older ones stay as fallbacks.
@@ -216,7 +336,7 @@ export class Routing {
       },
       () => {
         if (find.cancelled) return;
-        this.ctx.count(find.lookup >= 0 ? "lookupTimeouts" : "maintenanceTimeouts");
+        this.timedOut(find, next);
         this.unusable(find, next);
       },
     );
@@ -224,8 +344,6 @@ export class Routing {
 
   /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
   private unusable(find: Find, peer: PeerId): void {
-    find.dead.push(peer);
-    this.t.forget(find.origin, peer);
     const by = find.namedBy.get(peer);
     if (by !== undefined && !find.dead.includes(by)) {
       const at = find.asked.indexOf(by);
@@ -258,10 +376,40 @@ export class Routing {
       }
     }
     const { ids, W, space } = t;
-    if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: [] };
+    if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: this.fallbacks(peer, s, avoid) };
     const next = t.candidates(peer, target, 0, CANDIDATES + avoid.length).filter((c) => !avoid.includes(c));
     if (next.length > CANDIDATES) next.length = CANDIDATES;
     return { owner: -1, next };
+  }
+
+  /** The successors of `peer` after `owner`, to try in turn if `owner` does not answer (the paper's successor-list fallback). */
+  private fallbacks(peer: PeerId, owner: PeerId, avoid: readonly PeerId[]): PeerId[] {
+    const list = this.t.successorList(peer);
+    const at = list.indexOf(owner);
+    const out: PeerId[] = [];
+    for (let j = at + 1; j < list.length; j++) if (!avoid.includes(list[j]!)) out.push(list[j]!);
+    return out;
+  }
+
+  /**
+   * A node asked whether it owns `target`: yes (`owner` is itself) when
+   * target ∈ (predecessor, self], or when it knows no live predecessor; if
+   * the target lies behind it, its predecessor is the presumed owner; else
+   * it answers as a routing step would. Peers the asker found dead do not
+   * count as a predecessor.
+   */
+  private answerOwns(peer: PeerId, asker: PeerId, target: Uint32Array, avoid: readonly PeerId[]): { owner: PeerId; next: PeerId[] } {
+    const t = this.t;
+    if (!t.inRing[peer]) return { owner: -1, next: [] };
+    const { ids, W, space } = t;
+    const p = t.predecessor[peer]!;
+    // The asker is this node's predecessor: a joiner (or a peer checking its successor) asking for the peer after itself.
+    if (p < 0 || p === peer || p === asker || avoid.includes(p) || space.inOpenClosed(target, 0, ids, p * W, ids, peer * W)) return { owner: peer, next: [] };
+    // Behind: within half a ring counter-clockwise. A newcomer between the old predecessor and this node owns it.
+    space.addPow2(ids, peer * W, t.m - 1, this.half, 0);
+    // If that predecessor turns out dead, this node has taken over its range: it is the fallback.
+    if (space.inOpen(target, 0, this.half, 0, ids, peer * W)) return { owner: p, next: [peer] };
+    return this.answerStep(peer, target, avoid, false);
   }
 
   /**
@@ -282,15 +430,19 @@ export class Routing {
 
   // ── Recursive routing ─────────────────────────────────────────────
 
-  /** `peer` passes `msg` on to its best next hop, falling back to the next best when a hop does not acknowledge. */
-  private forward(peer: PeerId, msg: Extract<ChordMessage, { type: "route" }>): void {
+  /**
+   * `peer` passes `msg` on to its best next hop, falling back to the next
+   * best when a hop does not acknowledge. `tried` are the hops that already
+   * failed for this message here (needed when the table keeps dead entries).
+   */
+  private forward(peer: PeerId, msg: RouteMessage, tried: readonly PeerId[]): void {
     const t = this.t;
     if (msg.hops > this.options.maxHops) {
       this.ctx.count("hopLimit");
       this.report(peer, msg, -1);
       return;
     }
-    const next = t.closestPreceding(peer, msg.target, 0);
+    const next = tried.length === 0 ? t.closestPreceding(peer, msg.target, 0) : this.nextUntried(peer, msg.target, tried);
     if (next < 0) {
       this.ctx.count("deadEnds");
       this.report(peer, msg, -1);
@@ -301,16 +453,72 @@ export class Routing {
       return;
     }
     this.ctx.request(peer, next, msg, this.options.requestTimeout, NOOP, () => {
-      this.ctx.count("lookupTimeouts");
-      t.forget(peer, next);
-      // With the dead peer forgotten, the successor may now be the owner.
-      if (t.successorOwns(peer, msg.target, 0)) this.report(peer, msg, t.successor(peer));
-      else this.forward(peer, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops });
+      const failed = [...tried, next];
+      this.hopTimedOut(peer, msg.lookup, next);
+      // With the dead hop out of the way, the successor may now be the presumed owner.
+      const j = this.firstUntriedSuccessor(peer, failed);
+      const retry: RouteMessage = { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops };
+      if (j >= 0 && t.space.inOpenClosed(msg.target, 0, t.ids, peer * t.W, t.ids, t.successors[peer * t.r + j]! * t.W)) {
+        this.toOwner(peer, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops - 1, avoid: NONE }, j, failed);
+      } else this.forward(peer, retry, failed);
+    });
+  }
+
+  /** The best known peer towards `target` that is not in `tried`, or -1. */
+  private nextUntried(peer: PeerId, target: Uint32Array, tried: readonly PeerId[]): PeerId {
+    for (const c of this.t.candidates(peer, target, 0, CANDIDATES + tried.length)) if (!tried.includes(c)) return c;
+    return -1;
+  }
+
+  /** Index in `peer`'s successor list of the first entry not in `tried`, or -1. */
+  private firstUntriedSuccessor(peer: PeerId, tried: readonly PeerId[]): number {
+    const t = this.t;
+    const base = peer * t.r;
+    for (let j = 0; j < t.successorCount[peer]!; j++) if (!tried.includes(t.successors[base + j]!)) return j;
+    return -1;
+  }
+
+  /** A hop of recursive lookup `lookup` from `peer` did not acknowledge: a retry for that lookup; forgotten unless the policy keeps it. */
+  private hopTimedOut(peer: PeerId, lookup: number, dead: PeerId): void {
+    this.ctx.count("lookupTimeouts");
+    this.ctx.lookupTimedOut(lookup);
+    if (this.options.onTimeout === "forget") this.t.forget(peer, dead);
+  }
+
+  /**
+   * The last hop `peer` (whose successor list holds the owner) hands the
+   * query to its successor-list entry `j`, the presumed owner, which answers
+   * the origin; if it does not acknowledge, the next entry is tried.
+   */
+  private toOwner(peer: PeerId, msg: OwnerMessage, j: number, tried: readonly PeerId[]): void {
+    const t = this.t;
+    let owner = -1;
+    const base = peer * t.r;
+    for (; j < t.successorCount[peer]! && owner < 0; j++) {
+      const s = t.successors[base + j]!;
+      if (!tried.includes(s)) owner = s;
+    }
+    if (owner < 0) {
+      this.ctx.count("deadEnds");
+      this.report(peer, msg, -1);
+      return;
+    }
+    if (owner === peer) {
+      this.report(peer, msg, peer);
+      return;
+    }
+    if (!this.options.hopAcks) {
+      this.ctx.send(peer, owner, msg);
+      return;
+    }
+    this.ctx.request(peer, owner, msg, this.options.requestTimeout, NOOP, () => {
+      this.hopTimedOut(peer, msg.lookup, owner);
+      this.toOwner(peer, { ...msg, avoid: [...msg.avoid, owner].slice(-AVOID) }, 0, [...tried, owner]);
     });
   }
 
   /** Tells the origin the owner (or -1: routing failed). */
-  private report(peer: PeerId, msg: Extract<ChordMessage, { type: "route" }>, owner: PeerId): void {
+  private report(peer: PeerId, msg: RouteMessage | OwnerMessage, owner: PeerId): void {
     if (peer === msg.origin) this.onFound(peer, msg.lookup, owner, msg.hops);
     else this.ctx.send(peer, msg.origin, { type: "found", lookup: msg.lookup, owner, hops: msg.hops });
   }
@@ -362,8 +570,43 @@ export class Routing {
           }
         }
         if (!t.inRing[to]) this.report(to, msg, -1);
-        else if (t.successorOwns(to, msg.target, 0)) this.report(to, msg, t.successor(to));
-        else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 });
+        else if (t.successorOwns(to, msg.target, 0)) this.toOwner(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops, avoid: NONE }, 0, NONE);
+        else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
+        return true;
+      }
+      case "routeOwner": {
+        if ((msg as Message).rpc !== undefined) this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
+        if (this.accomplices !== null && this.misroutes(to, msg.origin)) {
+          this.report(to, msg, to);
+          return true;
+        }
+        const a = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
+        if (a.owner === to) this.report(to, msg, to);
+        else if (a.owner >= 0) {
+          // A redirecting presumed owner is one more node on the path.
+          const hops = msg.hops + 1;
+          if (hops > this.options.maxHops) {
+            this.ctx.count("hopLimit");
+            this.report(to, msg, -1);
+          } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, a.owner, a.next);
+        } else if (!this.t.inRing[to]) this.report(to, msg, -1);
+        else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
+        return true;
+      }
+      case "owns": {
+        if (this.accomplices !== null && this.misroutes(to, from)) {
+          this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [] });
+          return true;
+        }
+        const a = this.answerOwns(to, from, msg.target, msg.avoid);
+        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        return true;
+      }
+      case "findOwns": {
+        // A peer still joining accepts, as before this check existed: its own join will place it (a joiner that
+        // was refused kept retrying while the ring around it formed).
+        const a = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : { owner: to, next: [] };
+        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next });
         return true;
       }
       case "found":
@@ -373,6 +616,37 @@ export class Routing {
         return false;
     }
   }
+
+  /** A presumed owner that is not responsible passes the query to `owner` (then `fallbacks`), which it believes is. */
+  private redirect(peer: PeerId, msg: OwnerMessage, owner: PeerId, fallbacks: readonly PeerId[]): void {
+    const targets = [owner, ...fallbacks];
+    const tryAt = (i: number, avoid: readonly PeerId[]): void => {
+      if (i >= targets.length) {
+        this.ctx.count("deadEnds");
+        this.report(peer, msg, -1);
+        return;
+      }
+      if (targets[i] === peer) {
+        // Its predecessor did not answer: this node now covers the predecessor's range, and is not a hop.
+        this.report(peer, { ...msg, hops: msg.hops - 1 }, peer);
+        return;
+      }
+      const next: OwnerMessage = { ...msg, avoid };
+      if (!this.options.hopAcks) {
+        this.ctx.send(peer, targets[i]!, next);
+        return;
+      }
+      this.ctx.request(peer, targets[i]!, next, this.options.requestTimeout, NOOP, () => {
+        this.hopTimedOut(peer, msg.lookup, targets[i]!);
+        tryAt(i + 1, [...avoid, targets[i]!].slice(-AVOID));
+      });
+    };
+    tryAt(0, msg.avoid);
+  }
 }
 
+type RouteMessage = Extract<ChordMessage, { type: "route" }>;
+type OwnerMessage = Extract<ChordMessage, { type: "routeOwner" }>;
+
 const NOOP = () => {};
+const NONE: readonly PeerId[] = [];

@@ -6,7 +6,9 @@ import { IdSpace, PEER_SALT } from "../shared/id-space.js";
  * than an object per peer or per finger, so a million peers cost a few
  * flat arrays: ids (`words` 32-bit words each), the successor list (r
  * entries), the predecessor and the finger table (m entries; -1 = unknown).
- * A peer's id is a hash of its peer number, so it keeps its id across sessions.
+ * A peer's id is a keyed hash of its peer number, so it keeps its id across
+ * sessions; the key (`peerSalt`) comes from the run's seed unless the
+ * scenario asks for fixed ids, so each seed samples another ring.
  */
 export class ChordTables {
   readonly space: IdSpace;
@@ -28,7 +30,12 @@ export class ChordTables {
   /** Bumped on every join, so messages for a past session can be told apart. */
   session = new Uint32Array(0);
 
-  constructor(space: IdSpace, successors: number, capacity: number) {
+  constructor(
+    space: IdSpace,
+    successors: number,
+    capacity: number,
+    private readonly peerSalt = PEER_SALT,
+  ) {
     this.space = space;
     this.W = space.words;
     this.m = space.bits;
@@ -61,7 +68,7 @@ export class ChordTables {
     this.session = bigger(this.session, 1);
     this.capacity = capacity;
     for (let p = old; p < capacity; p++) {
-      this.space.hash(p, PEER_SALT, this.ids, p * W);
+      this.space.hash(p, this.peerSalt, this.ids, p * W);
       this.approx[p] = approxOf(this.ids, p * W, W);
     }
   }

@@ -71,6 +71,7 @@ export class VirtualNodes {
       },
       lookupSucceeded: (lookup, hops) => ctx.lookupSucceeded(lookup, hops),
       lookupFailed: (lookup) => ctx.lookupFailed(lookup),
+      lookupTimedOut: (lookup) => ctx.lookupTimedOut(lookup),
       reached: (broadcast, node) => ctx.reached(broadcast, peerOf(node)),
       count: (name, amount) => ctx.count(name, amount),
       livePeers: () => ctx.livePeers().flatMap((peer) => this.nodesOf(peer)),

@@ -7,9 +7,9 @@ import { IdSpace, KEY_SALT, PEER_SALT } from "../shared/id-space.js";
  * first; the first word keeps only its low `bits - 32·(W-1)` bits. Every
  * peer's id lives in one flat Uint32Array (`W` words per peer number).
  *
- * Ids come from the same fixed hash as Chord's (IdSpace.hash, with the same
- * salts), so a peer or a key has the same id in both overlays and runs of
- * the two compare like for like.
+ * Ids come from the same keyed hash as Chord's (IdSpace.hash, keyed by the
+ * same seed-drawn salt, see shared/id-space.ts `peerSalt`), so a peer or a key has
+ * the same id in both overlays and runs of the two compare like for like.
  *
  * Bit positions are counted from the top: position 0 is the most
  * significant bit of the id. The "level" of a contact is the length of the
@@ -33,7 +33,11 @@ export class KadIds {
   top = new Uint32Array(0);
   capacity = 0;
 
-  constructor(bits: number, capacity: number) {
+  constructor(
+    bits: number,
+    capacity: number,
+    private readonly peerSalt = PEER_SALT,
+  ) {
     this.space = new IdSpace(bits);
     this.bits = bits;
     this.W = this.space.words;
@@ -47,7 +51,7 @@ export class KadIds {
     const capacity = Math.max(peer + 1, this.capacity * 2);
     const ids = new Uint32Array(capacity * this.W);
     ids.set(this.ids);
-    for (let p = this.capacity; p < capacity; p++) this.space.hash(p, PEER_SALT, ids, p * this.W);
+    for (let p = this.capacity; p < capacity; p++) this.space.hash(p, this.peerSalt, ids, p * this.W);
     const top = new Uint32Array(capacity);
     for (let p = 0; p < capacity; p++) top[p] = ids[p * this.W]!;
     this.ids = ids;

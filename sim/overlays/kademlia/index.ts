@@ -10,6 +10,7 @@ import type {
 } from "../../core/protocol.js";
 import { Buckets } from "./buckets.js";
 import { KadIds } from "./ids.js";
+import { peerSalt } from "../shared/id-space.js";
 import { Lookup, LookupEngine } from "./lookup.js";
 import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
@@ -45,14 +46,16 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   ) {
     let capacity = 0;
     for (const p of world.allPeers) capacity = Math.max(capacity, p + 1);
-    this.ids = new KadIds(options.idBits, capacity);
+    this.ids = new KadIds(options.idBits, capacity, peerSalt(options.ids, ctx.rng));
     this.buckets = new Buckets(this.ids, options, capacity);
     this.truth = new LiveIndex(this.ids);
     this.online = new Uint8Array(Math.max(16, capacity));
     this.replyScratch = new Int32Array(options.k);
     this.checkScratch = new Int32Array(options.k);
     const learn = (peer: PeerId, contact: PeerId) => this.maintenance.learn(peer, contact);
-    const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
+    // "keep": a contact that timed out for a lookup or a store stays in its bucket; only maintenance (a full
+    // bucket's ping of its oldest contact) evicts it.
+    const failed = options.onTimeout === "keep" ? () => {} : (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
     const acceptValue = (lookup: Lookup, holder: PeerId, value: number, hops: number) => this.acceptValue(lookup, holder, value, hops);
     this.engine = new LookupEngine(ctx, options, this.ids, this.buckets, learn, failed, acceptValue);
     const findNodes = (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => {
@@ -412,6 +415,7 @@ export const kademlia: OverlayDefinition<KademliaOptions, KademliaMessage> = {
   description: "Kademlia: XOR metric and k-buckets; α-parallel iterative FIND_NODE/FIND_VALUE; values stored on the k closest peers",
   schema: kademliaSchema,
   messageTypes: kademliaMessageTypes,
+  lookupTimeouts: true,
   counters: [
     "lookupsFinished",
     "lookupRpcs",

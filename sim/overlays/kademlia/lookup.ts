@@ -387,6 +387,7 @@ export class LookupEngine {
     if (i < 0) return;
     lookup.inFlight--;
     lookup.timeouts++;
+    if (lookup.id >= 0) this.ctx.lookupTimedOut(lookup.id);
     lookup.state[i] = FAILED;
     this.advance(lookup);
   }

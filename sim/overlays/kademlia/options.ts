@@ -18,6 +18,13 @@ export const kademliaSchema = strict({
       description:
         '"join": every peer looks up its own id through a bootstrap contact, then refreshes its farther buckets; "oracle": the initial peers are online at time 0 with buckets filled directly from the live population.',
     }),
+  /** Where peer ids come from: a hash keyed by the run's seed, or one fixed hash for every seed. */
+  ids: oneOf(["seeded", "fixed"])
+    .default("seeded")
+    .meta({
+      description:
+        '"seeded": peer ids are a hash of the peer number keyed by a number drawn from the run\'s seed, so each seed samples another placement of peers in the id space; "fixed": the same hashed ids for every seed (peerlab before 0.2, and runs that must share one ring).',
+    }),
   idBits: integer(8, 256).default(160).meta({ description: "Width of identifiers in bits (the paper's SHA-1 gives 160)." }),
   k: integer(1, 255).default(20).meta({ description: "Bucket size k: contacts per k-bucket, and how many closest peers a lookup finds and a value is stored on." }),
   alpha: integer(1, 64).default(3).meta({ description: "Parallelism α: RPCs a lookup keeps in flight at once." }),
@@ -41,6 +48,12 @@ export const kademliaSchema = strict({
     .meta({
       description:
         '"immediate" (§2.2): a new contact for a full bucket makes the peer ping the bucket\'s least recently seen contact, which is evicted only if it does not answer; "delayed" (§4.1): no ping, the newcomer waits in the replacement cache until an RPC to a bucket entry fails.',
+    }),
+  onTimeout: oneOf(["forget", "keep"])
+    .default("forget")
+    .meta({
+      description:
+        '"forget": a contact whose RPC for a lookup or a store timed out is dropped as `staleAfter` and the replacement cache say; "keep": it stays in its bucket until maintenance (the ping a full bucket sends its oldest contact) evicts it.',
     }),
   staleAfter: integer(1, 255)
     .default(1)

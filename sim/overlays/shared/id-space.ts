@@ -1,3 +1,4 @@
+import type { Rng } from "../../engine/rng.js";
 /**
  * Identifiers on the Chord ring, without BigInt: an id of `bits` bits is
  * `words` = ceil(bits / 32) unsigned 32-bit words, most significant first,
@@ -112,3 +113,14 @@ export class IdSpace {
 /** Salts for `IdSpace.hash`: keys and peers live in the same id space but hash differently. */
 export const KEY_SALT = 0x4b455953; // "KEYS"
 export const PEER_SALT = 0x50454552; // "PEER"
+
+/**
+ * The salt of peer ids for a run: drawn from the named stream "ids" of the
+ * overlay's random stream, so every seed places peers elsewhere on the ring
+ * (replications sample ring placement); `fixed` keeps the one hashed layout
+ * every seed used to share. Chord and Kademlia both use it, so a peer has the
+ * same id in either overlay on the same seed.
+ */
+export function peerSalt(ids: "seeded" | "fixed", rng: Rng): number {
+  return ids === "fixed" ? PEER_SALT : (rng.fork("ids").int(0x100000000) ^ PEER_SALT) >>> 0;
+}

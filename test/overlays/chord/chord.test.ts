@@ -43,38 +43,65 @@ describe("chord on an oracle-built ring", () => {
   }
 
   it("iterative and recursive routing take the same path", () => {
-    const hops = (routing: string) => {
+    const run = (routing: string) => {
       const s = chordRun({ ...STATIC, routing });
       s.runToEnd();
       s.finish();
-      return Array.from(s.lookups.hops.subarray(0, s.lookups.size));
+      return { hops: Array.from(s.lookups.hops.subarray(0, s.lookups.size)), state: Array.from(s.lookups.state.subarray(0, s.lookups.size)) };
     };
-    expect(hops("recursive")).toEqual(hops("iterative"));
+    const recursive = run("recursive");
+    const iterative = run("iterative");
+    // The iterative origin contacts the owner itself (one more round trip), so a lookup started just before the end may still be open.
+    const both = recursive.state.map((s, i) => s === LookupState.Succeeded && iterative.state[i] === LookupState.Succeeded);
+    expect(both.filter(Boolean).length).toBeGreaterThanOrEqual(498);
+    expect(recursive.hops.filter((_, i) => both[i])).toEqual(iterative.hops.filter((_, i) => both[i]));
   });
 
   for (const routing of ["iterative", "recursive"] as const) {
-    it(`${routing}: a timed-out hop falls back to the next best peer, and crashed owners are caught as wrong`, () => {
-      // A fifth of the peers crash at once and maintenance is frozen, as in the paper's failure experiment.
-      const simulation = chordRun({ ...STATIC, routing, successors: 8 }, { duration: "3m", lookups: 400, warmup: "1m" });
+    for (const onTimeout of ["forget", "keep"] as const) {
+      it(`${routing}, ${onTimeout}: with a fifth of the peers crashed and maintenance frozen, every lookup still ends at the live true owner`, () => {
+        // The paper's failure experiment in small: lookups move on to the next live successor-list entry.
+        const simulation = chordRun({ ...STATIC, routing, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m" });
+        const live = [...simulation.population.livePeers()];
+        simulation.sim.at(30_000, () => {
+          for (let i = 0; i < live.length; i += 5) {
+            simulation.population.markOffline(live[i]!);
+            simulation.overlay.crash(live[i]!);
+          }
+        });
+        simulation.runToEnd();
+        const { summary } = simulation.finish();
+        expect(summary.counters.wrongOwner).toBe(0);
+        expect(summary.lookups.failed).toBe(0);
+        expect(summary.lookups.successRatio).toBe(1);
+        // Timeouts are counted per lookup; a retry is never a hop.
+        const timeouts = summary.lookups.timeouts!;
+        expect(timeouts.mean).toBeGreaterThan(0.1);
+        expect(timeouts.histogram.reduce((a, b) => a + b, 0)).toBe(summary.lookups.completed);
+        const t = simulation.lookups;
+        for (let id = 0; id < t.size; id++) if (t.state[id] === LookupState.Succeeded) expect(t.hops[id]).toBeLessThanOrEqual(12);
+        // The per-lookup counts add up to the counter (which counts by time, so lookups straddling the warm-up differ a little).
+        // (A recursive hop may still time out after its lookup has ended: the counter has it, the lookup not.)
+        expect(Math.abs(timeouts.mean * summary.lookups.completed - summary.counters.lookupTimeouts!)).toBeLessThanOrEqual(0.05 * summary.counters.lookupTimeouts! + 5);
+      });
+    }
+  }
+
+  it("keep: dead entries stay in the tables and cost more timeouts than forget", () => {
+    const run = (onTimeout: string) => {
+      const simulation = chordRun({ ...STATIC, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m" });
       const live = [...simulation.population.livePeers()];
       simulation.sim.at(30_000, () => {
-        for (let i = 0; i < live.length; i += 5) {
+        for (let i = 0; i < live.length; i += 3) {
           simulation.population.markOffline(live[i]!);
           simulation.overlay.crash(live[i]!);
         }
       });
       simulation.runToEnd();
-      const { summary } = simulation.finish();
-      expect(summary.counters.lookupTimeouts).toBeGreaterThan(50);
-      // Without stabilization the keys of crashed peers are answered with the crashed peer: wrong owner, never success.
-      expect(summary.counters.wrongOwner).toBeGreaterThan(0);
-      expect(summary.lookups.failed).toBeGreaterThanOrEqual(summary.counters.wrongOwner!);
-      // Routing itself survives: almost every other lookup reaches the true owner.
-      expect(summary.lookups.succeeded + summary.counters.wrongOwner!).toBeGreaterThan(0.9 * summary.lookups.completed);
-      const t = simulation.lookups;
-      for (let id = 0; id < t.size; id++) if (t.state[id] === LookupState.Succeeded) expect(t.hops[id]).toBeLessThanOrEqual(12);
-    });
-  }
+      return simulation.finish().summary.lookups.timeouts!.mean;
+    };
+    expect(run("keep")).toBeGreaterThan(run("forget") * 1.1);
+  });
 });
 
 describe("chord graceful leave", () => {

@@ -21,7 +21,7 @@ function run(lookups: "node" | "value", adversaries?: object): Summary {
       peers: { count: 300 },
       network: { latency: { model: "constant", delay: "20ms" } },
       churn: { model: "none" },
-      overlay: { type: "kademlia", bootstrap: "oracle", k: 8, lookups },
+      overlay: { type: "kademlia", ids: "fixed", bootstrap: "oracle", k: 8, lookups },
       workload: { keys: 300, popularity: { distribution: "uniform" }, lookups: { count: 500 }, timeout: "20s" },
       metrics: { warmup: "1m", interval: "1m" },
       ...(adversaries ? { adversaries } : {}),
