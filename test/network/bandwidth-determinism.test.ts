@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resultFiles } from "../../sim/run/results.js";
+import { resultFiles, type ResultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { validateScenario } from "../../sim/scenario/load.js";
 
@@ -25,7 +25,7 @@ const scenario = (model: string) => ({
   metrics: { warmup: "1m", interval: "20s" },
 });
 
-function run(model: string): Record<string, string> {
+function run(model: string): ResultFiles {
   const s = new Simulation(validateScenario(scenario(model), "bw.yaml"));
   s.runToEnd();
   return resultFiles(s, { scenarioFile: "bw.yaml", complete: true });
@@ -36,7 +36,7 @@ describe("bandwidth runs are deterministic", () => {
     it(`${model}: byte-identical files, transfers completed and cut`, () => {
       const a = run(model);
       const b = run(model);
-      for (const name of Object.keys(a)) expect(b[name], name).toBe(a[name]);
+      for (const name of Object.keys(a)) expect(b[name], name).toEqual(a[name]);
       const bw = JSON.parse(a["summary.json"]!).bandwidth;
       expect(bw.transfersCompleted).toBeGreaterThan(100);
       expect(bw.transfersAborted).toBeGreaterThan(0);
