@@ -74,7 +74,7 @@ export class Simulation {
     const toOverlay = (to: PeerId, from: PeerId, msg: Message) => overlay!.deliver(to, from, msg);
     let workload: LookupWorkload | undefined;
     const traceCount = scenario.metrics.traceLookups;
-    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.warmup, traceCount) : undefined;
+    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
     this.tracer = tracer;
     const network = new Network({
       sim: this.sim,
@@ -215,7 +215,7 @@ export class Simulation {
     workload.install();
     this.scheduleIntervals();
     const snapshots = scenario.metrics.snapshots;
-    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs) : undefined;
+    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
   }
 
   /** A service peer crashes (an outage); nothing happens if it is already down. */
