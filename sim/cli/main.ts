@@ -4,6 +4,7 @@ import { hideBin } from "yargs/helpers";
 import { InputError } from "../scenario/errors.js";
 import { loadExperiment } from "../run/experiment.js";
 import { VERSION } from "../version.js";
+import { lessonCommand } from "./lesson-command.js";
 import { listCommand } from "./list-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { reportCommand } from "./report-command.js";
@@ -130,13 +131,31 @@ async function main(argv: string[]): Promise<void> {
         y
           .positional("dirs", { type: "string", array: true, describe: "Results folders (default results/)" })
           .option("port", { type: "number", describe: "Port to listen on (default: a free one)" })
+          .option("open", { type: "boolean", default: false, describe: "Open the page in a browser" })
           .example("$0 view", "everything under results/")
           .example("$0 view results/chord-churn results/flooding-basic", "two scenarios side by side"),
       async (args) => {
         if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
           throw new InputError(`--port: expected an integer from 0 to 65535, got ${args.port}`);
         }
-        exitCode = await viewCommand({ dirs: (args.dirs as string[] | undefined) ?? [], ...(args.port !== undefined ? { port: args.port } : {}) });
+        exitCode = await viewCommand({ dirs: (args.dirs as string[] | undefined) ?? [], open: args.open, ...(args.port !== undefined ? { port: args.port } : {}) });
+      },
+    )
+    .command(
+      "lesson [name]",
+      "Ready-made lessons: `lesson` lists them; `lesson <name> --open` runs one and opens its chart",
+      (y) =>
+        y
+          .positional("name", { type: "string", describe: "The lesson to run (omit to list them)" })
+          .option("lang", { type: "string", describe: "en or ko (default: from the locale)" })
+          .option("open", { type: "boolean", default: false, describe: "Open the viewer in a browser" })
+          .option("serve", { type: "boolean", default: true, describe: "Serve the viewer after the run (--no-serve: run and print only)" })
+          .option("port", { type: "number", describe: "Port for the viewer (default: a free one)" })
+          .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no tables" })
+          .example("$0 lesson", "list the lessons")
+          .example("$0 lesson topologies --open", "flooding, an index and Chord on 32 peers, in the browser"),
+      async (args) => {
+        exitCode = await lessonCommand(args);
       },
     )
     .command(
@@ -151,7 +170,7 @@ async function main(argv: string[]): Promise<void> {
         exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out });
       },
     )
-    .demandCommand(1, "Name a command: run, validate, merge, trace, list, view or report (see --help).")
+    .demandCommand(1, "Name a command: run, validate, merge, trace, list, lesson, view or report (see --help).")
     .strict()
     .version(VERSION)
     .help()

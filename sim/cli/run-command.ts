@@ -5,6 +5,7 @@ import { resultFiles } from "../run/results.js";
 import { Simulation } from "../run/simulation.js";
 import { loadExperiment } from "../run/experiment.js";
 import { InputError } from "../scenario/errors.js";
+import { viewHint } from "./view-hint.js";
 import { ProgressBar } from "./progress.js";
 import { runSweep, runVariants } from "./sweep-command.js";
 
@@ -86,6 +87,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       `  lookups: ${l.completed} completed, success ${fmt(l.successRatio === null ? null : l.successRatio * 100, 1)} %, latency p50 ${fmt(l.latencyMs.p50, 0)} ms / p99 ${fmt(l.latencyMs.p99, 0)} ms, ${fmt(l.hops.mean, 2)} hops, ${fmt(l.messagesPerLookup, 0)} messages each`,
       `  traffic: ${fmt(summary.traffic.messagesPerPeerPerSecond, 2)} messages per peer per second (${fmt((100 * summary.traffic.maintenanceMessages) / Math.max(1, summary.traffic.messages), 1)} % maintenance); ${fmt(summary.peers.liveMean, 0)} peers online on average`,
       `Results in ${outDir}/ (manifest.json, summary.json, timeseries.csv)`,
+      viewHint(outDir),
     ];
     process.stdout.write(lines.filter(Boolean).join("\n") + "\n");
   }

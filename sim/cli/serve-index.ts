@@ -42,6 +42,8 @@ export interface ViewIndex {
   peerlab: string;
   runs: RunEntry[];
   groups: GroupEntry[];
+  /** lesson.json files (written by `peerlab lesson`), by URL: the viewer opens on their chart. */
+  lessons: string[];
 }
 
 export interface Root {
@@ -69,6 +71,7 @@ export function resolveRoots(dirs: readonly string[]): Root[] {
 export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
   const runs: RunEntry[] = [];
   const groups: GroupEntry[] = [];
+  const lessons: string[] = [];
   roots.forEach((root, r) => {
     const prefix = roots.length > 1 ? `${basename(root.given) || root.given}/` : "";
     const walk = (dir: string, depth: number, parentHasComparison: boolean, group: string | null) => {
@@ -82,6 +85,7 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
       const url = `data/${r}/${rel ? rel.split("/").map(encodeURIComponent).join("/") + "/" : ""}`;
       const label = prefix + (rel || basename(root.real));
       const id = `${r}:${rel}`;
+      if (names.includes("lesson.json")) lessons.push(`${url}lesson.json`);
       const groupFiles = GROUP_FILES.filter((f) => names.includes(f));
       let here = group;
       if (groupFiles.length > 0) {
@@ -115,7 +119,7 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
     };
     walk(root.real, 0, false, null);
   });
-  return { peerlab: version, runs, groups };
+  return { peerlab: version, runs, groups, lessons };
 }
 
 /** Every file URL the index names, for inlining into a report. */
@@ -123,6 +127,7 @@ export function indexFiles(index: ViewIndex): string[] {
   const out: string[] = [];
   for (const run of index.runs) for (const f of run.files) out.push(run.url + f);
   for (const g of index.groups) for (const f of g.files) out.push(g.url + f);
+  out.push(...index.lessons);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { viewHint } from "./view-hint.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -61,6 +62,7 @@ export async function runVariants(experiment: VariantsExperiment, args: Experime
         comparisonTable(experiment, ordered),
         "",
         `Results in ${outDir}/ (comparison.csv, and ${experiment.runs.map((r) => `${r.dir}/`).join(", ")} with each run's manifest.json, summary.json, timeseries.csv)`,
+        viewHint(outDir),
       ].join("\n") + "\n",
     );
   }
@@ -94,7 +96,7 @@ export async function runSweep(experiment: SweepExperiment, args: ExperimentArgs
       );
     } else {
       lines.push("", sweepTable(manifest, summaries), "(mean ± half the 95 % confidence interval over the replications)", "");
-      lines.push(`Results in ${outDir}/ (sweep.json, runs.csv, aggregate.csv, and runs/<point>/seed-<seed>/ for each run)`);
+      lines.push(`Results in ${outDir}/ (sweep.json, runs.csv, aggregate.csv, and runs/<point>/seed-<seed>/ for each run)`, viewHint(outDir));
     }
     process.stdout.write(lines.join("\n") + "\n");
   }
