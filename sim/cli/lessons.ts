@@ -97,8 +97,8 @@ export const LESSONS: readonly Lesson[] = [
     scenario: "scenarios/lessons/messages-vs-n.yaml",
     title: { en: "Messages per lookup as the network grows", ko: "네트워크가 커질 때 조회당 메시지" },
     lookFor: {
-      en: "Both axes are logarithmic, so a cost proportional to N is a straight line of slope 1: that is flooding, doubling with every doubling of the network. The DHTs' lines are almost flat: each doubling adds only about one message. Switch the metric to hops: Chord's mean hops follow the dashed ½·log2 N curve from the Chord paper.",
-      ko: "두 축이 모두 로그 눈금이라 N에 비례하는 비용은 기울기 1인 직선이 됩니다. 네트워크가 두 배가 될 때마다 두 배가 되는 플러딩이 그렇습니다. DHT의 선은 거의 평평해서 두 배가 될 때마다 메시지가 하나 정도만 늘어납니다. 지표를 홉 수로 바꿔 보세요. Chord의 평균 홉 수는 Chord 논문의 ½·log2 N 점선을 따라갑니다.",
+      en: "Both axes are logarithmic, so a cost proportional to N is a straight line of slope 1: that is flooding, doubling with every doubling of the network. The DHTs' lines are almost flat: each doubling adds only about one message. In the hops chart, Chord's mean hops follow the dashed ½·log2 N curve from the Chord paper.",
+      ko: "두 축이 모두 로그 눈금이라 N에 비례하는 비용은 기울기 1인 직선이 됩니다. 네트워크가 두 배가 될 때마다 두 배가 되는 플러딩이 그렇습니다. DHT의 선은 거의 평평해서 두 배가 될 때마다 메시지가 하나 정도만 늘어납니다. 홉 수 차트에서 Chord의 평균 홉 수는 Chord 논문의 ½·log2 N 점선을 따라갑니다.",
     },
     question: {
       en: "Extend the lines by eye to a million peers. How many messages would one flooded lookup cost, and how many would a Chord lookup cost?",

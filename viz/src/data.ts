@@ -6,6 +6,14 @@ import { csvParseRows } from "d3";
  * `peerlab report` inlines into the page. Nothing here knows the simulator.
  */
 
+export interface ScenarioHead {
+  name: string;
+  title?: string;
+  title_ko?: string;
+  description?: string;
+  description_ko?: string;
+}
+
 export interface RunEntry {
   id: string;
   label: string;
@@ -13,6 +21,34 @@ export interface RunEntry {
   files: string[];
   variant: string | null;
   group: string | null;
+  overlay?: string | null;
+  seed?: number | null;
+  scenario?: ScenarioHead;
+  /** A sweep run's grid point: parameter path → value. */
+  point?: Record<string, unknown>;
+}
+
+export interface LessonText {
+  en: string;
+  ko: string;
+}
+
+/** lesson.json, written by `peerlab lesson` next to a lesson's results. */
+export interface LessonInfo {
+  url: string;
+  name: string;
+  title: LessonText;
+  lookFor: LessonText;
+  question: LessonText;
+  focus: {
+    view: "comparison" | "timeseries" | "sweep";
+    metric: string;
+    param?: string;
+    logX?: boolean;
+    logY?: boolean;
+    reference?: "half-log2";
+    topology?: boolean;
+  };
 }
 
 export interface GroupEntry {
@@ -28,6 +64,7 @@ export interface ViewIndex {
   peerlab: string;
   runs: RunEntry[];
   groups: GroupEntry[];
+  lessons?: string[];
 }
 
 export interface Annotation {
@@ -52,7 +89,11 @@ export interface PeerSnapshot {
 export interface Snapshot {
   timeMs: number;
   peersOnline: number;
+  /** Present when only some peers were recorded: how they were chosen. */
+  sampled?: "id-range" | "neighbourhood";
   peers: PeerSnapshot[];
+  /** Id-space positions of the traced lookups' keys (DHTs). */
+  keys?: { key: number; position: number }[];
 }
 
 export interface TracedLookup {
@@ -182,4 +223,9 @@ export function num(cell: string | undefined): number | null {
   if (cell === undefined || cell.trim() === "") return null;
   const x = Number(cell);
   return Number.isFinite(x) ? x : null;
+}
+
+export async function loadLesson(url: string): Promise<LessonInfo | null> {
+  const body = await json<Omit<LessonInfo, "url">>(url);
+  return body ? { ...body, url } : null;
 }
