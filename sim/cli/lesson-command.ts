@@ -60,7 +60,8 @@ export async function lessonCommand(args: LessonArgs): Promise<number> {
   const code = await runCommand({ scenario: shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : scenario, out, force: true, quiet: args.quiet ?? false });
   if (code !== 0) return code;
   writeFileSync(join(out, "lesson.json"), lessonJson(lesson));
-  if (!args.quiet) process.stdout.write(`\n${lessonText(lesson, lang)}\n\n`);
+  // The lesson's text is printed even with --quiet (which quiets the run): it is what the command is for.
+  process.stdout.write(`\n${lessonText(lesson, lang)}\n\n`);
   if (args.serve === false) return 0;
   return serveUntilStopped(resolveRoots([out]), { ...(args.port !== undefined ? { port: args.port } : {}), open: args.open ?? false, query: `lang=${lang}` });
 }

@@ -4,7 +4,6 @@ import { hideBin } from "yargs/helpers";
 import { InputError } from "../scenario/errors.js";
 import { loadExperiment } from "../run/experiment.js";
 import { VERSION } from "../version.js";
-import { lessonCommand } from "./lesson-command.js";
 import { listCommand } from "./list-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { reportCommand } from "./report-command.js";
@@ -155,6 +154,8 @@ async function main(argv: string[]): Promise<void> {
           .example("$0 lesson", "list the lessons")
           .example("$0 lesson topologies --open", "flooding, an index and Chord on 32 peers, in the browser"),
       async (args) => {
+        // Loaded on use: the lessons' text need not slow every other command's start.
+        const { lessonCommand } = await import("./lesson-command.js");
         exitCode = await lessonCommand(args);
       },
     )

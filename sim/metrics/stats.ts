@@ -63,7 +63,8 @@ export function wilson(successes: number, trials: number, z = 1.959963984540054)
   const z2 = z * z;
   const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At p = 0 or 1 one end is exactly 0 or 1; rounding would leave it a hair inside.
+  return { low: p === 0 ? 0 : Math.max(0, centre - half), high: p === 1 ? 1 : Math.min(1, centre + half) };
 }
 
 /** A confidence interval of something that is a fraction by definition, cut to [0, 1]. */

@@ -21,6 +21,7 @@ import type { Message, Overlay, PeerSnapshot } from "../overlays/protocol.js";
 export interface SnapshotSpec {
   /** Simulated times, ms. */
   readonly at: readonly number[];
+  /** Peers to record besides the traced lookups' own (which are always recorded). */
   readonly maxPeers: number;
 }
 
@@ -110,10 +111,10 @@ function samplingOf(peers: readonly PeerSnapshot[]): Sampling {
 }
 
 /**
- * At most `max` peers: index servers and the peers in `keep` first, then
- * contiguous id ranges grown from them (DHTs, where every peer has a
- * position) or their breadth-first neighbourhood (other overlays). Links to
- * peers left out are dropped.
+ * Index servers and the peers in `keep` (always, even past `max`), then, up
+ * to `max` peers in all, contiguous id ranges grown from them (DHTs, where
+ * every peer has a position) or their breadth-first neighbourhood (other
+ * overlays). Links to peers left out are dropped.
  */
 export function sample(all: readonly PeerSnapshot[], max: number, keep: ReadonlySet<number> = new Set()): PeerSnapshot[] {
   const chosen = all.length <= max ? all : samplingOf(all) === "id-range" ? byIdRange(all, max, keep) : byNeighbourhood(all, max, keep);
@@ -140,18 +141,19 @@ function byIdRange(all: readonly PeerSnapshot[], max: number, keep: ReadonlySet<
   const n = ring.length;
   const chosen = new Uint8Array(n);
   let count = 0;
-  const take = (i: number) => {
-    if (count < max && !chosen[i]) {
+  const take = (i: number, always = false) => {
+    if ((always || count < max) && !chosen[i]) {
       chosen[i] = 1;
       count++;
     }
   };
-  ring.forEach((p, i) => p.role === "index" && take(i));
+  // Servers, traced peers and their ring neighbours are kept whatever maxPeers says: a replay must never point outside the picture.
+  ring.forEach((p, i) => p.role === "index" && take(i, true));
   ring.forEach((p, i) => {
     if (!keep.has(p.peer)) return;
-    take(i);
-    take((i + n - 1) % n);
-    take((i + 1) % n);
+    take(i, true);
+    take((i + n - 1) % n, true);
+    take((i + 1) % n, true);
   });
   if (count === 0) take(0);
   while (count < max) {
@@ -169,14 +171,15 @@ function byNeighbourhood(all: readonly PeerSnapshot[], max: number, keep: Readon
   const sorted = [...all].sort((a, b) => a.peer - b.peer);
   const chosen = new Set<number>();
   const queue: number[] = [];
-  const take = (peer: number) => {
-    if (chosen.size < max && !chosen.has(peer) && byPeer.has(peer)) {
+  const take = (peer: number, always = false) => {
+    if ((always || chosen.size < max) && !chosen.has(peer) && byPeer.has(peer)) {
       chosen.add(peer);
       queue.push(peer);
     }
   };
-  for (const p of sorted) if (p.role === "index") take(p.peer);
-  for (const p of sorted) if (keep.has(p.peer)) take(p.peer);
+  // Servers and traced peers are kept whatever maxPeers says: a replay must never point outside the picture.
+  for (const p of sorted) if (p.role === "index") take(p.peer, true);
+  for (const p of sorted) if (keep.has(p.peer)) take(p.peer, true);
   let next = 0;
   for (let head = 0; chosen.size < max; head++) {
     if (head >= queue.length) {

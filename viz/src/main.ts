@@ -69,12 +69,19 @@ function fullLabel(run: RunEntry): string {
     .join(" / ");
 }
 
-/** The shortest name that tells the shown runs apart: scenario (if several), variant or grid point, seed (if needed). */
+/** The shortest name that tells the shown runs apart; a run's folder when two would read the same (copies of one run). */
 function runLabel(run: Run, runs: readonly Run[]): string {
+  const mine = shortLabel(run, runs);
+  return runs.some((r) => r !== run && shortLabel(r, runs) === mine) ? run.entry.label : mine;
+}
+
+/** Scenario (if several are shown), variant or grid point, seed (if needed). */
+function shortLabel(run: Run, runs: readonly Run[]): string {
   const e = run.entry;
   const scenarios = new Set(runs.map((r) => r.entry.scenario?.name ?? r.entry.label));
   const middle = e.variant ?? (pointOf(e) ? pointText(pointOf(e)!) : null);
-  const parts = [scenarios.size > 1 || !middle ? (e.scenario?.name ?? e.label) : null, middle];
+  const oneGroup = e.group !== null && runs.every((r) => r.entry.group === e.group);
+  const parts = [(scenarios.size > 1 && !oneGroup) || !middle ? (e.scenario?.name ?? e.label) : null, middle];
   const same = runs.filter((r) => (r.entry.scenario?.name ?? r.entry.label) === (e.scenario?.name ?? e.label) && (r.entry.variant ?? pointOf(r.entry)) === (e.variant ?? pointOf(e)));
   if (same.length > 1 && e.seed !== null && e.seed !== undefined) parts.push(t("seedLabel", { seed: e.seed }));
   return parts.filter(Boolean).join(" · ") || e.label;
@@ -213,7 +220,8 @@ function renderSidebar(): void {
     });
     const swatch = el("span", "swatch");
     swatch.style.background = colorOf(r.id);
-    const name = fullLabel(r);
+    const full = fullLabel(r);
+    const name = state.index.runs.some((o) => o !== r && fullLabel(o) === full) ? `${full} (${r.label})` : full;
     label.append(box, swatch, el("span", "run-name", name));
     label.title = r.label;
     li.append(label);
@@ -338,21 +346,22 @@ function distributionSection(parent: HTMLElement, runs: readonly Run[]): void {
   const cdf: Series[] = withSummary
     .map((r) => {
       const q: unknown = r.summary.lookups?.latencyMs?.quantiles;
-      const points = Array.isArray(q) ? q.map((ms: number, i: number) => ({ x: ms, y: i })).filter((p) => p.x > 0) : [];
+      const points = Array.isArray(q) ? q.map((ms: number, i: number) => ({ x: ms, y: i })) : [];
       return { key: r.entry.id, label: runLabel(r, runs), color: colorOf(r.entry.id), points };
     })
     .filter((s) => s.points.length > 0);
   if (cdf.length > 0) {
     // Latencies span decades (a fast answer vs a timeout): log x by default, so the body of the CDF is not crowded into a corner.
     const id = "latency-cdf";
-    const xs = cdf.flatMap((s) => s.points.map((p) => p.x));
-    const logX = state.logChoice.get(id) ?? Math.max(...xs) / Math.min(...xs) >= 30;
+    const xs = cdf.flatMap((s) => s.points.map((p) => p.x)).filter((x) => x > 0);
+    const logX = state.logChoice.get(id) ?? (xs.length > 1 && Math.max(...xs) / Math.min(...xs) >= 30);
     lineChart(grid, {
       id,
       title: t("cdfTitle"),
       xLabel: axisLabel(t("cdfX"), "uMs"),
       yLabel: axisLabel(t("cdfY"), "uPercent"),
-      series: cdf,
+      // A log axis has no 0: lookups answered at once (the requester held the key) are where the curve starts.
+      series: logX ? cdf.map((s) => ({ ...s, points: s.points.filter((p) => p.x > 0) })) : cdf,
       step: true,
       yDomain: [0, 100],
       pointsVisible: false,

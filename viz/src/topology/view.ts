@@ -70,7 +70,9 @@ export async function topologySection(parent: HTMLElement, runs: readonly Run[],
   parent.append(s);
   const candidates = runs.filter((r) => r.entry.files.includes("snapshots.json"));
   if (candidates.length === 0) return emptyNote(s, t("noTopology"));
-  if (!candidates.some((r) => r.entry.id === view.runId)) view.runId = candidates[0]!.entry.id;
+  // A DHT's ring shows a lookup best: start there when one is among the runs.
+  const preferred = candidates.find((r) => r.entry.overlay === "chord") ?? candidates.find((r) => r.entry.overlay === "kademlia") ?? candidates[0]!;
+  if (!candidates.some((r) => r.entry.id === view.runId)) view.runId = preferred.entry.id;
   const run = candidates.find((r) => r.entry.id === view.runId)!;
   const [snapshots, traces] = await Promise.all([loadSnapshots(run.entry), loadTraces(run.entry)]);
   if (snapshots.length === 0) return emptyNote(s, t("noTopology"));
