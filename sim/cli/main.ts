@@ -150,6 +150,7 @@ async function main(argv: string[]): Promise<void> {
           .option("open", { type: "boolean", default: false, describe: "Open the viewer in a browser" })
           .option("serve", { type: "boolean", default: true, describe: "Serve the viewer after the run (--no-serve: run and print only)" })
           .option("port", { type: "number", describe: "Port for the viewer (default: a free one)" })
+          .option("out", { type: "string", describe: "Results folder (default results/lessons/<name>; replaced on every run)" })
           .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no tables" })
           .example("$0 lesson", "list the lessons")
           .example("$0 lesson topologies --open", "flooding, an index and Chord on 32 peers, in the browser"),

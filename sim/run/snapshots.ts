@@ -35,7 +35,7 @@ export interface SnapshotRecord {
   readonly peersOnline: number;
   /** Present when not every online peer is recorded: how the recorded ones were chosen. */
   readonly sampled?: Sampling;
-  /** The recorded peers. */
+  /** The recorded peers; peers a traced lookup reached that were offline at the time have role "offline" and no links. */
   readonly peers: readonly PeerSnapshot[];
   /** Where the keys of the lookups traced nearest this snapshot sit in the id space (DHTs), for marking them. */
   readonly keys?: readonly { key: number; position: number }[];
@@ -67,24 +67,39 @@ export class SnapshotTaker {
     this.taken.push({ timeMs: round(nowMs, 3), peers: snapshot.peers });
   }
 
+  private ghosts(online: readonly PeerSnapshot[], traced: ReadonlySet<number>): PeerSnapshot[] {
+    const positioned = online.length > 0 && online.every((p) => p.position !== undefined);
+    return ghostsOf(online, traced, positioned && this.overlay.idFraction ? (peer) => this.overlay.idFraction!(peer) : undefined);
+  }
+
   result(): readonly SnapshotRecord[] {
     const traces = this.tracer?.result() ?? [];
     const nearest = traces.map((l) => nearestIndex(this.taken, l.startMs));
     return this.taken.map((s, i) => {
       const mine = traces.filter((_, j) => nearest[j] === i);
-      const peers = sample(s.peers, this.spec.maxPeers, tracedPeers(mine));
+      const traced = tracedPeers(mine);
+      const peers = [...sample(s.peers, this.spec.maxPeers, traced), ...this.ghosts(s.peers, traced)].sort((a, b) => a.peer - b.peer);
       const keyPositions = this.overlay.keyPosition
         ? [...new Set(mine.map((l) => l.key))].sort((a, b) => a - b).map((key) => ({ key, position: round(this.overlay.keyPosition!(key), 6) }))
         : [];
       return {
         timeMs: s.timeMs,
         peersOnline: s.peers.length,
-        ...(peers.length < s.peers.length ? { sampled: samplingOf(s.peers) } : {}),
+        ...(peers.filter((p) => p.role !== "offline").length < s.peers.length ? { sampled: samplingOf(s.peers) } : {}),
         peers,
         ...(keyPositions.length > 0 ? { keys: keyPositions } : {}),
       };
     });
   }
+}
+
+/** Peers a traced lookup sent to that were not online when the picture was taken (dead contacts, later joiners), with role "offline" and no links. */
+function ghostsOf(online: readonly PeerSnapshot[], traced: ReadonlySet<number>, position: ((peer: number) => number) | undefined): PeerSnapshot[] {
+  const here = new Set(online.map((p) => p.peer));
+  return [...traced]
+    .filter((peer) => !here.has(peer))
+    .sort((a, b) => a - b)
+    .map((peer) => ({ peer, role: "offline", links: [], keys: [], ...(position ? { position: round(position(peer), 6) } : {}) }));
 }
 
 /** The snapshot closest in time to `timeMs` (the earlier one on a tie); -1 when there is none. */

@@ -108,6 +108,7 @@ const en = {
   replayMessage: "Message {i} of {n} at {t} s: {type} from peer {from} to peer {to}",
   replayEnd: "Done: the lookup {outcome} ({hops} hops, {n} messages).",
   notShown: " (not in the picture)",
+  toOffline: " — peer {to} is offline: nothing answers, and the sender waits for its timeout",
   succeeded: "succeeded",
   failed: "failed",
   unfinished: "was unfinished",
@@ -187,8 +188,8 @@ const ko: Strings = {
   kadLine: "ID 직선",
   kadXor: "한 피어로부터의 XOR 거리",
   kadFocus: "거리 기준 피어",
-  kadXorTitle: "Kademlia: 피어 {peer}로부터의 XOR 거리로 놓은 모든 피어, 색은 k-버킷",
-  kadXAxis: "피어 {peer}로부터의 XOR 거리 (로그 눈금, ID 공간에 대한 비율)",
+  kadXorTitle: "Kademlia: 피어 {peer}에서 본 XOR 거리에 따라 놓은 모든 피어, 색은 k-버킷",
+  kadXAxis: "피어 {peer}에서 본 XOR 거리 (로그 눈금, ID 공간에 대한 비율)",
   kadBucket: "버킷 {b}",
   kadContact: "피어 {peer}의 버킷에 있음",
   kadNotContact: "버킷에 없음",
@@ -244,6 +245,7 @@ const ko: Strings = {
   replayMessage: "메시지 {i}/{n}, {t}초: {type}, 피어 {from} → 피어 {to}",
   replayEnd: "끝: 조회 {outcome} (홉 {hops}, 메시지 {n}개).",
   notShown: " (그림에 없음)",
+  toOffline: " — 오프라인 피어({to}): 아무도 답하지 않고, 보낸 쪽은 시간 초과를 기다립니다",
   succeeded: "성공",
   failed: "실패",
   unfinished: "미완료",
@@ -277,6 +279,9 @@ const ko: Strings = {
 };
 
 export type Key = keyof Strings;
+
+/** Both tables, for tests (every key has both languages by type; particles are checked there). */
+export const STRINGS: Readonly<Record<Lang, Strings>> = { en, ko };
 
 let current: Lang = "en";
 

@@ -301,7 +301,7 @@ function timeSeriesSection(parent: HTMLElement, runs: readonly Run[], focus: str
       series,
       marks,
       xText: axis.text,
-      ...(big ? { width: 960, height: 420 } : {}),
+      ...(big ? { width: 940, height: 420 } : {}),
       ...(def.unit === "uPercent" ? { yDomain: [0, 100] as [number, number] } : {}),
       logY: state.logChoice.get(id) ?? false,
       onToggleLogY: (log) => {

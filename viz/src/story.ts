@@ -25,7 +25,7 @@ export interface StoryContext {
   rerender: () => void;
 }
 
-const BIG = 960;
+const BIG = 940;
 const SMALL = 460;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {

@@ -96,7 +96,7 @@ export function makeFrame(parent: HTMLElement, id: string, title: string, option
   (svg.node() as SVGSVGElement).style.minWidth = `${Math.min(width, 480)}px`;
   svg.append("style").text(SVG_STYLE);
   svg.append("rect").attr("width", width).attr("height", height).attr("fill", "#fff");
-  svg.append("text").attr("class", "svg-title").attr("x", 12).attr("y", 24).text(fitText(title, width - 24, TITLE_PX)).append("title").text(title);
+  svg.append("text").attr("class", "svg-title").attr("x", 12).attr("y", 24).text(fitText(title, width - 24, TITLE_PX, true)).append("title").text(title);
   const plot = svg.append("g").attr("class", "plot").attr("transform", `translate(${margin.left},${margin.top})`) as unknown as GSel;
 
   if (options.scaleToggle) {
@@ -175,16 +175,16 @@ export function axisLabels(frame: Frame, xLabel: string, yLabel: string): void {
     .attr("class", "axis-label")
     .attr("transform", `translate(${-frame.margin.left + 18},${frame.height / 2}) rotate(-90)`)
     .attr("text-anchor", "middle")
-    .text(fitText(yLabel, frame.height + frame.margin.bottom - 8, TEXT_PX));
+    .text(fitText(yLabel, frame.height, TEXT_PX));
 }
 
 let measurer: CanvasRenderingContext2D | null | undefined;
 
 /** Width in px of `s` drawn at `px` in the charts' font (an estimate where canvas is unavailable). */
-export function textWidth(s: string, px: number): number {
+export function textWidth(s: string, px: number, bold = false): number {
   if (measurer === undefined) measurer = document.createElement("canvas").getContext("2d");
   if (measurer) {
-    measurer.font = `${px}px ${FONT}`;
+    measurer.font = `${bold ? "600 " : ""}${px}px ${FONT}`;
     return measurer.measureText(s).width;
   }
   let w = 0;
@@ -193,13 +193,13 @@ export function textWidth(s: string, px: number): number {
 }
 
 /** `s`, shortened with "…" in the middle until it fits `maxPx`. */
-export function fitText(s: string, maxPx: number, px: number): string {
-  if (textWidth(s, px) <= maxPx) return s;
+export function fitText(s: string, maxPx: number, px: number, bold = false): string {
+  if (textWidth(s, px, bold) <= maxPx) return s;
   const chars = [...s];
   for (let keep = chars.length - 1; keep > 1; keep--) {
     const head = Math.ceil(keep / 2);
     const candidate = `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (keep - head)).join("")}`;
-    if (textWidth(candidate, px) <= maxPx) return candidate;
+    if (textWidth(candidate, px, bold) <= maxPx) return candidate;
   }
   return "…";
 }

@@ -62,7 +62,8 @@ export function hbarChart(parent: HTMLElement, o: HBarOptions): Frame {
         .nice()
         .range([0, f.width])
     : scaleLinear().domain([0, top]).nice().range([0, f.width]);
-  const ticks = log ? x.ticks(5).filter((v) => Number.isInteger(Math.log10(v))) : x.ticks(5);
+  // About one tick per 90 px, so "1,500" and "2,000" never touch.
+  const ticks = log ? x.ticks(5).filter((v) => Number.isInteger(Math.log10(v))) : x.ticks(Math.max(2, Math.floor(f.width / 90)));
   f.plot
     .append("g")
     .attr("class", "gridlines")

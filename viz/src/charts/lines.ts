@@ -103,7 +103,7 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
   const xAxis = o.xTicks
     ? axisBottom(x).tickValues(o.xTicks.values).tickFormat((v) => o.xTicks!.format(Number(v)))
     : logX
-      ? axisBottom(x).tickValues(all.length > 0 ? [...new Set(all.map((p) => p.x))].sort((a, b) => a - b) : decadeTicks(x)).tickFormat((v) => tickText(Number(v)))
+      ? axisBottom(x).tickValues(logTicks(x, all)).tickFormat((v) => tickText(Number(v)))
       : axisBottom(x).ticks(xTickCount).tickFormat((v) => tickText(Number(v)));
   f.plot.append("g").attr("class", "axis x").attr("transform", `translate(0,${f.height})`).call(xAxis);
   f.plot.append("g").attr("class", "axis y").call(axisLeft(y).tickValues(yTicks).tickFormat((v) => tickText(Number(v))));
@@ -187,6 +187,17 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
       hideTooltip();
     });
   return f;
+}
+
+/** A sweep's own x values when there are few (32, 64, … 512), else powers of ten (with 2 and 5 between when there are few of those). */
+function logTicks(scale: ScaleContinuousNumeric<number, number>, points: readonly Point[]): number[] {
+  const own = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+  if (own.length > 0 && own.length <= 10) return own;
+  const decades = decadeTicks(scale);
+  if (decades.length > 3) return decades;
+  const [a, b] = scale.domain() as [number, number];
+  const candidates = decades.flatMap((d) => [d / 5, d / 2, d, 2 * d, 5 * d]).map((v) => +v.toPrecision(6));
+  return [...new Set(candidates)].filter((v) => v >= a * 0.999 && v <= b * 1.001).sort((p, q) => p - q);
 }
 
 /** Powers of ten inside a log scale's domain (at least two ticks). */

@@ -240,7 +240,7 @@ export async function topologySection(parent: HTMLElement, runs: readonly Run[],
         if (Math.abs(sn.timeMs - start) < Math.abs(snapshots[best]!.timeMs - start)) best = j;
       });
       return best;
-    });
+    }, new Set(current.peers.filter((p) => p.role === "offline").map((p) => p.peer)));
 }
 
 /** A diamond where the lookup's key sits on the ring or the id line (DHTs), labelled. */
@@ -258,8 +258,9 @@ function markKey(g: any, snapshot: Snapshot, key: number, kind: string): void {
     const r = c - 40;
     x = c + r * Math.cos(a);
     y = c + r * Math.sin(a);
-    lx = c + (r + 26) * Math.cos(a);
-    ly = c + (r + 26) * Math.sin(a);
+    // Inside the ring: the peers' labels are outside.
+    lx = c + (r - 34) * Math.cos(a);
+    ly = c + (r - 34) * Math.sin(a);
   } else {
     x = 30 + (size - 60) * at.position;
     y = size * 0.75;
@@ -373,6 +374,9 @@ function drawGraph(g: any, snapshot: Snapshot, pos: Map<number, Placed>, kind: s
   const n = snapshot.peers.length;
   const r = n > 300 ? 2.5 : n > 100 ? 3.5 : 5;
   const nodes = g.append("g").attr("class", "nodes");
+  // Peers close together on a ring would print their labels over each other: each label takes the first of a few distances out that is free, or none.
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const free = (b: { x0: number; x1: number; y0: number; y1: number }) => placed.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
   for (const p of snapshot.peers) {
     const at = pos.get(p.peer);
     if (!at) continue;
@@ -384,9 +388,10 @@ function drawGraph(g: any, snapshot: Snapshot, pos: Map<number, Placed>, kind: s
       .attr("cx", at.x)
       .attr("cy", at.y)
       .attr("r", big)
-      .attr("fill", p.role === "index" ? "#8c564b" : p.role === "super-peer" ? "#d62728" : "#4c72b0")
-      .attr("stroke", "#fff")
-      .attr("stroke-width", 1);
+      .attr("fill", p.role === "index" ? "#8c564b" : p.role === "super-peer" ? "#3b7d3b" : p.role === "offline" ? "#fff" : "#4c72b0")
+      .attr("stroke", p.role === "offline" ? "#888" : "#fff")
+      .attr("stroke-dasharray", p.role === "offline" ? "2 2" : null)
+      .attr("stroke-width", p.role === "offline" ? 1.5 : 1);
     c.append("title").text(`peer ${p.peer}${p.role ? ` (${p.role})` : ""}${p.position !== undefined ? ` · id ${fmt(p.position)}` : ""} · ${p.links.length} links · ${p.keys.length} keys`);
     if ((n <= 40 && kind !== "xor") || p.role === "index") {
       // On a ring, labels sit outside the circle, away from the links.
@@ -394,7 +399,23 @@ function drawGraph(g: any, snapshot: Snapshot, pos: Map<number, Placed>, kind: s
       const dx = at.x - c0;
       const dy = at.y - c0;
       const len = Math.max(1, Math.hypot(dx, dy));
-      const out = kind === "ring" || kind === "star" ? 16 : 0;
+      if (p.role !== "index" && (kind === "ring" || kind === "star")) {
+        const label = String(p.peer);
+        const w = textWidth(label, TEXT_PX);
+        for (const out of [16, 34, 52]) {
+          const lx = at.x + (dx / len) * out;
+          const ly = at.y + (dy / len) * out;
+          const anchor = Math.abs(dx) < 8 ? "middle" : dx > 0 ? "start" : "end";
+          const x0 = anchor === "start" ? lx : anchor === "end" ? lx - w : lx - w / 2;
+          const box = { x0: x0 - 1, x1: x0 + w + 1, y0: ly - 9, y1: ly + 9 };
+          if (!free(box)) continue;
+          placed.push(box);
+          nodes.append("text").attr("class", "node-label").attr("x", lx).attr("y", ly).attr("text-anchor", anchor).attr("dy", "0.35em").text(label);
+          break;
+        }
+        continue;
+      }
+      const out = 0;
       if (p.role === "index") {
         nodes.append("text").attr("class", "node-label").attr("x", at.x).attr("y", at.y - big - 12).attr("text-anchor", "middle").attr("font-weight", 600).attr("paint-order", "stroke").attr("stroke", "#fff").attr("stroke-width", 4).text(`index ${p.peer}`);
         continue;
@@ -418,6 +439,7 @@ function replay(
   pos: Map<number, Placed>,
   redraw: () => void,
   snapshotFor: (lookup: number) => number,
+  offline: ReadonlySet<number>,
 ): void {
   const box = document.createElement("div");
   box.className = "replay";
@@ -511,6 +533,7 @@ function replay(
       const m = lookup.messages[view.step - 1]!;
       let text = t("replayMessage", { i: view.step, n, t: fmt(m.timeMs / 1000), type: messageTypeName(m.type), from: m.from, to: m.to });
       if (!pos.has(m.from) || !pos.has(m.to)) text += t("notShown");
+      else if (offline.has(m.to)) text += t("toOffline", { to: m.to });
       if (view.step === n) text += ` ${t("replayEnd", { outcome: t(lookup.outcome), hops: lookup.hops ?? "–", n })}`;
       status.textContent = text;
     }
