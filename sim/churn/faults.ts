@@ -2,9 +2,9 @@ import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { LatencyModel } from "../network/latency.js";
 import type { Network } from "../network/network.js";
-import type { Message, Overlay } from "../overlays/protocol.js";
+import type { Message, Overlay } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
-import type { Fault } from "../scenario/faults-schema.js";
+import type { Fault } from "./faults-schema.js";
 import type { Lifecycle } from "./churn.js";
 
 /**

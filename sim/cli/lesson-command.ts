@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { findLesson, LESSONS, type Lesson } from "./lessons.js";
 import { runCommand } from "./run-command.js";

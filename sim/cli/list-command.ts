@@ -3,7 +3,8 @@ import { join, relative } from "node:path";
 import { CHURN_MODELS, SESSION_DISTRIBUTIONS } from "../churn/churn.js";
 import { LATENCY_MODELS } from "../network/latency.js";
 import { OVERLAYS } from "../overlays/registry.js";
-import { ADVERSARY_BEHAVIOURS, FAULT_KINDS } from "../scenario/faults-schema.js";
+import { FAULT_KINDS } from "../churn/faults-schema.js";
+import { ADVERSARY_BEHAVIOURS } from "../peers/adversaries-schema.js";
 import { readScenarioFile } from "../scenario/load.js";
 import { PACKAGE_ROOT } from "../version.js";
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { loadExperiment } from "../run/experiment.js";
 import { VERSION } from "../version.js";
 import { listCommand } from "./list-command.js";
 import { mergeCommand } from "./merge-command.js";
+import { newOverlayCommand } from "./new-command.js";
 import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
 import { traceGenerateCommand } from "./trace-command.js";
@@ -120,6 +121,20 @@ async function main(argv: string[]): Promise<void> {
         exitCode = traceGenerateCommand(args as Parameters<typeof traceGenerateCommand>[0]);
       },
     )
+    .command(
+      "new <kind> <name>",
+      "Start a plug-in: `new overlay <name>` writes <name>.js (a working, commented overlay) and <name>.yaml (a scenario that runs it)",
+      (y) =>
+        y
+          .positional("kind", { type: "string", choices: ["overlay"], demandOption: true, describe: "What to start (overlay)" })
+          .positional("name", { type: "string", demandOption: true, describe: "Its name: lowercase letters, digits and '-'" })
+          .option("dir", { type: "string", describe: "Folder to write into (default: the current one)" })
+          .option("quiet", { type: "boolean", default: false, describe: "Print nothing" })
+          .example("$0 new overlay my-gossip", "writes my-gossip.js and my-gossip.yaml; then: peerlab run my-gossip.yaml"),
+      (args) => {
+        exitCode = newOverlayCommand({ name: args.name, ...(args.dir !== undefined ? { dir: args.dir } : {}), quiet: args.quiet });
+      },
+    )
     .command("list", "List overlays, latency and churn models, and shipped scenarios", {}, () => {
       process.stdout.write(listCommand() + "\n");
     })
@@ -172,7 +187,7 @@ async function main(argv: string[]): Promise<void> {
         exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out });
       },
     )
-    .demandCommand(1, "Name a command: run, validate, merge, trace, list, lesson, view or report (see --help).")
+    .demandCommand(1, "Name a command: run, validate, merge, trace, new, list, lesson, view or report (see --help).")
     .strict()
     .version(VERSION)
     .help()

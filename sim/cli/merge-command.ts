@@ -3,7 +3,7 @@ import { join, relative, resolve, isAbsolute } from "node:path";
 import type { SummaryLike } from "../run/headline.js";
 import { StagedFolder } from "../run/staged-folder.js";
 import { aggregateCsv, runRefs, runsCsv, sweepJson, sweepTable, type SweepManifest } from "../run/sweep.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 
 /**
  * `peerlab merge <dirs...>`: puts the folders of a sweep's shards (`peerlab

@@ -1,4 +1,4 @@
-import { formatDuration } from "../scenario/units.js";
+import { formatDuration } from "../core/units.js";
 
 /**
  * A one-line progress bar on stderr: simulated time, events per second and

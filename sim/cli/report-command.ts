@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import { vizDir } from "./serve.js";
 import { buildIndex, indexFiles, resolveDataPath, resolveRoots } from "./serve-index.js";

@@ -4,7 +4,7 @@ import { checkOutputFolder, writeFolder } from "../metrics/writers.js";
 import { resultFiles } from "../run/results.js";
 import { Simulation } from "../run/simulation.js";
 import { loadExperiment } from "../run/experiment.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { viewHint } from "./view-hint.js";
 import { ProgressBar } from "./progress.js";
 import { runSweep, runVariants } from "./sweep-command.js";
@@ -81,12 +81,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (!args.quiet) {
     const summary = JSON.parse(files["summary.json"]!);
     const l = summary.lookups;
+    const b = summary.broadcasts;
     const lines = [
       interrupted ? `Interrupted at ${(simulation.sim.now / 1000).toFixed(1)} s simulated; what was measured is kept (manifest says complete: false).` : "",
       `${scenario.name} (seed ${scenario.seed}): ${simulation.sim.eventsRun.toLocaleString("en-US")} events in ${((t2 - t1) / 1000).toFixed(2)} s`,
-      `  lookups: ${l.completed} completed, success ${fmt(l.successRatio === null ? null : l.successRatio * 100, 1)} %, latency p50 ${fmt(l.latencyMs.p50, 0)} ms / p99 ${fmt(l.latencyMs.p99, 0)} ms, ${fmt(l.hops.mean, 2)} hops, ${fmt(l.messagesPerLookup, 0)} messages each`,
+      b && l.started === 0 ? "" : `  lookups: ${l.completed} completed, success ${fmt(l.successRatio === null ? null : l.successRatio * 100, 1)} %, latency p50 ${fmt(l.latencyMs.p50, 0)} ms / p99 ${fmt(l.latencyMs.p99, 0)} ms, ${fmt(l.hops.mean, 2)} hops, ${fmt(l.messagesPerLookup, 0)} messages each`,
+      b
+        ? `  broadcasts: ${b.completed} measured, coverage ${fmt(b.coverage.mean * 100, 1)} %, 90 % of peers after ${fmt(b.timeToMs.p90.p50, 0)} ms (p50), all after ${fmt(b.timeToMs.p100.p50, 0)} ms, ${fmt(b.messagesPerPeer, 2)} messages per peer`
+        : "",
       `  traffic: ${fmt(summary.traffic.messagesPerPeerPerSecond, 2)} messages per peer per second (${fmt((100 * summary.traffic.maintenanceMessages) / Math.max(1, summary.traffic.messages), 1)} % maintenance); ${fmt(summary.peers.liveMean, 0)} peers online on average`,
-      `Results in ${outDir}/ (manifest.json, summary.json, timeseries.csv)`,
+      `Results in ${outDir}/ (manifest.json, summary.json, timeseries.csv, columns.json)`,
       viewHint(outDir),
     ];
     process.stdout.write(lines.filter(Boolean).join("\n") + "\n");

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 
 /**
  * What the viewer can show from some results folders: every run (a folder

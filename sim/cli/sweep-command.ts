@@ -8,7 +8,7 @@ import { StagedFolder } from "../run/staged-folder.js";
 import { tableFiles } from "../run/experiment-files.js";
 import { parseShard, shardRuns, sweepManifest, sweepTable, type Shard } from "../run/sweep.js";
 import { comparisonTable } from "../run/variants.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import { ProgressBar } from "./progress.js";
 import { RunPool } from "./sweep-pool.js";
 

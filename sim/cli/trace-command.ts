@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generateTrace } from "../churn/trace-generate.js";
-import { InputError } from "../scenario/errors.js";
+import { generateTrace } from "../run/trace-generate.js";
+import { InputError } from "../core/errors.js";
 import { loadScenario } from "../scenario/load.js";
 
 /**

@@ -6,7 +6,7 @@ import { DoubleList, mean, percentile, ratio, round } from "./stats.js";
  * row for every interval, warm-up included, marked by its `phase` column.
  */
 
-export type TrafficCategory = "lookup" | "maintenance";
+export type TrafficCategory = "lookup" | "maintenance" | "broadcast";
 
 export interface RecorderOptions {
   warmupMs: number;
@@ -58,6 +58,8 @@ export class Recorder {
   private readonly measured: Tally;
   private readonly rows: TimeSeriesRow[] = [];
   private intervalStartMs = 0;
+  /** Broadcast traffic has its own columns, present only in runs that broadcast (so other runs' files keep their shape). */
+  private readonly hasBroadcast: boolean;
 
   // Time-weighted live population: the integral of live peers over time.
   private liveNow = 0;
@@ -72,6 +74,7 @@ export class Recorder {
     this.warmupMs = options.warmupMs;
     this.intervalMs = options.intervalMs;
     this.messageTypes = options.messageTypes;
+    this.hasBroadcast = options.messageTypes.some((t) => t.category === "broadcast");
     this.interval = new Tally(options.messageTypes.length);
     this.measured = new Tally(options.messageTypes.length);
   }
@@ -195,10 +198,14 @@ export class Recorder {
       messages_maintenance: totals.maintenanceMessages,
       bytes_lookup: totals.lookupBytes,
       bytes_maintenance: totals.maintenanceBytes,
-      messages_per_peer_per_s: csvNumber(ratio(totals.lookupMessages + totals.maintenanceMessages, livePeerSeconds)),
+      messages_per_peer_per_s: csvNumber(ratio(totals.lookupMessages + totals.maintenanceMessages + totals.broadcastMessages, livePeerSeconds)),
       messages_lost: t.lost,
       messages_undelivered: t.undelivered,
     };
+    if (this.hasBroadcast) {
+      row.messages_broadcast = totals.broadcastMessages;
+      row.bytes_broadcast = totals.broadcastBytes;
+    }
     for (const [name, value] of t.counters) row[snake(name)] = round(value);
     for (const [name, value] of Object.entries(overlaySample)) row[snake(name)] = csvNumber(value);
     this.rows.push(row);
@@ -212,17 +219,20 @@ export class Recorder {
   }
 
   private trafficTotals(t: Tally) {
-    let lookupMessages = 0, maintenanceMessages = 0, lookupBytes = 0, maintenanceBytes = 0;
+    let lookupMessages = 0, maintenanceMessages = 0, lookupBytes = 0, maintenanceBytes = 0, broadcastMessages = 0, broadcastBytes = 0;
     this.messageTypes.forEach((type, i) => {
       if (type.category === "lookup") {
         lookupMessages += t.messages[i]!;
         lookupBytes += t.bytes[i]!;
+      } else if (type.category === "broadcast") {
+        broadcastMessages += t.messages[i]!;
+        broadcastBytes += t.bytes[i]!;
       } else {
         maintenanceMessages += t.messages[i]!;
         maintenanceBytes += t.bytes[i]!;
       }
     });
-    return { lookupMessages, maintenanceMessages, lookupBytes, maintenanceBytes };
+    return { lookupMessages, maintenanceMessages, lookupBytes, maintenanceBytes, broadcastMessages, broadcastBytes };
   }
 
   /**
@@ -243,8 +253,8 @@ export class Recorder {
     const latencies = m.latencies.sorted();
     const hops = m.hops.sorted();
     const totals = this.trafficTotals(m);
-    const messages = totals.lookupMessages + totals.maintenanceMessages;
-    const bytes = totals.lookupBytes + totals.maintenanceBytes;
+    const messages = totals.lookupMessages + totals.maintenanceMessages + totals.broadcastMessages;
+    const bytes = totals.lookupBytes + totals.maintenanceBytes + totals.broadcastBytes;
     const completed = m.lookupsSucceeded + m.lookupsFailed;
     const byType: Record<string, { category: TrafficCategory; messages: number; bytes: number }> = {};
     this.messageTypes.forEach((type, i) => {
@@ -292,6 +302,13 @@ export class Recorder {
         bytesPerPeerPerSecond: round(ratio(bytes, peerSeconds), 2),
         lookupMessagesPerPeerPerSecond: round(ratio(totals.lookupMessages, peerSeconds), 4),
         maintenanceMessagesPerPeerPerSecond: round(ratio(totals.maintenanceMessages, peerSeconds), 4),
+        ...(this.hasBroadcast
+          ? {
+              broadcastMessages: totals.broadcastMessages,
+              broadcastBytes: totals.broadcastBytes,
+              broadcastMessagesPerPeerPerSecond: round(ratio(totals.broadcastMessages, peerSeconds), 4),
+            }
+          : {}),
         lost: m.lost,
         undelivered: m.undelivered,
         byType,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import type { TimeSeriesRow } from "./recorder.js";
 
 /**

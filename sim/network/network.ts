@@ -2,7 +2,8 @@ import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Recorder } from "../metrics/recorder.js";
 import type { LookupTable } from "../metrics/lookups.js";
-import type { Message, MessageTypes } from "../overlays/protocol.js";
+import type { BroadcastTable } from "../metrics/broadcasts.js";
+import type { Message, MessageTypes } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
 import type { LatencyModel } from "./latency.js";
 
@@ -49,6 +50,8 @@ export interface NetworkOptions {
   population: Population;
   recorder: Recorder;
   lookups: LookupTable;
+  /** Broadcasts' traffic is charged here, in runs that broadcast. */
+  broadcasts?: BroadcastTable;
   messageTypes: MessageTypes<Message>;
   /** Called with each message that reaches an online peer. */
   deliver: (to: PeerId, from: PeerId, msg: Message) => void;
@@ -97,6 +100,8 @@ export class Network {
     if (msg.lookup !== undefined) {
       o.lookups.charge(msg.lookup, bytes);
       o.trace?.(o.sim.now, msg.lookup, from, to, msg.type);
+    } else if (msg.broadcast !== undefined) {
+      o.broadcasts?.charge(msg.broadcast, bytes);
     }
     const c = this.conditions;
     const loss = c.loss ?? o.loss;

@@ -5,7 +5,7 @@ import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
 import { Adversaries } from "../peers/adversaries.js";
-import type { Message, OverlayContext, TimerHandle } from "./protocol.js";
+import type { Message, OverlayContext, TimerHandle } from "../core/protocol.js";
 
 /**
  * Builds the context an overlay sees, and routes replies to the requests
@@ -43,6 +43,8 @@ export interface ContextParts {
   recorder: Recorder;
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
+  /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
+  broadcastReached?: (broadcast: number, peer: PeerId) => void;
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
 }
@@ -93,6 +95,10 @@ export class OverlayRuntime<M extends Message> {
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
       lookupSucceeded: parts.lookupSucceeded,
       lookupFailed: parts.lookupFailed,
+      reached: (broadcast, peer) => {
+        if (!parts.broadcastReached) throw new Error("an overlay reported a broadcast in a run that makes none");
+        parts.broadcastReached(broadcast, peer);
+      },
       count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
       livePeers: () => population.livePeers(),
       adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),

@@ -1,6 +1,6 @@
 import type { Rng } from "../engine/rng.js";
-import type { AdversaryView } from "../overlays/protocol.js";
-import type { AdversariesSpec } from "../scenario/faults-schema.js";
+import type { AdversaryView } from "../core/protocol.js";
+import type { AdversariesSpec } from "./adversaries-schema.js";
 import type { PeerId } from "./population.js";
 
 /**

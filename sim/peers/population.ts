@@ -4,7 +4,9 @@
  * as a dense array with a position index, which gives O(1) join, departure
  * and uniform sampling, in an order that depends only on simulated events.
  */
-export type PeerId = number;
+import type { PeerId } from "../core/peer.js";
+
+export type { PeerId };
 
 export class Population {
   private onlineFlag = new Uint8Array(1024);

@@ -1,7 +1,7 @@
 import { Rng } from "../engine/rng.js";
-import { InputError, formatPath } from "../scenario/errors.js";
+import { InputError, formatPath } from "../core/errors.js";
 import { applyOverrides, readScenarioFile, setField, validateScenario, withTrace } from "../scenario/load.js";
-import { scenarioSchema, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
+import { scenarioSchemaNow, sweepSchema, variantSchema, type Scenario } from "../scenario/schema.js";
 
 /**
  * A scenario file describes one run, or several: `variants:` (named changes,
@@ -82,7 +82,7 @@ export function loadExperiment(file: string, overrides: readonly string[] = []):
 
 /** Validates one resolved run; problems come back as lines prefixed with `where`. */
 function check(raw: Record<string, unknown>, base: Scenario, where: string, problems: string[], file: string): Scenario | undefined {
-  const result = scenarioSchema.safeParse(raw);
+  const result = scenarioSchemaNow().safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`  ${where} → ${formatPath(issue.path)}: ${issue.message}`);
     return undefined;

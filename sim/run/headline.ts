@@ -23,6 +23,12 @@ export interface SummaryLike {
   peers: { liveMean: number | null };
   /** Only for runs that store items (DHT put/get, replicated files). */
   storage?: { availabilityMean: number | null; itemsLost: number | null };
+  /** Only for runs that broadcast (workload.broadcasts). */
+  broadcasts?: {
+    coverage: { mean: number | null };
+    timeToMs: { p90: { p50: number | null }; p100: { p50: number | null } };
+    messagesPerPeer: number | null;
+  };
 }
 
 export interface HeadlineMetric {
@@ -55,15 +61,46 @@ export const HEADLINE: readonly HeadlineMetric[] = [
   { column: "items_lost", heading: "items lost", get: (s) => s.storage?.itemsLost ?? null, digits: 0 },
 ];
 
+/**
+ * What broadcasts add to the headline, in tables whose runs broadcast (other
+ * tables keep their columns): coverage, the median time to 90 % and to every
+ * peer, and messages per peer per broadcast.
+ */
+export const BROADCAST_HEADLINE: readonly HeadlineMetric[] = [
+  { column: "broadcast_coverage_mean", heading: "coverage %", get: (s) => s.broadcasts?.coverage.mean ?? null, digits: 1, scale: 100 },
+  { column: "broadcast_t90_p50_ms", heading: "90 % after ms", get: (s) => s.broadcasts?.timeToMs.p90.p50 ?? null, digits: 0 },
+  { column: "broadcast_t100_p50_ms", heading: "all after ms", get: (s) => s.broadcasts?.timeToMs.p100.p50 ?? null, digits: 0 },
+  { column: "broadcast_messages_per_peer", heading: "bcast msgs/peer", get: (s) => s.broadcasts?.messagesPerPeer ?? null, digits: 2 },
+];
+
+/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast. */
+export function headlineMetrics(summaries: Iterable<SummaryLike>): readonly HeadlineMetric[] {
+  for (const s of summaries) if (s.broadcasts !== undefined) return [...HEADLINE, ...BROADCAST_HEADLINE];
+  return HEADLINE;
+}
+
+/**
+ * The columns a terminal table shows: `lookupColumns` for runs that look up,
+ * the broadcast figures (instead, when no run looked anything up) for runs
+ * that broadcast.
+ */
+export function shownColumns(summaries: readonly SummaryLike[], lookupColumns: readonly string[]): readonly HeadlineMetric[] {
+  const all = headlineMetrics(summaries);
+  const broadcasts = summaries.some((s) => s.broadcasts !== undefined);
+  const lookups = summaries.some((s) => s.lookups.completed > 0);
+  const columns = [...(lookups || !broadcasts ? lookupColumns : []), ...(broadcasts ? BROADCAST_HEADLINE.map((m) => m.column) : [])];
+  return columns.map((c) => all.find((m) => m.column === c)!);
+}
+
 /** The headline columns of one run, for a CSV row: an empty cell where summary.json has no value. */
-export function headlineRow(summary: SummaryLike): Record<string, number | string> {
+export function headlineRow(summary: SummaryLike, metrics: readonly HeadlineMetric[] = HEADLINE): Record<string, number | string> {
   const row: Record<string, number | string> = {};
-  for (const m of HEADLINE) row[m.column] = cell(m.get(summary));
+  for (const m of metrics) row[m.column] = cell(m.get(summary));
   return row;
 }
 
-export function headlineValues(summary: SummaryLike): (number | null)[] {
-  return HEADLINE.map((m) => {
+export function headlineValues(summary: SummaryLike, metrics: readonly HeadlineMetric[] = HEADLINE): (number | null)[] {
+  return metrics.map((m) => {
     const v = m.get(summary);
     return v === null || v === undefined || !Number.isFinite(v) ? null : v;
   });

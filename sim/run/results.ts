@@ -42,7 +42,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     seed: scenario.seed,
     complete: meta.complete,
     simulatedSeconds: simulation.sim.now / 1000,
-    files: ["manifest.json", "summary.json", "timeseries.csv", ...Object.keys(extra)],
+    files: ["manifest.json", "summary.json", "timeseries.csv", "columns.json", ...Object.keys(extra)],
     scenario: manifestScenario(scenario),
     engine: {
       events,
@@ -59,6 +59,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): Record<strin
     "manifest.json": toJson(manifest),
     "summary.json": toJson({ name: scenario.name, seed: scenario.seed, complete: meta.complete, ...summary }),
     "timeseries.csv": toCsv(timeSeries),
+    "columns.json": toJson(simulation.columns()),
     ...extra,
   };
 }

@@ -4,18 +4,21 @@ import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
+import { BROADCAST_COLUMNS, BroadcastStats, BroadcastTable, type BroadcastSummary } from "../metrics/broadcasts.js";
+import { describeColumns, type ColumnMeta } from "../metrics/columns.js";
 import { LookupTracer } from "../metrics/traces.js";
 import { round } from "../metrics/stats.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
 import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
 import { Network } from "../network/network.js";
 import { OverlayRuntime } from "../overlays/context.js";
-import type { Message, Overlay, OverlayDefinition, ServiceSpec } from "../overlays/protocol.js";
+import type { Message, MessageTypes, Overlay, OverlayDefinition, ServiceSpec } from "../core/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
 import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
 import type { Scenario } from "../scenario/schema.js";
 import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
+import { BroadcastWorkload } from "../workload/broadcasts.js";
 import { SnapshotTaker } from "./snapshots.js";
 
 /**
@@ -44,6 +47,8 @@ export class Simulation {
   readonly faultAnnotations: FaultAnnotation[] = [];
   /** The malicious peers (scenario `adversaries:`). */
   readonly adversaries: Adversaries;
+  /** Published items and how far they spread (workload.broadcasts), in runs that broadcast. */
+  readonly broadcasts: { table: BroadcastTable; stats: BroadcastStats; workload: BroadcastWorkload } | undefined;
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
@@ -57,10 +62,13 @@ export class Simulation {
     const placementRng = root.fork("placement");
     this.endMs = scenario.duration;
 
-    const messageTypes = Object.entries(definition.messageTypes).map(([name, info]) => ({
-      name,
-      category: (info as { category: "lookup" | "maintenance" }).category,
-    }));
+    // Broadcast message types exist only in runs that broadcast, so other runs' files keep their columns.
+    const broadcastSpec = scenario.workload.broadcasts;
+    const declaredTypes = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
+      ([, info]) => info.category !== "broadcast" || broadcastSpec !== undefined,
+    );
+    const activeTypes = Object.fromEntries(declaredTypes) as MessageTypes<Message>;
+    const messageTypes = declaredTypes.map(([name, info]) => ({ name, category: info.category }));
     this.recorder = new Recorder({
       warmupMs: scenario.metrics.warmup,
       intervalMs: scenario.metrics.interval,
@@ -76,6 +84,8 @@ export class Simulation {
     const traceCount = scenario.metrics.traceLookups;
     const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
     this.tracer = tracer;
+    const broadcastTable = broadcastSpec ? new BroadcastTable() : undefined;
+    let broadcastWorkload: BroadcastWorkload | undefined;
     const network = new Network({
       sim: this.sim,
       rng: root.fork("network"),
@@ -84,7 +94,8 @@ export class Simulation {
       population: this.population,
       recorder: this.recorder,
       lookups: this.lookups,
-      messageTypes: definition.messageTypes,
+      ...(broadcastTable ? { broadcasts: broadcastTable } : {}),
+      messageTypes: activeTypes,
       deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
       ...(tracer ? { trace: (now: number, lookup: number, from: PeerId, to: PeerId, type: string) => tracer.sent(now, lookup, from, to, type) } : {}),
     });
@@ -99,6 +110,7 @@ export class Simulation {
       lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
       lookupFailed: (id) => workload!.failed(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
+      ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),
     });
     if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
     if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
@@ -213,6 +225,25 @@ export class Simulation {
       durationMs: scenario.duration,
     });
     workload.install();
+    if (broadcastSpec && broadcastTable) {
+      if (!overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
+      const stats = new BroadcastStats(broadcastTable, scenario.metrics.warmup);
+      broadcastWorkload = new BroadcastWorkload({
+        sim,
+        rng: root.fork("broadcasts"),
+        population,
+        overlay,
+        table: broadcastTable,
+        stats,
+        spec: broadcastSpec,
+        warmupMs: scenario.metrics.warmup,
+        durationMs: scenario.duration,
+      });
+      broadcastWorkload.install();
+      this.broadcasts = { table: broadcastTable, stats, workload: broadcastWorkload };
+    } else {
+      this.broadcasts = undefined;
+    }
     this.scheduleIntervals();
     const snapshots = scenario.metrics.snapshots;
     this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
@@ -262,7 +293,7 @@ export class Simulation {
 
   /** The overlay's own time-series numbers, plus data availability when it stores items. */
   private sampleOverlay(): Record<string, number> {
-    const sample = this.overlay.sample?.() ?? {};
+    const sample = { ...this.broadcasts?.stats.sample(), ...this.overlay.sample?.() };
     const stored = this.overlay.availability?.();
     if (!stored) return sample;
     return {
@@ -291,8 +322,12 @@ export class Simulation {
   }
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
-  finish(): { summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number> }; timeSeries: readonly TimeSeriesRow[] } {
+  finish(): {
+    summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; broadcasts?: BroadcastSummary };
+    timeSeries: readonly TimeSeriesRow[];
+  } {
     const now = this.sim.now;
+    this.broadcasts?.workload.finish();
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
     if (now > lastClosed) this.recorder.at(now).closeInterval(this.sampleOverlay());
@@ -321,8 +356,16 @@ export class Simulation {
     const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
-    const full = { ...summary, ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}) };
+    const broadcasts = this.broadcasts?.stats.summary();
+    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}) };
     return { summary: full, timeSeries: this.recorder.timeSeries() };
+  }
+
+  /** Metadata of every time-series column (columns.json): unit, kind and title in English and Korean. */
+  columns(): Record<string, ColumnMeta> {
+    const rows = this.recorder.timeSeries();
+    const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    return describeColumns(header, this.broadcasts ? BROADCAST_COLUMNS : {});
   }
 }
 

@@ -1,11 +1,11 @@
 import { aggregate } from "../metrics/aggregate.js";
 import { round } from "../metrics/stats.js";
 import { toCsv, toJson } from "../metrics/writers.js";
-import { InputError } from "../scenario/errors.js";
+import { InputError } from "../core/errors.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import { describe, type SweepExperiment } from "./experiment.js";
-import { HEADLINE, formatMetric, headlineRow, headlineValues, textTable, type SummaryLike } from "./headline.js";
+import { formatMetric, headlineMetrics, headlineRow, headlineValues, shownColumns, textTable, type SummaryLike } from "./headline.js";
 
 /**
  * The files of a sweep: sweep.json (the grid, the seeds, the points),
@@ -117,11 +117,12 @@ function pointColumns(manifest: Pick<SweepManifest, "points">, point: number): R
 
 /** runs.csv: point, the grid values, replication, seed, then the headline metrics; `summaries` by run index. */
 export function runsCsv(manifest: SweepManifest, refs: readonly SweepRunRef[], summaries: ReadonlyMap<number, SummaryLike>): string {
+  const metrics = headlineMetrics(summaries.values());
   const rows = refs.map((ref) => ({
     ...pointColumns(manifest, ref.point),
     replication: ref.replication,
     seed: ref.seed,
-    ...headlineRow(summaries.get(ref.index)!),
+    ...headlineRow(summaries.get(ref.index)!, metrics),
   }));
   return toCsv(rows);
 }
@@ -129,10 +130,11 @@ export function runsCsv(manifest: SweepManifest, refs: readonly SweepRunRef[], s
 /** aggregate.csv: point, the grid values, runs, then `<metric>_mean`, `_sd`, `_ci95_low`, `_ci95_high` of each headline metric. */
 export function aggregateCsv(manifest: SweepManifest, summaries: ReadonlyMap<number, SummaryLike>): string {
   const refs = runRefs(manifest);
+  const metrics = headlineMetrics(summaries.values());
   const rows = manifest.points.map((p) => {
-    const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!));
+    const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!, metrics));
     const row: Record<string, string | number> = { ...pointColumns(manifest, p.point), runs: mine.length };
-    HEADLINE.forEach((m, k) => {
+    metrics.forEach((m, k) => {
       const a = aggregate(mine.map((values) => values[k]!));
       row[`${m.column}_mean`] = cell(a.mean);
       row[`${m.column}_sd`] = cell(a.sd);
@@ -152,13 +154,14 @@ function cell(x: number): number | string {
 export function sweepTable(manifest: SweepManifest, summaries: ReadonlyMap<number, SummaryLike>): string {
   const stores = [...summaries.values()].some((s) => s.storage !== undefined);
   const columns = ["success_ratio", "latency_p50_ms", "messages_per_lookup", "maintenance_messages_per_peer_per_s", ...(stores ? ["availability_mean", "items_lost"] : [])];
-  const shown = columns.map((c) => HEADLINE.find((m) => m.column === c)!);
+  const metrics = headlineMetrics(summaries.values());
+  const shown = shownColumns([...summaries.values()], columns);
   const paths = Object.keys(manifest.grid);
   const refs = runRefs(manifest);
   const rows = manifest.points.map((p) => {
-    const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!));
+    const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!, metrics));
     const cells = shown.map((m) => {
-      const k = HEADLINE.indexOf(m);
+      const k = metrics.indexOf(m);
       const a = aggregate(mine.map((v) => v[k]!));
       const half = Number.isFinite(a.ci95High) ? ` ± ${formatMetric(m, a.ci95High - a.mean)}` : "";
       return `${formatMetric(m, Number.isFinite(a.mean) ? a.mean : null)}${half}`;

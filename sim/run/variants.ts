@@ -1,6 +1,6 @@
 import { toCsv } from "../metrics/writers.js";
 import type { VariantsExperiment } from "./experiment.js";
-import { HEADLINE, formatMetric, headlineRow, textTable, type SummaryLike } from "./headline.js";
+import { formatMetric, headlineMetrics, headlineRow, shownColumns, textTable, type SummaryLike } from "./headline.js";
 
 /**
  * The comparison of a scenario's variants: comparison.csv (one row per
@@ -12,10 +12,11 @@ import { HEADLINE, formatMetric, headlineRow, textTable, type SummaryLike } from
 
 /** comparison.csv: variant, overlay, then the headline metrics. `summaries` are the variants' summary.json, in order. */
 export function comparisonCsv(experiment: VariantsExperiment, summaries: readonly SummaryLike[]): string {
+  const metrics = headlineMetrics(summaries);
   const rows = experiment.runs.map((run, i) => ({
     variant: run.dir,
     overlay: run.scenario.overlay.type,
-    ...headlineRow(summaries[i]!),
+    ...headlineRow(summaries[i]!, metrics),
   }));
   return toCsv(rows);
 }
@@ -34,7 +35,7 @@ const SHOWN = [
 
 export function comparisonTable(experiment: VariantsExperiment, summaries: readonly SummaryLike[]): string {
   const stores = summaries.some((s) => s.storage !== undefined);
-  const metrics = [...SHOWN, ...(stores ? ["availability_mean"] : [])].map((c) => HEADLINE.find((m) => m.column === c)!);
+  const metrics = shownColumns(summaries, [...SHOWN, ...(stores ? ["availability_mean"] : [])]);
   const header = ["variant", "overlay", ...metrics.map((m) => m.heading)];
   const rows = experiment.runs.map((run, i) => [
     run.dir,

@@ -1,3 +1,4 @@
+import { loadPlugins } from "../scenario/plugins.js";
 import type { RunSpec } from "./experiment.js";
 import { resultFiles } from "./results.js";
 import { Simulation } from "./simulation.js";
@@ -27,6 +28,8 @@ export interface JobResult {
 
 export function runJob(run: RunSpec, scenarioFile: string, hooks: JobHooks = {}): JobResult {
   const t0 = hooks.measure?.now() ?? 0;
+  // In a worker thread nothing has loaded the scenario's plug-in overlays yet.
+  loadPlugins(run.scenario, scenarioFile);
   const simulation = new Simulation(run.scenario);
   const t1 = hooks.measure?.now() ?? 0;
   const slice = hooks.sliceEvents ?? 200_000;

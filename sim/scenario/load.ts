@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { parseTrace, TraceError, type ChurnTrace } from "../churn/trace.js";
 import YAML from "yaml";
-import { InputError, formatPath } from "./errors.js";
-import { scenarioSchema, type Scenario } from "./schema.js";
+import { InputError, formatPath } from "../core/errors.js";
+import { loadPlugins } from "./plugins.js";
+import { scenarioSchemaNow, type Scenario } from "./schema.js";
 
 /**
  * Reading a scenario: file → plain data (YAML or JSON) → `--set` overrides →
@@ -98,7 +99,8 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new InputError(`${file} is not a valid scenario: expected a mapping of fields (name, duration, peers, overlay, ...) at the top level.`);
   }
-  const result = scenarioSchema.safeParse(raw);
+  loadPlugins(raw, file);
+  const result = scenarioSchemaNow().safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;

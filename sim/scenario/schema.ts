@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { ChurnTrace } from "../churn/trace.js";
-import { OVERLAYS } from "../overlays/registry.js";
-import { adversariesSchema, checkFaults, faultsSchema } from "./faults-schema.js";
+import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
+import type { OverlayDefinition } from "../core/protocol.js";
+import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { adversariesSchema } from "../peers/adversaries-schema.js";
+import { broadcastsSchema } from "../workload/broadcasts.js";
 import {
   describeValue,
   duration,
@@ -11,7 +14,7 @@ import {
   probability,
   rate,
   strict,
-} from "./fields.js";
+} from "../core/fields.js";
 
 /**
  * The scenario file: what to simulate, for how long, and what to measure.
@@ -205,6 +208,7 @@ const workload = strict({
   timeout: duration({ example: "30s" })
     .prefault("30s")
     .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
+  broadcasts: broadcastsSchema.optional(),
 });
 
 const metrics = strict({
@@ -247,16 +251,21 @@ const metrics = strict({
     }),
 });
 
-const overlay = z.discriminatedUnion(
-  "type",
-  OVERLAYS.map((o) => o.schema) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  {
+/** `overlay:` — one of the registered overlays (built in, or plug-ins a scenario named with `module`), by `type`. */
+function overlayUnion() {
+  const definitions = overlayDefinitions();
+  return z.discriminatedUnion("type", definitions.map((o) => o.schema) as unknown as [z.ZodObject, ...z.ZodObject[]], {
     error: (issue) =>
-      `expected an overlay type: one of ${OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ")}, got ${describeValue(
+      `expected an overlay type: one of ${definitions.map((o) => JSON.stringify(o.name)).join(", ")}, or a plug-in named with module: (docs/writing-an-overlay.md), got ${describeValue(
         (issue.input as { type?: unknown } | undefined)?.type,
       )}`,
-  },
-);
+  });
+}
+
+/** True when `definition` declares message types of `category`: that is how an overlay says which operations it supports. */
+function supports(definition: OverlayDefinition, category: "lookup" | "broadcast"): boolean {
+  return Object.values(definition.messageTypes).some((t) => (t as { category: string }).category === category);
+}
 
 /** A dotted path of scenario fields, as `--set` takes it: "overlay.degree", "churn.session.mean". */
 const fieldPath = z.string().regex(/^[A-Za-z$][A-Za-z0-9_$]*(\.[A-Za-z$][A-Za-z0-9_$]*)*$/);
@@ -291,7 +300,8 @@ export const sweepSchema = strict({
     .meta({ description: "Runs per grid point, each with its own seed; replication 0 uses the scenario's seed, the others seeds derived from it." }),
 });
 
-export const scenarioSchema = strict({
+function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
+  return strict({
   /** Lets a JSON scenario name its JSON Schema for editors; ignored by peerlab. */
   $schema: z.string().optional().meta({ description: "The JSON Schema of this file, for editors (e.g. ./schema.json); ignored by peerlab." }),
   /** Names the results folder; defaults to the scenario file's name. */
@@ -334,13 +344,30 @@ export const scenarioSchema = strict({
   }
   const lat = s.network.latency;
   checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
-  const services = OVERLAYS.find((o) => o.name === s.overlay.type)?.services?.(s.overlay as never) ?? [];
+  const overlayType = (s.overlay as { type: string }).type;
+  const definition = findOverlay(overlayType);
+  if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["workload", "lookups"],
+      message: `the ${overlayType} overlay cannot look keys up (it declares no lookup messages); write lookups: { count: 0 }`,
+    });
+  }
+  if (s.workload.broadcasts && definition && !supports(definition, "broadcast")) {
+    const able = overlayDefinitions().filter((o) => supports(o, "broadcast")).map((o) => o.name);
+    ctx.addIssue({
+      code: "custom",
+      path: ["workload", "broadcasts"],
+      message: `the ${overlayType} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
+    });
+  }
+  const services = definition?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {
     if (f.kind !== "crash-role") return;
     const spec = services.find((x) => x.role === f.role);
     if (!spec) {
       const roles = services.map((x) => JSON.stringify(x.role));
-      ctx.addIssue({ code: "custom", path: ["faults", i, "role"], message: `expected a service role of the ${s.overlay.type} overlay (${roles.length ? roles.join(", ") : "it has none"}), got ${JSON.stringify(f.role)}` });
+      ctx.addIssue({ code: "custom", path: ["faults", i, "role"], message: `expected a service role of the ${overlayType} overlay (${roles.length ? roles.join(", ") : "it has none"}), got ${JSON.stringify(f.role)}` });
     } else if (f.index !== undefined && f.index >= spec.count) {
       ctx.addIssue({ code: "custom", path: ["faults", i, "index"], message: `expected 0 to ${spec.count - 1} (there are ${spec.count} "${f.role}" servers), got ${f.index}` });
     }
@@ -381,6 +408,21 @@ export const scenarioSchema = strict({
     ctx.addIssue({ code: "custom", path: ["overlay", "maxDegree"], message: `expected maxDegree ≥ degree (${o.degree}), got ${o.maxDegree}` });
   }
 });
+}
+
+/** The scenario schema with the built-in overlays: the JSON Schema and the types come from it. */
+export const scenarioSchema = buildScenarioSchema(overlayUnion());
+let current = { generation: registryGeneration(), schema: scenarioSchema };
+
+/**
+ * The scenario schema with every overlay registered now: plug-ins a scenario
+ * names (sim/scenario/plugins.ts) join the `overlay:` union. Rebuilt only when
+ * a plug-in registers.
+ */
+export function scenarioSchemaNow(): typeof scenarioSchema {
+  if (current.generation !== registryGeneration()) current = { generation: registryGeneration(), schema: buildScenarioSchema(overlayUnion()) };
+  return current.schema;
+}
 
 /** A validated scenario: every default filled in, durations in ms, rates per second. */
 export type Scenario = Omit<z.output<typeof scenarioSchema>, "name" | "overlay" | "variants" | "sweep" | "churn"> & {

@@ -8,7 +8,7 @@ import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { LookupTable } from "../metrics/lookups.js";
 import type { Recorder } from "../metrics/recorder.js";
-import type { Overlay } from "../overlays/protocol.js";
+import type { Overlay } from "../core/protocol.js";
 import type { PeerId, Population } from "../peers/population.js";
 
 /**
@@ -88,7 +88,7 @@ export class LookupWorkload {
     }
     this.origins.set(id, origin);
     this.timeouts[id] = sim.schedule(this.w.timeoutMs, this.expire, id);
-    overlay.lookup(origin, key, id);
+    overlay.lookup!(origin, key, id); // the scenario was rejected if the overlay cannot look up
   }
 
   /** Called by the overlay (through its context) when a lookup found its key. */

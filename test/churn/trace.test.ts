@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatTrace, parseTrace, TraceError } from "../../sim/churn/trace.js";
-import { generateTrace } from "../../sim/churn/trace-generate.js";
+import { generateTrace } from "../../sim/run/trace-generate.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import { scenarioFiles } from "../helpers/scenario-files.js";

@@ -5,7 +5,7 @@ import { LookupTable } from "../../sim/metrics/lookups.js";
 import { Recorder } from "../../sim/metrics/recorder.js";
 import { makeLatencyModel } from "../../sim/network/latency.js";
 import { Network } from "../../sim/network/network.js";
-import type { Message, MessageTypes } from "../../sim/overlays/protocol.js";
+import type { Message, MessageTypes } from "../../sim/core/protocol.js";
 import { Population } from "../../sim/peers/population.js";
 
 type TestMessage = { type: "hello"; lookup?: number } | { type: "bulk"; items: number[] };
@@ -51,7 +51,7 @@ describe("Network", () => {
   it("delivers after the latency and counts messages and bytes by type", () => {
     const { sim, network, received, recorder } = setup();
     network.send(0, 1, { type: "hello" });
-    network.send(1, 2, { type: "bulk", items: [1, 2, 3] });
+    network.send(1, 2, { type: "bulk", items: [1, 2, 3] } as Message);
     sim.run();
     expect(received.map((r) => [r.from, r.to, r.msg.type, r.at])).toEqual([
       [0, 1, "hello", 25],

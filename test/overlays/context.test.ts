@@ -6,7 +6,7 @@ import { Recorder } from "../../sim/metrics/recorder.js";
 import { makeLatencyModel } from "../../sim/network/latency.js";
 import { Network } from "../../sim/network/network.js";
 import { OverlayRuntime } from "../../sim/overlays/context.js";
-import type { Message, MessageTypes } from "../../sim/overlays/protocol.js";
+import type { Message, MessageTypes } from "../../sim/core/protocol.js";
 import { HostCache } from "../../sim/peers/bootstrap.js";
 import { Population } from "../../sim/peers/population.js";
 
@@ -41,6 +41,7 @@ function world() {
     population,
     hostCache: new HostCache(4, 2, new Rng(1)),
     recorder,
+    lookupTypes: new Set(["ask"]),
     lookupSucceeded: () => {},
     lookupFailed: () => {},
   });

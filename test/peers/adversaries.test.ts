@@ -11,7 +11,7 @@ import { validateScenario } from "../../sim/scenario/load.js";
  * (tests under test/overlays/).
  */
 
-function adversaries(spec: Parameters<typeof Adversaries>[0], pool = 100) {
+function adversaries(spec: ConstructorParameters<typeof Adversaries>[0], pool = 100) {
   const log: string[] = [];
   const a = new Adversaries(spec, Array.from({ length: pool }, (_, i) => i), new Rng(5).fork("adversaries"), {
     count: (name) => log.push(name),

@@ -29,7 +29,7 @@ describe("determinism", () => {
   it("gives byte-identical result files for the same scenario and seed", () => {
     const a = run(11);
     const b = run(11);
-    expect(Object.keys(a)).toEqual(["manifest.json", "summary.json", "timeseries.csv"]);
+    expect(Object.keys(a)).toEqual(["manifest.json", "summary.json", "timeseries.csv", "columns.json"]);
     for (const name of Object.keys(a)) expect(b[name], name).toBe(a[name]);
     // The run did real work under churn and loss, so the comparison means something.
     const summary = JSON.parse(a["summary.json"]!);

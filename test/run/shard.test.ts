@@ -82,7 +82,7 @@ describe("sweeps on one thread, on workers and on shards", () => {
     const a = tree(join(work, "one"));
     const b = tree(join(work, "two"));
     const c = tree(join(work, "results", "grid"));
-    expect(Object.keys(a)).toHaveLength(3 + 12 * 3);
+    expect(Object.keys(a)).toHaveLength(3 + 12 * 4); // sweep.json, runs.csv, aggregate.csv + 4 files per run
     for (const name of ["runs.csv", "aggregate.csv", "sweep.json"]) expect(a[name], name).toBeDefined();
     expect(b).toEqual(a);
     expect(c).toEqual(a);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerSnapshot } from "../../sim/overlays/protocol.js";
+import type { PeerSnapshot } from "../../sim/core/protocol.js";
 import { nearestIndex, sample } from "../../sim/run/snapshots.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { validateScenario } from "../../sim/scenario/load.js";

@@ -5,7 +5,7 @@ import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, replicationSeeds, type SweepExperiment } from "../../sim/run/experiment.js";
 import { HEADLINE } from "../../sim/run/headline.js";
 import { parseShard, shardRuns } from "../../sim/run/sweep.js";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 
 const { file } = scenarioFiles("peerlab-sweep-");
 
@@ -56,7 +56,7 @@ describe("sweep expansion", () => {
     const run = e.runs[4]!; // point 1, replication 1
     expect(run).toMatchObject({ index: 4, point: 1, replication: 1, seed: e.seeds[1], dir: `runs/p1_overlay.search.ttl=2_churn.session.mean=5m/seed-${e.seeds[1]}` });
     expect(run.scenario.seed).toBe(e.seeds[1]);
-    expect((run.scenario.overlay as { search: { ttl: number } }).search.ttl).toBe(2);
+    expect((run.scenario.overlay as unknown as { search: { ttl: number } }).search.ttl).toBe(2);
     expect((run.scenario.churn as { session: { mean: number } }).session.mean).toBe(300_000);
     expect(run.scenario).not.toHaveProperty("sweep");
   });

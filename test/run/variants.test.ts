@@ -4,7 +4,7 @@ import { scenarioFiles } from "../helpers/scenario-files.js";
 import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, type VariantsExperiment } from "../../sim/run/experiment.js";
 import { Simulation } from "../../sim/run/simulation.js";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 
 const { dir, file } = scenarioFiles("peerlab-variants-");
 
@@ -97,7 +97,7 @@ describe("variants", () => {
     const e = loadVariants();
     const files = experimentFilesInProcess(e, "compare.yaml");
     expect(Object.keys(files).sort()).toEqual(
-      ["comparison.csv", ...e.runs.flatMap((r) => ["manifest.json", "summary.json", "timeseries.csv"].map((f) => `${r.dir}/${f}`))].sort(),
+      ["comparison.csv", ...e.runs.flatMap((r) => ["manifest.json", "summary.json", "timeseries.csv", "columns.json"].map((f) => `${r.dir}/${f}`))].sort(),
     );
     const lines = files["comparison.csv"]!.trim().split("\n");
     expect(lines[0]).toBe(

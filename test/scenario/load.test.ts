@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../sim/scenario/errors.js";
+import { InputError } from "../../sim/core/errors.js";
 import { applyOverrides, loadScenario, parseScenarioText, validateScenario } from "../../sim/scenario/load.js";
 import { OVERLAYS } from "../../sim/overlays/registry.js";
 
@@ -45,6 +45,7 @@ describe("scenario validation", () => {
       maintenanceInterval: 30_000,
       requestTimeout: 2_000,
       seenMemory: 120_000,
+      broadcastTtl: 7,
       replication: { replicas: 3, strategy: "uniform", onSuccess: "none", maxStored: 16 },
       search: { method: "flood", ttl: 4 },
     });
@@ -81,7 +82,7 @@ describe("scenario validation", () => {
 
   it("rejects an unknown overlay, latency model and churn model by name", () => {
     expect(problems({ ...minimal, overlay: { type: "pastry" } })).toContain(
-      `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, got "pastry"`,
+      `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, or a plug-in named with module: (docs/writing-an-overlay.md), got "pastry"`,
     );
     expect(problems({ ...minimal, network: { latency: { model: "warp" } } })).toContain(
       'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "plane", "regions", got "warp"',

@@ -33,11 +33,11 @@ interface Problem {
 function legibility(page: Page): Promise<Problem[]> {
   return page.evaluate(() => {
     const problems: { chart: string; text: string; what: string }[] = [];
-    for (const svg of document.querySelectorAll<SVGSVGElement>("#main figure.chart > svg")) {
+    for (const svg of Array.from(document.querySelectorAll<SVGSVGElement>("#main figure.chart > svg"))) {
       const chart = svg.closest("figure")!.getAttribute("data-chart") ?? "?";
       const frame = svg.getBoundingClientRect();
       const scale = frame.width / svg.viewBox.baseVal.width;
-      const texts = [...svg.querySelectorAll<SVGTextElement>("text")].filter((t) => {
+      const texts = Array.from(svg.querySelectorAll("text")).filter((t: SVGTextElement) => {
         if ((t.textContent ?? "").trim() === "") return false;
         for (let e: Element | null = t; e && e !== svg; e = e.parentElement) if (getComputedStyle(e).display === "none") return false;
         return t.getBBox().width > 0;
@@ -58,8 +58,8 @@ function legibility(page: Page): Promise<Problem[]> {
       });
     }
     // Page text outside charts: nothing under 14 px either.
-    for (const e of document.querySelectorAll<HTMLElement>("#main *, header *, nav *")) {
-      const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim() !== "");
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>("#main *, header *, nav *"))) {
+      const own = Array.from(e.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim() !== "");
       if (!own || e.closest("svg") || e.offsetParent === null || e.classList.contains("sr-only")) continue;
       const px = parseFloat(getComputedStyle(e).fontSize);
       if (px < 13.9) problems.push({ chart: "page", text: (e.textContent ?? "").slice(0, 40), what: `${px} px` });

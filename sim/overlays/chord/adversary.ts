@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { AdversaryView } from "../protocol.js";
+import type { AdversaryView } from "../../core/protocol.js";
 import type { ChordTables } from "./tables.js";
 
 /**

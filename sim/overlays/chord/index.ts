@@ -7,11 +7,11 @@ import type {
   OverlayWorld,
   PeerSnapshot,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { Maintenance } from "./maintenance.js";
 import { chordMessageTypes, type ChordMessage } from "./messages.js";
 import { chordSchema, type ChordOptions } from "./options.js";
-import { IdSpace, KEY_SALT } from "./ring.js";
+import { IdSpace, KEY_SALT } from "../shared/id-space.js";
 import { Routing } from "./routing.js";
 import { ChordStorage } from "./storage.js";
 import { ChordTables } from "./tables.js";

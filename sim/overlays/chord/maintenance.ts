@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { OverlayContext } from "../../core/protocol.js";
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { Routing } from "./routing.js";

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { MessageTypes } from "../protocol.js";
+import type { MessageTypes } from "../../core/protocol.js";
 
 /**
  * Messages of the Chord overlay. Sizes are on-the-wire bytes: 40 bytes of

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, integer, oneOf, probability, strict } from "../../scenario/fields.js";
+import { duration, integer, oneOf, probability, strict } from "../../core/fields.js";
 
 /**
  * `overlay:` for Chord (Stoica et al., SIGCOMM 2001; IEEE/ACM ToN 2003).

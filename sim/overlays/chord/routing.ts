@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { Message, OverlayContext } from "../protocol.js";
+import type { Message, OverlayContext } from "../../core/protocol.js";
 import { Accomplices } from "./adversary.js";
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";

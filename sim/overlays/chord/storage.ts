@@ -1,9 +1,9 @@
 import { contentHash } from "../../peers/adversaries.js";
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext, StorageAvailability } from "../protocol.js";
+import type { OverlayContext, StorageAvailability } from "../../core/protocol.js";
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
-import { KEY_SALT } from "./ring.js";
+import { KEY_SALT } from "../shared/id-space.js";
 import type { Routing } from "./routing.js";
 import { approxOf, type ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import { IdSpace, PEER_SALT } from "./ring.js";
+import { IdSpace, PEER_SALT } from "../shared/id-space.js";
 
 /**
  * Every peer's Chord state, in typed arrays indexed by peer number rather

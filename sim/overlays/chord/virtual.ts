@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { AdversaryView, OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { ChordMessage } from "./messages.js";
 
 /**
@@ -65,6 +65,7 @@ export class VirtualNodes {
       },
       lookupSucceeded: (lookup, hops) => ctx.lookupSucceeded(lookup, hops),
       lookupFailed: (lookup) => ctx.lookupFailed(lookup),
+      reached: (broadcast, node) => ctx.reached(broadcast, peerOf(node)),
       count: (name, amount) => ctx.count(name, amount),
       livePeers: () => ctx.livePeers().flatMap((peer) => this.nodesOf(peer)),
       adversary: nodeAdversary(ctx.adversary, v, peerOf),

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { OverlayContext } from "../../core/protocol.js";
 import { Downloads, newLookup, type ActiveLookup } from "./downloads.js";
 import type { IndexServers } from "./index-server.js";
 import type { HybridMessage } from "./messages.js";

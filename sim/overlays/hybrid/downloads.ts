@@ -1,6 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { contentHash } from "../../peers/adversaries.js";
-import type { OverlayContext } from "../protocol.js";
+import type { OverlayContext } from "../../core/protocol.js";
 import type { HybridMessage } from "./messages.js";
 
 type Ctx = OverlayContext<HybridMessage>;

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { OverlayContext } from "../../core/protocol.js";
 import type { HybridMessage } from "./messages.js";
 import type { HybridOptions } from "./options.js";
 import { Registry } from "./registry.js";

@@ -1,6 +1,6 @@
 import { contentHash } from "../../peers/adversaries.js";
 import type { PeerId } from "../../peers/population.js";
-import { placeReplicas, replicaCounts } from "../../workload/placement.js";
+import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import type {
   Overlay,
   OverlayContext,
@@ -10,7 +10,7 @@ import type {
   PeerSnapshot,
   ServiceSpec,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { CentralPeers } from "./central.js";
 import { IndexServers } from "./index-server.js";
 import { hybridMessageTypes, type HybridMessage } from "./messages.js";

@@ -1,4 +1,4 @@
-import type { MessageTypes } from "../protocol.js";
+import type { MessageTypes } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 
 /**

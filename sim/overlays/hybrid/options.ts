@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, integer, oneOf, probability, rate, strict } from "../../scenario/fields.js";
+import { duration, integer, oneOf, probability, rate, strict } from "../../core/fields.js";
 import { replicationWithRepairSchema } from "../shared/replication.js";
 
 /**

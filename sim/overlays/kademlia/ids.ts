@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import { IdSpace, KEY_SALT, PEER_SALT } from "../chord/ring.js";
+import { IdSpace, KEY_SALT, PEER_SALT } from "../shared/id-space.js";
 
 /**
  * Kademlia identifiers and the XOR metric, without BigInt. An id of `bits`

@@ -7,7 +7,7 @@ import type {
   OverlayWorld,
   PeerSnapshot,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { Buckets } from "./buckets.js";
 import { KadIds } from "./ids.js";
 import { Lookup, LookupEngine } from "./lookup.js";

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { OverlayContext } from "../protocol.js";
+import type { OverlayContext } from "../../core/protocol.js";
 import type { Buckets } from "./buckets.js";
 import type { KadIds } from "./ids.js";
 import type { Lookup } from "./lookup.js";

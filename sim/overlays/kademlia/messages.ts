@@ -1,4 +1,4 @@
-import type { MessageTypes } from "../protocol.js";
+import type { MessageTypes } from "../../core/protocol.js";
 
 /**
  * Messages of the Kademlia overlay: the paper's four RPCs (PING, STORE,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, integer, oneOf, probability, strict } from "../../scenario/fields.js";
+import { duration, integer, oneOf, probability, strict } from "../../core/fields.js";
 
 /**
  * `overlay:` for Kademlia (Maymounkov & Mazières, IPTPS 2002). Every default

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { integer, oneOf, positiveNumber } from "../../scenario/fields.js";
+import { integer, oneOf, positiveNumber } from "../../core/fields.js";
 
 /** The fields every `replication:` has: how many copies each key gets at the start, and how they are spread. */
 const placementFields = () => ({

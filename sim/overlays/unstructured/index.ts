@@ -8,12 +8,13 @@ import type {
   OverlayWorld,
   PeerSnapshot,
   StorageAvailability,
-} from "../protocol.js";
+} from "../../core/protocol.js";
 import { unstructuredMessageTypes, type UnstructuredMessage } from "./messages.js";
 import { Neighbours } from "./neighbours.js";
 import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
-import { placeReplicas, replicaCounts } from "../../workload/placement.js";
+import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import { Search } from "./search.js";
+import { Broadcasts } from "./broadcast.js";
 import type { PeerState } from "./state.js";
 import { Store } from "./store.js";
 
@@ -23,6 +24,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   private readonly neighbours: Neighbours;
   private readonly search: Search;
   private readonly store: Store;
+  private readonly broadcasts: Broadcasts;
 
   constructor(
     options: UnstructuredOptions,
@@ -40,6 +42,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
         : (requester: PeerId, key: number, qid: number, holder: PeerId, value: number) =>
             this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, value);
     this.search = new Search(ctx, options, this.states, (peer, key) => this.store.holds(peer, key), found);
+    this.broadcasts = new Broadcasts(ctx, this.states, options.broadcastTtl, options.seenMemory);
   }
 
   join(peer: PeerId): void {
@@ -87,6 +90,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
     if (this.neighbours.handle(to, from, msg)) return;
     if (this.search.handle(to, from, msg)) return;
+    if (this.broadcasts.handle(to, from, msg)) return;
     throw new Error(`unstructured: no handler for message type "${msg.type}"`);
   }
 
@@ -96,6 +100,10 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
 
   lookupAbandoned(peer: PeerId, lookup: number): void {
     this.search.abandon(peer, lookup);
+  }
+
+  broadcast(peer: PeerId, broadcast: number, bytes: number): void {
+    this.broadcasts.publish(peer, broadcast, bytes);
   }
 
   snapshot(): OverlaySnapshot {

@@ -1,4 +1,4 @@
-import type { MessageTypes } from "../protocol.js";
+import type { MessageTypes } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 
 /**
@@ -27,7 +27,9 @@ export type UnstructuredMessage =
    * and the value it handed out: the content hash of the key, unless that
    * peer tampers (sim/peers/adversaries.ts).
    */
-  | { type: "queryHit"; lookup: number; qid: number; hops: number; holder: PeerId; value: number };
+  | { type: "queryHit"; lookup: number; qid: number; hops: number; holder: PeerId; value: number }
+  // Broadcasts (workload.broadcasts): a published item flooded with a TTL.
+  | { type: "publish"; broadcast: number; ttl: number; bytes: number };
 
 export const unstructuredMessageTypes: MessageTypes<UnstructuredMessage> = {
   connect: { category: "maintenance", bytes: HEADERS + 120 }, // the 0.6 handshake's header lines
@@ -42,4 +44,5 @@ export const unstructuredMessageTypes: MessageTypes<UnstructuredMessage> = {
   walkCheck: { category: "lookup", bytes: HEADERS + 4 },
   walkCheckReply: { category: "lookup", bytes: HEADERS + 1 },
   queryHit: { category: "lookup", bytes: HEADERS + 11 + 30 + 16 }, // header (with the holder's address), one result (with its hash), servent id
+  publish: { category: "broadcast", bytes: (m) => HEADERS + 16 + m.bytes }, // item id + the item itself
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, integer, oneOf, strict } from "../../scenario/fields.js";
+import { duration, integer, oneOf, strict } from "../../core/fields.js";
 import { replicationWithRepairSchema } from "../shared/replication.js";
 
 /**
@@ -83,6 +83,10 @@ export const unstructuredSchema = strict({
     .meta({
       description: `How long a peer remembers a query id, for duplicate suppression and the way back for hits (forgotten between 1× and 2× this). A positive duration like "2m" ${UNITS}.`,
     }),
+  /** Hops a published item is flooded (workload.broadcasts); Gnutella's usual TTL is 7. */
+  broadcastTtl: integer(1, 64)
+    .default(7)
+    .meta({ description: "Hops a published item is flooded when the scenario has workload.broadcasts (Gnutella's usual TTL is 7)." }),
   /** How copies of each key are spread over peers (Cohen & Shenker, SIGCOMM 2002), and copies made on success (Lv et al., ICS 2002). */
   replication: replicationWithRepairSchema,
   search: z

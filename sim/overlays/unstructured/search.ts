@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { AdversaryView, OverlayContext } from "../protocol.js";
+import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";

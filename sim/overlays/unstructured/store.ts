@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import type { StorageAvailability } from "../protocol.js";
+import type { StorageAvailability } from "../../core/protocol.js";
 
 /**
  * What every peer stores, and how many copies of each key are online.

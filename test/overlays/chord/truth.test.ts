@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IdSpace } from "../../../sim/overlays/chord/ring.js";
+import { IdSpace } from "../../../sim/overlays/shared/id-space.js";
 import { ChordTables } from "../../../sim/overlays/chord/tables.js";
 import { TrueRing } from "../../../sim/overlays/chord/truth.js";
 

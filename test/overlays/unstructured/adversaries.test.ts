@@ -53,7 +53,7 @@ describe("misrouting peers", () => {
 });
 
 describe("tampering peers", () => {
-  const tamper = (overlay: object, verify: boolean) =>
+  const tamper = (overlay: Record<string, unknown>, verify: boolean) =>
     runSmall({ overlay, peers: 200, duration: "3m", adversaries: { fraction: 0.1, behaviours: ["tamper"], verify } });
 
   it("without verification: polluted answers are accepted and end lookups as failures", () => {

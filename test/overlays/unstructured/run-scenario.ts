@@ -1,4 +1,4 @@
-import type { OverlaySnapshot } from "../../../sim/overlays/protocol.js";
+import type { OverlaySnapshot } from "../../../sim/core/protocol.js";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 

@@ -1,8 +1,8 @@
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import type { Scenario } from "../scenario/schema.js";
-import { installChurn, type ChurnSpec } from "./churn.js";
-import { formatTrace, type TraceEvent } from "./trace.js";
+import { installChurn, type ChurnSpec } from "../churn/churn.js";
+import { formatTrace, type TraceEvent } from "../churn/trace.js";
 
 /**
  * Writes down the churn a scenario would produce, as a trace: the scenario's

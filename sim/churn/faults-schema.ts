@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { describeValue, duration, integer, oneOf, positiveNumber, probability, strict } from "./fields.js";
+import { describeValue, duration, integer, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
 
 /**
- * `faults:` (a timeline of things that go wrong) and `adversaries:` (peers
- * that misbehave on purpose). docs/faults.md shows every kind with an
- * example; sim/churn/faults.ts carries the timeline out and
- * sim/peers/adversaries.ts picks and describes the malicious peers.
+ * `faults:`, a timeline of things that go wrong. docs/faults.md shows every
+ * kind with an example; sim/churn/faults.ts carries the timeline out. The
+ * malicious peers of `adversaries:` have their schema beside their model, in
+ * sim/peers/adversaries-schema.ts.
  */
 
 const UNITS = "(units ms, s, m, h, d; a plain number is ms)";
@@ -96,26 +96,6 @@ export const faultsSchema = z
 
 export type Fault = z.output<typeof faultSchema>;
 
-export const ADVERSARY_BEHAVIOURS = ["drop", "misroute", "tamper"] as const;
-export type AdversaryBehaviour = (typeof ADVERSARY_BEHAVIOURS)[number];
-
-export const adversariesSchema = strict({
-  fraction: probability().meta({ description: "Fraction of the churn pool that is malicious (chosen at random, fixed for the run)." }),
-  behaviours: z
-    .array(oneOf(ADVERSARY_BEHAVIOURS))
-    .min(1)
-    .default(["drop"])
-    .meta({
-      description:
-        '"drop": swallow lookup queries and requests; "misroute": answer with wrong or far contacts, steering lookups toward other malicious peers; "tamper": return corrupted values. Several may be combined.',
-    }),
-  verify: z
-    .boolean()
-    .default(false)
-    .meta({ description: "Honest peers check each value against its content hash and look elsewhere when it does not match." }),
-}).meta({ description: "Malicious peers: which fraction, how they misbehave, and whether honest peers verify values." });
-
-export type AdversariesSpec = z.output<typeof adversariesSchema>;
 
 /** Checks of a fault timeline that need the whole scenario (called from the scenario's superRefine). */
 export function checkFaults(

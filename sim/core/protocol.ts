@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Rng } from "../engine/rng.js";
-import type { PeerId } from "../peers/population.js";
+import type { PeerId } from "./peer.js";
 
 /**
  * The seam between peerlab and an overlay. An overlay is one folder under
@@ -15,6 +15,8 @@ export interface Message {
   readonly type: string;
   /** The lookup this message works for, so its traffic is charged to that lookup. */
   readonly lookup?: number;
+  /** The broadcast this message spreads, so its traffic is charged to that broadcast. */
+  readonly broadcast?: number;
   /** Set by the context on requests: identifies the request. */
   readonly rpc?: RequestToken;
   /** Set by the context on replies: the request answered. */
@@ -28,8 +30,13 @@ export interface RequestToken {
 
 /** What the network needs to know about one message type. */
 export interface MessageTypeInfo<M extends Message = Message> {
-  /** "lookup" traffic serves searches; "maintenance" keeps the overlay in shape. */
-  readonly category: "lookup" | "maintenance";
+  /**
+   * "lookup" traffic serves searches; "maintenance" keeps the overlay in
+   * shape; "broadcast" spreads published items (workload.broadcasts). A
+   * broadcast type is registered only in runs that publish, so overlays can
+   * offer broadcasts without changing the results of runs that make none.
+   */
+  readonly category: "lookup" | "maintenance" | "broadcast";
   /** Size on the wire in bytes, headers included; a function when it depends on the content. */
   readonly bytes: number | ((msg: M) => number);
   /**
@@ -69,6 +76,12 @@ export interface OverlayContext<M extends Message> {
   lookupSucceeded(lookup: number, hops: number): void;
   /** Reports that a lookup has given up. */
   lookupFailed(lookup: number): void;
+  /**
+   * Reports that broadcast `broadcast` reached `peer` (it now has the item).
+   * Report every peer that gets it; repeats are ignored, so the overlay need
+   * not remember whom it told.
+   */
+  reached(broadcast: number, peer: PeerId): void;
   /** Adds to an overlay-specific counter in the summary and time series. */
   count(name: string, amount?: number): void;
   /**
@@ -126,10 +139,21 @@ export interface Overlay<M extends Message> {
   crash(peer: PeerId): void;
   /** `msg` from `from` arrives at online peer `to`. Replies to requests are routed by the context, not here. */
   deliver(to: PeerId, from: PeerId, msg: M): void;
-  /** Starts lookup `lookup` for `key` at online peer `peer`. */
-  lookup(peer: PeerId, key: number, lookup: number): void;
+  /**
+   * Starts lookup `lookup` for `key` at online peer `peer`. Overlays that
+   * declare no "lookup" message types may leave it out; scenarios then must
+   * make no lookups (the scenario is rejected otherwise).
+   */
+  lookup?(peer: PeerId, key: number, lookup: number): void;
   /** The requester's deadline for `lookup` passed; forget it (it has been counted as failed). */
   lookupAbandoned?(peer: PeerId, lookup: number): void;
+  /**
+   * Online peer `peer` publishes a new item of `bytes` bytes, broadcast
+   * `broadcast`: spread it to as many peers as the protocol can, reporting
+   * each one reached with `ctx.reached`. Overlays without it cannot run
+   * scenarios with workload.broadcasts (the scenario is rejected).
+   */
+  broadcast?(peer: PeerId, broadcast: number, bytes: number): void;
   /**
    * Oracle bootstrap: the listed peers are online at time 0 and the overlay
    * builds their routing state directly instead of running the join protocol.

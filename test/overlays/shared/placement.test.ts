@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../sim/engine/rng.js";
-import { placeReplicas, replicaCounts } from "../../sim/workload/placement.js";
+import { Rng } from "../../../sim/engine/rng.js";
+import { placeReplicas, replicaCounts } from "../../../sim/overlays/shared/placement.js";
 
 describe("replica allocation (Cohen & Shenker)", () => {
   const popularity = [0.5, 0.3, 0.15, 0.05];

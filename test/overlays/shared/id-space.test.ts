@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IdSpace } from "../../../sim/overlays/chord/ring.js";
+import { IdSpace } from "../../../sim/overlays/shared/id-space.js";
 import { approxOf } from "../../../sim/overlays/chord/tables.js";
 
 /** Ring arithmetic against a BigInt reference (BigInt only here, never in the simulator). */

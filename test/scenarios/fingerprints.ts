@@ -21,9 +21,21 @@ import { loadScenario } from "../../sim/scenario/load.js";
  * (of each grid point, averaged over its replications, for a sweep), and a
  * hash of every run's summary.json and timeseries.csv plus comparison.csv, or
  * runs.csv and aggregate.csv.
+ *
+ * The scenarios are split into shards, one test file each
+ * (fingerprints-*.test.ts), so vitest runs them on every core: they are the
+ * longest tests in the suite.
  */
-type Fingerprint = { events: number; successRatio: number | number[]; messagesPerLookup: number | number[]; sha256: string };
-const FINGERPRINTS: Record<string, Fingerprint> = {
+export type Fingerprint = {
+  events: number;
+  /** null where a run makes no lookups (broadcast-only scenarios). */
+  successRatio: number | null | (number | null)[];
+  messagesPerLookup: number | null | (number | null)[];
+  /** Mean broadcast coverage, for scenarios that broadcast. */
+  coverage?: number | (number | null)[];
+  sha256: string;
+};
+export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/chord-churn.yaml": { events: 1816747, successRatio: 0.959605, messagesPerLookup: 11.117, sha256: "44882d2a9d9ee965" },
   "scenarios/chord-storage.yaml": { events: 2222502, successRatio: 0.87563, messagesPerLookup: 15.414, sha256: "1f58985561c1cb0c" },
   "scenarios/compare-topologies.yaml": { events: 6470419, successRatio: [0.982427, 0.981605, 0.967254, 0.969064], messagesPerLookup: [2361.915, 3.957, 8.219, 8.025], sha256: "14b07cae0920df6c" },
@@ -33,6 +45,7 @@ const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/faults/replication.yaml": { events: 5056527, successRatio: [0.467122, 0.668773, 0.77285, 0.68728], messagesPerLookup: [11.9805, 14.1635, 12.365, 16.2285], sha256: "e60e083ecada3259" },
   "scenarios/faults/trace-replay.yaml": { events: 3254730, successRatio: [0.906204, 0.946803, 0.950098, 0.968765], messagesPerLookup: [12.054, 11.685, 485.335, 3.948], sha256: "1b9dac376679383d" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
+  "scenarios/gossip-plugin.yaml": { events: 1261434, successRatio: null, messagesPerLookup: null, coverage: 0.845763, sha256: "17591f87c13df5e9" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "43ab32122207cdb6" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "569d8127032bdb82" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "33598016c217a4c7" },
@@ -41,10 +54,12 @@ const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/sweep-churn.yaml": { events: 3258291, successRatio: [0.122158, 0.657386, 0.826917, 0.907623], messagesPerLookup: [13.3242, 16.8856, 9.4464, 6.437], sha256: "3e287bee1f87e39d" },
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
+  "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "3157b7d3f0f7f14d" },
+  "scenarios/validation/gossip-fanout.yaml": { events: 5800609, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.037483, 0.79578, 0.939843, 0.980587, 0.993027, 0.99761], sha256: "8a79bc7255a472de" },
   "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
 
-function fingerprint(file: string): Fingerprint {
+export function fingerprint(file: string): Fingerprint {
   const experiment = loadExperiment(file);
   if (experiment.kind !== "single") {
     const hash = createHash("sha256");
@@ -60,11 +75,16 @@ function fingerprint(file: string): Fingerprint {
     for (const name of ["comparison.csv", "runs.csv", "aggregate.csv"]) if (tables[name]) hash.update(tables[name]);
     // One figure per variant, or per grid point (the mean over its replications).
     const groups = experiment.kind === "variants" ? experiment.runs.map((r) => [r.index]) : experiment.points.map((p) => experiment.runs.filter((r) => r.point === p.index).map((r) => r.index));
-    const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+    const mean = (xs: number[]) => {
+      const m = Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+      return Number.isFinite(m) ? m : null;
+    };
+    const broadcasts = [...summaries.values()].some((s) => s.broadcasts !== undefined);
     return {
       events,
       successRatio: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.successRatio ?? NaN))),
       messagesPerLookup: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.messagesPerLookup ?? NaN))),
+      ...(broadcasts ? { coverage: groups.map((g) => mean(g.map((i) => summaries.get(i)!.broadcasts?.coverage.mean ?? NaN))) } : {}),
       sha256: hash.digest("hex").slice(0, 16),
     };
   }
@@ -76,22 +96,51 @@ function fingerprint(file: string): Fingerprint {
     events: simulation.sim.eventsRun,
     successRatio: summary.lookups.successRatio,
     messagesPerLookup: summary.lookups.messagesPerLookup,
+    ...(summary.broadcasts ? { coverage: summary.broadcasts.coverage.mean } : {}),
     sha256: createHash("sha256").update(files["summary.json"]!).update(files["timeseries.csv"]!).digest("hex").slice(0, 16),
   };
 }
 
-describe("shipped scenarios", () => {
-  const scenarios = shippedScenarios().map((s) => s.file.split("\\").join("/").replace(/^.*?scenarios\//, "scenarios/"));
+/** Paths of every shipped scenario, as the table above spells them. */
+export function shippedScenarioPaths(): string[] {
+  return shippedScenarios()
+    .map((s) => s.file.split("\\").join("/").replace(/^.*?scenarios\//, "scenarios/"))
+    .sort();
+}
 
-  it("all have a fingerprint", () => {
-    expect(scenarios.sort()).toEqual(Object.keys(FINGERPRINTS).sort());
-  });
-
-  for (const file of scenarios) {
-    it(`${file} gives its known results`, () => {
-      const actual = fingerprint(file);
-      if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
-      expect(actual).toEqual(FINGERPRINTS[file]);
-    });
+/**
+ * The scenarios of shard `index` of `count`: longest first (by their known
+ * event counts), each to the shard with the fewest events so far, so the
+ * shards take about the same time. A scenario without a fingerprint yet goes
+ * to shard 0, whose "all have a fingerprint" test then fails.
+ */
+export function shardScenarios(index: number, count: number): string[] {
+  const known = shippedScenarioPaths().filter((f) => FINGERPRINTS[f] !== undefined);
+  known.sort((a, b) => FINGERPRINTS[b]!.events - FINGERPRINTS[a]!.events || a.localeCompare(b));
+  const load = new Array<number>(count).fill(0);
+  const shards: string[][] = Array.from({ length: count }, () => []);
+  for (const file of known) {
+    const lightest = load.indexOf(Math.min(...load));
+    shards[lightest]!.push(file);
+    load[lightest]! += FINGERPRINTS[file]!.events;
   }
-});
+  return shards[index]!;
+}
+
+/** The tests of one shard. */
+export function describeShard(index: number, count: number): void {
+  describe(`shipped scenarios (shard ${index + 1} of ${count})`, () => {
+    if (index === 0) {
+      it("all have a fingerprint", () => {
+        expect(shippedScenarioPaths()).toEqual(Object.keys(FINGERPRINTS).sort());
+      });
+    }
+    for (const file of shardScenarios(index, count)) {
+      it(`${file} gives its known results`, () => {
+        const actual = fingerprint(file);
+        if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
+        expect(actual).toEqual(FINGERPRINTS[file]);
+      });
+    }
+  });
+}

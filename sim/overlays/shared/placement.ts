@@ -1,5 +1,5 @@
-import type { Rng } from "../engine/rng.js";
-import type { PeerId } from "../peers/population.js";
+import type { Rng } from "../../engine/rng.js";
+import type { PeerId } from "../../peers/population.js";
 
 export type ReplicationStrategy = "uniform" | "proportional" | "square-root";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration, parseRate, parseSize } from "../../sim/scenario/units.js";
+import { formatDuration, parseDuration, parseRate, parseSize } from "../../sim/core/units.js";
 
 describe("units", () => {
   it("parses durations with units into milliseconds", () => {
