@@ -105,6 +105,24 @@ const OVERLAYS: Record<string, Pair> = {
 
 const pick = (p: Pair) => (lang() === "ko" ? p[1] : p[0]);
 
+/** A time-series column as columns.json describes it (docs/results.md). */
+export interface ColumnMeta {
+  unit?: string;
+  kind?: string;
+  title?: { en?: string; ko?: string };
+}
+
+/** Titles from the results' own column metadata, by column: they win over the table below. */
+const fromResults = new Map<string, Pair>();
+
+export function registerColumns(meta: Record<string, ColumnMeta>): void {
+  for (const [column, m] of Object.entries(meta)) {
+    const en = m?.title?.en;
+    const ko = m?.title?.ko;
+    if (typeof en === "string" && typeof ko === "string" && en && ko) fromResults.set(column, [en, ko]);
+  }
+}
+
 /** Words of a snake_case, kebab-case, dotted or camelCase name. */
 function words(name: string): string[] {
   return name
@@ -122,7 +140,7 @@ function byWords(name: string): string {
 
 /** A result column's title in the current language. */
 export function columnTitle(column: string): string {
-  const known = TITLES[column];
+  const known = fromResults.get(column) ?? TITLES[column];
   return known ? pick(known) : byWords(column);
 }
 

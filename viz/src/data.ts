@@ -1,4 +1,5 @@
 import { csvParseRows } from "d3";
+import { registerColumns, type ColumnMeta } from "./columns.js";
 
 /**
  * Everything the viewer shows comes from result files (docs/results.md):
@@ -164,12 +165,14 @@ export function loadRun(entry: RunEntry): Promise<Run> {
   if (!p) {
     p = (async () => {
       const has = (f: string) => entry.files.includes(f);
-      const [manifest, summary, csv, annotations] = await Promise.all([
+      const [manifest, summary, csv, annotations, columns] = await Promise.all([
         json<any>(entry.url + "manifest.json"),
         has("summary.json") ? json<any>(entry.url + "summary.json") : null,
         has("timeseries.csv") ? text(entry.url + "timeseries.csv") : null,
         has("annotations.json") ? json<Annotation[]>(entry.url + "annotations.json") : null,
+        has("columns.json") ? json<Record<string, ColumnMeta>>(entry.url + "columns.json").catch(() => null) : null,
       ]);
+      if (columns && typeof columns === "object") registerColumns(columns);
       const parsed = csv ? parseCsv(csv) : null;
       return {
         entry,

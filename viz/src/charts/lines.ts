@@ -71,7 +71,7 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
     ...(o.width !== undefined ? { width: o.width } : {}),
     ...(o.height !== undefined ? { height: o.height } : {}),
     legend: o.legend === false ? false : o.series.map((s) => s.label),
-    margin: { top: 44 + Math.min(3, marks.length > 0 ? markRows(marks, o, 1) : 0) * 20 },
+    margin: { top: 44 + Math.min(3, marks.length > 0 ? markRows(marks, o, 1) : o.shadeBefore ? 1 : 0) * 20 },
     ...(o.onToggleLogY && ys.length > 0 && ys.every((v) => v > 0) ? { scaleToggle: { log: logY, onToggle: () => o.onToggleLogY!(!logY) } } : {}),
   });
   const xs = [...all.map((p) => p.x), ...marks.map((m) => m.x)];
@@ -93,7 +93,8 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
     const g = f.plot.append("g").attr("class", "warmup");
     const w = Math.min(f.width, x(o.shadeBefore.x));
     g.append("rect").attr("width", Math.max(0, w)).attr("height", f.height);
-    if (w > textWidth(o.shadeBefore.label, TEXT_PX) + 8) g.append("text").attr("x", 4).attr("y", f.height - 6).text(o.shadeBefore.label);
+    // Above the plot, where no data line runs (fault labels start after it).
+    if (w > textWidth(o.shadeBefore.label, TEXT_PX) * 0.6) g.append("text").attr("x", 2).attr("y", -8).text(o.shadeBefore.label);
   }
   f.plot
     .append("g")
@@ -138,7 +139,7 @@ export function lineChart(parent: HTMLElement, o: LineChartOptions): Frame {
     }
   }
   // Windows are shaded; each label sits above the plot at its mark (or the window's middle), in the first row where it touches no earlier label.
-  const placed = placeMarks(marks, o, x);
+  const placed = placeMarks(marks, o, x, o.shadeBefore ? textWidth(o.shadeBefore.label, TEXT_PX) + 12 : 0);
   marks.forEach((m, i) => {
     const g = f.plot.append("g").attr("class", "annotation").attr("data-kind", m.kind);
     if (m.until !== undefined) {
@@ -218,8 +219,8 @@ interface PlacedMark {
   row: number;
 }
 
-function placeMarks(marks: readonly Mark[], o: LineChartOptions, x: (v: number) => number): PlacedMark[] {
-  const rowEnds: number[] = [];
+function placeMarks(marks: readonly Mark[], o: LineChartOptions, x: (v: number) => number, reserved = 0): PlacedMark[] {
+  const rowEnds: number[] = reserved > 0 ? [reserved] : [];
   return marks.map((m) => {
     const text = fitText(m.label, 260, TEXT_PX);
     const width = textWidth(text, TEXT_PX);
@@ -239,6 +240,6 @@ function markRows(marks: readonly Mark[], o: LineChartOptions, _unused: number):
   const hi = Math.max(...xs, ...pts);
   const span = hi - lo || 1;
   const width = (o.width ?? 720) * 0.6;
-  const placed = placeMarks(marks, o, (v) => ((v - lo) / span) * width);
+  const placed = placeMarks(marks, o, (v) => ((v - lo) / span) * width, o.shadeBefore ? textWidth(o.shadeBefore.label, TEXT_PX) + 12 : 0);
   return Math.max(1, ...placed.map((p) => p.row + 1));
 }
