@@ -1,4 +1,3 @@
-import { viewHint } from "./view-hint.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -10,7 +9,9 @@ import { parseShard, shardRuns, sweepManifest, sweepTable, type Shard } from "..
 import { comparisonTable } from "../run/variants.js";
 import { InputError } from "../core/errors.js";
 import { ProgressBar } from "./progress.js";
+import { successNote } from "./success-note.js";
 import { RunPool } from "./sweep-pool.js";
+import { viewHint } from "./view-hint.js";
 
 /**
  * `peerlab run` on a scenario with `variants:` or `sweep:`: every run on a
@@ -60,6 +61,8 @@ export async function runVariants(experiment: VariantsExperiment, args: Experime
         `${base.name} (seed ${base.seed}): ${experiment.runs.length} variants on ${threads} thread${threads === 1 ? "" : "s"} in ${seconds.toFixed(1)} s`,
         "",
         comparisonTable(experiment, ordered),
+        "",
+        successNote(experiment.runs),
         "",
         `Results in ${outDir}/ (comparison.csv, and ${experiment.runs.map((r) => `${r.dir}/`).join(", ")} with each run's manifest.json, summary.json, timeseries.csv)`,
         viewHint(outDir),
