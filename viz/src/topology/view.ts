@@ -182,7 +182,7 @@ export async function topologySection(parent: HTMLElement, runs: readonly Run[],
   if (xorView) drawXorFrame(frame.plot, current, focusPeer, AREA);
   drawGraph(frame.plot, current, pos, xorView ? "xor" : kind, focusPeer);
   if (!xorView && lookup) markKey(frame.plot, current, lookup.key, kind);
-  const legend = frame.svg.append("g").attr("class", "legend").attr("transform", `translate(${SIZE + 8},48)`);
+  const legend = frame.svg.append("g").attr("class", "legend").attr("transform", `translate(${SIZE + 8},76)`);
   legend.append("text").attr("y", -18).attr("font-weight", 600).text(t("legendLinks"));
   kinds.forEach((k, i) => {
     const item = legend.append("g").attr("class", "legend-item").attr("transform", `translate(0,${i * 24})`);
@@ -321,10 +321,10 @@ function drawXorFrame(g: any, snapshot: Snapshot, focus: number, size: number): 
     const x1 = xorX(2 ** (e + 1), size);
     if (e % 2 === 0) frame.append("rect").attr("x", x0).attr("y", 20).attr("width", x1 - x0).attr("height", size - 60).attr("fill", "#f3f5f8");
     const bucket = 31 - e;
-    if (bucket <= 5 || bucket % 4 === 0) frame.append("text").attr("x", (x0 + x1) / 2).attr("y", size - 14).attr("text-anchor", "middle").text(String(bucket));
+    if ((bucket <= 5 || bucket % 4 === 0) && bucket < 31) frame.append("text").attr("x", (x0 + x1) / 2).attr("y", size - 14).attr("text-anchor", "middle").text(bucket === 0 ? t("kadBucket", { b: 0 }) : String(bucket));
   }
   frame.append("text").attr("x", xorX(2 ** 24, size)).attr("y", 14).attr("text-anchor", "middle").text(t("kadXAxis", { peer: focus }));
-  frame.append("text").attr("x", 40).attr("y", size - 14).attr("text-anchor", "middle").attr("font-weight", 600).text(String(focus));
+  frame.append("text").attr("x", 22).attr("y", size - 66).attr("text-anchor", "start").attr("font-weight", 600).text(`${t("kadFocus")} ${focus}`);
   void snapshot;
 }
 
