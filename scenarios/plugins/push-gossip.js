@@ -83,7 +83,6 @@ export default function pushGossip({ fields }) {
             },
           );
         }
-        ctx.setTimer(peer, options.shuffleInterval * (0.5 + ctx.rng.next()), () => shuffle(peer));
       };
 
       const push = (peer, broadcast, bytes) => {
@@ -93,7 +92,8 @@ export default function pushGossip({ fields }) {
       const start = (peer, view) => {
         views[peer] = view;
         heard[peer] = new Set();
-        ctx.setTimer(peer, options.shuffleInterval * ctx.rng.next(), () => shuffle(peer));
+        // Periodic work through the runtime: it ends with the session, and a freeze fault stops it.
+        ctx.every(peer, options.shuffleInterval, () => shuffle(peer));
       };
 
       const stop = (peer) => {

@@ -70,6 +70,22 @@ export interface OverlayContext<M extends Message> {
   /** Runs `fn` after `delayMs` unless `peer` leaves or crashes first. */
   setTimer(peer: PeerId, delayMs: number, fn: () => void): TimerHandle;
   cancelTimer(handle: TimerHandle): void;
+  /**
+   * Periodic maintenance: runs `fn` at `peer` every `intervalMs` for the rest
+   * of the peer's session. The first run comes at a random phase in
+   * [0, intervalMs) so peers do not act in lockstep (`start: "random-phase"`,
+   * the default) or after one whole interval (`"after-interval"`). With
+   * `jitter` j > 0 every gap instead is drawn uniformly from
+   * [(1 − j)·intervalMs, (1 + j)·intervalMs], the first one included. The
+   * runtime stops every periodic task while the fault timeline freezes
+   * maintenance and restarts them (in peer order, each at its start rule)
+   * when it resumes; overlays keep no freeze logic of their own.
+   */
+  every(peer: PeerId, intervalMs: number, fn: () => void, options?: { start?: "random-phase" | "after-interval"; jitter?: number }): void;
+  /** True while the fault timeline has maintenance frozen: work a protocol does on its own initiative (repairs) should wait. */
+  maintenanceFrozen(): boolean;
+  /** Registers work to do at the moment maintenance resumes, before periodic tasks restart (e.g. forgive silence while frozen). */
+  onMaintenanceResumed(fn: () => void): void;
   /** A few peers the joining `peer` can contact, from the bootstrap host cache; some may be offline. */
   bootstrapContacts(peer: PeerId): PeerId[];
   /** Reports that a lookup found what it looked for at `hops` overlay hops; the first report counts. */
@@ -160,8 +176,9 @@ export interface Overlay<M extends Message> {
    */
   buildOracle?(peers: readonly PeerId[]): void;
   /**
-   * Stops (true) or resumes (false) every peer's periodic maintenance, for a
-   * fault timeline's freeze and unfreeze. Lookups and joins go on.
+   * Stops (true) or resumes (false) periodic maintenance the overlay runs on
+   * its own timers, for a fault timeline's freeze and unfreeze. Overlays that
+   * use `ctx.every` need not have it: the runtime freezes those tasks.
    */
   setMaintenanceFrozen?(frozen: boolean): void;
   /** Numbers sampled into each time-series row, e.g. mean degree. Keys must be the same on every call. */

@@ -34,6 +34,23 @@ interface PeerTimer {
   fn: () => void;
 }
 
+/** Periodic work of one peer's session (`ctx.every`). */
+interface PeriodicTask {
+  peer: PeerId;
+  session: number;
+  intervalMs: number;
+  fn: () => void;
+  randomPhase: boolean;
+  /** Each gap drawn from [(1 − jitter)·interval, (1 + jitter)·interval]; 0 for fixed gaps. */
+  jitter: number;
+}
+
+/** One scheduled run of a periodic task; runs of an earlier freeze epoch are dropped. */
+interface PeriodicRun {
+  task: PeriodicTask;
+  epoch: number;
+}
+
 export interface ContextParts {
   sim: Simulator;
   rng: Rng;
@@ -55,6 +72,19 @@ export class OverlayRuntime<M extends Message> {
   private adversaries: Adversaries | undefined;
   private readonly fireTimer = (t: PeerTimer) => {
     if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
+  };
+  /** Maintenance frozen by the fault timeline; `epoch` is bumped by every freeze and resume so runs scheduled before it are dropped. */
+  private frozen = false;
+  private epoch = 0;
+  /** Each peer's periodic tasks of its current session (older sessions' are dropped when a new one registers). */
+  private readonly tasksOf: (PeriodicTask[] | undefined)[] = [];
+  private readonly resumeHooks: (() => void)[] = [];
+  private readonly runTask = (run: PeriodicRun) => {
+    const task = run.task;
+    if (run.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
+    task.fn();
+    // Rescheduled after the work, as a hand-written timer chain would be, so event order (and the jitter's draw) is the same.
+    this.schedulePeriodic(task, task.jitter > 0 ? this.jittered(task) : task.intervalMs);
   };
   private readonly expireRequest = (request: PendingRequest) => {
     if (request.done) return;
@@ -92,6 +122,18 @@ export class OverlayRuntime<M extends Message> {
       cancelTimer: (handle) => {
         sim.cancel(handle);
       },
+      every: (peer, intervalMs, fn, options) => {
+        const session = population.session(peer);
+        let tasks = this.tasksOf[peer];
+        if (tasks === undefined || (tasks.length > 0 && tasks[0]!.session !== session)) this.tasksOf[peer] = tasks = [];
+        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0 };
+        tasks.push(task);
+        if (!this.frozen) this.startPeriodic(task);
+      },
+      maintenanceFrozen: () => this.frozen,
+      onMaintenanceResumed: (fn) => {
+        this.resumeHooks.push(fn);
+      },
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
       lookupSucceeded: parts.lookupSucceeded,
       lookupFailed: parts.lookupFailed,
@@ -103,6 +145,46 @@ export class OverlayRuntime<M extends Message> {
       livePeers: () => population.livePeers(),
       adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),
     };
+  }
+
+  /**
+   * The fault timeline freezes (true) or resumes (false) maintenance: every
+   * periodic task stops; on resume the overlay's resume hooks run, then each
+   * online peer's tasks restart in peer order, each by its start rule.
+   */
+  setMaintenanceFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    this.frozen = frozen;
+    this.epoch++;
+    if (frozen) return;
+    for (const hook of this.resumeHooks) hook();
+    for (let peer = 0; peer < this.tasksOf.length; peer++) {
+      const tasks = this.tasksOf[peer];
+      if (tasks === undefined || tasks.length === 0) continue;
+      if (!this.sessionCurrent(peer, tasks[0]!.session)) {
+        this.tasksOf[peer] = undefined;
+        continue;
+      }
+      for (const task of tasks) this.startPeriodic(task);
+    }
+  }
+
+  private startPeriodic(task: PeriodicTask): void {
+    const first = task.jitter > 0 ? this.jittered(task) : task.randomPhase ? this.parts.rng.uniform(0, task.intervalMs) : task.intervalMs;
+    this.schedulePeriodic(task, first);
+  }
+
+  private jittered(task: PeriodicTask): number {
+    return task.intervalMs * (1 - task.jitter + 2 * task.jitter * this.parts.rng.next());
+  }
+
+  private schedulePeriodic(task: PeriodicTask, delayMs: number): void {
+    this.parts.sim.schedule(delayMs, this.runTask, { task, epoch: this.epoch } satisfies PeriodicRun);
+  }
+
+  private sessionCurrent(peer: PeerId, session: number): boolean {
+    const population = this.parts.population;
+    return population.isOnline(peer) && population.session(peer) === session;
   }
 
   /** What the adversary model reports to: counters and the lookup workload. */

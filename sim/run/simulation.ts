@@ -207,6 +207,10 @@ export class Simulation {
       services,
       serviceDown: (peer) => this.serviceDown(peer),
       serviceUp: (peer) => this.serviceUp(peer),
+      freezeMaintenance: (frozen) => {
+        runtime.setMaintenanceFrozen(frozen);
+        overlay!.setMaintenanceFrozen?.(frozen);
+      },
       endMs: this.endMs,
       annotate: (a) => this.faultAnnotations.push(a),
     });

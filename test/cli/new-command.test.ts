@@ -1,18 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runPeerlab } from "../helpers/cli.js";
 
-/** `peerlab new overlay` and plug-in overlays, as a user runs them: the compiled bin (`npm test` builds first). */
-const root = join(__dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+/** `peerlab new overlay` and plug-in overlays, as a user runs them. */
 const work = mkdtempSync(join(tmpdir(), "peerlab-new-"));
-
-function peerlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const peerlab = (...args: string[]) => runPeerlab(work, ...args);
 
 describe("peerlab new overlay", () => {
   it("writes a working overlay and a scenario that runs it, and never overwrites them", () => {

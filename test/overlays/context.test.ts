@@ -49,7 +49,7 @@ function world() {
     latency.place(population.create(), new Rng(1));
     population.markOnline(i);
   }
-  return { sim, population, ctx: runtime.context, setSilent: (s: boolean) => (silent = s) };
+  return { sim, population, runtime, ctx: runtime.context, setSilent: (s: boolean) => (silent = s) };
 }
 
 describe("OverlayContext", () => {
@@ -91,5 +91,65 @@ describe("OverlayContext", () => {
     ctx.cancelTimer(t);
     sim.run();
     expect(log).toEqual([]);
+  });
+});
+
+describe("periodic maintenance (ctx.every)", () => {
+  it("runs at a random phase, then every interval, until the peer's session ends", () => {
+    const { sim, ctx, population } = world();
+    const runs: number[] = [];
+    ctx.every(0, 100, () => runs.push(sim.now));
+    sim.schedule(450, () => population.markOffline(0));
+    sim.run({ until: 1000 });
+    const phase = runs[0]!;
+    expect(phase).toBeGreaterThanOrEqual(0);
+    expect(phase).toBeLessThan(100);
+    expect(runs).toEqual([phase, phase + 100, phase + 200, phase + 300, phase + 400].filter((t) => t < 450));
+  });
+
+  it('starts after one interval with start: "after-interval"', () => {
+    const { sim, ctx } = world();
+    const runs: number[] = [];
+    ctx.every(1, 250, () => runs.push(sim.now), { start: "after-interval" });
+    sim.run({ until: 1000 });
+    expect(runs).toEqual([250, 500, 750, 1000]); // `until` includes events at its own time
+  });
+
+  it("stops while frozen; on resume the hooks run first, then every online peer's tasks restart", () => {
+    const { sim, ctx, runtime, population } = world();
+    const log: string[] = [];
+    ctx.every(0, 100, () => log.push(`0 at ${sim.now}`), { start: "after-interval" });
+    ctx.every(1, 100, () => log.push(`1 at ${sim.now}`), { start: "after-interval" });
+    ctx.onMaintenanceResumed(() => log.push(`resumed at ${sim.now}, frozen ${ctx.maintenanceFrozen()}`));
+    sim.schedule(150, () => runtime.setMaintenanceFrozen(true));
+    sim.schedule(200, () => population.markOffline(1)); // gone while frozen: its task is dropped
+    sim.schedule(420, () => runtime.setMaintenanceFrozen(false));
+    sim.run({ until: 600 });
+    expect(log).toEqual(["0 at 100", "1 at 100", "resumed at 420, frozen false", "0 at 520"]);
+  });
+
+  it("restarts a task registered during a freeze only when maintenance resumes", () => {
+    const { sim, ctx, runtime } = world();
+    const runs: number[] = [];
+    runtime.setMaintenanceFrozen(true);
+    expect(ctx.maintenanceFrozen()).toBe(true);
+    ctx.every(0, 100, () => runs.push(sim.now), { start: "after-interval" });
+    sim.schedule(300, () => runtime.setMaintenanceFrozen(false));
+    sim.run({ until: 650 });
+    expect(runs).toEqual([400, 500, 600]);
+  });
+
+  it("draws every gap from [(1 − j)·interval, (1 + j)·interval] with jitter j", () => {
+    const { sim, ctx } = world();
+    const runs: number[] = [];
+    ctx.every(0, 100, () => runs.push(sim.now), { jitter: 0.2 });
+    sim.run({ until: 2000 });
+    const gaps = runs.map((t, i) => t - (i === 0 ? 0 : runs[i - 1]!));
+    expect(gaps.length).toBeGreaterThan(15);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(80);
+      expect(gap).toBeLessThanOrEqual(120);
+    }
+    expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(5);
   });
 });

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../sim/core/errors.js";
 import { findOverlay } from "../../sim/overlays/registry.js";
 import { loadScenario } from "../../sim/scenario/load.js";
+import { expectInputError } from "../helpers/input-error.js";
 import { scenarioFiles } from "../helpers/scenario-files.js";
 
 /**
@@ -30,15 +30,7 @@ const TINY = (name: string) => `export default ({ fields }) => ({
 });
 `;
 
-function problem(path: string): string {
-  try {
-    loadScenario(path);
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return (err as Error).message;
-  }
-  throw new Error("expected the scenario to be refused");
-}
+const problem = (path: string): string => expectInputError(() => loadScenario(path));
 
 describe("plug-in overlays", () => {
   it("are loaded relative to the scenario, registered, and their options validated with defaults", () => {

@@ -45,7 +45,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/faults/replication.yaml": { events: 6027011, successRatio: [0.476356, 0.861633, 0.899252, 0.932343], messagesPerLookup: [11.5628, 11.7742, 12.9712, 11.6646], sha256: "18f34cf8d67bd6b3" },
   "scenarios/faults/trace-replay.yaml": { events: 3254730, successRatio: [0.906204, 0.946803, 0.950098, 0.968765], messagesPerLookup: [12.054, 11.685, 485.335, 3.948], sha256: "1b9dac376679383d" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "3d6c786f64fc91a1" },
-  "scenarios/gossip-plugin.yaml": { events: 1261434, successRatio: null, messagesPerLookup: null, coverage: 0.845763, sha256: "17591f87c13df5e9" },
+  "scenarios/gossip-plugin.yaml": { events: 1272585, successRatio: null, messagesPerLookup: null, coverage: 0.855722, sha256: "bb111d1890f3462b" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "43ab32122207cdb6" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "569d8127032bdb82" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "33598016c217a4c7" },
@@ -63,7 +63,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/chord-load-balance.yaml": { events: 12639, successRatio: 1, messagesPerLookup: 11.769, sha256: "34999790005ca855" },
   "scenarios/validation/chord-path-length.yaml": { events: 107050, successRatio: 1, messagesPerLookup: 9.705, sha256: "9d7fd2e753c8b821" },
   "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "3157b7d3f0f7f14d" },
-  "scenarios/validation/gossip-fanout.yaml": { events: 5800609, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.037483, 0.79578, 0.939843, 0.980587, 0.993027, 0.99761], sha256: "8a79bc7255a472de" },
+  "scenarios/validation/gossip-fanout.yaml": { events: 5803008, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.04059, 0.79687, 0.941457, 0.980257, 0.993033, 0.997467], sha256: "10c97e007e02198a" },
   "scenarios/validation/kademlia-static.yaml": { events: 1178136, successRatio: 1, messagesPerLookup: 44.743, sha256: "11fe3d9b39036a8a" },
 };
 

@@ -57,6 +57,9 @@ export class VirtualNodes {
       reply: (from, to, request, reply) => ctx.reply(peerOf(from), peerOf(to), request, reply),
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
+      every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, fn, options),
+      maintenanceFrozen: () => ctx.maintenanceFrozen(),
+      onMaintenanceResumed: (fn) => ctx.onMaintenanceResumed(fn),
       // A joining node is told about the first node of each peer the host cache names; a peer's later
       // nodes also know its first one (without it, the first peer's nodes would each start a ring of their own).
       bootstrapContacts: (node) => {

@@ -23,15 +23,13 @@ type Ctx = OverlayContext<HybridMessage>;
  *   holders in turn (see Downloads), telling every server about a holder
  *   that did not answer. Hops: index servers asked plus fetches sent, so 2
  *   when the first server and the first holder answer.
- * - A maintenance freeze stops the keep-alives (and so re-registrations);
- *   on resume every online peer starts them again at a random phase.
+ * - A maintenance freeze stops the keep-alives (and so re-registrations):
+ *   they are periodic tasks of the runtime (`ctx.every`), which restarts them
+ *   at a random phase on resume.
  */
 export class CentralPeers {
   private readonly lookups: (Map<number, ActiveLookup> | undefined)[] = [];
   private readonly downloads: Downloads;
-  private frozen = false;
-  /** Bumped by every freeze and resume, so keep-alive timers of an earlier epoch stop. */
-  private epoch = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -71,21 +69,7 @@ export class CentralPeers {
   join(peer: PeerId): void {
     this.lookups[peer] = new Map();
     for (const server of this.index.servers) this.register(peer, server);
-    if (!this.frozen) this.startKeepAlives(peer);
-  }
-
-  private startKeepAlives(peer: PeerId): void {
-    const epoch = this.epoch;
-    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.keepAlive(peer, epoch));
-  }
-
-  /** Stops (true) or resumes (false) every peer's keep-alives. */
-  setFrozen(frozen: boolean): void {
-    if (frozen === this.frozen) return;
-    this.frozen = frozen;
-    this.epoch++;
-    if (frozen) return;
-    for (let peer = 0; peer < this.lookups.length; peer++) if (this.lookups[peer]) this.startKeepAlives(peer);
+    this.ctx.every(peer, this.options.keepAliveInterval, () => this.keepAlive(peer));
   }
 
   leave(peer: PeerId): void {
@@ -122,8 +106,8 @@ export class CentralPeers {
     this.ctx.request(peer, server, { type: "register", keys: this.keysOf(peer) }, this.options.requestTimeout, () => {}, () => {});
   }
 
-  private keepAlive(peer: PeerId, epoch: number): void {
-    if (!this.lookups[peer] || epoch !== this.epoch) return;
+  private keepAlive(peer: PeerId): void {
+    if (!this.lookups[peer]) return;
     for (const server of this.index.servers) {
       this.ctx.request(
         peer,
@@ -139,7 +123,6 @@ export class CentralPeers {
         () => this.ctx.count("keepAliveTimeouts"),
       );
     }
-    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.keepAlive(peer, epoch));
   }
 
   /** Sends the lookup to the next index server not asked yet; `rejected` says why the previous one did not answer. */

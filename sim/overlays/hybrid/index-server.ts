@@ -58,10 +58,6 @@ interface IntervalTotals {
  */
 export class IndexServers {
   private readonly states = new Map<PeerId, ServerState>();
-  /** Maintenance frozen: no sweeps for silent peers. */
-  private frozen = false;
-  /** Bumped by every freeze and resume, so sweep timers of an earlier epoch stop. */
-  private epoch = 0;
   private readonly meanServiceMs: number;
   private readonly totals: IntervalTotals = { busyMs: 0, queueMs: 0, waitMs: 0, served: 0, sinceMs: 0 };
 
@@ -71,6 +67,7 @@ export class IndexServers {
     readonly servers: readonly PeerId[],
   ) {
     this.meanServiceMs = 1000 / options.index.serviceRate;
+    ctx.onMaintenanceResumed(() => this.forgiveSilence());
   }
 
   isServer(peer: PeerId): boolean {
@@ -85,38 +82,25 @@ export class IndexServers {
   /** A server comes online (time 0 or a restart) with an empty index. */
   start(server: PeerId): void {
     this.states.set(server, new ServerState(this.ctx.now()));
-    if (!this.frozen) this.startSweeps(server);
+    // Every keepAliveInterval the server forgets peers silent for keepAliveTimeout.
+    this.ctx.every(server, this.options.keepAliveInterval, () => this.sweep(server), { start: "after-interval" });
   }
 
-  /** Every keepAliveInterval the server forgets peers silent for keepAliveTimeout. */
-  private startSweeps(server: PeerId): void {
-    const epoch = this.epoch;
-    const sweep = () => {
-      const state = this.states.get(server);
-      if (!state || epoch !== this.epoch) return;
-      const purged = state.registry.purgeSilent(this.ctx.now() - this.options.keepAliveTimeout, -1);
-      if (purged > 0) this.ctx.count("purgedByTimeout", purged);
-      this.ctx.setTimer(server, this.options.keepAliveInterval, sweep);
-    };
-    this.ctx.setTimer(server, this.options.keepAliveInterval, sweep);
+  private sweep(server: PeerId): void {
+    const state = this.states.get(server);
+    if (!state) return;
+    const purged = state.registry.purgeSilent(this.ctx.now() - this.options.keepAliveTimeout, -1);
+    if (purged > 0) this.ctx.count("purgedByTimeout", purged);
   }
 
   /**
-   * Stops (true) or resumes (false) the sweeps for silent peers. On resume
-   * every registered peer counts as heard from now: peers sent no
-   * keep-alives while frozen, and that silence is not held against them.
+   * When a maintenance freeze ends, every registered peer counts as heard
+   * from now: peers sent no keep-alives while frozen, and that silence is
+   * not held against them. (The sweeps themselves are the runtime's to stop
+   * and restart.)
    */
-  setFrozen(frozen: boolean): void {
-    if (frozen === this.frozen) return;
-    this.frozen = frozen;
-    this.epoch++;
-    if (frozen) return;
-    for (const server of this.servers) {
-      const state = this.states.get(server);
-      if (!state) continue;
-      state.registry.touchAll(this.ctx.now());
-      this.startSweeps(server);
-    }
+  private forgiveSilence(): void {
+    for (const server of this.servers) this.states.get(server)?.registry.touchAll(this.ctx.now());
   }
 
   /** A server crashes: its index and its queue are lost (queued requesters find out by timeout). */

@@ -157,13 +157,6 @@ class HybridOverlay implements Overlay<HybridMessage> {
     return { stored: this.storedCount, available: this.availableCount, lost: 0 };
   }
 
-  /** Stops or resumes keep-alives, re-registrations, index sweeps and super-peer pings and repairs. */
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.index?.setFrozen(frozen);
-    this.central?.setFrozen(frozen);
-    this.superPeers?.setFrozen(frozen);
-  }
-
   deliver(to: PeerId, from: PeerId, msg: HybridMessage): void {
     if (this.index?.handle(to, from, msg)) return;
     if (this.central?.handle(to, from, msg)) return;

@@ -64,9 +64,6 @@ export class SuperPeers {
   private readonly downloads: Downloads;
   private readonly seen: SeenQueries;
   private nextQid = 0;
-  private frozen = false;
-  /** Bumped by every freeze and resume, so maintenance timers of an earlier epoch stop. */
-  private epoch = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -80,6 +77,7 @@ export class SuperPeers {
     downloaded: (peer: PeerId, key: number) => void = () => {},
   ) {
     this.seen = new SeenQueries(Math.max(4 * options.requestTimeout, 60_000));
+    ctx.onMaintenanceResumed(() => this.forgiveSilence());
     this.downloads = new Downloads(
       ctx,
       options.requestTimeout,
@@ -112,31 +110,17 @@ export class SuperPeers {
     } else {
       this.attach(peer, this.ctx.bootstrapContacts(peer));
     }
-    if (!this.frozen) this.startMaintenance(peer);
-  }
-
-  private startMaintenance(peer: PeerId): void {
-    const epoch = this.epoch;
-    this.ctx.setTimer(peer, this.ctx.rng.uniform(0, this.options.keepAliveInterval), () => this.maintain(peer, epoch));
+    this.ctx.every(peer, this.options.keepAliveInterval, () => this.maintain(peer));
   }
 
   /**
-   * Stops (true) or resumes (false) every peer's periodic maintenance. On
-   * resume super-peers count their leaves as heard from now (they sent no
-   * keep-alives while frozen).
+   * When a maintenance freeze ends, super-peers count their leaves as heard
+   * from now (they sent no keep-alives while frozen). The periodic rounds
+   * themselves are the runtime's to stop and restart.
    */
-  setFrozen(frozen: boolean): void {
-    if (frozen === this.frozen) return;
-    this.frozen = frozen;
-    this.epoch++;
-    if (frozen) return;
+  private forgiveSilence(): void {
     const now = this.ctx.now();
-    for (let peer = 0; peer < this.states.length; peer++) {
-      const state = this.states[peer];
-      if (!state) continue;
-      if (state.isSuper) state.registry.touchAll(now);
-      this.startMaintenance(peer);
-    }
+    for (const state of this.states) if (state?.isSuper) state.registry.touchAll(now);
   }
 
   /** True if `peer` is a misrouting super-peer. */
@@ -439,9 +423,9 @@ export class SuperPeers {
   }
 
   /** Every `keepAliveInterval`: leaves check their super-peer; super-peers check neighbours, forget silent leaves, top up links. */
-  private maintain(peer: PeerId, epoch: number): void {
+  private maintain(peer: PeerId): void {
     const state = this.states[peer];
-    if (!state || epoch !== this.epoch) return;
+    if (!state) return;
     if (state.isSuper) {
       for (const n of state.neighbours.slice()) {
         this.ctx.request(
@@ -479,6 +463,5 @@ export class SuperPeers {
         },
       );
     }
-    this.ctx.setTimer(peer, this.options.keepAliveInterval, () => this.maintain(peer, epoch));
   }
 }

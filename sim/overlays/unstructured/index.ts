@@ -65,10 +65,6 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     for (const peer of peers) this.store.setOnline(peer, true);
   }
 
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.neighbours.setFrozen(frozen);
-  }
-
   availability(): StorageAvailability {
     return this.store.availability();
   }

@@ -15,12 +15,10 @@ type Discover = Extract<UnstructuredMessage, { type: "discover" }>;
  * peer pings its neighbours: no answer means the neighbour is gone. Losing a
  * neighbour, by timeout or goodbye, starts a repair at once.
  *
- * Maintenance can be frozen (a fault timeline's freeze): no pings, no
- * top-ups, no repair after a lost neighbour, until it resumes. Joins go on
- * (a newcomer still connects and grows its neighbour set). Every periodic
- * timer belongs to an epoch, bumped by each freeze and resume, so timers from
- * before a freeze never fire; on resume every online peer starts afresh at a
- * random phase.
+ * Maintenance can be frozen (a fault timeline's freeze): the runtime stops
+ * the periodic rounds (`ctx.every`) and this class starts no repair after a
+ * lost neighbour, until it resumes. Joins go on (a newcomer still connects
+ * and grows its neighbour set).
  *
  * A misrouting peer (docs/faults.md) hijacks the discovery walks that reach
  * it: it sends them on only to malicious neighbours, and where it ends one
@@ -29,8 +27,6 @@ type Discover = Extract<UnstructuredMessage, { type: "discover" }>;
  */
 export class Neighbours {
   private readonly maxDegree: number;
-  private frozen = false;
-  private epoch = 0;
 
   private readonly adversary: AdversaryView;
   /** The run has malicious peers: only then are the per-message adversary checks made. */
@@ -53,27 +49,8 @@ export class Neighbours {
     this.startMaintenance(peer);
   }
 
-  /** Stops (true) or resumes (false) every peer's periodic maintenance. */
-  setFrozen(frozen: boolean): void {
-    if (frozen === this.frozen) return;
-    this.frozen = frozen;
-    this.epoch++;
-    if (frozen) return;
-    this.states.forEach((state, peer) => {
-      if (state) this.startMaintenance(peer);
-    });
-  }
-
   private startMaintenance(peer: PeerId): void {
-    if (this.frozen) return; // started on resume
-    this.schedule(peer, this.ctx.rng.uniform(0, this.options.maintenanceInterval));
-  }
-
-  private schedule(peer: PeerId, delayMs: number): void {
-    const epoch = this.epoch;
-    this.ctx.setTimer(peer, delayMs, () => {
-      if (epoch === this.epoch) this.maintain(peer);
-    });
+    this.ctx.every(peer, this.options.maintenanceInterval, () => this.maintain(peer));
   }
 
   leave(peer: PeerId): void {
@@ -226,7 +203,7 @@ export class Neighbours {
   /** Called when `peer` has just lost a neighbour. */
   private lost(peer: PeerId): void {
     this.ctx.count("neighboursLost");
-    if (!this.frozen) this.repair(peer);
+    if (!this.ctx.maintenanceFrozen()) this.repair(peer);
   }
 
   /** Finds new neighbours by a short random walk from a current neighbour, or the host cache if none is left. */
@@ -280,6 +257,5 @@ export class Neighbours {
       );
     }
     this.repair(peer);
-    this.schedule(peer, this.options.maintenanceInterval);
   }
 }
