@@ -21,8 +21,10 @@ export interface LessonFocus {
   logY?: boolean;
   /** A reference curve drawn with the sweep: ½·log2 N for Chord's hops. */
   reference?: "half-log2";
-  /** Also show the topology view with this traced lookup replay. */
+  /** Also show the topology view with its traced lookup replay. */
   topology?: boolean;
+  /** The variant whose picture the topology view opens on (default: the first). */
+  topologyRun?: string;
 }
 
 export interface Lesson {
@@ -48,7 +50,7 @@ export const LESSONS: readonly Lesson[] = [
       en: "If the network grew to 32,000 peers, which of the three costs would grow the most, and which design would you trust when the server is switched off?",
       ko: "네트워크가 피어 32,000개로 커진다면 세 가지 비용 중 어느 것이 가장 많이 늘어날까요? 서버가 꺼진다면 어떤 설계를 믿겠습니까?",
     },
-    focus: { view: "comparison", metric: "messages_per_lookup", logY: true, topology: true },
+    focus: { view: "comparison", metric: "messages_per_lookup", logY: true, topology: true, topologyRun: "chord" },
   },
   {
     name: "index-failure",

@@ -49,6 +49,8 @@ export interface LessonInfo {
     logY?: boolean;
     reference?: "half-log2";
     topology?: boolean;
+    /** The variant whose topology to show first. */
+    topologyRun?: string;
   };
 }
 

@@ -173,11 +173,11 @@ async function render(): Promise<void> {
     if (g.kind === "comparison") await comparisonStory(fragment, g, ctx);
     else await sweepStory(fragment, g, ctx);
   }
-  if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs));
+  if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   timeSeriesSection(fragment, runs, focusTimeseries, false);
   distributionSection(fragment, runs);
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
-  if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs));
+  if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   if (token !== renderToken) return;
   main.replaceChildren(...fragment.childNodes);
   main.dataset.ready = String(token);

@@ -60,7 +60,7 @@ interface TimelineEvent {
   snapshot?: number;
 }
 
-export async function topologySection(parent: HTMLElement, runs: readonly Run[], labelOf: (r: Run) => string): Promise<void> {
+export async function topologySection(parent: HTMLElement, runs: readonly Run[], labelOf: (r: Run) => string, prefer?: string): Promise<void> {
   const s = document.createElement("section");
   s.className = "block";
   s.id = "topology";
@@ -70,8 +70,8 @@ export async function topologySection(parent: HTMLElement, runs: readonly Run[],
   parent.append(s);
   const candidates = runs.filter((r) => r.entry.files.includes("snapshots.json"));
   if (candidates.length === 0) return emptyNote(s, t("noTopology"));
-  // A DHT's ring shows a lookup best: start there when one is among the runs.
-  const preferred = candidates.find((r) => r.entry.overlay === "chord") ?? candidates.find((r) => r.entry.overlay === "kademlia") ?? candidates[0]!;
+  // The run a lesson points at (its variant name), else the first.
+  const preferred = candidates.find((r) => prefer !== undefined && r.entry.variant === prefer) ?? candidates[0]!;
   if (!candidates.some((r) => r.entry.id === view.runId)) view.runId = preferred.entry.id;
   const run = candidates.find((r) => r.entry.id === view.runId)!;
   const [snapshots, traces] = await Promise.all([loadSnapshots(run.entry), loadTraces(run.entry)]);
@@ -106,7 +106,7 @@ export async function topologySection(parent: HTMLElement, runs: readonly Run[],
     stop();
     // Re-render only this section in place.
     const fresh = document.createElement("div");
-    void topologySection(fresh, runs, labelOf).then(() => {
+    void topologySection(fresh, runs, labelOf, prefer).then(() => {
       const replacement = fresh.firstElementChild;
       if (replacement) s.replaceWith(replacement);
     });
