@@ -151,7 +151,7 @@ export function aggregateCsv(manifest: SweepManifest, summaries: ReadonlyMap<num
  * headline figure is a count, a time or a rate), and never above 1 for a
  * fraction (success, availability, coverage) — "68.7 ± 108.8 %" says nothing.
  */
-function bounded(m: HeadlineMetric, a: Aggregate): Aggregate {
+export function bounded(m: Pick<HeadlineMetric, "fraction">, a: Aggregate): Aggregate {
   if (!Number.isFinite(a.ci95Low)) return a;
   return { ...a, ci95Low: Math.max(0, a.ci95Low), ci95High: m.fraction ? Math.min(1, a.ci95High) : a.ci95High };
 }
