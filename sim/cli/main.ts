@@ -137,13 +137,34 @@ async function main(argv: string[]): Promise<void> {
         y
           .positional("dirs", { type: "string", array: true, describe: "Results folders (default results/)" })
           .option("port", { type: "number", describe: "Port to listen on (default: a free one)" })
+          .option("open", { type: "boolean", default: false, describe: "Open the page in a browser" })
           .example("$0 view", "everything under results/")
           .example("$0 view results/chord-churn results/flooding-basic", "two scenarios side by side"),
       async (args) => {
         if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
           throw new InputError(`--port: expected an integer from 0 to 65535, got ${args.port}`);
         }
-        exitCode = await viewCommand({ dirs: (args.dirs as string[] | undefined) ?? [], ...(args.port !== undefined ? { port: args.port } : {}) });
+        exitCode = await viewCommand({ dirs: (args.dirs as string[] | undefined) ?? [], open: args.open, ...(args.port !== undefined ? { port: args.port } : {}) });
+      },
+    )
+    .command(
+      "lesson [name]",
+      "Ready-made lessons: `lesson` lists them; `lesson <name> --open` runs one and opens its chart",
+      (y) =>
+        y
+          .positional("name", { type: "string", describe: "The lesson to run (omit to list them)" })
+          .option("lang", { type: "string", describe: "en or ko (default: from the locale)" })
+          .option("open", { type: "boolean", default: false, describe: "Open the viewer in a browser" })
+          .option("serve", { type: "boolean", default: true, describe: "Serve the viewer after the run (--no-serve: run and print only)" })
+          .option("port", { type: "number", describe: "Port for the viewer (default: a free one)" })
+          .option("out", { type: "string", describe: "Results folder (default results/lessons/<name>; replaced on every run)" })
+          .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no tables" })
+          .example("$0 lesson", "list the lessons")
+          .example("$0 lesson topologies --open", "flooding, an index and Chord on 32 peers, in the browser"),
+      async (args) => {
+        // Loaded on use: the lessons' text need not slow every other command's start.
+        const { lessonCommand } = await import("./lesson-command.js");
+        exitCode = await lessonCommand(args);
       },
     )
     .command(
@@ -160,7 +181,7 @@ async function main(argv: string[]): Promise<void> {
         exitCode = reportCommand({ dirs: args.dirs as string[], out: args.out, force: args.force });
       },
     )
-    .demandCommand(1, "Name a command: run, validate, merge, trace, new, list, view or report (see --help).")
+    .demandCommand(1, "Name a command: run, validate, merge, trace, new, list, lesson, view or report (see --help).")
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -6,6 +6,7 @@ import { Simulation } from "../run/simulation.js";
 import { loadExperiment } from "../run/experiment.js";
 import { InputError } from "../core/errors.js";
 import { preflight } from "./preflight-check.js";
+import { viewHint } from "./view-hint.js";
 import { ProgressBar } from "./progress.js";
 import { signalName, watchStopSignals } from "./stop-signals.js";
 import { runSweep, runVariants } from "./sweep-command.js";
@@ -119,6 +120,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         : "",
       `  traffic: ${fmt(summary.traffic.messagesPerPeerPerSecond, 2)} messages per peer per second (${fmt((100 * summary.traffic.maintenanceMessages) / Math.max(1, summary.traffic.messages), 1)} % maintenance); ${fmt(summary.peers.liveMean, 0)} peers online on average`,
       `Results in ${written}/ (${Object.keys(files).join(", ")})`,
+      viewHint(written),
     ];
     process.stdout.write(lines.filter(Boolean).join("\n") + "\n");
   }

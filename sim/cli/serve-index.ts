@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { InputError } from "../core/errors.js";
 
@@ -12,7 +12,7 @@ import { InputError } from "../core/errors.js";
  */
 
 /** Files of a run folder the viewer reads, when present. */
-export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "annotations.json", "snapshots.json", "traces.json"] as const;
+export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "columns.json", "annotations.json", "snapshots.json", "traces.json"] as const;
 const GROUP_FILES = ["comparison.csv", "aggregate.csv", "runs.csv", "sweep.json"] as const;
 /** Deep enough for results/<name>/seed-<s>/<variant>/ under a sweep's run folders. */
 const MAX_DEPTH = 8;
@@ -27,6 +27,37 @@ export interface RunEntry {
   variant: string | null;
   /** Id of the comparison or sweep the run belongs to, if any. */
   group: string | null;
+  /** From manifest.json: the overlay type, the seed, and the scenario's name, titles and descriptions (for labels, colours and the page's heading). */
+  overlay: string | null;
+  seed: number | null;
+  scenario: ScenarioHead;
+  /** For a run of a sweep: its grid point's values (from sweep.json), by parameter path. */
+  point?: Record<string, unknown>;
+}
+
+export interface ScenarioHead {
+  name: string;
+  title?: string;
+  title_ko?: string;
+  description?: string;
+  description_ko?: string;
+}
+
+/** What the viewer's labels and heading need from a run's manifest.json; nulls when it cannot be read. */
+function manifestHead(file: string, fallbackName: string): Pick<RunEntry, "overlay" | "seed" | "scenario"> {
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as { seed?: unknown; scenario?: Record<string, unknown> };
+    const sc = m.scenario ?? {};
+    const text = (k: string) => (typeof sc[k] === "string" && (sc[k] as string).trim() !== "" ? { [k]: (sc[k] as string).trim() } : {});
+    const overlay = (sc.overlay as { type?: unknown } | undefined)?.type;
+    return {
+      overlay: typeof overlay === "string" ? overlay : null,
+      seed: typeof m.seed === "number" ? m.seed : null,
+      scenario: { name: typeof sc.name === "string" ? sc.name : fallbackName, ...text("title"), ...text("title_ko"), ...text("description"), ...text("description_ko") },
+    };
+  } catch {
+    return { overlay: null, seed: null, scenario: { name: fallbackName } };
+  }
 }
 
 export interface GroupEntry {
@@ -42,6 +73,8 @@ export interface ViewIndex {
   peerlab: string;
   runs: RunEntry[];
   groups: GroupEntry[];
+  /** lesson.json files (written by `peerlab lesson`), by URL: the viewer opens on their chart. */
+  lessons: string[];
 }
 
 export interface Root {
@@ -69,6 +102,7 @@ export function resolveRoots(dirs: readonly string[]): Root[] {
 export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
   const runs: RunEntry[] = [];
   const groups: GroupEntry[] = [];
+  const lessons: string[] = [];
   roots.forEach((root, r) => {
     // Each real folder is listed once: a symlink to a folder already seen (a loop, or a second way to the same runs) is skipped.
     const seen = new Set<string>([root.real]);
@@ -84,6 +118,7 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
       const url = `data/${r}/${rel ? rel.split("/").map(encodeURIComponent).join("/") + "/" : ""}`;
       const label = prefix + (rel || basename(root.real));
       const id = `${r}:${rel}`;
+      if (names.includes("lesson.json")) lessons.push(`${url}lesson.json`);
       const groupFiles = GROUP_FILES.filter((f) => names.includes(f));
       let here = group;
       if (groupFiles.length > 0) {
@@ -99,6 +134,7 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
           files: RUN_FILES.filter((f) => names.includes(f)),
           variant: parentHasComparison ? basename(dir) : null,
           group: here,
+          ...manifestHead(join(dir, "manifest.json"), basename(root.real)),
         });
         if (here) groups.find((g) => g.id === here)!.runs.push(id);
       }
@@ -122,7 +158,27 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
     };
     walk(root.real, 0, false, null);
   });
-  return { peerlab: version, runs, groups };
+  for (const g of groups) if (g.kind === "sweep") labelPoints(g, runs, roots);
+  return { peerlab: version, runs, groups, lessons };
+}
+
+/** Gives each run of a sweep the values of its grid point, matched by its runs/<label>/ folder. */
+function labelPoints(g: GroupEntry, runs: RunEntry[], roots: readonly Root[]): void {
+  if (!g.files.includes("sweep.json")) return;
+  const file = resolveDataPath(roots, `/${g.url}sweep.json`);
+  if (!file) return;
+  let points: { label?: unknown; values?: unknown }[] = [];
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { points?: unknown };
+    if (Array.isArray(parsed.points)) points = parsed.points as typeof points;
+  } catch {
+    return;
+  }
+  for (const run of runs) {
+    if (run.group !== g.id) continue;
+    const p = points.find((pt) => typeof pt.label === "string" && run.url.includes(`/runs/${encodeURIComponent(pt.label)}/`));
+    if (p && p.values && typeof p.values === "object") run.point = p.values as Record<string, unknown>;
+  }
 }
 
 /** Every file URL the index names, for inlining into a report. */
@@ -130,6 +186,7 @@ export function indexFiles(index: ViewIndex): string[] {
   const out: string[] = [];
   for (const run of index.runs) for (const f of run.files) out.push(run.url + f);
   for (const g of index.groups) for (const f of g.files) out.push(g.url + f);
+  out.push(...index.lessons);
   return out;
 }
 

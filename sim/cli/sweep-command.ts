@@ -12,7 +12,9 @@ import { comparisonTable } from "../run/variants.js";
 import { InputError } from "../core/errors.js";
 import { ProgressBar } from "./progress.js";
 import { signalName, watchStopSignals } from "./stop-signals.js";
+import { successNote } from "./success-note.js";
 import { RunPool } from "./sweep-pool.js";
+import { viewHint } from "./view-hint.js";
 
 /**
  * `peerlab run` on a scenario with `variants:` or `sweep:`: every run on a
@@ -67,7 +69,10 @@ export async function runVariants(experiment: VariantsExperiment, args: Experime
         "",
         comparisonTable(experiment, ordered),
         "",
+        successNote(experiment.runs),
+        "",
         `Results in ${outDir}/ (comparison.csv, and ${experiment.runs.map((r) => `${r.dir}/`).join(", ")} with each run's manifest.json, summary.json, timeseries.csv)`,
+        viewHint(outDir),
       ].join("\n") + "\n",
     );
   }
@@ -101,7 +106,7 @@ export async function runSweep(experiment: SweepExperiment, args: ExperimentArgs
       );
     } else {
       lines.push("", sweepTable(manifest, summaries), "(mean ± half the 95 % confidence interval over the replications)", "");
-      lines.push(`Results in ${outDir}/ (sweep.json, runs.csv, aggregate.csv, and runs/<point>/seed-<seed>/ for each run)`);
+      lines.push(`Results in ${outDir}/ (sweep.json, runs.csv, aggregate.csv, and runs/<point>/seed-<seed>/ for each run)`, viewHint(outDir));
     }
     process.stdout.write(lines.join("\n") + "\n");
   }

@@ -1,9 +1,14 @@
+import { openBrowser } from "./open-browser.js";
 import { startViewServer } from "./serve.js";
-import { resolveRoots } from "./serve-index.js";
+import { resolveRoots, type Root } from "./serve-index.js";
 
 export interface ViewArgs {
   dirs: string[];
   port?: number;
+  /** Open the page in the user's browser. */
+  open?: boolean;
+  /** Query string for the page, e.g. "lang=ko". */
+  query?: string;
 }
 
 /**
@@ -12,8 +17,15 @@ export interface ViewArgs {
  */
 export async function viewCommand(args: ViewArgs): Promise<number> {
   const roots = resolveRoots(args.dirs.length > 0 ? args.dirs : ["results"]);
+  return serveUntilStopped(roots, args);
+}
+
+/** Serves the viewer for `roots`, says where, opens a browser if asked, and returns on Ctrl-C. */
+export async function serveUntilStopped(roots: readonly Root[], args: Omit<ViewArgs, "dirs">): Promise<number> {
   const view = await startViewServer(roots, args.port !== undefined ? { port: args.port } : {});
-  process.stdout.write(`peerlab viewer: ${view.url}\nShowing ${roots.map((r) => r.given).join(", ")}. Press Ctrl-C to stop.\n`);
+  const url = args.query ? `${view.url}?${args.query}` : view.url;
+  process.stdout.write(`peerlab viewer: ${url}\nShowing ${roots.map((r) => r.given).join(", ")}. Press Ctrl-C to stop.\n`);
+  if (args.open) openBrowser(url);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);

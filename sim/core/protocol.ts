@@ -206,6 +206,8 @@ export interface Overlay<M extends Message> {
   sample?(): Record<string, number>;
   /** The overlay's graph as it is now, for observers, tests and topology pictures. */
   snapshot?(): OverlaySnapshot;
+  /** Where workload key `key` sits in the identifier space, as a fraction in [0, 1) like PeerSnapshot.position (DHTs), so pictures can mark it. */
+  keyPosition?(key: number): number;
   /**
    * Data availability now, for overlays that store items (DHTs with put/get):
    * how many items have been stored, and how many of those have at least one

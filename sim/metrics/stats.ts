@@ -50,3 +50,24 @@ export class DoubleList {
     this.length = 0;
   }
 }
+
+/**
+ * Wilson score interval (Wilson 1927) of a proportion: `successes` out of
+ * `trials` at the normal quantile `z` (1.96 for 95 %). Unlike mean ± z·se it
+ * never leaves [0, 1] and stays honest near 0 and 1 and for small counts;
+ * both ends are NaN when nothing was counted.
+ */
+export function wilson(successes: number, trials: number, z = 1.959963984540054): { low: number; high: number } {
+  if (!(trials > 0)) return { low: NaN, high: NaN };
+  const p = Math.min(1, Math.max(0, successes / trials));
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
+  const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  // At p = 0 or 1 one end is exactly 0 or 1; rounding would leave it a hair inside.
+  return { low: p === 0 ? 0 : Math.max(0, centre - half), high: p === 1 ? 1 : Math.min(1, centre + half) };
+}
+
+/** A confidence interval of something that is a fraction by definition, cut to [0, 1]. */
+export function clampToUnit(low: number, high: number): { low: number; high: number } {
+  return { low: Number.isFinite(low) ? Math.max(0, low) : low, high: Number.isFinite(high) ? Math.min(1, high) : high };
+}

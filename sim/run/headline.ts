@@ -48,11 +48,13 @@ export interface HeadlineMetric {
   digits: number;
   /** Multiplier for the terminal (100 shows a ratio as a percentage). */
   scale?: number;
+  /** A fraction of something (success, availability, coverage): its confidence interval is cut to [0, 1]. */
+  fraction?: true;
 }
 
 export const HEADLINE: readonly HeadlineMetric[] = [
   { column: "lookups_completed", heading: "lookups", get: (s) => s.lookups.completed, digits: 0 },
-  { column: "success_ratio", heading: "success %", get: (s) => s.lookups.successRatio, digits: 1, scale: 100 },
+  { column: "success_ratio", heading: "success %", get: (s) => s.lookups.successRatio, digits: 1, scale: 100, fraction: true },
   { column: "latency_mean_ms", heading: "latency ms", get: (s) => s.lookups.latencyMs.mean, digits: 0 },
   { column: "latency_p50_ms", heading: "p50 ms", get: (s) => s.lookups.latencyMs.p50, digits: 0 },
   { column: "latency_p99_ms", heading: "p99 ms", get: (s) => s.lookups.latencyMs.p99, digits: 0 },
@@ -64,7 +66,7 @@ export const HEADLINE: readonly HeadlineMetric[] = [
   { column: "maintenance_messages_per_peer_per_s", heading: "maint. msgs/peer/s", get: (s) => s.traffic.maintenanceMessagesPerPeerPerSecond, digits: 3 },
   { column: "bytes_per_peer_per_s", heading: "bytes/peer/s", get: (s) => s.traffic.bytesPerPeerPerSecond, digits: 0 },
   { column: "live_peers_mean", heading: "peers", get: (s) => s.peers.liveMean, digits: 0 },
-  { column: "availability_mean", heading: "availability %", get: (s) => s.storage?.availabilityMean ?? null, digits: 1, scale: 100 },
+  { column: "availability_mean", heading: "availability %", get: (s) => s.storage?.availabilityMean ?? null, digits: 1, scale: 100, fraction: true },
   { column: "items_lost", heading: "items lost", get: (s) => s.storage?.itemsLost ?? null, digits: 0 },
 ];
 
@@ -74,7 +76,7 @@ export const HEADLINE: readonly HeadlineMetric[] = [
  * peer, and messages per peer per broadcast.
  */
 export const BROADCAST_HEADLINE: readonly HeadlineMetric[] = [
-  { column: "broadcast_coverage_mean", heading: "coverage %", get: (s) => s.broadcasts?.coverage.mean ?? null, digits: 1, scale: 100 },
+  { column: "broadcast_coverage_mean", heading: "coverage %", get: (s) => s.broadcasts?.coverage.mean ?? null, digits: 1, scale: 100, fraction: true },
   { column: "broadcast_t90_p50_ms", heading: "90 % after ms", get: (s) => s.broadcasts?.timeToMs.p90.p50 ?? null, digits: 0 },
   { column: "broadcast_t100_p50_ms", heading: "all after ms", get: (s) => s.broadcasts?.timeToMs.p100.p50 ?? null, digits: 0 },
   { column: "broadcast_messages_per_peer", heading: "bcast msgs/peer", get: (s) => s.broadcasts?.messagesPerPeer ?? null, digits: 2 },

@@ -93,7 +93,7 @@ export class Simulation {
     const toOverlay = (to: PeerId, from: PeerId, msg: Message) => overlay!.deliver(to, from, msg);
     let workload: LookupWorkload | undefined;
     const traceCount = scenario.metrics.traceLookups;
-    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.warmup, traceCount) : undefined;
+    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
     this.tracer = tracer;
     const bandwidth = scenario.network.bandwidth;
     // Their own streams ("links", "file-sizes"), so a bandwidth section moves no other draw.
@@ -282,7 +282,7 @@ export class Simulation {
     }
     this.scheduleIntervals();
     const snapshots = scenario.metrics.snapshots;
-    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs) : undefined;
+    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
   }
 
   /** A service peer crashes (an outage); nothing happens if it is already down. */

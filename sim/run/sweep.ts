@@ -1,4 +1,4 @@
-import { aggregate } from "../metrics/aggregate.js";
+import { aggregate, type Aggregate } from "../metrics/aggregate.js";
 import { round } from "../metrics/stats.js";
 import { toCsv, toJson } from "../metrics/writers.js";
 import { parseDuration, parseRate } from "../core/units.js";
@@ -6,7 +6,7 @@ import { InputError } from "../core/errors.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import { describe, type SweepExperiment } from "./experiment.js";
-import { formatMetric, headlineMetrics, headlineRow, headlineValues, shownColumns, textTable, type SummaryLike } from "./headline.js";
+import { formatMetric, headlineMetrics, headlineRow, headlineValues, shownColumns, textTable, type HeadlineMetric, type SummaryLike } from "./headline.js";
 
 /**
  * The files of a sweep: sweep.json (the grid, the seeds, the points),
@@ -149,7 +149,7 @@ export function aggregateCsv(manifest: SweepManifest, summaries: ReadonlyMap<num
     const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!, metrics));
     const row: Record<string, string | number> = { ...pointColumns(manifest, p.point), runs: mine.length };
     metrics.forEach((m, k) => {
-      const a = aggregate(mine.map((values) => values[k]!));
+      const a = bounded(m, aggregate(mine.map((values) => values[k]!)));
       row[`${m.column}_mean`] = cell(a.mean);
       row[`${m.column}_sd`] = cell(a.sd);
       row[`${m.column}_ci95_low`] = cell(a.ci95Low);
@@ -182,6 +182,16 @@ export function aggregateLongCsv(manifest: SweepManifest, summaries: ReadonlyMap
   return toCsv(rows);
 }
 
+/**
+ * The Student-t interval cut to what the metric can be: never below 0 (every
+ * headline figure is a count, a time or a rate), and never above 1 for a
+ * fraction (success, availability, coverage) — "68.7 ± 108.8 %" says nothing.
+ */
+export function bounded(m: Pick<HeadlineMetric, "fraction">, a: Aggregate): Aggregate {
+  if (!Number.isFinite(a.ci95Low)) return a;
+  return { ...a, ci95Low: Math.max(0, a.ci95Low), ci95High: m.fraction ? Math.min(1, a.ci95High) : a.ci95High };
+}
+
 function cell(x: number): number | string {
   return Number.isFinite(x) ? round(x, 6) : "";
 }
@@ -198,8 +208,11 @@ export function sweepTable(manifest: SweepManifest, summaries: ReadonlyMap<numbe
     const mine = refs.filter((r) => r.point === p.point).map((r) => headlineValues(summaries.get(r.index)!, metrics));
     const cells = shown.map((m) => {
       const k = metrics.indexOf(m);
-      const a = aggregate(mine.map((v) => v[k]!));
-      const half = Number.isFinite(a.ci95High) ? ` ± ${formatMetric(m, a.ci95High - a.mean)}` : "";
+      const raw = aggregate(mine.map((v) => v[k]!));
+      const a = bounded(m, raw);
+      // Where the interval was cut at 0 or 100 % it is no longer symmetric: show its ends.
+      const cut = a.ci95Low !== raw.ci95Low || a.ci95High !== raw.ci95High;
+      const half = !Number.isFinite(a.ci95High) ? "" : cut ? ` (${formatMetric(m, a.ci95Low)}–${formatMetric(m, a.ci95High)})` : ` ± ${formatMetric(m, a.ci95High - a.mean)}`;
       return `${formatMetric(m, Number.isFinite(a.mean) ? a.mean : null)}${half}`;
     });
     return [...paths.map((path) => describe(p.values[path])), String(mine.length), ...cells];

@@ -75,6 +75,18 @@ export function setField(root: Record<string, unknown>, path: readonly string[],
   return undefined;
 }
 
+/**
+ * A results-folder name from a file name in any script ("홍수 실험 1" gives
+ * "홍수-실험-1"): composed Unicode (NFC, so macOS's decomposed Hangul names
+ * give the same folder), every run of other signs turned into one '-'.
+ */
+export function slugName(stem: string): string {
+  return stem
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{N}._-]+/gu, "-")
+    .replace(/^[-._]+|-+$/g, "");
+}
+
 /** Validates plain scenario data. Throws an InputError listing every problem. */
 export function validateScenario(raw: unknown, file: string): Scenario {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -87,15 +99,15 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new InputError(`${file} is not a valid scenario (${count}; see docs/scenarios.md):\n${problems.join("\n")}`);
   }
-  const name = result.data.name ?? basename(file).replace(/\.(ya?ml|json)$/i, "");
+  const name = result.data.name ?? slugName(basename(file).replace(/\.(ya?ml|json)$/i, ""));
   if (name.length > MAX_NAME_LENGTH) {
     throw new InputError(
       `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name.slice(0, 40) + "...")} of ${name.length} characters, too long for a results folder; add name: with at most ${MAX_NAME_LENGTH} characters`,
     );
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(name)) {
     throw new InputError(
-      `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name)}, which cannot name a results folder; add name: with letters, digits, '.', '_' and '-'`,
+      `${file} is not a valid scenario (1 problem; see docs/scenarios.md):\n  name: the file name gives the name ${JSON.stringify(name)}, which cannot name a results folder; add name: with letters (any script), digits, '.', '_' and '-'`,
     );
   }
   // variants: and sweep: describe several runs; sim/run/experiment.ts expands them, and each run's scenario is without them.

@@ -272,7 +272,16 @@ const metrics = strict({
   /** The first N measured lookups are traced message by message into traces.json. */
   traceLookups: integer(1, 10_000)
     .optional()
-    .meta({ description: "Trace the first N measured lookups: every message sent for them (time, from, to, type) goes to traces.json, for replay in the viewer." }),
+    .meta({ description: "Trace the first N measured lookups (or N from each time of traceAt): every message sent for them (time, from, to, type) goes to traces.json, for replay in the viewer." }),
+  /** Moments to trace lookups from (e.g. the start of a fault), instead of the end of the warm-up. */
+  traceAt: z
+    .array(duration({ positive: false, example: "8m" }))
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({
+      description: `With traceLookups N: trace the first N lookups started at or after each of these times (a fault's start, say) instead of the first N measured ones; with snapshots, a snapshot is also taken at each time. ${durationHint("8m", false)}`,
+    }),
 });
 
 /** `overlay:` — one of the registered overlays (built in, or plug-ins a scenario named with `module`), by `type`. */
@@ -335,13 +344,16 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
   /** Names the results folder; defaults to the scenario file's name. */
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected a name of letters, digits, '.', '_' and '-'" })
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, { error: "expected a name of letters (any script, Korean included), digits, '.', '_' and '-'" })
     .max(MAX_NAME_LENGTH, { error: `expected a name of at most ${MAX_NAME_LENGTH} characters (it names a results folder)` })
     .optional()
     .meta({
-      description: "Names the results folder (results/<name>/seed-<seed>/): letters, digits, '.', '_' and '-'. Defaults to the scenario file's name.",
+      description: "Names the results folder (results/<name>/seed-<seed>/): letters (any script), digits, '.', '_' and '-'. Defaults to the scenario file's name, with spaces and other signs turned into '-'.",
     }),
   description: z.string().default("").meta({ description: "What the scenario is about; `peerlab list` shows it." }),
+  title: z.string().optional().meta({ description: "A short human title the viewer puts at the head of the page (defaults to the name)." }),
+  title_ko: z.string().optional().meta({ description: "The title in Korean, shown when the viewer is in Korean." }),
+  description_ko: z.string().optional().meta({ description: "The description in Korean, shown when the viewer is in Korean." }),
   /** Seed of every random stream in the run. */
   seed: integer(0, 2 ** 32 - 1)
     .default(1)

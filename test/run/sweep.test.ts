@@ -4,7 +4,7 @@ import { aggregate, studentTQuantile } from "../../sim/metrics/aggregate.js";
 import { experimentFilesInProcess } from "../../sim/run/experiment-files.js";
 import { loadExperiment, replicationSeeds, type SweepExperiment } from "../../sim/run/experiment.js";
 import { HEADLINE } from "../../sim/run/headline.js";
-import { parseShard, shardRuns } from "../../sim/run/sweep.js";
+import { bounded, parseShard, shardRuns } from "../../sim/run/sweep.js";
 import { InputError } from "../../sim/core/errors.js";
 
 const { file } = scenarioFiles("peerlab-sweep-");
@@ -169,5 +169,38 @@ describe("sweep files", () => {
     const ts = files[`${e.runs[3]!.dir}/timeseries.csv`]!.split("\n");
     expect(ts[0]!.startsWith("scenario,variant,seed,time_s,")).toBe(true);
     expect(ts[1]!.startsWith(`tiny-sweep,${e.points[1]!.label},${e.seeds[1]},30,`)).toBe(true);
+  });
+});
+
+describe("aggregate.csv intervals of fractions", () => {
+  it("cut a t-interval at 0, and at 1 for a fraction (the old replication sweep printed 68.7 ± 108.8 %)", () => {
+    const a = aggregate([0.1, 0.95]);
+    expect(a.ci95Low).toBeLessThan(0);
+    expect(a.ci95High).toBeGreaterThan(1);
+    const fraction = bounded({ fraction: true }, a);
+    expect([fraction.ci95Low, fraction.ci95High, fraction.mean]).toEqual([0, 1, a.mean]);
+    const count = bounded({}, a);
+    expect([count.ci95Low, count.ci95High]).toEqual([0, a.ci95High]);
+    expect(bounded({ fraction: true }, aggregate([0.5]))).toEqual(aggregate([0.5]));
+  });
+
+  it("never leave [0, 1] for a ratio, nor go below 0 for anything", () => {
+    // TTL 1 on a sparse graph: success varies a lot between seeds, so a plain t-interval would run past the ends.
+    const e = loadSweep(["sweep:", "  grid:", "    overlay.search.ttl: [1, 6]", "  replications: 3"]);
+    const files = experimentFilesInProcess(e, "sweep.yaml");
+    const lines = files["aggregate.csv"]!.trim().split("\n");
+    const header = lines[0]!.split(",");
+    for (const line of lines.slice(1)) {
+      const row = line.split(",");
+      const cell = (c: string) => Number(row[header.indexOf(c)]);
+      for (const m of HEADLINE) {
+        const low = row[header.indexOf(`${m.column}_ci95_low`)];
+        if (low === "" || low === undefined) continue;
+        expect(Number(low), m.column).toBeGreaterThanOrEqual(0);
+        if (m.fraction) expect(cell(`${m.column}_ci95_high`), m.column).toBeLessThanOrEqual(1);
+      }
+      expect(cell("success_ratio_ci95_low")).toBeLessThanOrEqual(cell("success_ratio_mean"));
+      expect(cell("success_ratio_ci95_high")).toBeGreaterThanOrEqual(cell("success_ratio_mean"));
+    }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../sim/core/errors.js";
-import { applyOverrides, loadScenario, parseScenarioText, validateScenario } from "../../sim/scenario/load.js";
+import { applyOverrides, loadScenario, parseScenarioText, slugName, validateScenario } from "../../sim/scenario/load.js";
 import { OVERLAYS } from "../../sim/overlays/registry.js";
 
 /** As the schema lists them, so adding an overlay does not break these messages. */
@@ -144,5 +144,25 @@ describe("--set overrides", () => {
     expect(() => applyOverrides(minimal, ["degree"], "x")).toThrow("expected path=value");
     expect(() => applyOverrides(minimal, ["__proto__.polluted=1"], "x")).toThrow("dotted path");
     expect(() => applyOverrides(minimal, ["duration.unit=s"], "x")).toThrow("duration in x is not an object");
+  });
+});
+
+describe("scenario names in any script", () => {
+  it("takes a Korean file name as the results folder's name, spaces and signs made '-' (composed Hangul)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "peerlab-ko-"));
+    const file = join(dir, "홍수 실험 (1).yaml");
+    writeFileSync(file, "duration: 5m\npeers: { count: 100 }\noverlay: { type: unstructured }\n");
+    expect(loadScenario(file).name).toBe("홍수-실험-1");
+    // macOS writes file names decomposed (NFD): the same folder name results.
+    expect(slugName("홍수 실험".normalize("NFD"))).toBe("홍수-실험");
+  });
+
+  it("accepts a Korean name:, and keeps the titles and descriptions in both languages", () => {
+    const s = validateScenario({ ...minimal, name: "플러딩-기본", title: "Flooding", title_ko: "플러딩", description_ko: "설명" }, "x.yaml");
+    expect([s.name, s.title, s.title_ko, s.description_ko]).toEqual(["플러딩-기본", "Flooding", "플러딩", "설명"]);
+  });
+
+  it("still rejects a name that cannot name a folder", () => {
+    expect(problems({ ...minimal, name: "a/b" })).toContain("name: expected a name of letters (any script, Korean included), digits, '.', '_' and '-'");
   });
 });

@@ -54,10 +54,10 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     return p;
   }
 
-  /** Ticks exactly the runs whose labels are given, waiting for each redraw. */
+  /** Ticks exactly the runs whose folders are given, waiting for each redraw. */
   async function select(p: Page, labels: string[]): Promise<void> {
     const runs = await p.$$eval("input[data-run]", (els) =>
-      els.map((e) => ({ id: (e as HTMLInputElement).dataset.run!, label: e.parentElement!.textContent!, checked: (e as HTMLInputElement).checked })),
+      els.map((e) => ({ id: (e as HTMLInputElement).dataset.run!, label: (e.parentElement as HTMLElement).title, checked: (e as HTMLInputElement).checked })),
     );
     for (const r of runs) {
       if (labels.includes(r.label) === r.checked) continue;
@@ -86,19 +86,42 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
       expect(await page.locator(`figure[data-chart="${id}"] path.series`).count(), id).toBe(2);
     }
     const cdf = page.locator('figure[data-chart="latency-cdf"] path.series');
-    expect(await cdf.evaluateAll((ps) => ps.map((p) => p.getAttribute("data-points")))).toEqual(["101", "101"]);
+    // Latencies span decades, so the CDF's x axis is logarithmic and starts at the first latency above 0.
+    const positive = ["chord", "flood"].map((n) => String(JSON.parse(readFileSync(join(fx.results, n, "seed-3", "summary.json"), "utf8")).lookups.latencyMs.quantiles.filter((q: number) => q > 0).length));
+    expect(await cdf.evaluateAll((ps) => ps.map((p) => p.getAttribute("data-points")))).toEqual(positive);
+    expect(await page.locator('figure[data-chart="latency-cdf"] button.scale-toggle').getAttribute("data-log")).toBe("true");
     expect(await page.locator('figure[data-chart="hop-histogram"] .legend-item').count()).toBe(2);
-    expect(await page.locator('figure[data-chart="summary-lookups-successRatio"] rect.bar').count()).toBe(2);
-    // comparison.csv: one bar per variant, and its table.
-    expect(await page.locator('figure[data-chart="comparison-success_ratio"] rect.bar').count()).toBe(2);
+    // comparison.csv first: small multiples, one bar per variant with its value printed, and the table with readable headings.
+    expect(await page.locator("main section").first().getAttribute("id")).toBe("story-head");
+    expect(await page.locator('figure[data-chart="cmp-success_ratio"] rect.bar').count()).toBe(2);
+    expect(await page.locator('figure[data-chart="cmp-success_ratio"] text.value-label').allTextContents()).toEqual(["91 %", "97 %"]);
+    expect(await page.locator('figure[data-chart="cmp-messages_per_lookup"] text.value-label').allTextContents()).toEqual(["8.2", "120.5"]);
     expect(await page.locator("table.data tr").count()).toBe(3);
-    // The sweep: the mean against the parameter, with its band.
-    const sweep = page.locator('figure[data-chart^="sweep-success_ratio"]');
-    expect(await sweep.locator("path.series").getAttribute("data-points")).toBe("3");
-    expect(await sweep.locator("path.band").count()).toBe(1);
+    expect(await page.locator("table.data th").allTextContents()).toEqual(["Variant", "Overlay", "Lookup success (%)", "Messages per lookup (messages)"]);
+    // Each overlay keeps its colour: Chord green, flooding blue, in the bars as in the time series.
+    expect(await page.locator('figure[data-chart="cmp-success_ratio"] rect.bar').evaluateAll((rs) => rs.map((r) => r.getAttribute("fill")))).toEqual(["#2a9d55", "#2f6db5"]);
+    expect(await chart.locator("path.series").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke")))).toEqual(["#2a9d55", "#2f6db5"]);
     await chart.screenshot({ path: join(fx.dir, "comparison-success-ratio.png") });
     await page.screenshot({ path: join(fx.dir, "viewer.png"), fullPage: true });
     console.log(`test/viz: screenshots in ${fx.dir}`);
+  });
+
+  it("draws a sweep's mean against its parameter with its band when the sweep is chosen", async () => {
+    const ready = await page.getAttribute("main", "data-ready");
+    await page.locator("nav button.group", { hasText: "Sweep" }).click();
+    await page.waitForFunction((before) => document.querySelector("main")!.dataset.ready !== before, ready);
+    const sweep = page.locator('figure[data-chart="sweep-success_ratio"]');
+    expect(await sweep.locator("path.series").getAttribute("data-points")).toBe("3");
+    expect(await sweep.locator("path.band").count()).toBe(1);
+    await select(page, ["cmp/seed-3/chord", "cmp/seed-3/flood"]);
+  });
+
+  it("compares single runs in summary bars, success with its Wilson interval", async () => {
+    await select(page, ["chord/seed-3", "flood/seed-3"]);
+    const bars = page.locator('figure[data-chart="summary-lookups-successRatio"]');
+    expect(await bars.locator("rect.bar").count()).toBe(2);
+    expect(await bars.locator("path.whisker").count()).toBe(2);
+    await select(page, ["cmp/seed-3/chord", "cmp/seed-3/flood"]);
   });
 
   it("shows a tooltip with the values under the mouse", async () => {
@@ -122,7 +145,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
   it("shades the window of a fault from the scenario's timeline", async () => {
     await select(page, ["chord/seed-3"]);
     const marks = page.locator('figure[data-chart="ts-success_ratio"] g.annotation');
-    expect(await marks.locator("text").allTextContents()).toEqual(["network split in 2 groups by random", "partition healed"]);
+    expect(await marks.locator("text").allTextContents()).toEqual(["network split", "partition healed"]);
     const window = marks.first().locator("rect.window");
     expect(await window.count()).toBe(1);
     // The shaded window spans 100 s to 140 s: as wide as the distance between the two lines.
@@ -168,7 +191,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     expect(await status.getAttribute("data-step")).toBe("0");
     await page.locator("#replay-step").click();
     expect(await status.getAttribute("data-step")).toBe("1");
-    expect(await status.textContent()).toMatch(/^Message 1 of \d+ at [\d.]+ s: \w+ from peer \d+ to peer \d+/);
+    expect(await status.textContent()).toMatch(/^Message 1 of \d+ at [\d.]+ s: [A-Z][a-z ]+ from peer \d+ to peer \d+/);
     expect(await page.locator("#topology line.msg").count()).toBe(1);
     await page.locator("#replay-step").click();
     expect(await page.locator("#topology line.msg").count()).toBe(2);
@@ -192,8 +215,10 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
 
   it("shows names from result files as text, never as markup", async () => {
     const name = "<img src=x onerror=window.__pwned=1>";
-    await select(page, [name]);
-    expect(await page.locator('figure[data-chart="ts-success_ratio"] .legend-item title').first().textContent()).toBe(name);
+    await select(page, [name, "flood/seed-3"]);
+    // Two copies of one run read the same: the legend falls back to their folders, as text.
+    expect(await page.locator('figure[data-chart="ts-success_ratio"] .legend-item title').allTextContents()).toContain(name);
+    expect(await page.locator("nav label", { hasText: name }).count()).toBe(1);
     expect(await page.locator("main img, nav img").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
@@ -210,7 +235,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     await p.goto(pathToFileURL(out).href);
     await p.waitForSelector("main[data-ready]");
     expect(await p.locator('figure[data-chart="ts-success_ratio"] path.series').count()).toBe(2);
-    expect(await p.locator('figure[data-chart="comparison-success_ratio"] rect.bar').count()).toBe(2);
+    expect(await p.locator('figure[data-chart="cmp-success_ratio"] rect.bar').count()).toBe(2);
     expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
     await p.screenshot({ path: join(fx.dir, "report.png") });
     await context.close();

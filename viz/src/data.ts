@@ -1,10 +1,19 @@
 import { csvParseRows } from "d3";
+import { registerColumns, type ColumnMeta } from "./columns.js";
 
 /**
  * Everything the viewer shows comes from result files (docs/results.md):
  * fetched from `peerlab view`'s server, or read from the data block that
  * `peerlab report` inlines into the page. Nothing here knows the simulator.
  */
+
+export interface ScenarioHead {
+  name: string;
+  title?: string;
+  title_ko?: string;
+  description?: string;
+  description_ko?: string;
+}
 
 export interface RunEntry {
   id: string;
@@ -13,6 +22,36 @@ export interface RunEntry {
   files: string[];
   variant: string | null;
   group: string | null;
+  overlay?: string | null;
+  seed?: number | null;
+  scenario?: ScenarioHead;
+  /** A sweep run's grid point: parameter path → value. */
+  point?: Record<string, unknown>;
+}
+
+export interface LessonText {
+  en: string;
+  ko: string;
+}
+
+/** lesson.json, written by `peerlab lesson` next to a lesson's results. */
+export interface LessonInfo {
+  url: string;
+  name: string;
+  title: LessonText;
+  lookFor: LessonText;
+  question: LessonText;
+  focus: {
+    view: "comparison" | "timeseries" | "sweep";
+    metric: string;
+    param?: string;
+    logX?: boolean;
+    logY?: boolean;
+    reference?: "half-log2";
+    topology?: boolean;
+    /** The variant whose topology to show first. */
+    topologyRun?: string;
+  };
 }
 
 export interface GroupEntry {
@@ -28,6 +67,7 @@ export interface ViewIndex {
   peerlab: string;
   runs: RunEntry[];
   groups: GroupEntry[];
+  lessons?: string[];
 }
 
 export interface Annotation {
@@ -52,7 +92,11 @@ export interface PeerSnapshot {
 export interface Snapshot {
   timeMs: number;
   peersOnline: number;
+  /** Present when only some peers were recorded: how they were chosen. */
+  sampled?: "id-range" | "neighbourhood";
   peers: PeerSnapshot[];
+  /** Id-space positions of the traced lookups' keys (DHTs). */
+  keys?: { key: number; position: number }[];
 }
 
 export interface TracedLookup {
@@ -123,12 +167,14 @@ export function loadRun(entry: RunEntry): Promise<Run> {
   if (!p) {
     p = (async () => {
       const has = (f: string) => entry.files.includes(f);
-      const [manifest, summary, csv, annotations] = await Promise.all([
+      const [manifest, summary, csv, annotations, columns] = await Promise.all([
         json<any>(entry.url + "manifest.json"),
         has("summary.json") ? json<any>(entry.url + "summary.json") : null,
         has("timeseries.csv") ? text(entry.url + "timeseries.csv") : null,
         has("annotations.json") ? json<Annotation[]>(entry.url + "annotations.json") : null,
+        has("columns.json") ? json<Record<string, ColumnMeta>>(entry.url + "columns.json").catch(() => null) : null,
       ]);
+      if (columns && typeof columns === "object") registerColumns(columns);
       const parsed = csv ? parseCsv(csv) : null;
       return {
         entry,
@@ -182,4 +228,9 @@ export function num(cell: string | undefined): number | null {
   if (cell === undefined || cell.trim() === "") return null;
   const x = Number(cell);
   return Number.isFinite(x) ? x : null;
+}
+
+export async function loadLesson(url: string): Promise<LessonInfo | null> {
+  const body = await json<Omit<LessonInfo, "url">>(url);
+  return body ? { ...body, url } : null;
 }

@@ -1,17 +1,24 @@
-import { schemeTableau10 } from "d3";
 import { barChart } from "./charts/bars.js";
 import { emptyNote } from "./charts/frame.js";
+import { hbarChart } from "./charts/hbars.js";
 import { lineChart, type Mark, type Series } from "./charts/lines.js";
-import { isReport, loadCsv, loadIndex, loadRun, num, type GroupEntry, type Run, type ViewIndex } from "./data.js";
+import { overlayColor } from "./colors.js";
+import { columnTitle, faultLabel, overlayName } from "./columns.js";
+import { isReport, loadIndex, loadLesson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
-import { sweepSection } from "./sweep.js";
+import { enterPresentation } from "./present.js";
+import { wilson } from "./stats.js";
+import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
 
 /**
- * The viewer page: a list of runs on the left, charts of the ticked runs on
- * the right (time series, latency CDF, hop histogram, summary bars),
- * comparisons and sweeps, and the topology view with lookup replay.
+ * The viewer page. The story comes first: the scenario's title and
+ * description (and a lesson's text), then the selected comparison or sweep
+ * as small multiples of its headline figures; below, the time series of the
+ * ticked runs, latency and hop distributions, summary bars, and the
+ * topology view with lookup replay. A run list on the left (collapsible),
+ * a presentation mode for projecting one chart at a time.
  */
 
 interface State {
@@ -19,6 +26,8 @@ interface State {
   selected: Set<string>;
   /** Extra time-series column chosen in "Another column". */
   extraColumn: string | null;
+  logChoice: Map<string, boolean>;
+  lesson: LessonInfo | null;
 }
 
 let state: State;
@@ -31,16 +40,51 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
-/** A run's colour, stable whatever else is ticked. */
+/** A run's colour: its overlay's, in a shade by its place among the same overlay's runs of its comparison or sweep point. */
 function colorOf(id: string): string {
-  const i = state.index.runs.findIndex((r) => r.id === id);
-  return schemeTableau10[i % schemeTableau10.length]!;
+  const run = state.index.runs.find((r) => r.id === id);
+  if (!run) return "#888";
+  const peers = state.index.runs.filter((r) => r.group !== null && r.group === run.group && r.overlay === run.overlay && r.seed === run.seed);
+  const shade = Math.max(0, peers.indexOf(run)) % 6;
+  return overlayColor(run.overlay, shade, state.index.runs.indexOf(run));
 }
 
+/** A sweep run's grid point as words: "Extra copies per key 2", "Chord, Peers (N) 64". */
+function pointOf(run: RunEntry): string | null {
+  if (!run.point) return null;
+  return Object.entries(run.point)
+    .map(([path, v]) => (v && typeof v === "object" && typeof (v as { type?: unknown }).type === "string" ? overlayName((v as { type: string }).type) : `${columnTitle(path)} ${String(v)}`))
+    .join(", ");
+}
+
+function pointText(point: string): string {
+  return point;
+}
+
+/** A run's full name for the run list: scenario / variant or grid point / seed. */
+function fullLabel(run: RunEntry): string {
+  const point = pointOf(run);
+  return [run.scenario?.name ?? run.label, run.variant ?? (point ? pointText(point) : null), run.seed !== null && run.seed !== undefined ? t("seedLabel", { seed: run.seed }) : null]
+    .filter(Boolean)
+    .join(" / ");
+}
+
+/** The shortest name that tells the shown runs apart; a run's folder when two would read the same (copies of one run). */
 function runLabel(run: Run, runs: readonly Run[]): string {
-  const v = run.entry.variant;
-  if (v && runs.filter((r) => r.entry.variant === v).length === 1) return v;
-  return run.entry.label;
+  const mine = shortLabel(run, runs);
+  return runs.some((r) => r !== run && shortLabel(r, runs) === mine) ? run.entry.label : mine;
+}
+
+/** Scenario (if several are shown), variant or grid point, seed (if needed). */
+function shortLabel(run: Run, runs: readonly Run[]): string {
+  const e = run.entry;
+  const scenarios = new Set(runs.map((r) => r.entry.scenario?.name ?? r.entry.label));
+  const middle = e.variant ?? (pointOf(e) ? pointText(pointOf(e)!) : null);
+  const oneGroup = e.group !== null && runs.every((r) => r.entry.group === e.group);
+  const parts = [(scenarios.size > 1 && !oneGroup) || !middle ? (e.scenario?.name ?? e.label) : null, middle];
+  const same = runs.filter((r) => (r.entry.scenario?.name ?? r.entry.label) === (e.scenario?.name ?? e.label) && (r.entry.variant ?? pointOf(r.entry)) === (e.variant ?? pointOf(e)));
+  if (same.length > 1 && e.seed !== null && e.seed !== undefined) parts.push(t("seedLabel", { seed: e.seed }));
+  return parts.filter(Boolean).join(" · ") || e.label;
 }
 
 async function start(): Promise<void> {
@@ -51,9 +95,17 @@ async function start(): Promise<void> {
     setLang(langSelect.value as Lang);
     void render();
   });
+  const toggle = document.getElementById("sidebar-toggle")!;
+  if (window.innerWidth < 1100) document.body.classList.add("sidebar-collapsed");
+  toggle.addEventListener("click", () => {
+    document.body.classList.toggle("sidebar-collapsed");
+    syncChrome();
+  });
+  document.getElementById("present")!.addEventListener("click", () => enterPresentation(0));
   try {
     const index = await loadIndex();
-    state = { index, selected: new Set(defaultSelection(index)), extraColumn: null };
+    const lesson = index.lessons && index.lessons.length > 0 ? await loadLesson(index.lessons[0]!) : null;
+    state = { index, selected: new Set(defaultSelection(index, lesson)), extraColumn: null, logChoice: new Map(), lesson };
   } catch (error) {
     document.getElementById("main")!.replaceChildren(el("p", "error", String(error)));
     return;
@@ -61,10 +113,37 @@ async function start(): Promise<void> {
   await render();
 }
 
-function defaultSelection(index: ViewIndex): string[] {
+/** Runs of a group worth drawing together: a comparison's variants; a sweep's first seed at each grid point. */
+function groupSelection(index: ViewIndex, g: GroupEntry): string[] {
+  if (g.kind === "comparison") return g.runs.slice(0, 10);
+  const runs = index.runs.filter((r) => g.runs.includes(r.id));
+  const firstSeed = runs[0]?.seed;
+  return runs
+    .filter((r) => r.seed === firstSeed)
+    .slice(0, 10)
+    .map((r) => r.id);
+}
+
+function defaultSelection(index: ViewIndex, lesson: LessonInfo | null): string[] {
+  if (lesson) {
+    const base = lesson.url.replace(/lesson\.json$/, "");
+    const group = index.groups.find((g) => g.url === base);
+    if (group) return groupSelection(index, group);
+    const runs = index.runs.filter((r) => r.url.startsWith(base));
+    if (runs.length > 0) return runs.slice(0, 10).map((r) => r.id);
+  }
   const group = index.groups.find((g) => g.runs.length > 1);
-  if (group) return group.runs.slice(0, 10);
+  if (group) return groupSelection(index, group);
   return index.runs.slice(0, 6).map((r) => r.id);
+}
+
+function syncChrome(): void {
+  const collapsed = document.body.classList.contains("sidebar-collapsed");
+  const toggle = document.getElementById("sidebar-toggle")!;
+  toggle.setAttribute("aria-expanded", String(!collapsed));
+  toggle.title = collapsed ? t("sidebarShow") : t("sidebarHide");
+  document.getElementById("sidebar-toggle-label")!.textContent = t("sidebarToggle");
+  document.getElementById("present-label")!.textContent = t("present");
 }
 
 async function render(): Promise<void> {
@@ -73,6 +152,7 @@ async function render(): Promise<void> {
   document.getElementById("title")!.textContent = t("title");
   document.getElementById("lang-label")!.textContent = t("language");
   document.getElementById("subtitle")!.textContent = isReport() ? `report · peerlab ${state.index.peerlab}` : `peerlab ${state.index.peerlab}`;
+  syncChrome();
   renderSidebar();
   const main = document.getElementById("main")!;
   if (state.index.runs.length === 0) {
@@ -83,14 +163,21 @@ async function render(): Promise<void> {
   const runs = await Promise.all(entries.map(loadRun));
   if (token !== renderToken) return; // a newer render started meanwhile
   const fragment = el("div");
-  timeSeriesSection(fragment, runs);
-  distributionSection(fragment, runs);
-  summarySection(fragment, runs);
-  for (const g of state.index.groups) {
-    if (g.kind === "comparison") await comparisonSection(fragment, g);
-    else await sweepSection(fragment, g, () => void render());
+  const ctx: StoryContext = { index: state.index, lesson: state.lesson, logChoice: state.logChoice, colorOfRun: colorOf, rerender: () => void render() };
+  storyHead(fragment, entries, state.lesson);
+  // The comparisons and sweeps the ticked runs belong to come first.
+  const active = state.index.groups.filter((g) => g.runs.some((id) => state.selected.has(id)));
+  const focusTimeseries = state.lesson?.focus.view === "timeseries" ? state.lesson.focus.metric : null;
+  if (focusTimeseries) timeSeriesSection(fragment, runs, focusTimeseries, true);
+  for (const g of active) {
+    if (g.kind === "comparison") await comparisonStory(fragment, g, ctx);
+    else await sweepStory(fragment, g, ctx);
   }
-  await topologySection(fragment, runs, (r) => runLabel(r, runs));
+  if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
+  timeSeriesSection(fragment, runs, focusTimeseries, false);
+  distributionSection(fragment, runs);
+  if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
+  if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   if (token !== renderToken) return;
   main.replaceChildren(...fragment.childNodes);
   main.dataset.ready = String(token);
@@ -104,10 +191,12 @@ function renderSidebar(): void {
     const ul = el("ul", "groups");
     for (const g of state.index.groups) {
       const li = el("li");
-      const b = el("button", "group", `${g.kind === "comparison" ? t("comparison") : t("sweep")}: ${g.label}`);
+      const first = state.index.runs.find((r) => r.group === g.id);
+      const b = el("button", "group", `${g.kind === "comparison" ? t("comparison") : t("sweep")}: ${first?.scenario?.name ?? g.label}`);
       b.type = "button";
+      b.title = g.label;
       b.addEventListener("click", () => {
-        state.selected = new Set(g.runs.slice(0, 20));
+        state.selected = new Set(groupSelection(state.index, g));
         void render();
       });
       li.append(b);
@@ -131,7 +220,9 @@ function renderSidebar(): void {
     });
     const swatch = el("span", "swatch");
     swatch.style.background = colorOf(r.id);
-    label.append(box, swatch, el("span", "run-name", r.label));
+    const full = fullLabel(r);
+    const name = state.index.runs.some((o) => o !== r && fullLabel(o) === full) ? `${full} (${r.label})` : full;
+    label.append(box, swatch, el("span", "run-name", name));
     label.title = r.label;
     li.append(label);
     ul.append(li);
@@ -171,20 +262,21 @@ function timeMarks(runs: readonly Run[], div: number): Mark[] {
       if (seen.has(key)) continue;
       seen.add(key);
       const until = typeof a.until_s === "number" && Number.isFinite(a.until_s) ? { until: a.until_s / div } : {};
-      marks.push({ x: a.time_s / div, label: String(a.label ?? a.kind), kind: String(a.kind ?? ""), ...until });
+      marks.push({ x: a.time_s / div, label: faultLabel(String(a.kind ?? ""), String(a.label ?? a.kind)), kind: String(a.kind ?? ""), ...until });
     }
   }
   return marks;
 }
 
-function timeSeriesSection(parent: HTMLElement, runs: readonly Run[]): void {
-  const grid = section(parent, "timeseries", t("timeSeries"));
+/** The time series. With `onlyFocus`, just the lesson's column, large, at the top of the page. */
+function timeSeriesSection(parent: HTMLElement, runs: readonly Run[], focus: string | null, onlyFocus: boolean): void {
+  const grid = section(parent, onlyFocus ? "focus-timeseries" : "timeseries", onlyFocus ? `${t("story")}: ${metricTitle(metricDef(focus!))}` : t("timeSeries"));
   if (runs.length === 0 || runs.every((r) => r.rows.length === 0)) return emptyNote(grid, t("noData"));
   const axis = timeAxis(runs);
   const marks = timeMarks(runs, axis.div);
   const warmups = runs.map((r) => r.manifest?.scenario?.metrics?.warmup).filter((w): w is number => typeof w === "number");
   const warmup = warmups.length > 0 && warmups.every((w) => w === warmups[0]) && warmups[0]! > 0 ? warmups[0]! / 1000 / axis.div : undefined;
-  const chart = (column: string) => {
+  const chart = (column: string, big: boolean) => {
     const def = metricDef(column);
     const series: Series[] = runs
       .filter((r) => r.columns.includes(column))
@@ -200,18 +292,28 @@ function timeSeriesSection(parent: HTMLElement, runs: readonly Run[]): void {
       }));
     if (series.every((s) => s.points.length === 0)) return;
     const title = metricTitle(def);
+    const id = `ts-${column}${big ? "-focus" : ""}`;
     lineChart(grid, {
-      id: `ts-${column}`,
+      id,
       title,
       xLabel: axis.label,
       yLabel: axisLabel(title, def.unit),
       series,
       marks,
       xText: axis.text,
+      ...(big ? { width: 940, height: 420 } : {}),
+      ...(def.unit === "uPercent" ? { yDomain: [0, 100] as [number, number] } : {}),
+      logY: state.logChoice.get(id) ?? false,
+      onToggleLogY: (log) => {
+        state.logChoice.set(id, log);
+        void render();
+      },
       ...(warmup !== undefined ? { shadeBefore: { x: warmup, label: t("warmupEnd") } } : {}),
     });
+    if (big) grid.lastElementChild?.classList.add("focus");
   };
-  for (const m of HEADLINE) chart(m.column);
+  if (onlyFocus) return chart(focus!, true);
+  for (const m of HEADLINE) if (m.column !== focus) chart(m.column, false);
 
   // Every other column the runs measured, one at a time.
   const others = [...new Set(runs.flatMap((r) => r.columns))].filter((c) => !NOT_METRICS.has(c) && !HEADLINE.some((m) => m.column === c));
@@ -221,7 +323,7 @@ function timeSeriesSection(parent: HTMLElement, runs: readonly Run[]): void {
     const select = el("select");
     select.id = "other-column";
     for (const c of others) {
-      const o = el("option", undefined, c);
+      const o = el("option", undefined, columnTitle(c));
       o.value = c;
       select.append(o);
     }
@@ -234,7 +336,7 @@ function timeSeriesSection(parent: HTMLElement, runs: readonly Run[]): void {
     label.append(select);
     box.append(label);
     grid.append(box);
-    chart(chosen);
+    chart(chosen, false);
   }
 }
 
@@ -249,17 +351,33 @@ function distributionSection(parent: HTMLElement, runs: readonly Run[]): void {
     })
     .filter((s) => s.points.length > 0);
   if (cdf.length > 0) {
+    // Latencies span decades (a fast answer vs a timeout): log x by default, so the body of the CDF is not crowded into a corner.
+    const id = "latency-cdf";
+    const xs = cdf.flatMap((s) => s.points.map((p) => p.x)).filter((x) => x > 0);
+    const logX = state.logChoice.get(id) ?? (xs.length > 1 && Math.max(...xs) / Math.min(...xs) >= 30);
     lineChart(grid, {
-      id: "latency-cdf",
+      id,
       title: t("cdfTitle"),
       xLabel: axisLabel(t("cdfX"), "uMs"),
       yLabel: axisLabel(t("cdfY"), "uPercent"),
-      series: cdf,
+      // A log axis has no 0: lookups answered at once (the requester held the key) are where the curve starts.
+      series: logX ? cdf.map((s) => ({ ...s, points: s.points.filter((p) => p.x > 0) })) : cdf,
       step: true,
       yDomain: [0, 100],
       pointsVisible: false,
+      logX,
       xText: (x) => `${fmt(x)} ${t("uMs")}`,
     });
+    const figure = grid.lastElementChild as HTMLElement;
+    const b = el("button", "scale-toggle", logX ? `${t("logScale")} ✓ · ${t("linearScale")}` : `${t("logScale")} · ${t("linearScale")} ✓`);
+    b.type = "button";
+    b.dataset.log = String(logX);
+    b.title = t("scaleToggle");
+    b.addEventListener("click", () => {
+      state.logChoice.set(id, !logX);
+      void render();
+    });
+    figure.querySelector(".actions")?.prepend(b);
   }
   const hists = withSummary.map((r) => ({ run: r, h: (r.summary.lookups?.hops?.histogram ?? []) as number[] })).filter((x) => x.h.length > 0);
   if (hists.length > 0) {
@@ -281,100 +399,41 @@ function distributionSection(parent: HTMLElement, runs: readonly Run[]): void {
   if (cdf.length === 0 && hists.length === 0) emptyNote(grid, t("noData"));
 }
 
+/** One horizontal bar per run for each summary figure (success with its Wilson interval). */
 function summarySection(parent: HTMLElement, runs: readonly Run[]): void {
   const withSummary = runs.filter((r) => r.summary);
   if (withSummary.length === 0) return;
   const grid = section(parent, "summary", t("summary"));
-  grid.classList.add("small");
-  const labels = withSummary.map((r) => runLabel(r, runs));
+  grid.classList.add("multiples");
   for (const m of SUMMARY_BARS) {
-    const values = withSummary.map((r) => {
+    const id = `summary-${m.path.join("-")}`;
+    const bars = withSummary.map((r) => {
       const v = pick(r.summary, m.path);
-      return v === null ? null : v * m.scale;
+      const bar = { label: runLabel(r, runs), color: colorOf(r.entry.id), value: v === null ? null : v * m.scale };
+      if (m.path.join(".") === "lookups.successRatio" && v !== null) {
+        const n = pick(r.summary, ["lookups", "completed"]);
+        if (n !== null && n > 0) {
+          const w = wilson(Math.round(v * n), n);
+          return { ...bar, low: w.low * 100, high: w.high * 100 };
+        }
+      }
+      return bar;
     });
-    if (values.every((v) => v === null)) continue;
-    barChart(grid, {
-      id: `summary-${m.path.join("-")}`,
+    if (bars.every((b) => b.value === null)) continue;
+    const isPercent = m.unit === "uPercent";
+    hbarChart(grid, {
+      id,
       title: t(m.title),
-      xLabel: t("run"),
-      yLabel: axisLabel(t(m.title), m.unit),
-      categories: labels,
-      single: true,
-      height: 260,
-      series: withSummary.map((r, i) => ({
-        key: r.entry.id,
-        label: labels[i]!,
-        color: colorOf(r.entry.id),
-        values: labels.map((_, j) => (j === i ? values[i]! : null)),
-      })),
+      xLabel: axisLabel(t(m.title), m.unit),
+      bars,
+      ...(isPercent ? { maxValue: 100, valueText: (v: number) => `${fmt(v)} %` } : {}),
+      ...(state.logChoice.has(id) ? { log: state.logChoice.get(id)! } : {}),
+      onToggleLog: (log) => {
+        state.logChoice.set(id, log);
+        void render();
+      },
     });
   }
-}
-
-/** comparison.csv: one row per variant; any numeric column as bars, and the table itself. */
-async function comparisonSection(parent: HTMLElement, g: GroupEntry): Promise<void> {
-  if (!g.files.includes("comparison.csv")) return;
-  const csv = await loadCsv(g.url + "comparison.csv");
-  if (!csv || csv.rows.length === 0) return;
-  const grid = section(parent, `comparison-${g.id}`, `${t("comparison")}: ${g.label}`);
-  const nameCol = csv.columns.includes("variant") ? "variant" : csv.columns[0]!;
-  const numeric = csv.columns.filter((c) => c !== nameCol && csv.rows.some((r) => num(r[c]) !== null));
-  const names = csv.rows.map((r) => r[nameCol] ?? "");
-  const key = `cmp:${g.id}`;
-  const chosen = (state as any)[key] && numeric.includes((state as any)[key]) ? (state as any)[key] : numeric[0];
-  if (chosen) {
-    const box = el("div", "other");
-    const label = el("label", undefined, `${t("metric")}: `);
-    const select = el("select");
-    select.className = "comparison-metric";
-    for (const c of numeric) {
-      const o = el("option", undefined, c);
-      o.value = c;
-      select.append(o);
-    }
-    select.value = chosen;
-    select.addEventListener("change", () => {
-      (state as any)[key] = select.value;
-      void render();
-    });
-    label.append(select);
-    box.append(label);
-    grid.append(box);
-    const def = metricDef(chosen);
-    const palette = (i: number) => {
-      const run = state.index.runs.find((r) => r.group === g.id && r.variant === names[i]);
-      return run ? colorOf(run.id) : schemeTableau10[i % 10]!;
-    };
-    barChart(grid, {
-      id: `comparison-${chosen}`,
-      title: `${g.label}: ${chosen}`,
-      xLabel: t("variant"),
-      yLabel: axisLabel(chosen, def.unit === "uPercent" ? null : def.unit),
-      categories: names,
-      single: true,
-      series: csv.rows.map((r, i) => ({
-        key: `${i}`,
-        label: names[i]!,
-        color: palette(i),
-        values: names.map((_, j) => (j === i ? num(r[chosen]) : null)),
-      })),
-    });
-  }
-  const wrap = el("div", "table-wrap");
-  const table = el("table", "data");
-  const head = el("tr");
-  for (const c of csv.columns) head.append(el("th", undefined, c));
-  table.append(head);
-  for (const r of csv.rows) {
-    const tr = el("tr");
-    for (const c of csv.columns) {
-      const v = num(r[c]);
-      tr.append(el("td", v === null ? undefined : "num", v === null ? (r[c] ?? "") : fmt(v)));
-    }
-    table.append(tr);
-  }
-  wrap.append(table);
-  grid.append(wrap);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => void start());

@@ -1,3 +1,4 @@
+import { columnTitle, columnUnit, type UnitKey } from "./columns.js";
 import { t, type Key } from "./i18n.js";
 
 /**
@@ -31,13 +32,25 @@ export const HEADLINE: readonly MetricDef[] = [
 /** Columns that are not measurements. */
 export const NOT_METRICS = new Set(["time_s", "phase", "scenario", "variant", "seed"]);
 
-/** Any other column: its own name, a unit guessed from its suffix. */
+const UNIT_KEYS: Record<UnitKey, Key> = {
+  percent: "uPercent",
+  ms: "uMs",
+  s: "uS",
+  hops: "uHops",
+  messages: "uMessages",
+  msgPeerS: "uMsgPeerS",
+  peers: "uPeers",
+  lookups: "uLookups",
+  bytes: "uBytes",
+};
+
+/** Any other column: its title from the column table, its unit from the table or its suffix. */
 export function metricDef(column: string): MetricDef {
   const known = HEADLINE.find((m) => m.column === column);
   if (known) return known;
-  if (/_ms$/.test(column)) return { column, title: null, unit: "uMs", scale: 1 };
+  const unit = columnUnit(column);
+  if (unit) return { column, title: null, unit: UNIT_KEYS[unit], scale: unit === "percent" ? 100 : 1 };
   if (/_s$/.test(column)) return { column, title: null, unit: "uS", scale: 1 };
-  if (/(ratio|utilisation|utilization|availability)$/.test(column)) return { column, title: null, unit: "uPercent", scale: 100 };
   if (/^messages|_messages$/.test(column)) return { column, title: null, unit: "uMessages", scale: 1 };
   if (/peers|^joins$|^leaves$|^crashes$/.test(column)) return { column, title: null, unit: "uPeers", scale: 1 };
   if (/^lookups_/.test(column)) return { column, title: null, unit: "uLookups", scale: 1 };
@@ -45,8 +58,19 @@ export function metricDef(column: string): MetricDef {
 }
 
 export function metricTitle(m: MetricDef): string {
-  return m.title ? t(m.title) : m.column;
+  return m.title ? t(m.title) : columnTitle(m.column);
 }
+
+/** The headline figures of a comparison or sweep, drawn as small multiples, in this order. */
+export const STORY_METRICS: readonly string[] = [
+  "success_ratio",
+  "latency_p50_ms",
+  "latency_p99_ms",
+  "messages_per_lookup",
+  "maintenance_messages_per_peer_per_s",
+  "availability_mean",
+  "hops_mean",
+];
 
 /** "Lookup latency, p50 (ms)". */
 export function axisLabel(title: string, unit: Key | null): string {

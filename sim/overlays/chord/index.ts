@@ -177,6 +177,14 @@ class ChordOverlay implements Overlay<ChordMessage> {
     return this.position(node);
   }
 
+  keyPosition(key: number): number {
+    const id = this.keyId(key);
+    const t = this.tables;
+    const topBits = t.m - 32 * (t.W - 1);
+    const x = id[0]! / 2 ** topBits + (t.W > 1 ? id[1]! / 2 ** (topBits + 32) : 0);
+    return Math.min(x, 1 - 2 ** -53);
+  }
+
   /** A node's id as a fraction of the ring: its top word and the next one (below 1 even when rounding would reach it). */
   private position(node: number): number {
     const t = this.tables;

@@ -390,6 +390,12 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     };
   }
 
+  keyPosition(key: number): number {
+    const id = new Uint32Array(this.ids.W);
+    this.ids.keyId(key, id, 0);
+    return this.ids.position(id, 0);
+  }
+
   snapshot(): OverlaySnapshot {
     const peers: PeerSnapshot[] = [];
     const W = this.ids.W;

@@ -1,6 +1,6 @@
 import { axisBottom, axisLeft, max, min, scaleBand, scaleLinear } from "d3";
 import { fmt } from "../metrics.js";
-import { axisLabels, drawLegend, truncate, hideTooltip, makeFrame, showTooltip, type Frame } from "./frame.js";
+import { axisLabels, drawLegend, fitText, hideTooltip, makeFrame, showTooltip, TEXT_PX, tickText, type Frame } from "./frame.js";
 
 /** Grouped bars: a category axis (hops, metrics, variants), one bar per series in each group. */
 
@@ -25,7 +25,7 @@ export interface BarChartOptions {
 }
 
 export function barChart(parent: HTMLElement, o: BarChartOptions): Frame {
-  const f = makeFrame(parent, o.id, o.title, o.height !== undefined ? { height: o.height } : {});
+  const f = makeFrame(parent, o.id, o.title, { ...(o.height !== undefined ? { height: o.height } : {}), legend: o.series.map((s) => s.label) });
   const x = scaleBand().domain(o.categories).range([0, f.width]).paddingInner(0.2).paddingOuter(0.1);
   const inner = scaleBand()
     .domain(o.series.map((s) => s.key))
@@ -40,9 +40,12 @@ export function barChart(parent: HTMLElement, o: BarChartOptions): Frame {
     .attr("class", "gridlines")
     .call(axisLeft(y).ticks(5).tickSize(-f.width).tickFormat(() => ""));
   const xAxis = f.plot.append("g").attr("class", "axis x").attr("transform", `translate(0,${f.height})`).call(axisBottom(x));
-  xAxis.selectAll<SVGTextElement, string>(".tick text").text((d) => truncate(d, 16)).append("title").text((d) => d);
-  if (o.categories.length > 30) xAxis.selectAll(".tick text").attr("display", (_, i) => (i % Math.ceil(o.categories.length / 30) === 0 ? null : "none"));
-  f.plot.append("g").attr("class", "axis y").call(axisLeft(y).ticks(5));
+  xAxis.selectAll<SVGTextElement, string>(".tick text").text((d) => fitText(d, x.step() * 2, TEXT_PX)).append("title").text((d) => d);
+  // Every label gets room for its text: show every k-th one (and its neighbours' stay hidden).
+  const widest = Math.max(...o.categories.map((c) => fitText(c, x.step() * 2, TEXT_PX).length)) * TEXT_PX * 0.62 + 6;
+  const every = Math.max(1, Math.ceil(widest / x.step()));
+  if (every > 1) xAxis.selectAll(".tick text").attr("display", (_, i) => (i % every === 0 ? null : "none"));
+  f.plot.append("g").attr("class", "axis y").call(axisLeft(y).ticks(5).tickFormat((v) => tickText(Number(v))));
   axisLabels(f, o.xLabel, o.yLabel);
   for (const s of o.series) {
     const g = f.plot.append("g").attr("class", "bar-series").attr("data-series", s.label);

@@ -42,7 +42,7 @@ export function layout(kind: LayoutKind, snapshot: Snapshot, size: number): Map<
     const outer = peers.filter((p) => p.role !== "index" && p.role !== "super-peer");
     centre.forEach((p, i) => out.set(p.peer, { x: c + (i - (centre.length - 1) / 2) * 40, y: c }));
     circle(inner, centre.length > 0 ? c * 0.3 : c * 0.35);
-    circle(outer, c - 30);
+    circle(outer, c - 40);
   } else {
     type Node = SimulationNodeDatum & { id: number };
     const nodes: Node[] = peers.map((p) => ({ id: p.peer }));

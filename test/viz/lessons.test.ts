@@ -1,0 +1,223 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LESSONS } from "../../sim/cli/lessons.js";
+import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
+import { resolveRoots } from "../../sim/cli/serve-index.js";
+import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
+
+/**
+ * Every lesson as a teacher projects it: run by `peerlab lesson`, opened in
+ * Chromium at 1280×720 in English and Korean. Checks what the back of the
+ * room needs: no chart text under 14 px, no label clipped by its chart or
+ * printed over another, Korean glyphs drawn (not tofu boxes), the lesson's
+ * chart first, and the replays drawing. Screenshots of each lesson's chart
+ * go to a temporary folder, or to docs/img/lessons/ with
+ * PEERLAB_WRITE_DOC_IMAGES=1 (how the ones in the docs were made).
+ */
+
+const browserPath = chromiumPath();
+const root = join(import.meta.dirname, "..", "..");
+const bin = join(root, "dist", "sim", "cli", "main.js");
+
+interface Problem {
+  chart: string;
+  text: string;
+  what: string;
+}
+
+/** Chart text that is too small, clipped by its SVG, or overlapping other text, as the browser lays it out. */
+function legibility(page: Page): Promise<Problem[]> {
+  return page.evaluate(() => {
+    const problems: { chart: string; text: string; what: string }[] = [];
+    for (const svg of Array.from(document.querySelectorAll<SVGSVGElement>("#main figure.chart > svg"))) {
+      const chart = svg.closest("figure")!.getAttribute("data-chart") ?? "?";
+      const frame = svg.getBoundingClientRect();
+      const scale = frame.width / svg.viewBox.baseVal.width;
+      const texts = Array.from(svg.querySelectorAll("text")).filter((t: SVGTextElement) => {
+        if ((t.textContent ?? "").trim() === "") return false;
+        for (let e: Element | null = t; e && e !== svg; e = e.parentElement) if (getComputedStyle(e).display === "none") return false;
+        return t.getBBox().width > 0;
+      });
+      const boxes = texts.map((t) => t.getBoundingClientRect());
+      texts.forEach((t, i) => {
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < 13.9) problems.push({ chart, text: t.textContent!, what: `${px.toFixed(1)} px` });
+        const b = boxes[i]!;
+        if (b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1 || b.bottom > frame.bottom + 1) problems.push({ chart, text: t.textContent!, what: "clipped" });
+        for (let j = 0; j < i; j++) {
+          const o = boxes[j]!;
+          const w = Math.min(b.right, o.right) - Math.max(b.left, o.left);
+          const h = Math.min(b.bottom, o.bottom) - Math.max(b.top, o.top);
+          // Glyph boxes include line spacing: count an overlap only when ink would meet.
+          if (w > 2 && h > 4) problems.push({ chart, text: `${t.textContent} / ${texts[j]!.textContent}`, what: "overlap" });
+        }
+      });
+    }
+    // Page text outside charts: nothing under 14 px either.
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>("#main *, header *, nav *"))) {
+      const own = Array.from(e.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim() !== "");
+      if (!own || e.closest("svg") || e.offsetParent === null || e.classList.contains("sr-only")) continue;
+      const px = parseFloat(getComputedStyle(e).fontSize);
+      if (px < 13.9) problems.push({ chart: "page", text: (e.textContent ?? "").slice(0, 40), what: `${px} px` });
+    }
+    return problems;
+  });
+}
+
+/** Hangul on the page drawn with the page's font, compared with a code point no font has: identical pictures are tofu. */
+function tofu(page: Page): Promise<{ hangul: number; missing: string[]; distinct: number }> {
+  return page.evaluate(() => {
+    const chars = [...new Set([...document.body.innerText].filter((c) => /[\uac00-\ud7af]/.test(c)))];
+    const canvas = document.createElement("canvas");
+    canvas.width = 48;
+    canvas.height = 48;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    const font = getComputedStyle(document.body).fontFamily;
+    const draw = (c: string) => {
+      ctx.clearRect(0, 0, 48, 48);
+      ctx.font = `32px ${font}`;
+      ctx.fillText(c, 6, 38);
+      return ctx.getImageData(0, 0, 48, 48).data.join(",");
+    };
+    const box = draw("\u{10FFFD}");
+    const sample = chars.slice(0, 40);
+    return { hangul: chars.length, missing: chars.filter((c) => draw(c) === box), distinct: new Set(sample.map(draw)).size };
+  });
+}
+
+describe.runIf(browserPath !== undefined)("lessons projected at 1280×720", () => {
+  const dir = mkdtempSync(join(tmpdir(), "peerlab-lessons-"));
+  const shots = process.env.PEERLAB_WRITE_DOC_IMAGES ? join(root, "docs", "img", "lessons") : join(dir, "shots");
+  const servers = new Map<string, ViewServer>();
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    for (const l of LESSONS) {
+      const out = join(dir, l.name);
+      const r = spawnSync(process.execPath, [bin, "lesson", l.name, "--no-serve", "--quiet", "--out", out], { cwd: dir, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      servers.set(l.name, await startViewServer(resolveRoots([out]), { viz: DIST_VIZ }));
+    }
+    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers.values()) await s.close();
+    if (!process.env.PEERLAB_KEEP_VIZ_TMP) rmSync(dir, { recursive: true, force: true });
+    else console.log(`test/viz: lesson screenshots in ${shots}`);
+  });
+
+  async function open(name: string, lang: "en" | "ko", viewport = { width: 1280, height: 720 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: lang === "ko" ? "ko-KR" : "en-US" });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${servers.get(name)!.url}?lang=${lang}`);
+    await page.waitForSelector("main[data-ready]");
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  for (const lesson of LESSONS) {
+    for (const lang of ["en", "ko"] as const) {
+      it(`${lesson.name} (${lang}): the lesson and its chart first, legible, nothing clipped or overlapping`, async () => {
+        const page = await open(lesson.name, lang);
+        expect(await page.locator("#lesson h3").textContent()).toContain(lesson.title[lang]);
+        expect(await page.locator("#lesson .lesson-question").textContent()).toContain(lesson.question[lang]);
+        // The lesson's chart is the first chart on the page.
+        const first = page.locator("#main figure.chart").first();
+        const id = await first.getAttribute("data-chart");
+        expect(id).toContain(lesson.focus.metric);
+        expect(await legibility(page)).toEqual([]);
+        if (lang === "ko") {
+          const glyphs = await tofu(page);
+          expect(glyphs.hangul).toBeGreaterThan(30);
+          expect(glyphs.missing).toEqual([]);
+          expect(glyphs.distinct).toBe(Math.min(40, glyphs.hangul));
+        }
+        // The sticky header would cover the top of an element screenshot.
+        await page.addStyleTag({ content: "header.top { position: static; }" });
+        await first.scrollIntoViewIfNeeded();
+        await first.screenshot({ path: join(shots, `${lesson.name}-${lang}.png`) });
+        if (lesson.focus.topology) {
+          // Replay the traced lookup to its end: every message is drawn on the picture.
+          const n = Number(/(\d+) messages|메시지 (\d+)개/.exec((await page.locator("#replay-lookup option").first().textContent()) ?? "")?.slice(1).find(Boolean) ?? 0);
+          for (let i = 0; i < n; i++) await page.locator("#replay-step").click();
+          expect(await page.locator("#topology line.msg").count()).toBe(n);
+          expect(await page.locator("#replay-status").textContent()).not.toMatch(/not in the picture|그림에 없음/);
+          const topology = page.locator("#topology figure.chart");
+          await topology.scrollIntoViewIfNeeded();
+          await topology.screenshot({ path: join(shots, `${lesson.name}-${lang}-replay.png`) });
+        }
+        await page.context().close();
+      }, 60_000);
+    }
+  }
+
+  it("topologies: the Chord ring is labelled, the lookup's key is marked, and fingers are drawn for one peer only", async () => {
+    const page = await open("topologies", "en");
+    const topo = page.locator("#topology");
+    expect(await topo.locator("text.node-label").count()).toBe(32);
+    expect(await topo.locator("g.key-mark text").textContent()).toMatch(/^key \d+$/);
+    const origin = (await page.locator("#fingers-of").inputValue()) as string;
+    const fingers = await topo.locator('path.link[data-kind="finger"]').getAttribute("d");
+    // One peer's fingers start at that peer: every path segment starts at the same point.
+    expect(new Set(fingers!.match(/M[\d.]+,[\d.]+/g)).size).toBe(1);
+    expect(Number(origin)).toBeGreaterThanOrEqual(0);
+    await page.context().close();
+  });
+
+  it("presentation mode fills the screen with one chart and steps with the keyboard", async () => {
+    const page = await open("index-failure", "en");
+    const charts = await page.locator("#main figure.chart").count();
+    await page.locator("#present").click();
+    const layer = page.locator("#presentation");
+    expect(await layer.locator("svg.presented").count()).toBe(1);
+    const box = (await layer.locator("svg.presented").boundingBox())!;
+    expect(box.width).toBeGreaterThan(1100);
+    expect(await layer.locator(".present-count").textContent()).toBe(`1 / ${charts}`);
+    await page.keyboard.press("ArrowRight");
+    expect(await layer.locator(".present-count").textContent()).toBe(`2 / ${charts}`);
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    expect(await layer.locator(".present-count").textContent()).toBe(`${charts} / ${charts}`);
+    await page.keyboard.press("Escape");
+    expect(await page.locator("#presentation").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("collapses the run list on a 1024×768 screen, and the button brings it back", async () => {
+    const page = await open("replication", "ko", { width: 1024, height: 768 });
+    expect(await page.locator("nav#sidebar").isVisible()).toBe(false);
+    expect(await legibility(page)).toEqual([]);
+    await page.locator("#sidebar-toggle").click();
+    expect(await page.locator("nav#sidebar").isVisible()).toBe(true);
+    await page.context().close();
+  });
+
+  it("switches a chart between log and linear scale", async () => {
+    const page = await open("topologies", "en");
+    const fig = page.locator('figure[data-chart="cmp-messages_per_lookup"]');
+    expect(await fig.locator("button.scale-toggle").getAttribute("data-log")).toBe("true");
+    const ready = await page.getAttribute("main", "data-ready");
+    await fig.locator("button.scale-toggle").click();
+    await page.waitForFunction((before) => document.querySelector("main")!.dataset.ready !== before, ready);
+    expect(await page.locator('figure[data-chart="cmp-messages_per_lookup"] button.scale-toggle').getAttribute("data-log")).toBe("false");
+    await page.context().close();
+  });
+
+  it("messages-vs-n: log axes and the ½·log2 N reference under Chord's hops", async () => {
+    const page = await open("messages-vs-n", "en");
+    const hops = page.locator('figure[data-chart="sweep-hops_mean"]');
+    expect(await hops.locator("path.series.reference").count()).toBe(1);
+    expect(await hops.locator(".legend-item title").allTextContents()).toContain("½·log2 N (Chord paper)");
+    expect(await page.locator('figure[data-chart="sweep-messages_per_lookup"] .axis.x .tick text').allTextContents()).toEqual(["32", "64", "128", "256", "512"]);
+    await page.context().close();
+  });
+});
