@@ -377,6 +377,8 @@ function drawGraph(g: any, snapshot: Snapshot, pos: Map<number, Placed>, kind: s
   // Peers close together on a ring would print their labels over each other: each label takes the first of a few distances out that is free, or none.
   const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
   const free = (b: { x0: number; x1: number; y0: number; y1: number }) => placed.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
+  // The plot sits at (10, 44) in a SIZE × SIZE frame with the legend to the right: a label further out would be cut off.
+  const insidePlot = (b: { x0: number; x1: number; y0: number; y1: number }) => b.x0 >= -8 && b.x1 <= SIZE - 12 && b.y0 >= -40 && b.y1 <= SIZE - 46;
   for (const p of snapshot.peers) {
     const at = pos.get(p.peer);
     if (!at) continue;
@@ -402,13 +404,14 @@ function drawGraph(g: any, snapshot: Snapshot, pos: Map<number, Placed>, kind: s
       if (p.role !== "index" && (kind === "ring" || kind === "star")) {
         const label = String(p.peer);
         const w = textWidth(label, TEXT_PX);
-        for (const out of [16, 34, 52]) {
+        // Outside the ring first; a label that fits nowhere outside (at the frame's edge) goes just inside.
+        for (const out of [16, 34, 52, -14]) {
           const lx = at.x + (dx / len) * out;
           const ly = at.y + (dy / len) * out;
-          const anchor = Math.abs(dx) < 8 ? "middle" : dx > 0 ? "start" : "end";
+          const anchor = Math.abs(dx) < 8 ? "middle" : dx > 0 === out > 0 ? "start" : "end";
           const x0 = anchor === "start" ? lx : anchor === "end" ? lx - w : lx - w / 2;
           const box = { x0: x0 - 1, x1: x0 + w + 1, y0: ly - 9, y1: ly + 9 };
-          if (!free(box)) continue;
+          if (!free(box) || !insidePlot(box)) continue;
           placed.push(box);
           nodes.append("text").attr("class", "node-label").attr("x", lx).attr("y", ly).attr("text-anchor", anchor).attr("dy", "0.35em").text(label);
           break;
