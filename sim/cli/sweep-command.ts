@@ -71,7 +71,7 @@ export async function runVariants(experiment: VariantsExperiment, args: Experime
         "",
         successNote(experiment.runs),
         "",
-        `Results in ${outDir}/ (comparison.csv, and ${experiment.runs.map((r) => `${r.dir}/`).join(", ")} with each run's manifest.json, summary.json, timeseries.csv)`,
+        `Results in ${outDir}/ (comparison.csv, and ${experiment.runs.map((r) => `${r.dir}/`).join(", ")} with each run's manifest.json, summary.json, timeseries.csv, columns.json)`,
         viewHint(outDir),
       ].join("\n") + "\n",
     );
