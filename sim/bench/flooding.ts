@@ -5,7 +5,7 @@ import { timedRun } from "./timed-run.js";
  * degree 8 (oracle bootstrap), 100,000 flooding lookups with TTL 4 spread
  * over one simulated hour, neighbour maintenance running as usual.
  */
-export function benchFlooding(opts: { peers?: number; lookups?: number; seed?: number } = {}) {
+export function benchFlooding(opts: { peers?: number; lookups?: number; seed?: number; name?: string } = {}) {
   const peers = opts.peers ?? 10_000;
   const lookups = opts.lookups ?? 100_000;
   const { summary, timing } = timedRun(
@@ -22,7 +22,7 @@ export function benchFlooding(opts: { peers?: number; lookups?: number; seed?: n
     "bench-flooding",
   );
   return {
-    name: "unstructured-flooding" as const,
+    name: opts.name ?? "flooding",
     peers,
     lookups,
     ...timing,
