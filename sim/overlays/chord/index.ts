@@ -134,6 +134,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       for (let k = 1; k <= r && k < n; k++) t.successors[base + count++] = ring[(at + k) % n]!;
       if (count === 0) t.successors[base + count++] = peer;
       t.successorCount[peer] = count;
+      t.syncHot(peer);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
       this.truth.fingersOf(at, t.fingers, scratch, peer * m);
       t.inRing[peer] = 1;
