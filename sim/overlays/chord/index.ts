@@ -144,7 +144,10 @@ class ChordOverlay implements Overlay<ChordMessage> {
   }
 
   deliver(toPeer: PeerId, fromPeer: PeerId, msg: ChordMessage): void {
-    const { to, from } = this.virtual.ends(toPeer, fromPeer, msg);
+    let to = toPeer;
+    let from = fromPeer;
+    // One node per peer (the usual case): the peers are the nodes, with no object made per message.
+    if (this.virtual.v !== 1) ({ to, from } = this.virtual.ends(toPeer, fromPeer, msg));
     if (this.routing.handle(to, from, msg)) return;
     if (this.maintenance.handle(to, from, msg)) return;
     if (this.storage?.handle(to, from, msg)) return;
