@@ -7,11 +7,13 @@ import { timedRun } from "./timed-run.js";
  * with no lookups and maintenance frozen or pushed past the run, so setup is
  * what is measured (and bytes per peer is the overlay's footprint).
  */
-export function benchSetup(opts: { overlay: "chord" | "kademlia"; peers: number; name: string; seed?: number }) {
-  const overlay =
-    opts.overlay === "chord"
-      ? { type: "chord", bootstrap: "oracle", idBits: 128, successors: 12, routing: "recursive", hopAcks: false, freezeMaintenanceAt: "0s", healthSample: 0 }
-      : { type: "kademlia", bootstrap: "oracle", idBits: 160, k: 20, alpha: 3, lookups: "node", probe: "delayed", refreshInterval: "1d", statsSample: 0 };
+export function benchSetup(opts: { overlay: "chord" | "kademlia" | "unstructured"; peers: number; name: string; seed?: number }) {
+  const overlays = {
+    chord: { type: "chord", bootstrap: "oracle", idBits: 128, successors: 12, routing: "recursive", hopAcks: false, freezeMaintenanceAt: "0s", healthSample: 0 },
+    kademlia: { type: "kademlia", bootstrap: "oracle", idBits: 160, k: 20, alpha: 3, lookups: "node", probe: "delayed", refreshInterval: "1d", statsSample: 0 },
+    unstructured: { type: "unstructured", bootstrap: "oracle", degree: 8, search: { method: "flood", ttl: 4 } },
+  };
+  const overlay = overlays[opts.overlay];
   const { timing } = timedRun(
     {
       name: "bench-setup",

@@ -158,6 +158,20 @@ export const WORKLOADS: readonly Workload[] = [
     run: () => benchFlooding(),
   },
   {
+    name: "setup-chord-1m",
+    tier: "full",
+    expectedSeconds: 15,
+    description: "oracle construction only, Chord (128-bit ids, 12 successors), 1M peers",
+    run: () => benchSetup({ name: "setup-chord-1m", overlay: "chord", peers: 1_000_000 }),
+  },
+  {
+    name: "setup-unstructured-1m",
+    tier: "full",
+    expectedSeconds: 10,
+    description: "oracle construction only, unstructured (degree 8), 1M peers",
+    run: () => benchSetup({ name: "setup-unstructured-1m", overlay: "unstructured", peers: 1_000_000 }),
+  },
+  {
     name: "chord-churn-1m",
     tier: "large",
     expectedSeconds: 300,
