@@ -17,7 +17,7 @@ export type Tier = "quick" | "full" | "large";
 export interface Workload {
   name: string;
   tier: Tier;
-  /** Wall seconds one run took on the development machine (2 cores, quiet), process start included. */
+  /** About how long one run takes on the development machine when it is quiet: its CPU seconds, process start included (measured while the machine was shared, so wall time was longer). */
   expectedSeconds: number;
   description: string;
   run: () => object;
@@ -41,21 +41,21 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "flooding-10m",
     tier: "quick",
-    expectedSeconds: 12,
+    expectedSeconds: 8,
     description: "unstructured flooding, 10k peers, degree 8, TTL 4, 1k lookups over 10 simulated minutes (neighbour upkeep included)",
     run: () => benchFlooding({ name: "flooding-10m", lookups: 1_000, duration: "10m" }),
   },
   {
     name: "chord-10k",
     tier: "quick",
-    expectedSeconds: 5,
+    expectedSeconds: 3,
     description: "Chord oracle ring, 10k peers, 100k recursive lookups, no hop acks",
     run: () => benchChord({ name: "chord-10k", peers: 10_000, lookups: 100_000 }),
   },
   {
     name: "chord-acks-10k",
     tier: "quick",
-    expectedSeconds: 8,
+    expectedSeconds: 3,
     description: "the same with an acknowledgement and a timer per hop",
     run: () => benchChord({ name: "chord-acks-10k", hopAcks: true, peers: 10_000, lookups: 100_000 }),
   },
@@ -69,14 +69,14 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "bandwidth-share-1k",
     tier: "quick",
-    expectedSeconds: 2,
+    expectedSeconds: 1,
     description: "carrier 'share', 1k peers, 20k transfers of 1 MiB",
     run: () => benchBandwidth({ name: "bandwidth-share-1k", model: "share", peers: 1_000, transfers: 20_000 }),
   },
   {
     name: "bandwidth-maxmin-1k",
     tier: "quick",
-    expectedSeconds: 3,
+    expectedSeconds: 2,
     description: "carrier 'maxmin', 1k peers, 20k transfers of 1 MiB",
     run: () => benchBandwidth({ name: "bandwidth-maxmin-1k", model: "maxmin", peers: 1_000, transfers: 20_000 }),
   },
@@ -104,7 +104,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "chord-acks",
     tier: "full",
-    expectedSeconds: 20,
+    expectedSeconds: 28,
     description: "Chord, 100k peers, 1M lookups, an acknowledgement per hop",
     run: () => benchChord({ name: "chord-acks", hopAcks: true }),
   },
@@ -146,7 +146,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-kademlia-1m",
     tier: "full",
-    expectedSeconds: 20,
+    expectedSeconds: 25,
     description: "oracle construction only, Kademlia, 1M peers",
     run: () => benchSetup({ name: "setup-kademlia-1m", overlay: "kademlia", peers: 1_000_000 }),
   },
