@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CHURN_MODELS, SESSION_DISTRIBUTIONS } from "../churn/churn.js";
-import { LATENCY_MODELS } from "../network/latency.js";
+import { LATENCY_MODELS } from "../network/latency-models.js";
 import { CARRIERS } from "../network/carriers/carrier.js";
 import { LINK_PRESETS } from "../network/presets.js";
 import { OVERLAYS } from "../overlays/registry.js";
@@ -68,7 +68,7 @@ export function listCommand(): string {
     out.push("");
   };
   section("Overlays (overlay.type):", OVERLAYS.map((o) => ({ name: o.name, description: o.description })));
-  section("Latency models (network.latency.model):", LATENCY_MODELS);
+  section("Latency models (network.latency.model):", [...LATENCY_MODELS]);
   section("Carriers (network.bandwidth.model):", [...CARRIERS]);
   section(
     "Link presets (network.bandwidth.links.preset):",
