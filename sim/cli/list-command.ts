@@ -34,15 +34,6 @@ export function shippedScenarios(): { file: string; description: string }[] {
   return found;
 }
 
-const FAULT_DESCRIPTIONS = [
-  { name: "crash", description: "a fraction of the online peers crash at once (random, or by degree, load or storage), or each with a probability" },
-  { name: "crash-role", description: "the service peers of a role (the hybrid index) crash, and restart at `until`" },
-  { name: "partition", description: "the network splits into groups (random, region, id range) until it heals" },
-  { name: "degrade", description: "loss and/or latency raised for a window" },
-  { name: "freeze", description: "every peer's periodic maintenance stops until `until`" },
-  { name: "flash-crowd", description: "n new peers join over a window" },
-] satisfies { name: (typeof FAULT_KINDS)[number]; description: string }[];
-
 const DISTRIBUTION_DESCRIPTIONS = [
   { name: "fixed", description: "every draw is exactly `value`" },
   { name: "exponential", description: "memoryless draws around `mean`: departures at a constant rate" },
@@ -74,9 +65,9 @@ export function listCommand(): string {
     "Link presets (network.bandwidth.links.preset):",
     Object.entries(LINK_PRESETS).map(([name, p]) => ({ name, description: `${p.upload} up, ${p.download} down (${p.source})` })),
   );
-  section("Churn models (churn.model):", CHURN_MODELS);
+  section("Churn models (churn.model):", [...CHURN_MODELS]);
   section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
-  section("Fault kinds (faults[].kind; docs/faults.md):", FAULT_DESCRIPTIONS);
+  section("Fault kinds (faults[].kind; docs/faults.md):", [...FAULT_KINDS]);
   section("Adversary behaviours (adversaries.behaviours):", ADVERSARY_DESCRIPTIONS);
   section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: firstSentence(s.description) })));
   return out.join("\n");

@@ -9,15 +9,19 @@ import { describeValue } from "./fields.js";
  * scenario schema, `peerlab list` and scenarios/schema.json are built from
  * these lists, so adding a member is one entry in its family's list.
  */
-export interface ComponentDefinition<Made = unknown, Spec = any, Schema extends z.ZodObject = z.ZodObject> {
+export interface FamilyMember<Schema extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   /** One line, lower case, for `peerlab list`. */
   readonly description: string;
   readonly schema: Schema;
+}
+
+export interface ComponentDefinition<Made = unknown, Spec = any, Schema extends z.ZodObject = z.ZodObject> extends FamilyMember<Schema> {
   create(spec: Spec): Made;
 }
 
-type Schemas<T extends readonly { readonly schema: z.ZodObject }[]> = { -readonly [K in keyof T]: T[K]["schema"] };
+type Mapped<T extends readonly { readonly schema: z.ZodObject }[]> = { -readonly [K in keyof T]: T[K]["schema"] };
+type Schemas<T extends readonly { readonly schema: z.ZodObject }[]> = Mapped<T> extends [z.ZodObject, ...z.ZodObject[]] ? Mapped<T> : never;
 
 /**
  * The zod union of a family's schemas, told apart by `tag`; anything else
@@ -26,7 +30,7 @@ type Schemas<T extends readonly { readonly schema: z.ZodObject }[]> = { -readonl
  */
 export function familyUnion<const T extends readonly { readonly name: string; readonly schema: z.ZodObject }[]>(tag: string, family: string, members: T) {
   const names = members.map((m) => JSON.stringify(m.name)).join(", ");
-  return z.discriminatedUnion(tag, members.map((m) => m.schema) as unknown as Schemas<T> & [z.ZodObject, ...z.ZodObject[]], {
+  return z.discriminatedUnion(tag, members.map((m) => m.schema) as unknown as Schemas<T>, {
     error: (issue) => `expected ${family}: one of ${names}, got ${describeValue((issue.input as Record<string, unknown> | undefined)?.[tag])}`,
   });
 }

@@ -4,6 +4,7 @@ import type { ChurnTrace } from "../churn/trace.js";
 import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
 import type { OverlayDefinition } from "../core/protocol.js";
 import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { churnSchema } from "../churn/churn.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { broadcastsSchema } from "../workload/broadcasts.js";
 import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
@@ -65,39 +66,7 @@ const network = strict({
     .meta({ description: 'Upload and download capacities and how transfers share them (model "none", "serial", "share" or "maxmin"); omitted: latency only.' }),
 });
 
-const churn = z.discriminatedUnion(
-  "model",
-  [
-    strict({ model: z.literal("none") }).meta({ description: "Peers join during peers.joinOver and stay." }),
-    strict({
-      model: z.literal("sessions"),
-      /** How long a peer stays online each time. */
-      session: durationDistribution("1h").meta({ description: "How long a peer stays online each time, chosen by `distribution`." }),
-      /** How long a peer stays away between sessions. */
-      offline: durationDistribution("1h").meta({ description: "How long a peer stays away between sessions, chosen by `distribution`." }),
-      /** Fraction of departures that are graceful goodbyes; the rest are crashes. */
-      gracefulLeave: probability()
-        .default(0.5)
-        .meta({ description: "Fraction of departures that are graceful goodbyes; the rest are crashes." }),
-    }).meta({
-      description:
-        "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
-    }),
-    strict({
-      model: z.literal("trace"),
-      file: z
-        .string()
-        .min(1)
-        .meta({ description: "A churn trace (CSV: time_s,peer,event; see docs/faults.md), relative to the scenario file." }),
-    }).meta({
-      description: "Replays a churn trace: each row joins, leaves or crashes one peer at its time; the pool holds max(peer label)+1 peers and peers.count is not used.",
-    }),
-  ],
-  {
-    error: (issue) =>
-      `expected a churn model: "none", "sessions" or "trace", got ${describeValue((issue.input as { model?: unknown } | undefined)?.model)}`,
-  },
-);
+const churn = churnSchema;
 
 const popularity = z.discriminatedUnion(
   "distribution",
