@@ -9,7 +9,7 @@ import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
 import { enterPresentation } from "./present.js";
 import { wilson } from "./stats.js";
-import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
+import { comparisonStory, invocationText, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
 
 /**
@@ -64,7 +64,7 @@ function pointText(point: string): string {
 /** A run's full name for the run list: scenario / variant or grid point / seed. */
 function fullLabel(run: RunEntry): string {
   const point = pointOf(run);
-  return [run.scenario?.name ?? run.label, run.variant ?? (point ? pointText(point) : null), run.seed !== null && run.seed !== undefined ? t("seedLabel", { seed: run.seed }) : null]
+  return [run.scenario?.name ?? run.label, run.variant ?? (point ? pointText(point) : null), run.seed !== null && run.seed !== undefined ? t("seedLabel", { seed: run.seed }) : null, run.runLabel ?? null]
     .filter(Boolean)
     .join(" / ");
 }
@@ -223,7 +223,7 @@ function renderSidebar(): void {
     const full = fullLabel(r);
     const name = state.index.runs.some((o) => o !== r && fullLabel(o) === full) ? `${full} (${r.label})` : full;
     label.append(box, swatch, el("span", "run-name", name));
-    label.title = r.label;
+    label.title = [r.label, invocationText(r)].filter(Boolean).join("\n");
     li.append(label);
     ul.append(li);
   }
