@@ -8,7 +8,7 @@ import { isReport, loadIndex, loadLesson, loadRun, num, type GroupEntry, type Le
 import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
 import { enterPresentation } from "./present.js";
-import { wilson } from "./stats.js";
+import { wilson } from "../../sim/metrics/stats.js";
 import { comparisonStory, invocationText, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
 

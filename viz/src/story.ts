@@ -7,7 +7,7 @@ import { columnTitle, overlayName } from "./columns.js";
 import { loadCsv, loadJson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { lang, t } from "./i18n.js";
 import { axisLabel, fmt, metricDef, STORY_METRICS } from "./metrics.js";
-import { wilson } from "./stats.js";
+import { wilson } from "../../sim/metrics/stats.js"; // the simulator's own code, bundled: one Wilson interval for both
 
 /**
  * The story first: what this experiment is (the scenario's title and
