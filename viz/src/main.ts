@@ -9,7 +9,7 @@ import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
 import { enterPresentation } from "./present.js";
 import { wilson } from "../../sim/metrics/stats.js";
-import { comparisonStory, invocationText, storyHead, sweepStory, type StoryContext } from "./story.js";
+import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
 
 /**
@@ -223,7 +223,7 @@ function renderSidebar(): void {
     const full = fullLabel(r);
     const name = state.index.runs.some((o) => o !== r && fullLabel(o) === full) ? `${full} (${r.label})` : full;
     label.append(box, swatch, el("span", "run-name", name));
-    label.title = [r.label, invocationText(r)].filter(Boolean).join("\n");
+    label.title = r.label;
     li.append(label);
     ul.append(li);
   }
