@@ -8,7 +8,6 @@
  * the rescheduling. A checksum of completion times shows reruns are
  * identical.
  */
-import { performance } from "node:perf_hooks";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { parseBandwidth } from "../core/units.js";
@@ -16,6 +15,7 @@ import { Carrier, makePolicy, type CarrierName } from "../network/carriers/carri
 import type { MaxMin } from "../network/carriers/maxmin.js";
 import { Links } from "../network/links.js";
 import { Meter } from "../network/meter.js";
+import { timePhases } from "./measure.js";
 
 export interface BandwidthBenchOptions {
   name?: string;
@@ -31,41 +31,49 @@ export function benchBandwidth(opts: BandwidthBenchOptions) {
   const perPeer = opts.perPeer ?? 5;
   const target = opts.transfers ?? 1_000_000;
   const bytes = 1024 * 1024;
-  const root = new Rng(opts.seed ?? 1);
-  const sim = new Simulator(1 << 16);
-  // Each class spread around its preset (lognormal, σ = 0.3), so no two peers finish in lockstep.
-  const spread = (share: number, up: string, down: string) => ({
-    share,
-    upload: { distribution: "lognormal" as const, median: up, sigma: 0.3 },
-    download: { distribution: "lognormal" as const, median: down, sigma: 0.3 },
-  });
-  const classes = [spread(0.5, "1Mbit/s", "6.3Mbit/s"), spread(0.3, "5Mbit/s", "36Mbit/s"), spread(0.2, "2.9Mbit/s", "17.6Mbit/s")];
-  const links = new Links({ links: { classes } }, root.fork("links"), parseBandwidth);
-  for (let p = 0; p < peers; p++) links.assign(p, undefined);
-  const policy = makePolicy(opts.model);
-  const meter = new Meter(0);
-  const carrier = new Carrier({ sim, links, policy, meter, propagation: () => 20, isOnline: () => true });
-  const rng = root.fork("bench");
-  let completed = 0;
-  let checksum = 0;
-  const start = (from: number) => {
-    let to = rng.int(peers - 1);
-    if (to >= from) to++;
-    carrier.send(from, to, bytes, delivery(from));
-  };
-  const delivery = (from: number) => ({
-    arrived: () => {
-      completed++;
-      checksum = (checksum * 31 + Math.round(sim.now * 1000)) % 2147483647;
-      if (completed >= target) sim.stop();
-      else start(from);
+  const { state, timing } = timePhases(
+    peers,
+    () => {
+      const root = new Rng(opts.seed ?? 1);
+      const sim = new Simulator(1 << 16);
+      // Each class spread around its preset (lognormal, σ = 0.3), so no two peers finish in lockstep.
+      const spread = (share: number, up: string, down: string) => ({
+        share,
+        upload: { distribution: "lognormal" as const, median: up, sigma: 0.3 },
+        download: { distribution: "lognormal" as const, median: down, sigma: 0.3 },
+      });
+      const classes = [spread(0.5, "1Mbit/s", "6.3Mbit/s"), spread(0.3, "5Mbit/s", "36Mbit/s"), spread(0.2, "2.9Mbit/s", "17.6Mbit/s")];
+      const links = new Links({ links: { classes } }, root.fork("links"), parseBandwidth);
+      for (let p = 0; p < peers; p++) links.assign(p, undefined);
+      const policy = makePolicy(opts.model);
+      const meter = new Meter(0);
+      const carrier = new Carrier({ sim, links, policy, meter, propagation: () => 20, isOnline: () => true });
+      const rng = root.fork("bench");
+      let completed = 0;
+      let checksum = 0;
+      const start = (from: number) => {
+        let to = rng.int(peers - 1);
+        if (to >= from) to++;
+        carrier.send(from, to, bytes, delivery(from));
+      };
+      const delivery = (from: number) => ({
+        arrived: () => {
+          completed++;
+          checksum = (checksum * 31 + Math.round(sim.now * 1000)) % 2147483647;
+          if (completed >= target) sim.stop();
+          else start(from);
+        },
+        lost: () => {},
+      });
+      for (let p = 0; p < peers; p++) for (let k = 0; k < perPeer; k++) start(p);
+      return { sim, carrier, policy, completed: () => completed, checksum: () => checksum };
     },
-    lost: () => {},
-  });
-  for (let p = 0; p < peers; p++) for (let k = 0; k < perPeer; k++) start(p);
-  const t0 = performance.now();
-  sim.run();
-  const wallSeconds = (performance.now() - t0) / 1000;
+    ({ sim }) => {
+      sim.run();
+      return sim.eventsRun;
+    },
+  );
+  const { sim, carrier, policy } = state;
   const flows = carrier.flows;
   const componentFlows = (policy as Partial<MaxMin>).componentFlows;
   return {
@@ -73,15 +81,13 @@ export function benchBandwidth(opts: BandwidthBenchOptions) {
     model: opts.model,
     peers,
     perPeer,
-    transfers: completed,
+    transfers: state.completed(),
     simulatedSeconds: Math.round(sim.now) / 1000,
-    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
-    events: sim.eventsRun,
-    eventsPerSecond: Math.round(sim.eventsRun / wallSeconds),
+    ...timing,
     solves: flows.solves,
     meanComponentFlows: componentFlows !== undefined ? Math.round((componentFlows / flows.solves) * 10) / 10 : null,
     reschedules: flows.reschedules,
     expansions: (policy as Partial<MaxMin>).expansions ?? null,
-    checksum,
+    checksum: state.checksum(),
   };
 }

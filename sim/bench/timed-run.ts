@@ -1,30 +1,19 @@
-import { performance } from "node:perf_hooks";
 import type { Summary } from "../metrics/recorder.js";
 import { Simulation } from "../run/simulation.js";
 import { validateScenario } from "../scenario/load.js";
+import { timePhases } from "./measure.js";
 
-/** Builds and runs a scenario, timing setup and the event loop apart (wall clock: benchmarks only). */
+/** Builds and runs a scenario, timing setup (building the world, the oracle included) and the event loop apart. */
 export function timedRun(raw: object, name: string) {
   const scenario = validateScenario(raw, name);
-  const t0 = performance.now();
-  const simulation = new Simulation(scenario);
-  const t1 = performance.now();
-  simulation.runToEnd();
-  const t2 = performance.now();
-  const { summary } = simulation.finish();
-  const events = simulation.sim.eventsRun;
-  const runSeconds = (t2 - t1) / 1000;
-  return {
-    summary: summary as Summary,
-    timing: {
-      events,
-      setupSeconds: round((t1 - t0) / 1000),
-      runSeconds: round(runSeconds),
-      eventsPerSecond: Math.round(events / runSeconds),
+  const { state: simulation, timing } = timePhases(
+    scenario.peers.count,
+    () => new Simulation(scenario),
+    (s) => {
+      s.runToEnd();
+      return s.sim.eventsRun;
     },
-  };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+  );
+  const { summary } = simulation.finish();
+  return { summary: summary as Summary, timing };
 }

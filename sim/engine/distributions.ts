@@ -186,7 +186,11 @@ export function gammaFunction(x: number): number {
 /**
  * Zipf ranks: P(rank k) ∝ 1 / (k+1)^s for k = 0..n−1, so rank 0 is the most
  * popular and s = 0 is uniform. Keeps the CDF in a Float64Array (8 bytes per
- * rank, fine up to n ~ 10^7) and samples by binary search, one draw per sample.
+ * rank, fine up to n ~ 10^7) and samples with one draw: a guide table (Chen &
+ * Asau 1974) names, for each of n/8 equal slices of [0, 1), the first rank
+ * whose CDF passes the slice's start, and a short forward scan from there
+ * (a few entries, usually one cache line) finds the same rank a binary search
+ * would, where a binary search over a million ranks took twenty cache misses.
  */
 export class ZipfSampler {
   readonly n: number;
@@ -194,6 +198,8 @@ export class ZipfSampler {
   // cdf[k] = P(rank ≤ k); cdf[n−1] is exactly 1.
   private readonly cdf: Float64Array;
   private readonly norm: number; // Σ_k (k+1)^−s
+  /** guide[j] = the smallest k with cdf[k] > j / g (g = guide.length): where the scan for a u in [j/g, (j+1)/g) starts. */
+  private readonly guide: Int32Array;
 
   constructor(n: number, s: number) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Zipf: n must be an integer ≥ 1, got ${n}`);
@@ -213,20 +219,25 @@ export class ZipfSampler {
     this.norm = sum;
     for (let k = 0; k < n; k++) this.cdf[k] /= sum;
     this.cdf[n - 1] = 1; // so every u in [0, 1) finds a rank
+    const g = Math.max(1, n >> 3);
+    this.guide = new Int32Array(g);
+    for (let j = 0, k = 0; j < g; j++) {
+      while (this.cdf[k]! <= j / g) k++;
+      this.guide[j] = k;
+    }
   }
 
   /** A rank in 0..n−1; draws exactly one number from `rng`. */
   sample(rng: Rng): number {
     const u = rng.next();
-    // The smallest k with cdf[k] > u.
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    // The smallest k with cdf[k] > u: start at the guide's entry for u's slice, step back if rounding
+    // put u in the slice above its own, then forward. The CDF never decreases, so this is exact.
+    const cdf = this.cdf;
+    const guide = this.guide;
+    let k = guide[Math.min(guide.length - 1, Math.floor(u * guide.length))]!;
+    while (k > 0 && cdf[k - 1]! > u) k--;
+    while (cdf[k]! <= u) k++;
+    return k;
   }
 
   /** P(rank); 0 for anything that is not an integer in 0..n−1. */

@@ -328,3 +328,32 @@ const PINNED = {
   lognormal: [258.22433469041204, 46.73352007467426, 153.52435850544825],
   zipf: [4528, 0, 356761, 22512],
 };
+
+describe("ZipfSampler guide table", () => {
+  it("samples exactly the rank a binary search over the CDF finds", () => {
+    for (const [n, s] of [
+      [1, 0],
+      [7, 0],
+      [1000, 0],
+      [1000, 0.8],
+      [5000, 1.2],
+      [100_000, 0],
+    ] as const) {
+      const z = new ZipfSampler(n, s);
+      const cdf = (z as unknown as { cdf: Float64Array }).cdf;
+      const rng = new Rng(`zipf-${n}-${s}`);
+      const mirror = new Rng(`zipf-${n}-${s}`);
+      for (let i = 0; i < 20_000; i++) {
+        const u = mirror.next();
+        let lo = 0;
+        let hi = n - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (cdf[mid]! > u) hi = mid;
+          else lo = mid + 1;
+        }
+        expect(z.sample(rng)).toBe(lo);
+      }
+    }
+  });
+});

@@ -134,6 +134,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       for (let k = 1; k <= r && k < n; k++) t.successors[base + count++] = ring[(at + k) % n]!;
       if (count === 0) t.successors[base + count++] = peer;
       t.successorCount[peer] = count;
+      t.syncHot(peer);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
       this.truth.fingersOf(at, t.fingers, scratch, peer * m);
       t.inRing[peer] = 1;
@@ -143,7 +144,10 @@ class ChordOverlay implements Overlay<ChordMessage> {
   }
 
   deliver(toPeer: PeerId, fromPeer: PeerId, msg: ChordMessage): void {
-    const { to, from } = this.virtual.ends(toPeer, fromPeer, msg);
+    let to = toPeer;
+    let from = fromPeer;
+    // One node per peer (the usual case): the peers are the nodes, with no object made per message.
+    if (this.virtual.v !== 1) ({ to, from } = this.virtual.ends(toPeer, fromPeer, msg));
     if (this.routing.handle(to, from, msg)) return;
     if (this.maintenance.handle(to, from, msg)) return;
     if (this.storage?.handle(to, from, msg)) return;

@@ -571,7 +571,11 @@ export class Routing {
         }
         if (!t.inRing[to]) this.report(to, msg, -1);
         else if (t.successorOwns(to, msg.target, 0)) this.toOwner(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops, avoid: NONE }, 0, NONE);
-        else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
+        else if (!this.options.hopAcks) {
+          // Nothing holds on to a delivered query sent without acknowledgement: it travels on as the same object.
+          msg.hops++;
+          this.forward(to, msg, NONE);
+        } else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
         return true;
       }
       case "routeOwner": {

@@ -2,110 +2,99 @@ import type { PeerId } from "../../peers/population.js";
 import { approxOf, type ChordTables } from "./tables.js";
 
 /**
- * The true ring: every online peer sorted by id. Only the oracle bootstrap
+ * The true ring: every online node sorted by id. Only the oracle bootstrap
  * and the observers (wrong-owner check, ring health) read it; the protocol
- * never does. It follows the peers' joins, leaves and crashes, which the
+ * never does. It follows the nodes' joins, leaves and crashes, which the
  * simulation reports to the overlay as they happen (the same set
  * ctx.livePeers() returns).
+ *
+ * A node's id never changes, so the ring is kept as the whole pool (every
+ * node the tables have room for) sorted once by (id, node number), with one
+ * bit per pool position saying who is online. A join or a departure flips a
+ * bit, O(1), where a sorted list of the online nodes cost a shift of the
+ * whole list (O(N): at a million peers under churn, most of the run). The
+ * owner of an id is one search in the sorted approximations, which are
+ * uniform, so the search starts where the id should be, then the first
+ * online bit from there. `peers`, the online nodes in ring order as an
+ * array, is made again on demand after a change (the observers read it
+ * once per sample).
  */
 export class TrueRing {
-  /** Online peers in id order. */
-  peers: PeerId[] = [];
-  /**
-   * The approximations of `peers`' ids in ring order, while the ring is as
-   * `build` left it (cleared by any join or leave): ids are uniform, so a
-   * search can start where the id should be and stay within a few cache lines.
-   */
-  private keys: Float64Array | null = null;
+  /** Pool positions to nodes, in (id, node number) order. */
+  private order = new Int32Array(0);
+  /** The approximation of each position's id (ChordTables.approx), for the search. */
+  private keys = new Float64Array(0);
+  /** Node to pool position. */
+  private posOf = new Int32Array(0);
+  /** One bit per pool position: online. */
+  private online = new Uint32Array(0);
+  private count = 0;
+  /** The online nodes in ring order, while no node joined or left since it was made. */
+  private listed: PeerId[] | null = [];
+  /** For each 32-position word, the online positions before it (made with `listed`). */
+  private before: Int32Array | null = null;
 
   constructor(private readonly t: ChordTables) {}
 
-  /** Rebuilds the ring from a set of peers. */
+  /** Online nodes in id order. */
+  get peers(): PeerId[] {
+    if (this.listed === null) this.list();
+    return this.listed!;
+  }
+
+  /** The number of online nodes. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Makes exactly `peers` the online nodes. */
   build(peers: readonly PeerId[]): void {
-    const { approx } = this.t;
-    const sorted = Int32Array.from(peers);
-    sorted.sort((a, b) => approx[a]! - approx[b]! || this.cmpPeers(a, b));
-    this.peers = Array.from(sorted);
-    this.keys = Float64Array.from(sorted, (p) => approx[p]!);
+    for (const p of peers) this.ensurePool(p);
+    this.online.fill(0);
+    this.count = 0;
+    for (const p of peers) this.setOnline(p);
+    this.changed();
   }
 
   insert(peer: PeerId): void {
-    const t = this.t;
-    const at = this.lowerBound(t.ids, peer * t.W, t.approx[peer]!);
-    this.peers.splice(at, 0, peer);
-    this.keys = null;
+    this.ensurePool(peer);
+    this.setOnline(peer);
+    this.changed();
   }
 
   remove(peer: PeerId): void {
-    const at = this.indexOf(peer);
-    if (at >= 0) this.peers.splice(at, 1);
-    this.keys = null;
+    if (peer >= this.posOf.length) return;
+    const pos = this.posOf[peer]!;
+    const bit = 1 << (pos & 31);
+    if ((this.online[pos >>> 5]! & bit) === 0) return;
+    this.online[pos >>> 5]! &= ~bit;
+    this.count--;
+    this.changed();
   }
 
-  /** Position of `peer` in the ring, or -1. */
+  /** Position of `peer` in `peers`, or -1. */
   indexOf(peer: PeerId): number {
-    const t = this.t;
-    for (let i = this.lowerBound(t.ids, peer * t.W, t.approx[peer]!); i < this.peers.length; i++) {
-      if (this.peers[i] === peer) return i;
-      if (this.cmpPeers(this.peers[i]!, peer) !== 0) break;
-    }
-    return -1;
+    if (peer >= this.posOf.length) return -1;
+    const pos = this.posOf[peer]!;
+    return this.isOnlineAt(pos) ? this.rank(pos) : -1;
   }
 
-  /** The online peer that owns `target`: the first whose id is ≥ it, wrapping round; -1 if nobody is online. */
+  /** The online node that owns `target`: the first whose id is ≥ it, wrapping round; -1 if nobody is online. */
   owner(target: Uint32Array, to: number): PeerId {
-    if (this.peers.length === 0) return -1;
-    const at = this.lowerBound(target, to, approxOf(target, to, this.t.W));
-    return this.peers[at === this.peers.length ? 0 : at]!;
+    if (this.count === 0) return -1;
+    let pos = this.nextOnline(this.poolLowerBound(target, to, approxOf(target, to, this.t.W)));
+    if (pos < 0) pos = this.nextOnline(0);
+    return this.order[pos]!;
   }
 
-  /** First position whose peer's id is ≥ the given id (peers.length if none). */
+  /** First position in `peers` whose node's id is ≥ the given id (peers.length if none). */
   lowerBound(id: Uint32Array, io: number, approx: number): number {
-    const { approx: ap, ids, W, space } = this.t;
-    const peers = this.peers;
-    let lo = 0;
-    let hi = peers.length;
-    const keys = this.keys;
-    if (keys !== null && hi > 64) {
-      // Guess the position from the id, then widen a bracket around the guess until it holds the answer.
-      const first = keys[0]!;
-      const span = keys[hi - 1]! - first;
-      let guess = span > 0 ? Math.floor(((approx - first) / span) * hi) : 0;
-      guess = guess < 0 ? 0 : guess >= hi ? hi - 1 : guess;
-      let step = 16;
-      let a = guess;
-      while (a > 0 && keys[a]! >= approx) {
-        a = Math.max(0, a - step);
-        step *= 2;
-      }
-      step = 16;
-      let b = guess;
-      while (b < hi && keys[b]! <= approx) {
-        b = Math.min(hi, b + step);
-        step *= 2;
-      }
-      // Now keys[a] < approx (or a = 0) and keys[b] > approx (or b = hi): the answer lies in [a, b].
-      // (Equal approximations are common: a finger start id + 2^i for small i has the peer's own.)
-      lo = a;
-      hi = b;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const p = peers[mid]!;
-      const a = ap[p]!;
-      if (a < approx || (a === approx && space.cmp(ids, p * W, id, io) < 0)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private cmpPeers(a: PeerId, b: PeerId): number {
-    const { ids, W, space } = this.t;
-    return space.cmp(ids, a * W, ids, b * W) || a - b;
+    const pos = this.nextOnline(this.poolLowerBound(id, io, approx));
+    return pos < 0 ? this.count : this.rank(pos);
   }
 
   /**
-   * The correct finger table of the peer at ring position `at`, written to
+   * The correct finger table of the node at ring position `at`, written to
    * out[o..o+m): finger i is the owner of id + 2^i. Distinct fingers are found
    * by one search each and the levels between them filled in, so this costs
    * about log2 N searches rather than m.
@@ -127,4 +116,127 @@ export class TrueRing {
       i = top + 1;
     }
   }
+
+  // ── The pool ──────────────────────────────────────────────────────
+
+  private setOnline(peer: PeerId): void {
+    const pos = this.posOf[peer]!;
+    const bit = 1 << (pos & 31);
+    if ((this.online[pos >>> 5]! & bit) !== 0) return;
+    this.online[pos >>> 5]! |= bit;
+    this.count++;
+  }
+
+  private changed(): void {
+    this.listed = null;
+    this.before = null;
+  }
+
+  /** Sorts every node the tables have room for into the pool (again, if they grew), keeping who is online. */
+  private ensurePool(peer: PeerId): void {
+    if (peer < this.posOf.length) return;
+    this.t.ensure(peer);
+    const wasOnline = this.peers;
+    const n = this.t.capacity;
+    const { approx, ids, W, space } = this.t;
+    const order = new Int32Array(n);
+    for (let p = 0; p < n; p++) order[p] = p;
+    order.sort((a, b) => approx[a]! - approx[b]! || space.cmp(ids, a * W, ids, b * W) || a - b);
+    this.order = order;
+    this.keys = Float64Array.from(order, (p) => approx[p]!);
+    this.posOf = new Int32Array(n);
+    for (let pos = 0; pos < n; pos++) this.posOf[order[pos]!] = pos;
+    this.online = new Uint32Array((n + 31) >>> 5);
+    this.count = 0;
+    for (const p of wasOnline) this.setOnline(p);
+    this.changed();
+  }
+
+  /** First pool position whose id is ≥ the given id (the pool's size if none). */
+  private poolLowerBound(id: Uint32Array, io: number, approx: number): number {
+    const { ids, W, space } = this.t;
+    const keys = this.keys;
+    const order = this.order;
+    let lo = 0;
+    let hi = keys.length;
+    if (hi > 64) {
+      // Guess the position from the id (ids are uniform), then widen a bracket around the guess until it holds the answer.
+      const first = keys[0]!;
+      const span = keys[hi - 1]! - first;
+      let guess = span > 0 ? Math.floor(((approx - first) / span) * hi) : 0;
+      guess = guess < 0 ? 0 : guess >= hi ? hi - 1 : guess;
+      let step = 16;
+      let a = guess;
+      while (a > 0 && keys[a]! >= approx) {
+        a = Math.max(0, a - step);
+        step *= 2;
+      }
+      step = 16;
+      let b = guess;
+      while (b < hi && keys[b]! <= approx) {
+        b = Math.min(hi, b + step);
+        step *= 2;
+      }
+      // Now keys[a] < approx (or a = 0) and keys[b] > approx (or b = hi): the answer lies in [a, b].
+      lo = a;
+      hi = b;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const a = keys[mid]!;
+      if (a < approx || (a === approx && space.cmp(ids, order[mid]! * W, id, io) < 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private isOnlineAt(pos: number): boolean {
+    return (this.online[pos >>> 5]! & (1 << (pos & 31))) !== 0;
+  }
+
+  /** The first online position at or after `pos`, or -1. */
+  private nextOnline(pos: number): number {
+    const online = this.online;
+    let w = pos >>> 5;
+    if (w >= online.length) return -1;
+    let bits = online[w]! & (-1 << (pos & 31));
+    while (bits === 0) {
+      if (++w >= online.length) return -1;
+      bits = online[w]!;
+    }
+    return (w << 5) + (31 - Math.clz32(bits & -bits));
+  }
+
+  /** Online positions before `pos`. */
+  private rank(pos: number): number {
+    if (this.before === null) this.list();
+    const w = pos >>> 5;
+    const below = this.online[w]! & ((1 << (pos & 31)) - 1);
+    return this.before![w]! + popcount(below);
+  }
+
+  private list(): void {
+    const online = this.online;
+    const out: PeerId[] = new Array<PeerId>(this.count);
+    const before = new Int32Array(online.length + 1);
+    let k = 0;
+    for (let w = 0; w < online.length; w++) {
+      before[w] = k;
+      let bits = online[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        out[k++] = this.order[(w << 5) + 31 - Math.clz32(low)]!;
+        bits ^= low;
+      }
+    }
+    before[online.length] = k;
+    this.listed = out;
+    this.before = before;
+  }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }

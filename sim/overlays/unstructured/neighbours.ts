@@ -68,6 +68,19 @@ export class Neighbours {
     for (const p of peers) this.states[p] = new PeerState();
     const target = this.options.degree;
     const open = peers.slice(); // peers still below the target degree
+    // Where each peer is in `open` (-1: not there), so taking one out is O(1) rather than a search of the list.
+    let maxPeer = -1;
+    for (const p of peers) maxPeer = Math.max(maxPeer, p);
+    const at = new Int32Array(maxPeer + 1).fill(-1);
+    open.forEach((p, i) => (at[p] = i));
+    const takeOut = (i: number) => {
+      const gone = open[i]!;
+      const last = open[open.length - 1]!;
+      open[i] = last;
+      at[last] = i;
+      at[gone] = -1;
+      open.pop();
+    };
     for (const p of peers) {
       const state = this.states[p]!;
       for (let attempt = 0; state.neighbours.length < target && attempt < 20 * target && open.length > 1; attempt++) {
@@ -77,16 +90,10 @@ export class Neighbours {
         if (q === p || state.isNeighbour(q)) continue;
         state.addNeighbour(q);
         other.addNeighbour(p);
-        if (other.neighbours.length >= target) {
-          open[i] = open[open.length - 1]!;
-          open.pop();
-        }
+        if (other.neighbours.length >= target) takeOut(i);
       }
-      const self = open.indexOf(p);
-      if (self >= 0 && state.neighbours.length >= target) {
-        open[self] = open[open.length - 1]!;
-        open.pop();
-      }
+      const self = at[p]!;
+      if (self >= 0 && state.neighbours.length >= target) takeOut(self);
     }
     for (const p of peers) this.startMaintenance(p);
   }

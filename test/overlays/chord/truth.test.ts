@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IdSpace } from "../../../sim/overlays/shared/id-space.js";
-import { ChordTables } from "../../../sim/overlays/chord/tables.js";
+import { approxOf, ChordTables } from "../../../sim/overlays/chord/tables.js";
 import { TrueRing } from "../../../sim/overlays/chord/truth.js";
 
 /** The observers' true ring against a brute-force BigInt reference. */
@@ -52,4 +52,49 @@ describe("TrueRing", () => {
       }
     });
   }
+
+  it("follows joins and departures: online nodes in id order, owners, positions and ranks as a brute-force search finds them", () => {
+    const space = new IdSpace(128);
+    const t = new ChordTables(space, 4, 500);
+    const W = t.W;
+    const ring = new TrueRing(t);
+    const idOf = (p: number) => big(t.ids, p * W, W);
+    const mod = 1n << 128n;
+    const online = new Set<number>();
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const target = new Uint32Array(W);
+    for (let step = 0; step < 3000; step++) {
+      const p = Math.floor(next() * 500);
+      if (online.has(p)) {
+        online.delete(p);
+        ring.remove(p);
+      } else {
+        online.add(p);
+        ring.insert(p);
+      }
+      if (step % 50 !== 0) continue;
+      const sorted = [...online].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : a - b));
+      expect(ring.peers).toEqual(sorted);
+      expect(ring.size).toBe(sorted.length);
+      for (const q of [0, 13, 250, 499]) expect(ring.indexOf(q)).toBe(sorted.indexOf(q));
+      for (let k = 0; k < 20; k++) {
+        space.hash(step * 100 + k, 99, target, 0);
+        const x = big(target, 0, W);
+        let best = -1;
+        let bestD = mod;
+        for (const q of sorted) {
+          const d = (idOf(q) - x + mod) % mod;
+          if (d < bestD) [best, bestD] = [q, d];
+        }
+        expect(ring.owner(target, 0)).toBe(best);
+        const at = sorted.findIndex((q) => idOf(q) >= x);
+        expect(ring.lowerBound(target, 0, approxOf(target, 0, W))).toBe(at < 0 ? sorted.length : at);
+      }
+    }
+    for (const p of [...online]) ring.remove(p);
+    expect(ring.peers).toEqual([]);
+    expect(ring.owner(target, 0)).toBe(-1);
+  });
 });
+

@@ -1,0 +1,192 @@
+import { benchBandwidth } from "./bandwidth.js";
+import { benchCalendarHold } from "./calendar.js";
+import { benchChord } from "./chord.js";
+import { benchChordChurn } from "./churn.js";
+import { benchFlooding } from "./flooding.js";
+import { benchHold } from "./hold.js";
+import { benchKademlia } from "./kademlia.js";
+import { benchSetup } from "./setup.js";
+
+/**
+ * Which set a workload belongs to: `quick` runs by default (the whole set in
+ * about two minutes), `full` adds the sizes the issues quote, `large` runs
+ * only when named (minutes each, gigabytes of memory).
+ */
+export type Tier = "quick" | "full" | "large";
+
+export interface Workload {
+  name: string;
+  tier: Tier;
+  /** About how long one run takes on the development machine when it is quiet: its CPU seconds, process start included (measured while the machine was shared, so wall time was longer). */
+  expectedSeconds: number;
+  description: string;
+  run: () => object;
+}
+
+export const WORKLOADS: readonly Workload[] = [
+  {
+    name: "engine-hold",
+    tier: "quick",
+    expectedSeconds: 2,
+    description: "engine queue, hold model: 100k pending, 5M events, Exp(1 ms) delays",
+    run: () => benchHold(),
+  },
+  {
+    name: "calendar-hold",
+    tier: "quick",
+    expectedSeconds: 2,
+    description: "the same hold model on a bare calendar queue (reference: no FIFO ties, no cancellation)",
+    run: () => benchCalendarHold(),
+  },
+  {
+    name: "flooding-10m",
+    tier: "quick",
+    expectedSeconds: 8,
+    description: "unstructured flooding, 10k peers, degree 8, TTL 4, 1k lookups over 10 simulated minutes (neighbour upkeep included)",
+    run: () => benchFlooding({ name: "flooding-10m", lookups: 1_000, duration: "10m" }),
+  },
+  {
+    name: "chord-10k",
+    tier: "quick",
+    expectedSeconds: 3,
+    description: "Chord oracle ring, 10k peers, 100k recursive lookups, no hop acks",
+    run: () => benchChord({ name: "chord-10k", peers: 10_000, lookups: 100_000 }),
+  },
+  {
+    name: "chord-acks-10k",
+    tier: "quick",
+    expectedSeconds: 3,
+    description: "the same with an acknowledgement and a timer per hop",
+    run: () => benchChord({ name: "chord-acks-10k", hopAcks: true, peers: 10_000, lookups: 100_000 }),
+  },
+  {
+    name: "kademlia-10k-10k",
+    tier: "quick",
+    expectedSeconds: 3,
+    description: "Kademlia oracle tables, 10k peers, 10k node lookups (k 20, α 3)",
+    run: () => benchKademlia({ name: "kademlia-10k-10k", peers: 10_000, lookups: 10_000 }),
+  },
+  {
+    name: "bandwidth-share-1k",
+    tier: "quick",
+    expectedSeconds: 1,
+    description: "carrier 'share', 1k peers, 20k transfers of 1 MiB",
+    run: () => benchBandwidth({ name: "bandwidth-share-1k", model: "share", peers: 1_000, transfers: 20_000 }),
+  },
+  {
+    name: "bandwidth-maxmin-1k",
+    tier: "quick",
+    expectedSeconds: 2,
+    description: "carrier 'maxmin', 1k peers, 20k transfers of 1 MiB",
+    run: () => benchBandwidth({ name: "bandwidth-maxmin-1k", model: "maxmin", peers: 1_000, transfers: 20_000 }),
+  },
+  {
+    name: "chord-churn-10k",
+    tier: "quick",
+    expectedSeconds: 14,
+    description: "scenarios/chord-churn.yaml at 10k peers, 10 simulated minutes (join protocol, churn)",
+    run: () => benchChordChurn({ name: "chord-churn-10k", peers: 10_000 }),
+  },
+  {
+    name: "chord",
+    tier: "full",
+    expectedSeconds: 20,
+    description: "Chord oracle ring, 100k peers, 1M recursive lookups, no hop acks (the PeerSim comparison)",
+    run: () => benchChord(),
+  },
+  {
+    name: "chord-1m",
+    tier: "full",
+    expectedSeconds: 15,
+    description: "Chord oracle ring, 1M peers, 10k lookups (setup-bound)",
+    run: () => benchChord({ name: "chord-1m", peers: 1_000_000, lookups: 10_000 }),
+  },
+  {
+    name: "chord-acks",
+    tier: "full",
+    expectedSeconds: 28,
+    description: "Chord, 100k peers, 1M lookups, an acknowledgement per hop",
+    run: () => benchChord({ name: "chord-acks", hopAcks: true }),
+  },
+  {
+    name: "kademlia",
+    tier: "full",
+    expectedSeconds: 4,
+    description: "Kademlia, 100k peers, 10k lookups (the PeerSim comparison)",
+    run: () => benchKademlia(),
+  },
+  {
+    name: "kademlia-10k",
+    tier: "full",
+    expectedSeconds: 12,
+    description: "Kademlia, 10k peers, 100k lookups",
+    run: () => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: 100_000 }),
+  },
+  {
+    name: "bandwidth-share",
+    tier: "full",
+    expectedSeconds: 8,
+    description: "carrier 'share', 10k peers, 1M transfers",
+    run: () => benchBandwidth({ model: "share" }),
+  },
+  {
+    name: "bandwidth-maxmin",
+    tier: "full",
+    expectedSeconds: 70,
+    description: "carrier 'maxmin', 10k peers, 1M transfers",
+    run: () => benchBandwidth({ model: "maxmin" }),
+  },
+  {
+    name: "chord-churn-100k",
+    tier: "large",
+    expectedSeconds: 300,
+    description: "scenarios/chord-churn.yaml at 100k peers, 10 simulated minutes",
+    run: () => benchChordChurn({ name: "chord-churn-100k", peers: 100_000 }),
+  },
+  {
+    name: "setup-kademlia-1m",
+    tier: "full",
+    expectedSeconds: 25,
+    description: "oracle construction only, Kademlia, 1M peers",
+    run: () => benchSetup({ name: "setup-kademlia-1m", overlay: "kademlia", peers: 1_000_000 }),
+  },
+  {
+    name: "flooding",
+    tier: "large",
+    expectedSeconds: 430,
+    description: "unstructured flooding, 10k peers, degree 8, TTL 4, 100k lookups (about 316M events)",
+    run: () => benchFlooding(),
+  },
+  {
+    name: "setup-chord-1m",
+    tier: "full",
+    expectedSeconds: 15,
+    description: "oracle construction only, Chord (128-bit ids, 12 successors), 1M peers",
+    run: () => benchSetup({ name: "setup-chord-1m", overlay: "chord", peers: 1_000_000 }),
+  },
+  {
+    name: "setup-unstructured-1m",
+    tier: "full",
+    expectedSeconds: 10,
+    description: "oracle construction only, unstructured (degree 8), 1M peers",
+    run: () => benchSetup({ name: "setup-unstructured-1m", overlay: "unstructured", peers: 1_000_000 }),
+  },
+  {
+    name: "chord-churn-1m",
+    tier: "large",
+    expectedSeconds: 300,
+    description: "scenarios/chord-churn.yaml at 1M peers, 10 simulated minutes (several GB)",
+    run: () => benchChordChurn({ name: "chord-churn-1m", peers: 1_000_000 }),
+  },
+  {
+    name: "setup-chord-10m",
+    tier: "large",
+    expectedSeconds: 130,
+    description: "oracle construction only, Chord, 10M peers (several GB)",
+    run: () => benchSetup({ name: "setup-chord-10m", overlay: "chord", peers: 10_000_000 }),
+  },
+];
+
+export function findWorkload(name: string): Workload | undefined {
+  return WORKLOADS.find((w) => w.name === name);
+}

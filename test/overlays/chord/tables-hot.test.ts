@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { Simulation } from "../../../sim/run/simulation.js";
+import { validateScenario } from "../../../sim/scenario/load.js";
+import { approxOf, type ChordTables } from "../../../sim/overlays/chord/tables.js";
+
+/** ChordTables.hot caches approximations of each peer's id and successors; routing trusts it, so it must never go stale. */
+describe("ChordTables hot records", () => {
+  it("match the successor lists after joins, churn, crashes and timeouts", () => {
+    const scenario = validateScenario(
+      {
+        name: "hot-records",
+        seed: 3,
+        duration: "8m",
+        peers: { count: 120, joinOver: "1m" },
+        network: { latency: { model: "lognormal", median: "40ms", sigma: 0.5, min: "5ms" } },
+        churn: { model: "sessions", session: { distribution: "exponential", mean: "3m" }, offline: { distribution: "exponential", mean: "1m" }, gracefulLeave: 0.5 },
+        overlay: { type: "chord", bootstrap: "join", successors: 4, routing: "iterative", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", requestTimeout: "1s" },
+        workload: { keys: 100, popularity: { distribution: "uniform" }, lookups: { rate: "5/s" }, timeout: "30s" },
+        metrics: { warmup: "0s", interval: "1m" },
+      },
+      "hot-records",
+    );
+    const simulation = new Simulation(scenario);
+    const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
+    let checked = 0;
+    for (let minute = 1; minute <= 8; minute++) {
+      simulation.sim.run({ until: minute * 60_000 });
+      for (let p = 0; p < t.capacity; p++) {
+        const n = t.successorCount[p]!;
+        expect(t.hot[4 * p]).toBe(approxOf(t.ids, p * t.W, t.W));
+        if (n === 0) {
+          expect(t.hot[4 * p + 1]).toBeNaN();
+          continue;
+        }
+        expect(t.hot[4 * p + 1]).toBe(t.approx[t.successors[p * t.r]!]);
+        expect(t.hot[4 * p + 2]).toBe(t.approx[t.successors[p * t.r + n - 1]!]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    expect(simulation.sim.eventsRun).toBeGreaterThan(10_000);
+  });
+});
