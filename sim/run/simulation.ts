@@ -132,6 +132,7 @@ export class Simulation {
       lookupTimedOut: (id) => this.lookups.timedOut(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
+      ...(links ? { links } : {}),
       ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),
     });
     this.network = network;
@@ -406,7 +407,9 @@ export class Simulation {
       perLookupBytes: bytes,
     });
     const storage = storageSummary(this.recorder.timeSeries());
-    const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
+    const fromDefinition = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
+    const fromOverlay = this.overlay.summary?.();
+    const derived = fromOverlay ? { ...fromDefinition, ...fromOverlay } : fromDefinition;
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
     let bandwidth: ReturnType<Meter["summary"]> | undefined;
