@@ -70,7 +70,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
   private labelOf(peer: PeerId): string {
     const kind = this.kinds.get(peer) ?? "leecher";
     if (this.options.labels === "kind" || kind !== "leecher") return kind;
-    const up = this.ctx.linkCapacity(peer).upload;
+    const up = capacity(this.ctx, peer).upload;
     return Number.isFinite(up) ? `up ${Math.round(up * 8)}kbit/s` : "up unlimited";
   }
 
@@ -149,12 +149,12 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
     if (this.swarm) for (const s of this.swarm.allStates()) if (s.kind !== "seed" && !Number.isNaN(s.downloadStartMs)) peers.push(s.peer);
     if (this.clientServer) for (const c of this.clientServer.allClients()) peers.push(c.peer);
     const sources = this.clientServer ? [this.server] : this.seeds;
-    const serverUpload = sources.reduce((a, p) => a + ctx.linkCapacity(p).upload, 0);
+    const serverUpload = sources.reduce((a, p) => a + capacity(ctx, p).upload, 0);
     return distributionBounds(
       this.torrent.fileBytes,
       serverUpload,
-      peers.map((p) => ctx.linkCapacity(p).upload),
-      peers.map((p) => ctx.linkCapacity(p).download),
+      peers.map((p) => capacity(ctx, p).upload),
+      peers.map((p) => capacity(ctx, p).download),
     );
   }
 
@@ -254,3 +254,8 @@ export const bittorrent: OverlayDefinition<BittorrentOptions, BittorrentMessage>
   },
   create: (options, ctx: OverlayContext<BittorrentMessage>, world) => new BittorrentOverlay(options, ctx, world),
 };
+
+/** A peer's capacities in bytes per ms; unlimited where the run has no bandwidth. */
+function capacity(ctx: OverlayContext<BittorrentMessage>, peer: PeerId): { upload: number; download: number } {
+  return ctx.linkCapacity?.(peer) ?? { upload: Infinity, download: Infinity };
+}
