@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT, VERSION } from "../version.js";
 import { benchBandwidth } from "./bandwidth.js";
+import { benchBittorrent } from "./bittorrent.js";
 import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
 import { benchHold } from "./hold.js";
@@ -27,6 +28,8 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   kademlia: (quick) => benchKademlia(quick ? { peers: 10_000, lookups: 1_000 } : {}),
   "bandwidth-share": (quick) => benchBandwidth({ model: "share", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "bandwidth-maxmin": (quick) => benchBandwidth({ model: "maxmin", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
+  bittorrent: (quick) => benchBittorrent(quick ? { name: "bittorrent", peers: 1_000 } : {}),
+  "bittorrent-1k": (quick) => benchBittorrent({ name: "bittorrent-1k", peers: quick ? 100 : 1_000 }),
   "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
 };
 

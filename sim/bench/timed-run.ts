@@ -15,6 +15,7 @@ export function timedRun(raw: object, name: string) {
   const events = simulation.sim.eventsRun;
   const runSeconds = (t2 - t1) / 1000;
   return {
+    simulation,
     summary: summary as Summary,
     timing: {
       events,

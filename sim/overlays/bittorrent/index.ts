@@ -240,13 +240,15 @@ export const bittorrent: OverlayDefinition<BittorrentOptions, BittorrentMessage>
     "serverUploadBytes",
     "serverTimeouts",
   ],
-  services: (options): readonly ServiceSpec[] =>
-    options.mode === "client-server"
-      ? [{ role: SERVER_ROLE, count: 1 }]
-      : [
-          { role: TRACKER_ROLE, count: 1 },
-          { role: SEED_ROLE, count: options.seeds },
-        ],
+  // Every role in both modes (unused ones with no peer), so one scenario's network.bandwidth.services can serve both.
+  services: (options): readonly ServiceSpec[] => {
+    const swarm = options.mode === "swarm";
+    return [
+      { role: TRACKER_ROLE, count: swarm ? 1 : 0 },
+      { role: SEED_ROLE, count: swarm ? options.seeds : 0 },
+      { role: SERVER_ROLE, count: swarm ? 0 : 1 },
+    ];
+  },
   summary: (options, c): Record<string, number> => {
     if (options.mode === "client-server") return {};
     const total = c.seedUploadBytes! + c.peerUploadBytes!;

@@ -28,7 +28,8 @@ export type BittorrentMessage =
   | { type: "have"; piece: number }
   | { type: "interested" }
   | { type: "notInterested" }
-  | { type: "choke" }
+  /** `inFlight`: the block whose bytes are already on the wire (-1: none); it still arrives, as over TCP. */
+  | { type: "choke"; inFlight: number }
   | { type: "unchoke" }
   | { type: "request"; key: number }
   | { type: "cancel"; key: number }

@@ -91,7 +91,7 @@ export const bittorrentSchema = strict({
   seeds: integer(0, 1000).default(1).meta({ description: 'Initial seeds (service peers, role "seed"), which hold the whole file from time 0.' }),
   tracker: tracker.prefault({}),
   connections: connections.prefault({}),
-  pipeline: integer(1, 1000).default(5).meta({ description: "Requests a peer keeps outstanding on each connection (in blocks; in piece mode at least 2 pieces)." }),
+  pipeline: integer(1, 1000).default(5).meta({ description: "Requests a peer keeps outstanding on each connection (in blocks; in piece mode ceil(pipeline·blockSize/pieceSize) pieces)." }),
   picker: oneOf(PICKERS).default("rarest-first").meta({ description: '"rarest-first" (local rarest first after `randomFirst` random pieces) or "random" (every piece at random), for comparison.' }),
   randomFirst: integer(0, 1_000_000).default(4).meta({ description: "Pieces picked at random before rarest-first takes over, so a new peer soon has something to trade." }),
   endGame: z.boolean().default(true).meta({ description: "End-game mode: when every missing block has been requested, request them from every peer that has them and cancel the copies that arrive later." }),

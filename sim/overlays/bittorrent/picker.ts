@@ -23,7 +23,7 @@ export class PiecePicker {
     private readonly rng: Rng,
   ) {}
 
-  /** The next block key to request from `conn`, with its request recorded; -1 when there is none. `endGame` says whether it was an end-game duplicate. */
+  /** The next block to request from `conn`, with its request recorded; undefined when there is none. `endGame` says whether it is an end-game duplicate. */
   next(state: PeerState, conn: Connection): { key: number; endGame: boolean } | undefined {
     const theirs = conn.theirHave;
     for (const partial of state.partial.values()) {
@@ -38,13 +38,13 @@ export class PiecePicker {
       state.partial.set(piece, partial);
       return { key: this.mark(partial, 0), endGame: false };
     }
-    if (!this.endGame || state.haveCount + state.partial.size < state.pieces) return undefined;
+    // End game, on an idle connection only and with at most one copy of each request: a block already on the wire cannot be called back.
+    if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return undefined;
     for (const partial of state.partial.values()) {
       if (partial.unrequested > 0 || theirs[partial.piece] !== 1) continue;
       for (let b = 0; b < partial.blocks; b++) {
-        if (partial.got[b] !== 0) continue;
+        if (partial.got[b] !== 0 || partial.requested[b]! > 1) continue;
         const key = this.torrent.key(partial.piece, b);
-        if (conn.outstanding.includes(key)) continue;
         partial.requested[b]!++;
         return { key, endGame: true };
       }

@@ -18,6 +18,8 @@ export class Connection {
   /** Block keys they requested from us, waiting for our uplink (one transfer per connection at a time, like one TCP stream). */
   readonly uploadQueue: number[] = [];
   uploading = false;
+  /** The block being sent to them now (valid while `uploading`). */
+  servingKey = -1;
   /** Bytes of blocks received from them in this rechoke period and the previous one (tit-for-tat's rate window). */
   receivedNow = 0;
   receivedBefore = 0;

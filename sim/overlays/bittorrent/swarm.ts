@@ -50,7 +50,7 @@ export class Swarm {
     this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng);
     this.choker = new Choker(options.choking, ctx.rng);
     const unit = options.torrent.transferUnit;
-    this.pipeline = unit === "piece" ? Math.max(2, Math.ceil((options.pipeline * options.torrent.blockSize) / options.torrent.pieceSize)) : options.pipeline;
+    this.pipeline = unit === "piece" ? Math.ceil((options.pipeline * options.torrent.blockSize) / options.torrent.pieceSize) : options.pipeline;
     const seedTime = options.afterCompletion.seedTime;
     this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
   }
@@ -292,9 +292,10 @@ export class Swarm {
         return;
       case "choke":
         c.peerChoking = true;
-        // The uploader discards our pending requests (BEP 3): their blocks go back to the pool.
-        for (const key of c.outstanding) this.release(state, key);
+        // The uploader discards our pending requests (BEP 3): their blocks go back to the pool; the one on the wire still comes.
+        for (const key of c.outstanding) if (key !== msg.inFlight) this.release(state, key);
         c.outstanding.length = 0;
+        if (msg.inFlight >= 0) c.outstanding.push(msg.inFlight);
         this.fillAll(state);
         return;
       case "unchoke":
@@ -371,6 +372,7 @@ export class Swarm {
     const bytes = torrent.blockLength(torrent.pieceOf(key), torrent.blockOf(key));
     const corrupt = state.kind === "malicious";
     c.uploading = true;
+    c.servingKey = key;
     const uploader = state.peer;
     const receiver = c.peer;
     this.ctx.transfer(
@@ -516,7 +518,7 @@ export class Swarm {
       } else if (!open && !c.amChoking) {
         c.amChoking = true;
         c.uploadQueue.length = 0;
-        ctx.send(state.peer, c.peer, { type: "choke" });
+        ctx.send(state.peer, c.peer, { type: "choke", inFlight: c.uploading ? c.servingKey : -1 });
       }
       if (optimistic.has(c.peer) && Number.isNaN(c.optimisticSince)) {
         c.optimisticSince = now;

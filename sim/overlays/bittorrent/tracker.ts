@@ -1,4 +1,4 @@
-import type { OverlayContext } from "../../core/protocol.js";
+import type { Message, OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BittorrentMessage } from "./messages.js";
 
@@ -39,6 +39,8 @@ export class Tracker {
     }
     this.lastSeenMs.set(from, ctx.now());
     ctx.count("announces");
+    // "completed" goes without waiting for peers (a plain message): nothing to answer.
+    if ((msg as Message).rpc === undefined) return;
     ctx.reply(this.peer, from, msg, { type: "announceReply", peers: this.sample(from, msg.numwant) });
   }
 
