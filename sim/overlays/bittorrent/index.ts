@@ -195,6 +195,11 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       for (const peer of this.swarm.mapped) {
         const s = this.swarm.stateOf(peer)!;
         pieceMap.push({ peer, startMs: Number.isNaN(s.downloadStartMs) ? -1 : s.downloadStartMs, pieceTimesMs: [...s.pieceTimes!] });
+      }
+      // Who had each initial seed's and each mapped peer's optimistic slot, and for how long.
+      for (const peer of [...this.seeds, ...this.swarm.mapped]) {
+        const s = this.swarm.stateOf(peer);
+        if (!s) continue;
         this.swarm.closeOptimistic(s);
         const given: Record<string, number> = {};
         for (const [to, ms] of [...s.optimisticGiven].sort((a, b) => a[0] - b[0])) given[String(to)] = Math.round(ms);

@@ -6,7 +6,8 @@ import type { PeerState } from "./state.js";
  * every change so a sample costs one pass over the pieces. Entropy is the
  * Shannon entropy of the distribution of copies over pieces, divided by
  * log(pieces): 1 when every piece has as many copies as any other, lower
- * when some pieces are rare (a swarm near starvation).
+ * when some pieces are rare (a swarm near starvation). pieces_missing
+ * counts pieces no participating peer has: the swarm cannot finish.
  */
 export class SwarmStats {
   readonly copies: Float64Array;
@@ -38,9 +39,11 @@ export class SwarmStats {
   sample(): Record<string, number> {
     let min = Infinity;
     let total = 0;
+    let missing = 0;
     for (let p = 0; p < this.pieces; p++) {
       const c = this.copies[p]!;
       if (c < min) min = c;
+      if (c === 0) missing++;
       total += c;
     }
     let entropy = 0;
@@ -57,6 +60,7 @@ export class SwarmStats {
       seeds: this.seeds,
       piece_copies_min: min === Infinity ? 0 : min,
       piece_copies_mean: round(total / this.pieces),
+      pieces_missing: missing,
       piece_entropy: round(entropy),
     };
   }
