@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateScenario } from "../../../sim/scenario/load.js";
+import { runPeerlab } from "../../helpers/cli.js";
 import { expectInputError } from "../../helpers/input-error.js";
 
 const base = (overlay: object) => ({
@@ -45,5 +49,21 @@ describe("bittorrent: options", () => {
   it("asks for lookups: { count: 0 } (the overlay does no lookups)", () => {
     const { workload: _, ...rest } = base({});
     expect(expectInputError(() => validateScenario(rest, "bt.yaml"))).toContain("lookups: { count: 0 }");
+  });
+});
+
+describe("bittorrent: bad input at the command line", () => {
+  it("exits with code 2 and one paragraph naming the file and the field, no stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "peerlab-bt-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(
+      file,
+      "duration: 10m\npeers: { count: 5 }\noverlay: { type: bittorrent, torrent: { size: 1MB, pieceSize: 2MB } }\nworkload: { lookups: { count: 0 } }\n",
+    );
+    const r = runPeerlab(dir, "validate", "bad.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("bad.yaml");
+    expect(r.stderr).toContain("overlay.torrent.pieceSize");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
