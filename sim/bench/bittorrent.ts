@@ -15,6 +15,8 @@ export interface BittorrentBenchOptions {
   /** "piece" (the default here: one transfer per piece) or "block" (16 KiB requests, exact). */
   transferUnit?: "piece" | "block";
   fileSize?: string;
+  /** overlay.haveInterval: "0s" sends every HAVE (exact); longer batches them. */
+  haveInterval?: string;
   seed?: number;
 }
 
@@ -40,7 +42,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
         services: { seed: { upload: "20Mbit/s", download: "20Mbit/s" }, tracker: { upload: "1Gbit/s", download: "1Gbit/s" } },
       },
     },
-    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, pieceMapPeers: 0 },
+    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, haveInterval: opts.haveInterval ?? "0s", pieceMapPeers: 0 },
     workload: { lookups: { count: 0 } },
     metrics: { interval: "1m", warmup: "0s" },
   };
@@ -56,6 +58,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     name: raw.name,
     peers,
     transferUnit,
+    haveInterval: raw.overlay.haveInterval,
     ...timing,
     solves: flows.solves,
     meanComponentFlows: componentFlows !== undefined ? Math.round((componentFlows / flows.solves) * 10) / 10 : null,

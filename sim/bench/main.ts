@@ -28,8 +28,8 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   kademlia: (quick) => benchKademlia(quick ? { peers: 10_000, lookups: 1_000 } : {}),
   "bandwidth-share": (quick) => benchBandwidth({ model: "share", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "bandwidth-maxmin": (quick) => benchBandwidth({ model: "maxmin", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
-  bittorrent: (quick) => benchBittorrent(quick ? { name: "bittorrent", peers: 1_000 } : {}),
-  "bittorrent-1k": (quick) => benchBittorrent({ name: "bittorrent-1k", peers: quick ? 100 : 1_000 }),
+  // 1,000 peers with HAVEs batched every 5 s; the 10,000-peer target is far out of reach yet (docs/bittorrent.md, Performance).
+  "bittorrent-1k": (quick) => benchBittorrent({ name: "bittorrent-1k", peers: quick ? 100 : 1_000, haveInterval: "5s" }),
   "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
 };
 

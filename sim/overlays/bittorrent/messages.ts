@@ -26,6 +26,8 @@ export type BittorrentMessage =
   | { type: "handshakeReply"; accepted: boolean }
   | { type: "bitfield"; have: Uint8Array }
   | { type: "have"; piece: number }
+  /** Batched HAVEs (option haveInterval): the pieces verified since the last batch, as one message. */
+  | { type: "haves"; pieces: readonly number[] }
   | { type: "interested" }
   | { type: "notInterested" }
   /** `inFlight`: the block whose bytes are already on the wire (-1: none); it still arrives, as over TCP. */
@@ -46,6 +48,7 @@ export const bittorrentMessageTypes: MessageTypes<BittorrentMessage> = {
   handshakeReply: { category: "maintenance", bytes: TCP_IP + 68 },
   bitfield: { category: "maintenance", bytes: (m) => TCP_IP + WIRE + Math.ceil(m.have.length / 8) },
   have: { category: "maintenance", bytes: TCP_IP + WIRE + 4 },
+  haves: { category: "maintenance", bytes: (m) => TCP_IP + (WIRE + 4) * m.pieces.length },
   interested: { category: "maintenance", bytes: TCP_IP + WIRE },
   notInterested: { category: "maintenance", bytes: TCP_IP + WIRE },
   choke: { category: "maintenance", bytes: TCP_IP + WIRE },

@@ -91,6 +91,9 @@ export const bittorrentSchema = strict({
   seeds: integer(0, 1000).default(1).meta({ description: 'Initial seeds (service peers, role "seed"), which hold the whole file from time 0.' }),
   tracker: tracker.prefault({}),
   connections: connections.prefault({}),
+  haveInterval: duration({ positive: false, example: "1s" })
+    .prefault("0s")
+    .meta({ description: `0 (exact): a HAVE to every connection for each verified piece. Above 0: the pieces verified in each interval go out together as one message per connection, so neighbours learn of them up to this late (for large swarms) ${UNITS}.` }),
   pipeline: integer(1, 1000).default(5).meta({ description: "Requests a peer keeps outstanding on each connection (in blocks; in piece mode ceil(pipeline·blockSize/pieceSize) pieces)." }),
   picker: oneOf(PICKERS).default("rarest-first").meta({ description: '"rarest-first" (local rarest first after `randomFirst` random pieces) or "random" (every piece at random), for comparison.' }),
   randomFirst: integer(0, 1_000_000).default(4).meta({ description: "Pieces picked at random before rarest-first takes over, so a new peer soon has something to trade." }),

@@ -91,6 +91,8 @@ export class PeerState {
   optimistic: PeerId[] = [];
   optimisticRotatedMs = -Infinity;
   lastAnnounceMs = -Infinity;
+  /** Pieces verified and not yet announced (haveInterval > 0). */
+  pendingHaves: number[] = [];
   /** Time each peer spent in our optimistic slot, summed over connections (ms). */
   readonly optimisticGiven = new Map<PeerId, number>();
   uploadedBytes = 0;

@@ -127,6 +127,7 @@ export class Swarm {
     state.initiated = 0;
     state.candidates = [];
     state.partial.clear();
+    state.pendingHaves = [];
     state.availability.fill(0);
     state.optimistic = [];
     state.optimisticRotatedMs = -Infinity;
@@ -281,6 +282,11 @@ export class Swarm {
       }
       case "have":
         this.gained(state, c, msg.piece);
+        this.interestChanged(state, c);
+        this.fill(state, c);
+        return;
+      case "haves":
+        for (const piece of msg.pieces) this.gained(state, c, piece);
         this.interestChanged(state, c);
         this.fill(state, c);
         return;
@@ -474,14 +480,23 @@ export class Swarm {
     state.haveCount++;
     if (state.pieceTimes) state.pieceTimes[piece] = ctx.now();
     this.stats.pieceCompleted(piece);
+    const batched = this.options.haveInterval > 0;
+    if (batched && state.pendingHaves.push(piece) === 1) ctx.setTimer(state.peer, this.options.haveInterval, () => this.flushHaves(state));
     for (const c of state.connections.values()) {
-      ctx.send(state.peer, c.peer, { type: "have", piece });
+      if (!batched) ctx.send(state.peer, c.peer, { type: "have", piece });
       if (c.theirHave[piece] === 1) {
         c.wanted--;
         this.interestChanged(state, c);
       }
     }
     if (state.complete) this.completed(state);
+  }
+
+  private flushHaves(state: PeerState): void {
+    const pieces = state.pendingHaves;
+    state.pendingHaves = [];
+    if (!state.active || pieces.length === 0) return;
+    for (const c of state.connections.values()) this.ctx.send(state.peer, c.peer, { type: "haves", pieces });
   }
 
   private completed(state: PeerState): void {

@@ -66,6 +66,15 @@ describe("bittorrent: a flash crowd", () => {
     expect(requests(piece.summary)).toBeLessThan(requests(block.summary) / 3);
   });
 
+  it("batched HAVEs (haveInterval) carry the same news in far fewer messages", () => {
+    const exact = swarmRun({}).summary.traffic.byType;
+    const batched = swarmRun({ haveInterval: "2s" });
+    expect(batched.summary.downloads.completed).toBe(12);
+    expect(exact.haves.messages).toBe(0);
+    expect(batched.summary.traffic.byType.have.messages).toBe(0);
+    expect(batched.summary.traffic.byType.haves.messages).toBeLessThan(exact.have.messages / 2);
+  });
+
   it("client-server: N clients sharing the server's uplink all finish after N·F/u_s", () => {
     const { summary } = swarmRun({ mode: "client-server" }, { peers: 10 });
     expect(summary.downloads.completed).toBe(10);
