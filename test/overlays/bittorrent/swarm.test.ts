@@ -68,11 +68,11 @@ describe("bittorrent: a flash crowd", () => {
 
   it("batched HAVEs (haveInterval) carry the same news in far fewer messages", () => {
     const exact = swarmRun({}).summary.traffic.byType;
-    const batched = swarmRun({ haveInterval: "2s" });
+    const batched = swarmRun({ haveInterval: "10s" });
     expect(batched.summary.downloads.completed).toBe(12);
     expect(exact.haves.messages).toBe(0);
     expect(batched.summary.traffic.byType.have.messages).toBe(0);
-    expect(batched.summary.traffic.byType.haves.messages).toBeLessThan(exact.have.messages / 2);
+    expect(batched.summary.traffic.byType.haves.messages).toBeLessThan(exact.have.messages / 3);
   });
 
   it("client-server: N clients sharing the server's uplink all finish after N·F/u_s", () => {
