@@ -15,5 +15,5 @@ export function timedRun(raw: object, name: string) {
     },
   );
   const { summary } = simulation.finish();
-  return { summary: summary as Summary, timing };
+  return { simulation, summary: summary as Summary, timing };
 }

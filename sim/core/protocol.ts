@@ -78,6 +78,12 @@ export interface OverlayContext<M extends Message> {
   transfer(from: PeerId, to: PeerId, bytes: number, onDone: () => void, onAbort: () => void): void;
   /** True when the scenario has network.bandwidth: overlays then move their data with `transfer`. */
   readonly bandwidth: boolean;
+  /**
+   * `peer`'s upload and download capacity in bytes per ms (network.bandwidth);
+   * Infinity for an unlimited link and in runs without bandwidth. For bounds
+   * an overlay reports (a minimum distribution time), not for protocol decisions.
+   */
+  linkCapacity?(peer: PeerId): { readonly upload: number; readonly download: number };
   /** Size in bytes of the object behind `key` (workload.fileSize), for `transfer`. */
   fileSize(key: number): number;
   /** Answers a request received by `from` from `to`. Pass a fresh `reply` object: the context stamps it. */
@@ -222,6 +228,12 @@ export interface Overlay<M extends Message> {
    * use `ctx.every` need not have it: the runtime freezes those tasks.
    */
   setMaintenanceFrozen?(frozen: boolean): void;
+  /**
+   * Figures the running overlay computes once at the end (a distribution
+   * time against its bound), merged into summary.json `overlay` after the
+   * definition's `summary`. Non-finite values are written as null.
+   */
+  summary?(): Record<string, number>;
   /**
    * Results of the overlay's own (a fork tree, a piece map, where provider
    * records live): plain JSON data, deterministic, asked for once when the

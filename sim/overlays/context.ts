@@ -1,6 +1,7 @@
 import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Recorder } from "../metrics/recorder.js";
+import type { Links } from "../network/links.js";
 import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
@@ -66,6 +67,8 @@ export interface ContextParts {
   lookupTimedOut?: (lookup: number) => void;
   /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
   broadcastReached?: (broadcast: number, peer: PeerId) => void;
+  /** Per-peer capacities (network.bandwidth), for ctx.linkCapacity. */
+  links?: Links;
   /** Where `ctx.startBroadcast` goes, for overlays that originate broadcasts. */
   startBroadcast?: (peer: PeerId, bytes: number, watchMs?: number) => number;
   /** Where the download reports go, for overlays that report downloads. */
@@ -142,6 +145,11 @@ export class OverlayRuntime<M extends Message> {
         });
       },
       bandwidth: network.hasBandwidth,
+      linkCapacity: (peer) => {
+        const links = parts.links;
+        if (!links || peer >= links.upload.length) return { upload: Infinity, download: Infinity };
+        return { upload: links.upload[peer]!, download: links.download[peer]! };
+      },
       fileSize: parts.fileSize ?? (() => 4_000_000),
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),

@@ -29,6 +29,10 @@ export interface SummaryLike {
     timeToMs: { p90: { p50: number | null }; p100: { p50: number | null } };
     messagesPerPeer: number | null;
   };
+  /** Only for overlays that report downloads (OverlayDefinition.downloads). */
+  downloads?: { completed: number; timeMs: { mean: number | null; p90: number | null; max: number | null } };
+  /** Overlay-specific figures (definition and overlay summaries); the distribution-time ones are headline columns. */
+  overlay?: Record<string, number | null>;
   /** Only for runs with network.bandwidth. */
   bandwidth?: {
     throughputBytesPerSecond: number | null;
@@ -91,13 +95,36 @@ export const BANDWIDTH_HEADLINE: readonly HeadlineMetric[] = [
   { column: "upload_utilisation_mean", heading: "upload use %", get: (s) => s.bandwidth?.uploadUtilisation.mean ?? null, digits: 1, scale: 100 },
 ];
 
-/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast, plus BANDWIDTH_HEADLINE when any run has bandwidth. */
+/** What downloads add to the headline, in tables whose runs report downloads (other tables keep their columns). */
+export const DOWNLOAD_HEADLINE: readonly HeadlineMetric[] = [
+  { column: "downloads_completed", heading: "downloads", get: (s) => s.downloads?.completed ?? null, digits: 0 },
+  { column: "download_time_mean_ms", heading: "download ms", get: (s) => s.downloads?.timeMs.mean ?? null, digits: 0 },
+  { column: "download_time_p90_ms", heading: "download p90 ms", get: (s) => s.downloads?.timeMs.p90 ?? null, digits: 0 },
+  { column: "download_time_max_ms", heading: "download max ms", get: (s) => s.downloads?.timeMs.max ?? null, digits: 0 },
+];
+
+/**
+ * The time to give every peer a file against the Kumar–Ross minimum
+ * (summary.json overlay.distributionTimeS, tMinS, ...), in tables whose runs
+ * report it (the bittorrent overlay), so a sweep over N charts both curves.
+ */
+export const DISTRIBUTION_HEADLINE: readonly HeadlineMetric[] = [
+  { column: "distribution_time_s", heading: "T s", get: (s) => s.overlay?.distributionTimeS ?? null, digits: 1 },
+  { column: "t_min_s", heading: "T_min s", get: (s) => s.overlay?.tMinS ?? null, digits: 1 },
+  { column: "t_over_t_min", heading: "T/T_min", get: (s) => s.overlay?.tOverTMin ?? null, digits: 3 },
+  { column: "t_min_client_server_s", heading: "T_min c-s s", get: (s) => s.overlay?.tMinClientServerS ?? null, digits: 1 },
+  { column: "t_min_peer_to_peer_s", heading: "T_min p2p s", get: (s) => s.overlay?.tMinPeerToPeerS ?? null, digits: 1 },
+];
+
+/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast, BANDWIDTH_HEADLINE when any run has bandwidth, DOWNLOAD_HEADLINE and DISTRIBUTION_HEADLINE when any run reports downloads or distribution times. */
 export function headlineMetrics(summaries: Iterable<SummaryLike>): readonly HeadlineMetric[] {
   const all = [...summaries];
   return [
     ...HEADLINE,
     ...(all.some((s) => s.broadcasts !== undefined) ? BROADCAST_HEADLINE : []),
     ...(all.some((s) => s.bandwidth !== undefined) ? BANDWIDTH_HEADLINE : []),
+    ...(all.some((s) => s.downloads !== undefined) ? DOWNLOAD_HEADLINE : []),
+    ...(all.some((s) => s.overlay?.tMinS !== undefined) ? DISTRIBUTION_HEADLINE : []),
   ];
 }
 
@@ -111,10 +138,14 @@ export function shownColumns(summaries: readonly SummaryLike[], lookupColumns: r
   const broadcasts = summaries.some((s) => s.broadcasts !== undefined);
   const lookups = summaries.some((s) => s.lookups.completed > 0);
   const bandwidth = summaries.some((s) => s.bandwidth !== undefined);
+  const downloads = summaries.some((s) => s.downloads !== undefined);
+  const distribution = summaries.some((s) => s.overlay?.tMinS !== undefined);
   const columns = [
     ...(lookups || !broadcasts ? lookupColumns : []),
     ...(broadcasts ? BROADCAST_HEADLINE.map((m) => m.column) : []),
     ...(bandwidth ? ["throughput_bytes_per_s", "transfer_time_mean_ms", "upload_utilisation_mean"] : []),
+    ...(downloads ? ["download_time_mean_ms"] : []),
+    ...(distribution ? ["distribution_time_s", "t_over_t_min"] : []),
   ];
   return columns.map((c) => all.find((m) => m.column === c)!);
 }

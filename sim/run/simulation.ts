@@ -255,6 +255,7 @@ export class Simulation {
       lookupTimedOut: (id) => this.lookups.timedOut(id),
       lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
+      ...(this.links ? { links: this.links } : {}),
       ...(broadcasts ? { broadcastReached: (id: number, peer: PeerId) => broadcasts.watch.reached(id, peer) } : {}),
       ...(broadcasts && definition.originatesBroadcasts
         ? { startBroadcast: (peer: PeerId, _bytes: number, watchMs?: number) => broadcasts.watch.open(peer, watchMs) }
@@ -448,7 +449,9 @@ export class Simulation {
       perLookupBytes: bytes,
     });
     const storage = this.storage.summary();
-    const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
+    const fromDefinition = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
+    const fromOverlay = this.overlay.summary?.();
+    const derived = fromOverlay ? { ...fromDefinition, ...fromOverlay } : fromDefinition;
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
     let bandwidth: ReturnType<Meter["summary"]> | undefined;

@@ -37,6 +37,7 @@ export type Fingerprint = {
 };
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
+  "scenarios/bittorrent-flash-crowd.yaml": { events: 367379, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "138f0b54c2e4e2d4" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },
   "scenarios/chord-storage.yaml": { events: 2322650, successRatio: 0.951764, messagesPerLookup: 12.519, sha256: "0c75b4e500dc05d5" },
   "scenarios/compare-topologies.yaml": { events: 6543550, successRatio: [0.982427, 0.981605, 0.99916, 0.969874], messagesPerLookup: [2361.915, 3.957, 9.947, 7.893], sha256: "113addb835706953" },
@@ -64,6 +65,10 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bandwidth-distribution.yaml": { events: 292342, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [1, 1, 1, 1, 1], sha256: "f70326e745961de3" },
   "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "132ca3449fd81b44" },
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "d3bc1a477a42390b" },
+  "scenarios/validation/bittorrent-heterogeneity.yaml": { events: 143007, successRatio: null, messagesPerLookup: null, sha256: "63c433e208500247" },
+  "scenarios/validation/bittorrent-kurose-ross.yaml": { events: 2419809, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "a5fca1f3d5dc1e98" },
+  "scenarios/validation/bittorrent-rarest-first.yaml": { events: 519403, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "b8325b46c21e3da3" },
+  "scenarios/validation/bittorrent-steady-state.yaml": { events: 2415806, successRatio: [null, null, null], messagesPerLookup: [null, null, null], sha256: "c32492844e7762f8" },
   "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "6b043cd3fbefb6b0" },
   "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "3a4f73191968c61d" },
   "scenarios/validation/chord-load-balance.yaml": { events: 14553, successRatio: 1, messagesPerLookup: 13.712, sha256: "dfd5d3280aabdb10" },

@@ -193,6 +193,12 @@ export function loadRun(entry: RunEntry): Promise<Run> {
   return p;
 }
 
+/** overlay.json: the overlay's own results (a piece map, a fork tree), or null when the run has none. */
+export async function loadOverlayResults(entry: RunEntry): Promise<Record<string, unknown> | null> {
+  if (!entry.files.includes("overlay.json")) return null;
+  return json<Record<string, unknown>>(entry.url + "overlay.json");
+}
+
 export async function loadSnapshots(entry: RunEntry): Promise<Snapshot[]> {
   if (!entry.files.includes("snapshots.json")) return [];
   return (await json<{ snapshots: Snapshot[] }>(entry.url + "snapshots.json"))?.snapshots ?? [];

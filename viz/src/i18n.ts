@@ -144,6 +144,11 @@ const en = {
   uMessages: "messages",
   uLookups: "lookups",
   uBytes: "bytes",
+  pieceMap: "Piece map",
+  pieceMapTitle: "When each peer got each piece: {run}",
+  pieceMapPeers: "peer",
+  pieceMapPieces: "piece",
+  pieceMapLegend: "seconds after the peer started (dark: early, light: late, grey: never)",
 };
 
 type Strings = typeof en;
@@ -286,6 +291,11 @@ const ko: Strings = {
   uMessages: "메시지",
   uLookups: "조회",
   uBytes: "바이트",
+  pieceMap: "조각 지도",
+  pieceMapTitle: "각 피어가 각 조각을 받은 시점: {run}",
+  pieceMapPeers: "피어",
+  pieceMapPieces: "조각",
+  pieceMapLegend: "피어가 시작한 뒤 경과한 초 (어두움: 이르게, 밝음: 늦게, 회색: 받지 못함)",
 };
 
 export type Key = keyof Strings;

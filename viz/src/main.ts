@@ -1,3 +1,4 @@
+import { pieceMapSection } from "./charts/piece-map.js";
 import { barChart } from "./charts/bars.js";
 import { emptyNote } from "./charts/frame.js";
 import { hbarChart } from "./charts/hbars.js";
@@ -176,6 +177,7 @@ async function render(): Promise<void> {
   if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   timeSeriesSection(fragment, runs, focusTimeseries, false);
   distributionSection(fragment, runs);
+  await pieceMapSection(fragment, entries, (e) => runLabel(runs[entries.indexOf(e)]!, runs));
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
   if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   if (token !== renderToken) return;

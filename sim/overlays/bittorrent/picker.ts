@@ -1,0 +1,90 @@
+import type { Rng } from "../../engine/rng.js";
+import { PartialPiece, type Connection, type PeerState } from "./state.js";
+import type { Torrent } from "./torrent.js";
+
+/**
+ * Which block to ask a peer for next (Cohen 2003, §2.3; Legout, Urvoy-Keller
+ * & Michiardi 2006 for how mainline clients behave):
+ * 1. strict priority: blocks of pieces already started come first, so pieces
+ *    complete (and can be shared) as soon as possible;
+ * 2. then a new piece: at random for the first `randomFirst` pieces (a new
+ *    peer needs something to trade quickly, and rare pieces come slowly),
+ *    then the locally rarest among the pieces the peer has (ties broken by
+ *    scanning from a random piece), or at random with the `random` picker;
+ * 3. end game: once every missing block has been requested, a block already
+ *    requested elsewhere, so the last pieces do not wait on one slow peer.
+ */
+export class PiecePicker {
+  constructor(
+    private readonly torrent: Torrent,
+    private readonly mode: "rarest-first" | "random",
+    private readonly randomFirst: number,
+    private readonly endGame: boolean,
+    private readonly rng: Rng,
+  ) {}
+
+  /** The next block to request from `conn`, with its request recorded; undefined when there is none. `endGame` says whether it is an end-game duplicate. */
+  next(state: PeerState, conn: Connection): { key: number; endGame: boolean } | undefined {
+    const theirs = conn.theirHave;
+    for (const partial of state.partial.values()) {
+      if (partial.unrequested === 0 || theirs[partial.piece] !== 1) continue;
+      for (let b = 0; b < partial.blocks; b++) {
+        if (partial.got[b] === 0 && partial.requested[b] === 0) return { key: this.mark(partial, b), endGame: false };
+      }
+    }
+    const piece = this.newPiece(state, conn);
+    if (piece >= 0) {
+      const partial = new PartialPiece(piece, this.torrent.blocksIn(piece));
+      state.partial.set(piece, partial);
+      return { key: this.mark(partial, 0), endGame: false };
+    }
+    // End game, on an idle connection only and with at most one copy of each request: a block already on the wire cannot be called back.
+    if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return undefined;
+    for (const partial of state.partial.values()) {
+      if (partial.unrequested > 0 || theirs[partial.piece] !== 1) continue;
+      for (let b = 0; b < partial.blocks; b++) {
+        if (partial.got[b] !== 0 || partial.requested[b]! > 1) continue;
+        const key = this.torrent.key(partial.piece, b);
+        partial.requested[b]!++;
+        return { key, endGame: true };
+      }
+    }
+    return undefined;
+  }
+
+  private mark(partial: PartialPiece, block: number): number {
+    partial.requested[block] = 1;
+    partial.unrequested--;
+    return this.torrent.key(partial.piece, block);
+  }
+
+  /** A piece `conn`'s peer has, we lack and have not started; -1 if none. */
+  private newPiece(state: PeerState, conn: Connection): number {
+    const n = state.pieces;
+    const have = state.have;
+    const theirs = conn.theirHave;
+    const partial = state.partial;
+    const eligible = (p: number) => have[p] === 0 && theirs[p] === 1 && !partial.has(p);
+    if (this.mode === "random" || state.haveCount < this.randomFirst) {
+      let count = 0;
+      for (let p = 0; p < n; p++) if (eligible(p)) count++;
+      if (count === 0) return -1;
+      let k = this.rng.int(count);
+      for (let p = 0; p < n; p++) if (eligible(p) && k-- === 0) return p;
+      return -1;
+    }
+    const availability = state.availability;
+    const start = this.rng.int(n);
+    let best = -1;
+    let bestCount = Infinity;
+    for (let i = 0; i < n; i++) {
+      const p = start + i < n ? start + i : start + i - n;
+      if (availability[p]! < bestCount && eligible(p)) {
+        best = p;
+        bestCount = availability[p]!;
+        if (bestCount <= 1) break;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,121 @@
+import type { PeerId } from "../../peers/population.js";
+
+/** One side's view of a peer-wire connection (each of the two peers keeps its own). */
+export class Connection {
+  /** Pieces the remote peer has. */
+  readonly theirHave: Uint8Array;
+  theirCount = 0;
+  /** Pieces the remote peer has that we lack: we are interested while it is above 0. */
+  wanted = 0;
+  /** We opened it (counted against maxInitiate). */
+  outgoing = false;
+  amChoking = true;
+  amInterested = false;
+  peerChoking = true;
+  peerInterested = false;
+  /** Block keys we requested from them and have not received. */
+  readonly outstanding: number[] = [];
+  /** Block keys they requested from us, waiting for our uplink (one transfer per connection at a time, like one TCP stream). */
+  readonly uploadQueue: number[] = [];
+  uploading = false;
+  /** The block being sent to them now (valid while `uploading`). */
+  servingKey = -1;
+  /** Bytes of blocks received from them in this rechoke period and the previous one (tit-for-tat's rate window). */
+  receivedNow = 0;
+  receivedBefore = 0;
+  /** When their last block arrived (anti-snubbing); the connection's start until then. */
+  lastBlockMs: number;
+  /** When we last unchoked them (the seed's round robin); -Infinity: never. */
+  lastUnchokedMs = -Infinity;
+  /** Since when we have had them unchoked optimistically (NaN: not now). */
+  optimisticSince = NaN;
+  /** When we last heard from them (keep-alive). */
+  lastHeardMs: number;
+
+  constructor(
+    readonly peer: PeerId,
+    pieces: number,
+    readonly openedMs: number,
+  ) {
+    this.theirHave = new Uint8Array(pieces);
+    this.lastBlockMs = openedMs;
+    this.lastHeardMs = openedMs;
+  }
+}
+
+/** A piece being downloaded: which blocks arrived, how many requests each has out, who sent them. */
+export class PartialPiece {
+  readonly got: Uint8Array;
+  /** Outstanding requests per block (more than one only in end game). */
+  readonly requested: Uint8Array;
+  gotCount = 0;
+  /** Blocks never requested yet. */
+  unrequested: number;
+  corrupt = false;
+  readonly senders: PeerId[] = [];
+
+  constructor(readonly piece: number, readonly blocks: number) {
+    this.got = new Uint8Array(blocks);
+    this.requested = new Uint8Array(blocks);
+    this.unrequested = blocks;
+  }
+}
+
+/** Everything one peer knows about the torrent and its connections; pieces survive a crash (they are on disk), connections do not. */
+export class PeerState {
+  readonly have: Uint8Array;
+  haveCount = 0;
+  /** Copies of each piece among our connections (local availability, for rarest first). */
+  readonly availability: Uint16Array;
+  readonly partial = new Map<number, PartialPiece>();
+  readonly connections = new Map<PeerId, Connection>();
+  /** Handshakes we sent and wait for. */
+  readonly connecting = new Set<PeerId>();
+  /** Connections we opened (counted against maxInitiate). */
+  initiated = 0;
+  /** Peers the tracker named that we have not tried yet. */
+  candidates: PeerId[] = [];
+  /** Failed pieces each peer contributed to; banned peers are never connected again. */
+  readonly strikes = new Map<PeerId, number>();
+  readonly banned = new Set<PeerId>();
+  /** Online and taking part in the swarm (false before its arrival and after it left the swarm). */
+  active = false;
+  /** Left the swarm for good (after completion, by policy). */
+  left = false;
+  /** The download under way (-1: none). */
+  download = -1;
+  downloadStartMs = NaN;
+  /** When it got the last piece (NaN: not yet, or an initial seed). */
+  completedMs = NaN;
+  /** Optimistic unchokes now, and when they were last rotated. */
+  optimistic: PeerId[] = [];
+  optimisticRotatedMs = -Infinity;
+  lastAnnounceMs = -Infinity;
+  /** Pieces verified and not yet announced (haveInterval > 0). */
+  pendingHaves: number[] = [];
+  /** Time each peer spent in our optimistic slot, summed over connections (ms). */
+  readonly optimisticGiven = new Map<PeerId, number>();
+  uploadedBytes = 0;
+  downloadedBytes = 0;
+  /** Piece completion times (ms), when this peer is in the piece map. */
+  pieceTimes: Float64Array | undefined;
+
+  constructor(
+    readonly peer: PeerId,
+    readonly pieces: number,
+    /** "seed" (an initial seed), "free-rider", "malicious" or "leecher". */
+    readonly kind: "seed" | "free-rider" | "malicious" | "leecher",
+  ) {
+    this.have = new Uint8Array(pieces);
+    this.availability = new Uint16Array(pieces);
+  }
+
+  get complete(): boolean {
+    return this.haveCount === this.pieces;
+  }
+
+  fill(): void {
+    this.have.fill(1);
+    this.haveCount = this.pieces;
+  }
+}

@@ -1,0 +1,560 @@
+import { makeSampler, type Sampler } from "../../engine/distributions.js";
+import type { OverlayContext } from "../../core/protocol.js";
+import type { PeerId } from "../../peers/population.js";
+import type { Arrivals } from "./arrivals.js";
+import { Choker } from "./choker.js";
+import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
+import type { BittorrentOptions } from "./options.js";
+import { PiecePicker } from "./picker.js";
+import { Connection, PartialPiece, PeerState } from "./state.js";
+import type { SwarmStats } from "./stats.js";
+import type { Torrent } from "./torrent.js";
+
+type Ctx = OverlayContext<BittorrentMessage>;
+type Msg<T extends BittorrentMessage["type"]> = Extract<BittorrentMessage, { type: T }>;
+
+/**
+ * The peers of a BitTorrent swarm (BEP 3; Cohen 2003): each announces to the
+ * tracker, opens connections to the peers it names, trades HAVEs and
+ * requests, and uploads to the peers its choker unchokes. Control messages
+ * go with `ctx.send` (latency only, unless network.bandwidth.messages is
+ * "carried"); the data of every block is a `ctx.transfer` from uploader to
+ * downloader. An uploader sends one block at a time on each connection
+ * (requests wait in a queue, like the bytes of one TCP stream), so an uplink
+ * is shared among the connections being served.
+ *
+ * Leaving the swarm by policy (afterCompletion) closes every connection and
+ * tells the tracker, but the peer stays online in the network (it could be
+ * in other swarms); churn takes peers offline.
+ */
+export class Swarm {
+  private readonly states: (PeerState | undefined)[] = [];
+  private readonly picker: PiecePicker;
+  private readonly choker: Choker;
+  private readonly pipeline: number;
+  private readonly seedTime: Sampler | undefined;
+  private readonly pieceMapPeers: PeerId[] = [];
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly options: BittorrentOptions,
+    private readonly torrent: Torrent,
+    private readonly tracker: PeerId,
+    private readonly arrivals: Arrivals,
+    private readonly stats: SwarmStats,
+    /** What kind of peer each pool peer or seed is (initial seed, free rider, malicious, leecher). */
+    private readonly kindOf: (peer: PeerId) => PeerState["kind"],
+    /** The label its download is reported under. */
+    private readonly labelOf: (peer: PeerId) => string,
+  ) {
+    this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng);
+    this.choker = new Choker(options.choking, ctx.rng);
+    const unit = options.torrent.transferUnit;
+    this.pipeline = unit === "piece" ? Math.ceil((options.pipeline * options.torrent.blockSize) / options.torrent.pieceSize) : options.pipeline;
+    const seedTime = options.afterCompletion.seedTime;
+    this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
+  }
+
+  stateOf(peer: PeerId): PeerState | undefined {
+    return this.states[peer];
+  }
+
+  /** Every peer that has taken part so far, by peer number. */
+  *allStates(): Iterable<PeerState> {
+    for (const s of this.states) if (s !== undefined) yield s;
+  }
+
+  get mapped(): readonly PeerId[] {
+    return this.pieceMapPeers;
+  }
+
+  join(peer: PeerId): void {
+    let state = this.states[peer];
+    if (!state) {
+      state = new PeerState(peer, this.torrent.pieces, this.kindOf(peer));
+      if (state.kind === "seed") state.fill();
+      else if (this.pieceMapPeers.length < this.options.pieceMapPeers) {
+        this.pieceMapPeers.push(peer);
+        state.pieceTimes = new Float64Array(this.torrent.pieces).fill(-1);
+      }
+      this.states[peer] = state;
+    }
+    if (state.left) return;
+    const s = state;
+    if (s.kind === "seed") this.activate(s);
+    else this.arrivals.schedule(peer, () => this.activate(s));
+  }
+
+  leave(peer: PeerId): void {
+    const state = this.states[peer];
+    if (!state?.active) return;
+    for (const c of state.connections.values()) this.ctx.send(peer, c.peer, { type: "close" });
+    this.ctx.send(peer, this.tracker, { type: "announce", event: "stopped", numwant: 0 });
+    this.deactivate(state);
+  }
+
+  crash(peer: PeerId): void {
+    const state = this.states[peer];
+    if (state?.active) this.deactivate(state);
+  }
+
+  private activate(state: PeerState): void {
+    const ctx = this.ctx;
+    const peer = state.peer;
+    state.active = true;
+    this.stats.participates(state, 1);
+    if (!state.complete) {
+      state.download = ctx.downloadStarted(peer, this.torrent.fileBytes, this.labelOf(peer));
+      state.downloadStartMs = ctx.now();
+    }
+    ctx.every(peer, this.options.choking.interval, () => this.rechoke(state));
+    ctx.every(peer, this.options.connections.keepAlive, () => this.keepAlive(state));
+    ctx.every(peer, this.options.tracker.announceInterval, () => this.announce(state, "none"), { start: "after-interval" });
+    this.announce(state, "started");
+  }
+
+  /** Offline (or out of the swarm): session state goes, pieces stay. */
+  private deactivate(state: PeerState): void {
+    if (state.download >= 0) {
+      this.ctx.downloadAborted(state.download);
+      state.download = -1;
+    }
+    this.stats.participates(state, -1);
+    state.active = false;
+    for (const c of state.connections.values()) this.endOptimistic(state, c);
+    state.connections.clear();
+    state.connecting.clear();
+    state.initiated = 0;
+    state.candidates = [];
+    state.partial.clear();
+    state.pendingHaves = [];
+    state.availability.fill(0);
+    state.optimistic = [];
+    state.optimisticRotatedMs = -Infinity;
+  }
+
+  private leaveSwarm(state: PeerState): void {
+    if (!state.active) return;
+    this.ctx.count("swarmLeaves");
+    this.leave(state.peer);
+    state.left = true;
+  }
+
+  // Tracker.
+
+  private announce(state: PeerState, event: AnnounceEvent): void {
+    const ctx = this.ctx;
+    if (!state.active) return;
+    state.lastAnnounceMs = ctx.now();
+    const msg: BittorrentMessage = { type: "announce", event, numwant: this.options.tracker.numwant };
+    ctx.request(
+      state.peer,
+      this.tracker,
+      msg,
+      this.options.tracker.timeout,
+      (reply) => {
+        if (reply.type !== "announceReply" || !state.active) return;
+        state.candidates = reply.peers.filter((p) => p !== state.peer && !state.connections.has(p) && !state.banned.has(p));
+        this.connectMore(state);
+      },
+      () => ctx.count("trackerTimeouts"),
+    );
+  }
+
+  // Connections.
+
+  private connectMore(state: PeerState): void {
+    const { maxInitiate, maxConnections, handshakeTimeout } = this.options.connections;
+    const ctx = this.ctx;
+    while (state.candidates.length > 0 && state.initiated + state.connecting.size < maxInitiate && state.connections.size + state.connecting.size < maxConnections) {
+      const to = state.candidates.pop()!;
+      if (state.connections.has(to) || state.connecting.has(to) || state.banned.has(to)) continue;
+      state.connecting.add(to);
+      ctx.count("handshakes");
+      ctx.request(
+        state.peer,
+        to,
+        { type: "handshake" },
+        handshakeTimeout,
+        (reply) => {
+          state.connecting.delete(to);
+          if (reply.type !== "handshakeReply" || !state.active) return;
+          if (reply.accepted && !state.connections.has(to) && !state.banned.has(to)) {
+            this.open(state, to, true);
+          } else {
+            if (!reply.accepted) ctx.count("connectionsRefused");
+            this.connectMore(state);
+          }
+        },
+        () => {
+          state.connecting.delete(to);
+          this.connectMore(state);
+        },
+      );
+    }
+  }
+
+  private open(state: PeerState, peer: PeerId, outgoing: boolean): Connection {
+    const c = new Connection(peer, this.torrent.pieces, this.ctx.now());
+    c.outgoing = outgoing;
+    if (outgoing) state.initiated++;
+    state.connections.set(peer, c);
+    // A peer with nothing may skip its bitfield (BEP 3).
+    if (state.haveCount > 0) this.ctx.send(state.peer, peer, { type: "bitfield", have: state.have.slice() });
+    return c;
+  }
+
+  private close(state: PeerState, peer: PeerId, notify: boolean): void {
+    const c = state.connections.get(peer);
+    if (!c) return;
+    state.connections.delete(peer);
+    if (c.outgoing) state.initiated--;
+    const availability = state.availability;
+    const theirs = c.theirHave;
+    for (let p = 0; p < theirs.length; p++) if (theirs[p] === 1) availability[p]!--;
+    for (const key of c.outstanding) this.release(state, key);
+    c.outstanding.length = 0;
+    c.uploadQueue.length = 0;
+    this.endOptimistic(state, c);
+    state.optimistic = state.optimistic.filter((p) => p !== peer);
+    if (notify) this.ctx.send(state.peer, peer, { type: "close" });
+    this.fillAll(state);
+    this.connectMore(state);
+  }
+
+  private keepAlive(state: PeerState): void {
+    if (!state.active) return;
+    const now = this.ctx.now();
+    const limit = 2 * this.options.connections.keepAlive;
+    for (const c of [...state.connections.values()]) {
+      if (now - c.lastHeardMs > limit) {
+        this.ctx.count("keepAliveDrops");
+        this.close(state, c.peer, false);
+      } else {
+        this.ctx.send(state.peer, c.peer, { type: "keepAlive" });
+      }
+    }
+  }
+
+  // Messages.
+
+  deliver(to: PeerId, from: PeerId, msg: BittorrentMessage): void {
+    const state = this.states[to];
+    if (!state?.active) return;
+    const c = state.connections.get(from);
+    if (c) c.lastHeardMs = this.ctx.now();
+    switch (msg.type) {
+      case "handshake":
+        this.accept(state, from, msg);
+        return;
+      case "close":
+        this.close(state, from, false);
+        return;
+      case "keepAlive":
+      case "announce":
+      case "announceReply":
+      case "handshakeReply":
+      case "get":
+      case "getReply":
+        return;
+      default:
+        if (c) this.onWire(state, c, msg);
+    }
+  }
+
+  private accept(state: PeerState, from: PeerId, msg: Msg<"handshake">): void {
+    const { maxConnections } = this.options.connections;
+    const known = state.connections.has(from);
+    const accepted = !state.banned.has(from) && (known || state.connections.size + state.connecting.size < maxConnections);
+    this.ctx.reply(state.peer, from, msg, { type: "handshakeReply", accepted });
+    if (accepted && !known) this.open(state, from, false);
+  }
+
+  private onWire(state: PeerState, c: Connection, msg: BittorrentMessage): void {
+    const ctx = this.ctx;
+    switch (msg.type) {
+      case "bitfield": {
+        const theirs = msg.have;
+        for (let p = 0; p < theirs.length; p++) if (theirs[p] === 1) this.gained(state, c, p);
+        this.interestChanged(state, c);
+        this.fill(state, c);
+        return;
+      }
+      case "have":
+        this.gained(state, c, msg.piece);
+        this.interestChanged(state, c);
+        this.fill(state, c);
+        return;
+      case "haves":
+        for (const piece of msg.pieces) this.gained(state, c, piece);
+        this.interestChanged(state, c);
+        this.fill(state, c);
+        return;
+      case "interested":
+        c.peerInterested = true;
+        return;
+      case "notInterested":
+        c.peerInterested = false;
+        return;
+      case "choke":
+        c.peerChoking = true;
+        // The uploader discards our pending requests (BEP 3): their blocks go back to the pool; the one on the wire still comes.
+        for (const key of c.outstanding) if (key !== msg.inFlight) this.release(state, key);
+        c.outstanding.length = 0;
+        if (msg.inFlight >= 0) c.outstanding.push(msg.inFlight);
+        this.fillAll(state);
+        return;
+      case "unchoke":
+        c.peerChoking = false;
+        this.fill(state, c);
+        return;
+      case "request":
+        if (c.amChoking || state.kind === "free-rider" || state.have[this.torrent.pieceOf(msg.key)] !== 1) return;
+        c.uploadQueue.push(msg.key);
+        this.serve(state, c);
+        return;
+      case "cancel": {
+        const i = c.uploadQueue.indexOf(msg.key);
+        if (i >= 0) c.uploadQueue.splice(i, 1);
+        ctx.count("cancelsReceived");
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Their HAVE (or bitfield entry) for `piece`. */
+  private gained(state: PeerState, c: Connection, piece: number): void {
+    if (piece < 0 || piece >= this.torrent.pieces || c.theirHave[piece] === 1) return;
+    c.theirHave[piece] = 1;
+    c.theirCount++;
+    state.availability[piece]!++;
+    if (state.have[piece] === 0) c.wanted++;
+  }
+
+  /** Sends INTERESTED or NOT INTERESTED when `c.wanted` crossed zero. */
+  private interestChanged(state: PeerState, c: Connection): void {
+    const want = c.wanted > 0 && !state.complete;
+    if (want === c.amInterested) return;
+    c.amInterested = want;
+    this.ctx.send(state.peer, c.peer, { type: want ? "interested" : "notInterested" });
+  }
+
+  // Requesting.
+
+  private fill(state: PeerState, c: Connection): void {
+    if (c.peerChoking || state.complete || !c.amInterested) return;
+    while (c.outstanding.length < this.pipeline) {
+      const pick = this.picker.next(state, c);
+      if (!pick) return;
+      if (pick.endGame) this.ctx.count("endGameRequests");
+      c.outstanding.push(pick.key);
+      this.ctx.send(state.peer, c.peer, { type: "request", key: pick.key });
+    }
+  }
+
+  private fillAll(state: PeerState): void {
+    if (state.complete) return;
+    for (const c of state.connections.values()) this.fill(state, c);
+  }
+
+  /** A request for `key` will not be answered: its block may be requested again. */
+  private release(state: PeerState, key: number): void {
+    const partial = state.partial.get(this.torrent.pieceOf(key));
+    if (!partial) return;
+    const b = this.torrent.blockOf(key);
+    if (partial.got[b] === 1 || partial.requested[b] === 0) return;
+    if (--partial.requested[b]! === 0) partial.unrequested++;
+    if (partial.gotCount === 0 && partial.unrequested === partial.blocks) state.partial.delete(partial.piece);
+  }
+
+  // Uploading.
+
+  private serve(state: PeerState, c: Connection): void {
+    if (c.uploading || c.uploadQueue.length === 0) return;
+    const key = c.uploadQueue.shift()!;
+    const torrent = this.torrent;
+    const bytes = torrent.blockLength(torrent.pieceOf(key), torrent.blockOf(key));
+    const corrupt = state.kind === "malicious";
+    c.uploading = true;
+    c.servingKey = key;
+    const uploader = state.peer;
+    const receiver = c.peer;
+    this.ctx.transfer(
+      uploader,
+      receiver,
+      bytes + PIECE_HEADER_BYTES,
+      () => {
+        this.uploaded(state, c, bytes);
+        this.arrived(receiver, uploader, key, bytes, corrupt);
+      },
+      () => {
+        c.uploading = false;
+        const r = this.states[receiver];
+        if (r?.active) {
+          this.ctx.count("transfersAborted");
+          this.close(r, uploader, false);
+        }
+      },
+    );
+  }
+
+  private uploaded(state: PeerState, c: Connection, bytes: number): void {
+    c.uploading = false;
+    state.uploadedBytes += bytes;
+    this.ctx.count(state.kind === "seed" ? "seedUploadBytes" : "peerUploadBytes", bytes);
+    if (state.active && state.connections.get(c.peer) === c) this.serve(state, c);
+  }
+
+  /** A block from `from` has reached `to`. */
+  private arrived(to: PeerId, from: PeerId, key: number, bytes: number, corrupt: boolean): void {
+    const state = this.states[to];
+    if (!state?.active) return;
+    const ctx = this.ctx;
+    const c = state.connections.get(from);
+    if (c) {
+      const i = c.outstanding.indexOf(key);
+      if (i >= 0) c.outstanding.splice(i, 1);
+      c.receivedNow += bytes;
+      c.lastBlockMs = ctx.now();
+      c.lastHeardMs = ctx.now();
+    }
+    const torrent = this.torrent;
+    const piece = torrent.pieceOf(key);
+    const b = torrent.blockOf(key);
+    let partial = state.partial.get(piece);
+    if (state.have[piece] === 1 || partial?.got[b] === 1) {
+      ctx.count("duplicateBlocks");
+      if (c) this.fill(state, c);
+      return;
+    }
+    if (!partial) {
+      // Its request had been released (a choke crossed the block on the wire): the data is still good.
+      partial = new PartialPiece(piece, torrent.blocksIn(piece));
+      state.partial.set(piece, partial);
+    }
+    if (partial.requested[b] === 0) partial.unrequested--;
+    else if (partial.requested[b]! > 1) this.cancelCopies(state, key, from);
+    partial.requested[b] = 0;
+    partial.got[b] = 1;
+    partial.gotCount++;
+    partial.corrupt ||= corrupt;
+    if (!partial.senders.includes(from)) partial.senders.push(from);
+    state.downloadedBytes += bytes;
+    if (partial.gotCount === partial.blocks) this.pieceDone(state, partial);
+    if (c && state.connections.has(from)) this.fill(state, c);
+  }
+
+  /** End game: the block came; cancel the other requests for it. */
+  private cancelCopies(state: PeerState, key: number, from: PeerId): void {
+    for (const c of state.connections.values()) {
+      if (c.peer === from) continue;
+      const i = c.outstanding.indexOf(key);
+      if (i < 0) continue;
+      c.outstanding.splice(i, 1);
+      this.ctx.send(state.peer, c.peer, { type: "cancel", key });
+    }
+  }
+
+  /** Every block of a piece is in: check its hash. */
+  private pieceDone(state: PeerState, partial: PartialPiece): void {
+    const ctx = this.ctx;
+    const piece = partial.piece;
+    state.partial.delete(piece);
+    if (partial.corrupt) {
+      ctx.count("hashFails");
+      for (const sender of partial.senders) {
+        const strikes = (state.strikes.get(sender) ?? 0) + 1;
+        state.strikes.set(sender, strikes);
+        if (strikes >= this.options.banStrikes && !state.banned.has(sender)) {
+          state.banned.add(sender);
+          ctx.count("peersBanned");
+          this.close(state, sender, true);
+        }
+      }
+      this.fillAll(state);
+      return;
+    }
+    state.have[piece] = 1;
+    state.haveCount++;
+    if (state.pieceTimes) state.pieceTimes[piece] = ctx.now();
+    this.stats.pieceCompleted(piece);
+    const batched = this.options.haveInterval > 0;
+    if (batched && state.pendingHaves.push(piece) === 1) ctx.setTimer(state.peer, this.options.haveInterval, () => this.flushHaves(state));
+    for (const c of state.connections.values()) {
+      if (!batched) ctx.send(state.peer, c.peer, { type: "have", piece });
+      if (c.theirHave[piece] === 1) {
+        c.wanted--;
+        this.interestChanged(state, c);
+      }
+    }
+    if (state.complete) this.completed(state);
+  }
+
+  private flushHaves(state: PeerState): void {
+    const pieces = state.pendingHaves;
+    state.pendingHaves = [];
+    if (!state.active || pieces.length === 0) return;
+    for (const c of state.connections.values()) this.ctx.send(state.peer, c.peer, { type: "haves", pieces });
+  }
+
+  private completed(state: PeerState): void {
+    const ctx = this.ctx;
+    ctx.downloadCompleted(state.download);
+    state.completedMs = ctx.now();
+    state.download = -1;
+    this.stats.completed();
+    for (const c of state.connections.values()) {
+      for (const key of c.outstanding) ctx.send(state.peer, c.peer, { type: "cancel", key });
+      c.outstanding.length = 0;
+      this.interestChanged(state, c);
+    }
+    ctx.send(state.peer, this.tracker, { type: "announce", event: "completed", numwant: 0 });
+    const policy = this.options.afterCompletion.policy;
+    if (policy === "leave") this.leaveSwarm(state);
+    else if (policy === "seed") ctx.setTimer(state.peer, this.seedTime!.sample(ctx.rng), () => this.leaveSwarm(state));
+  }
+
+  // Choking.
+
+  private rechoke(state: PeerState): void {
+    if (!state.active) return;
+    const ctx = this.ctx;
+    const now = ctx.now();
+    const unchoke = state.kind === "free-rider" ? new Set<PeerId>() : this.choker.decide(state, now);
+    const optimistic = new Set(state.optimistic);
+    for (const c of state.connections.values()) {
+      const open = unchoke.has(c.peer);
+      if (open && c.amChoking) {
+        c.amChoking = false;
+        c.lastUnchokedMs = now;
+        ctx.send(state.peer, c.peer, { type: "unchoke" });
+      } else if (!open && !c.amChoking) {
+        c.amChoking = true;
+        c.uploadQueue.length = 0;
+        ctx.send(state.peer, c.peer, { type: "choke", inFlight: c.uploading ? c.servingKey : -1 });
+      }
+      if (optimistic.has(c.peer) && Number.isNaN(c.optimisticSince)) {
+        c.optimisticSince = now;
+        ctx.count("optimisticUnchokes");
+      } else if (!optimistic.has(c.peer)) this.endOptimistic(state, c);
+      c.receivedBefore = c.receivedNow;
+      c.receivedNow = 0;
+    }
+    const { minPeers, minAnnounceInterval } = this.options.tracker;
+    if (state.connections.size + state.connecting.size < minPeers && now - state.lastAnnounceMs >= minAnnounceInterval) this.announce(state, "none");
+    this.fillAll(state);
+  }
+
+  /** Ends the optimistic-unchoke accounting of `state` now (at the end of the run). */
+  closeOptimistic(state: PeerState): void {
+    for (const c of state.connections.values()) this.endOptimistic(state, c);
+  }
+
+  private endOptimistic(state: PeerState, c: Connection): void {
+    if (Number.isNaN(c.optimisticSince)) return;
+    state.optimisticGiven.set(c.peer, (state.optimisticGiven.get(c.peer) ?? 0) + this.ctx.now() - c.optimisticSince);
+    c.optimisticSince = NaN;
+  }
+}

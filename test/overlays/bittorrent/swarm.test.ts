@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { Simulation } from "../../../sim/run/simulation.js";
+import { validateScenario } from "../../../sim/scenario/load.js";
+
+/** A small flash crowd: `peers` leechers at time 0, one seed, constant latency, maxmin links. */
+function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[] } = {}) {
+  const scenario = validateScenario(
+    {
+      seed: 3,
+      duration: extra.duration ?? "10m",
+      peers: { count: extra.peers ?? 12, joinOver: "0s" },
+      network: {
+        latency: { model: "constant", delay: "20ms" },
+        bandwidth: {
+          model: "maxmin",
+          links: { upload: "40kB/s", download: "400kB/s" },
+          services: { seed: { upload: "100kB/s", download: "1MB/s" }, server: { upload: "100kB/s", download: "1MB/s" }, tracker: { upload: "1MB/s" } },
+        },
+      },
+      overlay: { type: "bittorrent", torrent: { size: "1MB", pieceSize: "64KiB" }, ...overlay },
+      workload: { lookups: { count: 0 } },
+      metrics: { interval: "30s", warmup: "0s" },
+      ...(extra.adversaries ? { adversaries: extra.adversaries } : {}),
+      ...(extra.faults ? { faults: extra.faults } : {}),
+    },
+    "bittorrent-test.yaml",
+  );
+  const simulation = new Simulation(scenario);
+  simulation.runToEnd();
+  const { summary } = simulation.finish();
+  return { simulation, summary: summary as any, results: simulation.overlay.results!() as any };
+}
+
+describe("bittorrent: a flash crowd", () => {
+  it("every leecher gets the whole file, exactly once per byte (bar end-game duplicates)", () => {
+    const { summary, results } = swarmRun({});
+    expect(summary.downloads.started).toBe(12);
+    expect(summary.downloads.completed).toBe(12);
+    expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    // What leechers and the seed uploaded is what leechers received, plus duplicated blocks.
+    const uploaded = results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes;
+    expect(uploaded).toBeGreaterThanOrEqual(12 * 1_000_000);
+    expect(uploaded).toBeLessThanOrEqual(12 * 1_000_000 + summary.counters.duplicateBlocks * 16_384);
+    // Never faster than the Kumar–Ross bound. A 1 MB file takes about 20 s at best, so the first
+    // rechoke (up to 10 s in) weighs heavily here; larger files come nearer (validation README).
+    expect(summary.overlay.tOverTMin).toBeGreaterThanOrEqual(1);
+    expect(summary.overlay.tOverTMin).toBeLessThan(3);
+    expect(summary.counters.hashFails).toBe(0);
+  });
+
+  it("is deterministic: the same seed gives the same summary and overlay.json", () => {
+    const a = swarmRun({ torrent: { size: "512KiB", pieceSize: "64KiB" } }, { peers: 6 });
+    const b = swarmRun({ torrent: { size: "512KiB", pieceSize: "64KiB" } }, { peers: 6 });
+    expect(JSON.stringify(b.summary)).toBe(JSON.stringify(a.summary));
+    expect(JSON.stringify(b.results)).toBe(JSON.stringify(a.results));
+  });
+
+  it("piece mode moves whole pieces: the same bytes with far fewer requests", () => {
+    const block = swarmRun({});
+    const piece = swarmRun({ torrent: { size: "1MB", pieceSize: "64KiB", transferUnit: "piece" } });
+    expect(piece.summary.downloads.completed).toBe(12);
+    expect(piece.results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    const requests = (s: any) => s.traffic.byType.request.messages;
+    // 16 pieces of 4 blocks each: at least 12 × 64 block requests, but only 12 × 16 piece requests (plus end game).
+    expect(requests(block.summary)).toBeGreaterThanOrEqual(12 * 64);
+    expect(requests(piece.summary)).toBeLessThan(requests(block.summary) / 3);
+  });
+
+  it("batched HAVEs (haveInterval) carry the same news in far fewer messages", () => {
+    const exact = swarmRun({}).summary.traffic.byType;
+    const batched = swarmRun({ haveInterval: "10s" });
+    expect(batched.summary.downloads.completed).toBe(12);
+    expect(exact.haves.messages).toBe(0);
+    expect(batched.summary.traffic.byType.have.messages).toBe(0);
+    expect(batched.summary.traffic.byType.haves.messages).toBeLessThan(exact.have.messages / 3);
+  });
+
+  it("client-server: N clients sharing the server's uplink all finish after N·F/u_s", () => {
+    const { summary } = swarmRun({ mode: "client-server" }, { peers: 10 });
+    expect(summary.downloads.completed).toBe(10);
+    // 10 × 1 MB over 100 kB/s = 100 s, plus a request's and the data's latency.
+    expect(summary.overlay.tMinS).toBe(100);
+    expect(summary.overlay.distributionTimeS).toBeCloseTo(100.04, 2);
+  });
+
+  it("free riders upload nothing but still finish, on the seed's and optimistic slots", () => {
+    const { results, summary } = swarmRun({ freeRiders: 0.3 }, { peers: 20 });
+    expect(results.classes["free-rider"].peers).toBeGreaterThan(0);
+    expect(results.classes["free-rider"].uploadedBytes).toBe(0);
+    expect(summary.downloads.byLabel["free-rider"].completed).toBe(results.classes["free-rider"].peers);
+  });
+
+  it("tampering peers' pieces fail their hash check and get them banned; honest peers still finish", () => {
+    const { summary, results } = swarmRun({ torrent: { size: "1MB", pieceSize: "64KiB", transferUnit: "piece" }, banStrikes: 1 }, { peers: 20, adversaries: { fraction: 0.2, behaviours: ["tamper"] } });
+    expect(summary.counters.hashFails).toBeGreaterThan(0);
+    expect(summary.counters.peersBanned).toBeGreaterThan(0);
+    expect(summary.downloads.byLabel.leecher.completed).toBe(results.classes.leecher.peers);
+  });
+
+  it("the piece map records when each mapped peer got each piece", () => {
+    const { results } = swarmRun({ pieceMapPeers: 3 });
+    expect(results.pieceMap).toHaveLength(3);
+    for (const row of results.pieceMap) {
+      expect(row.pieceTimesMs).toHaveLength(16);
+      for (const t of row.pieceTimesMs) expect(t).toBeGreaterThan(row.startMs);
+    }
+  });
+});
+
+describe("bittorrent: optimistic unchoke", () => {
+  it("with one regular and one optimistic slot, a seed's optimistic slot is shared about evenly", () => {
+    // A seed stays a seed for the whole run: its optimistic slot rotates among all 9 leechers every 30 s.
+    const { results } = swarmRun(
+      { choking: { regularSlots: 1, optimisticSlots: 1 }, torrent: { size: "500MB", pieceSize: "1MB", transferUnit: "piece" }, pieceMapPeers: 0 },
+      { peers: 9, duration: "40m" },
+    );
+    const seed = Object.keys(results.optimisticUnchokeMs)[0]!;
+    const times = Object.values(results.optimisticUnchokeMs[seed]) as number[];
+    expect(times).toHaveLength(9);
+    const total = times.reduce((a, b) => a + b, 0);
+    // The slot is never idle: every leecher stays interested (a 500 MB file), so the times add up to the run.
+    expect(total / (40 * 60_000)).toBeCloseTo(1, 2);
+    // 80 rotations among 9 peers: about 8.9 turns each (binomial spread), about T/9 of unchoked time each.
+    for (const t of times) expect(t / (total / 9)).toBeGreaterThan(0.5);
+    for (const t of times) expect(t / (total / 9)).toBeLessThan(1.75);
+  });
+});
