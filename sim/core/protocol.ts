@@ -147,6 +147,10 @@ export interface AdversaryView {
   misroutes(peer: PeerId): boolean;
   /** `peer` is malicious and hands out corrupted values. */
   tampers(peer: PeerId): boolean;
+  /** `peer` mines selfishly with the other selfish peers as one pool (blockchain overlay). */
+  minesSelfishly?(peer: PeerId): boolean;
+  /** `peer` takes every connection of its victims and keeps blocks from them (blockchain overlay). */
+  eclipses?(peer: PeerId): boolean;
   /** Every malicious peer (online or not), in a fixed order: malicious peers collude and know each other. */
   readonly accomplices: readonly PeerId[];
   /** Counts one misrouted answer (adversary_misroutes). */
