@@ -2,7 +2,7 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BlockTree } from "./chain.js";
 import { CONNECTED, Knowledge, ORPHAN, REQUESTED, UNKNOWN, VERIFYING } from "./knowledge.js";
-import type { BlockchainMessage, BlockTxnMessage, CompactBlockMessage, GetBlockTxnMessage } from "./messages.js";
+import { blockchainMessageTypes, type BlockchainMessage, type BlockMessage, type BlockTxnMessage, type CompactBlockMessage, type GetBlockTxnMessage } from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
 import type { Topology } from "./topology.js";
 
@@ -48,9 +48,11 @@ export class Relay {
         case "push":
           this.sendBlock(node, to, block);
           break;
-        case "compact":
-          this.ctx.send(node, to, { type: "cmpctblock", block, broadcast, txs: this.txsOf(block) });
+        case "compact": {
+          const msg: CompactBlockMessage = { type: "cmpctblock", block, broadcast, txs: this.txsOf(block) };
+          this.carry(node, to, msg, () => this.onCompact(to, node, msg));
           break;
+        }
       }
     }
   }
@@ -94,19 +96,25 @@ export class Relay {
   private sendBlock(from: PeerId, to: PeerId, block: number): void {
     const bytes = this.bytesOf(block);
     this.ctx.count("blockBytesSent", bytes);
-    if (this.ctx.bandwidth) {
-      this.ctx.transfer(
-        from,
-        to,
-        bytes,
-        () => this.onBlock(to, from, block),
-        () => {
-          if (this.known.state(block, to) === REQUESTED) this.known.set(block, to, UNKNOWN);
-        },
-      );
+    const msg: BlockMessage = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+    this.carry(from, to, msg, () => this.onBlock(to, from, block));
+  }
+
+  /**
+   * Sends block data: with network.bandwidth as a transfer over both ends'
+   * links (its bytes then count in the bandwidth figures, not in the
+   * broadcast's message traffic), otherwise as a message that takes the
+   * latency only.
+   */
+  private carry(from: PeerId, to: PeerId, msg: BlockMessage | CompactBlockMessage | BlockTxnMessage, arrived: () => void): void {
+    if (!this.ctx.bandwidth) {
+      this.ctx.send(from, to, msg);
       return;
     }
-    this.ctx.send(from, to, { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes });
+    const size = blockchainMessageTypes[msg.type].bytes as (m: typeof msg) => number;
+    this.ctx.transfer(from, to, size(msg), arrived, () => {
+      if (this.known.state(msg.block, to) === REQUESTED) this.known.set(msg.block, to, UNKNOWN);
+    });
   }
 
   onBlock(to: PeerId, from: PeerId, block: number): void {
@@ -138,7 +146,8 @@ export class Relay {
 
   onGetBlockTxn(to: PeerId, from: PeerId, msg: GetBlockTxnMessage): void {
     const bytes = Math.round((msg.missing / this.txsOf(msg.block)) * this.bytesOf(msg.block));
-    this.ctx.send(to, from, { type: "blocktxn", block: msg.block, broadcast: msg.broadcast, bytes });
+    const answer: BlockTxnMessage = { type: "blocktxn", block: msg.block, broadcast: msg.broadcast, bytes };
+    this.carry(to, from, answer, () => this.onBlockTxn(from, to, answer));
   }
 
   onBlockTxn(to: PeerId, from: PeerId, msg: BlockTxnMessage): void {
