@@ -325,6 +325,12 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * measured window (a utilisation, a mean), written under `overlay`.
    */
   summary?(options: O, counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number>;
+  /**
+   * Options that only make sense with network.bandwidth: the field (a path
+   * under `overlay`) and why. Scenarios that set it without a bandwidth
+   * section are refused before they run.
+   */
+  requiresBandwidth?(options: O): { readonly path: readonly (string | number)[]; readonly message: string } | undefined;
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 
