@@ -27,6 +27,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private readonly inPool: ReadonlySet<PeerId>;
   private readonly record = new ChainResults();
   private readonly txs: number;
+  /** Honest nodes surrounded by eclipsing nodes (adversaries.behaviours: [eclipse]). */
+  private victims: readonly PeerId[] = [];
   /** Height of the longest chain made public so far. */
   private publicHeight = 0;
 
@@ -48,6 +50,15 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.poolMembers = adversary.active ? world.allPeers.filter((p) => adversary.minesSelfishly?.(p) ?? false) : [];
     this.inPool = new Set(this.poolMembers);
     this.pool = this.poolMembers.length > 0 ? new SelfishPool(this.tree, (blocks) => this.release(blocks)) : undefined;
+    const attackers = adversary.active ? world.allPeers.filter((p) => adversary.eclipses?.(p) ?? false) : [];
+    if (attackers.length > 0) {
+      const honest = world.allPeers.filter((p) => !adversary.isMalicious(p));
+      this.victims = ctx.rng.sample(honest, Math.min(options.eclipseVictims, honest.length)).sort((a, b) => a - b);
+      this.topology.attackers = attackers;
+      for (const v of this.victims) this.topology.eclipsed.add(v);
+      const isAttacker = new Set(attackers);
+      this.relay.withholds = (node, to) => isAttacker.has(node) && this.topology.eclipsed.has(to);
+    }
     this.topology.onConnected = (a, b) => this.relay.greet(a, b);
     this.relay.onTip = (node, _block, depth) => {
       if (depth > 0) {
@@ -106,6 +117,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     }
     const parent = this.honestParent(node);
     const id = this.newBlock(parent, node, false);
+    if (this.topology.eclipsed.has(node)) this.ctx.count("eclipsedBlocksMined");
     this.publish(id, node);
     this.relay.mined(node, id);
   }
@@ -214,7 +226,18 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
       nodes++;
       lag += Math.max(0, this.publicHeight - this.tree.height[this.known.tip[node]!]!);
     }
-    return { chainHeight: this.publicHeight, tipLagMean: nodes ? lag / nodes : 0 };
+    const row: Record<string, number> = { chainHeight: this.publicHeight, tipLagMean: nodes ? lag / nodes : 0 };
+    if (this.victims.length > 0) {
+      let online = 0;
+      let behind = 0;
+      for (const v of this.victims) {
+        if (!this.topology.online(v)) continue;
+        online++;
+        behind += Math.max(0, this.publicHeight - this.tree.height[this.known.tip[v]!]!);
+      }
+      row["eclipsedLagMean"] = online ? behind / online : 0;
+    }
+    return row;
   }
 
   snapshot(): OverlaySnapshot {

@@ -69,6 +69,9 @@ export const blockchainSchema = strict({
       description:
         'Selfish mining (adversaries.behaviours: [selfish]): in a tie between the attacker\'s block and an honest one, the share of honest mining that builds on the attacker\'s (Eyal & Sirer\'s γ); "network": whichever block each miner saw first.',
     }),
+  eclipseVictims: integer(0, 1_000_000)
+    .default(1)
+    .meta({ description: "Eclipse attacks (adversaries.behaviours: [eclipse]): how many honest nodes, chosen at random, the eclipsing nodes surround." }),
   confirmations: integer(1, 1000)
     .default(6)
     .meta({ description: "A height is settled, and its blocks counted as main chain or stale, once the longest chain is this many blocks above it." }),

@@ -23,6 +23,8 @@ export class Relay {
   onConnect: (node: PeerId, block: number) => void = () => {};
   /** May `node` relay `block`? (A selfish pool keeps honest blocks to itself, and private ones.) */
   mayRelay: (node: PeerId, block: number) => boolean = () => true;
+  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) */
+  withholds: (node: PeerId, to: PeerId) => boolean = () => false;
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -40,7 +42,7 @@ export class Relay {
     if (!neighbours || !this.mayRelay(node, block)) return;
     const broadcast = this.tree.broadcast[block]!;
     for (const to of neighbours) {
-      if (to === except) continue;
+      if (to === except || this.withholds(node, to)) continue;
       switch (this.options.relay.mode) {
         case "inv":
           this.ctx.send(node, to, { type: "inv", block, broadcast });
@@ -64,7 +66,7 @@ export class Relay {
       [b, a],
     ] as const) {
       const tip = this.known.tip[from]!;
-      if (tip !== 0 && this.mayRelay(from, tip)) this.ctx.send(from, to, { type: "inv", block: tip, broadcast: this.tree.broadcast[tip]! });
+      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholds(from, to)) this.ctx.send(from, to, { type: "inv", block: tip, broadcast: this.tree.broadcast[tip]! });
     }
   }
 
@@ -90,7 +92,7 @@ export class Relay {
 
   onGetData(to: PeerId, from: PeerId, block: number): void {
     const s = this.known.state(block, to);
-    if (s === CONNECTED || s === ORPHAN) this.sendBlock(to, from, block);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholds(to, from)) this.sendBlock(to, from, block);
   }
 
   private sendBlock(from: PeerId, to: PeerId, block: number): void {

@@ -19,6 +19,7 @@ export const BLOCKCHAIN_COUNTERS = [
   "orphansReceived",
   "selfishReleases",
   "connectionsLost",
+  "eclipsedBlocksMined",
 ] as const;
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -17,6 +17,10 @@ export class Topology {
   private readonly outboundOf: (Set<PeerId> | undefined)[] = [];
   /** Addresses each node has heard of (kept across sessions, like Bitcoin's peers.dat). */
   private readonly addresses: PeerId[][] = [];
+  /** Eclipsed nodes: every connection they have or accept goes to an attacker (Heilman et al., USENIX Security 2015). */
+  readonly eclipsed = new Set<PeerId>();
+  /** The eclipsing nodes, which have filled their victims' address tables. */
+  attackers: readonly PeerId[] = [];
   /** Called when a connection opens, so both ends can tell each other their best block. */
   onConnected: (a: PeerId, b: PeerId) => void = () => {};
 
@@ -50,7 +54,26 @@ export class Topology {
       }
       this.addresses[node] = this.neighbours[node]!.slice();
     }
+    for (const victim of this.eclipsed) this.surround(victim);
     for (const node of nodes) for (const other of this.neighbours[node]!) if (node < other) this.onConnected(node, other);
+  }
+
+  /** The attackers take every slot of `victim`: its honest links are cut and it is linked to every online attacker. */
+  private surround(victim: PeerId): void {
+    const mine = this.neighbours[victim];
+    if (!mine) return;
+    for (const other of mine.slice()) {
+      if (this.attackers.includes(other)) continue;
+      this.drop(victim, other);
+      this.drop(other, victim);
+    }
+    for (const a of this.attackers) {
+      if (!this.neighbours[a] || mine.includes(a) || mine.length >= this.options.maxConnections) continue;
+      mine.push(a);
+      this.outboundOf[victim]!.add(a);
+      this.neighbours[a]!.push(victim);
+    }
+    this.addresses[victim] = this.attackers.slice();
   }
 
   private start(node: PeerId): void {
@@ -103,6 +126,7 @@ export class Topology {
   /** Opens connections to known addresses until `outbound` are open or pending. */
   private fill(node: PeerId): void {
     const out = this.outboundOf[node];
+    if (this.eclipsed.has(node)) this.addresses[node] = this.attackers.slice();
     const known = this.addresses[node];
     if (!out || !known || known.length === 0) return;
     const missing = this.options.outbound - out.size;
@@ -139,7 +163,7 @@ export class Topology {
   /** An incoming connection: accept while below maxConnections; hand out a few addresses either way. */
   answerConnect(to: PeerId, from: PeerId, msg: ConnectMessage): void {
     const mine = this.neighbours[to]!;
-    const accepted = mine.length < this.options.maxConnections && !mine.includes(from);
+    const accepted = mine.length < this.options.maxConnections && !mine.includes(from) && (!this.eclipsed.has(to) || this.attackers.includes(from));
     if (accepted) mine.push(from);
     this.learn(to, [from]);
     const addresses = this.ctx.rng.sample(mine.filter((p) => p !== from), 8);

@@ -86,6 +86,17 @@ describe("blockchain overlay", () => {
     expect(rich.tree.blocks.some((b) => b.selfish && b.fate === "main")).toBe(true);
   });
 
+  it("eclipsed nodes never hear of the honest chain: coverage stops short of them", () => {
+    const { summary, tree } = run({ mining: { interval: "2m" }, eclipseVictims: 2 }, { seed: 2, adversaries: { fraction: 0.1, behaviours: ["eclipse"] } });
+    // Victims' blocks all build on victims' blocks (or genesis): nothing honest ever reaches them.
+    const victimsMined = summary.counters.eclipsedBlocksMined!;
+    expect(victimsMined).toBeGreaterThan(0);
+    const publicMain = tree.blocks.filter((b) => b.fate === "main").length;
+    expect(publicMain).toBeGreaterThan(50);
+    // The other 36 honest nodes get (almost) every block: coverage is bounded by the 2 starved victims.
+    expect(summary.broadcasts.coverage.mean).toBeLessThanOrEqual(38 / 40 + 0.01);
+  });
+
   it("gives the same files for the same seed", () => {
     const a = run({ mining: { interval: "30s" } }, { duration: "30m" });
     const b = run({ mining: { interval: "30s" } }, { duration: "30m" });
