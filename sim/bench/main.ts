@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT, VERSION } from "../version.js";
 import { benchBandwidth } from "./bandwidth.js";
+import { benchBlockchain } from "./blockchain.js";
 import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
+import { benchGossip } from "./gossip.js";
 import { benchHold } from "./hold.js";
 import { benchKademlia } from "./kademlia.js";
 
@@ -28,6 +30,8 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   "bandwidth-share": (quick) => benchBandwidth({ model: "share", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "bandwidth-maxmin": (quick) => benchBandwidth({ model: "maxmin", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
+  blockchain: (quick) => benchBlockchain(quick ? { peers: 600, blocks: 50 } : {}),
+  gossip: (quick) => benchGossip(quick ? { peers: 1_000, broadcasts: 200 } : {}),
 };
 
 function runOne(name: string, quick: boolean): void {
