@@ -11,6 +11,7 @@ import { enterPresentation } from "./present.js";
 import { wilson } from "./stats.js";
 import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
+import { blockchainSection } from "./blocks.js";
 
 /**
  * The viewer page. The story comes first: the scenario's title and
@@ -176,6 +177,7 @@ async function render(): Promise<void> {
   if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   timeSeriesSection(fragment, runs, focusTimeseries, false);
   distributionSection(fragment, runs);
+  await blockchainSection(fragment, runs, (r) => runLabel(r, runs), (r) => colorOf(r.entry.id));
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
   if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   if (token !== renderToken) return;
