@@ -38,6 +38,7 @@ export type Fingerprint = {
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3863974, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.84958], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.073], sha256: "3422dee4b8769be8" },
   "scenarios/blockchain-relay.yaml": { events: 2193422, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.831212, 0.807091, 1], sha256: "12fc3b96ff423948" },
+  "scenarios/blockchain-verification.yaml": { events: 1500008, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.979432, 1, 0.94375], sha256: "53a2aa6d0c5eb764" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },
   "scenarios/chord-storage.yaml": { events: 2322650, successRatio: 0.951764, messagesPerLookup: 12.519, sha256: "0c75b4e500dc05d5" },
   "scenarios/compare-topologies.yaml": { events: 6543550, successRatio: [0.982427, 0.981605, 0.99916, 0.969874], messagesPerLookup: [2361.915, 3.957, 9.947, 7.893], sha256: "113addb835706953" },
