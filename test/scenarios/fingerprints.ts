@@ -36,7 +36,7 @@ export type Fingerprint = {
   sha256: string;
 };
 export const FINGERPRINTS: Record<string, Fingerprint> = {
-  "scenarios/bandwidth-carriers.yaml": { events: 3863974, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.84958], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.073], sha256: "3422dee4b8769be8" },
+  "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
   "scenarios/blockchain-relay.yaml": { events: 2193422, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.831212, 0.807091, 1], sha256: "12fc3b96ff423948" },
   "scenarios/blockchain-verification.yaml": { events: 1500008, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.979432, 1, 0.94375], sha256: "53a2aa6d0c5eb764" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },
@@ -64,6 +64,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/lessons/topologies.yaml": { events: 84918, successRatio: [1, 1, 1], messagesPerLookup: [145.11, 3.835, 5.526], sha256: "7a3dd1e1d7b5572f" },
   "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "4268937625f2a999" },
   "scenarios/sweep-churn.yaml": { events: 3032139, successRatio: [0.637879, 0.967917, 0.996741, 0.996793], messagesPerLookup: [14.8078, 11.0542, 8.958, 8.4886], sha256: "319feda09be77fe5" },
+  "scenarios/validation/bandwidth-distribution.yaml": { events: 292342, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [1, 1, 1, 1, 1], sha256: "f70326e745961de3" },
   "scenarios/validation/bandwidth-ps.yaml": { events: 1326490, successRatio: [1, 1, 1], messagesPerLookup: [2.007, 2.007, 2.007], sha256: "132ca3449fd81b44" },
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "d3bc1a477a42390b" },
   "scenarios/validation/blockchain-stale-rate.yaml": { events: 2363824, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [0.862201, 0.906723, 0.95113, 0.987589], sha256: "9c9180a2ee2eb341" },
