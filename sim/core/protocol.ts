@@ -173,6 +173,10 @@ export interface AdversaryView {
   misroutes(peer: PeerId): boolean;
   /** `peer` is malicious and hands out corrupted values. */
   tampers(peer: PeerId): boolean;
+  /** `peer` mines selfishly with the other selfish peers as one pool (blockchain overlay). */
+  minesSelfishly?(peer: PeerId): boolean;
+  /** `peer` takes every connection of its victims and keeps blocks from them (blockchain overlay). */
+  eclipses?(peer: PeerId): boolean;
   /** Every malicious peer (online or not), in a fixed order: malicious peers collude and know each other. */
   readonly accomplices: readonly PeerId[];
   /** Counts one misrouted answer (adversary_misroutes). */
@@ -333,6 +337,12 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * measured window (a utilisation, a mean), written under `overlay`.
    */
   summary?(options: O, counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number>;
+  /**
+   * Options that only make sense with network.bandwidth: the field (a path
+   * under `overlay`) and why. Scenarios that set it without a bandwidth
+   * section are refused before they run.
+   */
+  requiresBandwidth?(options: O): { readonly path: readonly (string | number)[]; readonly message: string } | undefined;
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

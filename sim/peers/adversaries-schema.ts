@@ -7,7 +7,7 @@ import { oneOf, probability, strict } from "../core/fields.js";
  * behaviour per overlay.
  */
 
-export const ADVERSARY_BEHAVIOURS = ["drop", "misroute", "tamper"] as const;
+export const ADVERSARY_BEHAVIOURS = ["drop", "misroute", "tamper", "selfish", "eclipse"] as const;
 export type AdversaryBehaviour = (typeof ADVERSARY_BEHAVIOURS)[number];
 
 export const adversariesSchema = strict({
@@ -18,7 +18,7 @@ export const adversariesSchema = strict({
     .default(["drop"])
     .meta({
       description:
-        '"drop": swallow lookup queries and requests; "misroute": answer with wrong or far contacts, steering lookups toward other malicious peers; "tamper": return corrupted values. Several may be combined.',
+        '"drop": swallow lookup queries and requests; "misroute": answer with wrong or far contacts, steering lookups toward other malicious peers; "tamper": return corrupted values; "selfish": mine as one pool by Eyal & Sirer\'s selfish-mining strategy (blockchain); "eclipse": take every connection of honest victims and keep blocks from them (blockchain). Several may be combined.',
     }),
   verify: z
     .boolean()

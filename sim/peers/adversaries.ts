@@ -42,6 +42,9 @@ function corrupted(key: number): number {
 const DROP = 1;
 const MISROUTE = 2;
 const TAMPER = 4;
+const SELFISH = 8;
+const ECLIPSE = 16;
+const BITS: Record<string, number> = { drop: DROP, misroute: MISROUTE, tamper: TAMPER, selfish: SELFISH, eclipse: ECLIPSE };
 
 export interface AdversaryHooks {
   count(name: string): void;
@@ -61,7 +64,7 @@ export class Adversaries implements AdversaryView {
     const count = spec ? Math.round(spec.fraction * pool.length) : 0;
     this.active = count > 0;
     this.verify = spec?.verify ?? false;
-    this.bits = spec ? spec.behaviours.reduce((b, name) => b | (name === "drop" ? DROP : name === "misroute" ? MISROUTE : TAMPER), 0) : 0;
+    this.bits = spec ? spec.behaviours.reduce((b, name) => b | BITS[name]!, 0) : 0;
     let max = 0;
     for (const p of pool) max = Math.max(max, p + 1);
     this.flags = new Uint8Array(max);
@@ -85,6 +88,14 @@ export class Adversaries implements AdversaryView {
 
   tampers(peer: PeerId): boolean {
     return peer < this.flags.length && (this.flags[peer]! & TAMPER) !== 0;
+  }
+
+  minesSelfishly(peer: PeerId): boolean {
+    return peer < this.flags.length && (this.flags[peer]! & SELFISH) !== 0;
+  }
+
+  eclipses(peer: PeerId): boolean {
+    return peer < this.flags.length && (this.flags[peer]! & ECLIPSE) !== 0;
   }
 
   misrouted(): void {

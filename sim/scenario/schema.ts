@@ -270,6 +270,8 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
     checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   }
+  const needsBandwidth = s.network.bandwidth ? undefined : definition?.requiresBandwidth?.(s.overlay as never);
+  if (needsBandwidth) ctx.addIssue({ code: "custom", path: ["overlay", ...needsBandwidth.path], message: needsBandwidth.message });
   if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
     ctx.addIssue({
       code: "custom",

@@ -38,6 +38,8 @@ export type Fingerprint = {
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
   "scenarios/bittorrent-flash-crowd.yaml": { events: 367379, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "138f0b54c2e4e2d4" },
+  "scenarios/blockchain-relay.yaml": { events: 2193422, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.831212, 0.807091, 1], sha256: "12fc3b96ff423948" },
+  "scenarios/blockchain-verification.yaml": { events: 1500008, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.979432, 1, 0.94375], sha256: "53a2aa6d0c5eb764" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },
   "scenarios/chord-storage.yaml": { events: 2322650, successRatio: 0.951764, messagesPerLookup: 12.519, sha256: "0c75b4e500dc05d5" },
   "scenarios/compare-topologies.yaml": { events: 6543550, successRatio: [0.982427, 0.981605, 0.99916, 0.969874], messagesPerLookup: [2361.915, 3.957, 9.947, 7.893], sha256: "113addb835706953" },
@@ -47,6 +49,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/faults/replication.yaml": { events: 6486348, successRatio: [0.544673, 0.937388, 0.985479, 0.99504], messagesPerLookup: [11.0476, 11.2266, 11.1494, 11.1384], sha256: "85ee1be348cb6388" },
   "scenarios/faults/trace-replay.yaml": { events: 3232111, successRatio: [0.993652, 0.952172, 0.950098, 0.968765], messagesPerLookup: [9.831, 11.544, 485.335, 3.948], sha256: "96ce7c0fdc3b779e" },
   "scenarios/flooding-basic.yaml": { events: 11760722, successRatio: 0.897457, messagesPerLookup: 3709.228, sha256: "2b073383843a6ab0" },
+  "scenarios/gossip-epidemic.yaml": { events: 607665, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.782184, 0.978927], sha256: "ffddaac4dab18042" },
   "scenarios/gossip-plugin.yaml": { events: 1272585, successRatio: null, messagesPerLookup: null, coverage: 0.855722, sha256: "b0ab7cc932a843ef" },
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "6d28034555f6f90b" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "67b4cb57959c75f8" },
@@ -69,13 +72,18 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bittorrent-kurose-ross.yaml": { events: 2419809, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "a5fca1f3d5dc1e98" },
   "scenarios/validation/bittorrent-rarest-first.yaml": { events: 519403, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "b8325b46c21e3da3" },
   "scenarios/validation/bittorrent-steady-state.yaml": { events: 2415806, successRatio: [null, null, null], messagesPerLookup: [null, null, null], sha256: "c32492844e7762f8" },
+  "scenarios/validation/blockchain-stale-rate.yaml": { events: 2363824, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [0.862201, 0.906723, 0.95113, 0.987589], sha256: "9c9180a2ee2eb341" },
   "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "6b043cd3fbefb6b0" },
   "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "3a4f73191968c61d" },
   "scenarios/validation/chord-load-balance.yaml": { events: 14553, successRatio: 1, messagesPerLookup: 13.712, sha256: "dfd5d3280aabdb10" },
   "scenarios/validation/chord-path-length.yaml": { events: 126889, successRatio: 1, messagesPerLookup: 11.69, sha256: "da08559dba304fad" },
   "scenarios/validation/flooding-broadcast.yaml": { events: 500414, successRatio: null, messagesPerLookup: null, coverage: 1, sha256: "2142565979cf51fe" },
+  "scenarios/validation/gossip-anti-entropy.yaml": { events: 11371198, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.9917, 0.991683, 0.991725], sha256: "b7cad115f7b51402" },
   "scenarios/validation/gossip-fanout.yaml": { events: 5803008, successRatio: [null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null], coverage: [0.04059, 0.79687, 0.941457, 0.980257, 0.993033, 0.997467], sha256: "562072596f3839da" },
+  "scenarios/validation/gossip-rumour-blind-coin.yaml": { events: 8203990, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [0.039413, 0.787825, 0.929038, 0.96785, 0.9805], sha256: "19f6de2e7f3ebe8e" },
+  "scenarios/validation/gossip-rumour-table.yaml": { events: 9314752, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [0.812488, 0.9396, 0.9721, 0.982275, 0.985675], sha256: "1daacda90c9f6350" },
   "scenarios/validation/kademlia-static.yaml": { events: 1177442, successRatio: 1, messagesPerLookup: 44.783, sha256: "e46955e2cb32f08f" },
+  "scenarios/validation/selfish-mining.yaml": { events: 6723387, successRatio: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], coverage: [0.972323, 0.985297, 0.99983, 0.995023, 0.99651, 0.99877, 0.993524, 0.994728, 0.996189, 0.9956, 0.994914, 0.994486, 0.993785, 0.992745, 0.991057, 0.991653, 0.98991, 0.98828, 0.989661, 0.98839, 0.986751], sha256: "3542e4c4cbf6ac00" },
 };
 
 export function fingerprint(file: string): Fingerprint {

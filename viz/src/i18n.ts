@@ -149,6 +149,17 @@ const en = {
   pieceMapPeers: "peer",
   pieceMapPieces: "piece",
   pieceMapLegend: "seconds after the peer started (dark: early, light: late, grey: never)",
+  forkTree: "Fork tree",
+  forkTreeNote: "Every block by height: the main chain on the first row, stale blocks (forks that lost) below it. Hover a block for its number.",
+  blockHeight: "height",
+  blockMain: "main chain",
+  blockStale: "stale",
+  blockOpen: "not settled yet",
+  blockSelfish: "mined by the selfish pool",
+  coverageCurve: "Time to coverage",
+  coverageNote: "Share of the peers online at publication that have the item, against time since it was published (means over the measured broadcasts or blocks).",
+  coverageX: "Time since publication",
+  coverageAfter: "after",
 };
 
 type Strings = typeof en;
@@ -296,6 +307,17 @@ const ko: Strings = {
   pieceMapPeers: "피어",
   pieceMapPieces: "조각",
   pieceMapLegend: "피어가 시작한 뒤 경과한 초 (어두움: 이르게, 밝음: 늦게, 회색: 받지 못함)",
+  forkTree: "포크 트리",
+  forkTreeNote: "높이별 모든 블록: 첫 줄은 메인 체인, 그 아래는 경쟁에서 진 스테일 블록입니다. 블록 위에 마우스를 올리면 번호가 보입니다.",
+  blockHeight: "높이",
+  blockMain: "메인 체인",
+  blockStale: "스테일",
+  blockOpen: "아직 확정 전",
+  blockSelfish: "이기적 채굴 풀의 블록",
+  coverageCurve: "도달률 곡선",
+  coverageNote: "게시 시점에 온라인이던 피어 중 항목을 받은 비율을 게시 후 경과 시간에 따라 나타냅니다(측정한 브로드캐스트 또는 블록의 평균).",
+  coverageX: "게시 후 경과 시간",
+  coverageAfter: "도달 시간",
 };
 
 export type Key = keyof Strings;

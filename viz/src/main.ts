@@ -12,6 +12,7 @@ import { enterPresentation } from "./present.js";
 import { wilson } from "../../sim/metrics/stats.js";
 import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
+import { blockchainSection } from "./blocks.js";
 
 /**
  * The viewer page. The story comes first: the scenario's title and
@@ -178,6 +179,7 @@ async function render(): Promise<void> {
   timeSeriesSection(fragment, runs, focusTimeseries, false);
   distributionSection(fragment, runs);
   await pieceMapSection(fragment, entries, (e) => runLabel(runs[entries.indexOf(e)]!, runs));
+  await blockchainSection(fragment, runs, (r) => runLabel(r, runs), (r) => colorOf(r.entry.id));
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
   if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   if (token !== renderToken) return;

@@ -1,0 +1,78 @@
+import type { PeerId } from "../../peers/population.js";
+
+/** What a node knows of one block. */
+export const UNKNOWN = 0;
+/** Asked a neighbour for it (getdata / getblocktxn) and waiting. */
+export const REQUESTED = 1;
+/** Has its bytes and is verifying it. */
+export const VERIFYING = 2;
+/** Verified, but its parent is missing: waits for it. */
+export const ORPHAN = 3;
+/** Verified and connected to the node's tree. */
+export const CONNECTED = 4;
+
+/**
+ * Each node's view of the block tree: a state per (block, node), one byte
+ * array per block (blocks × nodes bytes: 6 MB for 1,000 blocks on 6,000
+ * nodes), each node's tip, and when its CPU is free to verify the next block.
+ * Connected blocks stay across sessions (they are on disk); requests and
+ * verifications in progress die with the session.
+ */
+export class Knowledge {
+  private readonly states: Uint8Array[] = [];
+  tip: Int32Array;
+  busyUntil: Float64Array;
+  /** Blocks each node has requested or is verifying in this session, to reset when it goes offline. */
+  private readonly pending: (number[] | undefined)[] = [];
+
+  constructor(private capacity: number) {
+    this.tip = new Int32Array(capacity);
+    this.busyUntil = new Float64Array(capacity);
+  }
+
+  private ensure(node: PeerId): void {
+    if (node < this.capacity) return;
+    let cap = this.capacity;
+    while (cap <= node) cap *= 2;
+    const tip = new Int32Array(cap);
+    tip.set(this.tip);
+    this.tip = tip;
+    const busy = new Float64Array(cap);
+    busy.set(this.busyUntil);
+    this.busyUntil = busy;
+    for (let b = 0; b < this.states.length; b++) {
+      const s = new Uint8Array(cap);
+      s.set(this.states[b]!);
+      if (b === 0) s.fill(CONNECTED, this.capacity);
+      this.states[b] = s;
+    }
+    this.capacity = cap;
+  }
+
+  /** A new block exists (ids are dense, in order); the genesis block is connected everywhere. */
+  addBlock(block: number): void {
+    const s = new Uint8Array(this.capacity);
+    if (block === 0) s.fill(CONNECTED);
+    this.states[block] = s;
+  }
+
+  state(block: number, node: PeerId): number {
+    return node < this.capacity ? this.states[block]![node]! : block === 0 ? CONNECTED : UNKNOWN;
+  }
+
+  set(block: number, node: PeerId, state: number): void {
+    this.ensure(node);
+    this.states[block]![node] = state;
+    if (state === REQUESTED || state === VERIFYING) (this.pending[node] ??= []).push(block);
+  }
+
+  /** The node went offline: what it was fetching or verifying is forgotten. */
+  forgetPending(node: PeerId): void {
+    for (const block of this.pending[node] ?? []) {
+      const s = this.states[block]!;
+      if (s[node] === REQUESTED || s[node] === VERIFYING) s[node] = UNKNOWN;
+    }
+    this.pending[node] = undefined;
+    if (node < this.capacity) this.busyUntil[node] = 0;
+  }
+}

@@ -1,0 +1,214 @@
+import type { OverlayContext } from "../../core/protocol.js";
+import type { PeerId } from "../../peers/population.js";
+import type { BlockTree } from "./chain.js";
+import { CONNECTED, Knowledge, ORPHAN, REQUESTED, UNKNOWN, VERIFYING } from "./knowledge.js";
+import { blockchainMessageTypes, type BlockchainMessage, type BlockMessage, type BlockTxnMessage, type CompactBlockMessage, type GetBlockTxnMessage } from "./messages.js";
+import type { BlockchainOptions } from "./options.js";
+import type { Topology } from "./topology.js";
+
+/**
+ * How a block moves from node to node, and what a node does with it: verify
+ * (one block at a time per node: verifyBase + verifyPerKB per kB), connect it
+ * to its tree, switch to the longest chain (first seen wins a tie, as in
+ * Bitcoin Core), and announce its new tip to its neighbours. Only a node's new
+ * best block is relayed, so a block that loses a tie stops where it lost.
+ *
+ * With network.bandwidth a block's bytes move as a transfer over both ends'
+ * links (sim/network/carriers); without it a block takes the latency only.
+ */
+export class Relay {
+  /** A node connected a block and switched tips (`reorgDepth` blocks abandoned, 0 for an extension). */
+  onTip: (node: PeerId, block: number, reorgDepth: number) => void = () => {};
+  /** `node` connected `block` to its tree. */
+  onConnect: (node: PeerId, block: number) => void = () => {};
+  /** May `node` relay `block`? (A selfish pool keeps honest blocks to itself, and private ones.) */
+  mayRelay: (node: PeerId, block: number) => boolean = () => true;
+  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) */
+  withholds: (node: PeerId, to: PeerId) => boolean = () => false;
+
+  constructor(
+    private readonly ctx: OverlayContext<BlockchainMessage>,
+    private readonly options: BlockchainOptions,
+    private readonly tree: BlockTree,
+    private readonly known: Knowledge,
+    private readonly topology: Topology,
+    private readonly bytesOf: (block: number) => number,
+    private readonly txsOf: (block: number) => number,
+  ) {}
+
+  /** Tells `node`'s neighbours (but `except`) about `block`, in the relay mode's way. */
+  announce(node: PeerId, block: number, except: PeerId): void {
+    const neighbours = this.topology.neighbours[node];
+    if (!neighbours || !this.mayRelay(node, block)) return;
+    const broadcast = this.tree.broadcast[block]!;
+    for (const to of neighbours) {
+      if (to === except || this.withholds(node, to)) continue;
+      switch (this.options.relay.mode) {
+        case "inv":
+          this.ctx.send(node, to, { type: "inv", block, broadcast });
+          break;
+        case "push":
+          this.sendBlock(node, to, block);
+          break;
+        case "compact": {
+          const msg: CompactBlockMessage = { type: "cmpctblock", block, broadcast, txs: this.txsOf(block) };
+          this.carry(node, to, msg, () => this.onCompact(to, node, msg));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Two nodes just connected: each tells the other its best block, so a returning node catches up. */
+  greet(a: PeerId, b: PeerId): void {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const tip = this.known.tip[from]!;
+      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholds(from, to)) this.ctx.send(from, to, { type: "inv", block: tip, broadcast: this.tree.broadcast[tip]! });
+    }
+  }
+
+  onInv(to: PeerId, from: PeerId, block: number): void {
+    if (this.known.state(block, to) !== UNKNOWN) {
+      this.ctx.count("duplicateAnnouncements");
+      return;
+    }
+    this.request(to, from, block);
+  }
+
+  /** Asks `from` for `block`, and forgets having asked if it does not come in time. */
+  private request(node: PeerId, from: PeerId, block: number): void {
+    this.known.set(block, node, REQUESTED);
+    this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
+    this.ctx.setTimer(node, this.options.relay.requestTimeout, () => {
+      if (this.known.state(block, node) === REQUESTED) {
+        this.known.set(block, node, UNKNOWN);
+        this.ctx.count("blockRequestsTimedOut");
+      }
+    });
+  }
+
+  onGetData(to: PeerId, from: PeerId, block: number): void {
+    const s = this.known.state(block, to);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholds(to, from)) this.sendBlock(to, from, block);
+  }
+
+  private sendBlock(from: PeerId, to: PeerId, block: number): void {
+    const bytes = this.bytesOf(block);
+    this.ctx.count("blockBytesSent", bytes);
+    const msg: BlockMessage = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+    this.carry(from, to, msg, () => this.onBlock(to, from, block));
+  }
+
+  /**
+   * Sends block data: with network.bandwidth as a transfer over both ends'
+   * links (its bytes then count in the bandwidth figures, not in the
+   * broadcast's message traffic), otherwise as a message that takes the
+   * latency only.
+   */
+  private carry(from: PeerId, to: PeerId, msg: BlockMessage | CompactBlockMessage | BlockTxnMessage, arrived: () => void): void {
+    if (!this.ctx.bandwidth) {
+      this.ctx.send(from, to, msg);
+      return;
+    }
+    const size = blockchainMessageTypes[msg.type].bytes as (m: typeof msg) => number;
+    this.ctx.transfer(from, to, size(msg), arrived, () => {
+      if (this.known.state(msg.block, to) === REQUESTED) this.known.set(msg.block, to, UNKNOWN);
+    });
+  }
+
+  onBlock(to: PeerId, from: PeerId, block: number): void {
+    const s = this.known.state(block, to);
+    if (s >= VERIFYING) {
+      this.ctx.count("duplicateBlocks");
+      return;
+    }
+    this.verify(to, from, block);
+  }
+
+  onCompact(to: PeerId, from: PeerId, msg: CompactBlockMessage): void {
+    const block = msg.block;
+    if (this.known.state(block, to) !== UNKNOWN) {
+      this.ctx.count("duplicateAnnouncements");
+      return;
+    }
+    const relay = this.options.relay;
+    if (this.ctx.rng.next() < relay.compactMiss) {
+      // Some transactions were not in the receiver's mempool: one more round trip for them.
+      const missing = Math.max(1, Math.ceil(relay.compactMissingShare * msg.txs));
+      this.known.set(block, to, REQUESTED);
+      this.ctx.count("compactRoundTrips");
+      this.ctx.send(to, from, { type: "getblocktxn", block, broadcast: msg.broadcast, missing });
+      return;
+    }
+    this.verify(to, from, block);
+  }
+
+  onGetBlockTxn(to: PeerId, from: PeerId, msg: GetBlockTxnMessage): void {
+    const bytes = Math.round((msg.missing / this.txsOf(msg.block)) * this.bytesOf(msg.block));
+    const answer: BlockTxnMessage = { type: "blocktxn", block: msg.block, broadcast: msg.broadcast, bytes };
+    this.carry(to, from, answer, () => this.onBlockTxn(from, to, answer));
+  }
+
+  onBlockTxn(to: PeerId, from: PeerId, msg: BlockTxnMessage): void {
+    if (this.known.state(msg.block, to) !== REQUESTED) return;
+    this.verify(to, from, msg.block);
+  }
+
+  /** Verification takes the node's CPU for verifyBase + verifyPerKB per kB, one block after another. */
+  private verify(node: PeerId, from: PeerId, block: number): void {
+    this.known.set(block, node, VERIFYING);
+    const now = this.ctx.now();
+    const cost = this.options.verifyBase + (this.options.verifyPerKB * this.bytesOf(block)) / 1000;
+    const done = Math.max(now, this.known.busyUntil[node]!) + cost;
+    this.known.busyUntil[node] = done;
+    this.ctx.setTimer(node, done - now, () => this.verified(node, from, block));
+  }
+
+  private verified(node: PeerId, from: PeerId, block: number): void {
+    const parent = this.tree.parent[block]!;
+    if (this.known.state(parent, node) !== CONNECTED) {
+      this.known.set(block, node, ORPHAN);
+      this.ctx.count("orphansReceived");
+      if (this.known.state(parent, node) === UNKNOWN) this.request(node, from, parent);
+      return;
+    }
+    const before = this.known.tip[node]!;
+    const best = this.connect(node, block);
+    if (best !== before) this.adopt(node, before, best, from);
+  }
+
+  /** Connects `block` and every waiting orphan that descends from it; returns the node's best block after. */
+  private connect(node: PeerId, block: number): number {
+    let best = this.known.tip[node]!;
+    const stack = [block];
+    while (stack.length > 0) {
+      const b = stack.pop()!;
+      this.known.set(b, node, CONNECTED);
+      const broadcast = this.tree.broadcast[b]!;
+      if (broadcast >= 0) this.ctx.reached(broadcast, node);
+      this.onConnect(node, b);
+      if (this.tree.height[b]! > this.tree.height[best]!) best = b;
+      for (const child of this.tree.children[b]!) if (this.known.state(child, node) === ORPHAN) stack.push(child);
+    }
+    return best;
+  }
+
+  /** `node` switches from `before` to `best` (the longest chain it knows). */
+  adopt(node: PeerId, before: number, best: number, from: PeerId): void {
+    const fork = this.tree.commonAncestor(before, best);
+    const depth = this.tree.height[before]! - this.tree.height[fork]!;
+    this.known.tip[node] = best;
+    this.onTip(node, best, depth);
+    this.announce(node, best, from);
+  }
+
+  /** A node mined `block` on its own tip (or was handed it by its pool): it has it, and announces it. */
+  mined(node: PeerId, block: number): void {
+    this.known.set(block, node, CONNECTED);
+    const before = this.known.tip[node]!;
+    if (this.tree.height[block]! > this.tree.height[before]!) this.adopt(node, before, block, -1);
+  }
+}

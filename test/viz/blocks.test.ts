@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
+import { resolveRoots } from "../../sim/cli/serve-index.js";
+import { resultFiles } from "../../sim/run/results.js";
+import { writeFolder } from "../../sim/metrics/writers.js";
+import { Simulation } from "../../sim/run/simulation.js";
+import { loadScenario } from "../../sim/scenario/load.js";
+import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
+
+/** The fork tree and time-to-coverage chart of a blockchain run, in a real browser, in English and Korean. */
+
+const browserPath = chromiumPath();
+const SCENARIO = `name: forks
+seed: 2
+duration: 20m
+peers: { count: 30 }
+network: { latency: { model: constant, delay: 50ms } }
+overlay: { type: blockchain, mining: { interval: 5s }, blockSize: 100000 }
+workload: { lookups: { count: 0 } }
+metrics: { warmup: 1m, interval: 5m }
+`;
+
+describe.runIf(browserPath !== undefined)("viewer: blockchain runs", () => {
+  let dir: string;
+  let view: ViewServer;
+  let browser: Browser;
+  let blocks: { height: number; fate: string }[];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "peerlab-viz-blocks-"));
+    const file = join(dir, "forks.yaml");
+    writeFileSync(file, SCENARIO);
+    const simulation = new Simulation(loadScenario(file));
+    simulation.runToEnd();
+    const files = resultFiles(simulation, { scenarioFile: file, complete: true });
+    const tree = files["overlay.json"]!;
+    blocks = JSON.parse(typeof tree === "string" ? tree : tree.join("")).blocks;
+    writeFolder(join(dir, "results", "forks", "seed-2"), files, false);
+    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
+    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await view?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [locale, title, stale] of [
+    ["en-US", "Fork tree", "stale"],
+    ["ko-KR", "포크 트리", "스테일"],
+  ] as const) {
+    it(`draws every block of the last heights, forks below the main chain (${locale})`, async () => {
+      const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(view.url);
+      await page.waitForSelector("main[data-ready]");
+      expect(errors).toEqual([]);
+      const headings = await page.$$eval("section.block h2", (hs) => hs.map((h) => h.textContent));
+      expect(headings).toContain(title);
+      const top = Math.max(...blocks.map((b) => b.height));
+      const expected = blocks.filter((b) => b.height > top - 80);
+      expect(await page.$$eval(".fork-tree circle", (cs) => cs.length)).toBe(expected.length);
+      expect(expected.some((b) => b.fate === "stale")).toBe(true);
+      const titles = await page.$$eval(".fork-tree circle title", (ts) => ts.map((t) => t.textContent ?? ""));
+      expect(titles.filter((t) => t.includes(stale)).length).toBe(expected.filter((b) => b.fate === "stale").length);
+      // The coverage chart has one curve for the run: 0, then 50, 90 and 100 %.
+      expect(await page.$$eval("section.block svg polyline", (ps) => ps.map((p) => p.getAttribute("points")!.split(" ").length))).toEqual([4]);
+      await context.close();
+    });
+  }
+});
