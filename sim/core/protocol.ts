@@ -119,6 +119,26 @@ export interface OverlayContext<M extends Message> {
    * not remember whom it told.
    */
   reached(broadcast: number, peer: PeerId): void;
+  /**
+   * Starts a broadcast the protocol originates itself at `peer` (a mined
+   * block, a rumour) carrying `bytes`; returns its id for Message.broadcast
+   * and `reached`. Measured like workload broadcasts (coverage of the peers
+   * online now, time to 50/90/100 %, traffic), watched for `watchMs` (default:
+   * to the end of the run). Only for definitions with `originatesBroadcasts`.
+   */
+  startBroadcast(peer: PeerId, bytes: number, watchMs?: number): number;
+  /**
+   * The downloads operation kind: `peer` starts fetching an object of `bytes`
+   * (a torrent's file, an IPFS file); returns the download's id. `label`
+   * groups downloads in the summary and downloads.csv (a peer class such as
+   * "slow", or "client-server"); default "all". Only for definitions with
+   * `downloads`.
+   */
+  downloadStarted(peer: PeerId, bytes: number, label?: string): number;
+  /** Download `download` has all its bytes; the first report of an end counts. */
+  downloadCompleted(download: number): void;
+  /** Download `download` gave up (its peer left, no source is left, ...). */
+  downloadAborted(download: number): void;
   /** Adds to an overlay-specific counter in the summary and time series. */
   count(name: string, amount?: number): void;
   /**
@@ -202,6 +222,12 @@ export interface Overlay<M extends Message> {
    * use `ctx.every` need not have it: the runtime freezes those tasks.
    */
   setMaintenanceFrozen?(frozen: boolean): void;
+  /**
+   * Results of the overlay's own (a fork tree, a piece map, where provider
+   * records live): plain JSON data, deterministic, asked for once when the
+   * run ends and written as overlay.json in the run folder.
+   */
+  results?(): Record<string, unknown>;
   /** Numbers sampled into each time-series row, e.g. mean degree. Keys must be the same on every call. */
   sample?(): Record<string, number>;
   /** The overlay's graph as it is now, for observers, tests and topology pictures. */
@@ -269,6 +295,18 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * percentiles, and timeseries.csv a `timeouts_mean` column.
    */
   readonly lookupTimeouts?: boolean;
+  /**
+   * The overlay reports downloads (ctx.downloadStarted, downloadCompleted,
+   * downloadAborted): its runs get downloads.csv, a `downloads` section in
+   * summary.json and download columns in timeseries.csv.
+   */
+  readonly downloads?: boolean;
+  /**
+   * The overlay starts broadcasts itself (ctx.startBroadcast): its broadcast
+   * message types are registered and broadcasts measured even in runs
+   * without workload.broadcasts.
+   */
+  readonly originatesBroadcasts?: boolean;
   /**
    * Service peers the overlay needs (servers with a role, e.g. a central
    * index), from its options. The simulation creates and places them like

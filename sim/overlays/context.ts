@@ -66,6 +66,14 @@ export interface ContextParts {
   lookupTimedOut?: (lookup: number) => void;
   /** Where `ctx.reached` goes: the broadcast workload, in runs that broadcast. */
   broadcastReached?: (broadcast: number, peer: PeerId) => void;
+  /** Where `ctx.startBroadcast` goes, for overlays that originate broadcasts. */
+  startBroadcast?: (peer: PeerId, bytes: number, watchMs?: number) => number;
+  /** Where the download reports go, for overlays that report downloads. */
+  downloads?: {
+    started: (peer: PeerId, bytes: number, label: string) => number;
+    completed: (download: number) => void;
+    aborted: (download: number) => void;
+  };
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
 }
@@ -160,6 +168,16 @@ export class OverlayRuntime<M extends Message> {
         if (!parts.broadcastReached) throw new Error("an overlay reported a broadcast in a run that makes none");
         parts.broadcastReached(broadcast, peer);
       },
+      startBroadcast: (peer, bytes, watchMs) => {
+        if (!parts.startBroadcast) throw new Error("an overlay started a broadcast, but its definition does not set originatesBroadcasts");
+        return parts.startBroadcast(peer, bytes, watchMs);
+      },
+      downloadStarted: (peer, bytes, label = "all") => {
+        if (!parts.downloads) throw new Error("an overlay reported a download, but its definition does not set downloads");
+        return parts.downloads.started(peer, bytes, label);
+      },
+      downloadCompleted: (download) => parts.downloads?.completed(download),
+      downloadAborted: (download) => parts.downloads?.aborted(download),
       count: (name, amount = 1) => recorder.at(sim.now).count(name, amount),
       livePeers: () => population.livePeers(),
       adversary: new Adversaries(undefined, [], rng, this.adversaryHooks()),

@@ -30,6 +30,10 @@ export interface PluginOverlay<O = any, M extends Message = any> {
   options?: Record<string, z.ZodType>;
   messageTypes: MessageTypes<M>;
   counters?: readonly string[];
+  /** The overlay reports downloads (ctx.downloadStarted ...); see OverlayDefinition.downloads. */
+  downloads?: boolean;
+  /** The overlay starts broadcasts itself (ctx.startBroadcast); see OverlayDefinition.originatesBroadcasts. */
+  originatesBroadcasts?: boolean;
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 
@@ -86,6 +90,9 @@ export function definitionFrom(plugin: unknown): OverlayDefinition {
     }
   }
   if (p.counters !== undefined && (!Array.isArray(p.counters) || p.counters.some((c) => typeof c !== "string"))) problems.push("counters: expected a list of counter names");
+  for (const flag of ["downloads", "originatesBroadcasts"] as const) {
+    if (p[flag] !== undefined && typeof p[flag] !== "boolean") problems.push(`${flag}: expected true or false, got ${describe(p[flag])}`);
+  }
   if (problems.length > 0) throw new PluginError(`its overlay definition is not valid:\n${problems.map((x) => `    ${x}`).join("\n")}`);
   const name = p.name!;
   return {
@@ -96,6 +103,8 @@ export function definitionFrom(plugin: unknown): OverlayDefinition {
       .meta({ description: p.description! }),
     messageTypes: p.messageTypes!,
     counters: p.counters ?? [],
+    ...(p.downloads ? { downloads: true } : {}),
+    ...(p.originatesBroadcasts ? { originatesBroadcasts: true } : {}),
     create: p.create!.bind(p),
   };
 }

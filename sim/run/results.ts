@@ -56,6 +56,10 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles 
   // Snapshots and traces can outgrow the longest string V8 allows: they are written in pieces, one line per snapshot or lookup.
   if (simulation.snapshots) extra["snapshots.json"] = jsonLines("snapshots", simulation.snapshots.result());
   if (simulation.tracer) extra["traces.json"] = jsonLines("lookups", simulation.tracer.result());
+  const downloads = simulation.downloadRows();
+  if (downloads) extra["downloads.csv"] = toCsv(downloads.map((row) => ({ scenario: scenario.name, variant: meta.variant ?? "", seed: scenario.seed, ...row })));
+  const overlayResults = simulation.overlay.results?.();
+  if (overlayResults) extra["overlay.json"] = toJson(overlayResults);
   const annotations = [...serviceAnnotations(scenario, simulation.sim.now), ...simulation.faultAnnotations].sort((a, b) => a.time_s - b.time_s);
   if (annotations.length > 0) extra["annotations.json"] = toJson(annotations);
   const manifest = {

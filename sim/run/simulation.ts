@@ -24,7 +24,8 @@ import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
 import type { Scenario } from "../scenario/schema.js";
 import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
-import { BroadcastWorkload } from "../workload/broadcasts.js";
+import { BroadcastWatch, BroadcastWorkload } from "../workload/broadcasts.js";
+import { DOWNLOAD_COLUMNS, DownloadOutcome, DownloadStats, DownloadTable, downloadRows, type DownloadSummary } from "../metrics/downloads.js";
 import { SnapshotTaker } from "./snapshots.js";
 
 /**
@@ -58,7 +59,9 @@ export class Simulation {
   readonly meter: Meter | undefined;
   readonly network: Network;
   /** Published items and how far they spread (workload.broadcasts), in runs that broadcast. */
-  readonly broadcasts: { table: BroadcastTable; stats: BroadcastStats; workload: BroadcastWorkload } | undefined;
+  readonly broadcasts: { table: BroadcastTable; stats: BroadcastStats; watch: BroadcastWatch } | undefined;
+  /** Every download and its end, for overlays that report downloads (OverlayDefinition.downloads). */
+  readonly downloads: { table: DownloadTable; stats: DownloadStats } | undefined;
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
@@ -74,8 +77,9 @@ export class Simulation {
 
     // Broadcast message types exist only in runs that broadcast, so other runs' files keep their columns.
     const broadcastSpec = scenario.workload.broadcasts;
+    const broadcasting = broadcastSpec !== undefined || definition.originatesBroadcasts === true;
     const declaredTypes = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
-      ([, info]) => info.category !== "broadcast" || broadcastSpec !== undefined,
+      ([, info]) => info.category !== "broadcast" || broadcasting,
     );
     const activeTypes = Object.fromEntries(declaredTypes) as MessageTypes<Message>;
     const messageTypes = declaredTypes.map(([name, info]) => ({ name, category: info.category }));
@@ -101,8 +105,14 @@ export class Simulation {
     const meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
     this.links = links;
     this.meter = meter;
-    const broadcastTable = broadcastSpec ? new BroadcastTable() : undefined;
-    let broadcastWorkload: BroadcastWorkload | undefined;
+    const broadcastTable = broadcasting ? new BroadcastTable() : undefined;
+    const broadcastWatch = broadcastTable
+      ? new BroadcastWatch(this.sim, this.population, broadcastTable, new BroadcastStats(broadcastTable, scenario.metrics.warmup), scenario.duration)
+      : undefined;
+    this.broadcasts = broadcastWatch && { table: broadcastWatch.table, stats: broadcastWatch.stats, watch: broadcastWatch };
+    const downloadTable = definition.downloads ? new DownloadTable() : undefined;
+    const downloadStats = downloadTable && new DownloadStats(downloadTable, scenario.metrics.warmup);
+    this.downloads = downloadTable && downloadStats && { table: downloadTable, stats: downloadStats };
     const network = new Network({
       sim: this.sim,
       rng: root.fork("network"),
@@ -132,7 +142,24 @@ export class Simulation {
       lookupTimedOut: (id) => this.lookups.timedOut(id),
       lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
-      ...(broadcastTable ? { broadcastReached: (id: number, peer: PeerId) => broadcastWorkload!.reached(id, peer) } : {}),
+      ...(broadcastWatch ? { broadcastReached: (id: number, peer: PeerId) => broadcastWatch.reached(id, peer) } : {}),
+      ...(broadcastWatch && definition.originatesBroadcasts ? { startBroadcast: (peer: PeerId, _bytes: number, watchMs?: number) => broadcastWatch.open(peer, watchMs) } : {}),
+      ...(downloadTable && downloadStats
+        ? {
+            downloads: {
+              started: (peer: PeerId, bytes: number, label: string) => {
+                downloadStats.started();
+                return downloadTable.open(this.sim.now, peer, bytes, label);
+              },
+              completed: (id: number) => {
+                if (downloadTable.end(id, this.sim.now, DownloadOutcome.Completed)) downloadStats.ended(id);
+              },
+              aborted: (id: number) => {
+                if (downloadTable.end(id, this.sim.now, DownloadOutcome.Aborted)) downloadStats.ended(id);
+              },
+            },
+          }
+        : {}),
     });
     this.network = network;
     if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
@@ -261,24 +288,18 @@ export class Simulation {
       durationMs: scenario.duration,
     });
     workload.install();
-    if (broadcastSpec && broadcastTable) {
+    if (broadcastSpec && broadcastWatch) {
       if (!overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
-      const stats = new BroadcastStats(broadcastTable, scenario.metrics.warmup);
-      broadcastWorkload = new BroadcastWorkload({
+      new BroadcastWorkload({
         sim,
         rng: root.fork("broadcasts"),
         population,
         overlay,
-        table: broadcastTable,
-        stats,
+        watch: broadcastWatch,
         spec: broadcastSpec,
         warmupMs: scenario.metrics.warmup,
         durationMs: scenario.duration,
-      });
-      broadcastWorkload.install();
-      this.broadcasts = { table: broadcastTable, stats, workload: broadcastWorkload };
-    } else {
-      this.broadcasts = undefined;
+      }).install();
     }
     this.scheduleIntervals();
     const snapshots = scenario.metrics.snapshots;
@@ -338,7 +359,7 @@ export class Simulation {
 
   /** The overlay's own time-series numbers, plus data availability when it stores items. */
   private sampleOverlay(): Record<string, number> {
-    const sample = { ...this.broadcasts?.stats.sample(), ...this.overlay.sample?.(), ...this.bandwidthColumns() };
+    const sample = { ...this.broadcasts?.stats.sample(), ...this.downloads?.stats.sample(), ...this.overlay.sample?.(), ...this.bandwidthColumns() };
     const stored = this.overlay.availability?.();
     if (!stored) return sample;
     return {
@@ -376,11 +397,17 @@ export class Simulation {
 
   /** Closes the last (possibly partial) interval and computes the summary. Call once, after running. */
   finish(): {
-    summary: Summary & { storage?: StorageSummary; overlay?: Record<string, number>; broadcasts?: BroadcastSummary; bandwidth?: ReturnType<Meter["summary"]> };
+    summary: Summary & {
+      storage?: StorageSummary;
+      overlay?: Record<string, number>;
+      broadcasts?: BroadcastSummary;
+      downloads?: DownloadSummary;
+      bandwidth?: ReturnType<Meter["summary"]>;
+    };
     timeSeries: readonly TimeSeriesRow[];
   } {
     const now = this.sim.now;
-    this.broadcasts?.workload.finish();
+    this.broadcasts?.watch.finish();
     const rows = this.recorder.timeSeries();
     const lastClosed = rows.length > 0 ? (rows[rows.length - 1]!.time_s as number) * 1000 : 0;
     if (now > lastClosed) this.recorder.at(now).closeInterval(this.sampleOverlay());
@@ -416,7 +443,8 @@ export class Simulation {
       bandwidth = this.meter.summary(now, (peer) => upload[peer]!);
     }
     const broadcasts = this.broadcasts?.stats.summary();
-    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}), ...(bandwidth ? { bandwidth } : {}) };
+    const downloads = this.downloads?.stats.summary();
+    const full = { ...summary, ...(broadcasts ? { broadcasts } : {}), ...(downloads ? { downloads } : {}), ...(storage ? { storage } : {}), ...(hasOverlay ? { overlay } : {}), ...(bandwidth ? { bandwidth } : {}) };
     return { summary: full, timeSeries: this.recorder.timeSeries() };
   }
 
@@ -424,7 +452,16 @@ export class Simulation {
   columns(): Record<string, ColumnMeta> {
     const rows = this.recorder.timeSeries();
     const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
-    return describeColumns(header, { ...(this.broadcasts ? BROADCAST_COLUMNS : {}), ...(this.meter ? BANDWIDTH_COLUMNS : {}) });
+    return describeColumns(header, {
+      ...(this.broadcasts ? BROADCAST_COLUMNS : {}),
+      ...(this.downloads ? DOWNLOAD_COLUMNS : {}),
+      ...(this.meter ? BANDWIDTH_COLUMNS : {}),
+    });
+  }
+
+  /** downloads.csv rows, for overlays that report downloads. */
+  downloadRows(): Record<string, string | number>[] | undefined {
+    return this.downloads && downloadRows(this.downloads.table);
   }
 }
 

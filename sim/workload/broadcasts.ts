@@ -45,28 +45,66 @@ export const broadcastsSchema = strict({
 
 export type BroadcastsSpec = z.output<typeof broadcastsSchema>;
 
+/**
+ * Watches broadcasts, whoever starts them: the workload's publications and
+ * those a protocol originates itself (ctx.startBroadcast, e.g. mined blocks).
+ * Each is watched for a window, then closed: its coverage and times are final.
+ */
+export class BroadcastWatch {
+  /** Broadcasts whose watch would outlast the run: `finish` closes them. */
+  private readonly pendingAtEnd: number[] = [];
+  private readonly closeWatch = (id: number) => {
+    this.table.close(id);
+    this.stats.closed(id);
+  };
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly population: Population,
+    readonly table: BroadcastTable,
+    readonly stats: BroadcastStats,
+    private readonly durationMs: number,
+  ) {}
+
+  /** A new broadcast from `origin`, watched for `windowMs` (or to the end of the run); returns its id. */
+  open(origin: PeerId, windowMs: number = Infinity): number {
+    const { sim } = this;
+    const id = this.table.open(sim.now, origin, this.population.liveCount);
+    this.stats.started(sim.now);
+    // Watches that would end after the run are closed by `finish` instead, so every broadcast is counted once.
+    if (sim.now + windowMs < this.durationMs) sim.schedule(windowMs, this.closeWatch, id);
+    else this.pendingAtEnd.push(id);
+    return id;
+  }
+
+  /** Broadcast `id` reached `peer` (ctx.reached). */
+  reached(id: number, peer: PeerId): void {
+    this.table.reach(id, peer, this.sim.now);
+  }
+
+  /** The run ended: broadcasts still being watched are counted with what they reached so far. */
+  finish(): void {
+    for (const id of this.pendingAtEnd) this.closeWatch(id);
+    this.pendingAtEnd.length = 0;
+  }
+}
+
 export interface BroadcastSetup {
   sim: Simulator;
   rng: Rng;
   population: Population;
   overlay: Overlay<any>;
-  table: BroadcastTable;
-  stats: BroadcastStats;
+  watch: BroadcastWatch;
   spec: BroadcastsSpec;
   warmupMs: number;
   durationMs: number;
 }
 
+/** The broadcast workload: picks publishers and times, and hands each item to the overlay. */
 export class BroadcastWorkload {
   private readonly publishAndContinue = () => {
     this.publishOne();
     this.scheduleNext();
-  };
-  /** Broadcasts whose watch would outlast the run: `finish` closes them. */
-  private readonly pendingAtEnd: number[] = [];
-  private readonly closeWatch = (id: number) => {
-    this.w.table.close(id);
-    this.w.stats.closed(id);
   };
 
   constructor(private readonly w: BroadcastSetup) {}
@@ -89,11 +127,6 @@ export class BroadcastWorkload {
     }
   }
 
-  /** Called by the overlay (through its context) when broadcast `id` reached `peer`. */
-  reached(id: number, peer: PeerId): void {
-    this.w.table.reach(id, peer, this.w.sim.now);
-  }
-
   private scheduleNext(): void {
     const { spec, population, rng, sim } = this.w;
     const perMs = spec.rate !== undefined ? spec.rate / 1000 : (spec.perPeer! / 1000) * Math.max(1, population.liveCount);
@@ -102,20 +135,10 @@ export class BroadcastWorkload {
   }
 
   private publishOne(): void {
-    const { sim, rng, population, table, stats, overlay, spec } = this.w;
+    const { rng, population, overlay, spec, watch } = this.w;
     const origin = population.randomLive(rng.next());
     if (origin < 0) return;
-    const id = table.open(sim.now, origin, population.liveCount);
-    stats.started(sim.now);
-    // Watches that would end after the run are closed by `finish` instead, so every broadcast is counted once.
-    if (sim.now + spec.window < this.w.durationMs) sim.schedule(spec.window, this.closeWatch, id);
-    else this.pendingAtEnd.push(id);
+    const id = watch.open(origin, spec.window);
     overlay.broadcast!(origin, id, spec.bytes);
-  }
-
-  /** The run ended: broadcasts still being watched are counted with what they reached so far. */
-  finish(): void {
-    for (const id of this.pendingAtEnd) this.closeWatch(id);
-    this.pendingAtEnd.length = 0;
   }
 }
