@@ -1,11 +1,12 @@
 import type { OverlayDefinition } from "../core/protocol.js";
 import { chord } from "./chord/index.js";
 import { hybrid } from "./hybrid/index.js";
+import { ipfs } from "./ipfs/index.js";
 import { kademlia } from "./kademlia/index.js";
 import { unstructured } from "./unstructured/index.js";
 
 /** Every overlay built into peerlab, by the name scenarios use in `overlay.type`. Adding one is one line here. */
-export const OVERLAYS = [unstructured, hybrid, chord, kademlia] as const satisfies readonly OverlayDefinition[];
+export const OVERLAYS = [unstructured, hybrid, chord, kademlia, ipfs] as const satisfies readonly OverlayDefinition[];
 
 /**
  * Overlays loaded from a scenario's `overlay.module` (sim/overlays/plugins.ts),

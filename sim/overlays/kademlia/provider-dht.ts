@@ -6,7 +6,7 @@ import { KadIds } from "./ids.js";
 import { Lookup, LookupEngine } from "./lookup.js";
 import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
-import type { KademliaOptions } from "./options.js";
+import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
 import { LiveIndex } from "./truth.js";
 
@@ -49,6 +49,20 @@ export const providerDhtMessageTypes: MessageTypes<ProviderDhtMessage> = {
   addProvider: { category: "maintenance", bytes: H + RECORD },
   providerAdded: { category: "maintenance", bytes: H },
 };
+
+/**
+ * The Kademlia options behind a provider DHT: the composing protocol's own
+ * choices, the overlay's defaults for the rest, and no ping of a full
+ * bucket's oldest contact when a newcomer arrives (§4.1's delayed probing:
+ * libp2p's routing table does not ping on insertion either).
+ */
+export function kademliaRouting(
+  bootstrap: "join" | "oracle",
+  dht: { k: number; alpha: number; requestTimeout: number; refreshInterval: number; idBits: number },
+): KademliaOptions {
+  const { k, alpha, requestTimeout, refreshInterval, idBits } = dht;
+  return kademliaSchema.parse({ type: "kademlia", bootstrap, lookups: "node", probe: "delayed", k, alpha, requestTimeout, refreshInterval, idBits, replacements: k });
+}
 
 export interface ProviderDhtOptions {
   /** Options of the Kademlia routing underneath (k, α, request timeout, refresh, id width, digits, bootstrap). */
