@@ -321,6 +321,13 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * measured window (a utilisation, a mean), written under `overlay`.
    */
   summary?(options: O, counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number>;
+  /**
+   * Checks of the overlay's options against the rest of the scenario (a
+   * replication factor larger than the network): each problem names its
+   * path under `overlay` and what is allowed. Runs with the scenario's own
+   * checks, so a problem is reported like any bad field (exit code 2).
+   */
+  checkScenario?(options: O, scenario: { readonly peers: number }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

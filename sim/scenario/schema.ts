@@ -404,6 +404,9 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
       message: `the ${overlayType} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
     });
   }
+  for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count }) ?? []) {
+    ctx.addIssue({ code: "custom", path: ["overlay", ...problem.path], message: problem.message });
+  }
   const services = definition?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {
     if (f.kind !== "crash-role") return;

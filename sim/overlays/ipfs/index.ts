@@ -123,7 +123,8 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     for (let f = 0; f < files; f++) {
       this.creator[f] = world.allPeers[rng.int(world.allPeers.length)]!;
       this.publishAtMs[f] = options.publish.window * rng.next();
-      if (this.services.length > 0 && rng.next() < options.pinning.share) this.pinnedBy[f] = this.services[f % this.services.length]!;
+      const policy = options.pinning.policy;
+      if (policy === "service" || policy === "both") this.pinnedBy[f] = this.services[f % this.services.length]!;
       const list = this.pending.get(this.creator[f]!);
       if (list) list.push(f);
       else this.pending.set(this.creator[f]!, [f]);
@@ -235,7 +236,8 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     if (this.published[file]) return;
     this.published[file] = 1;
     this.ctx.count("publishes");
-    this.store.addAll(creator, file, true);
+    const policy = this.options.pinning.policy;
+    this.store.addAll(creator, file, policy === "creator" || policy === "both");
     this.store.markPublished(file);
     this.provide(creator, file, true);
     const service = this.pinnedBy[file]!;
@@ -402,6 +404,12 @@ export const ipfs: OverlayDefinition<IpfsOptions, IpfsMessage> = {
     "blocksCollected",
   ],
   services: (options) => (options.pinning.services > 0 ? [{ role: PINNING_ROLE, count: options.pinning.services }] : []),
+  checkScenario: (options, scenario) => {
+    const network = scenario.peers + options.pinning.services;
+    if (options.dht.k <= network) return [];
+    const services = options.pinning.services > 0 ? ` and ${options.pinning.services} pinning services` : "";
+    return [{ path: ["dht", "k"], message: `expected at most ${network} (the network has ${scenario.peers} peers${services}: a provider record cannot go to more servers than exist), got ${options.dht.k}` }];
+  },
   summary: (_options, counters) => {
     const retrievals = (counters.retrievalsViaBroadcast ?? 0) + (counters.retrievalsViaDht ?? 0);
     const per = (x: number | undefined, n: number) => (n > 0 ? Math.round(((x ?? 0) / n) * 1000) / 1000 : 0);

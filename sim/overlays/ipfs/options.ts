@@ -77,10 +77,15 @@ const storageSchema = strict({
 }).meta({ description: "What each peer's blockstore keeps." });
 
 const pinningSchema = strict({
-  services: integer(0, 1000).default(0).meta({ description: "Pinning-service peers: always online, DHT servers, well connected; they pin what creators upload to them." }),
-  share: probability().default(1).meta({ description: "Share of files whose creator uploads them to a pinning service (when there are services)." }),
-  connections: integer(1, 100_000).default(500).meta({ description: "Connections a pinning-service peer keeps (its low water mark)." }),
-}).meta({ description: "Pinning services (Pinata, web3.storage and the like)." });
+  policy: oneOf(["creator", "service", "both", "none"])
+    .default("creator")
+    .meta({
+      description:
+        'Who pins each file: "creator" (its creator\'s node only), "service" (the creator uploads it to a pinning service and keeps only an unpinned copy), "both", or "none" (the creator keeps it as cache: garbage collection may remove it).',
+    }),
+  services: integer(0, 1000).default(0).meta({ description: "Pinning-service peers: always online, DHT servers, well connected. Policies \"service\" and \"both\" need at least one." }),
+  connections: integer(1, 100_000).default(500).meta({ description: "Connections a pinning-service peer keeps (its low water mark; high water is 1.5 times it)." }),
+}).meta({ description: "Pinning: who keeps each file for good (pinning services such as Pinata or web3.storage)." });
 
 const publishSchema = strict({
   window: duration({ positive: false, example: "10m" })
@@ -108,6 +113,9 @@ export const ipfsSchema = strict({
   .superRefine((o, ctx) => {
     if (o.connections.high < o.connections.low) {
       ctx.addIssue({ code: "custom", path: ["connections", "high"], message: `expected high ≥ low (${o.connections.low}), got ${o.connections.high}` });
+    }
+    if ((o.pinning.policy === "service" || o.pinning.policy === "both") && o.pinning.services === 0) {
+      ctx.addIssue({ code: "custom", path: ["pinning", "services"], message: `expected at least 1 pinning service with policy "${o.pinning.policy}", got 0` });
     }
   })
   .meta({ description: "IPFS: files as Merkle DAGs of blocks addressed by hash, provider records on a Kademlia DHT, blocks exchanged by Bitswap." });
