@@ -1,7 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { contentHash } from "../../peers/adversaries.js";
 import type { OverlayContext, TimerHandle } from "../../core/protocol.js";
-import type { WalkStats } from "../kademlia/provider-dht.js";
 import type { Blockstore } from "./blockstore.js";
 import type { Connections } from "./connections.js";
 import type { Dags, FileDag } from "./dag.js";
@@ -45,6 +44,8 @@ interface Session {
   hops: number;
   progressMs: number;
   search: { cancel(): void } | undefined;
+  /** Ends the timing of the walk in progress (its first providers arrived, it ended, or the retrieval did). */
+  stopWalkClock: () => void;
   providerTimer: TimerHandle;
   done: boolean;
   /** Connections when the retrieval started (for messages per connected peer). */
@@ -88,7 +89,15 @@ export class Bitswap {
     private readonly store: Blockstore,
     private readonly connections: Connections,
     private readonly stats: RetrievalStats,
-    private readonly findProviders: (peer: PeerId, file: number, lookup: number, done: (providers: readonly PeerId[], walk: WalkStats) => void) => { cancel(): void },
+    /** Walks the DHT for up to `want` providers of `file`'s root, passing each batch as it comes (with the hops it took), then `done`. */
+    private readonly findProviders: (
+      peer: PeerId,
+      file: number,
+      lookup: number,
+      want: number,
+      onProviders: (providers: readonly PeerId[], hops: number) => void,
+      done: () => void,
+    ) => { cancel(): void },
     private readonly dial: (peer: PeerId, other: PeerId, lookup: number, done: (ok: boolean) => void) => void,
     /** `peer` has the whole file now (it may provide it). */
     private readonly fetched: (peer: PeerId, file: number) => void,
@@ -135,6 +144,7 @@ export class Bitswap {
       hops: 1,
       progressMs: now,
       search: undefined,
+      stopWalkClock: () => {},
       providerTimer: -1,
       done: false,
       connected: this.connections.count(peer),
@@ -203,29 +213,45 @@ export class Bitswap {
     if (s.search !== undefined || s.done) return;
     this.ctx.count("providerSearches");
     s.walkStartMs = this.ctx.now();
-    s.search = this.findProviders(s.peer, s.dag.file, s.lookup, (providers, walk) => {
-      s.search = undefined;
+    let found = 0;
+    // The walk's share of a retrieval: from its start to its first providers (it may go on looking for more).
+    let timed = false;
+    const stopClock = () => {
+      if (timed) return;
+      timed = true;
       s.walkMs += this.ctx.now() - s.walkStartMs;
-      if (s.done) return;
-      const usable = providers.filter((p) => p !== s.peer && !s.bad.has(p));
-      if (usable.length === 0) {
-        this.ctx.count("providerSearchesEmpty");
-        return;
-      }
-      if (s.firstProviderMs < 0) s.firstProviderMs = this.ctx.now() - s.startMs;
-      if (s.via === "") {
-        s.via = "dht";
-        s.hops = walk.hops + 1;
-      }
-      for (const provider of usable.slice(0, this.options.bitswap.maxProviders)) {
-        if (this.connections.has(s.peer, provider)) this.addPeer(s, provider);
-        else {
-          this.dial(s.peer, provider, s.lookup, (ok) => {
-            if (ok && !s.done) this.addPeer(s, provider);
-          });
+    };
+    s.stopWalkClock = stopClock;
+    s.search = this.findProviders(
+      s.peer,
+      s.dag.file,
+      s.lookup,
+      this.options.bitswap.maxProviders,
+      (providers, hops) => {
+        if (s.done) return;
+        for (const provider of providers) {
+          if (provider === s.peer || s.bad.has(provider)) continue;
+          found++;
+          stopClock();
+          if (s.firstProviderMs < 0) s.firstProviderMs = this.ctx.now() - s.startMs;
+          if (s.via === "") {
+            s.via = "dht";
+            s.hops = hops + 1;
+          }
+          if (this.connections.has(s.peer, provider)) this.addPeer(s, provider);
+          else {
+            this.dial(s.peer, provider, s.lookup, (ok) => {
+              if (ok && !s.done) this.addPeer(s, provider);
+            });
+          }
         }
-      }
-    });
+      },
+      () => {
+        s.search = undefined;
+        stopClock();
+        if (!s.done && found === 0) this.ctx.count("providerSearchesEmpty");
+      },
+    );
   }
 
   private addPeer(s: Session, other: PeerId): void {
@@ -357,7 +383,7 @@ export class Bitswap {
     this.sessions.delete(s.lookup);
     this.ctx.cancelTimer(s.providerTimer);
     s.search?.cancel();
-    if (s.search !== undefined) s.walkMs += this.ctx.now() - s.walkStartMs;
+    if (s.search !== undefined) s.stopWalkClock();
     s.search = undefined;
     this.stats.record({
       ok,

@@ -2,11 +2,11 @@ import type { PeerId } from "../../peers/population.js";
 
 /**
  * The connection manager: every peer's open libp2p connections, the peers
- * its Bitswap broadcasts reach. Connections are two-sided. A peer keeps
- * between its low and high water marks: when an accepted or opened
- * connection takes it above `high`, it closes its oldest ones down to `low`
- * (libp2p's BasicConnMgr, minus its grace period and tags); below `low` it
- * dials contacts from its DHT buckets (see index.ts).
+ * its Bitswap broadcasts reach. Connections are two-sided; they open when
+ * two peers talk (a DHT request answered, a dial to a provider, a bootstrap
+ * contact). When one takes a peer above its `high` water mark, the peer
+ * closes its oldest connections down to `low` (libp2p's BasicConnMgr, minus
+ * its grace period and tags).
  *
  * A connection to a peer that goes offline closes at both ends at once
  * (the other end sees the stream reset; a crashed peer's connections are

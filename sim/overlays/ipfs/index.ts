@@ -23,10 +23,14 @@ import { PublishStats, RetrievalStats } from "./stats.js";
 /** The role of pinning-service peers (service peers, see OverlayDefinition.services). */
 export const PINNING_ROLE = "pinning";
 
-/** How often a peer below its low water mark dials more of its DHT contacts (peerlab's choice). */
-const TOP_UP_MS = 60_000;
 /** Kubo's reprovider first runs this long after the node starts, then every providerRepublish. */
 const FIRST_REPROVIDE_MS = 60_000;
+/**
+ * A peer whose DHT table is still empty this long after it came online (it
+ * joined when nobody else was there, like a pinning service at time 0)
+ * joins again through the host cache.
+ */
+const REJOIN_MS = 30_000;
 /** Files listed one by one in overlay.json (where their blocks and records live). */
 const FILES_LISTED = 20;
 
@@ -88,7 +92,11 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     if (options.dht.clientShare > 0) for (const p of world.allPeers) this.client[p] = rng.next() < options.dht.clientShare ? 1 : 0;
     const isServer = (peer: PeerId) => peer >= this.client.length || this.client[peer] === 0;
     this.dht = new ProviderDht(
-      namespacedContext<ProviderDhtMessage, IpfsMessage>(ctx, DHT),
+      // Every DHT exchange leaves a connection open between the two peers (libp2p dials to talk), so connections
+      // come from DHT traffic, as on the live network.
+      namespacedContext<ProviderDhtMessage, IpfsMessage>(ctx, DHT, (from, to) => {
+        if (this.online[from] === 1 && this.online[to] === 1) this.connections.connect(from, to);
+      }),
       { kademlia: kademliaRouting(options.bootstrap, options.dht), providerExpireMs: options.dht.providerExpire, isServer },
       capacity,
     );
@@ -108,7 +116,7 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
       this.store,
       this.connections,
       this.retrievals,
-      (peer, file, lookup, done) => this.dht.findProviders(peer, file, lookup, done),
+      (peer, file, lookup, want, onProviders, done) => this.dht.findProviders(peer, file, lookup, want, onProviders, () => done()),
       (peer, other, lookup, done) => this.dial(peer, other, lookup, done),
       (peer, file) => {
         if (options.storage.provideFetched) this.provide(peer, file);
@@ -137,7 +145,6 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.online[peer] = 1;
     this.store.setOnline(peer, true);
     this.dht.join(peer);
-    for (const c of this.ctx.bootstrapContacts(peer)) if (c !== peer) this.connectTo(peer, c);
     this.startPeer(peer);
   }
 
@@ -161,7 +168,7 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     for (const p of peers) this.startPeer(p);
   }
 
-  /** Timers of a peer that has just come online: its pending publications, the reprovider and the connection top-up. */
+  /** Timers of a peer that has just come online: its pending publications and the reprovider. */
   private startPeer(peer: PeerId): void {
     const now = this.ctx.now();
     for (const f of this.pending.get(peer) ?? []) {
@@ -169,8 +176,15 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
       this.ctx.setTimer(peer, Math.max(0, this.publishAtMs[f]! - now), () => this.publish(peer, f));
     }
     this.ctx.setTimer(peer, FIRST_REPROVIDE_MS, () => this.reprovide(peer));
+    this.ctx.setTimer(peer, REJOIN_MS, () => this.rejoinIfAlone(peer));
     this.ctx.every(peer, this.options.dht.providerRepublish, () => this.reprovide(peer), { start: "after-interval" });
-    this.ctx.every(peer, TOP_UP_MS, () => this.topUp(peer));
+  }
+
+  private rejoinIfAlone(peer: PeerId): void {
+    if (this.dht.buckets.contactCount[peer]! > 0) return;
+    this.ctx.count("dhtRejoins");
+    this.dht.join(peer);
+    this.ctx.setTimer(peer, REJOIN_MS, () => this.rejoinIfAlone(peer));
   }
 
   leave(peer: PeerId): void {
@@ -209,24 +223,6 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
         done(false);
       },
     );
-  }
-
-  private connectTo(peer: PeerId, other: PeerId): void {
-    if (this.connections.has(peer, other)) return;
-    this.dial(peer, other, -1, () => {});
-  }
-
-  /** Below low water: dial DHT contacts not connected yet, as many as are missing. */
-  private topUp(peer: PeerId): void {
-    let missing = 0;
-    const low = this.connections.wantsMore(peer);
-    if (!low) return;
-    missing = this.services.includes(peer) ? this.options.pinning.connections - this.connections.count(peer) : this.options.connections.low - this.connections.count(peer);
-    this.dht.buckets.forEachContact(peer, (c) => {
-      if (missing <= 0 || this.connections.has(peer, c)) return;
-      missing--;
-      this.connectTo(peer, c);
-    });
   }
 
   // ── Publishing and announcing ─────────────────────────────────────
@@ -375,6 +371,7 @@ export const ipfs: OverlayDefinition<IpfsOptions, IpfsMessage> = {
   downloads: true,
   counters: [
     "dhtMaintenanceLookups",
+    "dhtRejoins",
     "refreshes",
     "pings",
     "contactsDropped",

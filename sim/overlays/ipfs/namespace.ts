@@ -8,13 +8,28 @@ import type { Message, OverlayContext } from "../../core/protocol.js";
  * callbacks stripped too. Everything else (time, timers, random stream,
  * counters, adversaries) is the overlay's own context.
  */
-export function namespacedContext<Inner extends Message, Outer extends Message>(ctx: OverlayContext<Outer>, prefix: string): OverlayContext<Inner> {
+export function namespacedContext<Inner extends Message, Outer extends Message>(
+  ctx: OverlayContext<Outer>,
+  prefix: string,
+  /** Called when `to` has answered a request of `from` (the two have talked: libp2p keeps the connection open). */
+  answered: (from: number, to: number) => void = () => {},
+): OverlayContext<Inner> {
   const wrap = (msg: Inner) => ({ ...msg, type: prefix + msg.type }) as unknown as Outer;
   return Object.create(ctx, {
     send: { value: (from: number, to: number, msg: Inner) => ctx.send(from, to, wrap(msg)) },
     request: {
       value: (from: number, to: number, msg: Inner, timeoutMs: number, onReply: (reply: Inner) => void, onTimeout: () => void) =>
-        ctx.request(from, to, wrap(msg), timeoutMs, (reply) => onReply(strip<Inner>(reply, prefix)), onTimeout),
+        ctx.request(
+          from,
+          to,
+          wrap(msg),
+          timeoutMs,
+          (reply) => {
+            answered(from, to);
+            onReply(strip<Inner>(reply, prefix));
+          },
+          onTimeout,
+        ),
     },
     reply: { value: (from: number, to: number, request: Inner, reply: Inner) => ctx.reply(from, to, request as unknown as Outer, wrap(reply)) },
   }) as OverlayContext<Inner>;

@@ -66,8 +66,8 @@ const bitswapSchema = strict({
 }).meta({ description: "The block exchange." });
 
 const connectionsSchema = strict({
-  low: integer(1, 100_000).default(32).meta({ description: "Low water: a peer tops its connections up to this many from its DHT contacts, and trims down to it." }),
-  high: integer(1, 100_000).default(96).meta({ description: "High water: with more connections than this a peer closes its oldest down to `low`." }),
+  low: integer(1, 100_000).default(32).meta({ description: "Low water: a peer with more than `high` connections closes its oldest down to this many." }),
+  high: integer(1, 100_000).default(96).meta({ description: "High water: the most connections a peer keeps open (they open as peers talk: DHT requests, dials to providers)." }),
 }).meta({ description: "The connection manager (libp2p's low and high water marks)." });
 
 const storageSchema = strict({

@@ -19,9 +19,10 @@ import { LiveIndex } from "./truth.js";
  * - `provide(peer, key)`: a node lookup for the key's id, then ADD_PROVIDER
  *   to each of the k closest servers that answered; each keeps the record
  *   (key → provider) until it expires.
- * - `findProviders(peer, key)`: an iterative lookup for the key's id that
- *   ends at the first server holding records for it, which answers with the
- *   providers it knows (FIND_VALUE with the records as the value).
+ * - `findProviders(peer, key)`: an iterative lookup for the key's id; each
+ *   server holding records for it answers with the providers it knows
+ *   (FIND_VALUE with the records as the value), passed on at once, until
+ *   enough providers are known or the walk ends.
  *
  * **Server and client mode.** Peers that cannot be dialled (behind a NAT)
  * run the DHT as clients: they look up and provide like anyone, but never
@@ -115,14 +116,20 @@ export class ProviderDht {
       if (isServer(contact)) this.maintenance.learn(peer, contact);
     };
     const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
-    const accept = (lookup: Lookup, _holder: PeerId, value: number) => {
+    const accept = (lookup: Lookup, _holder: PeerId, value: number, hops: number) => {
       const providers = this.answers.get(value);
       this.answers.delete(value);
-      if (lookup.cancelled) return true;
-      // A holder whose records all lapsed while the answer travelled has nothing to give: look on.
-      if (providers === undefined || providers.length === 0) return false;
-      this.found.set(lookup, providers);
-      return true;
+      const search = this.searches.get(lookup);
+      if (lookup.cancelled || search === undefined) return true;
+      const fresh = (providers ?? []).filter((p) => !search.found.includes(p));
+      if (fresh.length > 0) {
+        search.found.push(...fresh);
+        if (search.firstHops < 0) search.firstHops = hops;
+        search.onProviders(fresh, hops);
+      }
+      // Like libp2p's FindProvidersAsync, the walk goes on until it has enough providers or runs out of peers;
+      // a server that answered with records leaves the k closest (it is not asked again).
+      return search.found.length >= search.want;
     };
     this.engine = new LookupEngine(routingCtx, options, this.ids, this.buckets, learn, failed, accept);
     const findNodes = (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => {
@@ -132,8 +139,8 @@ export class ProviderDht {
     this.maintenance = new Maintenance(routingCtx, options, this.ids, this.buckets, findNodes, undefined);
   }
 
-  /** Providers handed to a finished GET_PROVIDERS lookup, read by its onDone. */
-  private readonly found = new Map<Lookup, PeerId[]>();
+  /** GET_PROVIDERS walks in progress: the providers found so far, how many are wanted, and whom to tell. */
+  private readonly searches = new Map<Lookup, { found: PeerId[]; want: number; firstHops: number; onProviders: (providers: readonly PeerId[], hops: number) => void }>();
 
   private ensure(peer: PeerId): void {
     this.ids.ensure(peer);
@@ -319,30 +326,46 @@ export class ProviderDht {
   }
 
   /**
-   * `peer` looks for providers of `key`. `done` gets the providers named by
-   * the first server that had records (an empty list if the walk ended
-   * without finding any) and what the walk cost. The walk's requests are
-   * charged to workload lookup `lookup` (-1: none).
+   * `peer` looks for providers of `key`, up to `want` of them. Each server
+   * holding records answers with the providers it knows; `onProviders` gets
+   * the new ones at once (the caller may contact them while the walk goes
+   * on). `done` comes once, when the walk ends: with every provider found
+   * and what the walk cost (hops: the depth of the first server that had
+   * records, or of the deepest one asked if none had). The walk's requests
+   * are charged to workload lookup `lookup` (-1: none).
    */
-  findProviders(peer: PeerId, key: number, lookup: number, done: (providers: readonly PeerId[], walk: WalkStats) => void): { cancel(): void } {
-    const walk = new Lookup(peer, "value", this.keyId(key), lookup, key, (l, ok) => {
-      const providers = ok ? (this.found.get(l) ?? []) : [];
-      this.found.delete(l);
-      done(providers, { rpcs: l.rpcs, timeouts: l.timeouts, hops: ok ? l.foundDepth : l.rounds });
-    });
-    // Servers that hold the records themselves answer from their own datastore first.
+  findProviders(
+    peer: PeerId,
+    key: number,
+    lookup: number,
+    want: number,
+    onProviders: (providers: readonly PeerId[], hops: number) => void,
+    done: (providers: readonly PeerId[], walk: WalkStats) => void,
+  ): { cancel(): void } {
+    const search = { found: [] as PeerId[], want, firstHops: -1, onProviders };
+    // A server holding records itself starts from its own datastore.
     if (this.dhtOptions.isServer(peer)) {
-      const own = this.providersAt(peer, key);
+      const own = this.providersAt(peer, key).filter((p) => p !== peer);
       if (own.length > 0) {
-        done(own, { rpcs: 0, timeouts: 0, hops: 0 });
-        return { cancel: () => {} };
+        search.found.push(...own);
+        search.firstHops = 0;
+        onProviders(own, 0);
       }
     }
+    const walk = new Lookup(peer, "value", this.keyId(key), lookup, key, (l) => {
+      this.searches.delete(l);
+      done(search.found, { rpcs: l.rpcs, timeouts: l.timeouts, hops: search.firstHops >= 0 ? search.firstHops : l.rounds });
+    });
+    if (search.found.length >= want) {
+      done(search.found, { rpcs: 0, timeouts: 0, hops: 0 });
+      return { cancel: () => {} };
+    }
+    this.searches.set(walk, search);
     this.engine.start(walk);
     return {
       cancel: () => {
         walk.cancelled = true;
-        this.found.delete(walk);
+        this.searches.delete(walk);
       },
     };
   }
