@@ -226,7 +226,8 @@ export class Bitswap {
       s.peer,
       s.dag.file,
       s.lookup,
-      this.options.bitswap.maxProviders,
+      // Peers caught sending corrupted blocks may be named again: ask for enough to have maxProviders others.
+      this.options.bitswap.maxProviders + s.bad.size,
       (providers, hops) => {
         if (s.done) return;
         for (const provider of providers) {
@@ -258,6 +259,11 @@ export class Bitswap {
     if (s.peers.includes(other) || s.bad.has(other)) return;
     s.peers.push(other);
     this.dispatch(s);
+  }
+
+  /** A session left with no peer to ask (it lost them, or they all sent bad blocks) walks the DHT, once its first delay is over. */
+  private ifStranded(s: Session): void {
+    if (s.peers.length === 0 && this.ctx.now() - s.startMs >= this.options.bitswap.providerSearchDelay) this.searchProviders(s);
   }
 
   /** Each wanted block goes to the next session peer (round robin) not known to lack it, as WANT_BLOCK. */
@@ -329,6 +335,7 @@ export class Bitswap {
       if (at >= 0) s.peers.splice(at, 1);
       s.wanted.push(block);
       this.dispatch(s);
+      this.ifStranded(s);
       return;
     }
     this.ctx.count("blocksReceived");
@@ -363,6 +370,7 @@ export class Bitswap {
     if (at >= 0) s.peers.splice(at, 1);
     if (!this.store.has(to, s.dag.file, block)) s.wanted.push(block);
     this.dispatch(s);
+    this.ifStranded(s);
   }
 
   /** `peer` has stored a block: peers whose wants for it it remembers hear HAVE. */
