@@ -7,6 +7,7 @@ import { benchBandwidth } from "./bandwidth.js";
 import { benchChord } from "./chord.js";
 import { benchFlooding } from "./flooding.js";
 import { benchHold } from "./hold.js";
+import { benchIpfs } from "./ipfs.js";
 import { benchKademlia } from "./kademlia.js";
 
 /**
@@ -28,6 +29,7 @@ const BENCHES: Record<string, (quick: boolean) => object> = {
   "bandwidth-share": (quick) => benchBandwidth({ model: "share", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "bandwidth-maxmin": (quick) => benchBandwidth({ model: "maxmin", ...(quick ? { peers: 1_000, transfers: 20_000 } : {}) }),
   "kademlia-10k": (quick) => benchKademlia({ name: "kademlia-10k", peers: 10_000, lookups: quick ? 10_000 : 100_000 }),
+  ipfs: (quick) => benchIpfs(quick ? { peers: 1_000, retrievals: 10_000, files: 1_000 } : {}),
 };
 
 function runOne(name: string, quick: boolean): void {

@@ -232,6 +232,7 @@ export class Bitswap {
         if (s.done) return;
         for (const provider of providers) {
           if (provider === s.peer || s.bad.has(provider)) continue;
+          if (found === this.options.bitswap.maxProviders) break;
           found++;
           stopClock();
           if (s.firstProviderMs < 0) s.firstProviderMs = this.ctx.now() - s.startMs;

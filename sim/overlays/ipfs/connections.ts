@@ -59,7 +59,8 @@ export class Connections {
     const set = this.open[peer]!;
     const { low, high } = this.marks(peer);
     if (set.size <= high) return;
-    for (const other of [...set]) {
+    // Deleting while iterating a Set is safe: iteration goes on with the entries left.
+    for (const other of set) {
       if (set.size <= low) break;
       if (other === keep) continue;
       set.delete(other);

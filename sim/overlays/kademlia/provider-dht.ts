@@ -202,7 +202,7 @@ export class ProviderDht {
         this.ctx.reply(to, from, msg, msg.type === "findNode" ? this.nodes(to, msg.target, from, msg.lookup) : { type: "maintenanceNodes", contacts: this.closest(to, msg.target, from) });
         return;
       case "findValue": {
-        const providers = this.providersAt(to, msg.key);
+        const providers = this.providersAt(to, msg.key, this.options.k);
         if (providers.length > 0) {
           const token = this.nextAnswer++;
           this.answers.set(token, providers);
@@ -252,11 +252,20 @@ export class ProviderDht {
     if (byKey === undefined) this.records[server] = byKey = new Map();
     let providers = byKey.get(key);
     if (providers === undefined) byKey.set(key, (providers = new Map()));
-    if ((providers.get(provider) ?? -1) < expiresMs) providers.set(provider, expiresMs);
+    const known = providers.get(provider);
+    if (known !== undefined && known >= expiresMs) return;
+    // Re-inserted, so records stay in the order they were last announced.
+    providers.delete(provider);
+    providers.set(provider, expiresMs);
   }
 
-  /** The unexpired providers `server` knows for `key`, in the order they were first recorded (expired ones are dropped). */
-  providersAt(server: PeerId, key: number): PeerId[] {
+  /**
+   * The unexpired providers `server` knows for `key`, the most recently
+   * recorded last; expired ones are dropped on the way. At most `limit`
+   * (the most recent): an answer names at most k providers, so a popular
+   * file's thousands of records do not all travel in one reply.
+   */
+  providersAt(server: PeerId, key: number, limit = Infinity): PeerId[] {
     const providers = this.records[server]?.get(key);
     if (providers === undefined) return [];
     const now = this.ctx.now();
@@ -266,7 +275,7 @@ export class ProviderDht {
       else providers.delete(provider);
     }
     if (providers.size === 0) this.records[server]!.delete(key);
-    return out;
+    return out.length > limit ? out.slice(out.length - limit) : out;
   }
 
   /** Servers holding an unexpired record for `key` (for overlay.json and tests; reads every server). */
@@ -345,7 +354,7 @@ export class ProviderDht {
     const search = { found: [] as PeerId[], want, firstHops: -1, onProviders };
     // A server holding records itself starts from its own datastore.
     if (this.dhtOptions.isServer(peer)) {
-      const own = this.providersAt(peer, key).filter((p) => p !== peer);
+      const own = this.providersAt(peer, key, this.options.k).filter((p) => p !== peer);
       if (own.length > 0) {
         search.found.push(...own);
         search.firstHops = 0;
