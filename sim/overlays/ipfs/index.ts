@@ -352,7 +352,9 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
         creator: this.creator[f],
         pinningService: this.pinnedBy[f]! >= 0 ? this.pinnedBy[f] : null,
         published: this.published[f] === 1,
-        holders: this.store.holders(f, this.allPeers).map((p) => ({ peer: p, online: this.online[p] === 1, pinned: this.store.isPinned(p, f) })),
+        holders: this.store
+          .holders(f, this.allPeers)
+          .map((p) => ({ peer: p, online: this.online[p] === 1, pinned: this.store.isPinned(p, f), position: round(this.dht.peerPosition(p)) })),
         providerRecords: this.dht.recordHolders(f, servers).map((p) => ({ peer: p, position: round(this.dht.peerPosition(p)), providers: this.dht.providersAt(p, f) })),
       });
     }
