@@ -12,7 +12,7 @@ import { InputError } from "../core/errors.js";
  */
 
 /** Files of a run folder the viewer reads, when present. */
-export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "columns.json", "annotations.json", "snapshots.json", "traces.json"] as const;
+export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "columns.json", "annotations.json", "snapshots.json", "traces.json", "overlay.json"] as const;
 const GROUP_FILES = ["comparison.csv", "aggregate.csv", "runs.csv", "sweep.json"] as const;
 /** Deep enough for results/<name>/seed-<s>/<variant>/ under a sweep's run folders. */
 const MAX_DEPTH = 8;
