@@ -315,8 +315,8 @@ export class ProviderDht {
       new Lookup(peer, "maintenance", this.keyId(key), -1, -1, (lookup) => {
         const walked = this.ctx.now();
         const closest = lookup.closestAnswered(this.options.k);
-        // The provider is one of the k closest servers itself: it keeps its own record too.
-        if (this.dhtOptions.isServer(peer)) this.keepRecord(peer, key, peer, expiresMs);
+        // A provider that is itself one of the k closest servers (closer than the k-th found, or fewer found) keeps its own record.
+        if (this.dhtOptions.isServer(peer) && this.amongClosest(peer, lookup.target, closest)) this.keepRecord(peer, key, peer, expiresMs);
         let waiting = closest.length;
         let stored = 0;
         if (waiting === 0) {
@@ -332,6 +332,13 @@ export class ProviderDht {
         }
       }),
     );
+  }
+
+  private amongClosest(peer: PeerId, target: Uint32Array, closest: readonly PeerId[]): boolean {
+    if (closest.length < this.options.k) return true;
+    const { ids } = this;
+    const W = ids.W;
+    return ids.cmpDistance(target, 0, ids.ids, peer * W, ids.ids, closest[closest.length - 1]! * W) < 0;
   }
 
   /**
