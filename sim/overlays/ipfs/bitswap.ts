@@ -32,8 +32,8 @@ interface Session {
   readonly peers: PeerId[];
   /** Peers that sent a block that failed its hash check: never asked again. */
   readonly bad: Set<PeerId>;
-  /** block·(peer count) keys of the blocks each peer said it lacks. */
-  readonly lacks: Set<string>;
+  /** The blocks each peer said it lacks, as peer·blocks + block. */
+  readonly lacks: Set<number>;
   next: number;
   firstProviderMs: number;
   firstBlockMs: number;
@@ -291,7 +291,7 @@ export class Bitswap {
     const n = s.peers.length;
     for (let i = 0; i < n; i++) {
       const candidate = s.peers[(s.next + i) % n]!;
-      if (s.lacks.has(`${candidate}:${block}`)) continue;
+      if (s.lacks.has(candidate * s.dag.blocks + block)) continue;
       s.next = (s.next + i + 1) % n;
       return candidate;
     }
@@ -314,7 +314,7 @@ export class Bitswap {
   private onDontHave(to: PeerId, from: PeerId, msg: Extract<BitswapMessage, { type: "dontHave" }>): void {
     const s = this.sessionFor(to, msg);
     if (s === undefined) return;
-    s.lacks.add(`${from}:${msg.block}`);
+    s.lacks.add(from * s.dag.blocks + msg.block);
     if (s.inFlight.get(msg.block) === from) {
       s.inFlight.delete(msg.block);
       s.wanted.push(msg.block);
