@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { familyUnion, type FamilyMember } from "../core/component.js";
+import { durationDistribution, probability, strict } from "../core/fields.js";
 import { makeSampler, type DistributionSpec } from "../engine/distributions.js";
 import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
@@ -39,14 +42,48 @@ export interface Lifecycle {
   crash(peer: PeerId): void;
 }
 
+/** The churn models a scenario can name in churn.model (the family shape of sim/core/component.ts); the schema and `peerlab list` come from this list. */
 export const CHURN_MODELS = [
-  { name: "none", description: "peers join during the join window and stay" },
+  {
+    name: "none",
+    description: "peers join during the join window and stay",
+    schema: strict({ model: z.literal("none") }).meta({ description: "Peers join during peers.joinOver and stay." }),
+  },
   {
     name: "sessions",
     description: "peers alternate sessions and offline periods (fixed, exponential, uniform, pareto, weibull, lognormal) around the target population",
+    schema: strict({
+        model: z.literal("sessions"),
+        /** How long a peer stays online each time. */
+        session: durationDistribution("1h").meta({ description: "How long a peer stays online each time, chosen by `distribution`." }),
+        /** How long a peer stays away between sessions. */
+        offline: durationDistribution("1h").meta({ description: "How long a peer stays away between sessions, chosen by `distribution`." }),
+        /** Fraction of departures that are graceful goodbyes; the rest are crashes. */
+        gracefulLeave: probability()
+          .default(0.5)
+          .meta({ description: "Fraction of departures that are graceful goodbyes; the rest are crashes." }),
+      }).meta({
+        description:
+          "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
+      }),
   },
-  { name: "trace", description: "replays a CSV trace of (time_s, peer, event) rows; `peerlab trace generate` writes one from any churn model" },
-];
+  {
+    name: "trace",
+    description: "replays a CSV trace of (time_s, peer, event) rows; `peerlab trace generate` writes one from any churn model",
+    schema: strict({
+        model: z.literal("trace"),
+        file: z
+          .string()
+          .min(1)
+          .meta({ description: "A churn trace (CSV: time_s,peer,event; see docs/faults.md), relative to the scenario file." }),
+      }).meta({
+        description: "Replays a churn trace: each row joins, leaves or crashes one peer at its time; the pool holds max(peer label)+1 peers and peers.count is not used.",
+      }),
+  },
+] as const satisfies readonly FamilyMember[];
+
+/** The churn section of a scenario: one of the models, by `model`. */
+export const churnSchema = familyUnion("model", "a churn model", CHURN_MODELS);
 
 export const SESSION_DISTRIBUTIONS = ["fixed", "exponential", "uniform", "pareto", "weibull", "lognormal"];
 

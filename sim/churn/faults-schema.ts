@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeValue, duration, integer, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
+import { familyUnion, type FamilyMember } from "../core/component.js";
 
 /**
  * `faults:`, a timeline of things that go wrong. docs/faults.md shows every
@@ -86,14 +87,21 @@ const flashCrowd = strict({
     .meta({ description: `Each newcomer leaves gracefully after this long online; without it, they stay to the end. A duration like "10m" ${UNITS}.` }),
 }).meta({ description: "Brings n brand-new peers online over a short window; they take part like any peer (they are never malicious)." });
 
-export const FAULT_KINDS = ["crash", "crash-role", "partition", "degrade", "freeze", "flash-crowd"] as const;
+/**
+ * The fault kinds a timeline can name in faults[].kind (the family shape of
+ * sim/core/component.ts; what each does when it begins and ends is in
+ * faults.ts). The schema and `peerlab list` come from this list.
+ */
+export const FAULT_KINDS = [
+  { name: "crash", description: "a fraction of the online peers crash at once (random, or by degree, load or storage), or each with a probability", schema: crash },
+  { name: "crash-role", description: "the service peers of a role (the hybrid index) crash, and restart at `until`", schema: crashRole },
+  { name: "partition", description: "the network splits into groups (random, region, id range) until it heals", schema: partition },
+  { name: "degrade", description: "loss and/or latency raised for a window", schema: degrade },
+  { name: "freeze", description: "every peer's periodic maintenance stops until `until`", schema: freeze },
+  { name: "flash-crowd", description: "n new peers join over a window", schema: flashCrowd },
+] as const satisfies readonly FamilyMember[];
 
-export const faultSchema = z.discriminatedUnion("kind", [crash, crashRole, partition, degrade, freeze, flashCrowd], {
-  error: (issue) =>
-    `expected a fault kind: one of ${FAULT_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${describeValue(
-      (issue.input as { kind?: unknown } | undefined)?.kind,
-    )}`,
-});
+export const faultSchema = familyUnion("kind", "a fault kind", FAULT_KINDS);
 
 export const faultsSchema = z
   .array(faultSchema)

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CHURN_MODELS, SESSION_DISTRIBUTIONS } from "../churn/churn.js";
-import { LATENCY_MODELS } from "../network/latency.js";
+import { LATENCY_MODELS } from "../network/latency-models.js";
 import { CARRIERS } from "../network/carriers/carrier.js";
 import { LINK_PRESETS } from "../network/presets.js";
 import { OVERLAYS } from "../overlays/registry.js";
@@ -34,15 +34,6 @@ export function shippedScenarios(): { file: string; description: string }[] {
   return found;
 }
 
-const FAULT_DESCRIPTIONS = [
-  { name: "crash", description: "a fraction of the online peers crash at once (random, or by degree, load or storage), or each with a probability" },
-  { name: "crash-role", description: "the service peers of a role (the hybrid index) crash, and restart at `until`" },
-  { name: "partition", description: "the network splits into groups (random, region, id range) until it heals" },
-  { name: "degrade", description: "loss and/or latency raised for a window" },
-  { name: "freeze", description: "every peer's periodic maintenance stops until `until`" },
-  { name: "flash-crowd", description: "n new peers join over a window" },
-] satisfies { name: (typeof FAULT_KINDS)[number]; description: string }[];
-
 const DISTRIBUTION_DESCRIPTIONS = [
   { name: "fixed", description: "every draw is exactly `value`" },
   { name: "exponential", description: "memoryless draws around `mean`: departures at a constant rate" },
@@ -68,15 +59,15 @@ export function listCommand(): string {
     out.push("");
   };
   section("Overlays (overlay.type):", OVERLAYS.map((o) => ({ name: o.name, description: o.description })));
-  section("Latency models (network.latency.model):", LATENCY_MODELS);
+  section("Latency models (network.latency.model):", [...LATENCY_MODELS]);
   section("Carriers (network.bandwidth.model):", [...CARRIERS]);
   section(
     "Link presets (network.bandwidth.links.preset):",
     Object.entries(LINK_PRESETS).map(([name, p]) => ({ name, description: `${p.upload} up, ${p.download} down (${p.source})` })),
   );
-  section("Churn models (churn.model):", CHURN_MODELS);
+  section("Churn models (churn.model):", [...CHURN_MODELS]);
   section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
-  section("Fault kinds (faults[].kind; docs/faults.md):", FAULT_DESCRIPTIONS);
+  section("Fault kinds (faults[].kind; docs/faults.md):", [...FAULT_KINDS]);
   section("Adversary behaviours (adversaries.behaviours):", ADVERSARY_DESCRIPTIONS);
   section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: firstSentence(s.description) })));
   return out.join("\n");

@@ -171,3 +171,8 @@ export function durationDistribution(example = "30m") {
     },
   );
 }
+
+/** Editor hint for what a duration field accepts. */
+export function durationHint(example: string, positive = true): string {
+  return `${positive ? "A positive duration" : "A duration ≥ 0"} like "${example}" (units ms, s, m, h, d; a plain number is ms).`;
+}

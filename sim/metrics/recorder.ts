@@ -179,6 +179,11 @@ export class Recorder {
     this.liveChangedMs = to;
   }
 
+  /** True when the current interval counts as measured (it began after the warm-up): its row's phase will be "measure". */
+  get intervalMeasured(): boolean {
+    return this.intervalStartMs >= this.warmupMs;
+  }
+
   /** Ends the current interval at the recorder's time and appends its row. */
   closeInterval(overlaySample: Record<string, number>): void {
     this.accumulateLive();
@@ -188,7 +193,7 @@ export class Recorder {
     const livePeerSeconds = this.liveAreaInterval / 1000;
     const row: TimeSeriesRow = {
       time_s: round(this.now / 1000, 3),
-      phase: this.intervalStartMs >= this.warmupMs ? "measure" : "warmup",
+      phase: this.intervalMeasured ? "measure" : "warmup",
       live_peers: this.liveNow,
       joins: t.joins,
       leaves: t.leaves,

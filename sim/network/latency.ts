@@ -62,79 +62,8 @@ export interface LatencyModel {
   positionOf(peer: number): { x: number; y: number } | undefined;
 }
 
-/** The models, for `peerlab list`. */
-export const LATENCY_MODELS: { name: string; description: string }[] = [
-  { name: "constant", description: "every message takes exactly `delay` ms" },
-  { name: "uniform", description: "each message takes a uniform [min, max) ms, drawn independently" },
-  {
-    name: "lognormal",
-    description: "each message takes a lognormal(median, sigma) ms, drawn independently, floored at `min` (default 0)",
-  },
-  { name: "exponential", description: "each message takes `min` + an exponential draw, `mean` ms in all, drawn independently" },
-  {
-    name: "matrix",
-    description: "peers at named sites (by share); latency = the CSV matrix entry between their sites (half, for RTTs) + uniform[0, jitter)",
-  },
-  {
-    name: "plane",
-    description: "peers uniform in a size×size ms square; latency = base + distance + uniform[0, jitter)",
-  },
-  {
-    name: "regions",
-    description:
-      "peers in regions (by share), uniform in a disc of `radius` ms around each region's (x, y); latency = base + distance + uniform[0, jitter)",
-  },
-];
-
-/** Builds a latency model; throws an Error naming the bad parameter if `spec` is invalid. */
-export function makeLatencyModel(spec: LatencySpec): LatencyModel {
-  // `spec` may come from parsed YAML, so check the tag at runtime too.
-  const kind = (spec as { model?: unknown } | null)?.model;
-  const ctx = `${String(kind)} latency model`;
-  switch (spec?.model) {
-    // The samplers check these too, but their messages would name the
-    // distribution's parameters ("value") rather than the model's ("delay").
-    case "constant": {
-      const delay = nonNegative(ctx, "delay", spec.delay);
-      return new DrawnLatency(makeSampler({ distribution: "fixed", value: delay }), 0);
-    }
-    case "uniform": {
-      const min = nonNegative(ctx, "min", spec.min);
-      const max = nonNegative(ctx, "max", spec.max);
-      if (min > max) throw new Error(`${ctx}: "min" (${min}) must be ≤ "max" (${max})`);
-      return new DrawnLatency(makeSampler({ distribution: "uniform", min, max }), 0);
-    }
-    case "lognormal": {
-      const median = positive(ctx, "median", spec.median);
-      const sigma = nonNegative(ctx, "sigma", spec.sigma);
-      const min = spec.min === undefined ? 0 : nonNegative(ctx, "min", spec.min);
-      return new DrawnLatency(makeSampler({ distribution: "lognormal", median, sigma }), min);
-    }
-    case "exponential": {
-      const mean = positive(ctx, "mean", spec.mean);
-      const min = spec.min === undefined ? 0 : nonNegative(ctx, "min", spec.min);
-      if (min >= mean) throw new Error(`${ctx}: "min" (${min}) must be below "mean" (${mean})`);
-      return new DrawnLatency(makeSampler({ distribution: "exponential", mean: mean - min }), 0, min);
-    }
-    case "matrix":
-      return new MatrixLatency(spec.sites ?? [], spec.delays ?? [], spec.shares, nonNegative(ctx, "jitter", spec.jitter), ctx);
-    case "plane":
-      return new PlaneLatency(
-        positive(ctx, "size", spec.size),
-        nonNegative(ctx, "base", spec.base),
-        nonNegative(ctx, "jitter", spec.jitter),
-      );
-    case "regions":
-      return new RegionsLatency(spec.regions, nonNegative(ctx, "base", spec.base), nonNegative(ctx, "jitter", spec.jitter), ctx);
-    default:
-      throw new Error(
-        `unknown latency model ${JSON.stringify(kind)}; expected one of ${LATENCY_MODELS.map((m) => m.name).join(", ")}`,
-      );
-  }
-}
-
 /** Each message's delay is an independent draw; peers have no placement. */
-class DrawnLatency implements LatencyModel {
+export class DrawnLatency implements LatencyModel {
   constructor(
     private readonly sampler: Sampler,
     private readonly min: number,
@@ -211,7 +140,7 @@ abstract class SpatialLatency implements LatencyModel {
   }
 }
 
-class PlaneLatency extends SpatialLatency {
+export class PlaneLatency extends SpatialLatency {
   constructor(
     private readonly size: number,
     base: number,
@@ -226,7 +155,7 @@ class PlaneLatency extends SpatialLatency {
   }
 }
 
-class RegionsLatency extends SpatialLatency {
+export class RegionsLatency extends SpatialLatency {
   private readonly names: string[];
   private readonly cx: Float64Array;
   private readonly cy: Float64Array;
@@ -293,7 +222,7 @@ class RegionsLatency extends SpatialLatency {
 }
 
 /** Peers sit at named sites; a delay is the matrix entry between the two sites plus uniform[0, jitter). */
-class MatrixLatency implements LatencyModel {
+export class MatrixLatency implements LatencyModel {
   private readonly n: number;
   private readonly cumShare: Float64Array;
   private siteIdx = new Int32Array(INITIAL_CAPACITY);

@@ -1,4 +1,4 @@
-import { installChurn, type ChurnSpec } from "../churn/churn.js";
+import { installChurn, type ChurnSpec, type Lifecycle } from "../churn/churn.js";
 import { installFaults, type FaultAnnotation } from "../churn/faults.js";
 import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
@@ -8,8 +8,10 @@ import { BROADCAST_COLUMNS, BroadcastStats, BroadcastTable, type BroadcastSummar
 import { describeColumns, type ColumnMeta } from "../metrics/columns.js";
 import { LookupTracer } from "../metrics/traces.js";
 import { round } from "../metrics/stats.js";
+import { StorageTally, type StorageSummary } from "../metrics/storage.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
-import { makeLatencyModel, type LatencySpec } from "../network/latency.js";
+import { type LatencyModel, type LatencySpec } from "../network/latency.js";
+import { makeLatencyModel } from "../network/latency-models.js";
 import { Network } from "../network/network.js";
 import { makePolicy, type CarrierName } from "../network/carriers/carrier.js";
 import { Links, type LinksInput } from "../network/links.js";
@@ -65,128 +67,238 @@ export class Simulation {
   private readonly endMs: number;
   private readonly definition: OverlayDefinition;
 
+  /** The peers' lifecycle as churn, faults and services drive it: the overlay hears of every change. */
+  private readonly lifecycle: Lifecycle;
+  private readonly runtime: OverlayRuntime<Message>;
+  private readonly lookupWorkload: LookupWorkload;
+  /** Availability of stored items, for overlays that store them. */
+  private readonly storage = new StorageTally();
+
+  /**
+   * Builds the run in stages, each from what the earlier ones made:
+   * measurement, underlay, runtime, peers, adversaries, services, overlay,
+   * controls (faults), workloads, observers. Nothing runs until `runSlice`;
+   * what the overlay's callbacks reach (`this.overlay`) exists by then. The
+   * order of the stages is also the order of their first events, which
+   * ties at equal times follow: keep it.
+   */
   constructor(scenario: Scenario) {
     this.scenario = scenario;
     const definition = findOverlay(scenario.overlay.type);
     if (!definition) throw new Error(`unknown overlay "${scenario.overlay.type}"`);
     this.definition = definition;
     const root = new Rng(scenario.seed);
-    const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
-    const placementRng = root.fork("placement");
     this.endMs = scenario.duration;
 
-    // Broadcast message types exist only in runs that broadcast, so other runs' files keep their columns.
-    const broadcastSpec = scenario.workload.broadcasts;
-    const broadcasting = broadcastSpec !== undefined || definition.originatesBroadcasts === true;
-    const declaredTypes = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
-      ([, info]) => info.category !== "broadcast" || broadcasting,
-    );
-    const activeTypes = Object.fromEntries(declaredTypes) as MessageTypes<Message>;
-    const messageTypes = declaredTypes.map(([name, info]) => ({ name, category: info.category }));
+    // Measurement: the recorder, and the tables of the operation kinds this run has.
+    const messageTypes = activeMessageTypes(definition, scenario);
     this.recorder = new Recorder({
       warmupMs: scenario.metrics.warmup,
       intervalMs: scenario.metrics.interval,
-      messageTypes,
+      messageTypes: Object.entries(messageTypes).map(([name, info]) => ({ name, category: info.category })),
       lookupTimeouts: definition.lookupTimeouts === true,
     });
     for (const name of definition.counters) this.recorder.declareCounter(name);
-
-    const keys = keyPopularity(scenario.workload.keys, scenario.workload.popularity);
-    let overlay: Overlay<Message> | undefined;
-    // One function for every delivery: no closure allocated per message.
-    const toOverlay = (to: PeerId, from: PeerId, msg: Message) => overlay!.deliver(to, from, msg);
-    let workload: LookupWorkload | undefined;
     const traceCount = scenario.metrics.traceLookups;
-    const tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
-    this.tracer = tracer;
+    this.tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
+    this.broadcasts = broadcastParts(definition, scenario, this.sim, this.population);
+    this.downloads = definition.downloads ? downloadParts(scenario) : undefined;
+
+    // Underlay: latency, link capacities (their own streams, so a bandwidth section moves no other draw) and the network.
+    const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
     const bandwidth = scenario.network.bandwidth;
-    // Their own streams ("links", "file-sizes"), so a bandwidth section moves no other draw.
-    const links = bandwidth ? new Links(bandwidth as LinksInput, root.fork("links"), parseBandwidth) : undefined;
-    const meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
-    this.links = links;
-    this.meter = meter;
-    const broadcastTable = broadcasting ? new BroadcastTable() : undefined;
-    const broadcastWatch = broadcastTable
-      ? new BroadcastWatch(this.sim, this.population, broadcastTable, new BroadcastStats(broadcastTable, scenario.metrics.warmup), scenario.duration)
-      : undefined;
-    this.broadcasts = broadcastWatch && { table: broadcastWatch.table, stats: broadcastWatch.stats, watch: broadcastWatch };
-    const downloadTable = definition.downloads ? new DownloadTable() : undefined;
-    const downloadStats = downloadTable && new DownloadStats(downloadTable, scenario.metrics.warmup);
-    this.downloads = downloadTable && downloadStats && { table: downloadTable, stats: downloadStats };
-    const network = new Network({
+    this.links = bandwidth ? new Links(bandwidth as LinksInput, root.fork("links"), parseBandwidth) : undefined;
+    this.meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
+    this.network = this.buildNetwork(root, latency, messageTypes);
+    if (this.network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
+    if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
+
+    // Runtime: the overlay's context, reporting operations to the tables above.
+    const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
+    this.runtime = this.buildRuntime(root, hostCache, messageTypes);
+
+    // Peers: placement, the oracle's initial peers, then the churn pool (before the overlay, so it can place stored objects on it).
+    this.lifecycle = this.peerLifecycle(latency, root.fork("placement"), hostCache);
+    const oracle = (scenario.overlay as { bootstrap?: string }).bootstrap === "oracle";
+    const initialPeers = oracle ? this.onlineFromStart(scenario.peers.count, hostCache) : undefined;
+    const churn = installChurn({
+      spec: scenario.churn as ChurnSpec,
+      sim: this.sim,
+      rng: root.fork("churn"),
+      lifecycle: this.lifecycle,
+      count: scenario.peers.count,
+      joinOverMs: scenario.peers.joinOver,
+      initialPeersOnline: initialPeers,
+    });
+    const pool = churn.pool;
+
+    // Adversaries: drawn from the pool before the overlay is built, so it can ask about them.
+    this.adversaries = new Adversaries(scenario.adversaries, pool, root.fork("adversaries"), this.runtime.adversaryHooks());
+    this.runtime.setAdversaries(this.adversaries);
+    if (this.adversaries.active) for (const name of ADVERSARY_COUNTERS) this.recorder.declareCounter(name);
+
+    // Services: after the pool, so they shift no churn peer's id or place; they may have links of their own.
+    const serviceSpecs = definition.services?.(scenario.overlay) ?? [];
+    const services: Record<string, PeerId[]> = {};
+    for (const spec of serviceSpecs) {
+      services[spec.role] = Array.from({ length: spec.count }, () => this.lifecycle.create());
+      if (this.links) for (const peer of services[spec.role]!) this.links.assign(peer, latency.regionOf(peer), spec.role);
+    }
+
+    // Overlay.
+    const keys = keyPopularity(scenario.workload.keys, scenario.workload.popularity);
+    this.overlay = definition.create(scenario.overlay, this.runtime.context, {
+      keyCount: scenario.workload.keys,
+      keyPopularity: (key: number) => keys.probability(key),
+      allPeers: pool,
+      services,
+    });
+    if (initialPeers) {
+      if (!this.overlay.buildOracle) throw new Error(`overlay "${definition.name}" has no oracle bootstrap`);
+      this.overlay.buildOracle(initialPeers);
+    }
+    this.startServices(serviceSpecs, services);
+
+    // Controls: the fault timeline.
+    installFaults({
+      faults: scenario.faults,
+      sim: this.sim,
+      rng: root.fork("faults"),
+      population: this.population,
+      network: this.network,
+      latency,
+      overlay: this.overlay,
+      lifecycle: this.lifecycle,
+      departedEarly: (peer, rng) => churn.departedEarly(peer, rng),
+      poolSize: pool.length,
+      services,
+      serviceDown: (peer) => this.serviceDown(peer),
+      serviceUp: (peer) => this.serviceUp(peer),
+      freezeMaintenance: (frozen) => {
+        this.runtime.setMaintenanceFrozen(frozen);
+        this.overlay.setMaintenanceFrozen?.(frozen);
+      },
+      endMs: this.endMs,
+      annotate: (a) => this.faultAnnotations.push(a),
+    });
+
+    // Workloads: lookups, then broadcasts.
+    this.lookupWorkload = new LookupWorkload({
+      sim: this.sim,
+      rng: root.fork("workload"),
+      population: this.population,
+      overlay: this.overlay,
+      lookups: this.lookups,
+      recorder: this.recorder,
+      keys,
+      arrivals: scenario.workload.lookups,
+      timeoutMs: scenario.workload.timeout,
+      warmupMs: scenario.metrics.warmup,
+      durationMs: scenario.duration,
+    });
+    this.lookupWorkload.install();
+    const broadcastSpec = scenario.workload.broadcasts;
+    if (broadcastSpec && this.broadcasts) {
+      if (!this.overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
+      new BroadcastWorkload({
+        sim: this.sim,
+        rng: root.fork("broadcasts"),
+        population: this.population,
+        overlay: this.overlay,
+        watch: this.broadcasts.watch,
+        spec: broadcastSpec,
+        warmupMs: scenario.metrics.warmup,
+        durationMs: scenario.duration,
+      }).install();
+    }
+
+    // Observers: the time-series intervals and the overlay's pictures.
+    this.scheduleIntervals();
+    const snapshots = scenario.metrics.snapshots;
+    this.snapshots = snapshots ? new SnapshotTaker(this.sim, this.overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
+  }
+
+  private buildNetwork(root: Rng, latency: LatencyModel, messageTypes: MessageTypes<Message>): Network {
+    const bandwidth = this.scenario.network.bandwidth;
+    const tracer = this.tracer;
+    // One function for every delivery: no closure allocated per message.
+    const toOverlay = (to: PeerId, from: PeerId, msg: Message) => this.overlay.deliver(to, from, msg);
+    return new Network({
       sim: this.sim,
       rng: root.fork("network"),
       latency,
-      loss: scenario.network.loss,
+      loss: this.scenario.network.loss,
       population: this.population,
       recorder: this.recorder,
       lookups: this.lookups,
-      ...(broadcastTable ? { broadcasts: broadcastTable } : {}),
-      messageTypes: activeTypes,
-      deliver: (to, from, msg) => runtime.dispatch(to, from, msg, toOverlay),
-      ...(bandwidth && links && meter
-        ? { bandwidth: { links, meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
+      ...(this.broadcasts ? { broadcasts: this.broadcasts.table } : {}),
+      messageTypes,
+      deliver: (to, from, msg) => this.runtime.dispatch(to, from, msg, toOverlay),
+      ...(bandwidth && this.links && this.meter
+        ? { bandwidth: { links: this.links, meter: this.meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
         : {}),
       ...(tracer ? { trace: (now: number, lookup: number, from: PeerId, to: PeerId, type: string) => tracer.sent(now, lookup, from, to, type) } : {}),
     });
-    const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
-    const runtime = new OverlayRuntime<Message>({
-      sim: this.sim,
+  }
+
+  private buildRuntime(root: Rng, hostCache: HostCache, messageTypes: MessageTypes<Message>): OverlayRuntime<Message> {
+    const { broadcasts, downloads, definition, sim, scenario } = this;
+    return new OverlayRuntime<Message>({
+      sim,
       rng: root.fork("overlay"),
-      network,
+      network: this.network,
       population: this.population,
       hostCache,
       recorder: this.recorder,
-      lookupSucceeded: (id, hops) => workload!.succeeded(id, hops),
-      lookupFailed: (id) => workload!.failed(id),
+      lookupSucceeded: (id, hops) => this.lookupWorkload.succeeded(id, hops),
+      lookupFailed: (id) => this.lookupWorkload.failed(id),
       lookupTimedOut: (id) => this.lookups.timedOut(id),
-      lookupTypes: new Set(messageTypes.filter((t) => t.category === "lookup").map((t) => t.name)),
+      lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
-      ...(broadcastWatch ? { broadcastReached: (id: number, peer: PeerId) => broadcastWatch.reached(id, peer) } : {}),
-      ...(broadcastWatch && definition.originatesBroadcasts ? { startBroadcast: (peer: PeerId, _bytes: number, watchMs?: number) => broadcastWatch.open(peer, watchMs) } : {}),
-      ...(downloadTable && downloadStats
+      ...(broadcasts ? { broadcastReached: (id: number, peer: PeerId) => broadcasts.watch.reached(id, peer) } : {}),
+      ...(broadcasts && definition.originatesBroadcasts
+        ? { startBroadcast: (peer: PeerId, _bytes: number, watchMs?: number) => broadcasts.watch.open(peer, watchMs) }
+        : {}),
+      ...(downloads
         ? {
             downloads: {
               started: (peer: PeerId, bytes: number, label: string) => {
-                downloadStats.started();
-                return downloadTable.open(this.sim.now, peer, bytes, label);
+                downloads.stats.started();
+                return downloads.table.open(sim.now, peer, bytes, label);
               },
               completed: (id: number) => {
-                if (downloadTable.end(id, this.sim.now, DownloadOutcome.Completed)) downloadStats.ended(id);
+                if (downloads.table.end(id, sim.now, DownloadOutcome.Completed)) downloads.stats.ended(id);
               },
               aborted: (id: number) => {
-                if (downloadTable.end(id, this.sim.now, DownloadOutcome.Aborted)) downloadStats.ended(id);
+                if (downloads.table.end(id, sim.now, DownloadOutcome.Aborted)) downloads.stats.ended(id);
               },
             },
           }
         : {}),
     });
-    this.network = network;
-    if (network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
-    if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
+  }
 
-    const population = this.population;
-    const recorder = this.recorder;
-    const sim = this.sim;
-    const lifecycle = {
+  /** How peers are made and come and go. A fault may have crashed a peer whose departure churn had already planned: such calls do nothing. */
+  private peerLifecycle(latency: LatencyModel, placementRng: Rng, hostCache: HostCache): Lifecycle {
+    const { population, network, recorder, sim, links } = this;
+    return {
       create: (): PeerId => {
         const peer = population.create();
         latency.place(peer, placementRng);
         links?.assign(peer, latency.regionOf(peer));
         return peer;
       },
-      // A fault may have crashed a peer whose departure churn had already planned: such calls do nothing.
       join: (peer: PeerId) => {
         if (population.isOnline(peer)) return;
         population.markOnline(peer);
         network.peerUp(peer);
         recorder.at(sim.now).peerEvent("join", population.liveCount);
-        overlay!.join(peer);
+        this.overlay.join(peer);
         hostCache.announce(peer);
       },
       leave: (peer: PeerId) => {
         if (!population.isOnline(peer)) return;
-        overlay!.leave(peer);
+        this.overlay.leave(peer);
         population.markOffline(peer);
         network.peerDown(peer);
         recorder.at(sim.now).peerEvent("leave", population.liveCount);
@@ -196,114 +308,23 @@ export class Simulation {
         population.markOffline(peer);
         network.peerDown(peer);
         recorder.at(sim.now).peerEvent("crash", population.liveCount);
-        overlay!.crash(peer);
+        this.overlay.crash(peer);
       },
     };
+  }
 
-    // Oracle bootstrap: the initial peers exist and are online before the overlay is built.
-    const oracle = (scenario.overlay as { bootstrap?: string }).bootstrap === "oracle";
-    const initialPeers: PeerId[] = [];
-    if (oracle) {
-      for (let i = 0; i < scenario.peers.count; i++) {
-        const peer = lifecycle.create();
-        population.markOnline(peer);
-        network.peerUp(peer);
-        hostCache.announce(peer);
-        initialPeers.push(peer);
-        recorder.at(0).peerEvent("join", population.liveCount);
-      }
+  /** Oracle bootstrap: `count` peers exist and are online before the overlay is built. */
+  private onlineFromStart(count: number, hostCache: HostCache): PeerId[] {
+    const peers: PeerId[] = [];
+    for (let i = 0; i < count; i++) {
+      const peer = this.lifecycle.create();
+      this.population.markOnline(peer);
+      this.network.peerUp(peer);
+      hostCache.announce(peer);
+      peers.push(peer);
+      this.recorder.at(0).peerEvent("join", this.population.liveCount);
     }
-
-    // The churn pool is created before the overlay, so the overlay can place stored objects on it.
-    const churn = installChurn({
-      spec: scenario.churn as ChurnSpec,
-      sim,
-      rng: root.fork("churn"),
-      lifecycle,
-      count: scenario.peers.count,
-      joinOverMs: scenario.peers.joinOver,
-      initialPeersOnline: oracle ? initialPeers : undefined,
-    });
-    const pool = churn.pool;
-
-    // Malicious peers are drawn from the pool, before the overlay is built, so it can ask about them.
-    this.adversaries = new Adversaries(scenario.adversaries, pool, root.fork("adversaries"), runtime.adversaryHooks());
-    runtime.setAdversaries(this.adversaries);
-    if (this.adversaries.active) for (const name of ADVERSARY_COUNTERS) this.recorder.declareCounter(name);
-
-    // Service peers (servers with a role) come after the pool, so they shift no churn peer's id or place.
-    const services: Record<string, PeerId[]> = {};
-    const serviceSpecs = definition.services?.(scenario.overlay) ?? [];
-    for (const spec of serviceSpecs) {
-      services[spec.role] = Array.from({ length: spec.count }, () => lifecycle.create());
-      // Service peers may have links of their own (network.bandwidth.services).
-      if (links) for (const peer of services[spec.role]!) links.assign(peer, latency.regionOf(peer), spec.role);
-    }
-
-    overlay = definition.create(scenario.overlay, runtime.context, {
-      keyCount: scenario.workload.keys,
-      keyPopularity: (key: number) => keys.probability(key),
-      allPeers: pool,
-      services,
-    });
-    if (oracle) {
-      if (!overlay.buildOracle) throw new Error(`overlay "${definition.name}" has no oracle bootstrap`);
-      overlay.buildOracle(initialPeers);
-    }
-    this.overlay = overlay;
-    this.startServices(serviceSpecs, services);
-    installFaults({
-      faults: scenario.faults,
-      sim,
-      rng: root.fork("faults"),
-      population,
-      network,
-      latency,
-      overlay,
-      lifecycle,
-      departedEarly: (peer, rng) => churn.departedEarly(peer, rng),
-      poolSize: pool.length,
-      services,
-      serviceDown: (peer) => this.serviceDown(peer),
-      serviceUp: (peer) => this.serviceUp(peer),
-      freezeMaintenance: (frozen) => {
-        runtime.setMaintenanceFrozen(frozen);
-        overlay!.setMaintenanceFrozen?.(frozen);
-      },
-      endMs: this.endMs,
-      annotate: (a) => this.faultAnnotations.push(a),
-    });
-
-    workload = new LookupWorkload({
-      sim,
-      rng: root.fork("workload"),
-      population,
-      overlay,
-      lookups: this.lookups,
-      recorder,
-      keys,
-      arrivals: scenario.workload.lookups,
-      timeoutMs: scenario.workload.timeout,
-      warmupMs: scenario.metrics.warmup,
-      durationMs: scenario.duration,
-    });
-    workload.install();
-    if (broadcastSpec && broadcastWatch) {
-      if (!overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
-      new BroadcastWorkload({
-        sim,
-        rng: root.fork("broadcasts"),
-        population,
-        overlay,
-        watch: broadcastWatch,
-        spec: broadcastSpec,
-        warmupMs: scenario.metrics.warmup,
-        durationMs: scenario.duration,
-      }).install();
-    }
-    this.scheduleIntervals();
-    const snapshots = scenario.metrics.snapshots;
-    this.snapshots = snapshots ? new SnapshotTaker(sim, overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
+    return peers;
   }
 
   /** A service peer crashes (an outage); nothing happens if it is already down. */
@@ -362,13 +383,7 @@ export class Simulation {
     const sample = { ...this.broadcasts?.stats.sample(), ...this.downloads?.stats.sample(), ...this.overlay.sample?.(), ...this.bandwidthColumns() };
     const stored = this.overlay.availability?.();
     if (!stored) return sample;
-    return {
-      items_stored: stored.stored,
-      items_available: stored.available,
-      availability: stored.stored > 0 ? round(stored.available / stored.stored) : 1,
-      ...(stored.lost !== undefined ? { items_lost: stored.lost } : {}),
-      ...sample,
-    };
+    return { ...this.storage.sample(stored, this.recorder.intervalMeasured), ...sample };
   }
 
   /** The bandwidth columns of the interval ending now (none without network.bandwidth). */
@@ -432,7 +447,7 @@ export class Simulation {
       perLookupMessages: messages,
       perLookupBytes: bytes,
     });
-    const storage = storageSummary(this.recorder.timeSeries());
+    const storage = this.storage.summary();
     const derived = this.definition.summary?.(this.scenario.overlay, summary.counters, summary.measuredSeconds);
     const overlay = derived && Object.fromEntries(Object.entries(derived).map(([k, v]) => [k, Number.isFinite(v) ? round(v) : v]));
     const hasOverlay = overlay !== undefined && Object.keys(overlay).length > 0;
@@ -465,29 +480,6 @@ export class Simulation {
   }
 }
 
-/** What summary.json says about stored items: availability over the measured window (mean and at the end), and items lost for good. */
-export interface StorageSummary {
-  itemsStored: number;
-  availabilityMean: number | null;
-  availabilityMin: number | null;
-  availabilityEnd: number | null;
-  itemsLost: number | null;
-}
-
-function storageSummary(rows: readonly TimeSeriesRow[]): StorageSummary | undefined {
-  const measured = rows.filter((r) => r.phase === "measure" && typeof r.availability === "number");
-  if (measured.length === 0) return undefined;
-  const values = measured.map((r) => r.availability as number);
-  const last = measured[measured.length - 1]!;
-  return {
-    itemsStored: last.items_stored as number,
-    availabilityMean: round(values.reduce((a, b) => a + b, 0) / values.length),
-    availabilityMin: Math.min(...values),
-    availabilityEnd: last.availability as number,
-    itemsLost: typeof last.items_lost === "number" ? last.items_lost : null,
-  };
-}
-
 /** workload.fileSize with its sizes in bytes. */
 function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefined {
   if (spec === undefined) return undefined;
@@ -503,4 +495,28 @@ function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefine
     case "pareto":
       return { distribution: "pareto", scale: bytes(spec.scale), shape: spec.shape };
   }
+}
+
+/**
+ * The message types this run registers: all the overlay declares, except
+ * broadcast types in runs that make no broadcasts, so other runs' files keep
+ * their columns.
+ */
+function activeMessageTypes(definition: OverlayDefinition, scenario: Scenario): MessageTypes<Message> {
+  const broadcasting = scenario.workload.broadcasts !== undefined || definition.originatesBroadcasts === true;
+  const declared = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(([, info]) => info.category !== "broadcast" || broadcasting);
+  return Object.fromEntries(declared) as MessageTypes<Message>;
+}
+
+/** The broadcast table, statistics and watch, in runs with workload.broadcasts or an overlay that starts broadcasts. */
+function broadcastParts(definition: OverlayDefinition, scenario: Scenario, sim: Simulator, population: Population) {
+  if (scenario.workload.broadcasts === undefined && !definition.originatesBroadcasts) return undefined;
+  const table = new BroadcastTable();
+  const stats = new BroadcastStats(table, scenario.metrics.warmup);
+  return { table, stats, watch: new BroadcastWatch(sim, population, table, stats, scenario.duration) };
+}
+
+function downloadParts(scenario: Scenario) {
+  const table = new DownloadTable();
+  return { table, stats: new DownloadStats(table, scenario.metrics.warmup) };
 }

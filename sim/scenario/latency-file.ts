@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { makeLatencyModel, parseLatencyMatrix, type LatencySpec } from "../network/latency.js";
+import { parseLatencyMatrix, type LatencySpec } from "../network/latency.js";
+import { makeLatencyModel } from "../network/latency-models.js";
 import { InputError } from "../core/errors.js";
 import type { Scenario } from "./schema.js";
 

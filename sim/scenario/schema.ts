@@ -4,13 +4,16 @@ import type { ChurnTrace } from "../churn/trace.js";
 import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
 import type { OverlayDefinition } from "../core/protocol.js";
 import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { churnSchema } from "../churn/churn.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { broadcastsSchema } from "../workload/broadcasts.js";
 import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
+import { latencySchema } from "../network/latency-models.js";
 import { fileSizeSchema } from "../workload/file-size-schema.js";
 import {
   describeValue,
   duration,
+  durationHint,
   durationDistribution,
   integer,
   oneOf,
@@ -30,10 +33,6 @@ import {
  * validation.
  */
 
-/** Editor hint for what a duration field accepts. */
-function durationHint(example: string, positive = true): string {
-  return `${positive ? "A positive duration" : "A duration ≥ 0"} like "${example}" (units ms, s, m, h, d; a plain number is ms).`;
-}
 
 const bootstrap = strict({
   /** How many known peers the host cache hands a joining peer. */
@@ -56,94 +55,8 @@ const peers = strict({
   bootstrap: bootstrap.prefault({}).meta({ description: "The host cache that gives a joining peer its first contacts." }),
 });
 
-const region = strict({
-  name: z.string().min(1).meta({ description: "The region's name." }),
-  /** Fraction of peers placed in this region; shares must sum to 1. */
-  share: probability().meta({ description: "Fraction of peers placed in this region; the shares of all regions must sum to 1." }),
-  /** Centre of the region in a plane whose units are milliseconds of latency. */
-  x: coordinate().meta({ description: "x of the region's centre, in ms of latency." }),
-  y: coordinate().meta({ description: "y of the region's centre, in ms of latency." }),
-  /** Peers are spread uniformly over a disc of this radius (ms) around the centre. */
-  radius: duration({ positive: false, example: "5ms" })
-    .prefault("5ms")
-    .meta({ description: `Peers are spread uniformly over a disc of this radius around the centre. ${durationHint("5ms", false)}` }),
-});
-
-const baseMeta = { description: `Fixed part of every delay. ${durationHint("5ms", false)}` };
-const jitterMeta = { description: `Each delay adds a uniform random amount in [0, jitter). ${durationHint("5ms", false)}` };
-
-const latency = z.discriminatedUnion(
-  "model",
-  [
-    strict({
-      model: z.literal("constant"),
-      delay: duration({ positive: false, example: "50ms" }).meta({ description: `One-way delay of every message. ${durationHint("50ms", false)}` }),
-    }).meta({ description: "Every message takes exactly `delay`." }),
-    strict({
-      model: z.literal("uniform"),
-      min: duration({ positive: false, example: "10ms" }).meta({ description: `Shortest delay (at most max). ${durationHint("10ms", false)}` }),
-      max: duration({ example: "100ms" }).meta({ description: `Longest delay. ${durationHint("100ms")}` }),
-    }).meta({ description: "Each message takes a uniform random delay in [min, max), drawn independently." }),
-    strict({
-      model: z.literal("lognormal"),
-      median: duration({ example: "50ms" }).meta({ description: `Median one-way delay. ${durationHint("50ms")}` }),
-      sigma: positiveNumber({ max: 10 }).meta({
-        description: "Standard deviation of the underlying normal (> 0); the mean delay is median·e^(sigma²/2).",
-      }),
-      min: duration({ positive: false, example: "1ms" })
-        .prefault("0ms")
-        .meta({ description: `Smallest delay: shorter draws are raised to it. ${durationHint("1ms", false)}` }),
-    }).meta({ description: "Each message takes median·e^(sigma·Z) with Z standard normal, drawn independently, at least `min`." }),
-    strict({
-      model: z.literal("plane"),
-      /** Side of the square (ms); latency is the distance between two peers. */
-      size: duration({ example: "200ms" }).meta({
-        description: `Side of the square peers are placed in; latency is the distance between two peers. ${durationHint("200ms")}`,
-      }),
-      base: duration({ positive: false, example: "5ms" }).prefault("5ms").meta(baseMeta),
-      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
-    }).meta({ description: "Peers uniform in a size×size square (ms); delay = base + distance + uniform[0, jitter)." }),
-    strict({
-      model: z.literal("regions"),
-      regions: z.array(region).min(1).meta({ description: "The regions (at least one); their shares sum to 1." }),
-      base: duration({ positive: false, example: "5ms" }).prefault("5ms").meta(baseMeta),
-      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
-    }).meta({
-      description: "Peers placed in regions by share, uniform in each region's disc; delay = base + distance + uniform[0, jitter).",
-    }),
-    strict({
-      model: z.literal("exponential"),
-      mean: duration({ example: "50ms" }).meta({ description: `Mean one-way delay, the minimum included. ${durationHint("50ms")}` }),
-      min: duration({ positive: false, example: "5ms" })
-        .prefault("0ms")
-        .meta({ description: `Smallest delay: each delay is min plus an exponential draw of mean (mean − min); below mean. ${durationHint("5ms", false)}` }),
-    }).meta({ description: "Each message takes min + an exponential draw, mean `mean` in all, drawn independently (the Chord paper's Exp(50 ms) has min 0)." }),
-    strict({
-      model: z.literal("matrix"),
-      file: z.string().min(1).meta({ description: "CSV of delays between named sites, relative to the scenario file: a header row (a first cell, then the site names) and one row per site in the same order, delays in ms." }),
-      values: oneOf(["rtt", "one-way"])
-        .default("rtt")
-        .meta({ description: '"rtt": the CSV holds round-trip times and a message takes half (measured matrices usually do); "one-way": the CSV holds one-way delays.' }),
-      shares: z
-        .record(z.string(), z.number().min(0))
-        .optional()
-        .meta({ description: "Share of peers at each site by name (they sum to 1); without it, every site gets an equal share." }),
-      jitter: duration({ positive: false, example: "5ms" }).prefault("0ms").meta(jitterMeta),
-      /** Filled in when the scenario is loaded: the sites and the one-way delays (row-major), so worker threads read no files. */
-      sites: z.array(z.string()).optional().meta({ description: "Filled in from `file` when the scenario is loaded; leave it out." }),
-      delays: z.array(z.number().min(0)).optional().meta({ description: "Filled in from `file` when the scenario is loaded (one-way ms, row-major); leave it out." }),
-    }).meta({ description: "Peers assigned to named sites (by share); a message takes the matrix entry between their sites (half of it for RTTs) + uniform[0, jitter)." }),
-  ],
-  {
-    error: (issue) =>
-      `expected a latency model: one of "constant", "uniform", "lognormal", "exponential", "plane", "regions", "matrix", got ${describeValue(
-        (issue.input as { model?: unknown } | undefined)?.model,
-      )}`,
-  },
-);
-
 const network = strict({
-  latency: latency.prefault({ model: "lognormal", median: "50ms", sigma: 0.5 }).meta({
+  latency: latencySchema.prefault({ model: "lognormal", median: "50ms", sigma: 0.5 }).meta({
     description: 'One-way message latency, chosen by `model`: "constant", "uniform", "lognormal", "exponential", "plane", "regions" or "matrix".',
   }),
   /** Probability that any single message is lost. */
@@ -153,39 +66,7 @@ const network = strict({
     .meta({ description: 'Upload and download capacities and how transfers share them (model "none", "serial", "share" or "maxmin"); omitted: latency only.' }),
 });
 
-const churn = z.discriminatedUnion(
-  "model",
-  [
-    strict({ model: z.literal("none") }).meta({ description: "Peers join during peers.joinOver and stay." }),
-    strict({
-      model: z.literal("sessions"),
-      /** How long a peer stays online each time. */
-      session: durationDistribution("1h").meta({ description: "How long a peer stays online each time, chosen by `distribution`." }),
-      /** How long a peer stays away between sessions. */
-      offline: durationDistribution("1h").meta({ description: "How long a peer stays away between sessions, chosen by `distribution`." }),
-      /** Fraction of departures that are graceful goodbyes; the rest are crashes. */
-      gracefulLeave: probability()
-        .default(0.5)
-        .meta({ description: "Fraction of departures that are graceful goodbyes; the rest are crashes." }),
-    }).meta({
-      description:
-        "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
-    }),
-    strict({
-      model: z.literal("trace"),
-      file: z
-        .string()
-        .min(1)
-        .meta({ description: "A churn trace (CSV: time_s,peer,event; see docs/faults.md), relative to the scenario file." }),
-    }).meta({
-      description: "Replays a churn trace: each row joins, leaves or crashes one peer at its time; the pool holds max(peer label)+1 peers and peers.count is not used.",
-    }),
-  ],
-  {
-    error: (issue) =>
-      `expected a churn model: "none", "sessions" or "trace", got ${describeValue((issue.input as { model?: unknown } | undefined)?.model)}`,
-  },
-);
+const churn = churnSchema;
 
 const popularity = z.discriminatedUnion(
   "distribution",

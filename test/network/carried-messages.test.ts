@@ -5,7 +5,7 @@ import { Simulator } from "../../sim/engine/simulator.js";
 import { LookupTable } from "../../sim/metrics/lookups.js";
 import { Recorder } from "../../sim/metrics/recorder.js";
 import { makePolicy } from "../../sim/network/carriers/carrier.js";
-import { makeLatencyModel } from "../../sim/network/latency.js";
+import { makeLatencyModel } from "../../sim/network/latency-models.js";
 import { Links } from "../../sim/network/links.js";
 import { Meter } from "../../sim/network/meter.js";
 import { Network } from "../../sim/network/network.js";

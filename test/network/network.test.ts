@@ -3,7 +3,7 @@ import { Rng } from "../../sim/engine/rng.js";
 import { Simulator } from "../../sim/engine/simulator.js";
 import { LookupTable } from "../../sim/metrics/lookups.js";
 import { Recorder } from "../../sim/metrics/recorder.js";
-import { makeLatencyModel } from "../../sim/network/latency.js";
+import { makeLatencyModel } from "../../sim/network/latency-models.js";
 import { Network } from "../../sim/network/network.js";
 import type { Message, MessageTypes } from "../../sim/core/protocol.js";
 import { Population } from "../../sim/peers/population.js";

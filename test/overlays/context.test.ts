@@ -1,55 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../sim/engine/rng.js";
-import { Simulator } from "../../sim/engine/simulator.js";
-import { LookupTable } from "../../sim/metrics/lookups.js";
-import { Recorder } from "../../sim/metrics/recorder.js";
-import { makeLatencyModel } from "../../sim/network/latency.js";
-import { Network } from "../../sim/network/network.js";
-import { OverlayRuntime } from "../../sim/overlays/context.js";
-import type { Message, MessageTypes } from "../../sim/core/protocol.js";
-import { HostCache } from "../../sim/peers/bootstrap.js";
-import { Population } from "../../sim/peers/population.js";
+import type { MessageTypes } from "../../sim/core/protocol.js";
+import { testbed } from "../helpers/testbed.js";
 
 type M = { type: "ask"; n: number } | { type: "answer"; n: number };
 const types: MessageTypes<M> = { ask: { category: "maintenance", bytes: 10 }, answer: { category: "maintenance", bytes: 10 } };
 
 /** Two peers, 10 ms apart; peer 1 answers every "ask" with n + 1 unless told to stay silent. */
 function world() {
-  const sim = new Simulator();
-  const population = new Population();
-  const latency = makeLatencyModel({ model: "constant", delay: 10 });
-  const recorder = new Recorder({ warmupMs: 0, intervalMs: 1000, messageTypes: [{ name: "ask", category: "maintenance" }, { name: "answer", category: "maintenance" }] });
   let silent = false;
-  const network: Network = new Network({
-    sim,
-    rng: new Rng(1),
-    latency,
-    loss: 0,
-    population,
-    recorder,
-    lookups: new LookupTable(),
-    messageTypes: types as MessageTypes<Message>,
-    deliver: (to, from, msg) =>
-      runtime.dispatch(to, from, msg, (t, f, m) => {
-        if (m.type === "ask" && !silent) runtime.context.reply(t, f, m, { type: "answer", n: m.n + 1 });
-      }),
+  const bed = testbed<M>({
+    messageTypes: types,
+    deliver: (to, from, msg, { ctx }) => {
+      if (msg.type === "ask" && !silent) ctx.reply(to, from, msg, { type: "answer", n: msg.n + 1 });
+    },
   });
-  const runtime: OverlayRuntime<M> = new OverlayRuntime<M>({
-    sim,
-    rng: new Rng(1),
-    network,
-    population,
-    hostCache: new HostCache(4, 2, new Rng(1)),
-    recorder,
-    lookupTypes: new Set(["ask"]),
-    lookupSucceeded: () => {},
-    lookupFailed: () => {},
-  });
-  for (let i = 0; i < 2; i++) {
-    latency.place(population.create(), new Rng(1));
-    population.markOnline(i);
-  }
-  return { sim, population, runtime, ctx: runtime.context, setSilent: (s: boolean) => (silent = s) };
+  return { ...bed, setSilent: (s: boolean) => (silent = s) };
 }
 
 describe("OverlayContext", () => {

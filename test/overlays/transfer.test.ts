@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../sim/engine/rng.js";
-import { Simulator } from "../../sim/engine/simulator.js";
-import { LookupTable } from "../../sim/metrics/lookups.js";
-import { Recorder } from "../../sim/metrics/recorder.js";
-import { makePolicy } from "../../sim/network/carriers/carrier.js";
-import { makeLatencyModel } from "../../sim/network/latency.js";
-import { Links } from "../../sim/network/links.js";
-import { Meter } from "../../sim/network/meter.js";
-import { Network } from "../../sim/network/network.js";
-import { OverlayRuntime } from "../../sim/overlays/context.js";
-import type { Message, MessageTypes } from "../../sim/core/protocol.js";
-import { HostCache } from "../../sim/peers/bootstrap.js";
-import { Population } from "../../sim/peers/population.js";
+import { testbed } from "../helpers/testbed.js";
 
 /**
  * ctx.transfer: data over links (network.bandwidth), bound to the
@@ -19,49 +7,11 @@ import { Population } from "../../sim/peers/population.js";
  * them, re-rated by a capacity change.
  */
 function world(bandwidth = true) {
-  const sim = new Simulator();
-  const population = new Population();
-  const latency = makeLatencyModel({ model: "constant", delay: 10 });
-  const recorder = new Recorder({ warmupMs: 0, intervalMs: 1000, messageTypes: [{ name: "ping", category: "maintenance" }] });
-  const links = new Links({}, new Rng(1), () => undefined);
-  const meter = new Meter(0);
-  const network: Network = new Network({
-    sim,
-    rng: new Rng(1),
-    latency,
-    loss: 0,
-    population,
-    recorder,
-    lookups: new LookupTable(),
-    messageTypes: { ping: { category: "maintenance", bytes: 10 } } as MessageTypes<Message>,
-    deliver: () => {},
-    ...(bandwidth ? { bandwidth: { links, meter, policy: makePolicy("maxmin"), carryMessages: false } } : {}),
-  });
-  const runtime = new OverlayRuntime<Message>({
-    sim,
-    rng: new Rng(1),
-    network,
-    population,
-    hostCache: new HostCache(4, 2, new Rng(1)),
-    recorder,
-    lookupTypes: new Set(),
-    lookupSucceeded: () => {},
-    lookupFailed: () => {},
-  });
-  for (let i = 0; i < 3; i++) {
-    latency.place(population.create(), new Rng(1));
-    population.markOnline(i);
-    network.peerUp(i);
-    links.set(i, 100, 1000); // bytes per ms
-  }
-  const log: string[] = [];
+  // Three peers, 10 ms apart, each with 100 bytes/ms up and 1,000 down, on maxmin.
+  const bed = testbed({ peers: 3, ...(bandwidth ? { carrier: "maxmin" as const } : {}) });
   const transfer = (from: number, to: number, bytes: number, tag: string) =>
-    runtime.context.transfer(from, to, bytes, () => log.push(`${tag} done ${sim.now}`), () => log.push(`${tag} aborted ${sim.now}`));
-  const down = (peer: number) => {
-    population.markOffline(peer);
-    network.peerDown(peer);
-  };
-  return { sim, population, network, meter, ctx: runtime.context, log, transfer, down };
+    bed.ctx.transfer(from, to, bytes, () => bed.log.push(`${tag} done ${bed.sim.now}`), () => bed.log.push(`${tag} aborted ${bed.sim.now}`));
+  return { ...bed, meter: bed.meter!, transfer };
 }
 
 describe("ctx.transfer", () => {

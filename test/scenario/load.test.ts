@@ -87,7 +87,7 @@ describe("scenario validation", () => {
     expect(problems({ ...minimal, network: { latency: { model: "warp" } } })).toContain(
       'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "exponential", "plane", "regions", "matrix", got "warp"',
     );
-    expect(problems({ ...minimal, churn: { model: "chaos" } })).toContain('churn.model: expected a churn model: "none", "sessions" or "trace", got "chaos"');
+    expect(problems({ ...minimal, churn: { model: "chaos" } })).toContain('churn.model: expected a churn model: one of "none", "sessions", "trace", got "chaos"');
   });
 
   it("checks relations between fields", () => {
