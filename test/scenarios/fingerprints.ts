@@ -50,7 +50,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/hybrid-growth.yaml": { events: 122378, successRatio: 0.554055, messagesPerLookup: 3.024, sha256: "6d28034555f6f90b" },
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "67b4cb57959c75f8" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "230a1fbcc21e99de" },
-  "scenarios/ipfs-churn.yaml": { events: 635509, successRatio: 0.912075, messagesPerLookup: 142.252, sha256: "ccb0446a48b144cd" },
+  "scenarios/ipfs-churn.yaml": { events: 635510, successRatio: 0.912075, messagesPerLookup: 142.252, sha256: "ccb0446a48b144cd" },
   "scenarios/lessons/nft-metadata.yaml": { events: 1852125, successRatio: [0.558824, 0.917504], messagesPerLookup: [99.139, 84.617], sha256: "7a8309997cffb4b8" },
   "scenarios/validation/ipfs-latency.yaml": { events: 610977, successRatio: 0.748571, messagesPerLookup: 74.683, sha256: "b1ca3b5c41f1c797" },
   "scenarios/kademlia-churn.yaml": { events: 924743, successRatio: 0.970809, messagesPerLookup: 9.119, sha256: "bcd1716221ddea1b" },
