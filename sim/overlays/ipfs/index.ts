@@ -45,8 +45,10 @@ const FILES_LISTED = 20;
  * a pool peer drawn at random and published at a random time within
  * `publish.window`: its creator stores and pins it, and announces it in the
  * DHT (when the creator is offline at that time it publishes when it is next
- * online). With pinning services, the creator of a pinned file also uploads
- * it to one of them, which pins and announces it too.
+ * online). `pinning.policy` says who pins it: the creator, a pinning service
+ * the creator uploads it to (which announces it too), both, or nobody. An
+ * upload cut short (the creator left) is tried again when the creator is
+ * next online.
  *
  * **Retrievals** are the workload's lookups: a lookup of key f at peer p
  * is p fetching file f. It succeeds when every block has arrived and
@@ -102,7 +104,8 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     );
     this.dags = new Dags(world.keyCount, (f) => ctx.fileSize(f), options.blockSize, options.linksPerNode);
     const count = (name: string, amount?: number) => ctx.count(name, amount);
-    this.store = new Blockstore(this.dags, capacity, options.storage.max, options.storage.gcWatermark, () => {}, count);
+    // A file garbage collection took whole from a peer: the peer no longer announces it (its reprovider reads the store).
+    this.store = new Blockstore(this.dags, capacity, options.storage.max, options.storage.gcWatermark, () => ctx.count("filesCollected"), count);
     const serviceSet = new Set(this.services);
     this.connections = new Connections((peer) =>
       serviceSet.has(peer)
@@ -172,8 +175,8 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   private startPeer(peer: PeerId): void {
     const now = this.ctx.now();
     for (const f of this.pending.get(peer) ?? []) {
-      if (this.published[f]) continue;
-      this.ctx.setTimer(peer, Math.max(0, this.publishAtMs[f]! - now), () => this.publish(peer, f));
+      if (this.published[f]) this.upload(peer, f);
+      else this.ctx.setTimer(peer, Math.max(0, this.publishAtMs[f]! - now), () => this.publish(peer, f));
     }
     this.ctx.setTimer(peer, FIRST_REPROVIDE_MS, () => this.reprovide(peer));
     this.ctx.setTimer(peer, REJOIN_MS, () => this.rejoinIfAlone(peer));
@@ -236,8 +239,13 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.store.addAll(creator, file, policy === "creator" || policy === "both");
     this.store.markPublished(file);
     this.provide(creator, file, true);
+    this.upload(creator, file);
+  }
+
+  /** `creator` sends `file` to its pinning service, if it has one; the service pins and announces it. */
+  private upload(creator: PeerId, file: number): void {
     const service = this.pinnedBy[file]!;
-    if (service < 0) return;
+    if (service < 0 || this.store.hasAll(service, file)) return;
     this.ctx.count("uploads");
     this.ctx.transfer(
       creator,
@@ -401,6 +409,7 @@ export const ipfs: OverlayDefinition<IpfsOptions, IpfsMessage> = {
     "dialFailures",
     "gcRuns",
     "blocksCollected",
+    "filesCollected",
   ],
   services: (options) => (options.pinning.services > 0 ? [{ role: PINNING_ROLE, count: options.pinning.services }] : []),
   checkScenario: (options, scenario) => {
