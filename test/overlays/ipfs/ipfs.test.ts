@@ -85,6 +85,30 @@ describe("ipfs: retrieval", () => {
   });
 });
 
+describe("ipfs: DHT clients", () => {
+  it("never hold provider records nor sit in a server's buckets, yet retrieve like everyone", () => {
+    const simulation = new Simulation(validateScenario(scenario({ bootstrap: "join", dht: { clientShare: 0.5 } }), "ipfs.yaml"));
+    simulation.runToEnd();
+    const overlay = simulation.overlay as unknown as { dht: { buckets: { forEachContact(p: number, fn: (c: number) => void): void } } };
+    const clients = new Set(simulation.overlay.snapshot!().peers.filter((p) => p.role === "dht-client").map((p) => p.peer));
+    expect(clients.size).toBeGreaterThan(40);
+    const files = (simulation.overlay.results!() as { files: { providerRecords: { peer: number }[] }[] }).files;
+    const holders = files.flatMap((f) => f.providerRecords.map((r) => r.peer));
+    expect(holders.length).toBeGreaterThan(100);
+    expect(holders.filter((p) => clients.has(p))).toEqual([]);
+    let contactsOfServers = 0;
+    for (const peer of simulation.population.livePeers()) {
+      if (clients.has(peer)) continue;
+      overlay.dht.buckets.forEachContact(peer, (c) => {
+        contactsOfServers++;
+        expect(clients.has(c)).toBe(false);
+      });
+    }
+    expect(contactsOfServers).toBeGreaterThan(1000);
+    expect(simulation.finish().summary.lookups.successRatio).toBeGreaterThan(0.95);
+  });
+});
+
 describe("ipfs: tampering peers", () => {
   it("send corrupted blocks that fail their hash check; the file comes from honest peers or not at all", () => {
     const tamper = run({ connections: { low: 200, high: 300 } }, { adversaries: { fraction: 0.2, behaviours: ["tamper"] } });
