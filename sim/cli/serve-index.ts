@@ -33,6 +33,9 @@ export interface RunEntry {
   scenario: ScenarioHead;
   /** For a run of a sweep: its grid point's values (from sweep.json), by parameter path. */
   point?: Record<string, unknown>;
+  /** From manifest.json: the run's --label and its --set overrides as typed, so two runs differing only by them can be told apart. */
+  runLabel?: string;
+  overrides?: string[];
 }
 
 export interface ScenarioHead {
@@ -44,16 +47,20 @@ export interface ScenarioHead {
 }
 
 /** What the viewer's labels and heading need from a run's manifest.json; nulls when it cannot be read. */
-function manifestHead(file: string, fallbackName: string): Pick<RunEntry, "overlay" | "seed" | "scenario"> {
+function manifestHead(file: string, fallbackName: string): Pick<RunEntry, "overlay" | "seed" | "scenario" | "runLabel" | "overrides"> {
   try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as { seed?: unknown; scenario?: Record<string, unknown> };
+    const m = JSON.parse(readFileSync(file, "utf8")) as { seed?: unknown; scenario?: Record<string, unknown>; label?: unknown; commandLine?: { overrides?: unknown } };
     const sc = m.scenario ?? {};
     const text = (k: string) => (typeof sc[k] === "string" && (sc[k] as string).trim() !== "" ? { [k]: (sc[k] as string).trim() } : {});
     const overlay = (sc.overlay as { type?: unknown } | undefined)?.type;
+    const given = m.commandLine?.overrides;
+    const overrides = Array.isArray(given) ? given.filter((o): o is string => typeof o === "string") : [];
     return {
       overlay: typeof overlay === "string" ? overlay : null,
       seed: typeof m.seed === "number" ? m.seed : null,
       scenario: { name: typeof sc.name === "string" ? sc.name : fallbackName, ...text("title"), ...text("title_ko"), ...text("description"), ...text("description_ko") },
+      ...(typeof m.label === "string" && m.label.trim() !== "" ? { runLabel: m.label.trim() } : {}),
+      ...(overrides.length > 0 ? { overrides } : {}),
     };
   } catch {
     return { overlay: null, seed: null, scenario: { name: fallbackName } };

@@ -1,17 +1,19 @@
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
+import Tinypool from "tinypool";
 import type { RunSpec } from "../run/experiment.js";
 import type { Invocation } from "../run/results.js";
 import { runJob, type JobResult } from "../run/worker-job.js";
 
 /**
- * Runs the runs of an experiment, on this thread (jobs = 1) or on a pool of
- * worker threads, handing each idle worker the next run in order. Results
- * arrive in any order; the caller writes each run's folder as it comes and
- * builds the tables in run order at the end, so the files do not depend on
- * the number of workers.
+ * Runs the runs of an experiment, on this thread (jobs = 1 without a
+ * compiled worker) or on a pool of worker threads (tinypool), which hands
+ * each idle worker the next run in order. Results arrive in any order; the
+ * caller writes each run's folder as it comes and builds the tables in run
+ * order at the end, so the files do not depend on the number of workers.
  */
 
 export interface PoolOptions {
@@ -23,12 +25,17 @@ export interface PoolOptions {
   onResult(result: JobResult): void;
 }
 
-/** What a worker is sent, and what it answers (sweep-worker.ts). */
-export type ToWorker = { type: "run"; run: RunSpec; scenarioFile: string; invocation?: Invocation };
-export type FromWorker =
-  | { type: "progress"; index: number; simMs: number; events: number }
-  | { type: "done"; result: JobResult }
-  | { type: "error"; index: number; message: string; stack?: string };
+/** One task for a worker (sweep-worker.ts): the run, and a port for its progress after every slice. */
+export interface WorkerTask {
+  run: RunSpec;
+  scenarioFile: string;
+  invocation?: Invocation;
+  progress: MessagePort;
+}
+export interface WorkerProgress {
+  simMs: number;
+  events: number;
+}
 
 export const WALL_CLOCK = {
   now: () => performance.now(),
@@ -39,14 +46,14 @@ const WORKER_FILE = fileURLToPath(new URL("./sweep-worker.js", import.meta.url))
 
 export class RunPool {
   private stopped = false;
-  private workers: Worker[] = [];
+  private readonly abort = new AbortController();
 
   constructor(private readonly options: PoolOptions) {}
 
-  /** Stops handing out runs and ends the workers; `run` then resolves false. */
+  /** Stops handing out runs and ends the workers (a running run is cut off); `run` then resolves false. */
   stop(): void {
     this.stopped = true;
-    for (const w of this.workers) void w.terminate();
+    this.abort.abort();
   }
 
   /** Runs every run; true if all finished, false if stopped. */
@@ -74,54 +81,36 @@ export class RunPool {
     return this.runOnWorkers(runs, jobs, progress);
   }
 
-  private runOnWorkers(runs: readonly RunSpec[], jobs: number, progress: Progress): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let settled = false;
-      const settle = (error: Error | undefined, complete: boolean) => {
-        if (settled) return;
-        settled = true;
-        for (const w of this.workers) void w.terminate();
-        this.workers = [];
-        if (error) reject(error);
-        else resolve(complete);
-      };
-      const feed = (worker: Worker) => {
-        if (this.stopped) return settle(undefined, false);
-        if (next >= runs.length) return;
-        const message: ToWorker = { type: "run", run: runs[next++]!, scenarioFile: this.options.scenarioFile, ...(this.options.invocation ? { invocation: this.options.invocation } : {}) };
-        worker.postMessage(message);
-      };
-      for (let i = 0; i < jobs; i++) {
-        const worker = new Worker(WORKER_FILE);
-        this.workers.push(worker);
-        worker.on("message", (message: FromWorker) => {
-          if (settled) return;
-          if (message.type === "progress") progress.update(message.index, message.simMs, message.events);
-          else if (message.type === "error") {
-            const error = new Error(message.message);
-            if (message.stack) error.stack = message.stack;
-            settle(error, false);
-          } else {
-            progress.finish(message.result.index, message.result.events);
-            try {
-              this.options.onResult(message.result);
-            } catch (error) {
-              return settle(error as Error, false);
-            }
-            if (++finished === runs.length) settle(undefined, true);
-            else feed(worker);
-          }
-        });
-        worker.on("error", (error) => settle(error, false));
-        worker.on("exit", (code) => {
-          if (!settled && !this.stopped) settle(new Error(`a worker thread stopped with exit code ${code}`), false);
-          else if (this.stopped) settle(undefined, false);
-        });
-        feed(worker);
-      }
-    });
+  private async runOnWorkers(runs: readonly RunSpec[], jobs: number, progress: Progress): Promise<boolean> {
+    if (this.stopped) return false;
+    // Tasks queue first-in first-out, so runs start in run order; the pool keeps `jobs` threads and reuses them.
+    const pool = new Tinypool({ filename: WORKER_FILE, minThreads: jobs, maxThreads: jobs });
+    // Every queued task listens to the one stop signal; that is by design, not a leak.
+    setMaxListeners(runs.length + 1, this.abort.signal);
+    try {
+      await Promise.all(runs.map((run) => this.runOnPool(pool, run, progress)));
+      return !this.stopped;
+    } catch (error) {
+      if (this.stopped) return false;
+      throw error;
+    } finally {
+      // A failed run (or a failing onResult) ends the others: abort what is queued or running, then end the threads.
+      this.abort.abort();
+      await pool.destroy();
+    }
+  }
+
+  private async runOnPool(pool: Tinypool, run: RunSpec, progress: Progress): Promise<void> {
+    const channel = new MessageChannel();
+    channel.port1.on("message", (p: WorkerProgress) => progress.update(run.index, p.simMs, p.events));
+    const task: WorkerTask = { run, scenarioFile: this.options.scenarioFile, progress: channel.port2, ...(this.options.invocation ? { invocation: this.options.invocation } : {}) };
+    try {
+      const result = (await pool.run(task, { transferList: [channel.port2], signal: this.abort.signal })) as JobResult;
+      progress.finish(run.index, result.events);
+      this.options.onResult(result);
+    } finally {
+      channel.port1.close();
+    }
   }
 }
 
@@ -130,6 +119,7 @@ class Progress {
   private readonly simMs: Float64Array;
   private readonly events: Float64Array;
   private readonly durations: Float64Array;
+  private readonly finished: Uint8Array;
 
   constructor(
     runs: readonly RunSpec[],
@@ -139,16 +129,20 @@ class Progress {
     this.simMs = new Float64Array(size);
     this.events = new Float64Array(size);
     this.durations = new Float64Array(size);
+    this.finished = new Uint8Array(size);
     for (const r of runs) this.durations[r.index] = r.scenario.duration;
   }
 
   update(index: number, simMs: number, events: number): void {
+    // A slice's report can arrive after its run's result (they travel on different ports): a finished run stays whole.
+    if (this.finished[index]) return;
     this.simMs[index] = simMs;
     this.events[index] = events;
     this.emit();
   }
 
   finish(index: number, events: number): void {
+    this.finished[index] = 1;
     this.simMs[index] = this.durations[index]!;
     this.events[index] = events;
     this.emit();

@@ -1,26 +1,21 @@
-import { parentPort } from "node:worker_threads";
-import { runJob } from "../run/worker-job.js";
-import { WALL_CLOCK, type FromWorker, type ToWorker } from "./sweep-pool.js";
+import { runJob, type JobResult } from "../run/worker-job.js";
+import { WALL_CLOCK, type WorkerProgress, type WorkerTask } from "./sweep-pool.js";
 
 /**
- * A worker thread of `peerlab run --jobs N`: runs the runs it is sent, one
- * at a time, and posts back progress after every slice and the result files
- * at the end. Same code as a run on the main thread (sim/run/worker-job.ts).
+ * The task function of the sweep pool's worker threads (tinypool loads this
+ * file in each): runs one run, posts progress after every slice on the
+ * task's port and returns the result files. Same code as a run on the main
+ * thread (sim/run/worker-job.ts); a thrown error rejects the task.
  */
-const port = parentPort;
-if (!port) throw new Error("sweep-worker.ts runs only as a worker thread");
-
-port.on("message", (message: ToWorker) => {
-  const { run, scenarioFile, invocation } = message;
+export default function runTask(task: WorkerTask): JobResult {
+  const { run, scenarioFile, invocation, progress } = task;
   try {
-    const result = runJob(run, scenarioFile, {
+    return runJob(run, scenarioFile, {
       measure: WALL_CLOCK,
       ...(invocation ? { invocation } : {}),
-      onSlice: (simMs, events) => port.postMessage({ type: "progress", index: run.index, simMs, events } satisfies FromWorker),
+      onSlice: (simMs, events) => progress.postMessage({ simMs, events } satisfies WorkerProgress),
     });
-    port.postMessage({ type: "done", result } satisfies FromWorker);
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ type: "error", index: run.index, message: e.message, stack: e.stack } satisfies FromWorker);
+  } finally {
+    progress.close();
   }
-});
+}

@@ -24,4 +24,17 @@ describe("the viewer's index of a results folder", () => {
     const index = buildIndex(resolveRoots([results]), "test");
     expect(index.runs.map((r) => r.label)).toEqual(["a/seed-1"]);
   });
+
+  it("carries each run's --label and --set overrides from its manifest, and nothing for a run without them", () => {
+    const results = join(mkdtempSync(join(tmpdir(), "peerlab-index-")), "results");
+    fakeRun(join(results, "plain", "seed-1"));
+    fakeRun(join(results, "tuned", "seed-1"));
+    const manifest = { seed: 1, label: " fast ring ", commandLine: { overrides: ["peers.count=50", "overlay.stabilizeInterval=5s", 7] }, scenario: { name: "tuned" } };
+    writeFileSync(join(results, "tuned", "seed-1", "manifest.json"), JSON.stringify(manifest));
+    const [plain, tuned] = buildIndex(resolveRoots([results]), "test").runs;
+    expect(plain!.runLabel).toBeUndefined();
+    expect(plain!.overrides).toBeUndefined();
+    expect(tuned!.runLabel).toBe("fast ring");
+    expect(tuned!.overrides).toEqual(["peers.count=50", "overlay.stabilizeInterval=5s"]);
+  });
 });

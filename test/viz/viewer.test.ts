@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -104,6 +104,22 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     await chart.screenshot({ path: join(fx.dir, "comparison-success-ratio.png") });
     await page.screenshot({ path: join(fx.dir, "viewer.png"), fullPage: true });
     console.log(`test/viz: screenshots in ${fx.dir}`);
+  });
+
+  it("heads a run started with --label and --set with both, so it is not mistaken for the plain run", async () => {
+    const tuned = join(fx.results, "tuned", "seed-3");
+    cpSync(join(fx.results, "hybrid", "seed-3"), tuned, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(tuned, "manifest.json"), "utf8"));
+    writeFileSync(join(tuned, "manifest.json"), JSON.stringify({ ...manifest, label: "fast ring", commandLine: { overrides: ["peers.count=40", "workload.timeout=5s"] } }));
+    try {
+      const p = await open(view.url);
+      await select(p, ["hybrid/seed-3", "tuned/seed-3"]);
+      expect(await p.locator("#story-head p.run-invocation").allTextContents()).toEqual(["run label: fast ring · changed on the command line: --set peers.count=40 --set workload.timeout=5s"]);
+      expect(await p.locator("nav#sidebar .run-name").allTextContents()).toContain("hybrid / seed 3 / fast ring");
+      await p.context().close();
+    } finally {
+      rmSync(join(fx.results, "tuned"), { recursive: true, force: true });
+    }
   });
 
   it("draws a sweep's mean against its parameter with its band when the sweep is chosen", async () => {

@@ -27,6 +27,9 @@ export interface RunEntry {
   scenario?: ScenarioHead;
   /** A sweep run's grid point: parameter path → value. */
   point?: Record<string, unknown>;
+  /** The run's --label and --set overrides, from its manifest. */
+  runLabel?: string;
+  overrides?: string[];
 }
 
 export interface LessonText {

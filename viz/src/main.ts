@@ -9,7 +9,7 @@ import { isReport, loadIndex, loadLesson, loadRun, num, type GroupEntry, type Le
 import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
 import { enterPresentation } from "./present.js";
-import { wilson } from "./stats.js";
+import { wilson } from "../../sim/metrics/stats.js";
 import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
 
@@ -65,7 +65,7 @@ function pointText(point: string): string {
 /** A run's full name for the run list: scenario / variant or grid point / seed. */
 function fullLabel(run: RunEntry): string {
   const point = pointOf(run);
-  return [run.scenario?.name ?? run.label, run.variant ?? (point ? pointText(point) : null), run.seed !== null && run.seed !== undefined ? t("seedLabel", { seed: run.seed }) : null]
+  return [run.scenario?.name ?? run.label, run.variant ?? (point ? pointText(point) : null), run.seed !== null && run.seed !== undefined ? t("seedLabel", { seed: run.seed }) : null, run.runLabel ?? null]
     .filter(Boolean)
     .join(" / ");
 }

@@ -7,7 +7,7 @@ import { columnTitle, overlayName } from "./columns.js";
 import { loadCsv, loadJson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { lang, t } from "./i18n.js";
 import { axisLabel, fmt, metricDef, STORY_METRICS } from "./metrics.js";
-import { wilson } from "./stats.js";
+import { wilson } from "../../sim/metrics/stats.js"; // the simulator's own code, bundled: one Wilson interval for both
 
 /**
  * The story first: what this experiment is (the scenario's title and
@@ -46,6 +46,14 @@ export function scenarioTitle(run: RunEntry | undefined): { title: string; descr
   };
 }
 
+/** "label · --set a=1 --set b=2" for a run started with either; "" otherwise. */
+export function invocationText(run: RunEntry): string {
+  const parts: string[] = [];
+  if (run.runLabel) parts.push(`${t("runLabel")}: ${run.runLabel}`);
+  if (run.overrides && run.overrides.length > 0) parts.push(`${t("runOverrides")}: ${run.overrides.map((o) => `--set ${o}`).join(" ")}`);
+  return parts.join(" · ");
+}
+
 /** The page's heading: the scenario, what it is about, and the lesson's text when there is one. */
 export function storyHead(parent: HTMLElement, shown: readonly RunEntry[], lesson: LessonInfo | null): void {
   const head = el("section", "story-head");
@@ -58,6 +66,9 @@ export function storyHead(parent: HTMLElement, shown: readonly RunEntry[], lesso
     head.append(h);
     if (description) head.append(el("p", "scenario-description", description));
   }
+  // Runs that differ only by the command line (--set, --label) would otherwise look identical.
+  const invocations = [...new Set(shown.map(invocationText).filter((s) => s !== ""))];
+  for (const text of invocations.slice(0, 6)) head.append(el("p", "run-invocation", text));
   if (lesson) {
     const ko = lang() === "ko";
     const box = el("div", "lesson");

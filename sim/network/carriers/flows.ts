@@ -184,8 +184,8 @@ export class Flows {
   abort(f: number): void {
     this.settle(f);
     const moved = this.size[f]! - this.remaining[f]!;
-    const end = this.release(f);
-    end.sink.aborted(end.end, moved);
+    const sink = this.sinks[f]!;
+    sink.aborted(this.release(f), moved);
   }
 
   private onComplete(f: number): void {
@@ -197,11 +197,12 @@ export class Flows {
       this.remaining[f] = 0;
       this.onUploaded(this.from[f]!, rest);
     }
-    const end = this.release(f);
-    end.sink.transmitted(end.end);
+    const sink = this.sinks[f]!;
+    sink.transmitted(this.release(f));
   }
 
-  private release(f: number): { sink: FlowSink; end: FlowEnd } {
+  /** Frees flow `f`'s slot and marks its links for the next solve; returns what its sink is told. */
+  private release(f: number): FlowEnd {
     if (this.handle[f] !== NONE) this.sim.cancel(this.handle[f]!);
     this.handle[f] = NONE;
     const from = this.from[f]!;
@@ -210,13 +211,12 @@ export class Flows {
     removeAt(this.downFlows[to]!, this.posDown, this.posDown[f]!);
     this.live[f] = 0;
     this.active--;
-    const sink = this.sinks[f]!;
     const end: FlowEnd = { from, to, bytes: this.size[f]!, startMs: this.startMs[f]!, payload: this.payload[f] };
     this.payload[f] = undefined;
     this.sinks[f] = undefined;
     this.free.push(f);
     this.touch(from, to);
-    return { sink, end };
+    return end;
   }
 
   /** Marks `from`'s uplink and `to`'s downlink as changed and asks for a solve at the end of this instant. */
@@ -245,8 +245,9 @@ export class Flows {
     this.solvePending = false;
     const nUp = this.nDirtyUp;
     const nDown = this.nDirtyDown;
-    const ups = this.dirtyUp.slice(0, nUp);
-    const downs = this.dirtyDown.slice(0, nDown);
+    // The policy reads the dirty lists in place (no copy per solve): nothing marks a link while it solves.
+    const ups = this.dirtyUp;
+    const downs = this.dirtyDown;
     for (let i = 0; i < nUp; i++) this.upMark[ups[i]!] = 0;
     for (let i = 0; i < nDown; i++) this.downMark[downs[i]!] = 0;
     this.nDirtyUp = this.nDirtyDown = 0;

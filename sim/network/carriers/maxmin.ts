@@ -178,8 +178,10 @@ export class MaxMin implements RatePolicy {
   /** Opens the boundary links the solution cannot be trusted at (see the class comment). */
   private check(flows: Flows): void {
     const mark = this.mark;
-    const touched = this.touchedList.subarray(0, this.nTouched);
-    for (let i = 0; i < touched.length; i++) {
+    // Index loops over the lists in place: a subarray view per check was garbage on every solve.
+    const touched = this.touchedList;
+    const nTouched = this.nTouched;
+    for (let i = 0; i < nTouched; i++) {
       const link = touched[i]!;
       let load = 0;
       let max = 0;
@@ -191,7 +193,7 @@ export class MaxMin implements RatePolicy {
       this.loadAfter[link] = load;
       this.maxAfter[link] = max;
     }
-    for (let i = 0; i < touched.length; i++) {
+    for (let i = 0; i < nTouched; i++) {
       const link = touched[i]!;
       if (this.openMark[link] === this.openEpoch) continue;
       let before = 0;
@@ -202,8 +204,9 @@ export class MaxMin implements RatePolicy {
       }
       if (changed && this.full(link, before)) this.openLink(link);
     }
-    const comp = this.compList.subarray(0, this.nComp);
-    for (let i = 0; i < comp.length; i++) {
+    const comp = this.compList;
+    const nComp = this.nComp;
+    for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
       const rate = this.newRate[f]!;
       if (rate === Infinity) continue;

@@ -32,7 +32,10 @@ export type StorageOptions = NonNullable<ChordOptions["storage"]>;
  *
  * Gets are the workload's lookups: route to the owner, then fetch; if the
  * owner lacks the item the origin tries the holders the owner names (its
- * successors).
+ * successors). With network.bandwidth a found value then moves from the
+ * holder as a transfer of its workload.fileSize bytes, so a get takes as
+ * long as the links allow; puts, copies and hand-overs stay messages of
+ * item ids (the value's bytes are not sent for them).
  *
  * Adversaries (docs/faults.md): a value is modelled by its content hash. A
  * tampering holder answers every get, for items it holds or not, with a
@@ -295,13 +298,22 @@ export class ChordStorage {
         (reply) => {
           if (state.cancelled || reply.type !== "getReply") return;
           answered = next;
-          if (reply.found && adversary.received(lookup, key, reply.value, hops)) {
-            this.gets.delete(lookup);
-            if (adversary.active) adversary.endedAt(next);
-            return;
-          }
-          // Not there, or a corrupted value detected: the other holders (never this one again).
-          tryNext([...queue, ...reply.holders]);
+          const arrived = () => {
+            if (state.cancelled) return;
+            if (reply.found && adversary.received(lookup, key, reply.value, hops)) {
+              this.gets.delete(lookup);
+              if (adversary.active) adversary.endedAt(next);
+              return;
+            }
+            // Not there, or a corrupted value detected: the other holders (never this one again).
+            tryNext([...queue, ...reply.holders]);
+          };
+          if (!reply.found || !this.ctx.bandwidth) return arrived();
+          // With network.bandwidth the value itself (workload.fileSize bytes) follows the answer as a
+          // transfer, and the get ends when it has arrived; a holder that leaves mid-way is skipped.
+          this.ctx.transfer(next, origin, this.ctx.fileSize(key), arrived, () => {
+            if (!state.cancelled) tryNext([...queue, ...reply.holders]);
+          });
         },
         () => {
           this.ctx.count("lookupTimeouts");

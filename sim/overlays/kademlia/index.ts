@@ -262,6 +262,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   }
 
   lookupAbandoned(_peer: PeerId, id: number): void {
+    this.storage?.abandonFetch(id);
     const lookup = this.running.get(id);
     if (lookup) lookup.cancelled = true;
     this.running.delete(id);
@@ -312,7 +313,21 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
    */
   private acceptValue(lookup: Lookup, holder: PeerId, value: number, hops: number): boolean {
     if (lookup.cancelled) return true; // nobody waits for the answer any more
-    return this.ctx.adversary.received(lookup.id, lookup.key, value, hops);
+    if (!this.ctx.bandwidth) return this.ctx.adversary.received(lookup.id, lookup.key, value, hops);
+    // With network.bandwidth the value's bytes follow the answer as a transfer: the search ends here
+    // and the lookup is reported when they have arrived (a value then found tampered fails it).
+    const { id, key } = lookup;
+    this.storage!.fetchValue(
+      holder,
+      lookup.origin,
+      key,
+      id,
+      () => {
+        if (!this.ctx.adversary.received(id, key, value, hops)) this.ctx.lookupFailed(id);
+      },
+      () => this.ctx.lookupFailed(id),
+    );
+    return true;
   }
 
   /** A FIND_VALUE ended; a value found has already been reported (acceptValue). */

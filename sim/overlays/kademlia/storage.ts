@@ -30,6 +30,9 @@ import type { KademliaOptions } from "./options.js";
  *   later STORE of it by republishing, replication or hand-over restores
  *   copies and travels as "storeRepair" (the repair_* columns).
  * - A peer's values live in its session: one that goes offline loses them.
+ * - **Bytes.** With network.bandwidth a value found by a lookup moves from
+ *   its holder as a transfer (`fetchValue`); STOREs stay messages of their
+ *   headers (the value's bytes are not sent for them).
  *
  * Bookkeeping: each online peer has a Map from key to its copy, and every
  * key a count of online copies, updated on every store, expiry and
@@ -86,6 +89,34 @@ export class KadStorage {
     for (const p of publishers) size = Math.max(size, p + 1);
     this.publisherIndex = new Int32Array(size).fill(-1);
     publishers.forEach((p, i) => (this.publisherIndex[p] = i));
+  }
+
+  /** Lookups whose found value is on its way as a transfer (network.bandwidth), until it arrives, is cut or the lookup is abandoned. */
+  private readonly fetching = new Set<number>();
+
+  /**
+   * With network.bandwidth: the value of `key` found at `holder` moves to
+   * `origin` as a transfer of its workload.fileSize bytes; `arrived` or
+   * `cut` (the holder or the origin left mid-way) runs once, unless lookup
+   * `id` was abandoned first.
+   */
+  fetchValue(holder: PeerId, origin: PeerId, key: number, id: number, arrived: () => void, cut: () => void): void {
+    this.fetching.add(id);
+    this.ctx.transfer(
+      holder,
+      origin,
+      this.ctx.fileSize(key),
+      () => {
+        if (this.fetching.delete(id)) arrived();
+      },
+      () => {
+        if (this.fetching.delete(id)) cut();
+      },
+    );
+  }
+
+  abandonFetch(id: number): void {
+    this.fetching.delete(id);
   }
 
   /** The id of workload key `key` (a view, W words). */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { loadExperiment } from "../../../sim/run/experiment.js";
+import { Simulation } from "../../../sim/run/simulation.js";
 import { carrierHarness } from "./harness.js";
 
 /**
@@ -63,5 +65,24 @@ describe("distribution time (Kumar & Ross)", () => {
     const t = relayTime(n, F, us, u, d, 2000);
     expect(t).toBeGreaterThanOrEqual(bound * (1 - 1e-9));
     expect(t / bound - 1).toBeLessThan(0.01);
+  });
+});
+
+describe("distribution time through a whole run (scenarios/validation/bandwidth-distribution.yaml)", () => {
+  it("gives the bound exactly client-server, and one piece's relay above it peer-to-peer", () => {
+    const experiment = loadExperiment("scenarios/validation/bandwidth-distribution.yaml");
+    if (experiment.kind !== "variants") throw new Error("expected variants");
+    const times: Record<string, number> = {};
+    for (const run of experiment.runs) {
+      const simulation = new Simulation(run.scenario);
+      simulation.runToEnd();
+      const b = simulation.finish().summary.broadcasts!;
+      expect(b.coverage.mean).toBe(1);
+      // Every copy arrives at once client-server; the relay's peers all finish with the last piece.
+      expect(b.timeToMs.p50.mean).toBe(b.timeToMs.p100.mean);
+      times[run.variant] = b.timeToMs.p100.mean;
+    }
+    // F = 1,000,000 bytes, u = 1,000 bytes/ms, slow downloads 50 bytes/ms; relay: F/u_s + F/pieces · (N − 1)/u.
+    expect(times).toEqual({ "client-server-10": 10_000, "client-server-10-slow": 20_000, "client-server-30": 30_000, "relay-10": 1004.5, "relay-30": 1007.25 });
   });
 });

@@ -4,17 +4,17 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A Chord network that stores its 400 keys, with constant latency; the arguments override the defaults here. */
-function storageRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object } = {}) {
+function storageRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object; bandwidth?: object; fileSize?: string } = {}) {
   const scenario = validateScenario(
     {
       seed: 5,
       duration: extra.duration ?? "4m",
       peers: { count: extra.peers ?? 150, joinOver: extra.joinOver ?? "30s" },
-      network: { latency: { model: "constant", delay: "10ms" } },
+      network: { latency: { model: "constant", delay: "10ms" }, ...(extra.bandwidth ? { bandwidth: extra.bandwidth } : {}) },
       ...(extra.churn ? { churn: extra.churn } : {}),
       // The exact figures below were measured on the fixed hashed ring.
       overlay: { type: "chord", ids: "fixed", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", ...overlay },
-      workload: { keys: 400, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 400 }, timeout: "20s" },
+      workload: { keys: 400, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 400 }, timeout: "20s", ...(extra.fileSize ? { fileSize: extra.fileSize } : {}) },
       metrics: { warmup: extra.warmup ?? "2m", interval: "30s" },
     },
     "chord-storage.yaml",
@@ -53,6 +53,26 @@ describe("chord storage", () => {
       expect(row.items_stored).toBe(400);
       expect(row.availability).toBe(1);
     }
+  });
+
+  it("with network.bandwidth a found value moves as a transfer: the get ends when its bytes have arrived", () => {
+    const oracle = { bootstrap: "oracle", freezeMaintenanceAt: "0s", storage: { replicas: 2 } };
+    const plain = storageRun(oracle, { warmup: "0s" });
+    plain.runToEnd();
+    const without = plain.finish().summary;
+    // 1 MB over 8 Mbit/s links (1,000 bytes/ms up and down): 1,000 ms of transmission, plus 10 ms of latency.
+    const links = storageRun(oracle, { warmup: "0s", fileSize: "1MB", bandwidth: { model: "maxmin", links: { upload: "8Mbit/s", download: "8Mbit/s" } } });
+    links.runToEnd();
+    const { summary } = links.finish();
+    expect(summary.lookups.successRatio).toBe(1);
+    // The five gets answered from the origin's own copy move nothing; the other 395 each move one value.
+    expect(summary.bandwidth!.transfersCompleted).toBe(395);
+    expect(summary.bandwidth!.transfersAborted).toBe(0);
+    expect(summary.bandwidth!.bytesDelivered).toBe(395 * 1_000_000);
+    expect(summary.bandwidth!.transferTimeMs.p50).toBe(1010);
+    // Same routing as without bandwidth, then the value's transfer on top.
+    expect(summary.lookups.hops.mean).toBe(without.lookups.hops.mean);
+    expect(summary.lookups.latencyMs.p50).toBeGreaterThanOrEqual(without.lookups.latencyMs.p50 + 1010);
   });
 
   it("puts through the join protocol end at the true owner: keys move to peers that join later", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
+import type { OverlayContext } from "../../../sim/core/protocol.js";
+import type { ChordMessage } from "../../../sim/overlays/chord/messages.js";
+import { VirtualNodes } from "../../../sim/overlays/chord/virtual.js";
 
 /** A static oracle ring of 1,000 peers whose 100,000 keys are counted per peer, with `v` virtual nodes each. */
 function keyLoad(virtualNodes: number) {
@@ -68,5 +71,25 @@ describe("chord virtual nodes", () => {
     expect(last.ring_peers).toBe(400);
     expect(last.wrong_successors).toBe(0);
     expect(last.wrong_predecessors).toBe(0);
+  });
+});
+
+describe("chord virtual nodes and transfers", () => {
+  it("a transfer between two nodes of one peer crosses no link; between peers it goes to the peers", () => {
+    const calls: string[] = [];
+    const ctx = {
+      bandwidth: true,
+      adversary: { accomplices: [] },
+      transfer: (from: number, to: number, bytes: number, onDone: () => void) => {
+        calls.push(`${from}->${to} ${bytes}`);
+        onDone();
+      },
+    } as unknown as OverlayContext<ChordMessage>;
+    const nodes = new VirtualNodes(4).nodeContext(ctx);
+    const done: string[] = [];
+    nodes.transfer(5, 6, 100, () => done.push("same peer"), () => done.push("cut"));
+    nodes.transfer(5, 9, 100, () => done.push("other peer"), () => done.push("cut"));
+    expect(calls).toEqual(["1->2 100"]);
+    expect(done).toEqual(["same peer", "other peer"]);
   });
 });

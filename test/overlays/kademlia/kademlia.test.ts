@@ -3,16 +3,16 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { loadScenario, validateScenario } from "../../../sim/scenario/load.js";
 
 /** A Kademlia network with constant latency; `overlay` and the rest override the defaults here. */
-function kadRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object; keys?: number } = {}) {
+function kadRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object; keys?: number; bandwidth?: object; fileSize?: string } = {}) {
   const scenario = validateScenario(
     {
       seed: 5,
       duration: extra.duration ?? "6m",
       peers: { count: extra.peers ?? 300, joinOver: extra.joinOver ?? "1m" },
-      network: { latency: { model: "constant", delay: "20ms" } },
+      network: { latency: { model: "constant", delay: "20ms" }, ...(extra.bandwidth ? { bandwidth: extra.bandwidth } : {}) },
       ...(extra.churn ? { churn: extra.churn } : {}),
       overlay: { type: "kademlia", ...overlay },
-      workload: { keys: extra.keys ?? 600, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 600 }, timeout: "30s" },
+      workload: { keys: extra.keys ?? 600, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 600 }, timeout: "30s", ...(extra.fileSize ? { fileSize: extra.fileSize } : {}) },
       metrics: { warmup: extra.warmup ?? "4m", interval: "1m" },
     },
     "kademlia.yaml",
@@ -54,6 +54,26 @@ describe("kademlia correctness on a static network built by the join protocol", 
     // Each value sits on at least its k = 20 closest peers (1,000 keys on 1,000 peers); copies stored
     // while the network was forming stay on peers that are no longer among the closest until they expire.
     expect(Number(last.values_held)).toBeGreaterThanOrEqual(20);
+  }, 30_000);
+
+  it("with network.bandwidth a found value moves as a transfer: the lookup ends when its bytes have arrived", () => {
+    const value = { bootstrap: "oracle", lookups: "value" };
+    const plain = kadRun(value, { peers: 200, keys: 200, lookups: 200, duration: "3m", warmup: "1m" });
+    plain.runToEnd();
+    const without = plain.finish().summary;
+    // 1 MB over 8 Mbit/s links (1,000 bytes/ms up and down): 1,000 ms of transmission, plus 20 ms of latency.
+    const links = kadRun(value, { peers: 200, keys: 200, lookups: 200, duration: "3m", warmup: "1m", fileSize: "1MB", bandwidth: { model: "maxmin", links: { upload: "8Mbit/s", download: "8Mbit/s" } } });
+    links.runToEnd();
+    const { summary } = links.finish();
+    expect(summary.lookups.successRatio).toBe(1);
+    expect(summary.lookups.completed).toBe(without.lookups.completed);
+    // Every lookup whose origin lacked the value (0 hops means its own copy) moved one value.
+    const fetched = summary.lookups.completed - (summary.lookups.hops.histogram[0] ?? 0);
+    expect(fetched).toBeGreaterThan(150);
+    expect(summary.bandwidth!.transfersCompleted).toBe(fetched);
+    expect(summary.bandwidth!.bytesDelivered).toBe(fetched * 1_000_000);
+    expect(summary.bandwidth!.transferTimeMs.p50).toBe(1020);
+    expect(summary.lookups.latencyMs.p50).toBeGreaterThanOrEqual(without.lookups.latencyMs.p50 + 1020);
   }, 30_000);
 
   it("oracle-built and join-built tables answer alike: exact k closest, same success", () => {
