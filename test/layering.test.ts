@@ -42,8 +42,17 @@ function layerRules(): IForbiddenRuleType[] {
     name: "overlays-stay-in-their-folder",
     comment: "an overlay imports only its own folder, overlays/shared and overlays/*.ts",
     severity: "error",
-    from: { path: "^sim/overlays/([^/]+)/" },
+    from: { path: "^sim/overlays/([^/]+)/", pathNot: "^sim/overlays/ipfs/" },
     to: { path: "^sim/overlays/[^/]+/", pathNot: ["^sim/overlays/$1/", "^sim/overlays/shared/"] },
+  });
+  // The one exception, deliberate: IPFS composes Kademlia (two protocols on one peer) and may import
+  // Kademlia's programmatic DHT entry, kademlia/provider-dht.ts — nothing else of that folder.
+  rules.push({
+    name: "ipfs-composes-kademlia-only-through-its-dht-entry",
+    comment: "sim/overlays/ipfs may import sim/overlays/kademlia/provider-dht.ts and no other overlay file",
+    severity: "error",
+    from: { path: "^sim/overlays/ipfs/" },
+    to: { path: "^sim/overlays/[^/]+/", pathNot: ["^sim/overlays/ipfs/", "^sim/overlays/shared/", "^sim/overlays/kademlia/provider-dht\\.ts$"] },
   });
   return rules;
 }

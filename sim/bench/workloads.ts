@@ -7,6 +7,7 @@ import { benchChordChurn } from "./churn.js";
 import { benchFlooding } from "./flooding.js";
 import { benchGossip } from "./gossip.js";
 import { benchHold } from "./hold.js";
+import { benchIpfs } from "./ipfs.js";
 import { benchKademlia } from "./kademlia.js";
 import { benchSetup } from "./setup.js";
 
@@ -110,6 +111,13 @@ export const WORKLOADS: readonly Workload[] = [
     expectedSeconds: 15,
     description: "blockchain on Gervais et al.'s regional latencies, 600 nodes, 50 blocks of 1 MB, bandwidth on",
     run: () => benchBlockchain({ peers: 600, blocks: 50 }),
+  },
+  {
+    name: "ipfs-1k",
+    tier: "quick",
+    expectedSeconds: 15,
+    description: "IPFS, 1k peers, 1k files, 10k retrievals (provider records on Kademlia, Bitswap)",
+    run: () => benchIpfs({ peers: 1_000, retrievals: 10_000, files: 1_000 }),
   },
   {
     name: "chord",
@@ -229,6 +237,13 @@ export const WORKLOADS: readonly Workload[] = [
     expectedSeconds: 640,
     description: "blockchain, Gervais et al.'s setting: 6,000 nodes, 1,000 blocks of 1 MB every 10 min, bandwidth on (issue target 60 s, not met)",
     run: () => benchBlockchain(),
+  },
+  {
+    name: "ipfs",
+    tier: "large",
+    expectedSeconds: 240,
+    description: "IPFS, 10k peers, 10k files, 100k retrievals (issue target 60 s, not met)",
+    run: () => benchIpfs(),
   },
 ];
 

@@ -150,6 +150,20 @@ export const LESSONS: readonly Lesson[] = [
     },
     focus: { view: "timeseries", metric: "success_ratio", topology: true },
   },
+  {
+    name: "nft-metadata",
+    scenario: "scenarios/lessons/nft-metadata.yaml",
+    title: { en: "NFT metadata: pinned by a service or by its creator?", ko: "NFT 메타데이터: 피닝 서비스가 지킬까, 만든 사람이 지킬까?" },
+    lookFor: {
+      en: "An NFT points to its metadata by CID, a hash: anyone may serve the file and everyone can check it, but somebody must be online and have it. When only the creator's home computer keeps it, the file is available only while that computer is on or a copy another peer fetched survives: about 60 % of the time here, though each computer is on only a third of it. Lookups fail just as often. Uploaded to a pinning service, every file stays available and lookups succeed once the uploads are done. Nothing else differs between the two runs.",
+      ko: "NFT는 메타데이터를 해시인 CID로 가리킵니다. 누구나 그 파일을 내줄 수 있고 누구나 검증할 수 있지만, 누군가는 켜져 있으면서 그 파일을 가지고 있어야 합니다. 만든 사람의 가정용 컴퓨터만 파일을 가지고 있으면 그 컴퓨터가 켜져 있거나 다른 피어가 받아 간 사본이 남아 있을 때만 파일을 받을 수 있습니다. 컴퓨터마다 켜져 있는 시간은 3분의 1뿐이지만 여기서는 약 60 %입니다. 조회도 그만큼 실패합니다. 피닝 서비스에 올리면 업로드가 끝난 뒤로 모든 파일을 언제나 받을 수 있고 조회도 성공합니다. 두 실행의 다른 점은 이것뿐입니다.",
+    },
+    question: {
+      en: "The token itself lives on a blockchain forever, but its metadata does not. Who should pay for keeping it online, and what happens to the NFT if that payment stops?",
+      ko: "토큰 자체는 블록체인에 영원히 남지만 메타데이터는 그렇지 않습니다. 메타데이터를 계속 온라인에 두는 비용은 누가 내야 할까요? 그 비용을 더 내지 않으면 NFT는 어떻게 될까요?",
+    },
+    focus: { view: "timeseries", metric: "availability" },
+  },
 ];
 
 export function findLesson(name: string): Lesson | undefined {

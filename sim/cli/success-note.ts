@@ -25,6 +25,8 @@ function meaning(o: Record<string, unknown>): string {
     }
     case "kademlia":
       return o.lookups === "node" ? `the lookup found the ${o.k ?? 20} peers closest to the key (routing only)` : `the value was fetched (stored on the ${o.k ?? 20} closest peers)`;
+    case "ipfs":
+      return "every block of the file arrived and matched its CID (docs/ipfs.md)";
     default:
       return `as the ${String(o.type)} overlay defines it (docs/results.md)`;
   }

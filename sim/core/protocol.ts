@@ -338,11 +338,13 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    */
   summary?(options: O, counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number>;
   /**
-   * Options that only make sense with network.bandwidth: the field (a path
-   * under `overlay`) and why. Scenarios that set it without a bandwidth
-   * section are refused before they run.
+   * Checks of the overlay's options against the rest of the scenario (a
+   * replication factor larger than the network, an option that only makes
+   * sense with network.bandwidth): each problem names its path under
+   * `overlay` and what is allowed. Runs with the scenario's own checks, so a
+   * problem is reported like any bad field (exit code 2).
    */
-  requiresBandwidth?(options: O): { readonly path: readonly (string | number)[]; readonly message: string } | undefined;
+  checkScenario?(options: O, scenario: { readonly peers: number; readonly bandwidth: boolean }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

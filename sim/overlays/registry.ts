@@ -4,11 +4,12 @@ import { bittorrent } from "./bittorrent/index.js";
 import { blockchain } from "./blockchain/index.js";
 import { gossip } from "./gossip/index.js";
 import { hybrid } from "./hybrid/index.js";
+import { ipfs } from "./ipfs/index.js";
 import { kademlia } from "./kademlia/index.js";
 import { unstructured } from "./unstructured/index.js";
 
 /** Every overlay built into peerlab, by the name scenarios use in `overlay.type`. Adding one is one line here. */
-export const OVERLAYS = [unstructured, hybrid, chord, kademlia, bittorrent, gossip, blockchain] as const satisfies readonly OverlayDefinition[];
+export const OVERLAYS = [unstructured, hybrid, chord, kademlia, bittorrent, gossip, blockchain, ipfs] as const satisfies readonly OverlayDefinition[];
 
 /**
  * Overlays loaded from a scenario's `overlay.module` (sim/overlays/plugins.ts),

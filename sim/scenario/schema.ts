@@ -270,8 +270,6 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
     checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   }
-  const needsBandwidth = s.network.bandwidth ? undefined : definition?.requiresBandwidth?.(s.overlay as never);
-  if (needsBandwidth) ctx.addIssue({ code: "custom", path: ["overlay", ...needsBandwidth.path], message: needsBandwidth.message });
   if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
     ctx.addIssue({
       code: "custom",
@@ -286,6 +284,9 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
       path: ["workload", "broadcasts"],
       message: `the ${overlayType} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
     });
+  }
+  for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count, bandwidth: s.network.bandwidth !== undefined }) ?? []) {
+    ctx.addIssue({ code: "custom", path: ["overlay", ...problem.path], message: problem.message });
   }
   const services = definition?.services?.(s.overlay as never) ?? [];
   s.faults.forEach((f, i) => {

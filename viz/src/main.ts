@@ -5,6 +5,7 @@ import { hbarChart } from "./charts/hbars.js";
 import { lineChart, type Mark, type Series } from "./charts/lines.js";
 import { overlayColor } from "./colors.js";
 import { columnTitle, faultLabel, overlayName } from "./columns.js";
+import { ipfsSection } from "./ipfs-panel.js";
 import { isReport, loadIndex, loadLesson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
@@ -182,6 +183,7 @@ async function render(): Promise<void> {
   await blockchainSection(fragment, runs, (r) => runLabel(r, runs), (r) => colorOf(r.entry.id));
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
   if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
+  await ipfsSection(fragment, runs, (r) => runLabel(r, runs));
   if (token !== renderToken) return;
   main.replaceChildren(...fragment.childNodes);
   main.dataset.ready = String(token);

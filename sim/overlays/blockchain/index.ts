@@ -264,13 +264,15 @@ export const blockchain: OverlayDefinition<BlockchainOptions, BlockchainMessage>
   originatesBroadcasts: true,
   summary: (_options, counters, measuredSeconds) => blockchainSummary(counters, measuredSeconds),
   // Pushing whole blocks costs upload capacity, which only network.bandwidth models: without it push would look free.
-  requiresBandwidth: (options) =>
-    options.relay.mode === "push"
-      ? {
-          path: ["relay", "mode"],
-          message:
-            'expected "inv" or "compact" without network.bandwidth, got "push": push sends every block whole to every neighbour, and what that costs is upload capacity, which only network.bandwidth models (add a network.bandwidth section to compare push fairly)',
-        }
-      : undefined,
+  checkScenario: (options, scenario) =>
+    options.relay.mode === "push" && !scenario.bandwidth
+      ? [
+          {
+            path: ["relay", "mode"],
+            message:
+              'expected "inv" or "compact" without network.bandwidth, got "push": push sends every block whole to every neighbour, and what that costs is upload capacity, which only network.bandwidth models (add a network.bandwidth section to compare push fairly)',
+          },
+        ]
+      : [],
   create: (options, ctx, world) => new BlockchainOverlay(options, ctx, world),
 };
