@@ -55,7 +55,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/hybrid-index-failure.yaml": { events: 81463, successRatio: 0.664213, messagesPerLookup: 3.086, sha256: "67b4cb57959c75f8" },
   "scenarios/hybrid-super-peers.yaml": { events: 910810, successRatio: 0.871921, messagesPerLookup: 256.828, sha256: "230a1fbcc21e99de" },
   "scenarios/ipfs-churn.yaml": { events: 635510, successRatio: 0.912075, messagesPerLookup: 142.252, sha256: "88b3a96cc3fcb746" },
-  "scenarios/lessons/nft-metadata.yaml": { events: 1852125, successRatio: [0.558824, 0.917504], messagesPerLookup: [99.139, 84.617], sha256: "095933739c1b2b35" },
+  "scenarios/lessons/nft-metadata.yaml": { events: 1852125, successRatio: [0.558824, 0.917504], messagesPerLookup: [99.139, 84.617], sha256: "0964c4ba633f1824" },
   "scenarios/validation/ipfs-latency.yaml": { events: 610977, successRatio: 0.748571, messagesPerLookup: 74.683, sha256: "fef93d0920978184" },
   "scenarios/kademlia-churn.yaml": { events: 924743, successRatio: 0.970809, messagesPerLookup: 9.119, sha256: "bcd1716221ddea1b" },
   "scenarios/lessons/attack-the-hub.yaml": { events: 142981, successRatio: [0.99919, 0.93517], messagesPerLookup: [39.962, 25.951], sha256: "e046c51ac4454dac" },
