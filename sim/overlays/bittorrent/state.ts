@@ -20,9 +20,14 @@ export class Connection {
   uploading = false;
   /** The block being sent to them now (valid while `uploading`). */
   servingKey = -1;
-  /** Bytes of blocks received from them in this rechoke period and the previous one (tit-for-tat's rate window). */
+  /**
+   * Bytes of blocks received from them in rechoke period `receivedRound` and the one before
+   * (tit-for-tat's rate window). Rolled forward lazily (`rollTo`), so a rechoke touches only
+   * the connections it decides about, not every connection.
+   */
   receivedNow = 0;
   receivedBefore = 0;
+  receivedRound: number;
   /** When their last block arrived (anti-snubbing); the connection's start until then. */
   lastBlockMs: number;
   /** When we last unchoked them (the seed's round robin); -Infinity: never. */
@@ -36,11 +41,40 @@ export class Connection {
     readonly peer: PeerId,
     pieces: number,
     readonly openedMs: number,
+    /** Opening order among the owner's connections (the order of `PeerState.connections`). */
+    readonly seq: number,
+    round: number,
   ) {
     this.theirHave = new Uint8Array(pieces);
     this.lastBlockMs = openedMs;
     this.lastHeardMs = openedMs;
+    this.receivedRound = round;
   }
+
+  /** Brings the received-bytes window to rechoke period `round` (each period shifts now into before). */
+  rollTo(round: number): void {
+    if (this.receivedRound === round) return;
+    this.receivedBefore = this.receivedRound === round - 1 ? this.receivedNow : 0;
+    this.receivedNow = 0;
+    this.receivedRound = round;
+  }
+}
+
+/** Inserts `c` into `list`, kept in opening order (so iterating it matches iterating the connections map). */
+export function insertInOrder(list: Connection[], c: Connection): void {
+  let i = list.length;
+  list.push(c);
+  while (i > 0 && list[i - 1]!.seq > c.seq) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = c;
+}
+
+/** Removes `c` from `list` if it is there, keeping the order. */
+export function removeFrom(list: Connection[], c: Connection): void {
+  const i = list.indexOf(c);
+  if (i >= 0) list.splice(i, 1);
 }
 
 /** A piece being downloaded: which blocks arrived, how many requests each has out, who sent them. */
@@ -69,6 +103,18 @@ export class PeerState {
   readonly availability: Uint16Array;
   readonly partial = new Map<number, PartialPiece>();
   readonly connections = new Map<PeerId, Connection>();
+  /** Next connection's opening order number. */
+  nextSeq = 0;
+  /** Rechoke periods so far (the received-bytes windows count in these). */
+  chokeRound = 0;
+  /**
+   * Subsets of `connections`, each in opening order, kept as flags change so that choking,
+   * requesting and interest work costs the connections involved, not all of them: peers
+   * interested in us, peers not choking us, peers we do not choke.
+   */
+  interestedPeers: Connection[] = [];
+  unchokedBy: Connection[] = [];
+  unchoking: Connection[] = [];
   /** Handshakes we sent and wait for. */
   readonly connecting = new Set<PeerId>();
   /** Connections we opened (counted against maxInitiate). */

@@ -6,11 +6,13 @@ import { Choker } from "./choker.js";
 import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
 import type { BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
-import { Connection, PartialPiece, PeerState } from "./state.js";
+import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 
 type Ctx = OverlayContext<BittorrentMessage>;
+
+const NOBODY: ReadonlySet<PeerId> = new Set<PeerId>();
 type Msg<T extends BittorrentMessage["type"]> = Extract<BittorrentMessage, { type: T }>;
 
 /**
@@ -123,6 +125,9 @@ export class Swarm {
     state.active = false;
     for (const c of state.connections.values()) this.endOptimistic(state, c);
     state.connections.clear();
+    state.interestedPeers = [];
+    state.unchokedBy = [];
+    state.unchoking = [];
     state.connecting.clear();
     state.initiated = 0;
     state.candidates = [];
@@ -195,7 +200,7 @@ export class Swarm {
   }
 
   private open(state: PeerState, peer: PeerId, outgoing: boolean): Connection {
-    const c = new Connection(peer, this.torrent.pieces, this.ctx.now());
+    const c = new Connection(peer, this.torrent.pieces, this.ctx.now(), state.nextSeq++, state.chokeRound);
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
@@ -208,6 +213,9 @@ export class Swarm {
     const c = state.connections.get(peer);
     if (!c) return;
     state.connections.delete(peer);
+    if (c.peerInterested) removeFrom(state.interestedPeers, c);
+    if (!c.peerChoking) removeFrom(state.unchokedBy, c);
+    if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
     const availability = state.availability;
     const theirs = c.theirHave;
@@ -291,12 +299,15 @@ export class Swarm {
         this.fill(state, c);
         return;
       case "interested":
+        if (!c.peerInterested) insertInOrder(state.interestedPeers, c);
         c.peerInterested = true;
         return;
       case "notInterested":
+        if (c.peerInterested) removeFrom(state.interestedPeers, c);
         c.peerInterested = false;
         return;
       case "choke":
+        if (!c.peerChoking) removeFrom(state.unchokedBy, c);
         c.peerChoking = true;
         // The uploader discards our pending requests (BEP 3): their blocks go back to the pool; the one on the wire still comes.
         for (const key of c.outstanding) if (key !== msg.inFlight) this.release(state, key);
@@ -305,6 +316,7 @@ export class Swarm {
         this.fillAll(state);
         return;
       case "unchoke":
+        if (c.peerChoking) insertInOrder(state.unchokedBy, c);
         c.peerChoking = false;
         this.fill(state, c);
         return;
@@ -354,9 +366,10 @@ export class Swarm {
     }
   }
 
+  /** Fills every connection that can take requests (only peers not choking us can), in connection order. */
   private fillAll(state: PeerState): void {
     if (state.complete) return;
-    for (const c of state.connections.values()) this.fill(state, c);
+    for (const c of state.unchokedBy) this.fill(state, c);
   }
 
   /** A request for `key` will not be answered: its block may be requested again. */
@@ -416,6 +429,7 @@ export class Swarm {
     if (c) {
       const i = c.outstanding.indexOf(key);
       if (i >= 0) c.outstanding.splice(i, 1);
+      c.rollTo(state.chokeRound);
       c.receivedNow += bytes;
       c.lastBlockMs = ctx.now();
       c.lastHeardMs = ctx.now();
@@ -522,9 +536,20 @@ export class Swarm {
     if (!state.active) return;
     const ctx = this.ctx;
     const now = ctx.now();
-    const unchoke = state.kind === "free-rider" ? new Set<PeerId>() : this.choker.decide(state, now);
-    const optimistic = new Set(state.optimistic);
-    for (const c of state.connections.values()) {
+    const wasOptimistic = state.optimistic;
+    const unchoke = state.kind === "free-rider" ? NOBODY : this.choker.decide(state, now);
+    // A new period: every connection's received-bytes window shifts (lazily, Connection.rollTo).
+    state.chokeRound++;
+    // Only connections unchoked now or chosen now can change; they are told in connection order.
+    const changing = state.unchoking;
+    const already = changing.length;
+    for (const peer of unchoke) {
+      const c = state.connections.get(peer)!;
+      if (c.amChoking) changing.push(c);
+    }
+    if (changing.length > already) changing.sort((a, b) => a.seq - b.seq);
+    const unchoking: Connection[] = [];
+    for (const c of changing) {
       const open = unchoke.has(c.peer);
       if (open && c.amChoking) {
         c.amChoking = false;
@@ -535,12 +560,22 @@ export class Swarm {
         c.uploadQueue.length = 0;
         ctx.send(state.peer, c.peer, { type: "choke", inFlight: c.uploading ? c.servingKey : -1 });
       }
-      if (optimistic.has(c.peer) && Number.isNaN(c.optimisticSince)) {
+      if (!c.amChoking) unchoking.push(c);
+    }
+    state.unchoking = unchoking;
+    // Optimistic unchoke time: only peers in the slot before or after this rechoke can start or end a spell.
+    const optimistic = state.optimistic;
+    for (const peer of optimistic) {
+      const c = state.connections.get(peer)!;
+      if (Number.isNaN(c.optimisticSince)) {
         c.optimisticSince = now;
         ctx.count("optimisticUnchokes");
-      } else if (!optimistic.has(c.peer)) this.endOptimistic(state, c);
-      c.receivedBefore = c.receivedNow;
-      c.receivedNow = 0;
+      }
+    }
+    for (const peer of wasOptimistic) {
+      if (optimistic.includes(peer)) continue;
+      const c = state.connections.get(peer);
+      if (c) this.endOptimistic(state, c);
     }
     const { minPeers, minAnnounceInterval } = this.options.tracker;
     if (state.connections.size + state.connecting.size < minPeers && now - state.lastAnnounceMs >= minAnnounceInterval) this.announce(state, "none");
