@@ -25,9 +25,8 @@ export class PiecePicker {
 
   /** The next block to request from `conn`, with its request recorded; undefined when there is none. `endGame` says whether it is an end-game duplicate. */
   next(state: PeerState, conn: Connection): { key: number; endGame: boolean } | undefined {
-    const theirs = conn.theirHave;
     for (const partial of state.partial.values()) {
-      if (partial.unrequested === 0 || theirs[partial.piece] !== 1) continue;
+      if (partial.unrequested === 0 || !state.has(conn, partial.piece)) continue;
       for (let b = 0; b < partial.blocks; b++) {
         if (partial.got[b] === 0 && partial.requested[b] === 0) return { key: this.mark(partial, b), endGame: false };
       }
@@ -41,7 +40,7 @@ export class PiecePicker {
     // End game, on an idle connection only and with at most one copy of each request: a block already on the wire cannot be called back.
     if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return undefined;
     for (const partial of state.partial.values()) {
-      if (partial.unrequested > 0 || theirs[partial.piece] !== 1) continue;
+      if (partial.unrequested > 0 || !state.has(conn, partial.piece)) continue;
       for (let b = 0; b < partial.blocks; b++) {
         if (partial.got[b] !== 0 || partial.requested[b]! > 1) continue;
         const key = this.torrent.key(partial.piece, b);
@@ -62,9 +61,12 @@ export class PiecePicker {
   private newPiece(state: PeerState, conn: Connection): number {
     const n = state.pieces;
     const have = state.have;
-    const theirs = conn.theirHave;
+    const holders = state.holders;
+    const stride = state.slotWords;
+    const word = conn.slot >> 5;
+    const bit = 1 << (conn.slot & 31);
     const partial = state.partial;
-    const eligible = (p: number) => have[p] === 0 && theirs[p] === 1 && !partial.has(p);
+    const eligible = (p: number) => have[p] === 0 && (holders[p * stride + word]! & bit) !== 0 && !partial.has(p);
     if (this.mode === "random" || state.haveCount < this.randomFirst) {
       let count = 0;
       for (let p = 0; p < n; p++) if (eligible(p)) count++;

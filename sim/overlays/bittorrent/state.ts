@@ -2,9 +2,8 @@ import type { PeerId } from "../../peers/population.js";
 
 /** One side's view of a peer-wire connection (each of the two peers keeps its own). */
 export class Connection {
-  /** Pieces the remote peer has. */
-  readonly theirHave: Uint8Array;
-  theirCount = 0;
+  /** Its column in the owner's `holders` (which pieces the remote peer has); -1 once closed. */
+  slot = -1;
   /** Pieces the remote peer has that we lack: we are interested while it is above 0. */
   wanted = 0;
   /** We opened it (counted against maxInitiate). */
@@ -39,13 +38,11 @@ export class Connection {
 
   constructor(
     readonly peer: PeerId,
-    pieces: number,
     readonly openedMs: number,
     /** Opening order among the owner's connections (the order of `PeerState.connections`). */
     readonly seq: number,
     round: number,
   ) {
-    this.theirHave = new Uint8Array(pieces);
     this.lastBlockMs = openedMs;
     this.lastHeardMs = openedMs;
     this.receivedRound = round;
@@ -101,6 +98,16 @@ export class PeerState {
   haveCount = 0;
   /** Copies of each piece among our connections (local availability, for rarest first). */
   readonly availability: Uint16Array;
+  /**
+   * Which connections have each piece: a bit per connection slot, `slotWords` 32-bit words
+   * per piece, rows by piece. One small array per peer instead of a byte array per
+   * connection, and the holders of a piece sit together (a verified piece updates only them).
+   */
+  holders: Uint32Array;
+  slotWords = 1;
+  /** The connection in each slot (undefined: free). */
+  private slotConn: (Connection | undefined)[] = [];
+  private freeSlots: number[] = [];
   readonly partial = new Map<number, PartialPiece>();
   readonly connections = new Map<PeerId, Connection>();
   /** Next connection's opening order number. */
@@ -154,6 +161,76 @@ export class PeerState {
   ) {
     this.have = new Uint8Array(pieces);
     this.availability = new Uint16Array(pieces);
+    this.holders = new Uint32Array(pieces);
+  }
+
+  /** Gives `c` a slot in `holders`. */
+  attach(c: Connection): void {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotConn.length;
+    if (slot >= 32 * this.slotWords) this.widen();
+    this.slotConn[slot] = c;
+    c.slot = slot;
+  }
+
+  /** Frees `c`'s slot, taking its pieces off the local availability. */
+  detach(c: Connection): void {
+    const w = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const availability = this.availability;
+    for (let p = 0, i = w; p < this.pieces; p++, i += stride) {
+      if ((holders[i]! & bit) !== 0) {
+        holders[i] = holders[i]! & ~bit;
+        availability[p]!--;
+      }
+    }
+    this.slotConn[c.slot] = undefined;
+    this.freeSlots.push(c.slot);
+    c.slot = -1;
+  }
+
+  /** Forgets every connection's pieces (the connections are gone). */
+  detachAll(): void {
+    this.holders.fill(0);
+    this.availability.fill(0);
+    this.slotConn = [];
+    this.freeSlots = [];
+  }
+
+  /** Whether `c`'s peer has `piece`. */
+  has(c: Connection, piece: number): boolean {
+    return (this.holders[piece * this.slotWords + (c.slot >> 5)]! & (1 << (c.slot & 31))) !== 0;
+  }
+
+  /** Records that `c`'s peer has `piece`. */
+  setHas(c: Connection, piece: number): void {
+    this.holders[piece * this.slotWords + (c.slot >> 5)]! |= 1 << (c.slot & 31);
+  }
+
+  /** Calls `visit` for each connection whose peer has `piece`, in slot order. */
+  forEachHolder(piece: number, visit: (c: Connection) => void): void {
+    const stride = this.slotWords;
+    const row = piece * stride;
+    for (let w = 0; w < stride; w++) {
+      let bits = this.holders[row + w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        visit(this.slotConn[32 * w + 31 - Math.clz32(low)]!);
+      }
+    }
+  }
+
+  /** Doubles the slots per piece row. */
+  private widen(): void {
+    const old = this.holders;
+    const oldWords = this.slotWords;
+    const words = 2 * oldWords;
+    const wider = new Uint32Array(this.pieces * words);
+    for (let p = 0; p < this.pieces; p++) for (let w = 0; w < oldWords; w++) wider[p * words + w] = old[p * oldWords + w]!;
+    this.holders = wider;
+    this.slotWords = words;
   }
 
   get complete(): boolean {

@@ -36,6 +36,8 @@ export class Swarm {
   private readonly pipeline: number;
   private readonly seedTime: Sampler | undefined;
   private readonly pieceMapPeers: PeerId[] = [];
+  /** Scratch list for pieceDone. */
+  private readonly flips: Connection[] = [];
 
   constructor(
     private readonly ctx: Ctx,
@@ -131,9 +133,9 @@ export class Swarm {
     state.connecting.clear();
     state.initiated = 0;
     state.candidates = [];
+    state.detachAll();
     state.partial.clear();
     state.pendingHaves = [];
-    state.availability.fill(0);
     state.optimistic = [];
     state.optimisticRotatedMs = -Infinity;
   }
@@ -200,7 +202,8 @@ export class Swarm {
   }
 
   private open(state: PeerState, peer: PeerId, outgoing: boolean): Connection {
-    const c = new Connection(peer, this.torrent.pieces, this.ctx.now(), state.nextSeq++, state.chokeRound);
+    const c = new Connection(peer, this.ctx.now(), state.nextSeq++, state.chokeRound);
+    state.attach(c);
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
@@ -217,9 +220,7 @@ export class Swarm {
     if (!c.peerChoking) removeFrom(state.unchokedBy, c);
     if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
-    const availability = state.availability;
-    const theirs = c.theirHave;
-    for (let p = 0; p < theirs.length; p++) if (theirs[p] === 1) availability[p]!--;
+    state.detach(c);
     for (const key of c.outstanding) this.release(state, key);
     c.outstanding.length = 0;
     c.uploadQueue.length = 0;
@@ -338,9 +339,8 @@ export class Swarm {
 
   /** Their HAVE (or bitfield entry) for `piece`. */
   private gained(state: PeerState, c: Connection, piece: number): void {
-    if (piece < 0 || piece >= this.torrent.pieces || c.theirHave[piece] === 1) return;
-    c.theirHave[piece] = 1;
-    c.theirCount++;
+    if (piece < 0 || piece >= this.torrent.pieces || state.has(c, piece)) return;
+    state.setHas(c, piece);
     state.availability[piece]!++;
     if (state.have[piece] === 0) c.wanted++;
   }
@@ -496,12 +496,25 @@ export class Swarm {
     this.stats.pieceCompleted(piece);
     const batched = this.options.haveInterval > 0;
     if (batched && state.pendingHaves.push(piece) === 1) ctx.setTimer(state.peer, this.options.haveInterval, () => this.flushHaves(state));
-    for (const c of state.connections.values()) {
-      if (!batched) ctx.send(state.peer, c.peer, { type: "have", piece });
-      if (c.theirHave[piece] === 1) {
-        c.wanted--;
-        this.interestChanged(state, c);
+    if (!batched) {
+      for (const c of state.connections.values()) {
+        ctx.send(state.peer, c.peer, { type: "have", piece });
+        if (state.has(c, piece)) {
+          c.wanted--;
+          this.interestChanged(state, c);
+        }
       }
+    } else {
+      // No message per connection: only the holders of the piece want less, and those whose
+      // interest flips say so in connection order.
+      const flips = this.flips;
+      state.forEachHolder(piece, (c) => {
+        c.wanted--;
+        if ((c.wanted > 0 && !state.complete) !== c.amInterested) flips.push(c);
+      });
+      if (flips.length > 1) flips.sort((a, b) => a.seq - b.seq);
+      for (const c of flips) this.interestChanged(state, c);
+      flips.length = 0;
     }
     if (state.complete) this.completed(state);
   }
