@@ -72,8 +72,8 @@ export class PiecePicker {
     const stride = state.slotWords;
     const word = conn.slot >> 5;
     const bit = 1 << (conn.slot & 31);
-    const partial = state.partial;
-    const eligible = (p: number) => have[p] === 0 && (holders[p * stride + word]! & bit) !== 0 && !partial.has(p);
+    const started = state.partial.started;
+    const eligible = (p: number) => have[p] === 0 && started[p] === 0 && (holders[p * stride + word]! & bit) !== 0;
     if (this.mode === "random" || state.haveCount < this.randomFirst) {
       if (eligibleCount === 0) return -1;
       let k = this.rng.int(eligibleCount);

@@ -92,6 +92,52 @@ export class PartialPiece {
   }
 }
 
+/**
+ * The pieces a peer has started, by piece: a map in start order (the picker walks it, so
+ * its order is part of the protocol's behaviour) plus a flag per piece, so that "already
+ * started?" in the picker's scans is an array read rather than a hash lookup.
+ */
+export class PartialPieces {
+  private readonly byPiece = new Map<number, PartialPiece>();
+  /** 1 where a piece has been started (mirrors the map's keys). */
+  readonly started: Uint8Array;
+
+  constructor(pieces: number) {
+    this.started = new Uint8Array(pieces);
+  }
+
+  get size(): number {
+    return this.byPiece.size;
+  }
+
+  get(piece: number): PartialPiece | undefined {
+    return this.byPiece.get(piece);
+  }
+
+  has(piece: number): boolean {
+    return this.started[piece] === 1;
+  }
+
+  set(piece: number, partial: PartialPiece): void {
+    this.byPiece.set(piece, partial);
+    this.started[piece] = 1;
+  }
+
+  delete(piece: number): void {
+    this.byPiece.delete(piece);
+    this.started[piece] = 0;
+  }
+
+  clear(): void {
+    this.byPiece.clear();
+    this.started.fill(0);
+  }
+
+  values(): IterableIterator<PartialPiece> {
+    return this.byPiece.values();
+  }
+}
+
 /** Everything one peer knows about the torrent and its connections; pieces survive a crash (they are on disk), connections do not. */
 export class PeerState {
   readonly have: Uint8Array;
@@ -108,7 +154,7 @@ export class PeerState {
   /** The connection in each slot (undefined: free). */
   private slotConn: (Connection | undefined)[] = [];
   private freeSlots: number[] = [];
-  readonly partial = new Map<number, PartialPiece>();
+  readonly partial: PartialPieces;
   readonly connections = new Map<PeerId, Connection>();
   /** Next connection's opening order number. */
   nextSeq = 0;
@@ -160,6 +206,7 @@ export class PeerState {
     readonly kind: "seed" | "free-rider" | "malicious" | "leecher",
   ) {
     this.have = new Uint8Array(pieces);
+    this.partial = new PartialPieces(pieces);
     this.availability = new Uint16Array(pieces);
     this.holders = new Uint32Array(pieces);
   }
