@@ -13,6 +13,14 @@ import type { Torrent } from "./torrent.js";
 type Ctx = OverlayContext<BittorrentMessage>;
 
 const NOBODY: ReadonlySet<PeerId> = new Set<PeerId>();
+
+// Messages without content are sent as shared objects: nothing on the way stamps or keeps a
+// sent message (only requests and replies are stamped, and these never are either).
+const CLOSE: BittorrentMessage = { type: "close" };
+const KEEP_ALIVE: BittorrentMessage = { type: "keepAlive" };
+const INTERESTED: BittorrentMessage = { type: "interested" };
+const NOT_INTERESTED: BittorrentMessage = { type: "notInterested" };
+const UNCHOKE: BittorrentMessage = { type: "unchoke" };
 type Msg<T extends BittorrentMessage["type"]> = Extract<BittorrentMessage, { type: T }>;
 
 /**
@@ -92,7 +100,7 @@ export class Swarm {
   leave(peer: PeerId): void {
     const state = this.states[peer];
     if (!state?.active) return;
-    for (const c of state.connections.values()) this.ctx.send(peer, c.peer, { type: "close" });
+    for (const c of state.connections.values()) this.ctx.send(peer, c.peer, CLOSE);
     this.ctx.send(peer, this.tracker, { type: "announce", event: "stopped", numwant: 0 });
     this.deactivate(state);
   }
@@ -226,7 +234,7 @@ export class Swarm {
     c.uploadQueue.length = 0;
     this.endOptimistic(state, c);
     state.optimistic = state.optimistic.filter((p) => p !== peer);
-    if (notify) this.ctx.send(state.peer, peer, { type: "close" });
+    if (notify) this.ctx.send(state.peer, peer, CLOSE);
     this.fillAll(state);
     this.connectMore(state);
   }
@@ -240,7 +248,7 @@ export class Swarm {
         this.ctx.count("keepAliveDrops");
         this.close(state, c.peer, false);
       } else {
-        this.ctx.send(state.peer, c.peer, { type: "keepAlive" });
+        this.ctx.send(state.peer, c.peer, KEEP_ALIVE);
       }
     }
   }
@@ -350,7 +358,7 @@ export class Swarm {
     const want = c.wanted > 0 && !state.complete;
     if (want === c.amInterested) return;
     c.amInterested = want;
-    this.ctx.send(state.peer, c.peer, { type: want ? "interested" : "notInterested" });
+    this.ctx.send(state.peer, c.peer, want ? INTERESTED : NOT_INTERESTED);
   }
 
   // Requesting.
@@ -567,7 +575,7 @@ export class Swarm {
       if (open && c.amChoking) {
         c.amChoking = false;
         c.lastUnchokedMs = now;
-        ctx.send(state.peer, c.peer, { type: "unchoke" });
+        ctx.send(state.peer, c.peer, UNCHOKE);
       } else if (!open && !c.amChoking) {
         c.amChoking = true;
         c.uploadQueue.length = 0;
