@@ -22,8 +22,15 @@ export class Knowledge {
   private readonly states: Uint8Array[] = [];
   tip: Int32Array;
   busyUntil: Float64Array;
-  /** Blocks each node has requested or is verifying in this session, to reset when it goes offline. */
+  /**
+   * Blocks each node has requested or is verifying in this session, to reset
+   * when it goes offline. Entries that have moved on (verified, connected,
+   * timed out) are dropped whenever a list doubles, so a list holds about
+   * what is really pending instead of every block the node ever fetched.
+   */
   private readonly pending: (number[] | undefined)[] = [];
+  /** Length of each node's pending list after its last compaction. */
+  private readonly pendingKept: number[] = [];
 
   constructor(private capacity: number) {
     this.tip = new Int32Array(capacity);
@@ -63,7 +70,21 @@ export class Knowledge {
   set(block: number, node: PeerId, state: number): void {
     this.ensure(node);
     this.states[block]![node] = state;
-    if (state === REQUESTED || state === VERIFYING) (this.pending[node] ??= []).push(block);
+    if (state === REQUESTED || state === VERIFYING) this.remember(node, block);
+  }
+
+  private remember(node: PeerId, block: number): void {
+    let list = this.pending[node];
+    if (list === undefined) this.pending[node] = list = [];
+    list.push(block);
+    if (list.length < 16 || list.length < 2 * (this.pendingKept[node] ?? 0)) return;
+    let kept = 0;
+    for (const b of list) {
+      const s = this.states[b]![node];
+      if (s === REQUESTED || s === VERIFYING) list[kept++] = b;
+    }
+    list.length = kept;
+    this.pendingKept[node] = kept;
   }
 
   /** The node went offline: what it was fetching or verifying is forgotten. */
@@ -73,6 +94,7 @@ export class Knowledge {
       if (s[node] === REQUESTED || s[node] === VERIFYING) s[node] = UNKNOWN;
     }
     this.pending[node] = undefined;
+    this.pendingKept[node] = 0;
     if (node < this.capacity) this.busyUntil[node] = 0;
   }
 }

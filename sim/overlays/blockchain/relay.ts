@@ -2,7 +2,15 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BlockTree } from "./chain.js";
 import { CONNECTED, Knowledge, ORPHAN, REQUESTED, UNKNOWN, VERIFYING } from "./knowledge.js";
-import { blockchainMessageTypes, type BlockchainMessage, type BlockMessage, type BlockTxnMessage, type CompactBlockMessage, type GetBlockTxnMessage } from "./messages.js";
+import {
+  blockchainMessageTypes,
+  type BlockchainMessage,
+  type BlockMessage,
+  type BlockTxnMessage,
+  type CompactBlockMessage,
+  type GetBlockTxnMessage,
+  type InvMessage,
+} from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
 import type { Topology } from "./topology.js";
 
@@ -23,8 +31,15 @@ export class Relay {
   onConnect: (node: PeerId, block: number) => void = () => {};
   /** May `node` relay `block`? (A selfish pool keeps honest blocks to itself, and private ones.) */
   mayRelay: (node: PeerId, block: number) => boolean = () => true;
-  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) */
-  withholds: (node: PeerId, to: PeerId) => boolean = () => false;
+  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) Unset: nobody withholds. */
+  withholds: ((node: PeerId, to: PeerId) => boolean) | undefined;
+  /**
+   * One inv per block, sent to every neighbour: messages are read, never
+   * changed, on their way, and an inv is most of what a block's spread sends
+   * (each node announces to all its neighbours), so sharing it spares the
+   * garbage collector an object per announcement.
+   */
+  private readonly invs: (InvMessage | undefined)[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -41,12 +56,19 @@ export class Relay {
     const neighbours = this.topology.neighbours[node];
     if (!neighbours || !this.mayRelay(node, block)) return;
     const broadcast = this.tree.broadcast[block]!;
+    const withholds = this.withholds;
+    const mode = this.options.relay.mode;
+    if (mode === "inv") {
+      const inv = this.invFor(block);
+      for (const to of neighbours) {
+        if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+        this.ctx.send(node, to, inv);
+      }
+      return;
+    }
     for (const to of neighbours) {
-      if (to === except || this.withholds(node, to)) continue;
-      switch (this.options.relay.mode) {
-        case "inv":
-          this.ctx.send(node, to, { type: "inv", block, broadcast });
-          break;
+      if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+      switch (mode) {
         case "push":
           this.sendBlock(node, to, block);
           break;
@@ -66,8 +88,22 @@ export class Relay {
       [b, a],
     ] as const) {
       const tip = this.known.tip[from]!;
-      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholds(from, to)) this.ctx.send(from, to, { type: "inv", block: tip, broadcast: this.tree.broadcast[tip]! });
+      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholdsFrom(from, to)) this.ctx.send(from, to, this.invFor(tip));
     }
+  }
+
+  private withholdsFrom(node: PeerId, to: PeerId): boolean {
+    return this.withholds !== undefined && this.withholds(node, to);
+  }
+
+  /** The inv of `block`, made once its broadcast id is known (blocks are announced only once public). */
+  private invFor(block: number): InvMessage {
+    const cached = this.invs[block];
+    if (cached !== undefined) return cached;
+    const broadcast = this.tree.broadcast[block]!;
+    const inv: InvMessage = { type: "inv", block, broadcast };
+    if (broadcast >= 0) this.invs[block] = inv;
+    return inv;
   }
 
   onInv(to: PeerId, from: PeerId, block: number): void {
@@ -92,7 +128,7 @@ export class Relay {
 
   onGetData(to: PeerId, from: PeerId, block: number): void {
     const s = this.known.state(block, to);
-    if ((s === CONNECTED || s === ORPHAN) && !this.withholds(to, from)) this.sendBlock(to, from, block);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(to, from)) this.sendBlock(to, from, block);
   }
 
   private sendBlock(from: PeerId, to: PeerId, block: number): void {
