@@ -24,13 +24,11 @@ export class Knowledge {
   busyUntil: Float64Array;
   /**
    * Blocks each node has requested or is verifying in this session, to reset
-   * when it goes offline. Entries that have moved on (verified, connected,
-   * timed out) are dropped whenever a list doubles, so a list holds about
-   * what is really pending instead of every block the node ever fetched.
+   * when it goes offline: exactly those, since `set` adds a block when it
+   * enters either state and removes it when it leaves them, so a list holds
+   * the one or two blocks in flight rather than every block ever fetched.
    */
   private readonly pending: (number[] | undefined)[] = [];
-  /** Length of each node's pending list after its last compaction. */
-  private readonly pendingKept: number[] = [];
 
   constructor(private capacity: number) {
     this.tip = new Int32Array(capacity);
@@ -69,22 +67,21 @@ export class Knowledge {
 
   set(block: number, node: PeerId, state: number): void {
     this.ensure(node);
-    this.states[block]![node] = state;
-    if (state === REQUESTED || state === VERIFYING) this.remember(node, block);
-  }
-
-  private remember(node: PeerId, block: number): void {
+    const states = this.states[block]!;
+    const was = states[node]!;
+    states[node] = state;
+    const pendingNow = state === REQUESTED || state === VERIFYING;
+    if (pendingNow === (was === REQUESTED || was === VERIFYING)) return;
     let list = this.pending[node];
     if (list === undefined) this.pending[node] = list = [];
-    list.push(block);
-    if (list.length < 16 || list.length < 2 * (this.pendingKept[node] ?? 0)) return;
-    let kept = 0;
-    for (const b of list) {
-      const s = this.states[b]![node];
-      if (s === REQUESTED || s === VERIFYING) list[kept++] = b;
+    if (pendingNow) {
+      list.push(block);
+      return;
     }
-    list.length = kept;
-    this.pendingKept[node] = kept;
+    const i = list.indexOf(block);
+    if (i < 0) return;
+    list[i] = list[list.length - 1]!;
+    list.pop();
   }
 
   /** The node went offline: what it was fetching or verifying is forgotten. */
@@ -94,7 +91,6 @@ export class Knowledge {
       if (s[node] === REQUESTED || s[node] === VERIFYING) s[node] = UNKNOWN;
     }
     this.pending[node] = undefined;
-    this.pendingKept[node] = 0;
     if (node < this.capacity) this.busyUntil[node] = 0;
   }
 }
