@@ -9,6 +9,9 @@ import {
   type BlockTxnMessage,
   type CompactBlockMessage,
   type GetBlockTxnMessage,
+  type GetDataMessage,
+  type GetHeadersMessage,
+  type HeadersMessage,
   type InvMessage,
 } from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
@@ -40,6 +43,8 @@ export class Relay {
    * garbage collector an object per announcement.
    */
   private readonly invs: (InvMessage | undefined)[] = [];
+  /** Likewise one single-header announcement per block (relay mode "headers"). */
+  private readonly headers: (HeadersMessage | undefined)[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -58,11 +63,11 @@ export class Relay {
     const broadcast = this.tree.broadcast[block]!;
     const withholds = this.withholds;
     const mode = this.options.relay.mode;
-    if (mode === "inv") {
-      const inv = this.invFor(block);
+    if (mode === "inv" || mode === "headers") {
+      const announcement = this.announcementFor(block);
       for (const to of neighbours) {
         if (to === except || (withholds !== undefined && withholds(node, to))) continue;
-        this.ctx.send(node, to, inv);
+        this.ctx.send(node, to, announcement);
       }
       return;
     }
@@ -88,7 +93,7 @@ export class Relay {
       [b, a],
     ] as const) {
       const tip = this.known.tip[from]!;
-      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholdsFrom(from, to)) this.ctx.send(from, to, this.invFor(tip));
+      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholdsFrom(from, to)) this.ctx.send(from, to, this.announcementFor(tip));
     }
   }
 
@@ -96,14 +101,54 @@ export class Relay {
     return this.withholds !== undefined && this.withholds(node, to);
   }
 
-  /** The inv of `block`, made once its broadcast id is known (blocks are announced only once public). */
-  private invFor(block: number): InvMessage {
-    const cached = this.invs[block];
+  /** The announcement of `block` (an inv, or its header), made once its broadcast id is known (blocks are announced only once public). */
+  private announcementFor(block: number): InvMessage | HeadersMessage {
+    const headers = this.options.relay.mode === "headers";
+    const cached = headers ? this.headers[block] : this.invs[block];
     if (cached !== undefined) return cached;
     const broadcast = this.tree.broadcast[block]!;
+    if (headers) {
+      const msg: HeadersMessage = { type: "headers", block, broadcast, count: 1 };
+      if (broadcast >= 0) this.headers[block] = msg;
+      return msg;
+    }
     const inv: InvMessage = { type: "inv", block, broadcast };
     if (broadcast >= 0) this.invs[block] = inv;
     return inv;
+  }
+
+  /**
+   * Headers relay (BIP 130): the header tells the receiver the block's
+   * parent, so it knows at once which blocks of that chain it lacks. One
+   * missing block is fetched as after an inv; more, and the announcement's
+   * headers do not reach a block the node has, so it first asks for the
+   * missing headers (getheaders, one round trip) and then for every missing
+   * block in one getdata — instead of discovering the gap one orphan, and one
+   * round trip, at a time as inv relay does.
+   */
+  onHeaders(to: PeerId, from: PeerId, msg: HeadersMessage): void {
+    const block = msg.block;
+    if (this.known.state(block, to) !== UNKNOWN) {
+      this.ctx.count("duplicateAnnouncements");
+      return;
+    }
+    const missing: number[] = [];
+    for (let b = block; this.known.state(b, to) === UNKNOWN; b = this.tree.parent[b]!) missing.push(b);
+    if (missing.length > msg.count) {
+      this.ctx.send(to, from, { type: "getheaders", block, broadcast: msg.broadcast, count: missing.length });
+      return;
+    }
+    missing.reverse();
+    for (const b of missing) this.awaitBlock(to, b);
+    this.ctx.send(to, from, { type: "getdata", block, broadcast: msg.broadcast, blocks: missing });
+  }
+
+  /** A neighbour lacks headers down from `block`: send them if we have the block. */
+  onGetHeaders(to: PeerId, from: PeerId, msg: GetHeadersMessage): void {
+    const s = this.known.state(msg.block, to);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(to, from)) {
+      this.ctx.send(to, from, { type: "headers", block: msg.block, broadcast: msg.broadcast, count: msg.count });
+    }
   }
 
   onInv(to: PeerId, from: PeerId, block: number): void {
@@ -118,6 +163,17 @@ export class Relay {
   private request(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, REQUESTED);
     this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
+    this.expectWithin(node, block);
+  }
+
+  /** `node` is about to ask for `block` in a getdata of several. */
+  private awaitBlock(node: PeerId, block: number): void {
+    this.known.set(block, node, REQUESTED);
+    this.expectWithin(node, block);
+  }
+
+  /** Forgets having asked for `block` if it does not come within the request timeout. */
+  private expectWithin(node: PeerId, block: number): void {
     this.ctx.setTimer(node, this.options.relay.requestTimeout, () => {
       if (this.known.state(block, node) === REQUESTED) {
         this.known.set(block, node, UNKNOWN);
@@ -126,9 +182,17 @@ export class Relay {
     });
   }
 
-  onGetData(to: PeerId, from: PeerId, block: number): void {
-    const s = this.known.state(block, to);
-    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(to, from)) this.sendBlock(to, from, block);
+  onGetData(to: PeerId, from: PeerId, msg: GetDataMessage): void {
+    if (msg.blocks === undefined) {
+      this.serve(to, from, msg.block);
+      return;
+    }
+    for (const block of msg.blocks) this.serve(to, from, block);
+  }
+
+  private serve(node: PeerId, to: PeerId, block: number): void {
+    const s = this.known.state(block, node);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(node, to)) this.sendBlock(node, to, block);
   }
 
   private sendBlock(from: PeerId, to: PeerId, block: number): void {
