@@ -24,8 +24,8 @@ export interface MaintenanceHooks {
 
 export class Maintenance {
   private readonly scratch: Uint32Array;
-  /** The session in which each peer's timers were started, so a rejoin does not start a second set. */
-  private readonly timersOf = new Map<PeerId, number>();
+  /** The session in which each peer's timers were started (-1: none), so a rejoin does not start a second set. */
+  private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
   private readonly contacts = new Map<PeerId, PeerId[]>();
   /** Frozen by the fault timeline (the scenario's freezeMaintenanceAt is checked apart). */
@@ -120,14 +120,23 @@ export class Maintenance {
     this.hooks.joined?.(peer);
     if (this.frozen()) return;
     this.stabilize(peer);
-    if (this.timersOf.get(peer) !== this.t.session[peer]) this.startTimers(peer);
+    if (this.timersStartedIn(peer) !== this.t.session[peer]) this.startTimers(peer);
   }
 
   /** Starts the periodic maintenance of a peer (also for every peer of an oracle-built ring). */
   startTimers(peer: PeerId): void {
     if (this.frozen()) return;
-    this.timersOf.set(peer, this.t.session[peer]!);
+    if (peer >= this.timersOf.length) {
+      const bigger = new Float64Array(Math.max(peer + 1, this.t.capacity)).fill(-1);
+      bigger.set(this.timersOf);
+      this.timersOf = bigger;
+    }
+    this.timersOf[peer] = this.t.session[peer]!;
     for (let k = 0; k < this.jobs.length; k++) this.every(peer, k);
+  }
+
+  private timersStartedIn(peer: PeerId): number {
+    return peer < this.timersOf.length ? this.timersOf[peer]! : -1;
   }
 
   private frozen(): boolean {
@@ -147,7 +156,7 @@ export class Maintenance {
     this.epoch++;
     this.ticks = this.newTicks();
     if (frozen) return;
-    this.timersOf.clear();
+    this.timersOf.fill(-1);
     for (const peer of ringPeers) if (this.t.inRing[peer]) this.startTimers(peer);
   }
 
