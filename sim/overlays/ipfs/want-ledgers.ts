@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import { PairIndex } from "./pair-index.js";
+import { PairIndex } from "../../collections/pair-index.js";
 
 const NONE = -1;
 

@@ -8,6 +8,7 @@ import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
 import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
+import { ProviderRecords } from "./provider-records.js";
 import { LiveIndex } from "./truth.js";
 
 /**
@@ -87,8 +88,8 @@ export class ProviderDht {
   private readonly maintenance: Maintenance;
   private readonly engine: LookupEngine;
   private readonly options: KademliaOptions;
-  /** Provider records held by each server: key → (provider → expiry, ms). */
-  private readonly records: (Map<number, Map<PeerId, number>> | undefined)[] = [];
+  /** Provider records held by each server. */
+  private readonly records = new ProviderRecords();
   /** Answers to GET_PROVIDERS in flight, by the token the reply carries as its value. */
   private readonly answers = new Map<number, PeerId[]>();
   private nextAnswer = 1;
@@ -248,34 +249,17 @@ export class ProviderDht {
   // ── Provider records ──────────────────────────────────────────────
 
   private keepRecord(server: PeerId, key: number, provider: PeerId, expiresMs: number): void {
-    let byKey = this.records[server];
-    if (byKey === undefined) this.records[server] = byKey = new Map();
-    let providers = byKey.get(key);
-    if (providers === undefined) byKey.set(key, (providers = new Map()));
-    const known = providers.get(provider);
-    if (known !== undefined && known >= expiresMs) return;
-    // Re-inserted, so records stay in the order they were last announced.
-    providers.delete(provider);
-    providers.set(provider, expiresMs);
+    this.records.keep(server, key, provider, expiresMs, this.ctx.now());
   }
 
   /**
    * The unexpired providers `server` knows for `key`, the most recently
-   * recorded last; expired ones are dropped on the way. At most `limit`
-   * (the most recent): an answer names at most k providers, so a popular
-   * file's thousands of records do not all travel in one reply.
+   * recorded last. At most `limit` (the most recent): an answer names at
+   * most k providers, so a popular file's thousands of records do not all
+   * travel in one reply.
    */
   providersAt(server: PeerId, key: number, limit = Infinity): PeerId[] {
-    const providers = this.records[server]?.get(key);
-    if (providers === undefined) return [];
-    const now = this.ctx.now();
-    const out: PeerId[] = [];
-    for (const [provider, expiresMs] of providers) {
-      if (expiresMs > now) out.push(provider);
-      else providers.delete(provider);
-    }
-    if (providers.size === 0) this.records[server]!.delete(key);
-    return out.length > limit ? out.slice(out.length - limit) : out;
+    return this.records.providers(server, key, this.ctx.now(), limit);
   }
 
   /** Servers holding an unexpired record for `key` (for overlay.json and tests; reads every server). */
@@ -323,12 +307,13 @@ export class ProviderDht {
           done(walked - start, 0, 0);
           return;
         }
-        const settle = (ok: boolean) => {
-          if (ok) stored++;
+        // One closure serves every put as both callbacks (the context calls onTimeout with no reply).
+        const settle = (reply?: ProviderDhtMessage) => {
+          if (reply !== undefined) stored++;
           if (--waiting === 0) done(walked - start, this.ctx.now() - walked, stored);
         };
         for (const server of closest) {
-          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, () => settle(true), () => settle(false));
+          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, settle, settle);
         }
       }),
     );
