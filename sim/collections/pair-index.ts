@@ -9,17 +9,16 @@ const NONE = -1;
  * allocated per entry.
  */
 export class PairIndex {
-  private keyA: Int32Array<ArrayBuffer>;
-  private keyB: Int32Array<ArrayBuffer>;
-  private values: Int32Array<ArrayBuffer>;
+  /** Slot i is slots[4i..4i+3]: a (NONE when empty), b, value, unused: one slot, one cache line. */
+  private slots: Int32Array<ArrayBuffer>;
+  private mask: number;
   private used = 0;
 
   constructor(initialSlots = 1024) {
     let size = 16;
     while (size < initialSlots) size *= 2;
-    this.keyA = new Int32Array(size).fill(NONE);
-    this.keyB = new Int32Array(size);
-    this.values = new Int32Array(size);
+    this.slots = emptySlots(size);
+    this.mask = size - 1;
   }
 
   get size(): number {
@@ -28,72 +27,76 @@ export class PairIndex {
 
   /** The value of (a, b), or -1. */
   get(a: number, b: number): number {
-    const keyA = this.keyA;
-    const mask = keyA.length - 1;
+    const slots = this.slots;
+    const mask = this.mask;
     for (let s = hash(a, b) & mask; ; s = (s + 1) & mask) {
-      const k = keyA[s]!;
+      const k = slots[s << 2]!;
       if (k === NONE) return NONE;
-      if (k === a && this.keyB[s] === b) return this.values[s]!;
+      if (k === a && slots[(s << 2) + 1] === b) return slots[(s << 2) + 2]!;
     }
   }
 
   /** Sets the value of (a, b) (value ≥ 0). */
   set(a: number, b: number, value: number): void {
-    const keyA = this.keyA;
-    const mask = keyA.length - 1;
+    const slots = this.slots;
+    const mask = this.mask;
     let s = hash(a, b) & mask;
     for (; ; s = (s + 1) & mask) {
-      const k = keyA[s]!;
+      const k = slots[s << 2]!;
       if (k === NONE) break;
-      if (k === a && this.keyB[s] === b) {
-        this.values[s] = value;
+      if (k === a && slots[(s << 2) + 1] === b) {
+        slots[(s << 2) + 2] = value;
         return;
       }
     }
-    if ((this.used + 1) * 2 > keyA.length) {
-      this.rehash(keyA.length * 2);
+    if ((this.used + 1) * 2 > mask + 1) {
+      this.rehash((mask + 1) * 2);
       this.set(a, b, value);
       return;
     }
-    keyA[s] = a;
-    this.keyB[s] = b;
-    this.values[s] = value;
+    slots[s << 2] = a;
+    slots[(s << 2) + 1] = b;
+    slots[(s << 2) + 2] = value;
     this.used++;
   }
 
   /** Removes (a, b); false if it was not there. */
   delete(a: number, b: number): boolean {
-    const keyA = this.keyA;
-    const keyB = this.keyB;
-    const mask = keyA.length - 1;
+    const slots = this.slots;
+    const mask = this.mask;
     let gap = hash(a, b) & mask;
     for (; ; gap = (gap + 1) & mask) {
-      const k = keyA[gap]!;
+      const k = slots[gap << 2]!;
       if (k === NONE) return false;
-      if (k === a && keyB[gap] === b) break;
+      if (k === a && slots[(gap << 2) + 1] === b) break;
     }
-    for (let s = (gap + 1) & mask; keyA[s] !== NONE; s = (s + 1) & mask) {
-      const home = hash(keyA[s]!, keyB[s]!) & mask;
+    for (let s = (gap + 1) & mask; slots[s << 2] !== NONE; s = (s + 1) & mask) {
+      const home = hash(slots[s << 2]!, slots[(s << 2) + 1]!) & mask;
       // The entry at s must stay if its home lies cyclically in (gap, s]: moving it would put it before its home.
       if (gap <= s ? gap < home && home <= s : gap < home || home <= s) continue;
-      keyA[gap] = keyA[s]!;
-      keyB[gap] = keyB[s]!;
-      this.values[gap] = this.values[s]!;
+      slots[gap << 2] = slots[s << 2]!;
+      slots[(gap << 2) + 1] = slots[(s << 2) + 1]!;
+      slots[(gap << 2) + 2] = slots[(s << 2) + 2]!;
       gap = s;
     }
-    keyA[gap] = NONE;
+    slots[gap << 2] = NONE;
     this.used--;
     return true;
   }
 
   private rehash(size: number): void {
-    const { keyA, keyB, values } = this;
-    this.keyA = new Int32Array(size).fill(NONE);
-    this.keyB = new Int32Array(size);
-    this.values = new Int32Array(size);
+    const old = this.slots;
+    this.slots = emptySlots(size);
+    this.mask = size - 1;
     this.used = 0;
-    for (let s = 0; s < keyA.length; s++) if (keyA[s] !== NONE) this.set(keyA[s]!, keyB[s]!, values[s]!);
+    for (let i = 0; i < old.length; i += 4) if (old[i] !== NONE) this.set(old[i]!, old[i + 1]!, old[i + 2]!);
   }
+}
+
+function emptySlots(size: number): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(size * 4);
+  for (let i = 0; i < slots.length; i += 4) slots[i] = NONE;
+  return slots;
 }
 
 function hash(a: number, b: number): number {

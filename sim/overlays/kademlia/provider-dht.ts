@@ -91,8 +91,7 @@ export class ProviderDht {
   /** Provider records held by each server. */
   private readonly records = new ProviderRecords();
   /** Answers to GET_PROVIDERS in flight, by the token the reply carries as its value. */
-  private readonly answers = new Map<number, PeerId[]>();
-  private nextAnswer = 1;
+  private readonly answers: PendingAnswers;
   /** Servers online now, sorted by id (oracle bootstrap only). */
   private readonly truth: LiveIndex;
   private readonly keyScratch: Uint32Array;
@@ -108,6 +107,7 @@ export class ProviderDht {
     this.buckets = new Buckets(this.ids, options, capacity);
     this.truth = new LiveIndex(this.ids);
     this.keyScratch = new Uint32Array(this.ids.W);
+    this.answers = new PendingAnswers(options.requestTimeout);
     const isServer = dhtOptions.isServer;
     // A joiner bootstraps only from servers: clients do not answer DHT requests.
     const routingCtx: OverlayContext<KademliaMessage> = Object.create(ctx, {
@@ -118,8 +118,7 @@ export class ProviderDht {
     };
     const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
     const accept = (lookup: Lookup, _holder: PeerId, value: number, hops: number) => {
-      const providers = this.answers.get(value);
-      this.answers.delete(value);
+      const providers = this.answers.take(value);
       const search = this.searches.get(lookup);
       if (lookup.cancelled || search === undefined) return true;
       const fresh = (providers ?? []).filter((p) => !search.found.includes(p));
@@ -205,8 +204,7 @@ export class ProviderDht {
       case "findValue": {
         const providers = this.providersAt(to, msg.key, this.options.k);
         if (providers.length > 0) {
-          const token = this.nextAnswer++;
-          this.answers.set(token, providers);
+          const token = this.answers.put(providers, this.ctx.now());
           this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token });
         } else this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup));
         return;
@@ -373,3 +371,51 @@ export class ProviderDht {
 }
 
 const EMPTY: readonly PeerId[] = [];
+
+/**
+ * Providers named in GET_PROVIDERS replies on their way, by token (1, 2,
+ * ...; the reply carries its token as its value). A reply is read once, or
+ * never: when it arrives after its request timed out, after the walk
+ * ended, or at a peer that has left. Such answers are dropped once
+ * `lifetimeMs` (the request timeout) has passed since they were sent: by
+ * then every reply sent with them has arrived, since a reply arriving
+ * later than its request's timeout is thrown away.
+ */
+class PendingAnswers {
+  private providers: (readonly PeerId[] | undefined)[] = [];
+  private sentMs: number[] = [];
+  /** The token of providers[0]. */
+  private base = 1;
+  /** Entries before it have been read or dropped. */
+  private head = 0;
+
+  constructor(private readonly lifetimeMs: number) {}
+
+  /** Files `providers`, sent now; returns its token. */
+  put(providers: readonly PeerId[], nowMs: number): number {
+    this.dropStale(nowMs);
+    this.providers.push(providers);
+    this.sentMs.push(nowMs);
+    return this.base + this.providers.length - 1;
+  }
+
+  /** The providers of `token`, once. */
+  take(token: number): readonly PeerId[] | undefined {
+    const i = token - this.base;
+    if (i < this.head || i >= this.providers.length) return undefined;
+    const providers = this.providers[i];
+    this.providers[i] = undefined;
+    return providers;
+  }
+
+  private dropStale(nowMs: number): void {
+    const { providers, sentMs } = this;
+    while (this.head < providers.length && (providers[this.head] === undefined || sentMs[this.head]! + this.lifetimeMs < nowMs)) providers[this.head++] = undefined;
+    if (this.head >= 1024 && this.head * 2 >= providers.length) {
+      providers.splice(0, this.head);
+      sentMs.splice(0, this.head);
+      this.base += this.head;
+      this.head = 0;
+    }
+  }
+}

@@ -13,26 +13,24 @@ const NONE = -1;
  * the most recent few, so a (server, key)'s records form a doubly linked
  * list read from its most recent end; an index from (list, provider) to the
  * entry makes an announcement O(1). Everything lives in typed arrays with
- * free lists. Expired records are never returned; they are removed from
+ * free lists, each list's and each entry's fields side by side (one cache
+ * miss to reach them). Expired records are never returned; they are removed from
  * the oldest end of their list as new records arrive (records expire
  * roughly in the order they came), and by full reads.
  */
 export class ProviderRecords {
   /** (server, key) → list. */
   private readonly listOf = new PairIndex(1 << 12);
-  private listServer = new Int32Array(256);
-  private listKey = new Int32Array(256);
-  private listFirst = new Int32Array(256);
-  private listLast = new Int32Array(256);
+  /** List l is lists[4l..4l+3]: the server, the key, its oldest and newest entry. */
+  private lists = new Int32Array(256 * 4);
   private listCount = 0;
   private listFree = NONE;
 
   /** (list, provider) → entry. */
   private readonly entryOf = new PairIndex(1 << 14);
-  private entryProvider = new Int32Array(1024);
-  private entryExpires = new Float64Array(1024);
-  private entryPrev = new Int32Array(1024);
-  private entryNext = new Int32Array(1024);
+  /** Entry e is entries[4e..4e+3]: the provider, the previous and next entry of its list. */
+  private entries = new Int32Array(1024 * 4);
+  private expires = new Float64Array(1024);
   private entryCount = 0;
   private entryFree = NONE;
   /** Records held now (expired ones not yet removed included). */
@@ -44,26 +42,28 @@ export class ProviderRecords {
     if (list === NONE) list = this.newList(server, key);
     let e = this.entryOf.get(list, provider);
     if (e !== NONE) {
-      const known = this.entryExpires[e]!;
+      const known = this.expires[e]!;
       if (known > nowMs && known >= expiresMs) return;
       this.unlink(list, e);
     } else {
       e = this.newEntry();
       this.entryOf.set(list, provider, e);
-      this.entryProvider[e] = provider;
+      this.entries[e * 4 + PROVIDER] = provider;
       this.held++;
     }
-    this.entryExpires[e] = expiresMs;
-    const last = this.listLast[list]!;
-    this.entryPrev[e] = last;
-    this.entryNext[e] = NONE;
-    if (last === NONE) this.listFirst[list] = e;
-    else this.entryNext[last] = e;
-    this.listLast[list] = e;
+    this.expires[e] = expiresMs;
+    const lists = this.lists;
+    const entries = this.entries;
+    const last = lists[list * 4 + NEWEST]!;
+    entries[e * 4 + PREV] = last;
+    entries[e * 4 + NEXT] = NONE;
+    if (last === NONE) lists[list * 4 + OLDEST] = e;
+    else entries[last * 4 + NEXT] = e;
+    lists[list * 4 + NEWEST] = e;
     // Two removals per arrival outpace the arrivals, so expired records never pile up.
     for (let i = 0; i < 2; i++) {
-      const first = this.listFirst[list]!;
-      if (first === e || this.entryExpires[first]! > nowMs) break;
+      const first = lists[list * 4 + OLDEST]!;
+      if (first === e || this.expires[first]! > nowMs) break;
       this.remove(list, first);
     }
   }
@@ -76,9 +76,9 @@ export class ProviderRecords {
     const list = this.listOf.get(server, key);
     if (list === NONE) return [];
     const out: PeerId[] = [];
-    for (let e = this.listLast[list]!; e !== NONE && out.length < limit; ) {
-      const prev = this.entryPrev[e]!;
-      if (this.entryExpires[e]! > nowMs) out.push(this.entryProvider[e]!);
+    for (let e = this.lists[list * 4 + NEWEST]!; e !== NONE && out.length < limit; ) {
+      const prev = this.entries[e * 4 + PREV]!;
+      if (this.expires[e]! > nowMs) out.push(this.entries[e * 4 + PROVIDER]!);
       else if (limit === Infinity) this.remove(list, e);
       e = prev;
     }
@@ -92,42 +92,39 @@ export class ProviderRecords {
 
   private remove(list: number, e: number): void {
     this.unlink(list, e);
-    this.entryOf.delete(list, this.entryProvider[e]!);
-    this.entryNext[e] = this.entryFree;
+    this.entryOf.delete(list, this.entries[e * 4 + PROVIDER]!);
+    this.entries[e * 4 + NEXT] = this.entryFree;
     this.entryFree = e;
     this.held--;
-    if (this.listFirst[list] === NONE) {
-      this.listOf.delete(this.listServer[list]!, this.listKey[list]!);
-      this.listFirst[list] = this.listFree;
+    const lists = this.lists;
+    if (lists[list * 4 + OLDEST] === NONE) {
+      this.listOf.delete(lists[list * 4 + SERVER]!, lists[list * 4 + KEY]!);
+      lists[list * 4 + OLDEST] = this.listFree;
       this.listFree = list;
     }
   }
 
   private unlink(list: number, e: number): void {
-    const prev = this.entryPrev[e]!;
-    const next = this.entryNext[e]!;
-    if (prev === NONE) this.listFirst[list] = next;
-    else this.entryNext[prev] = next;
-    if (next === NONE) this.listLast[list] = prev;
-    else this.entryPrev[next] = prev;
+    const entries = this.entries;
+    const prev = entries[e * 4 + PREV]!;
+    const next = entries[e * 4 + NEXT]!;
+    if (prev === NONE) this.lists[list * 4 + OLDEST] = next;
+    else entries[prev * 4 + NEXT] = next;
+    if (next === NONE) this.lists[list * 4 + NEWEST] = prev;
+    else entries[next * 4 + PREV] = prev;
   }
 
   private newList(server: PeerId, key: number): number {
     let list = this.listFree;
-    if (list !== NONE) this.listFree = this.listFirst[list]!;
+    if (list !== NONE) this.listFree = this.lists[list * 4 + OLDEST]!;
     else {
-      if (this.listCount === this.listServer.length) {
-        const n = this.listCount * 2;
-        this.listServer = grown(this.listServer, n);
-        this.listKey = grown(this.listKey, n);
-        this.listFirst = grown(this.listFirst, n);
-        this.listLast = grown(this.listLast, n);
-      }
+      if ((this.listCount + 1) * 4 > this.lists.length) this.lists = grown(this.lists, this.lists.length * 2);
       list = this.listCount++;
     }
-    this.listServer[list] = server;
-    this.listKey[list] = key;
-    this.listFirst[list] = this.listLast[list] = NONE;
+    const lists = this.lists;
+    lists[list * 4 + SERVER] = server;
+    lists[list * 4 + KEY] = key;
+    lists[list * 4 + OLDEST] = lists[list * 4 + NEWEST] = NONE;
     this.listOf.set(server, key, list);
     return list;
   }
@@ -135,21 +132,29 @@ export class ProviderRecords {
   private newEntry(): number {
     const e = this.entryFree;
     if (e !== NONE) {
-      this.entryFree = this.entryNext[e]!;
+      this.entryFree = this.entries[e * 4 + NEXT]!;
       return e;
     }
-    if (this.entryCount === this.entryProvider.length) {
+    if (this.entryCount === this.expires.length) {
       const n = this.entryCount * 2;
-      this.entryProvider = grown(this.entryProvider, n);
-      this.entryPrev = grown(this.entryPrev, n);
-      this.entryNext = grown(this.entryNext, n);
+      this.entries = grown(this.entries, n * 4);
       const expires = new Float64Array(n);
-      expires.set(this.entryExpires);
-      this.entryExpires = expires;
+      expires.set(this.expires);
+      this.expires = expires;
     }
     return this.entryCount++;
   }
 }
+
+// A list's fields.
+const SERVER = 0;
+const KEY = 1;
+const OLDEST = 2;
+const NEWEST = 3;
+// An entry's fields.
+const PROVIDER = 0;
+const PREV = 1;
+const NEXT = 2;
 
 function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(size);
