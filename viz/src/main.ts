@@ -1,19 +1,17 @@
-import { pieceMapSection } from "./charts/piece-map.js";
 import { barChart } from "./charts/bars.js";
 import { emptyNote } from "./charts/frame.js";
 import { hbarChart } from "./charts/hbars.js";
 import { lineChart, type Mark, type Series } from "./charts/lines.js";
 import { overlayColor } from "./colors.js";
 import { columnTitle, faultLabel, overlayName } from "./columns.js";
-import { ipfsSection } from "./ipfs-panel.js";
 import { isReport, loadIndex, loadLesson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { defaultLang, setLang, t, type Lang } from "./i18n.js";
 import { axisLabel, fmt, HEADLINE, metricDef, metricTitle, NOT_METRICS, pick, SUMMARY_BARS } from "./metrics.js";
+import { OVERLAY_PANELS, type RunLook } from "./panels.js";
 import { enterPresentation } from "./present.js";
 import { wilson } from "../../sim/metrics/stats.js";
 import { comparisonStory, storyHead, sweepStory, type StoryContext } from "./story.js";
 import { topologySection } from "./topology/view.js";
-import { blockchainSection } from "./blocks.js";
 
 /**
  * The viewer page. The story comes first: the scenario's title and
@@ -179,11 +177,10 @@ async function render(): Promise<void> {
   if (state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
   timeSeriesSection(fragment, runs, focusTimeseries, false);
   distributionSection(fragment, runs);
-  await pieceMapSection(fragment, entries, (e) => runLabel(runs[entries.indexOf(e)]!, runs));
-  await blockchainSection(fragment, runs, (r) => runLabel(r, runs), (r) => colorOf(r.entry.id));
+  const look: RunLook = { label: (r) => runLabel(r, runs), color: (r) => colorOf(r.entry.id) };
+  for (const panel of OVERLAY_PANELS) await panel.draw(fragment, runs, look);
   if (!active.some((g) => g.kind === "comparison")) summarySection(fragment, runs);
   if (!state.lesson?.focus.topology) await topologySection(fragment, runs, (r) => runLabel(r, runs), state.lesson?.focus.topologyRun);
-  await ipfsSection(fragment, runs, (r) => runLabel(r, runs));
   if (token !== renderToken) return;
   main.replaceChildren(...fragment.childNodes);
   main.dataset.ready = String(token);

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LESSONS } from "../../sim/cli/lessons.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { findLesson } from "../../sim/cli/lessons.js";
 import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
 import { resolveRoots } from "../../sim/cli/serve-index.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
@@ -17,9 +17,13 @@ import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
  * chart first, and the replays drawing. Screenshots of each lesson's chart
  * go to a temporary folder, or to docs/img/lessons/ with
  * PEERLAB_WRITE_DOC_IMAGES=1 (how the ones in the docs were made).
+ *
+ * The lessons are spread over three test files (lessons-1/2/3.test.ts),
+ * each running only its own lessons, so that vitest can run them side by
+ * side: one file running all nine was the suite's longest by far.
  */
 
-const browserPath = chromiumPath();
+export const browserPath = chromiumPath();
 const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "dist", "sim", "cli", "main.js");
 
@@ -30,7 +34,7 @@ interface Problem {
 }
 
 /** Chart text that is too small, clipped by its SVG, or overlapping other text, as the browser lays it out. */
-function legibility(page: Page): Promise<Problem[]> {
+export function legibility(page: Page): Promise<Problem[]> {
   return page.evaluate(() => {
     const problems: { chart: string; text: string; what: string }[] = [];
     for (const svg of Array.from(document.querySelectorAll<SVGSVGElement>("#main figure.chart > svg"))) {
@@ -69,7 +73,7 @@ function legibility(page: Page): Promise<Problem[]> {
 }
 
 /** Hangul on the page drawn with the page's font, compared with a code point no font has: identical pictures are tofu. */
-function tofu(page: Page): Promise<{ hangul: number; missing: string[]; distinct: number }> {
+export function tofu(page: Page): Promise<{ hangul: number; missing: string[]; distinct: number }> {
   return page.evaluate(() => {
     const chars = [...new Set([...document.body.innerText].filter((c) => /[\uac00-\ud7af]/.test(c)))];
     const canvas = document.createElement("canvas");
@@ -89,7 +93,21 @@ function tofu(page: Page): Promise<{ hangul: number; missing: string[]; distinct
   });
 }
 
-describe.runIf(browserPath !== undefined)("lessons projected at 1280×720", () => {
+/** Which lessons each of lessons-1/2/3.test.ts projects; every lesson is in exactly one (lessons-3 checks). */
+export const LESSON_GROUPS = [
+  ["topologies", "index-failure", "mass-failure"],
+  ["attack-the-hub", "messages-vs-n", "replication"],
+  ["malicious", "self-repair", "nft-metadata"],
+] as const;
+
+export type OpenLesson = (name: string, lang: "en" | "ko", viewport?: { width: number; height: number }) => Promise<Page>;
+
+/**
+ * Runs the named lessons with `peerlab lesson`, serves each, starts Chromium,
+ * and registers each lesson's check in English and Korean. Returns `open`
+ * for further tests of the same lessons (call it inside a test).
+ */
+export function projectLessons(names: readonly string[]): OpenLesson {
   const dir = mkdtempSync(join(tmpdir(), "peerlab-lessons-"));
   const shots = process.env.PEERLAB_WRITE_DOC_IMAGES ? join(root, "docs", "img", "lessons") : join(dir, "shots");
   const servers = new Map<string, ViewServer>();
@@ -97,7 +115,8 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720", () =
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    for (const l of LESSONS) {
+    for (const name of names) {
+      const l = findLesson(name)!;
       const out = join(dir, l.name);
       const r = spawnSync(process.execPath, [bin, "lesson", l.name, "--no-serve", "--quiet", "--out", out], { cwd: dir, encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
@@ -124,7 +143,8 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720", () =
     return page;
   }
 
-  for (const lesson of LESSONS) {
+  for (const name of names) {
+    const lesson = findLesson(name)!;
     for (const lang of ["en", "ko"] as const) {
       it(`${lesson.name} (${lang}): the lesson and its chart first, legible, nothing clipped or overlapping`, async () => {
         const page = await open(lesson.name, lang);
@@ -160,64 +180,5 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720", () =
     }
   }
 
-  it("topologies: the Chord ring is labelled, the lookup's key is marked, and fingers are drawn for one peer only", async () => {
-    const page = await open("topologies", "en");
-    const topo = page.locator("#topology");
-    expect(await topo.locator("text.node-label").count()).toBe(32);
-    expect(await topo.locator("g.key-mark text").textContent()).toMatch(/^key \d+$/);
-    const origin = (await page.locator("#fingers-of").inputValue()) as string;
-    const fingers = await topo.locator('path.link[data-kind="finger"]').getAttribute("d");
-    // One peer's fingers start at that peer: every path segment starts at the same point.
-    expect(new Set(fingers!.match(/M[\d.]+,[\d.]+/g)).size).toBe(1);
-    expect(Number(origin)).toBeGreaterThanOrEqual(0);
-    await page.context().close();
-  });
-
-  it("presentation mode fills the screen with one chart and steps with the keyboard", async () => {
-    const page = await open("index-failure", "en");
-    const charts = await page.locator("#main figure.chart").count();
-    await page.locator("#present").click();
-    const layer = page.locator("#presentation");
-    expect(await layer.locator("svg.presented").count()).toBe(1);
-    const box = (await layer.locator("svg.presented").boundingBox())!;
-    expect(box.width).toBeGreaterThan(1100);
-    expect(await layer.locator(".present-count").textContent()).toBe(`1 / ${charts}`);
-    await page.keyboard.press("ArrowRight");
-    expect(await layer.locator(".present-count").textContent()).toBe(`2 / ${charts}`);
-    await page.keyboard.press("ArrowLeft");
-    await page.keyboard.press("ArrowLeft");
-    expect(await layer.locator(".present-count").textContent()).toBe(`${charts} / ${charts}`);
-    await page.keyboard.press("Escape");
-    expect(await page.locator("#presentation").count()).toBe(0);
-    await page.context().close();
-  });
-
-  it("collapses the run list on a 1024×768 screen, and the button brings it back", async () => {
-    const page = await open("replication", "ko", { width: 1024, height: 768 });
-    expect(await page.locator("nav#sidebar").isVisible()).toBe(false);
-    expect(await legibility(page)).toEqual([]);
-    await page.locator("#sidebar-toggle").click();
-    expect(await page.locator("nav#sidebar").isVisible()).toBe(true);
-    await page.context().close();
-  });
-
-  it("switches a chart between log and linear scale", async () => {
-    const page = await open("topologies", "en");
-    const fig = page.locator('figure[data-chart="cmp-messages_per_lookup"]');
-    expect(await fig.locator("button.scale-toggle").getAttribute("data-log")).toBe("true");
-    const ready = await page.getAttribute("main", "data-ready");
-    await fig.locator("button.scale-toggle").click();
-    await page.waitForFunction((before) => document.querySelector("main")!.dataset.ready !== before, ready);
-    expect(await page.locator('figure[data-chart="cmp-messages_per_lookup"] button.scale-toggle').getAttribute("data-log")).toBe("false");
-    await page.context().close();
-  });
-
-  it("messages-vs-n: log axes and the ½·log2 N reference under Chord's hops", async () => {
-    const page = await open("messages-vs-n", "en");
-    const hops = page.locator('figure[data-chart="sweep-hops_mean"]');
-    expect(await hops.locator("path.series.reference").count()).toBe(1);
-    expect(await hops.locator(".legend-item title").allTextContents()).toContain("½·log2 N (Chord paper)");
-    expect(await page.locator('figure[data-chart="sweep-messages_per_lookup"] .axis.x .tick text').allTextContents()).toEqual(["32", "64", "128", "256", "512"]);
-    await page.context().close();
-  });
-});
+  return open;
+}
