@@ -97,10 +97,15 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.dht = new ProviderDht(
       // Every DHT exchange leaves a connection open between the two peers (libp2p dials to talk), so connections
       // come from DHT traffic, as on the live network.
-      this.dhtNamespace.context<ProviderDhtMessage, IpfsMessage>(ctx, (from, to) => {
-        if (this.online[from] === 1 && this.online[to] === 1) this.connections.connect(from, to);
-      }),
-      { kademlia: kademliaRouting(options.bootstrap, options.dht), providerExpireMs: options.dht.providerExpire, isServer },
+      this.dhtNamespace.context<ProviderDhtMessage, IpfsMessage>(ctx),
+      {
+        kademlia: kademliaRouting(options.bootstrap, options.dht),
+        providerExpireMs: options.dht.providerExpire,
+        isServer,
+        answered: (from, to) => {
+          if (this.online[from] === 1 && this.online[to] === 1) this.connections.connect(from, to);
+        },
+      },
       capacity,
     );
     this.dags = new Dags(world.keyCount, (f) => ctx.fileSize(f), options.blockSize, options.linksPerNode);

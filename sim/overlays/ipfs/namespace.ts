@@ -5,7 +5,7 @@ import type { Message, OverlayContext } from "../../core/protocol.js";
  * given puts a prefix in front of the type of every message it sends, and
  * the overlay hands it back the messages whose type carries the prefix,
  * prefix removed (`Namespace.strip`). Replies reach the composed protocol's
- * request callbacks stripped too. Everything else (time, timers, random
+ * request callbacks under their inner names too. Everything else (time, timers, random
  * stream, counters, adversaries) is the overlay's own context.
  *
  * Renaming happens in place, through tables of both names: every message a
@@ -55,31 +55,26 @@ export class Namespace {
   }
 
   /**
-   * The context the composed protocol sees: sends, requests and replies
-   * wrapped, replies to its requests stripped.
+   * The context the composed protocol sees: what it sends goes out under
+   * the outer names. A reply goes straight to the callback waiting for it,
+   * which reads it under its inner name: it is renamed back as soon as the
+   * network has counted it (the network reads a message's type only when
+   * it is sent, and a reply is not dispatched by type). So no callback is
+   * wrapped per request.
    */
-  context<Inner extends Message, Outer extends Message>(
-    ctx: OverlayContext<Outer>,
-    /** Called when `to` has answered a request of `from` (the two have talked: libp2p keeps the connection open). */
-    answered: (from: number, to: number) => void = () => {},
-  ): OverlayContext<Inner> {
+  context<Inner extends Message, Outer extends Message>(ctx: OverlayContext<Outer>): OverlayContext<Inner> {
     return Object.create(ctx, {
       send: { value: (from: number, to: number, msg: Inner) => ctx.send(from, to, this.wrap<Outer>(msg)) },
       request: {
         value: (from: number, to: number, msg: Inner, timeoutMs: number, onReply: (reply: Inner) => void, onTimeout: () => void) =>
-          ctx.request(
-            from,
-            to,
-            this.wrap<Outer>(msg),
-            timeoutMs,
-            (reply) => {
-              answered(from, to);
-              onReply(this.strip<Inner>(reply));
-            },
-            onTimeout,
-          ),
+          ctx.request(from, to, this.wrap<Outer>(msg), timeoutMs, onReply as unknown as (reply: Outer) => void, onTimeout),
       },
-      reply: { value: (from: number, to: number, request: Inner, reply: Inner) => ctx.reply(from, to, request as unknown as Outer, this.wrap<Outer>(reply)) },
+      reply: {
+        value: (from: number, to: number, request: Inner, reply: Inner) => {
+          ctx.reply(from, to, request as unknown as Outer, this.wrap<Outer>(reply));
+          this.strip(reply);
+        },
+      },
     }) as OverlayContext<Inner>;
   }
 }

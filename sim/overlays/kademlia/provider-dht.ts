@@ -73,6 +73,8 @@ export interface ProviderDhtOptions {
   readonly providerExpireMs: number;
   /** True for peers that run the DHT as servers (dialable); false for clients. */
   readonly isServer: (peer: PeerId) => boolean;
+  /** Told when `to` has answered a DHT request of `from`, before the requester acts on the answer (the two have talked). */
+  readonly answered?: (from: PeerId, to: PeerId) => void;
 }
 
 /** What a walk cost: its RPCs, timeouts and depth (rounds of RPCs in sequence). */
@@ -95,6 +97,7 @@ export class ProviderDht {
   /** Servers online now, sorted by id (oracle bootstrap only). */
   private readonly truth: LiveIndex;
   private readonly keyScratch: Uint32Array;
+  private readonly answered: (from: PeerId, to: PeerId) => void;
 
   constructor(
     private readonly ctx: OverlayContext<ProviderDhtMessage>,
@@ -109,11 +112,31 @@ export class ProviderDht {
     this.keyScratch = new Uint32Array(this.ids.W);
     this.answers = new PendingAnswers(options.requestTimeout);
     const isServer = dhtOptions.isServer;
+    const answered = dhtOptions.answered ?? (() => {});
+    this.answered = answered;
     // A joiner bootstraps only from servers: clients do not answer DHT requests.
+    // Answers to lookups' requests reach `learn` below, puts' their own callbacks; the one other request, a ping, says here.
     const routingCtx: OverlayContext<KademliaMessage> = Object.create(ctx, {
       bootstrapContacts: { value: (peer: PeerId) => ctx.bootstrapContacts(peer).filter((c) => isServer(c)) },
+      request: {
+        value: (from: PeerId, to: PeerId, msg: KademliaMessage, timeoutMs: number, onReply: (reply: KademliaMessage) => void, onTimeout: () => void) =>
+          ctx.request(
+            from,
+            to,
+            msg,
+            timeoutMs,
+            msg.type === "ping"
+              ? (reply) => {
+                  answered(from, to);
+                  onReply(reply as KademliaMessage);
+                }
+              : (onReply as (reply: ProviderDhtMessage) => void),
+            onTimeout,
+          ),
+      },
     });
     const learn = (peer: PeerId, contact: PeerId) => {
+      answered(peer, contact);
       if (isServer(contact)) this.maintenance.learn(peer, contact);
     };
     const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
@@ -305,13 +328,17 @@ export class ProviderDht {
           done(walked - start, 0, 0);
           return;
         }
-        // One closure serves every put as both callbacks (the context calls onTimeout with no reply).
-        const settle = (reply?: ProviderDhtMessage) => {
-          if (reply !== undefined) stored++;
+        const settle = (ok: boolean) => {
+          if (ok) stored++;
           if (--waiting === 0) done(walked - start, this.ctx.now() - walked, stored);
         };
         for (const server of closest) {
-          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, settle, settle);
+          // One closure serves as both callbacks (the context calls onTimeout with no reply).
+          const answer = (reply?: ProviderDhtMessage) => {
+            if (reply !== undefined) this.answered(peer, server);
+            settle(reply !== undefined);
+          };
+          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, answer, answer);
         }
       }),
     );
