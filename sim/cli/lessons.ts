@@ -164,6 +164,20 @@ export const LESSONS: readonly Lesson[] = [
     },
     focus: { view: "timeseries", metric: "availability" },
   },
+  {
+    name: "swarm-vs-server",
+    scenario: "scenarios/lessons/swarm-vs-server.yaml",
+    title: { en: "One server or a swarm: does a crowd slow the download?", ko: "서버 하나와 스웜: 사람이 몰리면 느려질까?" },
+    lookFor: {
+      en: "From one server the time to give everyone the file grows in proportion to the crowd: 2 peers wait 12 minutes, 40 peers 4 hours, because the server's upload is split among them all. In the BitTorrent swarm the same 40 peers are done in about an hour: each downloader uploads the pieces it already has to the others, so every newcomer brings capacity as well as demand. The swarm stays a little above its theoretical best (T/T_min about 1.3 at 40 peers) because a peer can only pass on pieces it has already received.",
+      ko: "서버 하나에서 받으면 모두가 파일을 받는 시간이 사람 수에 비례해 늘어납니다. 피어 2개는 12분, 40개는 4시간을 기다립니다. 서버의 업로드를 모두가 나눠 쓰기 때문입니다. BitTorrent 스웜에서는 같은 40개 피어가 약 한 시간 만에 끝납니다. 받는 피어마다 이미 받은 조각을 다른 피어에게 올려 주므로, 새로 오는 피어는 수요와 함께 용량도 가져옵니다. 피어는 이미 받은 조각만 넘겨줄 수 있어서, 스웜은 이론상 최선보다 조금 느립니다 (피어 40개에서 T/T_min 약 1.3).",
+    },
+    question: {
+      en: "A game company must send a 50 GB update to a million players on release day. What would it cost to do that from its own servers alone, and what do players give up when the company uses a swarm instead?",
+      ko: "게임 회사가 출시일에 50 GB 업데이트를 플레이어 백만 명에게 보내야 합니다. 회사 서버만으로 보내려면 무엇이 필요할까요? 스웜을 쓰면 플레이어는 무엇을 내주게 될까요?",
+    },
+    focus: { view: "sweep", metric: "distribution_time_s", param: "peers.count" },
+  },
 ];
 
 export function findLesson(name: string): Lesson | undefined {

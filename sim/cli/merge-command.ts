@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
 import type { SummaryLike } from "../run/headline.js";
+import { tableColumnsJson } from "../run/experiment-files.js";
 import { StagedFolder } from "../run/staged-folder.js";
 import { aggregateCsv, aggregateLongCsv, runRefs, runsCsv, sweepJson, sweepTable, type SweepManifest } from "../run/sweep.js";
 import { InputError } from "../core/errors.js";
@@ -118,6 +119,7 @@ export function mergeCommand(args: MergeArgs): number {
     staged.write("runs.csv", runsCsv(merged, refs, summaries));
     staged.write("aggregate.csv", aggregateCsv(merged, summaries));
     staged.write("aggregate-long.csv", aggregateLongCsv(merged, summaries));
+    staged.write("columns.json", tableColumnsJson(summaries.values()));
     staged.commit();
   } catch (error) {
     staged.abort();

@@ -13,7 +13,9 @@ import { InputError } from "../core/errors.js";
 
 /** Files of a run folder the viewer reads, when present. */
 export const RUN_FILES = ["manifest.json", "summary.json", "timeseries.csv", "columns.json", "annotations.json", "snapshots.json", "traces.json", "overlay.json"] as const;
-const GROUP_FILES = ["comparison.csv", "aggregate.csv", "runs.csv", "sweep.json"] as const;
+const GROUP_TABLES = ["comparison.csv", "aggregate.csv", "runs.csv", "sweep.json"] as const;
+/** Beside a group's tables (a run folder has its own columns.json, so it does not make a folder a group). */
+const GROUP_EXTRAS = ["columns.json"] as const;
 /** Deep enough for results/<name>/seed-<s>/<variant>/ under a sweep's run folders. */
 const MAX_DEPTH = 8;
 
@@ -126,9 +128,10 @@ export function buildIndex(roots: readonly Root[], version: string): ViewIndex {
       const label = prefix + (rel || basename(root.real));
       const id = `${r}:${rel}`;
       if (names.includes("lesson.json")) lessons.push(`${url}lesson.json`);
-      const groupFiles = GROUP_FILES.filter((f) => names.includes(f));
+      const groupTables = GROUP_TABLES.filter((f) => names.includes(f));
       let here = group;
-      if (groupFiles.length > 0) {
+      if (groupTables.length > 0) {
+        const groupFiles = [...groupTables, ...GROUP_EXTRAS.filter((f) => names.includes(f))];
         const kind = groupFiles.includes("comparison.csv") ? "comparison" : "sweep";
         groups.push({ id, kind, label, url, files: groupFiles, runs: [] });
         here = id;

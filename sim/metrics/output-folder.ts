@@ -23,8 +23,8 @@ export type FolderKind = "run" | "comparison" | "sweep";
 /** Entries each kind writes at its top level; anything else in a folder about to be replaced is someone else's. */
 const OWN_ENTRIES: Record<FolderKind, (name: string, isDir: boolean, dir: string) => boolean> = {
   run: (_name, isDir) => !isDir,
-  comparison: (name, isDir, dir) => name === "comparison.csv" || name === "incomplete.json" || (isDir && existsSync(join(dir, name, "manifest.json"))),
-  sweep: (name) => ["sweep.json", "runs.csv", "aggregate.csv", "aggregate-long.csv", "runs", "incomplete.json"].includes(name),
+  comparison: (name, isDir, dir) => name === "comparison.csv" || name === "columns.json" || name === "incomplete.json" || (isDir && existsSync(join(dir, name, "manifest.json"))),
+  sweep: (name) => ["sweep.json", "runs.csv", "aggregate.csv", "aggregate-long.csv", "columns.json", "runs", "incomplete.json"].includes(name),
 };
 
 const KIND_NAMES: Record<FolderKind, string> = { run: "a run", comparison: "a comparison of variants", sweep: "a sweep" };

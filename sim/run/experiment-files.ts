@@ -1,5 +1,5 @@
 import type { SweepExperiment, VariantsExperiment } from "./experiment.js";
-import type { SummaryLike } from "./headline.js";
+import { headlineColumns, headlineMetrics, type SummaryLike } from "./headline.js";
 import { aggregateCsv, aggregateLongCsv, runRefs, runsCsv, sweepJson, sweepManifest, type Shard } from "./sweep.js";
 import { comparisonCsv } from "./variants.js";
 import { runJob } from "./worker-job.js";
@@ -7,8 +7,10 @@ import { runJob } from "./worker-job.js";
 /**
  * The files at the top of an experiment's folder, once its runs are done:
  * comparison.csv for variants; sweep.json, runs.csv and aggregate.csv for a
- * sweep (a shard's folder has no aggregate.csv: `peerlab merge` writes it).
- * `summaries` are the runs' summary.json, by run index.
+ * sweep (a shard's folder has no aggregate.csv: `peerlab merge` writes it);
+ * columns.json beside them names their headline columns (unit, kind, title
+ * in English and Korean) for the viewer. `summaries` are the runs'
+ * summary.json, by run index.
  */
 export function tableFiles(
   experiment: VariantsExperiment | SweepExperiment,
@@ -17,7 +19,7 @@ export function tableFiles(
   shard?: Shard,
 ): Record<string, string> {
   if (experiment.kind === "variants") {
-    return { "comparison.csv": comparisonCsv(experiment, experiment.runs.map((r) => summaries.get(r.index)!)) };
+    return { "comparison.csv": comparisonCsv(experiment, experiment.runs.map((r) => summaries.get(r.index)!)), "columns.json": tableColumnsJson(summaries.values()) };
   }
   const manifest = sweepManifest(experiment, scenarioFile, shard);
   const refs = runRefs(manifest).filter((r) => summaries.has(r.index));
@@ -26,7 +28,13 @@ export function tableFiles(
     files["aggregate.csv"] = aggregateCsv(manifest, summaries);
     files["aggregate-long.csv"] = aggregateLongCsv(manifest, summaries);
   }
+  files["columns.json"] = tableColumnsJson(summaries.values());
   return files;
+}
+
+/** columns.json of a table of runs: the metadata of the headline columns those runs have. */
+export function tableColumnsJson(summaries: Iterable<SummaryLike>): string {
+  return JSON.stringify(headlineColumns(headlineMetrics(summaries)), null, 2) + "\n";
 }
 
 /**

@@ -64,7 +64,7 @@ describe("peerlab run with variants", () => {
     expect(lines[3]!.length).toBe(lines[2]!.length);
     expect(r.stdout).toContain("Results in results/duo/seed-1/ (comparison.csv, and flood/, index/");
     const dir = join(work, "results", "duo", "seed-1");
-    expect(readdirSync(dir).sort()).toEqual(["comparison.csv", "flood", "index"]);
+    expect(readdirSync(dir).sort()).toEqual(["columns.json", "comparison.csv", "flood", "index"]);
     expect(readdirSync(join(dir, "index")).sort()).toEqual(["columns.json", "manifest.json", "summary.json", "timeseries.csv"]);
     expect(readFileSync(join(dir, "comparison.csv"), "utf8").split("\n")[1]).toMatch(/^duo,flood,1,unstructured,\d+,/);
     expect(JSON.parse(readFileSync(join(dir, "index", "manifest.json"), "utf8")).scenario.overlay.type).toBe("hybrid");

@@ -82,8 +82,8 @@ describe("sweeps on one thread, on workers and on shards", () => {
     const a = tree(join(work, "one"));
     const b = tree(join(work, "two"));
     const c = tree(join(work, "results", "grid"));
-    expect(Object.keys(a)).toHaveLength(4 + 12 * 4); // sweep.json, runs.csv, aggregate.csv, aggregate-long.csv + 4 files per run
-    for (const name of ["runs.csv", "aggregate.csv", "aggregate-long.csv", "sweep.json"]) expect(a[name], name).toBeDefined();
+    expect(Object.keys(a)).toHaveLength(5 + 12 * 4); // sweep.json, runs.csv, aggregate.csv, aggregate-long.csv, columns.json + 4 files per run
+    for (const name of ["runs.csv", "aggregate.csv", "aggregate-long.csv", "sweep.json", "columns.json"]) expect(a[name], name).toBeDefined();
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     // Byte equality of the tables, spelled out.

@@ -97,7 +97,7 @@ describe("variants", () => {
     const e = loadVariants();
     const files = experimentFilesInProcess(e, "compare.yaml");
     expect(Object.keys(files).sort()).toEqual(
-      ["comparison.csv", ...e.runs.flatMap((r) => ["manifest.json", "summary.json", "timeseries.csv", "columns.json"].map((f) => `${r.dir}/${f}`))].sort(),
+      ["columns.json", "comparison.csv", ...e.runs.flatMap((r) => ["manifest.json", "summary.json", "timeseries.csv", "columns.json"].map((f) => `${r.dir}/${f}`))].sort(),
     );
     const lines = files["comparison.csv"]!.trim().split("\n");
     expect(lines[0]).toBe(
@@ -108,6 +108,11 @@ describe("variants", () => {
     const row = lines[3]!.split(",");
     expect(row.slice(0, 6)).toEqual([e.base.name, "chord", String(e.base.seed), "chord", String(chord.lookups.completed), String(chord.lookups.successRatio)]);
     expect(row[10]).toBe(String(chord.lookups.messagesPerLookup));
+    // columns.json beside it describes exactly the table's headline columns, with titles in both languages.
+    const columns = JSON.parse(files["columns.json"]!) as Record<string, { unit: string; title: { en: string; ko: string } }>;
+    expect(Object.keys(columns)).toEqual(lines[0]!.split(",").slice(4));
+    expect(columns.messages_per_lookup).toEqual({ unit: "messages", kind: "statistic", title: { en: "Messages per lookup", ko: "조회당 메시지" } });
+    for (const [name, meta] of Object.entries(columns)) expect(meta.title.en && meta.title.ko, name).toBeTruthy();
     // Deterministic: the same files again.
     expect(experimentFilesInProcess(loadVariants(), "compare.yaml")).toEqual(files);
   });

@@ -65,6 +65,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/lessons/messages-vs-n.yaml": { events: 2838246, successRatio: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], messagesPerLookup: [263.05, 532.718, 1096.89, 2223.63, 4314.02, 6.585, 7.755, 8.605, 9.6318, 10.688, 4.3, 5.15, 6.42, 6.87, 8.01], sha256: "353d1864e848617e" },
   "scenarios/lessons/replication.yaml": { events: 2504708, successRatio: [0.569599, 0.91433, 0.978559, 0.990992], messagesPerLookup: [10.4178, 10.5798, 10.5436, 10.415], sha256: "11f6787b9e2f8343" },
   "scenarios/lessons/self-repair.yaml": { events: 127333, successRatio: 0.933632, messagesPerLookup: 9.592, sha256: "6c7619afc4cea78b" },
+  "scenarios/lessons/swarm-vs-server.yaml": { events: 1074336, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "685fc082b3f9f1f8" },
   "scenarios/lessons/topologies.yaml": { events: 84918, successRatio: [1, 1, 1], messagesPerLookup: [145.11, 3.835, 5.526], sha256: "7a3dd1e1d7b5572f" },
   "scenarios/random-walk.yaml": { events: 2452115, successRatio: 1, messagesPerLookup: 323.039, sha256: "4268937625f2a999" },
   "scenarios/sweep-churn.yaml": { events: 3032139, successRatio: [0.637879, 0.967917, 0.996741, 0.996793], messagesPerLookup: [14.8078, 11.0542, 8.958, 8.4886], sha256: "319feda09be77fe5" },

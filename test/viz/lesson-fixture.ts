@@ -97,7 +97,7 @@ export function tofu(page: Page): Promise<{ hangul: number; missing: string[]; d
 export const LESSON_GROUPS = [
   ["topologies", "index-failure", "mass-failure"],
   ["attack-the-hub", "messages-vs-n", "replication"],
-  ["malicious", "self-repair", "nft-metadata"],
+  ["malicious", "self-repair", "nft-metadata", "swarm-vs-server"],
 ] as const;
 
 export type OpenLesson = (name: string, lang: "en" | "ko", viewport?: { width: number; height: number }) => Promise<Page>;

@@ -193,6 +193,13 @@ export function loadRun(entry: RunEntry): Promise<Run> {
   return p;
 }
 
+/** A comparison's or sweep's columns.json (its headline columns' titles in English and Korean), registered before its charts are drawn. */
+export async function loadGroupColumns(g: GroupEntry): Promise<void> {
+  if (!g.files.includes("columns.json")) return;
+  const meta = await json<Record<string, ColumnMeta>>(g.url + "columns.json").catch(() => null);
+  if (meta && typeof meta === "object") registerColumns(meta);
+}
+
 /** overlay.json: the overlay's own results (a piece map, a fork tree), or null when the run has none. */
 export async function loadOverlayResults(entry: RunEntry): Promise<Record<string, unknown> | null> {
   if (!entry.files.includes("overlay.json")) return null;

@@ -4,7 +4,7 @@ import { hbarChart } from "./charts/hbars.js";
 import { lineChart, type Series } from "./charts/lines.js";
 import { overlayColor } from "./colors.js";
 import { columnTitle, overlayName } from "./columns.js";
-import { loadCsv, loadJson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
+import { loadCsv, loadGroupColumns, loadJson, loadRun, num, type GroupEntry, type LessonInfo, type Run, type RunEntry, type ViewIndex } from "./data.js";
 import { lang, t } from "./i18n.js";
 import { axisLabel, fmt, metricDef, STORY_METRICS } from "./metrics.js";
 import { wilson } from "../../sim/metrics/stats.js"; // the simulator's own code, bundled: one Wilson interval for both
@@ -107,6 +107,7 @@ function ordered(available: readonly string[], focus: string | undefined): strin
 /** comparison.csv as small multiples of horizontal bars, then the table with translated headings and what "success" means per overlay. */
 export async function comparisonStory(parent: HTMLElement, g: GroupEntry, ctx: StoryContext): Promise<void> {
   if (!g.files.includes("comparison.csv")) return;
+  await loadGroupColumns(g);
   const csv = await loadCsv(g.url + "comparison.csv");
   if (!csv || csv.rows.length === 0) return;
   const box = grid(parent, `comparison-${g.id}`, `${t("comparison")}: ${scenarioTitle(ctx.index.runs.find((r) => r.group === g.id)).title || g.label}`);
@@ -213,6 +214,7 @@ const sweepParam = new Map<string, string>();
 /** aggregate.csv as small multiples: each headline figure against the chosen parameter, one line per value of the others, with its 95 % band. */
 export async function sweepStory(parent: HTMLElement, g: GroupEntry, ctx: StoryContext): Promise<void> {
   if (!g.files.includes("aggregate.csv")) return;
+  await loadGroupColumns(g);
   const csv = await loadCsv(g.url + "aggregate.csv");
   if (!csv || csv.rows.length === 0) return;
   const meta = g.files.includes("sweep.json") ? await loadJson<{ grid?: Record<string, unknown> }>(g.url + "sweep.json").catch(() => null) : null;
