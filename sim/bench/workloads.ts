@@ -227,14 +227,14 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "gossip",
     tier: "large",
-    expectedSeconds: 300,
-    description: "gossip rumour mongering, 10^4 rumours on 10^4 peers",
+    expectedSeconds: 1800,
+    description: "gossip rumour mongering, 10^4 rumours on 10^4 peers (issue target 30 s, not met: about 8 × 10^8 events)",
     run: () => benchGossip(),
   },
   {
     name: "blockchain",
     tier: "large",
-    expectedSeconds: 640,
+    expectedSeconds: 100,
     description: "blockchain, Gervais et al.'s setting: 6,000 nodes, 1,000 blocks of 1 MB every 10 min, bandwidth on (issue target 60 s, not met)",
     run: () => benchBlockchain(),
   },

@@ -35,6 +35,7 @@ const TITLES: Record<string, Pair> = {
   items_lost: ["Items lost for good", "영구 손실 항목"],
   "peers.count": ["Peers (N)", "피어 수 (N)"],
   "overlay.storage.replicas": ["Extra copies per key", "키당 추가 사본"],
+  "overlay.mode": ["Mode", "방식"],
   time_s: ["Simulated time", "시뮬레이션 시간"],
 };
 

@@ -295,6 +295,18 @@ export async function sweepStory(parent: HTMLElement, g: GroupEntry, ctx: StoryC
       const ns = [...new Set(xs)].sort((a, b) => a - b);
       series.push({ key: "half-log2", label: t("halfLog2"), color: "#444", points: ns.map((n) => ({ x: n, y: 0.5 * Math.log2(n) })), reference: true });
     }
+    if (m === "distribution_time_s" && numericX) {
+      // The Kumar–Ross bounds each run computed from its own capacities: the server's N·F/u_s and the swarm's minimum.
+      for (const [column, key] of [["t_min_client_server_s", "boundServer"], ["t_min_peer_to_peer_s", "boundPeerToPeer"]] as const) {
+        const byX = new Map<number, number>();
+        for (const r of csv.rows) {
+          const y = num(r[`${column}_mean`]);
+          if (y !== null && !byX.has(xOf(r[param]!))) byX.set(xOf(r[param]!), y);
+        }
+        const points = [...byX].sort((a, b) => a[0] - b[0]).map(([x, y]) => ({ x, y: y * def.scale }));
+        if (points.length > 1) series.push({ key, label: t(key), color: key === "boundServer" ? "#666" : "#999", points, reference: true });
+      }
+    }
     const id = `sweep-${m}`;
     const ys = series.flatMap((s) => s.points.map((p) => p.y));
     const logY = ctx.logChoice.get(id) ?? (isFocus && ctx.lesson?.focus.logY !== undefined ? ctx.lesson.focus.logY : ys.length > 1 && ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) >= 100);

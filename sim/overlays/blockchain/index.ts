@@ -189,7 +189,13 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
         this.relay.onInv(to, from, msg.block);
         return;
       case "getdata":
-        this.relay.onGetData(to, from, msg.block);
+        this.relay.onGetData(to, from, msg);
+        return;
+      case "headers":
+        this.relay.onHeaders(to, from, msg);
+        return;
+      case "getheaders":
+        this.relay.onGetHeaders(to, from, msg);
         return;
       case "block":
         this.relay.onBlock(to, from, msg.block);
@@ -270,7 +276,7 @@ export const blockchain: OverlayDefinition<BlockchainOptions, BlockchainMessage>
           {
             path: ["relay", "mode"],
             message:
-              'expected "inv" or "compact" without network.bandwidth, got "push": push sends every block whole to every neighbour, and what that costs is upload capacity, which only network.bandwidth models (add a network.bandwidth section to compare push fairly)',
+              'expected "inv", "headers" or "compact" without network.bandwidth, got "push": push sends every block whole to every neighbour, and what that costs is upload capacity, which only network.bandwidth models (add a network.bandwidth section to compare push fairly)',
           },
         ]
       : [],

@@ -22,7 +22,12 @@ export class Knowledge {
   private readonly states: Uint8Array[] = [];
   tip: Int32Array;
   busyUntil: Float64Array;
-  /** Blocks each node has requested or is verifying in this session, to reset when it goes offline. */
+  /**
+   * Blocks each node has requested or is verifying in this session, to reset
+   * when it goes offline: exactly those, since `set` adds a block when it
+   * enters either state and removes it when it leaves them, so a list holds
+   * the one or two blocks in flight rather than every block ever fetched.
+   */
   private readonly pending: (number[] | undefined)[] = [];
 
   constructor(private capacity: number) {
@@ -62,8 +67,21 @@ export class Knowledge {
 
   set(block: number, node: PeerId, state: number): void {
     this.ensure(node);
-    this.states[block]![node] = state;
-    if (state === REQUESTED || state === VERIFYING) (this.pending[node] ??= []).push(block);
+    const states = this.states[block]!;
+    const was = states[node]!;
+    states[node] = state;
+    const pendingNow = state === REQUESTED || state === VERIFYING;
+    if (pendingNow === (was === REQUESTED || was === VERIFYING)) return;
+    let list = this.pending[node];
+    if (list === undefined) this.pending[node] = list = [];
+    if (pendingNow) {
+      list.push(block);
+      return;
+    }
+    const i = list.indexOf(block);
+    if (i < 0) return;
+    list[i] = list[list.length - 1]!;
+    list.pop();
   }
 
   /** The node went offline: what it was fetching or verifying is forgotten. */

@@ -15,11 +15,28 @@ export interface InvMessage extends Message {
   broadcast: number;
 }
 
-/** "Send me this block" (getdata). */
+/** "Send me this block" (getdata); with `blocks`, every block listed, oldest first (headers relay asks for a missing chain at once). */
 export interface GetDataMessage extends Message {
   type: "getdata";
   block: number;
   broadcast: number;
+  blocks?: number[];
+}
+
+/** BIP 130 announcement (sendheaders): `count` 81-byte headers, the last of them `block`'s. */
+export interface HeadersMessage extends Message {
+  type: "headers";
+  block: number;
+  broadcast: number;
+  count: number;
+}
+
+/** Asks for the `count` headers down from `block` that the asker lacks (getheaders with a block locator). */
+export interface GetHeadersMessage extends Message {
+  type: "getheaders";
+  block: number;
+  broadcast: number;
+  count: number;
 }
 
 /** A whole block: header and transactions. */
@@ -82,6 +99,8 @@ export interface PongMessage extends Message {
 export type BlockchainMessage =
   | InvMessage
   | GetDataMessage
+  | HeadersMessage
+  | GetHeadersMessage
   | BlockMessage
   | CompactBlockMessage
   | GetBlockTxnMessage
@@ -97,7 +116,10 @@ const HEADER = 24;
 
 export const blockchainMessageTypes: MessageTypes<BlockchainMessage> = {
   inv: { category: "broadcast", bytes: TCP + HEADER + 1 + 36 },
-  getdata: { category: "broadcast", bytes: TCP + HEADER + 1 + 36 },
+  getdata: { category: "broadcast", bytes: (m) => TCP + HEADER + 1 + 36 * (m.blocks?.length ?? 1) },
+  headers: { category: "broadcast", bytes: (m) => TCP + HEADER + 1 + 81 * m.count },
+  // version, hash count, a locator of about ten hashes, stop hash.
+  getheaders: { category: "broadcast", bytes: TCP + HEADER + 4 + 1 + 32 * 10 + 32 },
   block: { category: "broadcast", bytes: (m) => TCP + HEADER + m.bytes },
   cmpctblock: { category: "broadcast", bytes: (m) => TCP + HEADER + 80 + 8 + 3 + 6 * m.txs },
   getblocktxn: { category: "broadcast", bytes: (m) => TCP + HEADER + 32 + 3 + 3 * m.missing },

@@ -28,11 +28,11 @@ const mining = strict({
 }).meta({ description: "Who finds blocks, and how often." });
 
 const relay = strict({
-  mode: oneOf(["inv", "push", "compact"])
+  mode: oneOf(["inv", "headers", "push", "compact"])
     .default("inv")
     .meta({
       description:
-        '"inv": announce–request (inv, getdata, block), Bitcoin\'s standard relay; "push": the whole block sent unasked to every neighbour; "compact": BIP 152 compact blocks (header and 6-byte short ids) pushed to every neighbour, a round trip for missing transactions when the receiver lacks some.',
+        '"inv": announce–request (inv, getdata, block), Bitcoin\'s standard relay; "headers": BIP 130 header announcements, and a node that lacks several blocks asks for their headers (getheaders) and then for all of them in one getdata; "push": the whole block sent unasked to every neighbour; "compact": BIP 152 compact blocks (header and 6-byte short ids) pushed to every neighbour, a round trip for missing transactions when the receiver lacks some.',
     }),
   compactMiss: probability()
     .default(0.15)

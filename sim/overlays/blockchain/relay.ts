@@ -2,7 +2,18 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BlockTree } from "./chain.js";
 import { CONNECTED, Knowledge, ORPHAN, REQUESTED, UNKNOWN, VERIFYING } from "./knowledge.js";
-import { blockchainMessageTypes, type BlockchainMessage, type BlockMessage, type BlockTxnMessage, type CompactBlockMessage, type GetBlockTxnMessage } from "./messages.js";
+import {
+  blockchainMessageTypes,
+  type BlockchainMessage,
+  type BlockMessage,
+  type BlockTxnMessage,
+  type CompactBlockMessage,
+  type GetBlockTxnMessage,
+  type GetDataMessage,
+  type GetHeadersMessage,
+  type HeadersMessage,
+  type InvMessage,
+} from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
 import type { Topology } from "./topology.js";
 
@@ -23,8 +34,17 @@ export class Relay {
   onConnect: (node: PeerId, block: number) => void = () => {};
   /** May `node` relay `block`? (A selfish pool keeps honest blocks to itself, and private ones.) */
   mayRelay: (node: PeerId, block: number) => boolean = () => true;
-  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) */
-  withholds: (node: PeerId, to: PeerId) => boolean = () => false;
+  /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) Unset: nobody withholds. */
+  withholds: ((node: PeerId, to: PeerId) => boolean) | undefined;
+  /**
+   * One inv per block, sent to every neighbour: messages are read, never
+   * changed, on their way, and an inv is most of what a block's spread sends
+   * (each node announces to all its neighbours), so sharing it spares the
+   * garbage collector an object per announcement.
+   */
+  private readonly invs: (InvMessage | undefined)[] = [];
+  /** Likewise one single-header announcement per block (relay mode "headers"). */
+  private readonly headers: (HeadersMessage | undefined)[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -41,12 +61,19 @@ export class Relay {
     const neighbours = this.topology.neighbours[node];
     if (!neighbours || !this.mayRelay(node, block)) return;
     const broadcast = this.tree.broadcast[block]!;
+    const withholds = this.withholds;
+    const mode = this.options.relay.mode;
+    if (mode === "inv" || mode === "headers") {
+      const announcement = this.announcementFor(block);
+      for (const to of neighbours) {
+        if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+        this.ctx.send(node, to, announcement);
+      }
+      return;
+    }
     for (const to of neighbours) {
-      if (to === except || this.withholds(node, to)) continue;
-      switch (this.options.relay.mode) {
-        case "inv":
-          this.ctx.send(node, to, { type: "inv", block, broadcast });
-          break;
+      if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+      switch (mode) {
         case "push":
           this.sendBlock(node, to, block);
           break;
@@ -66,7 +93,61 @@ export class Relay {
       [b, a],
     ] as const) {
       const tip = this.known.tip[from]!;
-      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholds(from, to)) this.ctx.send(from, to, { type: "inv", block: tip, broadcast: this.tree.broadcast[tip]! });
+      if (tip !== 0 && this.mayRelay(from, tip) && !this.withholdsFrom(from, to)) this.ctx.send(from, to, this.announcementFor(tip));
+    }
+  }
+
+  private withholdsFrom(node: PeerId, to: PeerId): boolean {
+    return this.withholds !== undefined && this.withholds(node, to);
+  }
+
+  /** The announcement of `block` (an inv, or its header), made once its broadcast id is known (blocks are announced only once public). */
+  private announcementFor(block: number): InvMessage | HeadersMessage {
+    const headers = this.options.relay.mode === "headers";
+    const cached = headers ? this.headers[block] : this.invs[block];
+    if (cached !== undefined) return cached;
+    const broadcast = this.tree.broadcast[block]!;
+    if (headers) {
+      const msg: HeadersMessage = { type: "headers", block, broadcast, count: 1 };
+      if (broadcast >= 0) this.headers[block] = msg;
+      return msg;
+    }
+    const inv: InvMessage = { type: "inv", block, broadcast };
+    if (broadcast >= 0) this.invs[block] = inv;
+    return inv;
+  }
+
+  /**
+   * Headers relay (BIP 130): the header tells the receiver the block's
+   * parent, so it knows at once which blocks of that chain it lacks. One
+   * missing block is fetched as after an inv; more, and the announcement's
+   * headers do not reach a block the node has, so it first asks for the
+   * missing headers (getheaders, one round trip) and then for every missing
+   * block in one getdata — instead of discovering the gap one orphan, and one
+   * round trip, at a time as inv relay does.
+   */
+  onHeaders(to: PeerId, from: PeerId, msg: HeadersMessage): void {
+    const block = msg.block;
+    if (this.known.state(block, to) !== UNKNOWN) {
+      this.ctx.count("duplicateAnnouncements");
+      return;
+    }
+    const missing: number[] = [];
+    for (let b = block; this.known.state(b, to) === UNKNOWN; b = this.tree.parent[b]!) missing.push(b);
+    if (missing.length > msg.count) {
+      this.ctx.send(to, from, { type: "getheaders", block, broadcast: msg.broadcast, count: missing.length });
+      return;
+    }
+    missing.reverse();
+    for (const b of missing) this.awaitBlock(to, b);
+    this.ctx.send(to, from, { type: "getdata", block, broadcast: msg.broadcast, blocks: missing });
+  }
+
+  /** A neighbour lacks headers down from `block`: send them if we have the block. */
+  onGetHeaders(to: PeerId, from: PeerId, msg: GetHeadersMessage): void {
+    const s = this.known.state(msg.block, to);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(to, from)) {
+      this.ctx.send(to, from, { type: "headers", block: msg.block, broadcast: msg.broadcast, count: msg.count });
     }
   }
 
@@ -82,6 +163,17 @@ export class Relay {
   private request(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, REQUESTED);
     this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
+    this.expectWithin(node, block);
+  }
+
+  /** `node` is about to ask for `block` in a getdata of several. */
+  private awaitBlock(node: PeerId, block: number): void {
+    this.known.set(block, node, REQUESTED);
+    this.expectWithin(node, block);
+  }
+
+  /** Forgets having asked for `block` if it does not come within the request timeout. */
+  private expectWithin(node: PeerId, block: number): void {
     this.ctx.setTimer(node, this.options.relay.requestTimeout, () => {
       if (this.known.state(block, node) === REQUESTED) {
         this.known.set(block, node, UNKNOWN);
@@ -90,9 +182,17 @@ export class Relay {
     });
   }
 
-  onGetData(to: PeerId, from: PeerId, block: number): void {
-    const s = this.known.state(block, to);
-    if ((s === CONNECTED || s === ORPHAN) && !this.withholds(to, from)) this.sendBlock(to, from, block);
+  onGetData(to: PeerId, from: PeerId, msg: GetDataMessage): void {
+    if (msg.blocks === undefined) {
+      this.serve(to, from, msg.block);
+      return;
+    }
+    for (const block of msg.blocks) this.serve(to, from, block);
+  }
+
+  private serve(node: PeerId, to: PeerId, block: number): void {
+    const s = this.known.state(block, node);
+    if ((s === CONNECTED || s === ORPHAN) && !this.withholdsFrom(node, to)) this.sendBlock(node, to, block);
   }
 
   private sendBlock(from: PeerId, to: PeerId, block: number): void {

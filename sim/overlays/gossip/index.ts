@@ -3,13 +3,15 @@ import type { PeerId } from "../../peers/population.js";
 import { Membership } from "./membership.js";
 import { gossipMessageTypes, type GossipMessage } from "./messages.js";
 import { gossipSchema, type GossipOptions } from "./options.js";
+import { ItemStore } from "./items.js";
 import { Spread } from "./spread.js";
-import { PeerState } from "./state.js";
+import { PeerStates } from "./state.js";
 import { ItemTallies, TALLY_COUNTERS, tallySummary } from "./tally.js";
 
 /** Epidemic broadcast as in Demers et al. (PODC 1987), over full or partial membership. */
 class GossipOverlay implements Overlay<GossipMessage> {
-  private readonly states: (PeerState | undefined)[] = [];
+  private readonly items: ItemStore;
+  private readonly peers: PeerStates;
   private readonly membership: Membership;
   private readonly tallies: ItemTallies;
   private readonly spread: Spread;
@@ -19,13 +21,17 @@ class GossipOverlay implements Overlay<GossipMessage> {
     private readonly ctx: OverlayContext<GossipMessage>,
     world: OverlayWorld,
   ) {
+    let capacity = 1;
+    for (const p of world.allPeers) capacity = Math.max(capacity, p + 1);
+    this.items = new ItemStore(capacity);
+    this.peers = new PeerStates(capacity, this.items, options.memory);
     this.membership = new Membership(ctx, options.membership, world.allPeers, options.requestTimeout);
     this.tallies = new ItemTallies(options.round, options.algorithm === "rumour", 2 * options.memory, (name, amount) => ctx.count(name, amount));
-    this.spread = new Spread(ctx, options, this.states, this.membership, this.tallies);
+    this.spread = new Spread(ctx, options, this.peers, this.items, this.membership, this.tallies);
   }
 
   private start(peer: PeerId): void {
-    this.states[peer] = new PeerState();
+    this.peers.start(peer);
     const start = this.options.timing === "synchronous" ? "after-interval" : "random-phase";
     this.ctx.every(peer, this.options.round, () => this.spread.round(peer), { start });
   }
@@ -50,7 +56,7 @@ class GossipOverlay implements Overlay<GossipMessage> {
 
   private stop(peer: PeerId): void {
     this.spread.forget(peer);
-    this.states[peer] = undefined;
+    this.peers.stop(peer);
     this.membership.leave(peer);
   }
 
@@ -77,30 +83,30 @@ class GossipOverlay implements Overlay<GossipMessage> {
 
   broadcast(peer: PeerId, broadcast: number, bytes: number): void {
     // The audience is for measurement only (residue), never for the protocol's choices.
-    this.tallies.published(broadcast, this.ctx.now(), this.ctx.livePeers().length);
-    this.spread.accept(peer, broadcast, bytes, this.ctx.now());
+    const now = this.ctx.now();
+    this.tallies.published(broadcast, now, this.ctx.livePeers().length);
+    this.items.published(broadcast, bytes, now);
+    this.spread.accept(peer, this.peers.get(peer)!, broadcast);
   }
 
   sample(): Record<string, number> {
     let peers = 0;
     let hot = 0;
     let known = 0;
-    for (const state of this.states) {
-      if (!state) continue;
+    for (const [, state] of this.peers.online()) {
       peers++;
-      hot += state.hot.length;
-      known += state.known.size;
+      hot += state.hotIds.length;
+      known += state.knownCount;
     }
     return { hotRumoursMean: peers ? hot / peers : 0, itemsKnownMean: peers ? known / peers : 0 };
   }
 
   snapshot(): OverlaySnapshot {
     const peers: PeerSnapshot[] = [];
-    this.states.forEach((state, peer) => {
-      if (!state) return;
+    for (const [peer] of this.peers.online()) {
       const links = this.membership.partial ? this.membership.viewOf(peer).slice() : [];
       peers.push({ peer, links, linkKinds: links.map(() => "view"), keys: [] });
-    });
+    }
     return { peers };
   }
 }

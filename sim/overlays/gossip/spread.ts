@@ -3,7 +3,8 @@ import type { PeerId } from "../../peers/population.js";
 import type { Membership } from "./membership.js";
 import type { DigestMessage, GossipMessage, UpdateMessage, WantMessage } from "./messages.js";
 import type { GossipOptions } from "./options.js";
-import { PeerState, type HotRumour } from "./state.js";
+import type { ItemStore } from "./items.js";
+import type { PeerState, PeerStates } from "./state.js";
 import type { ItemTallies } from "./tally.js";
 
 /**
@@ -22,85 +23,89 @@ import type { ItemTallies } from "./tally.js";
  * peer then sends, and/or (pull) sends the items the peer lacks.
  */
 export class Spread {
+  private readonly rumours: boolean;
+  private readonly pushes: boolean;
+  private readonly pulls: boolean;
+
   constructor(
     private readonly ctx: OverlayContext<GossipMessage>,
     private readonly options: GossipOptions,
-    private readonly states: (PeerState | undefined)[],
+    private readonly peers: PeerStates,
+    private readonly items: ItemStore,
     private readonly membership: Membership,
     private readonly tallies: ItemTallies,
-  ) {}
-
-  private get pushes(): boolean {
-    return this.options.direction !== "pull";
-  }
-
-  private get pulls(): boolean {
-    return this.options.direction !== "push";
+  ) {
+    this.rumours = options.algorithm === "rumour";
+    this.pushes = options.direction !== "pull";
+    this.pulls = options.direction !== "push";
   }
 
   /** `peer` publishes (or first receives) item `id`. */
-  accept(peer: PeerId, id: number, bytes: number, publishedMs: number): void {
-    const state = this.states[peer]!;
-    state.add(id, { bytes, publishedMs, receivedMs: this.ctx.now() });
+  accept(peer: PeerId, state: PeerState, id: number): void {
+    this.peers.add(peer, state, id, this.ctx.now());
     this.ctx.reached(id, peer);
-    if (this.options.algorithm === "rumour") {
-      state.hot.push({ id, bytes, publishedMs, contacts: 0 });
+    if (this.rumours) {
+      this.peers.addHot(peer, state, id);
       this.tallies.hot(id, 1);
     }
   }
 
   round(peer: PeerId): void {
-    const state = this.states[peer];
+    const state = this.peers.get(peer);
     if (!state) return;
-    state.prune(this.ctx.now(), this.options.memory);
+    this.peers.prune(peer, state, this.ctx.now());
     for (let i = 0; i < this.options.fanout; i++) {
       const partner = this.membership.partner(peer);
       if (partner < 0) return;
-      if (this.options.algorithm === "rumour") this.rumourContact(peer, state, partner);
+      if (this.rumours) this.rumourContact(peer, state, partner);
       else this.antiEntropyContact(peer, state, partner);
     }
   }
 
   private rumourContact(peer: PeerId, state: PeerState, partner: PeerId): void {
-    if (this.pushes) {
-      for (const rumour of state.hot.slice()) {
-        this.sendUpdate(peer, partner, rumour);
-        if (!this.options.feedback) this.contacted(peer, rumour);
+    if (this.pushes && this.peers.hotCount[peer]! > 0) {
+      if (this.options.feedback) {
+        // Only answers change the hot list, and none can arrive while this loop runs.
+        const hot = state.hotIds;
+        for (let i = 0; i < hot.length; i++) this.sendUpdate(peer, partner, hot[i]!);
+      } else {
+        for (const id of state.hotIds.slice()) {
+          this.sendUpdate(peer, partner, id);
+          this.contacted(peer, id);
+        }
       }
     }
     if (this.pulls) this.ctx.send(peer, partner, { type: "digest", ids: state.recentIds(), pull: true, push: false });
   }
 
   private antiEntropyContact(peer: PeerId, state: PeerState, partner: PeerId): void {
-    const ids = state.recentIds();
     // A push-only peer with nothing recent has nothing to offer: it skips the exchange.
-    if (!this.pulls && ids.length === 0) return;
-    this.ctx.send(peer, partner, { type: "digest", ids, pull: this.pulls, push: this.pushes });
+    if (!this.pulls && state.knownCount === 0) return;
+    this.ctx.send(peer, partner, { type: "digest", ids: state.recentIds(), pull: this.pulls, push: this.pushes });
   }
 
   /** Sends one item; rumour updates are requests, so the answer tells whether the partner knew it. */
-  private sendUpdate(from: PeerId, to: PeerId, item: { id: number; bytes: number; publishedMs: number }): void {
-    const msg: UpdateMessage = { type: "update", broadcast: item.id, bytes: item.bytes, publishedMs: item.publishedMs };
+  private sendUpdate(from: PeerId, to: PeerId, id: number): void {
+    const msg: UpdateMessage = { type: "update", broadcast: id, bytes: this.items.bytesOf(id), publishedMs: this.items.publishedMsOf(id) };
     this.ctx.count("updatesSent");
-    if (this.options.algorithm !== "rumour") {
-      this.tallies.updateSent(item.id, false);
+    if (!this.rumours) {
+      this.tallies.updateSent(id, false);
       this.ctx.send(from, to, msg);
       return;
     }
-    this.tallies.updateSent(item.id, true);
-    const id = item.id;
+    this.tallies.updateSent(id, true);
     this.ctx.request(
       from,
       to,
       msg,
       this.options.requestTimeout,
       (reply) => {
-        if (this.options.feedback && reply.type === "ack" && reply.knew) this.contacted(from, this.hotItem(from, id));
+        if (this.options.feedback && reply.type === "ack" && reply.knew) this.contacted(from, id);
         this.tallies.acknowledged(id);
       },
       () => {
         // No answer: the partner is gone, which tells the sender as much as "I knew it".
-        if (this.options.feedback) this.contacted(from, this.hotItem(from, id));
+        if (this.options.feedback) this.contacted(from, id);
         this.tallies.acknowledged(id);
       },
     );
@@ -110,79 +115,73 @@ export class Spread {
     return Math.floor(ms / this.options.round);
   }
 
-  private hotItem(peer: PeerId, id: number): HotRumour | undefined {
-    return this.states[peer]?.hot.find((h) => h.id === id);
-  }
-
-  /** A contact that counts toward losing interest in `rumour`. */
-  private contacted(peer: PeerId, rumour: HotRumour | undefined): void {
-    const state = this.states[peer];
-    if (!state || !rumour) return;
-    const k = this.options.k;
-    const lose = this.options.loseInterest === "counter" ? ++rumour.contacts >= k : this.ctx.rng.next() < 1 / k;
-    if (!lose) return;
-    const i = state.hot.indexOf(rumour);
+  /** A contact that counts toward losing interest in rumour `id`, if `peer` is still hot about it. */
+  private contacted(peer: PeerId, id: number): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    const i = state.hotIds.indexOf(id);
     if (i < 0) return;
-    state.hot.splice(i, 1);
-    this.tallies.hot(rumour.id, -1);
+    const k = this.options.k;
+    const lose = this.options.loseInterest === "counter" ? ++state.hotContacts[i]! >= k : this.ctx.rng.next() < 1 / k;
+    if (!lose) return;
+    this.peers.removeHot(peer, state, i);
+    this.tallies.hot(id, -1);
   }
 
   /** An update arrives; the answer (for rumours) says whether `to` knew it. */
   receiveUpdate(to: PeerId, from: PeerId, msg: UpdateMessage): void {
-    const state = this.states[to]!;
+    const state = this.peers.get(to)!;
     const now = this.ctx.now();
+    const id = msg.broadcast;
     const tooOld = msg.publishedMs + this.options.memory < now;
-    const had = state.known.get(msg.broadcast);
-    if (tooOld || had) this.ctx.count("duplicates");
+    const had = this.items.receivedMsOf(id, to);
+    if (tooOld || had >= 0) this.ctx.count("duplicates");
     else {
-      this.tallies.infected(msg.broadcast, now);
-      this.accept(to, msg.broadcast, msg.bytes, msg.publishedMs);
+      this.tallies.infected(id, now);
+      this.accept(to, state, id);
     }
     // Demers et al.'s cycles are simultaneous: a contact is unnecessary only if the partner had the item
     // before this round began, not if another push of the same round got there a few milliseconds earlier.
-    const knew = tooOld || (had !== undefined && this.roundOf(had.receivedMs) < this.roundOf(now));
+    const knew = tooOld || (had >= 0 && this.roundOf(had) < this.roundOf(now));
     if (msg.rpc !== undefined) this.ctx.reply(to, from, msg, { type: "ack", knew });
   }
 
   /** A partner's digest: serve what it lacks (pull), ask for what we lack (push). */
   receiveDigest(to: PeerId, from: PeerId, msg: DigestMessage): void {
-    const state = this.states[to]!;
-    state.prune(this.ctx.now(), this.options.memory);
-    const theirs = new Set(msg.ids);
+    const state = this.peers.get(to)!;
+    this.peers.prune(to, state, this.ctx.now());
     if (msg.pull) {
-      if (this.options.algorithm === "rumour") {
-        for (const rumour of state.hot.slice()) {
-          const known = theirs.has(rumour.id);
-          if (!known) this.sendUpdate(to, from, rumour);
+      const theirs = new Set(msg.ids);
+      if (this.rumours) {
+        for (const id of state.hotIds.slice()) {
+          const known = theirs.has(id);
+          if (!known) this.sendUpdate(to, from, id);
           // Feedback: the digest already says the partner knew it; blind: every contact counts.
-          if (known || !this.options.feedback) this.contacted(to, rumour);
+          if (known || !this.options.feedback) this.contacted(to, id);
         }
       } else {
         for (const id of state.recentIds()) {
-          if (!theirs.has(id)) this.sendUpdate(to, from, { id, ...state.known.get(id)! });
+          if (!theirs.has(id)) this.sendUpdate(to, from, id);
         }
       }
     }
     if (msg.push) {
-      const wanted = msg.ids.filter((id) => !state.known.has(id));
+      const wanted = msg.ids.filter((id) => !this.items.holds(id, to));
       if (wanted.length > 0) this.ctx.send(to, from, { type: "want", ids: wanted });
     }
   }
 
   /** The partner named the ids it lacks: send those we still have. */
   receiveWant(to: PeerId, from: PeerId, msg: WantMessage): void {
-    const state = this.states[to]!;
     for (const id of msg.ids) {
-      const item = state.known.get(id);
-      if (item) this.sendUpdate(to, from, { id, ...item });
+      if (this.items.holds(id, to)) this.sendUpdate(to, from, id);
     }
   }
 
   /** `peer` goes offline: its hot rumours die with its session. */
   forget(peer: PeerId): void {
-    const state = this.states[peer];
+    const state = this.peers.get(peer);
     if (!state) return;
-    for (const rumour of state.hot) this.tallies.hot(rumour.id, -1);
-    state.hot = [];
+    for (const id of state.hotIds) this.tallies.hot(id, -1);
   }
 }

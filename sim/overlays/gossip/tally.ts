@@ -14,23 +14,26 @@
  * With `timing: synchronous` and peers that joined together this is exactly
  * the paper's cycle count; with random phases it is the nearest equivalent.
  */
-interface ItemTally {
-  publishedMs: number;
-  audience: number;
-  reached: number;
-  /** Peers hot about the item (rumour mongering). */
-  hot: number;
-  /** Updates sent as requests whose acknowledgement has not come back. */
-  pending: number;
-  updates: number;
-  roundSum: number;
-  lastRound: number;
-}
-
 export const TALLY_COUNTERS = ["itemsEnded", "endedAudience", "endedReached", "endedUpdates", "endedRoundSum", "endedLastRoundSum"] as const;
 
+/** The figures of every item, in typed arrays indexed by item id (ids are dense, in publication order). */
 export class ItemTallies {
-  private readonly items = new Map<number, ItemTally>();
+  private cap = 64;
+  private size = 0;
+  /** Still being tallied: neither ended nor forgotten. */
+  private open = new Uint8Array(this.cap);
+  private publishedMs = new Float64Array(this.cap);
+  private audience = new Int32Array(this.cap);
+  private reached = new Int32Array(this.cap);
+  /** Peers hot about the item (rumour mongering). */
+  private hotPeers = new Int32Array(this.cap);
+  /** Updates sent as requests whose acknowledgement has not come back. */
+  private pending = new Int32Array(this.cap);
+  private updates = new Float64Array(this.cap);
+  private roundSum = new Float64Array(this.cap);
+  private lastRound = new Float64Array(this.cap);
+  /** Items before this one are no longer open. */
+  private oldestOpen = 0;
 
   constructor(
     private readonly roundMs: number,
@@ -41,54 +44,85 @@ export class ItemTallies {
   ) {}
 
   published(id: number, nowMs: number, audience: number): void {
-    for (const [old, tally] of this.items) {
-      if (tally.publishedMs + this.forgetAfterMs >= nowMs) break;
-      this.items.delete(old);
+    while (this.oldestOpen < this.size) {
+      const old = this.oldestOpen;
+      if (this.open[old] === 1 && this.publishedMs[old]! + this.forgetAfterMs >= nowMs) break;
+      this.open[old] = 0;
+      this.oldestOpen++;
     }
-    this.items.set(id, { publishedMs: nowMs, audience, reached: 1, hot: 0, pending: 0, updates: 0, roundSum: 0, lastRound: 0 });
+    if (id >= this.cap) this.grow(id);
+    this.size = Math.max(this.size, id + 1);
+    this.open[id] = 1;
+    this.publishedMs[id] = nowMs;
+    this.audience[id] = audience;
+    this.reached[id] = 1;
+    this.hotPeers[id] = 0;
+    this.pending[id] = 0;
+    this.updates[id] = 0;
+    this.roundSum[id] = 0;
+    this.lastRound[id] = 0;
+  }
+
+  private isOpen(id: number): boolean {
+    return id < this.size && this.open[id] === 1;
   }
 
   infected(id: number, nowMs: number): void {
-    const t = this.items.get(id);
-    if (!t) return;
-    const round = Math.floor(nowMs / this.roundMs) - Math.floor(t.publishedMs / this.roundMs);
-    t.reached++;
-    t.roundSum += round;
-    if (round > t.lastRound) t.lastRound = round;
-    if (!this.rumour) this.check(id, t);
+    if (!this.isOpen(id)) return;
+    const round = Math.floor(nowMs / this.roundMs) - Math.floor(this.publishedMs[id]! / this.roundMs);
+    this.reached[id]!++;
+    this.roundSum[id]! += round;
+    if (round > this.lastRound[id]!) this.lastRound[id] = round;
+    if (!this.rumour) this.check(id);
   }
 
   updateSent(id: number, acknowledged: boolean): void {
-    const t = this.items.get(id);
-    if (!t) return;
-    t.updates++;
-    if (acknowledged) t.pending++;
+    if (!this.isOpen(id)) return;
+    this.updates[id]!++;
+    if (acknowledged) this.pending[id]!++;
   }
 
   acknowledged(id: number): void {
-    const t = this.items.get(id);
-    if (!t) return;
-    t.pending--;
-    this.check(id, t);
+    if (!this.isOpen(id)) return;
+    this.pending[id]!--;
+    this.check(id);
   }
 
   hot(id: number, delta: number): void {
-    const t = this.items.get(id);
-    if (!t) return;
-    t.hot += delta;
-    this.check(id, t);
+    if (!this.isOpen(id)) return;
+    this.hotPeers[id]! += delta;
+    this.check(id);
   }
 
-  private check(id: number, t: ItemTally): void {
-    const ended = this.rumour ? t.hot === 0 && t.pending === 0 : t.reached >= t.audience;
+  private check(id: number): void {
+    const ended = this.rumour ? this.hotPeers[id] === 0 && this.pending[id] === 0 : this.reached[id]! >= this.audience[id]!;
     if (!ended) return;
-    this.items.delete(id);
+    this.open[id] = 0;
     this.count("itemsEnded", 1);
-    this.count("endedAudience", t.audience);
-    this.count("endedReached", Math.min(t.reached, t.audience));
-    this.count("endedUpdates", t.updates);
-    this.count("endedRoundSum", t.roundSum);
-    this.count("endedLastRoundSum", t.lastRound);
+    this.count("endedAudience", this.audience[id]!);
+    this.count("endedReached", Math.min(this.reached[id]!, this.audience[id]!));
+    this.count("endedUpdates", this.updates[id]!);
+    this.count("endedRoundSum", this.roundSum[id]!);
+    this.count("endedLastRoundSum", this.lastRound[id]!);
+  }
+
+  private grow(id: number): void {
+    let cap = this.cap;
+    while (cap <= id) cap *= 2;
+    const copy = <T extends Float64Array | Int32Array | Uint8Array>(old: T, fresh: T): T => {
+      fresh.set(old as never);
+      return fresh;
+    };
+    this.open = copy(this.open, new Uint8Array(cap));
+    this.publishedMs = copy(this.publishedMs, new Float64Array(cap));
+    this.audience = copy(this.audience, new Int32Array(cap));
+    this.reached = copy(this.reached, new Int32Array(cap));
+    this.hotPeers = copy(this.hotPeers, new Int32Array(cap));
+    this.pending = copy(this.pending, new Int32Array(cap));
+    this.updates = copy(this.updates, new Float64Array(cap));
+    this.roundSum = copy(this.roundSum, new Float64Array(cap));
+    this.lastRound = copy(this.lastRound, new Float64Array(cap));
+    this.cap = cap;
   }
 }
 

@@ -25,7 +25,7 @@ describe("blockchain scenarios that make no sense are refused, naming the field"
 
   it("push relay without network.bandwidth, and the same scenario with it runs", () => {
     const message = expectInputError(() => loadScenario(scenario("push.yaml", ["relay: { mode: push }"])));
-    expect(message).toContain('overlay.relay.mode: expected "inv" or "compact" without network.bandwidth, got "push"');
+    expect(message).toContain('overlay.relay.mode: expected "inv", "headers" or "compact" without network.bandwidth, got "push"');
     const withBandwidth = scenario("push-bw.yaml", ["relay: { mode: push }"], ["network:", "  bandwidth: { model: share, links: { upload: 10Mbit/s } }"]);
     expect(() => loadScenario(withBandwidth)).not.toThrow();
   });
