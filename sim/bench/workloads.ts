@@ -241,7 +241,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "ipfs",
     tier: "large",
-    expectedSeconds: 240,
+    expectedSeconds: 125,
     description: "IPFS, 10k peers, 10k files, 100k retrievals (issue target 60 s, not met)",
     run: () => benchIpfs(),
   },
