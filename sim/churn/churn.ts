@@ -154,12 +154,23 @@ export function installChurn(setup: ChurnSetup): InstalledChurn {
     }
   };
 
-  /** Each online peer's planned departure, so a fault that takes it down first can cancel it. */
-  const plannedDeparture = new Map<PeerId, number>();
-  const planDeparture = (peer: PeerId, after: number) => plannedDeparture.set(peer, sim.schedule(after, depart, peer));
+  /**
+   * Each online peer's planned departure (its event handle; -1: none), so a
+   * fault that takes it down first can cancel it. A typed array by peer
+   * number: a map of a million handles was a large share of the heap.
+   */
+  let plannedDeparture = new Float64Array(Math.max(16, pool.length)).fill(-1);
+  const planDeparture = (peer: PeerId, after: number) => {
+    if (peer >= plannedDeparture.length) {
+      const bigger = new Float64Array(Math.max(peer + 1, 2 * plannedDeparture.length)).fill(-1);
+      bigger.set(plannedDeparture);
+      plannedDeparture = bigger;
+    }
+    plannedDeparture[peer] = sim.schedule(after, depart, peer);
+  };
   const depart = (peer: PeerId) => {
     if (spec.model !== "sessions") return;
-    plannedDeparture.delete(peer);
+    plannedDeparture[peer] = -1;
     if (rng.next() < spec.gracefulLeave) lifecycle.leave(peer);
     else lifecycle.crash(peer);
     sim.schedule(offline!.sample(rng), arrive, peer);
@@ -173,10 +184,10 @@ export function installChurn(setup: ChurnSetup): InstalledChurn {
     if (session) planDeparture(peer, residual(true));
   };
   const departedEarly = (peer: PeerId, faultRng: Rng) => {
-    const planned = plannedDeparture.get(peer);
-    if (planned === undefined) return; // no churn, or the peer had not joined yet (it still will)
+    const planned = peer < plannedDeparture.length ? plannedDeparture[peer]! : -1;
+    if (planned < 0) return; // no churn, or the peer had not joined yet (it still will)
     sim.cancel(planned);
-    plannedDeparture.delete(peer);
+    plannedDeparture[peer] = -1;
     sim.schedule(offline!.sample(faultRng), arrive, peer);
   };
 

@@ -122,15 +122,18 @@ export class Recorder {
   }
 
   lookupEnded(measured: boolean, succeeded: boolean, latencyMs: number, hops: number, timeouts = 0): void {
-    for (const tally of measured ? [this.interval, this.measured] : [this.interval]) {
-      if (this.lookupTimeouts) tally.timeouts.push(timeouts);
-      if (succeeded) {
-        tally.lookupsSucceeded++;
-        tally.latencies.push(latencyMs);
-        tally.hops.push(hops);
-      } else {
-        tally.lookupsFailed++;
-      }
+    this.lookupEndedIn(this.interval, succeeded, latencyMs, hops, timeouts);
+    if (measured) this.lookupEndedIn(this.measured, succeeded, latencyMs, hops, timeouts);
+  }
+
+  private lookupEndedIn(tally: Tally, succeeded: boolean, latencyMs: number, hops: number, timeouts: number): void {
+    if (this.lookupTimeouts) tally.timeouts.push(timeouts);
+    if (succeeded) {
+      tally.lookupsSucceeded++;
+      tally.latencies.push(latencyMs);
+      tally.hops.push(hops);
+    } else {
+      tally.lookupsFailed++;
     }
   }
 

@@ -72,7 +72,26 @@ export class Network {
   private readonly typeIndex: Record<string, number> = Object.create(null);
   private readonly typeBytes: (number | ((msg: Message) => number))[] = [];
   private readonly typeRepair: boolean[] = [];
-  private readonly arrive = (m: InFlight) => this.onArrival(m);
+  /**
+   * Messages on their way, in parallel arrays indexed by a slot that is reused
+   * once the message arrives: the event's argument is the slot, so sending
+   * allocates nothing per message. An object per message in flight lived
+   * long enough, with many peers, to be promoted by the garbage collector.
+   */
+  private flightFrom = new Int32Array(1024);
+  private flightTo = new Int32Array(1024);
+  private readonly flightMsg: (Message | undefined)[] = [];
+  private freeFlights = new Int32Array(1024);
+  private freeFlightCount = 0;
+  private flightsUsed = 0;
+  private readonly arrive = (slot: number) => {
+    const from = this.flightFrom[slot]!;
+    const to = this.flightTo[slot]!;
+    const msg = this.flightMsg[slot]!;
+    this.flightMsg[slot] = undefined;
+    this.freeFlights[this.freeFlightCount++] = slot;
+    this.onArrival(from, to, msg);
+  };
   /** Messages delivered to each peer so far: the "load" a targeted crash aims at. */
   private received = new Uint32Array(1024);
   /** Changed by the fault timeline; the scenario's own settings otherwise. */
@@ -191,7 +210,31 @@ export class Network {
       this.carrierInUse!.send(from, to, bytes, new MessageDelivery(this, { from, to, msg }));
       return;
     }
-    o.sim.schedule(this.transferDelay(from, to), this.arrive, { from, to, msg });
+    o.sim.schedule(this.transferDelay(from, to), this.arrive, this.takeFlight(from, to, msg));
+  }
+
+  /** A free in-flight slot holding (from, to, msg). */
+  private takeFlight(from: PeerId, to: PeerId, msg: Message): number {
+    let slot: number;
+    if (this.freeFlightCount > 0) slot = this.freeFlights[--this.freeFlightCount]!;
+    else {
+      slot = this.flightsUsed++;
+      if (slot >= this.flightFrom.length) {
+        const n = this.flightFrom.length * 2;
+        const grow = (a: Int32Array) => {
+          const b = new Int32Array(n);
+          b.set(a);
+          return b;
+        };
+        this.flightFrom = grow(this.flightFrom);
+        this.flightTo = grow(this.flightTo);
+        this.freeFlights = grow(this.freeFlights);
+      }
+    }
+    this.flightFrom[slot] = from;
+    this.flightTo[slot] = to;
+    this.flightMsg[slot] = msg;
+    return slot;
   }
 
   /** Propagation latency from sending to arrival, with the fault timeline's degradation. */
@@ -207,20 +250,19 @@ export class Network {
   }
 
   /** @internal */
-  onArrival(m: InFlight): void {
+  onArrival(from: PeerId, to: PeerId, msg: Message): void {
     const o = this.o;
-    if (!o.population.isOnline(m.to)) {
+    if (!o.population.isOnline(to)) {
       o.recorder.at(o.sim.now).messageUndelivered();
       return;
     }
-    const to = m.to;
     if (to >= this.received.length) {
       const bigger = new Uint32Array(Math.max(to + 1, this.received.length * 2));
       bigger.set(this.received);
       this.received = bigger;
     }
     this.received[to]!++;
-    o.deliver(to, m.from, m.msg);
+    o.deliver(to, from, msg);
   }
 }
 
@@ -231,7 +273,7 @@ class MessageDelivery implements Delivery {
     private readonly m: InFlight,
   ) {}
   arrived(): void {
-    this.network.onArrival(this.m);
+    this.network.onArrival(this.m.from, this.m.to, this.m.msg);
   }
   lost(): void {
     this.network.messageCut();

@@ -36,6 +36,6 @@ describe("bench plan", () => {
   it("lists every workload with its tier and expected duration", () => {
     const text = describeWorkloads(WORKLOADS);
     expect(text.split("\n")).toHaveLength(WORKLOADS.length);
-    expect(text).toMatch(/chord-churn-1m\s+large\s+~\s*5 min/);
+    expect(text).toMatch(/chord-churn-1m\s+large\s+~\s*60 min/);
   });
 });

@@ -24,14 +24,22 @@ export interface MaintenanceHooks {
 
 export class Maintenance {
   private readonly scratch: Uint32Array;
-  /** The session in which each peer's timers were started, so a rejoin does not start a second set. */
-  private readonly timersOf = new Map<PeerId, number>();
+  /** The session in which each peer's timers were started (-1: none), so a rejoin does not start a second set. */
+  private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
   private readonly contacts = new Map<PeerId, PeerId[]>();
   /** Frozen by the fault timeline (the scenario's freezeMaintenanceAt is checked apart). */
   private frozenNow = false;
   /** Bumped by every freeze and resume, so timers of an earlier epoch stop. */
   private epoch = 0;
+  /** The periodic jobs of every peer in the ring: stabilize, fix_fingers, check_predecessor, then the hooks' jobs. */
+  private readonly jobs: readonly { readonly intervalMs: number; readonly run: (peer: PeerId) => void }[];
+  /**
+   * Per job, each peer's timer callback of the current epoch, made at its first
+   * use and reused by every later run: a callback made per run was one more
+   * object per timer that outlived the young generation with many peers.
+   */
+  private ticks: (() => void)[][] = [];
 
   constructor(
     private readonly ctx: OverlayContext<ChordMessage>,
@@ -41,6 +49,13 @@ export class Maintenance {
     private readonly hooks: MaintenanceHooks = {},
   ) {
     this.scratch = new Uint32Array(t.W);
+    this.jobs = [
+      { intervalMs: options.stabilizeInterval, run: (peer) => this.stabilize(peer) },
+      { intervalMs: options.fixFingersInterval, run: (peer) => this.fixFingers(peer) },
+      { intervalMs: options.checkPredecessorInterval, run: (peer) => this.checkPredecessor(peer) },
+      ...(hooks.periodic ?? []),
+    ];
+    this.ticks = this.newTicks();
   }
 
   /** Routing and maintenance need each other; the overlay wires them up. */
@@ -105,18 +120,23 @@ export class Maintenance {
     this.hooks.joined?.(peer);
     if (this.frozen()) return;
     this.stabilize(peer);
-    if (this.timersOf.get(peer) !== this.t.session[peer]) this.startTimers(peer);
+    if (this.timersStartedIn(peer) !== this.t.session[peer]) this.startTimers(peer);
   }
 
   /** Starts the periodic maintenance of a peer (also for every peer of an oracle-built ring). */
   startTimers(peer: PeerId): void {
     if (this.frozen()) return;
-    this.timersOf.set(peer, this.t.session[peer]!);
-    const o = this.options;
-    this.every(peer, o.stabilizeInterval, () => this.stabilize(peer));
-    this.every(peer, o.fixFingersInterval, () => this.fixFingers(peer));
-    this.every(peer, o.checkPredecessorInterval, () => this.checkPredecessor(peer));
-    for (const job of this.hooks.periodic ?? []) this.every(peer, job.intervalMs, () => job.run(peer));
+    if (peer >= this.timersOf.length) {
+      const bigger = new Float64Array(Math.max(peer + 1, this.t.capacity)).fill(-1);
+      bigger.set(this.timersOf);
+      this.timersOf = bigger;
+    }
+    this.timersOf[peer] = this.t.session[peer]!;
+    for (let k = 0; k < this.jobs.length; k++) this.every(peer, k);
+  }
+
+  private timersStartedIn(peer: PeerId): number {
+    return peer < this.timersOf.length ? this.timersOf[peer]! : -1;
   }
 
   private frozen(): boolean {
@@ -134,20 +154,33 @@ export class Maintenance {
     if (frozen === this.frozenNow) return;
     this.frozenNow = frozen;
     this.epoch++;
+    this.ticks = this.newTicks();
     if (frozen) return;
-    this.timersOf.clear();
+    this.timersOf.fill(-1);
     for (const peer of ringPeers) if (this.t.inRing[peer]) this.startTimers(peer);
   }
 
-  private every(peer: PeerId, mean: number, fn: () => void): void {
+  /** Empty callback tables, one slot per peer the tables have room for (a dense array stays a fast one). */
+  private newTicks(): (() => void)[][] {
+    return this.jobs.map(() => new Array<() => void>(this.t.capacity));
+  }
+
+  /** Schedules the next run of job `k` at `peer`, which schedules the one after it. */
+  private every(peer: PeerId, k: number): void {
+    const mean = this.jobs[k]!.intervalMs;
     const j = this.options.jitter;
     const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
-    const epoch = this.epoch;
-    this.ctx.setTimer(peer, delay, () => {
-      if (this.frozen() || epoch !== this.epoch) return;
-      fn();
-      this.every(peer, mean, fn);
-    });
+    const ticks = this.ticks[k]!;
+    let tick = ticks[peer];
+    if (tick === undefined) {
+      const epoch = this.epoch;
+      tick = ticks[peer] = () => {
+        if (this.frozen() || epoch !== this.epoch) return;
+        this.jobs[k]!.run(peer);
+        this.every(peer, k);
+      };
+    }
+    this.ctx.setTimer(peer, delay, tick);
   }
 
   /**

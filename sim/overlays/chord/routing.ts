@@ -53,8 +53,8 @@ interface Find {
   dead: PeerId[];
   /** Peers already asked (their answers are among the candidates). */
   asked: PeerId[];
-  /** Which peer named each candidate: when a candidate fails, the peer that named it is asked again. */
-  namedBy: Map<PeerId, PeerId>;
+  /** Which peer named each candidate: when a candidate fails, the peer that named it is asked again (made at the first reply). */
+  namedBy: Map<PeerId, PeerId> | null;
   /** Times the origin refilled the candidates from its own table after they all failed. */
   refills: number;
   cancelled: boolean;
@@ -120,7 +120,7 @@ export class Routing {
       answered: [],
       dead: [],
       asked: [],
-      namedBy: new Map(),
+      namedBy: null,
       refills: 0,
       cancelled: false,
       done: (owner, hops) => this.finish(lookup, owner, hops),
@@ -177,7 +177,7 @@ export class Routing {
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], namedBy: new Map(), refills: 0, cancelled: false, done, fail };
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], namedBy: null, refills: 0, cancelled: false, done, fail };
     if (via >= 0) {
       find.candidates.push(via);
       this.ask(find);
@@ -221,7 +221,7 @@ export class Routing {
       find.done(owner, find.hops);
       return;
     }
-    const avoid = find.dead.slice(-AVOID);
+    const avoid = lastDead(find);
     const msg: ChordMessage = find.lookup >= 0 ? { type: "owns", lookup: find.lookup, target: find.target, avoid } : { type: "findOwns", target: find.target, avoid };
     this.ctx.request(
       find.origin,
@@ -246,7 +246,7 @@ export class Routing {
           this.confirm(find);
           return;
         }
-        for (const c of reply.next) if (!find.namedBy.has(c)) find.namedBy.set(c, owner);
+        nameCandidates(find, reply.next, owner);
         find.candidates = [...reply.next, ...find.candidates];
         this.ask(find);
       },
@@ -313,8 +313,8 @@ export class Routing {
     find.asked.push(next);
     const msg: ChordMessage =
       find.lookup >= 0
-        ? { type: "step", lookup: find.lookup, target: find.target, avoid: find.dead.slice(-AVOID) }
-        : { type: "findStep", target: find.target, avoid: find.dead.slice(-AVOID), joining: !this.t.inRing[find.origin] };
+        ? { type: "step", lookup: find.lookup, target: find.target, avoid: lastDead(find) }
+        : { type: "findStep", target: find.target, avoid: lastDead(find), joining: !this.t.inRing[find.origin] };
     this.ctx.request(
       find.origin,
       next,
@@ -330,7 +330,7 @@ export class Routing {
           return;
         }
         // Better candidates first; the older ones stay as fallbacks.
-        for (const c of reply.next) if (!find.namedBy.has(c)) find.namedBy.set(c, next);
+        nameCandidates(find, reply.next, next);
         find.candidates = [...reply.next, ...find.candidates];
         this.ask(find);
       },
@@ -344,11 +344,11 @@ export class Routing {
 
   /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
   private unusable(find: Find, peer: PeerId): void {
-    const by = find.namedBy.get(peer);
+    const by = find.namedBy?.get(peer);
     if (by !== undefined && !find.dead.includes(by)) {
       const at = find.asked.indexOf(by);
       if (at >= 0) find.asked.splice(at, 1);
-      find.namedBy.delete(peer);
+      find.namedBy!.delete(peer);
       find.candidates.unshift(by);
     }
     this.ask(find);
@@ -377,7 +377,8 @@ export class Routing {
     }
     const { ids, W, space } = t;
     if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: this.fallbacks(peer, s, avoid) };
-    const next = t.candidates(peer, target, 0, CANDIDATES + avoid.length).filter((c) => !avoid.includes(c));
+    const found = t.candidates(peer, target, 0, CANDIDATES + avoid.length);
+    const next = avoid.length === 0 ? found : found.filter((c) => !avoid.includes(c));
     if (next.length > CANDIDATES) next.length = CANDIDATES;
     return { owner: -1, next };
   }
@@ -654,3 +655,15 @@ type OwnerMessage = Extract<ChordMessage, { type: "routeOwner" }>;
 
 const NOOP = () => {};
 const NONE: readonly PeerId[] = [];
+
+/** The peers an iterative asker names as dead in its next request (the shared empty list when there are none: messages only read it). */
+function lastDead(find: Find): readonly PeerId[] {
+  return find.dead.length === 0 ? NONE : find.dead.slice(-AVOID);
+}
+
+/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it). */
+function nameCandidates(find: Find, next: readonly PeerId[], by: PeerId): void {
+  if (next.length === 0) return;
+  const named = (find.namedBy ??= new Map());
+  for (const c of next) if (!named.has(c)) named.set(c, by);
+}

@@ -227,31 +227,34 @@ export class ChordTables {
     const { ids, W, m, space, fingers } = this;
     const pw = peer * W;
     const found: PeerId[] = [];
-    const consider = (p: PeerId) => {
-      if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, pw, target, to)) return;
-      // Insert so that the peer farthest from `peer` (closest to the target) comes first.
-      let k = found.length;
-      found.push(p);
-      while (k > 0 && space.inOpen(ids, found[k - 1]! * W, ids, pw, ids, p * W)) {
-        found[k] = found[k - 1]!;
-        k--;
-      }
-      found[k] = p;
-    };
     const fb = peer * m;
     let distinct = 0;
     for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0 && distinct < max; i--) {
       const f = fingers[fb + i]!;
       if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1]) && !found.includes(f)) {
         const before = found.length;
-        consider(f);
+        this.consider(found, peer, f, target, to);
         if (found.length > before) distinct++;
       }
     }
     const base = peer * this.r;
-    for (let j = 0; j < this.successorCount[peer]!; j++) consider(this.successors[base + j]!);
+    for (let j = 0; j < this.successorCount[peer]!; j++) this.consider(found, peer, this.successors[base + j]!, target, to);
     if (found.length > max) found.length = max;
     return found;
+  }
+
+  /** Adds `p` to `found` if it lies in (peer, target) and is not there yet, keeping the peer farthest from `peer` (closest to the target) first. */
+  private consider(found: PeerId[], peer: PeerId, p: PeerId, target: Uint32Array, to: number): void {
+    const { ids, W, space } = this;
+    const pw = peer * W;
+    if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, pw, target, to)) return;
+    let k = found.length;
+    found.push(p);
+    while (k > 0 && space.inOpen(ids, found[k - 1]! * W, ids, pw, ids, p * W)) {
+      found[k] = found[k - 1]!;
+      k--;
+    }
+    found[k] = p;
   }
 }
 

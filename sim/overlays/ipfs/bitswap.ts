@@ -7,6 +7,7 @@ import type { Dags, FileDag } from "./dag.js";
 import type { BitswapMessage, IpfsMessage } from "./messages.js";
 import type { IpfsOptions } from "./options.js";
 import type { RetrievalStats } from "./stats.js";
+import { WantLedgers } from "./want-ledgers.js";
 
 type Ctx = OverlayContext<IpfsMessage>;
 
@@ -80,7 +81,9 @@ interface Session {
 export class Bitswap {
   private readonly sessions = new Map<number, Session>();
   /** Each peer's ledger: who wants which block (by CID number) of it, and for which retrieval. */
-  private readonly ledgers: (Map<number, Map<PeerId, number>> | undefined)[] = [];
+  private readonly ledgers = new WantLedgers();
+  /** Scratch: the connections a broadcast goes to. */
+  private connected = new Int32Array(128);
 
   constructor(
     private readonly ctx: Ctx,
@@ -176,7 +179,10 @@ export class Bitswap {
     const block = s.wanted[0];
     if (block === undefined) return;
     const asked = this.asked(s, block);
-    for (const other of this.connections.of(s.peer)) {
+    const n = this.connections.count(s.peer);
+    const connected = (this.connected = this.connections.copyTo(s.peer, this.connected));
+    for (let i = 0; i < n; i++) {
+      const other = connected[i]!;
       if (asked.has(other) || s.bad.has(other)) continue;
       asked.add(other);
       s.wantHaves++;
@@ -377,11 +383,11 @@ export class Bitswap {
   /** `peer` has stored a block: peers whose wants for it it remembers hear HAVE. */
   private stored(peer: PeerId, file: number, block: number): void {
     this.store.add(peer, file, block, false);
-    const cid = this.dags.of(file).cid(block);
-    const waiting = this.ledgers[peer]?.get(cid);
-    if (waiting === undefined) return;
-    this.ledgers[peer]!.delete(cid);
-    for (const [other, lookup] of waiting) {
+    const ledgers = this.ledgers;
+    const n = ledgers.take(peer, this.dags.of(file).cid(block));
+    for (let i = 0; i < n; i++) {
+      const other = ledgers.taken[i]!;
+      const lookup = ledgers.takenLookups[i]!;
       this.ctx.count("haveSent");
       this.ctx.send(peer, other, lookup >= 0 ? { type: "have", lookup, file, block } : { type: "have", file, block });
     }
@@ -431,7 +437,7 @@ export class Bitswap {
 
   /** `peer` went offline: its retrievals end unfinished and its ledger is gone. */
   gone(peer: PeerId): void {
-    this.ledgers[peer] = undefined;
+    this.ledgers.drop(peer);
     for (const s of [...this.sessions.values()]) if (s.peer === peer) this.finish(s, false);
   }
 
@@ -451,13 +457,9 @@ export class Bitswap {
       case "dontHave":
         this.onDontHave(to, from, msg);
         return;
-      case "cancel": {
-        const cid = this.dags.of(msg.file).cid(msg.block);
-        const waiting = this.ledgers[to]?.get(cid);
-        waiting?.delete(from);
-        if (waiting !== undefined && waiting.size === 0) this.ledgers[to]!.delete(cid);
+      case "cancel":
+        this.ledgers.cancel(to, this.dags.of(msg.file).cid(msg.block), from);
         return;
-      }
       case "dial":
       case "dialed":
         return; // dials are answered by the overlay
@@ -489,12 +491,7 @@ export class Bitswap {
   }
 
   private remember(peer: PeerId, wanter: PeerId, msg: { lookup?: number; file: number; block: number }): void {
-    let ledger = this.ledgers[peer];
-    if (ledger === undefined) this.ledgers[peer] = ledger = new Map();
-    const cid = this.dags.of(msg.file).cid(msg.block);
-    let waiting = ledger.get(cid);
-    if (waiting === undefined) ledger.set(cid, (waiting = new Map()));
-    waiting.set(wanter, msg.lookup ?? -1);
+    this.ledgers.want(peer, this.dags.of(msg.file).cid(msg.block), wanter, msg.lookup ?? -1);
   }
 
   private onWantBlock(to: PeerId, from: PeerId, msg: Extract<BitswapMessage, { type: "wantBlock" }>): void {

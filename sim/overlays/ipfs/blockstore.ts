@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import type { StorageAvailability } from "../../core/protocol.js";
+import { PairIndex } from "../../collections/pair-index.js";
 import type { Dags } from "./dag.js";
 
 /** One peer's blocks of one file. */
@@ -20,9 +21,16 @@ interface Copy {
  *
  * Availability is kept incrementally: for each file, the online peers that
  * hold all of its blocks, and the peers (online or not) that do.
+ *
+ * Whether a peer holds a block is asked for every WANT_HAVE a peer
+ * receives, so besides each peer's copies (in the order it got them, for
+ * announcing and garbage collection) an index of (peer, block CID) answers
+ * it in one probe.
  */
 export class Blockstore {
   private readonly stores: (Map<number, Copy> | undefined)[] = [];
+  /** (peer, CID) of every block held. */
+  private readonly held = new PairIndex(1 << 14);
   private readonly usedBytes: Float64Array;
   private readonly online: Uint8Array;
   /** Online peers holding every block of each file. */
@@ -52,7 +60,7 @@ export class Blockstore {
 
   /** True if `peer` holds block `block` of `file`. */
   has(peer: PeerId, file: number, block: number): boolean {
-    return this.stores[peer]?.get(file)?.have[block] === 1;
+    return this.held.get(peer, this.dags.of(file).cid(block)) >= 0;
   }
 
   /** True if `peer` holds every block of `file`. */
@@ -87,6 +95,7 @@ export class Blockstore {
     if (pinned) copy.pinned = true;
     if (copy.have[block] === 1) return;
     copy.have[block] = 1;
+    this.held.set(peer, dag.cid(block), 1);
     copy.count++;
     const size = dag.size(block);
     copy.bytes += size;
@@ -128,6 +137,8 @@ export class Blockstore {
       if (copy.pinned || file === keep) continue;
       const full = copy.count === copy.have.length;
       store.delete(file);
+      const dag = this.dags.of(file);
+      for (let b = 0; b < copy.have.length; b++) if (copy.have[b] === 1) this.held.delete(peer, dag.cid(b));
       this.usedBytes[peer] -= copy.bytes;
       this.count("blocksCollected", copy.count);
       if (full) {

@@ -1,4 +1,7 @@
 import type { PeerId } from "../../peers/population.js";
+import { PairIndex } from "../../collections/pair-index.js";
+
+const CLOSED = -1;
 
 /**
  * The connection manager: every peer's open libp2p connections, the peers
@@ -11,9 +14,26 @@ import type { PeerId } from "../../peers/population.js";
  * A connection to a peer that goes offline closes at both ends at once
  * (the other end sees the stream reset; a crashed peer's connections are
  * closed by keep-alive timeouts in reality, a simplification).
+ *
+ * Every DHT answer asks for a connection, so this is on the hot path:
+ * each peer's connections sit in an array in the order they opened (a
+ * closed one leaves a hole, filled when the array is compacted), and an
+ * index from (peer, other) to the position makes has, open and close O(1)
+ * without allocating.
  */
 export class Connections {
-  private readonly open: (Set<PeerId> | undefined)[] = [];
+  /** Each peer's connections, oldest first, CLOSED for holes; `end` entries in use. */
+  private lists: Int32Array<ArrayBuffer>[] = [];
+  private end = new Int32Array(16);
+  /** Open connections of each peer. */
+  private open = new Int32Array(16);
+  /** Where each peer's first entry that may be open is (trimming closes the oldest, so holes gather at the front). */
+  private start = new Int32Array(16);
+  /** Water marks of each peer, read from `marks` once (-1: not yet). */
+  private low = new Int32Array(16).fill(-1);
+  private high = new Int32Array(16);
+  /** (peer, other) → position of other in peer's list. */
+  private readonly at = new PairIndex(1 << 16);
   private closed = 0;
 
   constructor(
@@ -21,66 +41,158 @@ export class Connections {
     private readonly marks: (peer: PeerId) => { low: number; high: number },
   ) {}
 
-  /** Open connections of `peer`, oldest first. */
-  of(peer: PeerId): ReadonlySet<PeerId> {
-    return this.open[peer] ?? EMPTY;
+  /** Open connections of `peer`, oldest first (a fresh array). */
+  of(peer: PeerId): PeerId[] {
+    const out: PeerId[] = [];
+    if (this.count(peer) === 0) return out;
+    const list = this.lists[peer]!;
+    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (list[i] !== CLOSED) out.push(list[i]!);
+    return out;
+  }
+
+  /** Writes the open connections of `peer`, oldest first, into `out` (grown if needed, and returned); their number is `count(peer)`. */
+  copyTo(peer: PeerId, out: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+    const n = this.count(peer);
+    if (n === 0) return out;
+    if (out.length < n) out = new Int32Array(Math.max(n, out.length * 2));
+    const list = this.lists[peer]!;
+    let k = 0;
+    for (let i = this.start[peer]!; k < n; i++) {
+      const other = list[i]!;
+      if (other !== CLOSED) out[k++] = other;
+    }
+    return out;
   }
 
   count(peer: PeerId): number {
-    return this.open[peer]?.size ?? 0;
+    return peer < this.open.length ? this.open[peer]! : 0;
   }
 
   has(a: PeerId, b: PeerId): boolean {
-    return this.open[a]?.has(b) === true;
+    return this.at.get(a, b) >= 0;
   }
 
   /** True if `peer` is below its low water mark. */
   wantsMore(peer: PeerId): boolean {
-    return this.count(peer) < this.marks(peer).low;
+    this.ensure(peer);
+    return this.open[peer]! < this.low[peer]!;
   }
 
   /** Opens a connection between `a` and `b` (both online). */
   connect(a: PeerId, b: PeerId): void {
-    if (a === b || this.has(a, b)) return;
-    this.side(a).add(b);
-    this.side(b).add(a);
+    if (a === b || this.at.get(a, b) >= 0) return;
+    this.ensure(a);
+    this.ensure(b);
+    this.append(a, b);
+    this.append(b, a);
     this.trim(a, b);
     this.trim(b, a);
   }
 
-  private side(peer: PeerId): Set<PeerId> {
-    let set = this.open[peer];
-    if (set === undefined) this.open[peer] = set = new Set();
-    return set;
+  private append(peer: PeerId, other: PeerId): void {
+    let list = this.lists[peer]!;
+    let end = this.end[peer]!;
+    if (end === list.length) {
+      list = this.makeRoom(peer);
+      end = this.end[peer]!;
+    }
+    list[end] = other;
+    this.at.set(peer, other, end);
+    this.end[peer] = end + 1;
+    this.open[peer]!++;
+  }
+
+  /** A full list: compacted in place when at least half of it is holes, else moved to one twice as long. */
+  private makeRoom(peer: PeerId): Int32Array<ArrayBuffer> {
+    const old = this.lists[peer]!;
+    const list = this.open[peer]! * 2 <= old.length ? old : new Int32Array(old.length * 2);
+    let n = 0;
+    for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
+      const other = old[i]!;
+      if (other === CLOSED) continue;
+      list[n] = other;
+      this.at.set(peer, other, n);
+      n++;
+    }
+    if (list === old) list.fill(CLOSED, n);
+    this.lists[peer] = list;
+    this.start[peer] = 0;
+    this.end[peer] = n;
+    return list;
+  }
+
+  /** Closes peer's side of its connection to `other` (open). */
+  private close(peer: PeerId, other: PeerId): void {
+    const i = this.at.get(peer, other);
+    this.at.delete(peer, other);
+    this.lists[peer]![i] = CLOSED;
+    this.open[peer]!--;
+    if (i === this.start[peer]) this.skipHoles(peer);
+  }
+
+  private skipHoles(peer: PeerId): void {
+    const list = this.lists[peer]!;
+    const end = this.end[peer]!;
+    let i = this.start[peer]!;
+    while (i < end && list[i] === CLOSED) i++;
+    if (i === end) this.start[peer] = this.end[peer] = 0;
+    else this.start[peer] = i;
   }
 
   /** Above high water: close the oldest connections (never `keep`, the one just opened) down to low water. */
   private trim(peer: PeerId, keep: PeerId): void {
-    const set = this.open[peer]!;
-    const { low, high } = this.marks(peer);
-    if (set.size <= high) return;
-    // Deleting while iterating a Set is safe: iteration goes on with the entries left.
-    for (const other of set) {
-      if (set.size <= low) break;
-      if (other === keep) continue;
-      set.delete(other);
-      this.open[other]?.delete(peer);
+    if (this.open[peer]! <= this.high[peer]!) return;
+    const low = this.low[peer]!;
+    const list = this.lists[peer]!;
+    for (let i = this.start[peer]!; i < this.end[peer]! && this.open[peer]! > low; i++) {
+      const other = list[i]!;
+      if (other === CLOSED || other === keep) continue;
+      this.close(peer, other);
+      this.close(other, peer);
       this.closed++;
     }
   }
 
   /** `peer` went offline: every connection it had closes. */
   gone(peer: PeerId): void {
-    const set = this.open[peer];
-    if (set === undefined) return;
-    for (const other of set) this.open[other]?.delete(peer);
-    this.open[peer] = undefined;
+    if (peer >= this.end.length || this.open[peer] === 0) return;
+    const list = this.lists[peer]!;
+    for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
+      const other = list[i]!;
+      if (other === CLOSED) continue;
+      this.at.delete(peer, other);
+      this.close(other, peer);
+      list[i] = CLOSED;
+    }
+    this.open[peer] = this.start[peer] = this.end[peer] = 0;
   }
 
   /** Connections closed by trimming so far. */
   get trimmed(): number {
     return this.closed;
   }
+
+  private ensure(peer: PeerId): void {
+    if (peer >= this.end.length) {
+      const size = Math.max(peer + 1, this.end.length * 2);
+      this.end = grow(this.end, size, 0);
+      this.open = grow(this.open, size, 0);
+      this.start = grow(this.start, size, 0);
+      this.low = grow(this.low, size, -1);
+      this.high = grow(this.high, size, 0);
+    }
+    if (this.low[peer] === -1) {
+      const { low, high } = this.marks(peer);
+      this.low[peer] = low;
+      this.high[peer] = high;
+      this.lists[peer] = new Int32Array(Math.max(8, high + 2)).fill(CLOSED);
+    }
+  }
 }
 
-const EMPTY: ReadonlySet<PeerId> = new Set();
+function grow(a: Int32Array<ArrayBuffer>, size: number, fill: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a);
+  if (fill !== 0) out.fill(fill, a.length);
+  return out;
+}

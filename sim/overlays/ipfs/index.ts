@@ -10,13 +10,13 @@ import type {
 } from "../../core/protocol.js";
 // The one place an overlay composes another (test/layering.test.ts allows exactly this import):
 // IPFS runs the Kademlia DHT for content routing next to Bitswap.
-import { ProviderDht, kademliaRouting, type ProviderDhtMessage } from "../kademlia/provider-dht.js";
+import { ProviderDht, kademliaRouting, providerDhtMessageTypes, type ProviderDhtMessage } from "../kademlia/provider-dht.js";
 import { Bitswap } from "./bitswap.js";
 import { Blockstore } from "./blockstore.js";
 import { Connections } from "./connections.js";
 import { Dags } from "./dag.js";
 import { DHT, ipfsMessageTypes, type IpfsMessage } from "./messages.js";
-import { namespacedContext, strip } from "./namespace.js";
+import { Namespace } from "./namespace.js";
 import { ipfsSchema, type IpfsOptions } from "./options.js";
 import { PublishStats, RetrievalStats } from "./stats.js";
 
@@ -79,6 +79,7 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   /** Files each creator has yet to publish. */
   private readonly pending = new Map<PeerId, number[]>();
   private readonly allPeers: readonly PeerId[];
+  private readonly dhtNamespace = new Namespace(DHT, providerDhtMessageTypes, ipfsMessageTypes);
 
   constructor(
     private readonly options: IpfsOptions,
@@ -96,10 +97,15 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.dht = new ProviderDht(
       // Every DHT exchange leaves a connection open between the two peers (libp2p dials to talk), so connections
       // come from DHT traffic, as on the live network.
-      namespacedContext<ProviderDhtMessage, IpfsMessage>(ctx, DHT, (from, to) => {
-        if (this.online[from] === 1 && this.online[to] === 1) this.connections.connect(from, to);
-      }),
-      { kademlia: kademliaRouting(options.bootstrap, options.dht), providerExpireMs: options.dht.providerExpire, isServer },
+      this.dhtNamespace.context<ProviderDhtMessage, IpfsMessage>(ctx),
+      {
+        kademlia: kademliaRouting(options.bootstrap, options.dht),
+        providerExpireMs: options.dht.providerExpire,
+        isServer,
+        answered: (from, to) => {
+          if (this.online[from] === 1 && this.online[to] === 1) this.connections.connect(from, to);
+        },
+      },
       capacity,
     );
     this.dags = new Dags(world.keyCount, (f) => ctx.fileSize(f), options.blockSize, options.linksPerNode);
@@ -283,8 +289,8 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   // ── Messages ──────────────────────────────────────────────────────
 
   deliver(to: PeerId, from: PeerId, msg: IpfsMessage): void {
-    if (msg.type.startsWith(DHT)) {
-      this.dht.deliver(to, from, strip<ProviderDhtMessage>(msg, DHT));
+    if (this.dhtNamespace.owns(msg.type)) {
+      this.dht.deliver(to, from, this.dhtNamespace.strip<ProviderDhtMessage>(msg));
       return;
     }
     if (msg.type === "dial") {

@@ -8,6 +8,7 @@ import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
 import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
+import { ProviderRecords } from "./provider-records.js";
 import { LiveIndex } from "./truth.js";
 
 /**
@@ -72,6 +73,8 @@ export interface ProviderDhtOptions {
   readonly providerExpireMs: number;
   /** True for peers that run the DHT as servers (dialable); false for clients. */
   readonly isServer: (peer: PeerId) => boolean;
+  /** Told when `to` has answered a DHT request of `from`, before the requester acts on the answer (the two have talked). */
+  readonly answered?: (from: PeerId, to: PeerId) => void;
 }
 
 /** What a walk cost: its RPCs, timeouts and depth (rounds of RPCs in sequence). */
@@ -87,14 +90,14 @@ export class ProviderDht {
   private readonly maintenance: Maintenance;
   private readonly engine: LookupEngine;
   private readonly options: KademliaOptions;
-  /** Provider records held by each server: key → (provider → expiry, ms). */
-  private readonly records: (Map<number, Map<PeerId, number>> | undefined)[] = [];
+  /** Provider records held by each server. */
+  private readonly records = new ProviderRecords();
   /** Answers to GET_PROVIDERS in flight, by the token the reply carries as its value. */
-  private readonly answers = new Map<number, PeerId[]>();
-  private nextAnswer = 1;
+  private readonly answers: PendingAnswers;
   /** Servers online now, sorted by id (oracle bootstrap only). */
   private readonly truth: LiveIndex;
   private readonly keyScratch: Uint32Array;
+  private readonly answered: (from: PeerId, to: PeerId) => void;
 
   constructor(
     private readonly ctx: OverlayContext<ProviderDhtMessage>,
@@ -107,18 +110,38 @@ export class ProviderDht {
     this.buckets = new Buckets(this.ids, options, capacity);
     this.truth = new LiveIndex(this.ids);
     this.keyScratch = new Uint32Array(this.ids.W);
+    this.answers = new PendingAnswers(options.requestTimeout);
     const isServer = dhtOptions.isServer;
+    const answered = dhtOptions.answered ?? (() => {});
+    this.answered = answered;
     // A joiner bootstraps only from servers: clients do not answer DHT requests.
+    // Answers to lookups' requests reach `learn` below, puts' their own callbacks; the one other request, a ping, says here.
     const routingCtx: OverlayContext<KademliaMessage> = Object.create(ctx, {
       bootstrapContacts: { value: (peer: PeerId) => ctx.bootstrapContacts(peer).filter((c) => isServer(c)) },
+      request: {
+        value: (from: PeerId, to: PeerId, msg: KademliaMessage, timeoutMs: number, onReply: (reply: KademliaMessage) => void, onTimeout: () => void) =>
+          ctx.request(
+            from,
+            to,
+            msg,
+            timeoutMs,
+            msg.type === "ping"
+              ? (reply) => {
+                  answered(from, to);
+                  onReply(reply as KademliaMessage);
+                }
+              : (onReply as (reply: ProviderDhtMessage) => void),
+            onTimeout,
+          ),
+      },
     });
     const learn = (peer: PeerId, contact: PeerId) => {
+      answered(peer, contact);
       if (isServer(contact)) this.maintenance.learn(peer, contact);
     };
     const failed = (peer: PeerId, contact: PeerId) => this.maintenance.failed(peer, contact);
     const accept = (lookup: Lookup, _holder: PeerId, value: number, hops: number) => {
-      const providers = this.answers.get(value);
-      this.answers.delete(value);
+      const providers = this.answers.take(value);
       const search = this.searches.get(lookup);
       if (lookup.cancelled || search === undefined) return true;
       const fresh = (providers ?? []).filter((p) => !search.found.includes(p));
@@ -204,8 +227,7 @@ export class ProviderDht {
       case "findValue": {
         const providers = this.providersAt(to, msg.key, this.options.k);
         if (providers.length > 0) {
-          const token = this.nextAnswer++;
-          this.answers.set(token, providers);
+          const token = this.answers.put(providers, this.ctx.now());
           this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token });
         } else this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup));
         return;
@@ -248,34 +270,17 @@ export class ProviderDht {
   // ── Provider records ──────────────────────────────────────────────
 
   private keepRecord(server: PeerId, key: number, provider: PeerId, expiresMs: number): void {
-    let byKey = this.records[server];
-    if (byKey === undefined) this.records[server] = byKey = new Map();
-    let providers = byKey.get(key);
-    if (providers === undefined) byKey.set(key, (providers = new Map()));
-    const known = providers.get(provider);
-    if (known !== undefined && known >= expiresMs) return;
-    // Re-inserted, so records stay in the order they were last announced.
-    providers.delete(provider);
-    providers.set(provider, expiresMs);
+    this.records.keep(server, key, provider, expiresMs, this.ctx.now());
   }
 
   /**
    * The unexpired providers `server` knows for `key`, the most recently
-   * recorded last; expired ones are dropped on the way. At most `limit`
-   * (the most recent): an answer names at most k providers, so a popular
-   * file's thousands of records do not all travel in one reply.
+   * recorded last. At most `limit` (the most recent): an answer names at
+   * most k providers, so a popular file's thousands of records do not all
+   * travel in one reply.
    */
   providersAt(server: PeerId, key: number, limit = Infinity): PeerId[] {
-    const providers = this.records[server]?.get(key);
-    if (providers === undefined) return [];
-    const now = this.ctx.now();
-    const out: PeerId[] = [];
-    for (const [provider, expiresMs] of providers) {
-      if (expiresMs > now) out.push(provider);
-      else providers.delete(provider);
-    }
-    if (providers.size === 0) this.records[server]!.delete(key);
-    return out.length > limit ? out.slice(out.length - limit) : out;
+    return this.records.providers(server, key, this.ctx.now(), limit);
   }
 
   /** Servers holding an unexpired record for `key` (for overlay.json and tests; reads every server). */
@@ -328,7 +333,12 @@ export class ProviderDht {
           if (--waiting === 0) done(walked - start, this.ctx.now() - walked, stored);
         };
         for (const server of closest) {
-          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, () => settle(true), () => settle(false));
+          // One closure serves as both callbacks (the context calls onTimeout with no reply).
+          const answer = (reply?: ProviderDhtMessage) => {
+            if (reply !== undefined) this.answered(peer, server);
+            settle(reply !== undefined);
+          };
+          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, answer, answer);
         }
       }),
     );
@@ -388,3 +398,51 @@ export class ProviderDht {
 }
 
 const EMPTY: readonly PeerId[] = [];
+
+/**
+ * Providers named in GET_PROVIDERS replies on their way, by token (1, 2,
+ * ...; the reply carries its token as its value). A reply is read once, or
+ * never: when it arrives after its request timed out, after the walk
+ * ended, or at a peer that has left. Such answers are dropped once
+ * `lifetimeMs` (the request timeout) has passed since they were sent: by
+ * then every reply sent with them has arrived, since a reply arriving
+ * later than its request's timeout is thrown away.
+ */
+class PendingAnswers {
+  private providers: (readonly PeerId[] | undefined)[] = [];
+  private sentMs: number[] = [];
+  /** The token of providers[0]. */
+  private base = 1;
+  /** Entries before it have been read or dropped. */
+  private head = 0;
+
+  constructor(private readonly lifetimeMs: number) {}
+
+  /** Files `providers`, sent now; returns its token. */
+  put(providers: readonly PeerId[], nowMs: number): number {
+    this.dropStale(nowMs);
+    this.providers.push(providers);
+    this.sentMs.push(nowMs);
+    return this.base + this.providers.length - 1;
+  }
+
+  /** The providers of `token`, once. */
+  take(token: number): readonly PeerId[] | undefined {
+    const i = token - this.base;
+    if (i < this.head || i >= this.providers.length) return undefined;
+    const providers = this.providers[i];
+    this.providers[i] = undefined;
+    return providers;
+  }
+
+  private dropStale(nowMs: number): void {
+    const { providers, sentMs } = this;
+    while (this.head < providers.length && (providers[this.head] === undefined || sentMs[this.head]! + this.lifetimeMs < nowMs)) providers[this.head++] = undefined;
+    if (this.head >= 1024 && this.head * 2 >= providers.length) {
+      providers.splice(0, this.head);
+      sentMs.splice(0, this.head);
+      this.base += this.head;
+      this.head = 0;
+    }
+  }
+}

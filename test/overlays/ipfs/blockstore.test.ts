@@ -40,6 +40,12 @@ describe("ipfs: blockstore", () => {
     expect(s.hasAll(4, 0)).toBe(true);
     expect(s.hasAll(4, 1)).toBe(false);
     expect(s.hasAll(4, 2)).toBe(true); // the file being added is kept
+    // Block by block too: the collected file's blocks are gone, the others' stay.
+    for (let b = 0; b < 4; b++) {
+      expect(s.has(4, 0, b)).toBe(true);
+      expect(s.has(4, 1, b)).toBe(false);
+      expect(s.has(4, 2, b)).toBe(true);
+    }
     expect(dropped).toEqual(["4:1"]);
     expect(counts.gcRuns).toBe(1);
     expect(counts.blocksCollected).toBe(4);
