@@ -59,7 +59,6 @@ export class MaxMin implements RatePolicy {
   private heapKey = new Float64Array(1024);
   private heapLink = new Int32Array(1024);
   private heapSize = 0;
-  private scratch: number[] = [];
 
   solve(flows: Flows, ups: Int32Array, nUp: number, downs: Int32Array, nDown: number): void {
     this.ensure(flows);
@@ -141,28 +140,36 @@ export class MaxMin implements RatePolicy {
       const count = this.unfrozen[link]!;
       if (count > 0 && capacity !== Infinity) this.heapPush(Math.max(0, capacity) / count, link);
     }
-    const scratch = this.scratch;
+    const flowMark = this.flowMark;
+    const newRate = this.newRate;
+    const remaining = this.remaining;
+    const unfrozen = this.unfrozen;
     while (this.heapSize > 0) {
       const key = this.heapKey[0]!;
       const link = this.heapLink[0]!;
       this.heapPop();
-      const count = this.unfrozen[link]!;
+      const count = unfrozen[link]!;
       if (count === 0) continue;
-      const fair = Math.max(0, this.remaining[link]!) / count;
+      const fair = Math.max(0, remaining[link]!) / count;
       if (fair > key) {
         this.heapPush(fair, link); // its share grew since it was queued
         continue;
       }
-      // `link` is a bottleneck: freeze its unfrozen transfers at `fair`, in transfer order.
-      scratch.length = 0;
-      for (const f of listOf(flows, link)!) if (this.flowMark[f] === mark && this.newRate[f] === Infinity) scratch.push(f);
-      for (const f of scratch) {
-        this.newRate[f] = fair;
-        const other = link & 1 ? 2 * flows.from[f]! : 2 * flows.to[f]! + 1;
-        this.remaining[other] = this.remaining[other]! - fair;
-        this.unfrozen[other] = this.unfrozen[other]! - 1;
+      // `link` is a bottleneck: freeze its `count` unfrozen transfers at `fair`, in transfer order
+      // (each transfer's other link is of the other kind, so never `link` itself).
+      const list = listOf(flows, link)!;
+      const downlink = (link & 1) === 1;
+      let left = count;
+      for (let j = 0; left > 0; j++) {
+        const f = list[j]!;
+        if (flowMark[f] !== mark || newRate[f] !== Infinity) continue;
+        newRate[f] = fair;
+        left--;
+        const other = downlink ? 2 * flows.from[f]! : 2 * flows.to[f]! + 1;
+        remaining[other] = remaining[other]! - fair;
+        unfrozen[other] = unfrozen[other]! - 1;
       }
-      this.unfrozen[link] = 0;
+      unfrozen[link] = 0;
     }
     // A rate that moved by rounding only stays as it was: otherwise last-bit noise on every
     // boundary link would count as a change and open the whole network, and every
@@ -179,30 +186,35 @@ export class MaxMin implements RatePolicy {
   private check(flows: Flows): void {
     const mark = this.mark;
     // Index loops over the lists in place: a subarray view per check was garbage on every solve.
+    // One pass per link: the load and largest rate after the solve, and for a boundary link the
+    // load before it and whether a re-rated transfer on it changed. Opening a link here changes
+    // only that link's status, so later links see what they would in separate passes.
     const touched = this.touchedList;
     const nTouched = this.nTouched;
+    const flowMark = this.flowMark;
+    const newRate = this.newRate;
+    const rate = flows.rate;
     for (let i = 0; i < nTouched; i++) {
       const link = touched[i]!;
+      const boundary = this.openMark[link] !== this.openEpoch;
       let load = 0;
       let max = 0;
-      for (const f of listOf(flows, link)!) {
-        const r = this.flowMark[f] === mark ? this.newRate[f]! : flows.rate[f]!;
-        load += r;
-        if (r > max) max = r;
-      }
-      this.loadAfter[link] = load;
-      this.maxAfter[link] = max;
-    }
-    for (let i = 0; i < nTouched; i++) {
-      const link = touched[i]!;
-      if (this.openMark[link] === this.openEpoch) continue;
       let before = 0;
       let changed = false;
       for (const f of listOf(flows, link)!) {
-        before += flows.rate[f]!;
-        if (this.flowMark[f] === mark && this.newRate[f] !== flows.rate[f]) changed = true;
+        const old = rate[f]!;
+        let r = old;
+        if (flowMark[f] === mark) {
+          r = newRate[f]!;
+          if (r !== old) changed = true;
+        }
+        load += r;
+        if (r > max) max = r;
+        before += old;
       }
-      if (changed && this.full(link, before)) this.openLink(link);
+      this.loadAfter[link] = load;
+      this.maxAfter[link] = max;
+      if (boundary && changed && this.full(link, before)) this.openLink(link);
     }
     const comp = this.compList;
     const nComp = this.nComp;

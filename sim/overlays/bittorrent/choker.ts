@@ -29,19 +29,22 @@ export class Choker {
 
   /** The peers `state` should have unchoked from now on. */
   decide(state: PeerState, now: number): Set<PeerId> {
-    const interested: Connection[] = [];
-    for (const c of state.connections.values()) if (c.peerInterested) interested.push(c);
-    const regular = state.complete ? this.seedSlots(interested, now) : this.leecherSlots(interested, now);
+    // Kept in connection order as INTERESTED and NOT INTERESTED arrive, so the work here is proportional to it.
+    const interested = state.interestedPeers;
+    const regular = state.complete ? this.seedSlots(interested, now) : this.leecherSlots(interested, state.chokeRound, now);
     const chosen = new Set<PeerId>(regular.map((c) => c.peer));
     this.rotateOptimistic(state, interested, chosen, now);
     for (const peer of state.optimistic) chosen.add(peer);
     return chosen;
   }
 
-  private leecherSlots(interested: Connection[], now: number): Connection[] {
+  private leecherSlots(interested: Connection[], round: number, now: number): Connection[] {
     const ranked = interested
       .filter((c) => !(c.amInterested && now - c.lastBlockMs > this.options.snubTimeout))
-      .map((c) => ({ c, rate: c.receivedNow + c.receivedBefore, tie: this.rng.next() }));
+      .map((c) => {
+        c.rollTo(round);
+        return { c, rate: c.receivedNow + c.receivedBefore, tie: this.rng.next() };
+      });
     ranked.sort((a, b) => b.rate - a.rate || a.tie - b.tie);
     return ranked.slice(0, this.options.regularSlots).map((r) => r.c);
   }

@@ -25,14 +25,17 @@ export class PiecePicker {
 
   /** The next block to request from `conn`, with its request recorded; undefined when there is none. `endGame` says whether it is an end-game duplicate. */
   next(state: PeerState, conn: Connection): { key: number; endGame: boolean } | undefined {
-    const theirs = conn.theirHave;
+    // Pieces started that the peer has: `conn.wanted` less these is how many new pieces it can give.
+    let started = 0;
     for (const partial of state.partial.values()) {
-      if (partial.unrequested === 0 || theirs[partial.piece] !== 1) continue;
+      if (!state.has(conn, partial.piece)) continue;
+      started++;
+      if (partial.unrequested === 0) continue;
       for (let b = 0; b < partial.blocks; b++) {
         if (partial.got[b] === 0 && partial.requested[b] === 0) return { key: this.mark(partial, b), endGame: false };
       }
     }
-    const piece = this.newPiece(state, conn);
+    const piece = this.newPiece(state, conn, conn.wanted - started);
     if (piece >= 0) {
       const partial = new PartialPiece(piece, this.torrent.blocksIn(piece));
       state.partial.set(piece, partial);
@@ -41,7 +44,7 @@ export class PiecePicker {
     // End game, on an idle connection only and with at most one copy of each request: a block already on the wire cannot be called back.
     if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return undefined;
     for (const partial of state.partial.values()) {
-      if (partial.unrequested > 0 || theirs[partial.piece] !== 1) continue;
+      if (partial.unrequested > 0 || !state.has(conn, partial.piece)) continue;
       for (let b = 0; b < partial.blocks; b++) {
         if (partial.got[b] !== 0 || partial.requested[b]! > 1) continue;
         const key = this.torrent.key(partial.piece, b);
@@ -58,28 +61,37 @@ export class PiecePicker {
     return this.torrent.key(partial.piece, block);
   }
 
-  /** A piece `conn`'s peer has, we lack and have not started; -1 if none. */
-  private newPiece(state: PeerState, conn: Connection): number {
+  /**
+   * A piece `conn`'s peer has, we lack and have not started; -1 if none. `eligible` is how
+   * many such pieces there are: the scans stop once they have seen them all.
+   */
+  private newPiece(state: PeerState, conn: Connection, eligibleCount: number): number {
     const n = state.pieces;
     const have = state.have;
-    const theirs = conn.theirHave;
-    const partial = state.partial;
-    const eligible = (p: number) => have[p] === 0 && theirs[p] === 1 && !partial.has(p);
+    const holders = state.holders;
+    const stride = state.slotWords;
+    const word = conn.slot >> 5;
+    const bit = 1 << (conn.slot & 31);
+    const started = state.partial.started;
+    const eligible = (p: number) => have[p] === 0 && started[p] === 0 && (holders[p * stride + word]! & bit) !== 0;
     if (this.mode === "random" || state.haveCount < this.randomFirst) {
-      let count = 0;
-      for (let p = 0; p < n; p++) if (eligible(p)) count++;
-      if (count === 0) return -1;
-      let k = this.rng.int(count);
+      if (eligibleCount === 0) return -1;
+      let k = this.rng.int(eligibleCount);
       for (let p = 0; p < n; p++) if (eligible(p) && k-- === 0) return p;
       return -1;
     }
+    // Local rarest first: the eligible piece of least availability, the first one met scanning
+    // from a random piece; availability 1 cannot be beaten (the peer itself has it).
     const availability = state.availability;
     const start = this.rng.int(n);
     let best = -1;
     let bestCount = Infinity;
-    for (let i = 0; i < n; i++) {
+    let seen = 0;
+    for (let i = 0; i < n && seen < eligibleCount; i++) {
       const p = start + i < n ? start + i : start + i - n;
-      if (availability[p]! < bestCount && eligible(p)) {
+      if (!eligible(p)) continue;
+      seen++;
+      if (availability[p]! < bestCount) {
         best = p;
         bestCount = availability[p]!;
         if (bestCount <= 1) break;

@@ -2,9 +2,8 @@ import type { PeerId } from "../../peers/population.js";
 
 /** One side's view of a peer-wire connection (each of the two peers keeps its own). */
 export class Connection {
-  /** Pieces the remote peer has. */
-  readonly theirHave: Uint8Array;
-  theirCount = 0;
+  /** Its column in the owner's `holders` (which pieces the remote peer has); -1 once closed. */
+  slot = -1;
   /** Pieces the remote peer has that we lack: we are interested while it is above 0. */
   wanted = 0;
   /** We opened it (counted against maxInitiate). */
@@ -20,9 +19,14 @@ export class Connection {
   uploading = false;
   /** The block being sent to them now (valid while `uploading`). */
   servingKey = -1;
-  /** Bytes of blocks received from them in this rechoke period and the previous one (tit-for-tat's rate window). */
+  /**
+   * Bytes of blocks received from them in rechoke period `receivedRound` and the one before
+   * (tit-for-tat's rate window). Rolled forward lazily (`rollTo`), so a rechoke touches only
+   * the connections it decides about, not every connection.
+   */
   receivedNow = 0;
   receivedBefore = 0;
+  receivedRound: number;
   /** When their last block arrived (anti-snubbing); the connection's start until then. */
   lastBlockMs: number;
   /** When we last unchoked them (the seed's round robin); -Infinity: never. */
@@ -34,13 +38,40 @@ export class Connection {
 
   constructor(
     readonly peer: PeerId,
-    pieces: number,
     readonly openedMs: number,
+    /** Opening order among the owner's connections (the order of `PeerState.connections`). */
+    readonly seq: number,
+    round: number,
   ) {
-    this.theirHave = new Uint8Array(pieces);
     this.lastBlockMs = openedMs;
     this.lastHeardMs = openedMs;
+    this.receivedRound = round;
   }
+
+  /** Brings the received-bytes window to rechoke period `round` (each period shifts now into before). */
+  rollTo(round: number): void {
+    if (this.receivedRound === round) return;
+    this.receivedBefore = this.receivedRound === round - 1 ? this.receivedNow : 0;
+    this.receivedNow = 0;
+    this.receivedRound = round;
+  }
+}
+
+/** Inserts `c` into `list`, kept in opening order (so iterating it matches iterating the connections map). */
+export function insertInOrder(list: Connection[], c: Connection): void {
+  let i = list.length;
+  list.push(c);
+  while (i > 0 && list[i - 1]!.seq > c.seq) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = c;
+}
+
+/** Removes `c` from `list` if it is there, keeping the order. */
+export function removeFrom(list: Connection[], c: Connection): void {
+  const i = list.indexOf(c);
+  if (i >= 0) list.splice(i, 1);
 }
 
 /** A piece being downloaded: which blocks arrived, how many requests each has out, who sent them. */
@@ -61,14 +92,82 @@ export class PartialPiece {
   }
 }
 
+/**
+ * The pieces a peer has started, by piece: a map in start order (the picker walks it, so
+ * its order is part of the protocol's behaviour) plus a flag per piece, so that "already
+ * started?" in the picker's scans is an array read rather than a hash lookup.
+ */
+export class PartialPieces {
+  private readonly byPiece = new Map<number, PartialPiece>();
+  /** 1 where a piece has been started (mirrors the map's keys). */
+  readonly started: Uint8Array;
+
+  constructor(pieces: number) {
+    this.started = new Uint8Array(pieces);
+  }
+
+  get size(): number {
+    return this.byPiece.size;
+  }
+
+  get(piece: number): PartialPiece | undefined {
+    return this.byPiece.get(piece);
+  }
+
+  has(piece: number): boolean {
+    return this.started[piece] === 1;
+  }
+
+  set(piece: number, partial: PartialPiece): void {
+    this.byPiece.set(piece, partial);
+    this.started[piece] = 1;
+  }
+
+  delete(piece: number): void {
+    this.byPiece.delete(piece);
+    this.started[piece] = 0;
+  }
+
+  clear(): void {
+    this.byPiece.clear();
+    this.started.fill(0);
+  }
+
+  values(): IterableIterator<PartialPiece> {
+    return this.byPiece.values();
+  }
+}
+
 /** Everything one peer knows about the torrent and its connections; pieces survive a crash (they are on disk), connections do not. */
 export class PeerState {
   readonly have: Uint8Array;
   haveCount = 0;
   /** Copies of each piece among our connections (local availability, for rarest first). */
   readonly availability: Uint16Array;
-  readonly partial = new Map<number, PartialPiece>();
+  /**
+   * Which connections have each piece: a bit per connection slot, `slotWords` 32-bit words
+   * per piece, rows by piece. One small array per peer instead of a byte array per
+   * connection, and the holders of a piece sit together (a verified piece updates only them).
+   */
+  holders: Uint32Array;
+  slotWords = 1;
+  /** The connection in each slot (undefined: free). */
+  private slotConn: (Connection | undefined)[] = [];
+  private freeSlots: number[] = [];
+  readonly partial: PartialPieces;
   readonly connections = new Map<PeerId, Connection>();
+  /** Next connection's opening order number. */
+  nextSeq = 0;
+  /** Rechoke periods so far (the received-bytes windows count in these). */
+  chokeRound = 0;
+  /**
+   * Subsets of `connections`, each in opening order, kept as flags change so that choking,
+   * requesting and interest work costs the connections involved, not all of them: peers
+   * interested in us, peers not choking us, peers we do not choke.
+   */
+  interestedPeers: Connection[] = [];
+  unchokedBy: Connection[] = [];
+  unchoking: Connection[] = [];
   /** Handshakes we sent and wait for. */
   readonly connecting = new Set<PeerId>();
   /** Connections we opened (counted against maxInitiate). */
@@ -107,7 +206,78 @@ export class PeerState {
     readonly kind: "seed" | "free-rider" | "malicious" | "leecher",
   ) {
     this.have = new Uint8Array(pieces);
+    this.partial = new PartialPieces(pieces);
     this.availability = new Uint16Array(pieces);
+    this.holders = new Uint32Array(pieces);
+  }
+
+  /** Gives `c` a slot in `holders`. */
+  attach(c: Connection): void {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotConn.length;
+    if (slot >= 32 * this.slotWords) this.widen();
+    this.slotConn[slot] = c;
+    c.slot = slot;
+  }
+
+  /** Frees `c`'s slot, taking its pieces off the local availability. */
+  detach(c: Connection): void {
+    const w = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const availability = this.availability;
+    for (let p = 0, i = w; p < this.pieces; p++, i += stride) {
+      if ((holders[i]! & bit) !== 0) {
+        holders[i] = holders[i]! & ~bit;
+        availability[p]!--;
+      }
+    }
+    this.slotConn[c.slot] = undefined;
+    this.freeSlots.push(c.slot);
+    c.slot = -1;
+  }
+
+  /** Forgets every connection's pieces (the connections are gone). */
+  detachAll(): void {
+    this.holders.fill(0);
+    this.availability.fill(0);
+    this.slotConn = [];
+    this.freeSlots = [];
+  }
+
+  /** Whether `c`'s peer has `piece`. */
+  has(c: Connection, piece: number): boolean {
+    return (this.holders[piece * this.slotWords + (c.slot >> 5)]! & (1 << (c.slot & 31))) !== 0;
+  }
+
+  /** Records that `c`'s peer has `piece`. */
+  setHas(c: Connection, piece: number): void {
+    this.holders[piece * this.slotWords + (c.slot >> 5)]! |= 1 << (c.slot & 31);
+  }
+
+  /** Calls `visit` for each connection whose peer has `piece`, in slot order. */
+  forEachHolder(piece: number, visit: (c: Connection) => void): void {
+    const stride = this.slotWords;
+    const row = piece * stride;
+    for (let w = 0; w < stride; w++) {
+      let bits = this.holders[row + w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        visit(this.slotConn[32 * w + 31 - Math.clz32(low)]!);
+      }
+    }
+  }
+
+  /** Doubles the slots per piece row. */
+  private widen(): void {
+    const old = this.holders;
+    const oldWords = this.slotWords;
+    const words = 2 * oldWords;
+    const wider = new Uint32Array(this.pieces * words);
+    for (let p = 0; p < this.pieces; p++) for (let w = 0; w < oldWords; w++) wider[p * words + w] = old[p * oldWords + w]!;
+    this.holders = wider;
+    this.slotWords = words;
   }
 
   get complete(): boolean {

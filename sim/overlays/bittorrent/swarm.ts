@@ -6,11 +6,21 @@ import { Choker } from "./choker.js";
 import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
 import type { BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
-import { Connection, PartialPiece, PeerState } from "./state.js";
+import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 
 type Ctx = OverlayContext<BittorrentMessage>;
+
+const NOBODY: ReadonlySet<PeerId> = new Set<PeerId>();
+
+// Messages without content are sent as shared objects: nothing on the way stamps or keeps a
+// sent message (only requests and replies are stamped, and these never are either).
+const CLOSE: BittorrentMessage = { type: "close" };
+const KEEP_ALIVE: BittorrentMessage = { type: "keepAlive" };
+const INTERESTED: BittorrentMessage = { type: "interested" };
+const NOT_INTERESTED: BittorrentMessage = { type: "notInterested" };
+const UNCHOKE: BittorrentMessage = { type: "unchoke" };
 type Msg<T extends BittorrentMessage["type"]> = Extract<BittorrentMessage, { type: T }>;
 
 /**
@@ -34,6 +44,8 @@ export class Swarm {
   private readonly pipeline: number;
   private readonly seedTime: Sampler | undefined;
   private readonly pieceMapPeers: PeerId[] = [];
+  /** Scratch list for pieceDone. */
+  private readonly flips: Connection[] = [];
 
   constructor(
     private readonly ctx: Ctx,
@@ -88,7 +100,7 @@ export class Swarm {
   leave(peer: PeerId): void {
     const state = this.states[peer];
     if (!state?.active) return;
-    for (const c of state.connections.values()) this.ctx.send(peer, c.peer, { type: "close" });
+    for (const c of state.connections.values()) this.ctx.send(peer, c.peer, CLOSE);
     this.ctx.send(peer, this.tracker, { type: "announce", event: "stopped", numwant: 0 });
     this.deactivate(state);
   }
@@ -123,12 +135,15 @@ export class Swarm {
     state.active = false;
     for (const c of state.connections.values()) this.endOptimistic(state, c);
     state.connections.clear();
+    state.interestedPeers = [];
+    state.unchokedBy = [];
+    state.unchoking = [];
     state.connecting.clear();
     state.initiated = 0;
     state.candidates = [];
+    state.detachAll();
     state.partial.clear();
     state.pendingHaves = [];
-    state.availability.fill(0);
     state.optimistic = [];
     state.optimisticRotatedMs = -Infinity;
   }
@@ -195,7 +210,8 @@ export class Swarm {
   }
 
   private open(state: PeerState, peer: PeerId, outgoing: boolean): Connection {
-    const c = new Connection(peer, this.torrent.pieces, this.ctx.now());
+    const c = new Connection(peer, this.ctx.now(), state.nextSeq++, state.chokeRound);
+    state.attach(c);
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
@@ -208,16 +224,17 @@ export class Swarm {
     const c = state.connections.get(peer);
     if (!c) return;
     state.connections.delete(peer);
+    if (c.peerInterested) removeFrom(state.interestedPeers, c);
+    if (!c.peerChoking) removeFrom(state.unchokedBy, c);
+    if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
-    const availability = state.availability;
-    const theirs = c.theirHave;
-    for (let p = 0; p < theirs.length; p++) if (theirs[p] === 1) availability[p]!--;
+    state.detach(c);
     for (const key of c.outstanding) this.release(state, key);
     c.outstanding.length = 0;
     c.uploadQueue.length = 0;
     this.endOptimistic(state, c);
     state.optimistic = state.optimistic.filter((p) => p !== peer);
-    if (notify) this.ctx.send(state.peer, peer, { type: "close" });
+    if (notify) this.ctx.send(state.peer, peer, CLOSE);
     this.fillAll(state);
     this.connectMore(state);
   }
@@ -231,7 +248,7 @@ export class Swarm {
         this.ctx.count("keepAliveDrops");
         this.close(state, c.peer, false);
       } else {
-        this.ctx.send(state.peer, c.peer, { type: "keepAlive" });
+        this.ctx.send(state.peer, c.peer, KEEP_ALIVE);
       }
     }
   }
@@ -291,12 +308,15 @@ export class Swarm {
         this.fill(state, c);
         return;
       case "interested":
+        if (!c.peerInterested) insertInOrder(state.interestedPeers, c);
         c.peerInterested = true;
         return;
       case "notInterested":
+        if (c.peerInterested) removeFrom(state.interestedPeers, c);
         c.peerInterested = false;
         return;
       case "choke":
+        if (!c.peerChoking) removeFrom(state.unchokedBy, c);
         c.peerChoking = true;
         // The uploader discards our pending requests (BEP 3): their blocks go back to the pool; the one on the wire still comes.
         for (const key of c.outstanding) if (key !== msg.inFlight) this.release(state, key);
@@ -305,6 +325,7 @@ export class Swarm {
         this.fillAll(state);
         return;
       case "unchoke":
+        if (c.peerChoking) insertInOrder(state.unchokedBy, c);
         c.peerChoking = false;
         this.fill(state, c);
         return;
@@ -326,9 +347,8 @@ export class Swarm {
 
   /** Their HAVE (or bitfield entry) for `piece`. */
   private gained(state: PeerState, c: Connection, piece: number): void {
-    if (piece < 0 || piece >= this.torrent.pieces || c.theirHave[piece] === 1) return;
-    c.theirHave[piece] = 1;
-    c.theirCount++;
+    if (piece < 0 || piece >= this.torrent.pieces || state.has(c, piece)) return;
+    state.setHas(c, piece);
     state.availability[piece]!++;
     if (state.have[piece] === 0) c.wanted++;
   }
@@ -338,7 +358,7 @@ export class Swarm {
     const want = c.wanted > 0 && !state.complete;
     if (want === c.amInterested) return;
     c.amInterested = want;
-    this.ctx.send(state.peer, c.peer, { type: want ? "interested" : "notInterested" });
+    this.ctx.send(state.peer, c.peer, want ? INTERESTED : NOT_INTERESTED);
   }
 
   // Requesting.
@@ -354,9 +374,10 @@ export class Swarm {
     }
   }
 
+  /** Fills every connection that can take requests (only peers not choking us can), in connection order. */
   private fillAll(state: PeerState): void {
     if (state.complete) return;
-    for (const c of state.connections.values()) this.fill(state, c);
+    for (const c of state.unchokedBy) this.fill(state, c);
   }
 
   /** A request for `key` will not be answered: its block may be requested again. */
@@ -416,6 +437,7 @@ export class Swarm {
     if (c) {
       const i = c.outstanding.indexOf(key);
       if (i >= 0) c.outstanding.splice(i, 1);
+      c.rollTo(state.chokeRound);
       c.receivedNow += bytes;
       c.lastBlockMs = ctx.now();
       c.lastHeardMs = ctx.now();
@@ -482,12 +504,25 @@ export class Swarm {
     this.stats.pieceCompleted(piece);
     const batched = this.options.haveInterval > 0;
     if (batched && state.pendingHaves.push(piece) === 1) ctx.setTimer(state.peer, this.options.haveInterval, () => this.flushHaves(state));
-    for (const c of state.connections.values()) {
-      if (!batched) ctx.send(state.peer, c.peer, { type: "have", piece });
-      if (c.theirHave[piece] === 1) {
-        c.wanted--;
-        this.interestChanged(state, c);
+    if (!batched) {
+      for (const c of state.connections.values()) {
+        ctx.send(state.peer, c.peer, { type: "have", piece });
+        if (state.has(c, piece)) {
+          c.wanted--;
+          this.interestChanged(state, c);
+        }
       }
+    } else {
+      // No message per connection: only the holders of the piece want less, and those whose
+      // interest flips say so in connection order.
+      const flips = this.flips;
+      state.forEachHolder(piece, (c) => {
+        c.wanted--;
+        if ((c.wanted > 0 && !state.complete) !== c.amInterested) flips.push(c);
+      });
+      if (flips.length > 1) flips.sort((a, b) => a.seq - b.seq);
+      for (const c of flips) this.interestChanged(state, c);
+      flips.length = 0;
     }
     if (state.complete) this.completed(state);
   }
@@ -522,25 +557,46 @@ export class Swarm {
     if (!state.active) return;
     const ctx = this.ctx;
     const now = ctx.now();
-    const unchoke = state.kind === "free-rider" ? new Set<PeerId>() : this.choker.decide(state, now);
-    const optimistic = new Set(state.optimistic);
-    for (const c of state.connections.values()) {
+    const wasOptimistic = state.optimistic;
+    const unchoke = state.kind === "free-rider" ? NOBODY : this.choker.decide(state, now);
+    // A new period: every connection's received-bytes window shifts (lazily, Connection.rollTo).
+    state.chokeRound++;
+    // Only connections unchoked now or chosen now can change; they are told in connection order.
+    const changing = state.unchoking;
+    const already = changing.length;
+    for (const peer of unchoke) {
+      const c = state.connections.get(peer)!;
+      if (c.amChoking) changing.push(c);
+    }
+    if (changing.length > already) changing.sort((a, b) => a.seq - b.seq);
+    const unchoking: Connection[] = [];
+    for (const c of changing) {
       const open = unchoke.has(c.peer);
       if (open && c.amChoking) {
         c.amChoking = false;
         c.lastUnchokedMs = now;
-        ctx.send(state.peer, c.peer, { type: "unchoke" });
+        ctx.send(state.peer, c.peer, UNCHOKE);
       } else if (!open && !c.amChoking) {
         c.amChoking = true;
         c.uploadQueue.length = 0;
         ctx.send(state.peer, c.peer, { type: "choke", inFlight: c.uploading ? c.servingKey : -1 });
       }
-      if (optimistic.has(c.peer) && Number.isNaN(c.optimisticSince)) {
+      if (!c.amChoking) unchoking.push(c);
+    }
+    state.unchoking = unchoking;
+    // Optimistic unchoke time: only peers in the slot before or after this rechoke can start or end a spell.
+    const optimistic = state.optimistic;
+    for (const peer of optimistic) {
+      const c = state.connections.get(peer)!;
+      if (Number.isNaN(c.optimisticSince)) {
         c.optimisticSince = now;
         ctx.count("optimisticUnchokes");
-      } else if (!optimistic.has(c.peer)) this.endOptimistic(state, c);
-      c.receivedBefore = c.receivedNow;
-      c.receivedNow = 0;
+      }
+    }
+    for (const peer of wasOptimistic) {
+      if (optimistic.includes(peer)) continue;
+      const c = state.connections.get(peer);
+      if (c) this.endOptimistic(state, c);
     }
     const { minPeers, minAnnounceInterval } = this.options.tracker;
     if (state.connections.size + state.connecting.size < minPeers && now - state.lastAnnounceMs >= minAnnounceInterval) this.announce(state, "none");
