@@ -2,6 +2,7 @@ import { emptyNote } from "./charts/frame.js";
 import { loadJson, type Run } from "./data.js";
 import { t } from "./i18n.js";
 import { fmt } from "./metrics.js";
+import { selectBox } from "./controls.js";
 
 /**
  * IPFS runs (overlay.json, docs/ipfs.md): where one file's provider records
@@ -167,19 +168,3 @@ function timings(parent: HTMLElement, r: IpfsResults): void {
   parent.append(table);
 }
 
-function selectBox(label: string, id: string, options: [string, string][], value: string, onChange: (v: string) => void): HTMLLabelElement {
-  const l = document.createElement("label");
-  l.textContent = `${label}: `;
-  const sel = document.createElement("select");
-  sel.id = id;
-  for (const [v, text] of options) {
-    const o = document.createElement("option");
-    o.value = v;
-    o.textContent = text;
-    sel.append(o);
-  }
-  sel.value = value;
-  sel.addEventListener("change", () => onChange(sel.value));
-  l.append(sel);
-  return l;
-}

@@ -1,4 +1,5 @@
 import type { Flows, RatePolicy } from "./flows.js";
+import { grownInt32 } from "../../collections/grow.js";
 
 /**
  * `maxmin`: max-min fair rates over every transfer's sender uplink and
@@ -82,14 +83,14 @@ export class MaxMin implements RatePolicy {
   private openLink(link: number): void {
     if (this.openMark[link] === this.openEpoch) return;
     this.openMark[link] = this.openEpoch;
-    if (this.nOpen >= this.openList.length) this.openList = grow(this.openList);
+    if (this.nOpen >= this.openList.length) this.openList = grownInt32(this.openList, this.openList.length * 2);
     this.openList[this.nOpen++] = link;
   }
 
   private touch(flows: Flows, link: number): void {
     if (this.linkMark[link] === this.mark) return;
     this.linkMark[link] = this.mark;
-    if (this.nTouched >= this.touchedList.length) this.touchedList = grow(this.touchedList);
+    if (this.nTouched >= this.touchedList.length) this.touchedList = grownInt32(this.touchedList, this.touchedList.length * 2);
     this.touchedList[this.nTouched++] = link;
     this.capacity[link] = link & 1 ? flows.down(link >> 1) : flows.up(link >> 1);
     this.unfrozen[link] = 0;
@@ -110,7 +111,7 @@ export class MaxMin implements RatePolicy {
       for (const f of list) {
         if (this.flowMark[f] === mark) continue;
         this.flowMark[f] = mark;
-        if (this.nComp >= this.compList.length) this.compList = grow(this.compList);
+        if (this.nComp >= this.compList.length) this.compList = grownInt32(this.compList, this.compList.length * 2);
         this.compList[this.nComp++] = f;
       }
     }
@@ -317,10 +318,4 @@ export class MaxMin implements RatePolicy {
 /** The transfers on link `link`. */
 function listOf(flows: Flows, link: number): number[] | undefined {
   return (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { PairIndex } from "../../collections/pair-index.js";
+import { grownInt32 } from "../../collections/grow.js";
 
 const CLOSED = -1;
 
@@ -175,11 +176,11 @@ export class Connections {
   private ensure(peer: PeerId): void {
     if (peer >= this.end.length) {
       const size = Math.max(peer + 1, this.end.length * 2);
-      this.end = grow(this.end, size, 0);
-      this.open = grow(this.open, size, 0);
-      this.start = grow(this.start, size, 0);
-      this.low = grow(this.low, size, -1);
-      this.high = grow(this.high, size, 0);
+      this.end = grownInt32(this.end, size, 0);
+      this.open = grownInt32(this.open, size, 0);
+      this.start = grownInt32(this.start, size, 0);
+      this.low = grownInt32(this.low, size, -1);
+      this.high = grownInt32(this.high, size, 0);
     }
     if (this.low[peer] === -1) {
       const { low, high } = this.marks(peer);
@@ -188,11 +189,4 @@ export class Connections {
       this.lists[peer] = new Int32Array(Math.max(8, high + 2)).fill(CLOSED);
     }
   }
-}
-
-function grow(a: Int32Array<ArrayBuffer>, size: number, fill: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
-  out.set(a);
-  if (fill !== 0) out.fill(fill, a.length);
-  return out;
 }

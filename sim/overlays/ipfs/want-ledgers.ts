@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { PairIndex } from "../../collections/pair-index.js";
+import { grownInt32 } from "../../collections/grow.js";
 
 const NONE = -1;
 
@@ -92,8 +93,8 @@ export class WantLedgers {
     let n = 0;
     for (let w = this.rec[r * 8 + REC_FIRST]!; w !== NONE; w = wants[w * 4 + WANT_NEXT]!) {
       if (n === this.taken.length) {
-        this.taken = grown(this.taken, n * 2);
-        this.takenLookups = grown(this.takenLookups, n * 2);
+        this.taken = grownInt32(this.taken, n * 2);
+        this.takenLookups = grownInt32(this.takenLookups, n * 2);
       }
       this.taken[n] = wants[w * 4 + WANT_PEER]!;
       this.takenLookups[n] = wants[w * 4 + WANT_LOOKUP]!;
@@ -129,7 +130,7 @@ export class WantLedgers {
     let r = this.recFree;
     if (r !== NONE) this.recFree = this.rec[r * 8 + REC_NEXT]!;
     else {
-      if ((this.recCount + 1) * 8 > this.rec.length) this.rec = grown(this.rec, this.rec.length * 2);
+      if ((this.recCount + 1) * 8 > this.rec.length) this.rec = grownInt32(this.rec, this.rec.length * 2);
       r = this.recCount++;
     }
     if (peer >= this.peerFirst.length) {
@@ -180,7 +181,7 @@ export class WantLedgers {
       this.wantFree = this.wants[w * 4 + WANT_NEXT]!;
       return w;
     }
-    if ((this.wantCount + 1) * 4 > this.wants.length) this.wants = grown(this.wants, this.wants.length * 2);
+    if ((this.wantCount + 1) * 4 > this.wants.length) this.wants = grownInt32(this.wants, this.wants.length * 2);
     return this.wantCount++;
   }
 
@@ -201,9 +202,3 @@ const REC_NEXT = 5;
 const WANT_PEER = 0;
 const WANT_LOOKUP = 1;
 const WANT_NEXT = 2;
-
-function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
-  out.set(a);
-  return out;
-}

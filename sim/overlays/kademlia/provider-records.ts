@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { PairIndex } from "../../collections/pair-index.js";
+import { grownInt32 } from "../../collections/grow.js";
 
 const NONE = -1;
 
@@ -118,7 +119,7 @@ export class ProviderRecords {
     let list = this.listFree;
     if (list !== NONE) this.listFree = this.lists[list * 4 + OLDEST]!;
     else {
-      if ((this.listCount + 1) * 4 > this.lists.length) this.lists = grown(this.lists, this.lists.length * 2);
+      if ((this.listCount + 1) * 4 > this.lists.length) this.lists = grownInt32(this.lists, this.lists.length * 2);
       list = this.listCount++;
     }
     const lists = this.lists;
@@ -137,7 +138,7 @@ export class ProviderRecords {
     }
     if (this.entryCount === this.expires.length) {
       const n = this.entryCount * 2;
-      this.entries = grown(this.entries, n * 4);
+      this.entries = grownInt32(this.entries, n * 4);
       const expires = new Float64Array(n);
       expires.set(this.expires);
       this.expires = expires;
@@ -155,9 +156,3 @@ const NEWEST = 3;
 const PROVIDER = 0;
 const PREV = 1;
 const NEXT = 2;
-
-function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
-  out.set(a);
-  return out;
-}

@@ -5,6 +5,7 @@ import { loadSnapshots, loadTraces, type Run, type Snapshot, type TracedLookup }
 import { t } from "../i18n.js";
 import { fmt } from "../metrics.js";
 import { layout, layoutKind, type Placed } from "./layout.js";
+import { selectBox } from "../controls.js";
 
 /**
  * The classroom view: the overlay of one run at the moments its scenario
@@ -605,19 +606,3 @@ function button(text: string, id: string, onClick: () => void): HTMLButtonElemen
   return b;
 }
 
-function selectBox(label: string, id: string, options: [string, string][], value: string, onChange: (v: string) => void): HTMLLabelElement {
-  const l = document.createElement("label");
-  l.textContent = `${label}: `;
-  const sel = document.createElement("select");
-  sel.id = id;
-  for (const [v, text] of options) {
-    const o = document.createElement("option");
-    o.value = v;
-    o.textContent = text;
-    sel.append(o);
-  }
-  sel.value = value;
-  sel.addEventListener("change", () => onChange(sel.value));
-  l.append(sel);
-  return l;
-}
