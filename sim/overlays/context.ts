@@ -35,20 +35,21 @@ interface PeerTimer {
   fn: () => void;
 }
 
-/** Periodic work of one peer's session (`ctx.every`). */
+/**
+ * Periodic work of one peer's session (`ctx.every`), in one freeze epoch.
+ * The task object itself is each run's event argument, so a tick allocates
+ * nothing; a resume puts a copy in its place (see setMaintenanceFrozen), and
+ * runs of the old object still in the queue find their epoch gone.
+ */
 interface PeriodicTask {
   peer: PeerId;
   session: number;
   intervalMs: number;
-  fn: () => void;
+  fn: (peer: PeerId) => void;
   randomPhase: boolean;
   /** Each gap drawn from [(1 − jitter)·interval, (1 + jitter)·interval]; 0 for fixed gaps. */
   jitter: number;
-}
-
-/** One scheduled run of a periodic task; runs of an earlier freeze epoch are dropped. */
-interface PeriodicRun {
-  task: PeriodicTask;
+  /** The freeze epoch this task runs in. */
   epoch: number;
 }
 
@@ -94,10 +95,9 @@ export class OverlayRuntime<M extends Message> {
   /** Each peer's periodic tasks of its current session (older sessions' are dropped when a new one registers). */
   private readonly tasksOf: (PeriodicTask[] | undefined)[] = [];
   private readonly resumeHooks: (() => void)[] = [];
-  private readonly runTask = (run: PeriodicRun) => {
-    const task = run.task;
-    if (run.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
-    task.fn();
+  private readonly runTask = (task: PeriodicTask) => {
+    if (task.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
+    task.fn(task.peer);
     // Rescheduled after the work, as a hand-written timer chain would be, so event order (and the jitter's draw) is the same.
     this.schedulePeriodic(task, task.jitter > 0 ? this.jittered(task) : task.intervalMs);
   };
@@ -160,7 +160,7 @@ export class OverlayRuntime<M extends Message> {
         const session = population.session(peer);
         let tasks = this.tasksOf[peer];
         if (tasks === undefined || (tasks.length > 0 && tasks[0]!.session !== session)) this.tasksOf[peer] = tasks = [];
-        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0 };
+        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0, epoch: this.epoch };
         tasks.push(task);
         if (!this.frozen) this.startPeriodic(task);
       },
@@ -210,7 +210,11 @@ export class OverlayRuntime<M extends Message> {
         this.tasksOf[peer] = undefined;
         continue;
       }
-      for (const task of tasks) this.startPeriodic(task);
+      for (let i = 0; i < tasks.length; i++) {
+        const task = { ...tasks[i]!, epoch: this.epoch };
+        tasks[i] = task;
+        this.startPeriodic(task);
+      }
     }
   }
 
@@ -224,7 +228,7 @@ export class OverlayRuntime<M extends Message> {
   }
 
   private schedulePeriodic(task: PeriodicTask, delayMs: number): void {
-    this.parts.sim.schedule(delayMs, this.runTask, { task, epoch: this.epoch } satisfies PeriodicRun);
+    this.parts.sim.schedule(delayMs, this.runTask, task);
   }
 
   private sessionCurrent(peer: PeerId, session: number): boolean {

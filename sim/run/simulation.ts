@@ -116,6 +116,9 @@ export class Simulation {
     // Runtime: the overlay's context, reporting operations to the tables above.
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
     this.runtime = this.buildRuntime(root, hostCache, messageTypes);
+    // A freeze from 0 s is in force before anything runs: peers that come online at build time (an oracle ring)
+    // register their periodic work but never start it. The fault's own event at 0 s then finds maintenance frozen.
+    if (scenario.faults.some((f) => f.kind === "freeze" && f.at === 0)) this.runtime.setMaintenanceFrozen(true);
 
     // Peers: placement, the oracle's initial peers, then the churn pool (before the overlay, so it can place stored objects on it).
     this.lifecycle = this.peerLifecycle(latency, root.fork("placement"), hostCache);
@@ -174,10 +177,7 @@ export class Simulation {
       services,
       serviceDown: (peer) => this.serviceDown(peer),
       serviceUp: (peer) => this.serviceUp(peer),
-      freezeMaintenance: (frozen) => {
-        this.runtime.setMaintenanceFrozen(frozen);
-        this.overlay.setMaintenanceFrozen?.(frozen);
-      },
+      freezeMaintenance: (frozen) => this.runtime.setMaintenanceFrozen(frozen),
       endMs: this.endMs,
       annotate: (a) => this.faultAnnotations.push(a),
     });

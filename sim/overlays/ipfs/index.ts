@@ -212,10 +212,6 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.bitswap.gone(peer);
   }
 
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.dht.setMaintenanceFrozen(frozen);
-  }
-
   // ── Connections ───────────────────────────────────────────────────
 
   /** `peer` dials `other` (a libp2p handshake, one round trip); `done` says whether it answered. */

@@ -182,7 +182,6 @@ export class ProviderDht {
   gone(peer: PeerId): void {
     if (this.truth.indexOf(peer) >= 0) this.truth.remove(peer);
     this.buckets.reset(peer);
-    this.maintenance.gone(peer);
   }
 
   /**
@@ -207,10 +206,6 @@ export class ProviderDht {
       });
     }
     for (const peer of peers) this.ctx.setTimer(peer, 0, () => this.maintenance.joined(peer));
-  }
-
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.maintenance.setFrozen(frozen, this.ctx.livePeers());
   }
 
   // ── Messages ──────────────────────────────────────────────────────
