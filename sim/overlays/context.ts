@@ -80,6 +80,12 @@ export interface ContextParts {
   };
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
+  /**
+   * False when no freeze of the fault timeline ends within the run: tasks are
+   * then not kept while frozen, for a resume that never comes (a static
+   * oracle network of a million peers would hold a record per peer and job).
+   */
+  maintenanceResumes?: boolean;
 }
 
 export class OverlayRuntime<M extends Message> {
@@ -157,6 +163,7 @@ export class OverlayRuntime<M extends Message> {
         sim.cancel(handle);
       },
       every: (peer, intervalMs, fn, options) => {
+        if (this.frozen && parts.maintenanceResumes === false) return;
         const session = population.session(peer);
         let tasks = this.tasksOf[peer];
         if (tasks === undefined || (tasks.length > 0 && tasks[0]!.session !== session)) this.tasksOf[peer] = tasks = [];
@@ -201,7 +208,11 @@ export class OverlayRuntime<M extends Message> {
     if (frozen === this.frozen) return;
     this.frozen = frozen;
     this.epoch++;
-    if (frozen) return;
+    if (frozen) {
+      // Frozen for good: runs still queued are dropped by their epoch, and nothing will restart the tasks.
+      if (this.parts.maintenanceResumes === false) this.tasksOf.length = 0;
+      return;
+    }
     for (const hook of this.resumeHooks) hook();
     for (let peer = 0; peer < this.tasksOf.length; peer++) {
       const tasks = this.tasksOf[peer];

@@ -253,6 +253,7 @@ export class Simulation {
       lookupSucceeded: (id, hops) => this.lookupWorkload.succeeded(id, hops),
       lookupFailed: (id) => this.lookupWorkload.failed(id),
       lookupTimedOut: (id) => this.lookups.timedOut(id),
+      maintenanceResumes: scenario.faults.some((f) => f.kind === "freeze" && f.until !== undefined && f.until < scenario.duration),
       lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(this.links ? { links: this.links } : {}),
