@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { contentHash } from "../../sim/core/content-hash.js";
 import { Adversaries } from "../../sim/peers/adversaries.js";
+import { Simulation } from "../../sim/run/simulation.js";
+import { validateScenario } from "../../sim/scenario/load.js";
 import { testbed } from "../helpers/testbed.js";
 
 /**
@@ -81,5 +83,40 @@ describe("ctx.answer", () => {
       "lookup 12 failed",
       "lookup 13 succeeded at 0 hops",
     ]);
+  });
+});
+
+const LOOKUP_OVERLAYS: Record<string, Record<string, unknown>> = {
+  flooding: { type: "unstructured", degree: 6, search: { method: "flood", ttl: 4 }, replication: { replicas: 3, onSuccess: "owner" } },
+  "central-index": { type: "hybrid", mode: "central", replication: { replicas: 3 } },
+  "super-peers": { type: "hybrid", mode: "super-peer", replication: { replicas: 3 } },
+  chord: { type: "chord", bootstrap: "oracle" },
+  "chord-storage": { type: "chord", bootstrap: "oracle", storage: { replicas: 2 } },
+  "kademlia-node": { type: "kademlia", bootstrap: "oracle" },
+  "kademlia-value": { type: "kademlia", bootstrap: "oracle", lookups: "value" },
+};
+
+describe.each(Object.entries(LOOKUP_OVERLAYS))("an honest run of %s", (_name, overlay) => {
+  it("answers its lookups without asking the adversary model anything", () => {
+    const asked = (["isMalicious", "drops", "misroutes", "tampers", "misrouted", "dropped"] as const).map((m) => vi.spyOn(Adversaries.prototype, m));
+    const simulation = new Simulation(
+      validateScenario(
+        {
+          seed: 3,
+          duration: "2m",
+          peers: { count: 60 },
+          network: { latency: { model: "constant", delay: "20ms" } },
+          churn: { model: "none" },
+          overlay,
+          workload: { keys: 50, popularity: { distribution: "uniform" }, lookups: { count: 100 }, timeout: "10s" },
+          metrics: { warmup: "30s", interval: "30s" },
+        },
+        "honest-answers.yaml",
+      ),
+    );
+    simulation.runToEnd();
+    const { summary } = simulation.finish();
+    expect(summary.lookups.succeeded).toBeGreaterThan(50);
+    for (const spy of asked) expect(spy).not.toHaveBeenCalled();
   });
 });

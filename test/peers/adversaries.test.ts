@@ -39,9 +39,8 @@ describe("the adversary model", () => {
     expect(adversaries({ fraction: 0, behaviours: ["drop"], verify: false }).a.active).toBe(false);
   });
 
-  it("a tamperer's value is never the content hash; content hashes do not collide on small keys", () => {
+  it("a tamperer's value is never the content hash", () => {
     for (let k = 0; k < 1000; k++) expect(corrupted(k)).not.toBe(contentHash(k));
-    expect(new Set(Array.from({ length: 1000 }, (_, k) => contentHash(k))).size).toBe(1000);
     expect([contentHash(42), corrupted(42)]).toEqual([2599351197, 3242138120]);
   });
 
