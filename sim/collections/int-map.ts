@@ -61,8 +61,18 @@ export class IntMap {
     this.keys = new Int32Array(oldKeys.length * 2).fill(EMPTY);
     this.values = new Int32Array(oldKeys.length * 2);
     this.mask = this.keys.length - 1;
-    this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldValues[i]!);
+    const keys = this.keys;
+    const values = this.values;
+    const mask = this.mask;
+    // Re-insert without set()'s checks: the keys are known valid and distinct.
+    for (let j = 0; j < oldKeys.length; j++) {
+      const key = oldKeys[j]!;
+      if (key === EMPTY) continue;
+      let i = hash(key) & mask;
+      while (keys[i] !== EMPTY) i = (i + 1) & mask;
+      keys[i] = key;
+      values[i] = oldValues[j]!;
+    }
   }
 }
 

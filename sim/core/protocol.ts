@@ -111,10 +111,34 @@ export interface OverlayContext<M extends Message> {
   onMaintenanceResumed(fn: () => void): void;
   /** A few peers the joining `peer` can contact, from the bootstrap host cache; some may be offline. */
   bootstrapContacts(peer: PeerId): PeerId[];
-  /** Reports that a lookup found what it looked for at `hops` overlay hops; the first report counts. */
-  lookupSucceeded(lookup: number, hops: number): void;
-  /** Reports that a lookup has given up. */
-  lookupFailed(lookup: number): void;
+  /**
+   * The value `holder` hands out for `key` (put it in the reply that carries
+   * it): the key's content hash (sim/core/content-hash.ts), or a corrupted
+   * value if `holder` tampers (scenario `adversaries:`).
+   */
+  valueFrom(holder: PeerId, key: number): number;
+  /**
+   * Reports that the requester of `lookup` got `value` for `key` from
+   * `holder` after `hops` overlay hops: the runtime decides what that is.
+   * The key's content hash: "verified", the lookup succeeded. Anything else
+   * is tampered (tampered_received): "rejected" when honest peers verify
+   * (tampered_detected; the lookup goes on, so look elsewhere and never ask
+   * that holder again), otherwise "accepted" (tampered_accepted; the lookup
+   * has failed, since the user got the wrong content). A lookup that ends
+   * with a malicious holder's answer counts in lookups_ended_malicious.
+   * Only "rejected" leaves the lookup running.
+   */
+  answer(lookup: number, key: number, holder: PeerId, value: number, hops: number): AnswerVerdict;
+  /**
+   * Reports that a lookup found what it looked for at `hops` overlay hops
+   * with no value to check: the requester's own copy, a routing lookup that
+   * reached the right peer (`endedAt`), a download whose blocks the protocol
+   * verified itself. Values from other peers go through `answer`. The first
+   * report of a lookup's end counts.
+   */
+  lookupSucceeded(lookup: number, hops: number, endedAt?: PeerId): void;
+  /** Reports that a lookup has given up; `endedAt`: the peer whose answer it ended with, if any (for lookups_ended_malicious). */
+  lookupFailed(lookup: number, endedAt?: PeerId): void;
   /**
    * One request made for `lookup` got no answer in time (a retry, not a hop).
    * Overlays whose definition sets `lookupTimeouts` report every one, so the
@@ -158,17 +182,28 @@ export interface OverlayContext<M extends Message> {
   readonly adversary: AdversaryView;
 }
 
+/** What the runtime made of an answer (OverlayContext.answer). */
+export type AnswerVerdict =
+  /** The true value: the lookup succeeded. */
+  | "verified"
+  /** A tampered value taken for the real one: the lookup failed. */
+  | "accepted"
+  /** A tampered value caught by verification: the lookup goes on. */
+  | "rejected";
+
 /**
- * What an overlay needs to know about malicious peers (docs/faults.md).
- * "drop" needs nothing from the overlay: the context swallows every
- * lookup-category message (other than replies) that reaches a dropping peer.
- * "misroute" and "tamper" are the overlay's to carry out, at the places
- * where its protocol hands out contacts and values.
+ * Who misbehaves and how (scenario `adversaries:`, docs/faults.md). "drop"
+ * needs nothing from the overlay: the context swallows every lookup-category
+ * message (other than replies) that reaches a dropping peer. "misroute" and
+ * "tamper" are the overlay's to carry out, at the places where its protocol
+ * hands out contacts and values (a tamperer's values come from
+ * `ctx.valueFrom`). Judging what a requester got is the runtime's
+ * (`ctx.answer`), not this view's.
  */
 export interface AdversaryView {
   /** True when the run has malicious peers; when false every other answer is "no". */
   readonly active: boolean;
-  /** Honest peers check values against their content hash (`adversaries.verify`). */
+  /** Honest peers check values against their content hash (`adversaries.verify`); `ctx.answer` applies it, a protocol may read it to behave accordingly. */
   readonly verify: boolean;
   isMalicious(peer: PeerId): boolean;
   /** `peer` is malicious and answers with wrong or far contacts, steering lookups toward its accomplices. */
@@ -183,19 +218,6 @@ export interface AdversaryView {
   readonly accomplices: readonly PeerId[];
   /** Counts one misrouted answer (adversary_misroutes). */
   misrouted(): void;
-  /** The value `holder` hands out for `key`: its content hash, or a corrupted value if `holder` tampers. */
-  valueFrom(holder: PeerId, key: number): number;
-  /**
-   * The requester of `lookup` received `value` for `key` after `hops` hops.
-   * A correct value ends the lookup as a success. A tampered one is counted
-   * (tampered_received); if honest peers verify, it is detected
-   * (tampered_detected) and the answer is false: look elsewhere. Otherwise it
-   * is accepted (tampered_accepted) and the lookup ends as a failure, since
-   * the user got the wrong content. True means the lookup is over.
-   */
-  received(lookup: number, key: number, value: number, hops: number): boolean;
-  /** The lookup's answer came from `peer` (counts lookups_ended_malicious when it is malicious). */
-  endedAt(peer: PeerId): void;
 }
 
 /** One overlay running in one simulation. */

@@ -7,6 +7,7 @@ import type { HostCache } from "../peers/bootstrap.js";
 import type { PeerId, Population } from "../peers/population.js";
 import { Adversaries } from "../peers/adversaries.js";
 import type { Message, OverlayContext, TimerHandle } from "../core/protocol.js";
+import { Answers } from "./answers.js";
 
 /**
  * Builds the context an overlay sees, and routes replies to the requests
@@ -60,6 +61,7 @@ export interface ContextParts {
   population: Population;
   hostCache: HostCache;
   recorder: Recorder;
+  /** Where lookup ends go (the lookup workload); overlays report them through the answer service (answers.ts). */
   lookupSucceeded: (lookup: number, hops: number) => void;
   lookupFailed: (lookup: number) => void;
   /** Size of the object behind each key (workload.fileSize), for transfers; omitted: 4 MB, the workload's default. */
@@ -92,6 +94,8 @@ export class OverlayRuntime<M extends Message> {
   readonly context: OverlayContext<M>;
   /** Honest until `setAdversaries` (the malicious peers are drawn from the churn pool, which exists only later). */
   private adversaries: Adversaries | undefined;
+  /** Judges what lookups got (ctx.answer) and reports their ends. */
+  private readonly answers: Answers;
   private readonly fireTimer = (t: PeerTimer) => {
     if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
   };
@@ -115,6 +119,11 @@ export class OverlayRuntime<M extends Message> {
 
   constructor(private readonly parts: ContextParts) {
     const { sim, rng, network, population, hostCache, recorder } = parts;
+    const answers = (this.answers = new Answers({
+      succeeded: parts.lookupSucceeded,
+      failed: parts.lookupFailed,
+      count: (name) => recorder.at(sim.now).count(name, 1),
+    }));
     this.context = {
       now: () => sim.now,
       rng,
@@ -176,8 +185,10 @@ export class OverlayRuntime<M extends Message> {
         this.resumeHooks.push(fn);
       },
       bootstrapContacts: (peer) => hostCache.contactsFor(peer),
-      lookupSucceeded: parts.lookupSucceeded,
-      lookupFailed: parts.lookupFailed,
+      valueFrom: (holder, key) => answers.valueFrom(holder, key),
+      answer: (lookup, key, holder, value, hops) => answers.answer(lookup, key, holder, value, hops),
+      lookupSucceeded: (lookup, hops, endedAt) => answers.succeeded(lookup, hops, endedAt),
+      lookupFailed: (lookup, endedAt) => answers.failed(lookup, endedAt),
       lookupTimedOut: parts.lookupTimedOut ?? (() => {}),
       reached: (broadcast, peer) => {
         if (!parts.broadcastReached) throw new Error("an overlay reported a broadcast in a run that makes none");
@@ -247,19 +258,16 @@ export class OverlayRuntime<M extends Message> {
     return population.isOnline(peer) && population.session(peer) === session;
   }
 
-  /** What the adversary model reports to: counters and the lookup workload. */
+  /** What the adversary model reports to: the recorder's counters. */
   adversaryHooks() {
     const { sim, recorder } = this.parts;
-    return {
-      count: (name: string) => recorder.at(sim.now).count(name, 1),
-      lookupSucceeded: this.parts.lookupSucceeded,
-      lookupFailed: this.parts.lookupFailed,
-    };
+    return { count: (name: string) => recorder.at(sim.now).count(name, 1) };
   }
 
   /** Installs the run's malicious peers; call before the overlay is created. */
   setAdversaries(adversaries: Adversaries): void {
     this.adversaries = adversaries.active ? adversaries : undefined;
+    this.answers.setAdversaries(this.adversaries);
     (this.context as { adversary: OverlayContext<M>["adversary"] }).adversary = adversaries;
   }
 

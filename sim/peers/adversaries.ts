@@ -1,4 +1,5 @@
 import type { Rng } from "../engine/rng.js";
+import { contentHash } from "../core/content-hash.js";
 import type { AdversaryView } from "../core/protocol.js";
 import type { AdversariesSpec } from "./adversaries-schema.js";
 import type { PeerId } from "./population.js";
@@ -9,13 +10,16 @@ import type { PeerId } from "./population.js";
  * same seed gives the same attackers under every overlay. Peers created
  * later (a flash crowd) and service peers are honest.
  *
- * Values are modelled by their content hash: the honest answer for key k is
- * contentHash(k), as in content-addressed stores (IPFS, BitTorrent's info
- * hashes) where the key is the hash of the content and anyone can check it.
- * A tampering peer hands out something else.
+ * This model says who misbehaves and how (drops, misroutes, tampers, ...)
+ * and counts what they do. Whether an answer a requester got is a success,
+ * a tampered value caught or accepted, or ended at a malicious peer is the
+ * runtime's to decide (ctx.answer, sim/overlays/answers.ts).
  */
 
-/** Counters the adversary model adds to the time series when a run has adversaries. */
+/**
+ * Counters a run with adversaries adds to the time series, in column order:
+ * the model counts the first two, the runtime's answer service the rest.
+ */
 export const ADVERSARY_COUNTERS = [
   "adversary_dropped",
   "adversary_misroutes",
@@ -25,17 +29,8 @@ export const ADVERSARY_COUNTERS = [
   "lookups_ended_malicious",
 ] as const;
 
-/** The honest value of `key`: a 32-bit mix of it (never 0). */
-export function contentHash(key: number): number {
-  let h = Math.imul(key ^ 0x9e3779b9, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) || 1;
-}
-
-/** What a tampering peer hands out for `key`: anything but its content hash. */
-function corrupted(key: number): number {
+/** What a tampering peer hands out for `key`: anything but its content hash (sim/core/content-hash.ts). */
+export function corrupted(key: number): number {
   return (contentHash(key) ^ 0x5bd1e995) >>> 0;
 }
 
@@ -46,10 +41,9 @@ const SELFISH = 8;
 const ECLIPSE = 16;
 const BITS: Record<string, number> = { drop: DROP, misroute: MISROUTE, tamper: TAMPER, selfish: SELFISH, eclipse: ECLIPSE };
 
+/** Where the model counts what malicious peers do (adversary_misroutes, adversary_dropped). */
 export interface AdversaryHooks {
   count(name: string): void;
-  lookupSucceeded(lookup: number, hops: number): void;
-  lookupFailed(lookup: number): void;
 }
 
 export class Adversaries implements AdversaryView {
@@ -104,28 +98,5 @@ export class Adversaries implements AdversaryView {
 
   dropped(): void {
     this.hooks.count("adversary_dropped");
-  }
-
-  valueFrom(holder: PeerId, key: number): number {
-    return this.tampers(holder) ? corrupted(key) : contentHash(key);
-  }
-
-  received(lookup: number, key: number, value: number, hops: number): boolean {
-    if (value === contentHash(key)) {
-      this.hooks.lookupSucceeded(lookup, hops);
-      return true;
-    }
-    this.hooks.count("tampered_received");
-    if (this.verify) {
-      this.hooks.count("tampered_detected");
-      return false;
-    }
-    this.hooks.count("tampered_accepted");
-    this.hooks.lookupFailed(lookup);
-    return true;
-  }
-
-  endedAt(peer: PeerId): void {
-    if (this.isMalicious(peer)) this.hooks.count("lookups_ended_malicious");
   }
 }

@@ -9,14 +9,17 @@ import { Links } from "../../sim/network/links.js";
 import { Meter } from "../../sim/network/meter.js";
 import { Network } from "../../sim/network/network.js";
 import { OverlayRuntime } from "../../sim/overlays/context.js";
+import { ADVERSARY_COUNTERS, Adversaries } from "../../sim/peers/adversaries.js";
+import type { AdversariesSpec } from "../../sim/peers/adversaries-schema.js";
 import { HostCache } from "../../sim/peers/bootstrap.js";
 import { Population } from "../../sim/peers/population.js";
 
 /**
  * A testbed: a few online peers, a constant latency, the real network and
  * runtime, and an event log — enough to test one message handler or one
- * runtime service (requests, timers, ctx.every, transfers) without building a
- * whole simulation from a scenario.
+ * runtime service (requests, timers, ctx.every, transfers, answers) without
+ * building a whole simulation from a scenario. Lookup ends and adversary
+ * counters reported through the runtime are written to the log.
  */
 export interface TestbedOptions<M extends Message> {
   /** Peers 0 .. peers−1, all online from the start. Default 2. */
@@ -29,6 +32,8 @@ export interface TestbedOptions<M extends Message> {
   carrier?: CarrierName;
   uploadBytesPerMs?: number;
   downloadBytesPerMs?: number;
+  /** Malicious peers drawn from peers 0 .. peers−1 (stream "adversaries" of seed 1), as a scenario's `adversaries:`. */
+  adversaries?: AdversariesSpec;
   /** What arrives at a peer (after the runtime has routed replies to their requests). */
   deliver?: (to: number, from: number, msg: M, bed: Testbed<M>) => void;
 }
@@ -40,6 +45,8 @@ export interface Testbed<M extends Message> {
   runtime: OverlayRuntime<M>;
   ctx: OverlayContext<M>;
   meter: Meter | undefined;
+  /** The run's malicious peers (inactive without `adversaries`). */
+  adversaries: Adversaries;
   /** Lines the test writes as things happen, to compare with one toEqual. */
   log: string[];
   /** Takes `peer` offline (its session ends) as a crash would. */
@@ -51,7 +58,7 @@ export function testbed<M extends Message = Message>(options: TestbedOptions<M> 
   const population = new Population();
   const latency = makeLatencyModel({ model: "constant", delay: options.latencyMs ?? 10 });
   const types = (options.messageTypes ?? { ping: { category: "maintenance", bytes: 10 } }) as MessageTypes<Message>;
-  const recorder = new Recorder({
+  const recorder = new LoggingRecorder(() => bed.log, {
     warmupMs: 0,
     intervalMs: 1000,
     messageTypes: Object.entries(types).map(([name, info]) => ({ name, category: info.category })),
@@ -79,16 +86,22 @@ export function testbed<M extends Message = Message>(options: TestbedOptions<M> 
     hostCache: new HostCache(4, 2, new Rng(1)),
     recorder,
     lookupTypes: new Set(Object.entries(types).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
-    lookupSucceeded: () => {},
-    lookupFailed: () => {},
+    lookupSucceeded: (lookup, hops) => bed.log.push(`lookup ${lookup} succeeded at ${hops} hops`),
+    lookupFailed: (lookup) => bed.log.push(`lookup ${lookup} failed`),
   });
+  const pool: number[] = [];
   for (let i = 0; i < (options.peers ?? 2); i++) {
     latency.place(population.create(), new Rng(1));
     population.markOnline(i);
     network.peerUp(i);
     links?.set(i, options.uploadBytesPerMs ?? 100, options.downloadBytesPerMs ?? 1000);
+    pool.push(i);
   }
+  const adversaries = new Adversaries(options.adversaries, pool, new Rng(1).fork("adversaries"), runtime.adversaryHooks());
+  if (adversaries.active) for (const name of ADVERSARY_COUNTERS) recorder.declareCounter(name);
+  runtime.setAdversaries(adversaries);
   return Object.assign(bed, {
+    adversaries,
     network,
     runtime,
     ctx: runtime.context,
@@ -97,4 +110,19 @@ export function testbed<M extends Message = Message>(options: TestbedOptions<M> 
       network.peerDown(peer);
     },
   });
+}
+
+/** The real recorder, also writing each counter increment to the testbed's log. */
+class LoggingRecorder extends Recorder {
+  constructor(
+    private readonly log: () => string[],
+    options: ConstructorParameters<typeof Recorder>[0],
+  ) {
+    super(options);
+  }
+
+  override count(name: string, amount = 1): void {
+    super.count(name, amount);
+    this.log().push(amount === 1 ? `count ${name}` : `count ${name} ${amount}`);
+  }
 }

@@ -162,15 +162,12 @@ export class Routing {
         this.fetch(record.origin, record.key, lookup, owner, hops);
         return;
       }
-      if (adversary.active) adversary.endedAt(owner);
-      this.ctx.lookupFailed(lookup);
+      this.ctx.lookupFailed(lookup, owner);
       return;
     }
+    // Without storage the lookup is a routing one: reaching the true owner is its success.
     if (this.fetch) this.fetch(record.origin, record.key, lookup, owner, hops);
-    else {
-      if (adversary.active) adversary.endedAt(owner);
-      this.ctx.lookupSucceeded(lookup, hops);
-    }
+    else this.ctx.lookupSucceeded(lookup, hops, owner);
   }
 
   // ── Iterative routing ─────────────────────────────────────────────

@@ -1,4 +1,3 @@
-import { contentHash } from "../../peers/adversaries.js";
 import type { PeerId } from "../../peers/population.js";
 import type { OverlayContext, StorageAvailability } from "../../core/protocol.js";
 import type { ChordMessage } from "./messages.js";
@@ -39,8 +38,8 @@ export type StorageOptions = NonNullable<ChordOptions["storage"]>;
  *
  * Adversaries (docs/faults.md): a value is modelled by its content hash. A
  * tampering holder answers every get, for items it holds or not, with a
- * corrupted value. Every value the origin receives goes through the
- * adversary view, which ends the lookup or (when honest peers verify)
+ * corrupted value. Every value the origin receives goes to the runtime
+ * (`ctx.answer`), which ends the lookup or (when honest peers verify)
  * rejects it: the origin then goes on with the other holders, which is why,
  * with `verify`, a found item's reply also names the holder's successors. A
  * misrouting node named as the owner serves nothing it does not hold and
@@ -271,7 +270,6 @@ export class ChordStorage {
     const state = { cancelled: false };
     this.gets.set(lookup, state);
     const tried: PeerId[] = [];
-    const adversary = this.ctx.adversary;
     /** The last holder that answered: a lookup that fails for want of holders ended with its answer. */
     let answered = -1;
     const tryNext = (queue: PeerId[]) => {
@@ -280,13 +278,12 @@ export class ChordStorage {
       while (queue.length > 0 && next < 0) {
         const c = queue.shift()!;
         if (c !== origin && !tried.includes(c)) next = c;
-        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, key, hops);
+        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, hops);
       }
       if (next < 0 || tried.length > this.options.replicas) {
         this.gets.delete(lookup);
         this.ctx.count("getsMissing");
-        if (adversary.active && answered >= 0) adversary.endedAt(answered);
-        this.ctx.lookupFailed(lookup);
+        this.ctx.lookupFailed(lookup, answered);
         return;
       }
       tried.push(next);
@@ -300,9 +297,8 @@ export class ChordStorage {
           answered = next;
           const arrived = () => {
             if (state.cancelled) return;
-            if (reply.found && adversary.received(lookup, key, reply.value, hops)) {
+            if (reply.found && this.ctx.answer(lookup, key, next, reply.value, hops) !== "rejected") {
               this.gets.delete(lookup);
-              if (adversary.active) adversary.endedAt(next);
               return;
             }
             // Not there, or a corrupted value detected: the other holders (never this one again).
@@ -325,10 +321,10 @@ export class ChordStorage {
     else tryNext([owner]);
   }
 
-  /** The origin holds the item itself: its own copy is the true value. */
-  private got(lookup: number, key: number, hops: number): void {
+  /** The origin holds the item itself: its own copy is the true value, nothing to check. */
+  private got(lookup: number, hops: number): void {
     this.gets.delete(lookup);
-    this.ctx.adversary.received(lookup, key, contentHash(key), hops);
+    this.ctx.lookupSucceeded(lookup, hops);
   }
 
   abandon(lookup: number): void {
@@ -378,7 +374,7 @@ export class ChordStorage {
           found = holds || adversary.tampers(to);
           holders = adversary.misroutes(to) || (found && !adversary.verify) ? [] : this.t.successorList(to).slice(0, this.options.replicas);
         } else holders = found ? [] : this.t.successorList(to).slice(0, this.options.replicas);
-        const value = found ? adversary.valueFrom(to, msg.key) : 0;
+        const value = found ? this.ctx.valueFrom(to, msg.key) : 0;
         this.ctx.reply(to, from, msg, { type: "getReply", lookup: msg.lookup, found, value, holders });
         return true;
       }

@@ -70,8 +70,10 @@ export class VirtualNodes {
         const contacts = ctx.bootstrapContacts(peerOf(node)).map((peer) => peer * v);
         return node % v === 0 ? contacts : [node - (node % v), ...contacts];
       },
-      lookupSucceeded: (lookup, hops) => ctx.lookupSucceeded(lookup, hops),
-      lookupFailed: (lookup) => ctx.lookupFailed(lookup),
+      valueFrom: (holder, key) => ctx.valueFrom(peerOf(holder), key),
+      answer: (lookup, key, holder, value, hops) => ctx.answer(lookup, key, peerOf(holder), value, hops),
+      lookupSucceeded: (lookup, hops, endedAt) => ctx.lookupSucceeded(lookup, hops, endedAt === undefined || endedAt < 0 ? endedAt : peerOf(endedAt)),
+      lookupFailed: (lookup, endedAt) => ctx.lookupFailed(lookup, endedAt === undefined || endedAt < 0 ? endedAt : peerOf(endedAt)),
       lookupTimedOut: (lookup) => ctx.lookupTimedOut(lookup),
       reached: (broadcast, node) => ctx.reached(broadcast, peerOf(node)),
       startBroadcast: (node, bytes, watchMs) => ctx.startBroadcast(peerOf(node), bytes, watchMs),
@@ -96,9 +98,6 @@ function nodeAdversary(a: AdversaryView, v: number, peerOf: (node: number) => nu
     misroutes: (node) => a.misroutes(peerOf(node)),
     tampers: (node) => a.tampers(peerOf(node)),
     misrouted: () => a.misrouted(),
-    valueFrom: (holder, key) => a.valueFrom(peerOf(holder), key),
-    received: (lookup, key, value, hops) => a.received(lookup, key, value, hops),
-    endedAt: (node) => a.endedAt(peerOf(node)),
   };
 }
 

@@ -50,11 +50,10 @@ export class CentralPeers {
         for (const server of this.index.servers) this.ctx.send(peer, server, { type: "deadPeer", peer: holder });
       },
       (peer, lookup) => {
-        // Every holder the index named has been tried.
+        // Every holder the index named has been tried: the lookup ended with the last answer, if any.
         const active = this.lookups[peer]?.get(lookup);
         this.lookups[peer]?.delete(lookup);
-        if (active && active.answered >= 0 && this.ctx.adversary.active) this.ctx.adversary.endedAt(active.answered);
-        this.ctx.lookupFailed(lookup);
+        this.ctx.lookupFailed(lookup, active?.answered ?? -1);
       },
       downloaded,
     );

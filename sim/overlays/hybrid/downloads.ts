@@ -1,5 +1,4 @@
 import type { PeerId } from "../../peers/population.js";
-import { contentHash } from "../../peers/adversaries.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { HybridMessage } from "./messages.js";
 
@@ -40,9 +39,10 @@ export function newLookup(key: number, servers: PeerId[] = []): ActiveLookup {
  * Adversaries (docs/faults.md): the object is modelled by its content hash.
  * A tampering holder answers every fetch, for objects it has or not, with a
  * corrupted one (a decoy, as the polluters of Liang et al., INFOCOM 2005).
- * Every object received goes through the adversary view: accepted, the
- * lookup is over; rejected (honest peers verify), the requester goes on with
- * the next holder, never the same one again. A misrouting holder advertised
+ * Every object received is reported to the runtime (`ctx.answer`), which
+ * judges it: verified or accepted, the lookup is over; rejected (honest peers
+ * verify), the requester goes on with the next holder, never the same one
+ * again. A misrouting holder advertised
  * objects it does not have (see index.ts): its "not found" to a fetch counts
  * as a misrouted answer.
  */
@@ -79,7 +79,7 @@ export class Downloads {
       if (adversary.tampers(holder)) found = true;
       if (adversary.misroutes(holder)) adversary.misrouted();
     }
-    const value = found ? adversary.valueFrom(holder, msg.key) : 0;
+    const value = found ? this.ctx.valueFrom(holder, msg.key) : 0;
     this.ctx.reply(holder, from, msg, { type: "fetchReply", lookup: msg.lookup, found, value });
   }
 
@@ -87,15 +87,14 @@ export class Downloads {
   private received(peer: PeerId, lookup: number, active: ActiveLookup, holder: PeerId, found: boolean, value: number, hops: number): void {
     const lookups = this.lookupsOf(peer)!;
     active.answered = holder;
-    const adversary = this.ctx.adversary;
-    if (found && adversary.received(lookup, active.key, value, hops)) {
-      lookups.delete(lookup);
-      if (adversary.active) adversary.endedAt(holder);
-      if (value === contentHash(active.key)) this.downloaded(peer, active.key);
-    } else {
+    const verdict = found ? this.ctx.answer(lookup, active.key, holder, value, hops) : "rejected";
+    if (verdict === "rejected") {
       // Not there, or a corrupted object detected: the next holder.
       this.next(peer, lookup);
+      return;
     }
+    lookups.delete(lookup);
+    if (verdict === "verified") this.downloaded(peer, active.key);
   }
 
   private next(peer: PeerId, lookup: number): void {

@@ -1,5 +1,5 @@
 import type { PeerId } from "../../peers/population.js";
-import { contentHash } from "../../peers/adversaries.js";
+import { contentHash } from "../../core/content-hash.js";
 import type { OverlayContext, TimerHandle } from "../../core/protocol.js";
 import type { Blockstore } from "./blockstore.js";
 import type { Connections } from "./connections.js";
@@ -505,7 +505,7 @@ export class Bitswap {
     const dag = this.dags.of(file);
     const cid = dag.cid(block);
     // What the sender hands out: the block itself, or a corrupted one from a tampering peer.
-    const value = this.ctx.adversary.active ? this.ctx.adversary.valueFrom(to, cid) : contentHash(cid);
+    const value = this.ctx.valueFrom(to, cid);
     const lookup = msg.lookup ?? -1;
     this.ctx.count("blocksSent");
     this.ctx.transfer(

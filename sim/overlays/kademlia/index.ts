@@ -149,7 +149,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
         return;
       case "findValue":
         if (this.answersWithValue(to, msg.key)) {
-          this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: this.ctx.adversary.valueFrom(to, msg.key) });
+          this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: this.ctx.valueFrom(to, msg.key) });
         } else this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
         return;
       case "maintenanceFindNode":
@@ -235,10 +235,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     if (this.options.lookups === "value") {
       const storage = this.storage!;
       // Its own copy: the value is checked like any other (a correct one ends the lookup at 0 hops).
-      if (storage.has(peer, key) && this.ctx.adversary.received(id, key, this.ctx.adversary.valueFrom(peer, key), 0)) {
-        this.ctx.adversary.endedAt(peer);
-        return;
-      }
+      if (storage.has(peer, key) && this.ctx.answer(id, key, peer, this.ctx.valueFrom(peer, key), 0) !== "rejected") return;
       this.startWorkload(new Lookup(peer, "value", storage.keyId(key), id, key, (l, found) => this.valueDone(l, found)));
       return;
     }
@@ -282,12 +279,12 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     const result = lookup.closestAnswered(k);
     this.ctx.count("lookupsChecked");
     if (this.isExactKClosest(lookup, result)) this.ctx.count("lookupsExactKClosest");
-    if (result.length > 0) this.ctx.adversary.endedAt(result[0]!);
-    const at = result.indexOf(target);
-    if (at >= 0) this.ctx.lookupSucceeded(lookup.id, lookup.depth[lookup.indexOf(target)]!);
+    // The lookup ended at the closest peer that answered.
+    const endedAt = result.length > 0 ? result[0]! : -1;
+    if (result.includes(target)) this.ctx.lookupSucceeded(lookup.id, lookup.depth[lookup.indexOf(target)]!, endedAt);
     else {
       this.ctx.count("targetNotFound");
-      this.ctx.lookupFailed(lookup.id);
+      this.ctx.lookupFailed(lookup.id, endedAt);
     }
   }
 
@@ -302,15 +299,16 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   }
 
   /**
-   * A FIND_VALUE's requester got `value` from `holder`: the adversary view
-   * checks it, reports the lookup's success or failure to the workload and
-   * says whether it is over (false: a tampered value was caught; look on).
+   * A FIND_VALUE's requester got `value` from `holder`: the runtime judges it
+   * (`ctx.answer`), and the answer says whether the search is over (false: a
+   * tampered value was caught; look on).
    */
   private acceptValue(lookup: Lookup, holder: PeerId, value: number, hops: number): boolean {
     if (lookup.cancelled) return true; // nobody waits for the answer any more
-    if (!this.ctx.bandwidth) return this.ctx.adversary.received(lookup.id, lookup.key, value, hops);
+    if (!this.ctx.bandwidth) return this.ctx.answer(lookup.id, lookup.key, holder, value, hops) !== "rejected";
     // With network.bandwidth the value's bytes follow the answer as a transfer: the search ends here
-    // and the lookup is reported when they have arrived (a value then found tampered fails it).
+    // and the lookup is reported when they have arrived (a value then found tampered fails it, as
+    // does a cut transfer); either way the lookup ended with `holder`'s answer.
     const { id, key } = lookup;
     this.storage!.fetchValue(
       holder,
@@ -318,9 +316,9 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
       key,
       id,
       () => {
-        if (!this.ctx.adversary.received(id, key, value, hops)) this.ctx.lookupFailed(id);
+        if (this.ctx.answer(id, key, holder, value, hops) === "rejected") this.ctx.lookupFailed(id, holder);
       },
-      () => this.ctx.lookupFailed(id),
+      () => this.ctx.lookupFailed(id, holder),
     );
     return true;
   }
@@ -333,13 +331,12 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
       // Observer's note: was the value ever stored at all (its publisher may not have been online yet)?
       if (!this.storage!.wasStored(lookup.key)) this.ctx.count("valueNeverStored");
       const closest = lookup.closestAnswered(1);
-      if (closest.length > 0) this.ctx.adversary.endedAt(closest[0]!);
-      this.ctx.lookupFailed(lookup.id);
+      this.ctx.lookupFailed(lookup.id, closest.length > 0 ? closest[0]! : -1);
       return;
     }
-    this.ctx.adversary.endedAt(lookup.holder);
     // A corrupted value is not passed on (the store keeps no content, so a cached copy would launder it).
-    if (this.options.cacheOnPath && !this.ctx.adversary.tampers(lookup.holder)) this.cacheOnPath(lookup);
+    const adversary = this.ctx.adversary;
+    if (this.options.cacheOnPath && !(adversary.active && adversary.tampers(lookup.holder))) this.cacheOnPath(lookup);
   }
 
   /**

@@ -29,6 +29,13 @@ export class SeenQueries {
   // Messages of one query arrive in bursts: remember the last table used.
   private lastQid = -1;
   private lastTable: IntMap | undefined;
+  /**
+   * Room a new table starts with: the size the last table left behind had
+   * reached. A flood on 10,000 peers would otherwise double its table ten
+   * times; sizing from the previous query makes that once or not at all.
+   * It changes only memory and speed, never what is remembered.
+   */
+  private sizeHint = 32;
 
   constructor(private readonly memoryMs: number) {}
 
@@ -47,8 +54,9 @@ export class SeenQueries {
     if (nowMs - this.since >= this.memoryMs) this.rotate(nowMs);
     if (qid === this.lastQid && this.lastTable) return this.lastTable;
     let table = this.current.get(qid) ?? this.previous.get(qid);
-    if (!table && create) this.current.set(qid, (table = new IntMap(32)));
+    if (!table && create) this.current.set(qid, (table = new IntMap(this.sizeHint)));
     if (table) {
+      if (this.lastTable !== undefined && this.lastTable !== table) this.sizeHint = Math.max(32, this.lastTable.size);
       this.lastQid = qid;
       this.lastTable = table;
     }

@@ -1,5 +1,4 @@
 import type { PeerId } from "../../peers/population.js";
-import { contentHash } from "../../peers/adversaries.js";
 import type {
   Overlay,
   OverlayContext,
@@ -39,8 +38,8 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     const found =
       replication.onSuccess === "none"
         ? undefined
-        : (requester: PeerId, key: number, qid: number, holder: PeerId, value: number) =>
-            this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, value);
+        : (requester: PeerId, key: number, qid: number, holder: PeerId, genuine: boolean) =>
+            this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, genuine);
     this.search = new Search(ctx, options, this.states, (peer, key) => this.store.holds(peer, key), found);
     this.broadcasts = new Broadcasts(ctx, this.states, options.broadcastTtl, options.seenMemory);
   }
@@ -77,8 +76,8 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
    * it arrives (lost if either end leaves first).
    * Only the real content is kept: a polluted download is not shared again.
    */
-  private copyOnSuccess(path: boolean, requester: PeerId, key: number, qid: number, holder: PeerId, value: number): void {
-    if (value !== contentHash(key)) return;
+  private copyOnSuccess(path: boolean, requester: PeerId, key: number, qid: number, holder: PeerId, genuine: boolean): void {
+    if (!genuine) return;
     const keepers = path ? this.search.wayBack(qid, holder) : [requester];
     for (const peer of keepers) {
       if (!this.ctx.bandwidth) {

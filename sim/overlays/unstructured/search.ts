@@ -25,9 +25,9 @@ type Hit = Extract<UnstructuredMessage, { type: "queryHit" }>;
  * query's path, peer by peer, using what each peer remembered of where the
  * query came from. A hit whose path has broken (a peer on it left) is lost.
  *
- * A hit carries the value its holder hands out; the requester checks it
- * through the adversary view (`received`), which ends the lookup unless the
- * value was tampered with and honest peers verify: then the requester keeps
+ * A hit carries the value its holder hands out; the requester reports it to
+ * the runtime (`ctx.answer`), which ends the lookup unless the value was
+ * tampered with and honest peers verify: then the requester keeps
  * waiting (flood), lets its walkers go on (random walk) or lets the next
  * ring start (expanding ring), and ignores that holder from then on.
  *
@@ -51,9 +51,9 @@ export class Search {
     private readonly holds: (peer: PeerId, key: number) => boolean,
     /**
      * Lookup `lookup` of `requester` for `key` ended on a hit of query `qid`
-     * from `holder` with `value` (for copies made on success).
+     * from `holder`; `genuine` when the value was the true one (for copies made on success).
      */
-    private readonly found?: (requester: PeerId, key: number, qid: number, holder: PeerId, value: number) => void,
+    private readonly found?: (requester: PeerId, key: number, qid: number, holder: PeerId, genuine: boolean) => void,
   ) {
     this.seen = new SeenQueries(options.seenMemory);
     this.adversary = ctx.adversary;
@@ -138,19 +138,19 @@ export class Search {
     const active = state.searches.get(hit.lookup);
     if (!active) return; // already over
     if (active.rejected?.includes(hit.holder)) return;
-    if (!this.adversary.received(hit.lookup, active.key, hit.value, hit.hops)) {
+    const verdict = this.ctx.answer(hit.lookup, active.key, hit.holder, hit.value, hit.hops);
+    if (verdict === "rejected") {
       // A tampered value, detected: look elsewhere, and ignore this holder from now on.
       (active.rejected ??= []).push(hit.holder);
       return;
     }
     state.searches.delete(hit.lookup);
-    this.adversary.endedAt(hit.holder);
-    this.found?.(requester, active.key, hit.qid, hit.holder, hit.value);
+    this.found?.(requester, active.key, hit.qid, hit.holder, verdict === "verified");
   }
 
-  /** Sends `peer`'s answer to query `qid` back toward its requester. */
-  private answer(peer: PeerId, to: PeerId, lookup: number, qid: number, key: number, hops: number): void {
-    this.ctx.send(peer, to, { type: "queryHit", lookup, qid, hops, holder: peer, value: this.adversary.valueFrom(peer, key) });
+  /** Sends `peer`'s hit for query `qid` back toward its requester, with the value `peer` hands out. */
+  private sendHit(peer: PeerId, to: PeerId, lookup: number, qid: number, key: number, hops: number): void {
+    this.ctx.send(peer, to, { type: "queryHit", lookup, qid, hops, holder: peer, value: this.ctx.valueFrom(peer, key) });
   }
 
   /** The requester gives up (the workload's deadline passed). */
@@ -190,7 +190,7 @@ export class Search {
       return;
     }
     this.seen.remember(q.qid, peer, from, now);
-    if (this.holds(peer, q.key) || (this.hostile && this.adversary.tampers(peer))) this.answer(peer, from, q.lookup, q.qid, q.key, q.hops);
+    if (this.holds(peer, q.key) || (this.hostile && this.adversary.tampers(peer))) this.sendHit(peer, from, q.lookup, q.qid, q.key, q.hops);
     if (q.ttl <= 1) return;
     if (this.hostile && this.adversary.misroutes(peer)) {
       // A flood cannot be steered: a misrouting peer forwards it to nobody.
@@ -207,7 +207,7 @@ export class Search {
     // Keep the first way back: a walk that revisits a peer must not make the way back a loop.
     if (this.seen.upstream(w.qid, peer, now) === UNSEEN) this.seen.remember(w.qid, peer, from, now);
     if (this.holds(peer, w.key) || (this.hostile && this.adversary.tampers(peer))) {
-      this.answer(peer, from, w.lookup, w.qid, w.key, w.hops);
+      this.sendHit(peer, from, w.lookup, w.qid, w.key, w.hops);
       return;
     }
     if (w.ttl <= 1) return;
