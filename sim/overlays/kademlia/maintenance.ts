@@ -34,6 +34,13 @@ import type { KadStorage } from "./storage.js";
 const JOIN_RETRY_MS = 30_000;
 
 export class Maintenance {
+  /** Every run comes a jittered interval after the last, the first one included. */
+  private readonly everyOptions: { readonly start: "after-interval"; readonly jitter: number };
+  // The periodic jobs, each one function for every peer (the runtime passes the peer): no closure per peer.
+  private readonly refreshJob = (peer: PeerId) => this.refresh(peer);
+  private readonly replicateJob = (peer: PeerId) => this.storage!.replicate(peer);
+  private readonly republishJob = (peer: PeerId) => this.storage!.publishAll(peer);
+
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
     private readonly options: KademliaOptions,
@@ -45,9 +52,6 @@ export class Maintenance {
   ) {
     this.everyOptions = { start: "after-interval", jitter: options.jitter };
   }
-
-  /** Every run comes a jittered interval after the last, the first one included. */
-  private readonly everyOptions: { readonly start: "after-interval"; readonly jitter: number };
 
   // ── Contacts ──────────────────────────────────────────────────────
 
@@ -161,11 +165,6 @@ export class Maintenance {
       if (this.storage.isPublisher(peer)) this.ctx.every(peer, o.republishInterval, this.republishJob, every);
     }
   }
-
-  // The periodic jobs, each one function for every peer (the runtime passes the peer).
-  private readonly refreshJob = (peer: PeerId) => this.refresh(peer);
-  private readonly replicateJob = (peer: PeerId) => this.storage!.replicate(peer);
-  private readonly republishJob = (peer: PeerId) => this.storage!.publishAll(peer);
 
   /** Refreshes every bucket up to the closest neighbour's level not looked up in for `refreshInterval`. */
   refresh(peer: PeerId): void {
