@@ -192,7 +192,7 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   private rejoinIfAlone(peer: PeerId): void {
     if (this.dht.buckets.contactCount[peer]! > 0) return;
     this.ctx.count("dhtRejoins");
-    this.dht.join(peer);
+    this.dht.rejoin(peer);
     this.ctx.setTimer(peer, REJOIN_MS, () => this.rejoinIfAlone(peer));
   }
 

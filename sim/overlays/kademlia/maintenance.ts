@@ -91,10 +91,25 @@ export class Maintenance {
 
   /** `peer` comes online with an empty table. */
   join(peer: PeerId): void {
+    this.bootstrap(peer, () => this.joined(peer));
+  }
+
+  /**
+   * `peer`, online all along, has lost every contact (IPFS asks this of a
+   * lonely peer): it looks itself up again from the bootstrap contacts. Its
+   * timers are already running for this session, so none are started: a
+   * second set would refresh and republish twice as often.
+   */
+  rebootstrap(peer: PeerId): void {
+    this.bootstrap(peer, () => {});
+  }
+
+  /** Seeds `peer`'s table from the bootstrap contacts, looks up its own id, refreshes the farther buckets, then `done` (retried until someone answers). */
+  private bootstrap(peer: PeerId, done: () => void): void {
     const contacts = this.ctx.bootstrapContacts(peer).filter((c) => c !== peer);
     if (contacts.length === 0) {
       // Nobody to ask: the first peer of the network.
-      this.joined(peer);
+      done();
       return;
     }
     for (const c of contacts) this.buckets.seen(peer, c);
@@ -102,11 +117,11 @@ export class Maintenance {
     this.findNodes(peer, own, (lookup) => {
       if (lookup.closestAnswered(1).length === 0) {
         this.ctx.count("joinRetries");
-        this.ctx.setTimer(peer, JOIN_RETRY_MS, () => this.join(peer));
+        this.ctx.setTimer(peer, JOIN_RETRY_MS, () => this.bootstrap(peer, done));
         return;
       }
       this.refreshFartherBuckets(peer);
-      this.joined(peer);
+      done();
     });
   }
 

@@ -179,6 +179,12 @@ export class ProviderDht {
     this.maintenance.join(peer);
   }
 
+  /** `peer`, online with an empty table, bootstraps again; its periodic work keeps running as it is. */
+  rejoin(peer: PeerId): void {
+    this.buckets.reset(peer);
+    this.maintenance.rebootstrap(peer);
+  }
+
   gone(peer: PeerId): void {
     if (this.truth.indexOf(peer) >= 0) this.truth.remove(peer);
     this.buckets.reset(peer);

@@ -1,4 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { OverlayContext } from "../../../sim/core/protocol.js";
+import type { Buckets } from "../../../sim/overlays/kademlia/buckets.js";
+import type { KadIds } from "../../../sim/overlays/kademlia/ids.js";
+import { Maintenance } from "../../../sim/overlays/kademlia/maintenance.js";
+import type { KademliaMessage } from "../../../sim/overlays/kademlia/messages.js";
+import type { KademliaOptions } from "../../../sim/overlays/kademlia/options.js";
+import type { PeerId } from "../../../sim/peers/population.js";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
@@ -39,5 +46,30 @@ describe("kademlia maintenance on the runtime's every", () => {
     expect(series.map((row) => row.refreshes)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(series.map((row) => row.replications)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(series.map((row) => row.publishes)).toEqual([100, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe("kademlia maintenance: joining again within a session", () => {
+  // A runtime stand-in that records what is registered with ctx.every (no contacts: the join completes at once).
+  function bare() {
+    const registered: PeerId[] = [];
+    const ctx = { every: (peer: PeerId) => registered.push(peer), bootstrapContacts: () => [], count: () => {} } as unknown as OverlayContext<KademliaMessage>;
+    const options = { refreshInterval: 20_000, jitter: 0 } as KademliaOptions;
+    const maintenance = new Maintenance(ctx, options, {} as KadIds, {} as Buckets, () => {}, undefined);
+    return { maintenance, registered };
+  }
+
+  it("a join starts the peer's periodic refresh once", () => {
+    const { maintenance, registered } = bare();
+    maintenance.join(4);
+    expect(registered).toEqual([4]);
+  });
+
+  it("a rebootstrap (IPFS's lonely peer) starts no second set of timers", () => {
+    const { maintenance, registered } = bare();
+    maintenance.join(4);
+    maintenance.rebootstrap(4);
+    maintenance.rebootstrap(4);
+    expect(registered).toEqual([4]);
   });
 });
