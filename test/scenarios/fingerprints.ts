@@ -78,6 +78,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bittorrent-kurose-ross.yaml": { events: 2419809, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "a5fca1f3d5dc1e98" },
   "scenarios/validation/bittorrent-rarest-first.yaml": { events: 519403, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "b8325b46c21e3da3" },
   "scenarios/validation/bittorrent-steady-state.yaml": { events: 2415806, successRatio: [null, null, null], messagesPerLookup: [null, null, null], sha256: "c32492844e7762f8" },
+  "scenarios/validation/blockchain-trickle.yaml": { events: 1000088, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [null, null], sha256: "852573a7cece16e6" },
   "scenarios/validation/blockchain-stale-rate.yaml": { events: 2363824, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [0.862201, 0.906723, 0.95113, 0.987589], sha256: "a714e8e191321907" },
   "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "6b043cd3fbefb6b0" },
   "scenarios/validation/chord-failures.yaml": { events: 1187961, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "3a4f73191968c61d" },
