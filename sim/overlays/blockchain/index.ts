@@ -54,7 +54,6 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.txRelay = options.transactions
       ? new TxRelay(ctx, options.transactions, options.transactionSize, options.relay.requestTimeout, this.topology, max)
       : undefined;
-    if (this.txRelay) this.wireTransactions(this.txRelay);
     const adversary = ctx.adversary;
     this.poolMembers = adversary.active ? world.allPeers.filter((p) => adversary.minesSelfishly?.(p) ?? false) : [];
     this.inPool = new Set(this.poolMembers);
@@ -83,6 +82,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
       if (Number.isNaN(this.tree.publishedMs[block]!)) return false;
       return !this.pool || !this.inPool.has(node) || this.tree.selfish[block]!;
     };
+    // Last, so that it wraps the hooks set above.
+    if (this.txRelay) this.wireTransactions(this.txRelay);
   }
 
   /** Blocks carry transactions from mempools; compact blocks miss the ones a receiver lacks; block bytes are tallied for the traffic share. */

@@ -237,6 +237,7 @@ export class TxRelay {
     for (const tx of this.mempools[miner] ?? []) {
       if (txs.length >= capacity) break;
       txs.push(tx);
+      this.record.included(tx, block);
     }
     this.blockTxs[block] = txs;
   }

@@ -21,6 +21,8 @@ export class TxRecord {
   private readonly audience: number[] = [];
   private readonly reached: number[] = [];
   private readonly reachMs: number[][] = [[], [], []];
+  /** The first block that carried each transaction (-1: none yet). */
+  private readonly firstBlock: number[] = [];
   /** Messages and bytes of transaction relay (txinv, txgetdata, tx) delivered. */
   txMessages = 0;
   txBytes = 0;
@@ -38,6 +40,7 @@ export class TxRecord {
     this.origin[tx] = origin;
     this.audience[tx] = Math.max(1, audience);
     this.reached[tx] = 0;
+    this.firstBlock[tx] = -1;
     for (const times of this.reachMs) times[tx] = NaN;
     this.reach(tx, nowMs);
   }
@@ -50,6 +53,11 @@ export class TxRecord {
       const times = this.reachMs[i]!;
       if (Number.isNaN(times[tx]!) && n >= Math.ceil(share * this.audience[tx]!)) times[tx] = elapsed;
     });
+  }
+
+  /** `block` carries `tx`. */
+  included(tx: number, block: number): void {
+    if (this.firstBlock[tx] === -1) this.firstBlock[tx] = block;
   }
 
   get count(): number {
@@ -91,6 +99,7 @@ export class TxRecord {
         reach50Ms: time(this.reachMs[0]![tx]!),
         reach90Ms: time(this.reachMs[1]![tx]!),
         reach100Ms: time(this.reachMs[2]![tx]!),
+        block: this.firstBlock[tx]! >= 0 ? this.firstBlock[tx]! : null,
       });
     }
     return { ...this.summary(nodes), blockRelayBytes: this.blockBytes, txs };
