@@ -42,8 +42,8 @@ export class Relay {
    * fixed compactMiss probability stands in for mempools.
    */
   missingTxs: ((node: PeerId, block: number) => number) | undefined;
-  /** Block data carried as a transfer (network.bandwidth) arrived: its bytes, for traffic shares. */
-  carried: (bytes: number) => void = () => {};
+  /** Block data carried as a transfer (network.bandwidth) arrived: its bytes, for traffic shares. Unset: nobody tallies. */
+  carried: ((bytes: number) => void) | undefined;
   /**
    * One inv per block, sent to every neighbour: messages are read, never
    * changed, on their way, and an inv is most of what a block's spread sends
@@ -223,10 +223,14 @@ export class Relay {
     }
     const size = blockchainMessageTypes[msg.type].bytes as (m: typeof msg) => number;
     const bytes = size(msg);
-    const done = () => {
-      this.carried(bytes);
-      arrived();
-    };
+    const carried = this.carried;
+    const done =
+      carried === undefined
+        ? arrived
+        : () => {
+            carried(bytes);
+            arrived();
+          };
     this.ctx.transfer(from, to, bytes, done, () => {
       if (this.known.state(msg.block, to) === REQUESTED) this.known.set(msg.block, to, UNKNOWN);
     });
