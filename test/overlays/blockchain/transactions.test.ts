@@ -65,6 +65,19 @@ describe("blockchain transaction relay", () => {
     expect(overlay.txTrafficShare).toBe(1);
   });
 
+  it("a complete graph without latency spreads as the SI epidemic: E[T_n] = mu (2/n) H_(n-1)", () => {
+    const n = 10;
+    const { overlay } = run(
+      { outbound: n - 1, maxConnections: n - 1, mining: { interval: "1000d" }, transactions: { rate: "2/s", trickleOutbound: "1s", trickleInbound: "1s" } },
+      { peers: n, outbound: n - 1, latency: "0ms", duration: "20m" },
+    );
+    let harmonic = 0;
+    for (let k = 1; k < n; k++) harmonic += 1 / k;
+    const expected = 1000 * (2 / n) * harmonic; // 565.8 ms
+    expect(Math.abs(overlay.txReach100MeanMs! - expected) / expected).toBeLessThan(0.03);
+    expect(overlay.txReach100MeanMs).toBe(565.788);
+  });
+
   it("longer trickle timers: slower spread, fewer and fuller invs", () => {
     const fast = run({ mining: { interval: "1000d" }, transactions: { rate: "2/s", trickleOutbound: "200ms", trickleInbound: "500ms" } });
     const slow = run({ mining: { interval: "1000d" }, transactions: { rate: "2/s", trickleOutbound: "4s", trickleInbound: "10s" } });
