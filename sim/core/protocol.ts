@@ -342,6 +342,12 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    */
   readonly originatesBroadcasts?: boolean;
   /**
+   * Message types that a run with these options never sends (a feature
+   * switched off), left out of its traffic tables so that runs without the
+   * feature keep the files they had before it existed.
+   */
+  unusedMessageTypes?(options: O): readonly string[];
+  /**
    * Service peers the overlay needs (servers with a role, e.g. a central
    * index), from its options. The simulation creates and places them like
    * any peer, after the churn pool; they are online from time 0 (the overlay

@@ -503,12 +503,15 @@ function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefine
 
 /**
  * The message types this run registers: all the overlay declares, except
- * broadcast types in runs that make no broadcasts, so other runs' files keep
- * their columns.
+ * broadcast types in runs that make no broadcasts and types the overlay's
+ * options leave unused, so other runs' files keep their columns.
  */
 function activeMessageTypes(definition: OverlayDefinition, scenario: Scenario): MessageTypes<Message> {
   const broadcasting = scenario.workload.broadcasts !== undefined || definition.originatesBroadcasts === true;
-  const declared = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(([, info]) => info.category !== "broadcast" || broadcasting);
+  const unused = new Set(definition.unusedMessageTypes?.(scenario.overlay) ?? []);
+  const declared = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
+    ([name, info]) => (info.category !== "broadcast" || broadcasting) && !unused.has(name),
+  );
   return Object.fromEntries(declared) as MessageTypes<Message>;
 }
 
