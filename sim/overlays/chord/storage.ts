@@ -4,6 +4,7 @@ import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import { KEY_SALT } from "../shared/id-space.js";
 import { ItemLedger } from "../shared/item-ledger.js";
+import { fetchFrom } from "../shared/fetch.js";
 import { Publishers } from "../shared/publishers.js";
 import type { Routing } from "./routing.js";
 import { approxOf, type ChordTables } from "./tables.js";
@@ -265,35 +266,18 @@ export class ChordStorage {
         return;
       }
       tried.push(next);
-      this.ctx.request(
-        origin,
-        next,
-        { type: "get", lookup, key },
-        this.requestTimeout,
-        (reply) => {
-          if (state.cancelled || reply.type !== "getReply") return;
-          answered = next;
-          const arrived = () => {
-            if (state.cancelled) return;
-            if (reply.found && this.ctx.answer(lookup, key, next, reply.value, hops) !== "rejected") {
-              this.gets.delete(lookup);
-              return;
-            }
-            // Not there, or a corrupted value detected: the other holders (never this one again).
-            tryNext([...queue, ...reply.holders]);
-          };
-          if (!reply.found || !this.ctx.bandwidth) return arrived();
-          // With network.bandwidth the value itself (workload.fileSize bytes) follows the answer as a
-          // transfer, and the get ends when it has arrived; a holder that leaves mid-way is skipped.
-          this.ctx.transfer(next, origin, this.ctx.fileSize(key), arrived, () => {
-            if (!state.cancelled) tryNext([...queue, ...reply.holders]);
-          });
-        },
-        () => {
+      // The shared fetch step (shared/fetch.ts): with network.bandwidth the value follows the answer as a transfer.
+      fetchFrom(this.ctx, origin, next, lookup, key, hops, { type: "get", lookup, key }, isGetReply, this.requestTimeout, {
+        live: () => !state.cancelled,
+        replied: () => (answered = next),
+        done: () => this.gets.delete(lookup),
+        // Not there, a corrupted value detected, or the holder left mid-way: the other holders (never this one again).
+        refused: (_why, reply) => tryNext([...queue, ...reply.holders]),
+        timedOut: () => {
           this.ctx.count("lookupTimeouts");
           tryNext(queue);
         },
-      );
+      });
     };
     if (owner === origin) tryNext([origin, ...this.t.successorList(origin)]);
     else tryNext([owner]);
@@ -364,6 +348,8 @@ export class ChordStorage {
     }
   }
 }
+
+const isGetReply = (reply: ChordMessage): reply is Extract<ChordMessage, { type: "getReply" }> => reply.type === "getReply";
 
 /** The longest wait between two put attempts, in stabilize intervals. */
 const MAX_BACKOFF = 16;
