@@ -1,6 +1,7 @@
 import type { PeerId } from "../../peers/population.js";
 import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import { ItemLedger } from "../shared/item-ledger.js";
+import { CopyCache } from "../shared/copy-cache.js";
 import type {
   Overlay,
   OverlayContext,
@@ -44,8 +45,8 @@ class HybridOverlay implements Overlay<HybridMessage> {
   readonly index: IndexServers | undefined;
   private readonly central: CentralPeers | undefined;
   readonly superPeers: SuperPeers | undefined;
-  /** Owner replication: the copies each peer made of what it downloaded, oldest first (its own files are not here). */
-  private readonly copies = new Map<PeerId, number[]>();
+  /** Owner replication: the copies each peer made of what it downloaded. */
+  private readonly copies: CopyCache;
   private readonly replication: HybridOptions["replication"];
 
   constructor(options: HybridOptions, private readonly ctx: OverlayContext<HybridMessage>, world: OverlayWorld) {
@@ -54,6 +55,7 @@ class HybridOverlay implements Overlay<HybridMessage> {
     this.ledger = new ItemLedger(world.keyCount, "disk");
     for (const [peer, keys] of placeReplicas(counts, world.allPeers, ctx.rng)) for (const key of keys) this.ledger.add(peer, key, true);
     this.replication = options.replication;
+    this.copies = new CopyCache(this.ledger, options.replication.maxStored);
     const downloaded = (peer: PeerId, key: number) => this.keepCopy(peer, key);
     const adversary = ctx.adversary;
     // Every key of the workload: what a poisoning peer registers.
@@ -99,12 +101,7 @@ class HybridOverlay implements Overlay<HybridMessage> {
    * peer (the oldest is dropped first); a peer's own files are never dropped.
    */
   private keepCopy(peer: PeerId, key: number): void {
-    if (this.replication.onSuccess !== "owner" || this.replication.maxStored === 0) return;
-    if (!this.ledger.add(peer, key, true)) return;
-    let mine = this.copies.get(peer);
-    if (!mine) this.copies.set(peer, (mine = []));
-    mine.push(key);
-    if (mine.length > this.replication.maxStored) this.ledger.remove(peer, mine.shift()!);
+    if (this.replication.onSuccess !== "owner" || !this.copies.keep(peer, key)) return;
     this.ctx.count("copiesMade");
     this.central?.advertise(peer);
     this.superPeers?.advertise(peer);
