@@ -19,15 +19,10 @@ export class Publishers {
     peers.forEach((p, i) => (this.index[p] = i));
   }
 
-  /** The first item `peer` publishes (the next ones follow every `stride()`), or -1 when it publishes none. */
+  /** The first item `peer` publishes, or -1 when it publishes none. */
   firstItemOf(peer: PeerId): number {
     const first = peer < this.index.length ? this.index[peer]! : -1;
     return first < this.itemCount ? first : -1;
-  }
-
-  /** The distance between two items of one publisher. */
-  stride(): number {
-    return this.peers.length;
   }
 
   /** The items `peer` publishes, in order. */

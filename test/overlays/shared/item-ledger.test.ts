@@ -134,7 +134,6 @@ describe("Publishers", () => {
     expect(publishers.itemsOf(9)).toEqual([2, 5]);
     expect(publishers.itemsOf(4)).toEqual([]);
     expect(publishers.firstItemOf(100)).toBe(-1);
-    expect(publishers.stride()).toBe(3);
   });
 
   it("gives no items to pool peers beyond the item count", () => {
