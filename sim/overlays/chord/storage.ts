@@ -94,11 +94,6 @@ export class ChordStorage {
     return { stored, available, lost: this.options.republishOnJoin ? 0 : stored - available };
   }
 
-  /** Copies of `key` on online peers now (for tests and observers). */
-  copiesOf(key: number): number {
-    return this.ledger.onlineCopiesOf(key);
-  }
-
   /** The items `peer` holds, in the order it got them. */
   heldBy(peer: PeerId): readonly number[] {
     return this.ledger.itemsOf(peer);

@@ -135,11 +135,6 @@ export class KadStorage {
     return this.ledger.wasStored(key);
   }
 
-  /** Online copies of `key` (for tests and observers). */
-  copiesOf(key: number): number {
-    return this.ledger.onlineCopiesOf(key);
-  }
-
   /** The keys `peer` holds, in the order it got them. */
   heldBy(peer: PeerId): number[] {
     return this.ledger.itemsOf(peer);
