@@ -6,7 +6,7 @@ import { blockchainMessageTypes, type BlockchainMessage } from "./messages.js";
 import { HashPower } from "./mining.js";
 import { blockchainSchema, type BlockchainOptions } from "./options.js";
 import { Relay } from "./relay.js";
-import { ChainResults, BLOCKCHAIN_COUNTERS, blockchainSummary } from "./results.js";
+import { ChainResults, BLOCKCHAIN_COUNTERS, blockchainSummary, SpreadRecord } from "./results.js";
 import { SelfishPool } from "./selfish.js";
 import { Topology } from "./topology.js";
 
@@ -26,6 +26,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private readonly poolMembers: readonly PeerId[];
   private readonly inPool: ReadonlySet<PeerId>;
   private readonly record = new ChainResults();
+  private readonly spread: SpreadRecord;
   private readonly txs: number;
   /** Honest nodes surrounded by eclipsing nodes (adversaries.behaviours: [eclipse]). */
   private victims: readonly PeerId[] = [];
@@ -41,6 +42,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     let max = 1;
     for (const p of world.allPeers) max = Math.max(max, p + 1);
     this.known = new Knowledge(max);
+    this.spread = new SpreadRecord(max, () => ctx.now());
+    this.known.onChange = (block, node, state) => this.spread.changed(block, node, state);
     this.known.addBlock(0);
     this.txs = Math.max(1, Math.floor(options.blockSize / options.transactionSize));
     this.topology = new Topology(ctx, options);
@@ -82,6 +85,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.ctx.count("blocksStale", s.stale.length);
     for (const b of s.stale) if (this.tree.selfish[b]) this.ctx.count("staleSelfish");
     this.record.settled(s, this.tree, this.hash);
+    this.spread.settled(s);
   }
 
   private startMining(node: PeerId): void {
@@ -257,7 +261,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   }
 
   results(): Record<string, unknown> {
-    return this.record.toJson(this.tree, this.hash);
+    const placementOf = this.ctx.placementOf?.bind(this.ctx) ?? (() => undefined);
+    return { ...this.record.toJson(this.tree, this.hash), spread: this.spread.toJson(this.tree, placementOf) };
   }
 }
 
