@@ -101,8 +101,8 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
   });
 
   for (const [locale, title, heardLabel] of [
-    ["en-US", "A block's spread: every node verifies", "heard, verifying"],
-    ["ko-KR", "블록의 전파: 모든 노드가 검증합니다", "소식 들음, 검증 중"],
+    ["en-US", "A block's spread: every node verifies", "heard, not verified"],
+    ["ko-KR", "블록의 전파: 모든 노드가 검증합니다", "소식 들음, 검증 전"],
   ] as const) {
     it(`lights nodes as the slider moves, rings before verified (${locale})`, async () => {
       const context = await browser.newContext({ locale, viewport: { width: 1480, height: 1000 } });
@@ -135,6 +135,12 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
       await setTime(page, 300);
       const s = blocks[stale]!;
       expect(await page.$eval("#spread-counts", (p) => [Number(p.getAttribute("data-heard")), Number(p.getAttribute("data-verified"))])).toEqual([upTo(s.heardMs, 300), upTo(s.verifiedMs, 300)]);
+      // Play replays the spread from 0 to the last node verifying.
+      await setTime(page, 0);
+      expect(await states(page)).toEqual({ verified: 1, unknown: 39 });
+      await page.click("#spread-play");
+      await page.waitForFunction(() => document.querySelector("#spread-counts")?.getAttribute("data-verified") !== "1");
+      await page.waitForFunction((n) => document.querySelector("#spread-counts")?.getAttribute("data-heard") === String(n), times(s.heardMs).filter(Number.isFinite).length, { timeout: 15_000 });
       // Back to block 1 half-way, for the picture.
       await page.selectOption("#spread-block", "0");
       await page.waitForFunction(() => document.querySelector("#block-spread svg .svg-title")?.textContent?.includes("#1"));
