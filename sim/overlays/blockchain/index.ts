@@ -42,7 +42,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     let max = 1;
     for (const p of world.allPeers) max = Math.max(max, p + 1);
     this.known = new Knowledge(max);
-    this.spread = new SpreadRecord(max, () => ctx.now());
+    this.spread = new SpreadRecord(max, () => ctx.now(), (block) => this.tree.height[block]!);
     this.known.onChange = (block, node, state) => this.spread.changed(block, node, state);
     this.known.addBlock(0);
     this.txs = Math.max(1, Math.floor(options.blockSize / options.transactionSize));

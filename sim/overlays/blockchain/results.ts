@@ -121,8 +121,10 @@ type Placement = { readonly x: number; readonly y: number } | undefined;
  * as a compact block) and when it had verified it, for a few sample blocks
  * (SPREAD_MAX_BLOCKS), so the viewer can replay a block's spread on the map.
  * Every block is watched until its height settles, since only then is it
- * known to be main or stale; blocks not kept are dropped at that moment, so
- * memory holds the unsettled blocks only (about `confirmations` of them).
+ * known to be main or stale; blocks not kept are dropped at that moment, and
+ * a block mined at a height already settled (by a node far behind) is never
+ * watched, as the tree never settles it: so memory holds the unsettled
+ * blocks only (about `confirmations` of them).
  */
 export class SpreadRecord {
   /** Absolute ms per node, NaN for never; undefined for blocks not (or no longer) watched. */
@@ -133,10 +135,12 @@ export class SpreadRecord {
   private readonly kept: number[] = [];
   private mainKept = 0;
   private staleKept = false;
+  private settledHeight = 0;
 
   constructor(
     private readonly nodes: number,
     private readonly now: () => number,
+    private readonly heightOf: (block: number) => number,
   ) {}
 
   /** `node`'s knowledge of `block` changed to `state` (knowledge.ts): anything but unknown is hearing, orphan or connected is having verified. */
@@ -145,6 +149,10 @@ export class SpreadRecord {
     let heard = this.heard[block];
     if (heard === undefined) {
       if (this.dropped.has(block)) return;
+      if (this.heightOf(block) <= this.settledHeight) {
+        this.dropped.add(block);
+        return;
+      }
       heard = this.heard[block] = new Float64Array(this.nodes).fill(NaN);
       this.verified[block] = new Float64Array(this.nodes).fill(NaN);
     }
@@ -156,7 +164,15 @@ export class SpreadRecord {
     }
   }
 
+  /** Blocks whose times are held now (kept, or not settled yet): what memory grows with. */
+  get watched(): number {
+    let n = 0;
+    for (const h of this.heard) if (h !== undefined) n++;
+    return n;
+  }
+
   settled(s: SettledHeight): void {
+    this.settledHeight = Math.max(this.settledHeight, s.height);
     const keep = new Set<number>();
     if (this.mainKept < SPREAD_MAIN_BLOCKS) {
       keep.add(s.main);

@@ -14,7 +14,7 @@ describe("SpreadRecord", () => {
     let now = 0;
     const settledHeights: SettledHeight[] = [];
     const tree = new BlockTree(1, (s) => settledHeights.push(s));
-    const record = new SpreadRecord(4, () => now);
+    const record = new SpreadRecord(4, () => now, (b) => tree.height[b]!);
     now = 1000;
     const a = tree.add(0, 0, now, false, true);
     record.changed(a, 0, CONNECTED);
@@ -51,7 +51,8 @@ describe("SpreadRecord", () => {
   });
 
   it("keeps three main-chain blocks and the first stale one with its rival, and stops watching the rest", () => {
-    const record = new SpreadRecord(2, () => 0);
+    // Block b at height b, but for block 8 (a late block at height 3, mined by a node far behind).
+    const record = new SpreadRecord(2, () => 0, (b) => (b === 8 ? 3 : b));
     const s = (height: number, main: number, stale: number[] = []): SettledHeight => ({ height, main, stale });
     for (const b of [1, 2, 3, 4, 5, 6, 7]) record.changed(b, 0, REQUESTED);
     record.settled(s(1, 1));
@@ -60,7 +61,12 @@ describe("SpreadRecord", () => {
     record.settled(s(4, 4));
     record.settled(s(5, 6, [5]));
     record.settled(s(6, 7));
+    expect(record.watched).toBe(5);
     record.changed(4, 1, REQUESTED); // dropped: no longer watched
+    record.changed(8, 1, REQUESTED); // its height is settled: the tree never settles it, so it is never watched
+    expect(record.watched).toBe(5);
+    record.changed(9, 1, REQUESTED); // above the settled heights: watched until its height settles
+    expect(record.watched).toBe(6);
     const tree = new BlockTree(100, () => {});
     for (let i = 0; i < 7; i++) tree.add(i, 0, 0, false, true);
     const json = record.toJson(tree, (n) => ({ x: n * 10.04, y: -n })) as unknown as Spread;
