@@ -298,6 +298,8 @@ function drawMap(parent: HTMLElement, spread: Spread, block: SpreadBlock, maxMs:
     .attr("cx", (d) => placed.xy[d]![0])
     .attr("cy", (d) => placed.xy[d]![1]);
   nodes.append("title");
+  // The miner's dot on top of any neighbour placed at nearly the same spot.
+  nodes.filter((d) => d === block.miner).raise();
   const miner = placed.xy[block.miner];
   if (miner) {
     plot.append("circle").attr("cx", miner[0]).attr("cy", miner[1]).attr("r", radius + 5).attr("fill", "none").attr("stroke", "#111").attr("stroke-width", 2.5);
