@@ -154,3 +154,47 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
     });
   }
 });
+
+describe.runIf(browserPath !== undefined)("viewer: a block's spread without a map", () => {
+  let dir: string;
+  let view: ViewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "peerlab-viz-spread-nomap-"));
+    const file = join(dir, "forks.yaml");
+    writeFileSync(file, SCENARIO.replace(/network:[\s\S]*?(?=overlay:)/, "network: { latency: { model: constant, delay: 50ms } }\n").replace("name: spread", "name: forks"));
+    const simulation = new Simulation(loadScenario(file));
+    simulation.runToEnd();
+    writeFolder(join(dir, "results", "forks", "seed-4"), resultFiles(simulation, { scenarioFile: file, complete: true }), false);
+    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
+    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await view?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lays nodes out by when they verified, the miner in the middle, and says so", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1480, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(view.url);
+    await page.waitForSelector("#block-spread .spread-node");
+    expect(await page.$eval("#block-spread p.muted", (p) => p.textContent)).toContain("has no map");
+    expect(await page.$$eval("#block-spread .region-label", (ts) => ts.length)).toBe(0);
+    const { centre, miner } = await page.$eval("#block-spread svg", (svg) => {
+      const box = svg.querySelector("rect[fill='#fafafa']")!;
+      const dots = [...svg.querySelectorAll(".spread-node")];
+      // The miner's dot is the one at 0 s; its ring is the circle drawn right after the dots.
+      const ring = svg.querySelector(".spread-nodes")!.nextElementSibling!;
+      const w = Number(box.getAttribute("width"));
+      const h = Number(box.getAttribute("height"));
+      return { centre: [w / 2, h / 2], miner: [Number(ring.getAttribute("cx")), Number(ring.getAttribute("cy"))], n: dots.length };
+    });
+    expect(Math.hypot(miner[0]! - centre[0]!, miner[1]! - centre[1]!)).toBeLessThan(1);
+    expect(await page.$$eval(".spread-node", (cs) => cs.length)).toBe(40);
+    await context.close();
+  });
+});

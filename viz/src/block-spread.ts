@@ -252,7 +252,7 @@ function placeNodes(spread: Spread, block: SpreadBlock, w: number, h: number, re
   const r = Math.min(w, h) / 2 - 12;
   const golden = Math.PI * (3 - Math.sqrt(5));
   order.forEach((node, i) => {
-    const d = r * Math.sqrt((i + 0.5) / Math.max(1, n));
+    const d = r * Math.sqrt(i / Math.max(1, n));
     xy[node] = [w / 2 + d * Math.cos(i * golden), h / 2 + d * Math.sin(i * golden)];
   });
   return { xy, scale: 1 };
