@@ -5,7 +5,7 @@ import { timedRun } from "./timed-run.js";
  * measured with: oracle bootstrap, 128-bit ids, successor lists of 12,
  * recursive routing, lookups of uniformly random keys from random peers, no
  * churn. With no churn the ring never changes, so maintenance is frozen
- * from the start (freezeMaintenanceAt 0s) and only lookups run. Hops are
+ * from the start (a freeze fault at 0 s) and only lookups run. Hops are
  * forwarded without acknowledgements, as PeerSim's module forwards them
  * (`hopAcks: true` doubles the messages; the "chord-acks" entry measures it).
  *   (a) 100,000 peers, 1,000,000 lookups;  (b) 1,000,000 peers, 10,000 lookups.
@@ -21,7 +21,8 @@ export function benchChord(opts: { peers?: number; lookups?: number; seed?: numb
       duration: "1h",
       peers: { count: peers },
       network: { latency: { model: "constant", delay: "50ms" } },
-      overlay: { type: "chord", bootstrap: "oracle", idBits: 128, successors: 12, routing: "recursive", hopAcks, freezeMaintenanceAt: "0s", healthSample: 0 },
+      overlay: { type: "chord", bootstrap: "oracle", idBits: 128, successors: 12, routing: "recursive", hopAcks, healthSample: 0 },
+      faults: [{ kind: "freeze", at: "0s" }],
       workload: { keys: 1_000_000, popularity: { distribution: "uniform" }, lookups: { count: lookups }, timeout: "30s" },
       metrics: { warmup: "0s", interval: "1h" },
     },

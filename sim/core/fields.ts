@@ -70,13 +70,18 @@ export function rate(example = "10/s") {
 /**
  * An object that rejects unknown keys, naming the keys it does allow, so a
  * typo ("degre") is caught before a run instead of silently ignored.
+ * `retired` names keys an older peerlab had, each with what to write now:
+ * a scenario that still has one is told so instead of just "unknown key".
  */
-export function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+export function strict<S extends z.core.$ZodLooseShape>(shape: S, retired: Readonly<Record<string, string>> = {}) {
   const allowed = Object.keys(shape).map((k) => JSON.stringify(k)).join(", ");
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === "unrecognized_keys") {
-        const keys = (issue as { keys: string[] }).keys.map((k) => JSON.stringify(k)).join(", ");
+        const unknown = (issue as { keys: string[] }).keys;
+        const old = unknown.find((k) => Object.hasOwn(retired, k));
+        if (old !== undefined) return `${JSON.stringify(old)} is no longer an option: ${retired[old]}`;
+        const keys = unknown.map((k) => JSON.stringify(k)).join(", ");
         return `unknown key ${keys}; allowed here: ${allowed}`;
       }
       return `expected an object with keys ${allowed}, got ${describeValue(issue.input)}`;

@@ -106,9 +106,11 @@ export interface OverlayContext<M extends Message> {
    * [(1 − j)·intervalMs, (1 + j)·intervalMs], the first one included. The
    * runtime stops every periodic task while the fault timeline freezes
    * maintenance and restarts them (in peer order, each at its start rule)
-   * when it resumes; overlays keep no freeze logic of their own.
+   * when it resumes; overlays keep no freeze logic of their own. `fn` is
+   * called with `peer`, so one function can serve every peer (no closure per
+   * peer, which counts with a million of them).
    */
-  every(peer: PeerId, intervalMs: number, fn: () => void, options?: { start?: "random-phase" | "after-interval"; jitter?: number }): void;
+  every(peer: PeerId, intervalMs: number, fn: (peer: PeerId) => void, options?: { start?: "random-phase" | "after-interval"; jitter?: number }): void;
   /** True while the fault timeline has maintenance frozen: work a protocol does on its own initiative (repairs) should wait. */
   maintenanceFrozen(): boolean;
   /** Registers work to do at the moment maintenance resumes, before periodic tasks restart (e.g. forgive silence while frozen). */
@@ -255,12 +257,6 @@ export interface Overlay<M extends Message> {
    */
   buildOracle?(peers: readonly PeerId[]): void;
   /**
-   * Stops (true) or resumes (false) periodic maintenance the overlay runs on
-   * its own timers, for a fault timeline's freeze and unfreeze. Overlays that
-   * use `ctx.every` need not have it: the runtime freezes those tasks.
-   */
-  setMaintenanceFrozen?(frozen: boolean): void;
-  /**
    * Figures the running overlay computes once at the end (a distribution
    * time against its bound), merged into summary.json `overlay` after the
    * definition's `summary`. Non-finite values are written as null.
@@ -351,6 +347,12 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * without workload.broadcasts.
    */
   readonly originatesBroadcasts?: boolean;
+  /**
+   * Message types that a run with these options never sends (a feature
+   * switched off), left out of its traffic tables so that runs without the
+   * feature keep the files they had before it existed.
+   */
+  unusedMessageTypes?(options: O): readonly string[];
   /**
    * Service peers the overlay needs (servers with a role, e.g. a central
    * index), from its options. The simulation creates and places them like

@@ -36,20 +36,21 @@ interface PeerTimer {
   fn: () => void;
 }
 
-/** Periodic work of one peer's session (`ctx.every`). */
+/**
+ * Periodic work of one peer's session (`ctx.every`), in one freeze epoch.
+ * The task object itself is each run's event argument, so a tick allocates
+ * nothing; a resume puts a copy in its place (see setMaintenanceFrozen), and
+ * runs of the old object still in the queue find their epoch gone.
+ */
 interface PeriodicTask {
   peer: PeerId;
   session: number;
   intervalMs: number;
-  fn: () => void;
+  fn: (peer: PeerId) => void;
   randomPhase: boolean;
   /** Each gap drawn from [(1 − jitter)·interval, (1 + jitter)·interval]; 0 for fixed gaps. */
   jitter: number;
-}
-
-/** One scheduled run of a periodic task; runs of an earlier freeze epoch are dropped. */
-interface PeriodicRun {
-  task: PeriodicTask;
+  /** The freeze epoch this task runs in. */
   epoch: number;
 }
 
@@ -81,6 +82,12 @@ export interface ContextParts {
   };
   /** Message types of category "lookup": what a dropping malicious peer swallows. */
   lookupTypes: ReadonlySet<string>;
+  /**
+   * False when no freeze of the fault timeline ends within the run: tasks are
+   * then not kept while frozen, for a resume that never comes (a static
+   * oracle network of a million peers would hold a record per peer and job).
+   */
+  maintenanceResumes?: boolean;
 }
 
 export class OverlayRuntime<M extends Message> {
@@ -98,10 +105,9 @@ export class OverlayRuntime<M extends Message> {
   /** Each peer's periodic tasks of its current session (older sessions' are dropped when a new one registers). */
   private readonly tasksOf: (PeriodicTask[] | undefined)[] = [];
   private readonly resumeHooks: (() => void)[] = [];
-  private readonly runTask = (run: PeriodicRun) => {
-    const task = run.task;
-    if (run.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
-    task.fn();
+  private readonly runTask = (task: PeriodicTask) => {
+    if (task.epoch !== this.epoch || !this.sessionCurrent(task.peer, task.session)) return;
+    task.fn(task.peer);
     // Rescheduled after the work, as a hand-written timer chain would be, so event order (and the jitter's draw) is the same.
     this.schedulePeriodic(task, task.jitter > 0 ? this.jittered(task) : task.intervalMs);
   };
@@ -167,10 +173,11 @@ export class OverlayRuntime<M extends Message> {
         sim.cancel(handle);
       },
       every: (peer, intervalMs, fn, options) => {
+        if (this.frozen && parts.maintenanceResumes === false) return;
         const session = population.session(peer);
         let tasks = this.tasksOf[peer];
         if (tasks === undefined || (tasks.length > 0 && tasks[0]!.session !== session)) this.tasksOf[peer] = tasks = [];
-        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0 };
+        const task: PeriodicTask = { peer, session, intervalMs, fn, randomPhase: options?.start !== "after-interval", jitter: options?.jitter ?? 0, epoch: this.epoch };
         tasks.push(task);
         if (!this.frozen) this.startPeriodic(task);
       },
@@ -213,7 +220,11 @@ export class OverlayRuntime<M extends Message> {
     if (frozen === this.frozen) return;
     this.frozen = frozen;
     this.epoch++;
-    if (frozen) return;
+    if (frozen) {
+      // Frozen for good: runs still queued are dropped by their epoch, and nothing will restart the tasks.
+      if (this.parts.maintenanceResumes === false) this.tasksOf.length = 0;
+      return;
+    }
     for (const hook of this.resumeHooks) hook();
     for (let peer = 0; peer < this.tasksOf.length; peer++) {
       const tasks = this.tasksOf[peer];
@@ -222,7 +233,11 @@ export class OverlayRuntime<M extends Message> {
         this.tasksOf[peer] = undefined;
         continue;
       }
-      for (const task of tasks) this.startPeriodic(task);
+      for (let i = 0; i < tasks.length; i++) {
+        const task = { ...tasks[i]!, epoch: this.epoch };
+        tasks[i] = task;
+        this.startPeriodic(task);
+      }
     }
   }
 
@@ -236,7 +251,7 @@ export class OverlayRuntime<M extends Message> {
   }
 
   private schedulePeriodic(task: PeriodicTask, delayMs: number): void {
-    this.parts.sim.schedule(delayMs, this.runTask, { task, epoch: this.epoch } satisfies PeriodicRun);
+    this.parts.sim.schedule(delayMs, this.runTask, task);
   }
 
   private sessionCurrent(peer: PeerId, session: number): boolean {

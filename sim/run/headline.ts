@@ -122,7 +122,20 @@ export const DISTRIBUTION_HEADLINE: readonly HeadlineMetric[] = [
   { column: "t_min_peer_to_peer_s", heading: "T_min p2p s", meta: meta("s", "duration", "Shortest time peer to peer", "P2P일 때의 최단 시간"), get: (s) => s.overlay?.tMinPeerToPeerS ?? null, digits: 1 },
 ];
 
-/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast, BANDWIDTH_HEADLINE when any run has bandwidth, DOWNLOAD_HEADLINE and DISTRIBUTION_HEADLINE when any run reports downloads or distribution times. */
+/**
+ * Transaction relay (the blockchain overlay's `transactions`; summary.json
+ * overlay.txReach90P50Ms, ...), in tables whose runs relay transactions, so
+ * variants of the trickle interval show its trade-off: how fast a transaction
+ * spreads against how many announcements it costs.
+ */
+export const TRANSACTION_HEADLINE: readonly HeadlineMetric[] = [
+  { column: "tx_reach_50_p50_ms", heading: "tx 50 % ms", meta: meta("ms", "duration", "Transaction reaches half the nodes, median", "트랜잭션이 노드 절반에 닿는 시간, 중앙값"), get: (s) => s.overlay?.txReach50P50Ms ?? null, digits: 0 },
+  { column: "tx_reach_90_p50_ms", heading: "tx 90 % ms", meta: meta("ms", "duration", "Transaction reaches 90 % of nodes, median", "트랜잭션이 노드 90 %에 닿는 시간, 중앙값"), get: (s) => s.overlay?.txReach90P50Ms ?? null, digits: 0 },
+  { column: "tx_inv_messages_per_node", heading: "tx invs/node", meta: meta("messages", "count", "Transaction announcements (inv) per node", "노드당 트랜잭션 알림(inv) 수"), get: (s) => s.overlay?.txInvMessagesPerNode ?? null, digits: 0 },
+  { column: "tx_traffic_share", heading: "tx traffic %", meta: meta("1", "ratio", "Share of traffic that is transaction relay", "트래픽 중 트랜잭션 전달의 비율"), get: (s) => s.overlay?.txTrafficShare ?? null, digits: 1, scale: 100 },
+];
+
+/** The headline metrics of a table of runs: HEADLINE, plus BROADCAST_HEADLINE when any run broadcast, BANDWIDTH_HEADLINE when any run has bandwidth, DOWNLOAD_HEADLINE and DISTRIBUTION_HEADLINE when any run reports downloads or distribution times, TRANSACTION_HEADLINE when any run relays transactions. */
 export function headlineMetrics(summaries: Iterable<SummaryLike>): readonly HeadlineMetric[] {
   const all = [...summaries];
   return [
@@ -131,6 +144,7 @@ export function headlineMetrics(summaries: Iterable<SummaryLike>): readonly Head
     ...(all.some((s) => s.bandwidth !== undefined) ? BANDWIDTH_HEADLINE : []),
     ...(all.some((s) => s.downloads !== undefined) ? DOWNLOAD_HEADLINE : []),
     ...(all.some((s) => s.overlay?.tMinS !== undefined) ? DISTRIBUTION_HEADLINE : []),
+    ...(all.some((s) => s.overlay?.txCreated !== undefined) ? TRANSACTION_HEADLINE : []),
   ];
 }
 
@@ -146,12 +160,14 @@ export function shownColumns(summaries: readonly SummaryLike[], lookupColumns: r
   const bandwidth = summaries.some((s) => s.bandwidth !== undefined);
   const downloads = summaries.some((s) => s.downloads !== undefined);
   const distribution = summaries.some((s) => s.overlay?.tMinS !== undefined);
+  const transactions = summaries.some((s) => s.overlay?.txCreated !== undefined);
   const columns = [
     ...(lookups || !broadcasts ? lookupColumns : []),
     ...(broadcasts ? BROADCAST_HEADLINE.map((m) => m.column) : []),
     ...(bandwidth ? ["throughput_bytes_per_s", "transfer_time_mean_ms", "upload_utilisation_mean"] : []),
     ...(downloads ? ["download_time_mean_ms"] : []),
     ...(distribution ? ["distribution_time_s", "t_over_t_min"] : []),
+    ...(transactions ? ["tx_reach_90_p50_ms", "tx_inv_messages_per_node"] : []),
   ];
   return columns.map((c) => all.find((m) => m.column === c)!);
 }

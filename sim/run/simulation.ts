@@ -116,6 +116,9 @@ export class Simulation {
     // Runtime: the overlay's context, reporting operations to the tables above.
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
     this.runtime = this.buildRuntime(root, hostCache, messageTypes);
+    // A freeze from 0 s is in force before anything runs: peers that come online at build time (an oracle ring)
+    // register their periodic work but never start it. The fault's own event at 0 s then finds maintenance frozen.
+    if (scenario.faults.some((f) => f.kind === "freeze" && f.at === 0)) this.runtime.setMaintenanceFrozen(true);
 
     // Peers: placement, the oracle's initial peers, then the churn pool (before the overlay, so it can place stored objects on it).
     this.lifecycle = this.peerLifecycle(latency, root.fork("placement"), hostCache);
@@ -174,10 +177,7 @@ export class Simulation {
       services,
       serviceDown: (peer) => this.serviceDown(peer),
       serviceUp: (peer) => this.serviceUp(peer),
-      freezeMaintenance: (frozen) => {
-        this.runtime.setMaintenanceFrozen(frozen);
-        this.overlay.setMaintenanceFrozen?.(frozen);
-      },
+      freezeMaintenance: (frozen) => this.runtime.setMaintenanceFrozen(frozen),
       endMs: this.endMs,
       annotate: (a) => this.faultAnnotations.push(a),
     });
@@ -253,6 +253,7 @@ export class Simulation {
       lookupSucceeded: (id, hops) => this.lookupWorkload.succeeded(id, hops),
       lookupFailed: (id) => this.lookupWorkload.failed(id),
       lookupTimedOut: (id) => this.lookups.timedOut(id),
+      maintenanceResumes: scenario.faults.some((f) => f.kind === "freeze" && f.until !== undefined && f.until < scenario.duration),
       lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(this.links ? { links: this.links } : {}),
@@ -502,12 +503,15 @@ function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefine
 
 /**
  * The message types this run registers: all the overlay declares, except
- * broadcast types in runs that make no broadcasts, so other runs' files keep
- * their columns.
+ * broadcast types in runs that make no broadcasts and types the overlay's
+ * options leave unused, so other runs' files keep their columns.
  */
 function activeMessageTypes(definition: OverlayDefinition, scenario: Scenario): MessageTypes<Message> {
   const broadcasting = scenario.workload.broadcasts !== undefined || definition.originatesBroadcasts === true;
-  const declared = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(([, info]) => info.category !== "broadcast" || broadcasting);
+  const unused = new Set(definition.unusedMessageTypes?.(scenario.overlay) ?? []);
+  const declared = Object.entries(definition.messageTypes as MessageTypes<Message>).filter(
+    ([name, info]) => (info.category !== "broadcast" || broadcasting) && !unused.has(name),
+  );
   return Object.fromEntries(declared) as MessageTypes<Message>;
 }
 

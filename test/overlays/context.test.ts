@@ -93,6 +93,27 @@ describe("periodic maintenance (ctx.every)", () => {
     expect(log).toEqual(["0 at 100", "1 at 100", "resumed at 420, frozen false", "0 at 520"]);
   });
 
+  it("a freeze and resume within one interval: the run pending from before is dropped, the restarted task runs once per interval", () => {
+    const { sim, ctx, runtime } = world();
+    const runs: number[] = [];
+    ctx.every(0, 100, (peer) => runs.push(peer * 10_000 + sim.now), { start: "after-interval" });
+    sim.schedule(150, () => runtime.setMaintenanceFrozen(true));
+    sim.schedule(170, () => runtime.setMaintenanceFrozen(false)); // the run due at 200 is still queued
+    sim.run({ until: 500 });
+    expect(runs).toEqual([100, 270, 370, 470]);
+  });
+
+  it("calls the task with its peer, so one function serves every peer", () => {
+    const { sim, ctx } = world();
+    const runs: string[] = [];
+    const job = (peer: number) => runs.push(`${peer} at ${sim.now}`);
+    ctx.every(0, 100, job, { start: "after-interval" });
+    ctx.every(1, 150, job, { start: "after-interval" });
+    sim.run({ until: 300 });
+    // At 300 ms the run scheduled first (at 150 ms, by peer 1) comes first.
+    expect(runs).toEqual(["0 at 100", "1 at 150", "0 at 200", "1 at 300", "0 at 300"]);
+  });
+
   it("restarts a task registered during a freeze only when maintenance resumes", () => {
     const { sim, ctx, runtime } = world();
     const runs: number[] = [];

@@ -80,6 +80,12 @@ describe("scenario validation", () => {
     expect(message).toContain("(5 problems");
   });
 
+  it("names a retired option and what replaced it (chord's freezeMaintenanceAt: a freeze fault)", () => {
+    const message = problems({ ...minimal, overlay: { type: "chord", bootstrap: "oracle", freezeMaintenanceAt: "0s" } });
+    expect(message).toContain("bad.yaml is not a valid scenario (1 problem");
+    expect(message).toContain('overlay: "freezeMaintenanceAt" is no longer an option: maintenance is frozen by the fault timeline now: write `faults: [{ kind: freeze, at: 0s }]` instead, with your time as `at` (docs/faults.md)');
+  });
+
   it("rejects an unknown overlay, latency model and churn model by name", () => {
     expect(problems({ ...minimal, overlay: { type: "pastry" } })).toContain(
       `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, or a plug-in named with module: (docs/writing-an-overlay.md), got "pastry"`,

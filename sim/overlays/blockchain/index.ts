@@ -9,6 +9,7 @@ import { Relay } from "./relay.js";
 import { ChainResults, BLOCKCHAIN_COUNTERS, blockchainSummary, SpreadRecord } from "./results.js";
 import { SelfishPool } from "./selfish.js";
 import { Topology } from "./topology.js";
+import { TxRelay } from "./tx-relay.js";
 
 /**
  * A Bitcoin-like network: every node keeps the block tree, verifies each
@@ -28,6 +29,9 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private readonly record = new ChainResults();
   private readonly spread: SpreadRecord;
   private readonly txs: number;
+  /** Transaction relay (overlay.transactions); undefined when off. */
+  private readonly txRelay: TxRelay | undefined;
+  private readonly nodeCount: number;
   /** Honest nodes surrounded by eclipsing nodes (adversaries.behaviours: [eclipse]). */
   private victims: readonly PeerId[] = [];
   /** Height of the longest chain made public so far. */
@@ -49,6 +53,10 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.topology = new Topology(ctx, options);
     this.relay = new Relay(ctx, options, this.tree, this.known, this.topology, () => options.blockSize, () => this.txs);
     this.hash = new HashPower(options.mining, world.allPeers, ctx.rng);
+    this.nodeCount = world.allPeers.length;
+    this.txRelay = options.transactions
+      ? new TxRelay(ctx, options.transactions, options.transactionSize, options.relay.requestTimeout, this.topology, max)
+      : undefined;
     const adversary = ctx.adversary;
     this.poolMembers = adversary.active ? world.allPeers.filter((p) => adversary.minesSelfishly?.(p) ?? false) : [];
     this.inPool = new Set(this.poolMembers);
@@ -77,6 +85,21 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
       if (Number.isNaN(this.tree.publishedMs[block]!)) return false;
       return !this.pool || !this.inPool.has(node) || this.tree.selfish[block]!;
     };
+    // Last, so that it wraps the hooks set above.
+    if (this.txRelay) this.wireTransactions(this.txRelay);
+  }
+
+  /** Blocks carry transactions from mempools; compact blocks miss the ones a receiver lacks; block bytes are tallied for the traffic share. */
+  private wireTransactions(txRelay: TxRelay): void {
+    const onConnect = this.relay.onConnect;
+    this.relay.onConnect = (node, block) => {
+      onConnect(node, block);
+      txRelay.confirmed(node, block);
+    };
+    this.relay.missingTxs = (node, block) => txRelay.missing(node, block);
+    this.relay.carried = (bytes) => {
+      txRelay.record.blockBytes += bytes;
+    };
   }
 
   private settled(s: SettledHeight): void {
@@ -103,6 +126,10 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private newBlock(parent: number, miner: PeerId, selfish: boolean): number {
     const id = this.tree.add(parent, miner, this.ctx.now(), selfish, !selfish);
     this.known.addBlock(id);
+    if (this.txRelay) {
+      this.txRelay.fill(id, miner, this.txs);
+      this.txRelay.confirmed(miner, id);
+    }
     this.ctx.count("blocksMined");
     return id;
   }
@@ -170,24 +197,32 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   join(peer: PeerId): void {
     this.topology.join(peer);
     this.startMining(peer);
+    this.txRelay?.joined();
   }
 
   buildOracle(peers: readonly PeerId[]): void {
     this.topology.buildOracle(peers);
     for (const peer of peers) this.startMining(peer);
+    this.txRelay?.joined();
   }
 
   leave(peer: PeerId): void {
     this.topology.leave(peer, true);
     this.known.forgetPending(peer);
+    this.txRelay?.left(peer);
   }
 
   crash(peer: PeerId): void {
     this.topology.leave(peer, false);
     this.known.forgetPending(peer);
+    this.txRelay?.left(peer);
   }
 
   deliver(to: PeerId, from: PeerId, msg: BlockchainMessage): void {
+    if (this.txRelay && BLOCK_RELAY_TYPES.has(msg.type)) {
+      const size = blockchainMessageTypes[msg.type].bytes as number | ((m: BlockchainMessage) => number);
+      this.txRelay.record.blockBytes += typeof size === "number" ? size : size(msg);
+    }
     switch (msg.type) {
       case "inv":
         this.relay.onInv(to, from, msg.block);
@@ -212,6 +247,15 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
         return;
       case "blocktxn":
         this.relay.onBlockTxn(to, from, msg);
+        return;
+      case "txinv":
+        this.txRelay?.onInv(to, from, msg.txs);
+        return;
+      case "txgetdata":
+        this.txRelay?.onGetData(to, from, msg.txs);
+        return;
+      case "tx":
+        this.txRelay?.onTx(to, from, msg.tx);
         return;
       case "connect":
         this.topology.answerConnect(to, from, msg);
@@ -260,11 +304,19 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     return { peers };
   }
 
+  summary(): Record<string, number> {
+    return this.txRelay ? this.txRelay.record.summary(this.nodeCount) : {};
+  }
+
   results(): Record<string, unknown> {
     const placementOf = this.ctx.placementOf?.bind(this.ctx) ?? (() => undefined);
-    return { ...this.record.toJson(this.tree, this.hash), spread: this.spread.toJson(this.tree, placementOf) };
+    const chain = { ...this.record.toJson(this.tree, this.hash), spread: this.spread.toJson(this.tree, placementOf) };
+    return this.txRelay ? { ...chain, transactions: this.txRelay.record.toJson(this.nodeCount) } : chain;
   }
 }
+
+/** Block relay messages, whose bytes the transaction traffic share is measured against. */
+const BLOCK_RELAY_TYPES: ReadonlySet<BlockchainMessage["type"]> = new Set(["inv", "getdata", "headers", "getheaders", "block", "cmpctblock", "getblocktxn", "blocktxn"]);
 
 export const blockchain: OverlayDefinition<BlockchainOptions, BlockchainMessage> = {
   name: "blockchain",
@@ -273,6 +325,7 @@ export const blockchain: OverlayDefinition<BlockchainOptions, BlockchainMessage>
   messageTypes: blockchainMessageTypes,
   counters: BLOCKCHAIN_COUNTERS,
   originatesBroadcasts: true,
+  unusedMessageTypes: (options) => (options.transactions ? [] : ["txinv", "txgetdata", "tx"]),
   summary: (_options, counters, measuredSeconds) => blockchainSummary(counters, measuredSeconds),
   // Pushing whole blocks costs upload capacity, which only network.bandwidth models: without it push would look free.
   checkScenario: (options, scenario) =>

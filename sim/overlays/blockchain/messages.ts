@@ -71,6 +71,25 @@ export interface BlockTxnMessage extends Message {
   bytes: number;
 }
 
+/** Transaction announcements (inv with MSG_TX entries): a trickle's batch of txids, 36 bytes each. */
+export interface TxInvMessage extends Message {
+  type: "txinv";
+  txs: number[];
+}
+
+/** "Send me these transactions" (getdata with MSG_TX entries). */
+export interface TxGetDataMessage extends Message {
+  type: "txgetdata";
+  txs: number[];
+}
+
+/** One transaction (tx). */
+export interface TxMessage extends Message {
+  type: "tx";
+  tx: number;
+  bytes: number;
+}
+
 /** Opens a connection (version/verack condensed into one request). */
 export interface ConnectMessage extends Message {
   type: "connect";
@@ -105,6 +124,9 @@ export type BlockchainMessage =
   | CompactBlockMessage
   | GetBlockTxnMessage
   | BlockTxnMessage
+  | TxInvMessage
+  | TxGetDataMessage
+  | TxMessage
   | ConnectMessage
   | ConnectReplyMessage
   | DisconnectMessage
@@ -124,6 +146,10 @@ export const blockchainMessageTypes: MessageTypes<BlockchainMessage> = {
   cmpctblock: { category: "broadcast", bytes: (m) => TCP + HEADER + 80 + 8 + 3 + 6 * m.txs },
   getblocktxn: { category: "broadcast", bytes: (m) => TCP + HEADER + 32 + 3 + 3 * m.missing },
   blocktxn: { category: "broadcast", bytes: (m) => TCP + HEADER + 32 + m.bytes },
+  // Transaction relay (overlay.transactions): compact-size count (3 bytes covers any batch) and 36-byte entries.
+  txinv: { category: "broadcast", bytes: (m) => TCP + HEADER + 3 + 36 * m.txs.length },
+  txgetdata: { category: "broadcast", bytes: (m) => TCP + HEADER + 3 + 36 * m.txs.length },
+  tx: { category: "broadcast", bytes: (m) => TCP + HEADER + m.bytes },
   connect: { category: "maintenance", bytes: TCP + HEADER + 102 },
   connectReply: { category: "maintenance", bytes: (m) => TCP + HEADER + 102 + 30 * m.addresses.length },
   disconnect: { category: "maintenance", bytes: TCP },

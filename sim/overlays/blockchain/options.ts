@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, integer, oneOf, probability, strict } from "../../core/fields.js";
+import { duration, integer, oneOf, probability, rate, strict } from "../../core/fields.js";
 
 /**
  * `overlay:` for the blockchain overlay, a Bitcoin-like network of full nodes
@@ -45,6 +45,19 @@ const relay = strict({
     .meta({ description: `How long a node waits for a block it asked for before asking the next peer that announces it ${UNITS}.` }),
 }).meta({ description: "How blocks travel between neighbours." });
 
+const transactions = strict({
+  rate: rate("2/s").meta({ description: "Transactions created in the whole network, a Poisson process of this rate, each at a random online node (a plain number is per second)." }),
+  trickleInbound: duration({ example: "5s" })
+    .prefault("5s")
+    .meta({ description: `Mean of the exponential timer on which a node sends its batched transaction announcements over an inbound connection (Bitcoin Core: 5 s) ${UNITS}.` }),
+  trickleOutbound: duration({ example: "2s" })
+    .prefault("2s")
+    .meta({ description: `The same over an outbound connection (Bitcoin Core: 2 s) ${UNITS}.` }),
+}).meta({
+  description:
+    "Transaction relay, off when absent: transactions of transactionSize bytes, announced by inv in batches on Poisson (trickle) timers per connection, fetched by getdata, kept in a mempool per node and mined from it.",
+});
+
 export const blockchainSchema = strict({
   type: z.literal("blockchain"),
   bootstrap: oneOf(["join", "oracle"])
@@ -62,6 +75,7 @@ export const blockchainSchema = strict({
     .prefault("0.1ms")
     .meta({ description: `Verification time per kB of block ${UNITS}; blocks are verified one at a time per node.` }),
   relay: relay.prefault({}),
+  transactions: transactions.optional(),
   gamma: z
     .union([probability(), z.literal("network")])
     .default("network")

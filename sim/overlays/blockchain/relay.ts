@@ -37,6 +37,14 @@ export class Relay {
   /** Does `node` withhold blocks from `to`? (Eclipsing nodes starve their victims.) Unset: nobody withholds. */
   withholds: ((node: PeerId, to: PeerId) => boolean) | undefined;
   /**
+   * With transaction relay: how many of `block`'s transactions `node` lacks,
+   * which decides whether a compact block needs a round trip. Unset: the
+   * fixed compactMiss probability stands in for mempools.
+   */
+  missingTxs: ((node: PeerId, block: number) => number) | undefined;
+  /** Block data carried as a transfer (network.bandwidth) arrived: its bytes, for traffic shares. Unset: nobody tallies. */
+  carried: ((bytes: number) => void) | undefined;
+  /**
    * One inv per block, sent to every neighbour: messages are read, never
    * changed, on their way, and an inv is most of what a block's spread sends
    * (each node announces to all its neighbours), so sharing it spares the
@@ -214,7 +222,16 @@ export class Relay {
       return;
     }
     const size = blockchainMessageTypes[msg.type].bytes as (m: typeof msg) => number;
-    this.ctx.transfer(from, to, size(msg), arrived, () => {
+    const bytes = size(msg);
+    const carried = this.carried;
+    const done =
+      carried === undefined
+        ? arrived
+        : () => {
+            carried(bytes);
+            arrived();
+          };
+    this.ctx.transfer(from, to, bytes, done, () => {
       if (this.known.state(msg.block, to) === REQUESTED) this.known.set(msg.block, to, UNKNOWN);
     });
   }
@@ -235,9 +252,10 @@ export class Relay {
       return;
     }
     const relay = this.options.relay;
-    if (this.ctx.rng.next() < relay.compactMiss) {
+    const lacking = this.missingTxs?.(to, block);
+    if (lacking === undefined ? this.ctx.rng.next() < relay.compactMiss : lacking > 0) {
       // Some transactions were not in the receiver's mempool: one more round trip for them.
-      const missing = Math.max(1, Math.ceil(relay.compactMissingShare * msg.txs));
+      const missing = lacking ?? Math.max(1, Math.ceil(relay.compactMissingShare * msg.txs));
       this.known.set(block, to, REQUESTED);
       this.ctx.count("compactRoundTrips");
       this.ctx.send(to, from, { type: "getblocktxn", block, broadcast: msg.broadcast, missing });

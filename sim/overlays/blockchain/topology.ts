@@ -33,6 +33,11 @@ export class Topology {
     return this.neighbours[node] !== undefined;
   }
 
+  /** True if `node` opened its connection to `other` (an outbound connection, from `node`'s side). */
+  isOutbound(node: PeerId, other: PeerId): boolean {
+    return this.outboundOf[node]?.has(other) ?? false;
+  }
+
   join(node: PeerId): void {
     this.start(node);
     const known = (this.addresses[node] ??= []);

@@ -169,11 +169,6 @@ class ChordOverlay implements Overlay<ChordMessage> {
     return this.storage?.availability();
   }
 
-  /** Stops or resumes stabilize, fix_fingers, check_predecessor and the storage's replication rounds (periodic jobs of the same timers). */
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.maintenance.setFrozen(frozen, this.truth.peers);
-  }
-
   /** Where `peer` sits on the ring, in [0, 1); with virtual nodes, its first node. */
   idFraction(peer: PeerId): number {
     const node = peer * this.virtual.v;

@@ -28,18 +28,10 @@ export class Maintenance {
   private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
   private readonly contacts = new Map<PeerId, PeerId[]>();
-  /** Frozen by the fault timeline (the scenario's freezeMaintenanceAt is checked apart). */
-  private frozenNow = false;
-  /** Bumped by every freeze and resume, so timers of an earlier epoch stop. */
-  private epoch = 0;
   /** The periodic jobs of every peer in the ring: stabilize, fix_fingers, check_predecessor, then the hooks' jobs. */
   private readonly jobs: readonly { readonly intervalMs: number; readonly run: (peer: PeerId) => void }[];
-  /**
-   * Per job, each peer's timer callback of the current epoch, made at its first
-   * use and reused by every later run: a callback made per run was one more
-   * object per timer that outlived the young generation with many peers.
-   */
-  private ticks: (() => void)[][] = [];
+  /** Every run comes a jittered interval after the last, the first one included. */
+  private readonly everyOptions: { readonly start: "after-interval"; readonly jitter: number };
 
   constructor(
     private readonly ctx: OverlayContext<ChordMessage>,
@@ -49,13 +41,13 @@ export class Maintenance {
     private readonly hooks: MaintenanceHooks = {},
   ) {
     this.scratch = new Uint32Array(t.W);
+    this.everyOptions = { start: "after-interval", jitter: options.jitter };
     this.jobs = [
       { intervalMs: options.stabilizeInterval, run: (peer) => this.stabilize(peer) },
       { intervalMs: options.fixFingersInterval, run: (peer) => this.fixFingers(peer) },
       { intervalMs: options.checkPredecessorInterval, run: (peer) => this.checkPredecessor(peer) },
       ...(hooks.periodic ?? []),
     ];
-    this.ticks = this.newTicks();
   }
 
   /** Routing and maintenance need each other; the overlay wires them up. */
@@ -113,74 +105,33 @@ export class Maintenance {
     );
   }
 
-  /** `peer` has a successor: it is in the ring. It stabilizes at once, then periodically. */
+  /** `peer` has a successor: it is in the ring. It stabilizes at once (unless maintenance is frozen), then periodically. */
   private joined(peer: PeerId): void {
     this.t.inRing[peer] = 1;
     this.contacts.delete(peer);
     this.hooks.joined?.(peer);
-    if (this.frozen()) return;
-    this.stabilize(peer);
+    if (!this.ctx.maintenanceFrozen()) this.stabilize(peer);
     if (this.timersStartedIn(peer) !== this.t.session[peer]) this.startTimers(peer);
   }
 
-  /** Starts the periodic maintenance of a peer (also for every peer of an oracle-built ring). */
+  /**
+   * Starts the periodic maintenance of a peer (also for every peer of an
+   * oracle-built ring), on the runtime's `every`: the runtime stops and
+   * resumes it for the fault timeline's freeze and ends it with the session.
+   */
   startTimers(peer: PeerId): void {
-    if (this.frozen()) return;
     if (peer >= this.timersOf.length) {
       const bigger = new Float64Array(Math.max(peer + 1, this.t.capacity)).fill(-1);
       bigger.set(this.timersOf);
       this.timersOf = bigger;
     }
     this.timersOf[peer] = this.t.session[peer]!;
-    for (let k = 0; k < this.jobs.length; k++) this.every(peer, k);
+    // Each job's function serves every peer (the runtime passes the peer): no callback is made per peer.
+    for (const job of this.jobs) this.ctx.every(peer, job.intervalMs, job.run, this.everyOptions);
   }
 
   private timersStartedIn(peer: PeerId): number {
     return peer < this.timersOf.length ? this.timersOf[peer]! : -1;
-  }
-
-  private frozen(): boolean {
-    if (this.frozenNow) return true;
-    const at = this.options.freezeMaintenanceAt;
-    return at !== undefined && this.ctx.now() >= at;
-  }
-
-  /**
-   * Freezes or resumes every peer's periodic maintenance (a fault timeline's
-   * freeze/unfreeze). On resume each peer in the ring starts a fresh set of
-   * timers; timers from before the freeze belong to an old epoch and stop.
-   */
-  setFrozen(frozen: boolean, ringPeers: readonly PeerId[]): void {
-    if (frozen === this.frozenNow) return;
-    this.frozenNow = frozen;
-    this.epoch++;
-    this.ticks = this.newTicks();
-    if (frozen) return;
-    this.timersOf.fill(-1);
-    for (const peer of ringPeers) if (this.t.inRing[peer]) this.startTimers(peer);
-  }
-
-  /** Empty callback tables, one slot per peer the tables have room for (a dense array stays a fast one). */
-  private newTicks(): (() => void)[][] {
-    return this.jobs.map(() => new Array<() => void>(this.t.capacity));
-  }
-
-  /** Schedules the next run of job `k` at `peer`, which schedules the one after it. */
-  private every(peer: PeerId, k: number): void {
-    const mean = this.jobs[k]!.intervalMs;
-    const j = this.options.jitter;
-    const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
-    const ticks = this.ticks[k]!;
-    let tick = ticks[peer];
-    if (tick === undefined) {
-      const epoch = this.epoch;
-      tick = ticks[peer] = () => {
-        if (this.frozen() || epoch !== this.epoch) return;
-        this.jobs[k]!.run(peer);
-        this.every(peer, k);
-      };
-    }
-    this.ctx.setTimer(peer, delay, tick);
   }
 
   /**

@@ -25,6 +25,11 @@ const storage = strict({
     .meta({ description: "true: a publisher puts its keys again every time it joins (lost items come back); false: each key is put once, the first time its publisher is in the ring." }),
 });
 
+/** Options of earlier versions, with what replaced them. */
+const RETIRED = {
+  freezeMaintenanceAt: "maintenance is frozen by the fault timeline now: write `faults: [{ kind: freeze, at: 0s }]` instead, with your time as `at` (docs/faults.md)",
+};
+
 export const chordSchema = strict({
   type: z.literal("chord"),
   /** "join": every peer joins through a bootstrap contact; "oracle": the initial ring is built directly at time 0. */
@@ -79,10 +84,6 @@ export const chordSchema = strict({
   requestTimeout: duration({ example: "1s" })
     .prefault("1s")
     .meta({ description: `How long a peer waits for any answer (lookup hop, stabilize, ping) before taking the other side as failed. A positive duration like "1s" ${UNITS}.` }),
-  /** From this time on no peer runs stabilize, fix_fingers or check_predecessor (the paper's failure experiments). */
-  freezeMaintenanceAt: duration({ positive: false, example: "10m" })
-    .optional()
-    .meta({ description: `From this simulated time on no peer runs stabilize, fix_fingers or check_predecessor (for the paper's failure experiments); "0s" never starts them. Absent: never frozen ${UNITS}.` }),
   /** What a lookup does with a routing-table entry that timed out. */
   onTimeout: oneOf(["forget", "keep"])
     .default("forget")
@@ -110,6 +111,6 @@ export const chordSchema = strict({
   healthSample: integer(0, 10_000_000)
     .default(2000)
     .meta({ description: "Ring health in the time series checks at most this many peers, evenly spaced on the ring, and scales the counts up; 0 turns it off." }),
-}).meta({ description: "Chord: a ring of identifiers with finger tables and successor lists; lookups in O(log N) hops." });
+}, RETIRED).meta({ description: "Chord: a ring of identifiers with finger tables and successor lists; lookups in O(log N) hops." });
 
 export type ChordOptions = z.output<typeof chordSchema>;

@@ -3,6 +3,9 @@ import type { OverlayContext, StorageAvailability } from "../../core/protocol.js
 import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import { KEY_SALT } from "../shared/id-space.js";
+import { ItemLedger } from "../shared/item-ledger.js";
+import { fetchFrom } from "../shared/fetch.js";
+import { Publishers } from "../shared/publishers.js";
 import type { Routing } from "./routing.js";
 import { approxOf, type ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";
@@ -46,22 +49,15 @@ export type StorageOptions = NonNullable<ChordOptions["storage"]>;
  * names no other holder.
  *
  * What is true (which peer holds what, how many copies are online) is kept
- * here for the availability observer; the protocol itself only acts on what
- * each peer holds.
+ * in the shared item ledger (shared/item-ledger.ts) for the availability
+ * observer; the protocol itself only acts on what each peer holds.
  */
 export class ChordStorage {
-  /** Items held by each online peer (owned and replicas), by peer number. */
-  private readonly held: (Set<number> | undefined)[] = [];
-  /** Online copies of each item. */
-  private readonly copies: Int32Array;
-  /** 1 once a put reached a holder (or the oracle placed it). */
-  private readonly stored: Uint8Array;
-  private storedCount = 0;
-  private availableCount = 0;
+  /** Items held by each online peer (owned and replicas); an item is stored once a put reached a holder (or the oracle placed it). */
+  private readonly ledger: ItemLedger;
   /** Every key's id, `W` words each. */
   readonly keyIds: Uint32Array;
-  /** Each pool peer's place in `publishers` (-1: publishes nothing). */
-  private readonly publisherIndex: Int32Array;
+  private readonly publishers: Publishers;
   /** Gets waiting for a holder's answer, by lookup id (for abandon). */
   private readonly gets = new Map<number, { cancelled: boolean }>();
 
@@ -76,16 +72,12 @@ export class ChordStorage {
     private readonly routing: Routing,
     readonly keyCount: number,
     /** The pool, in order: key k's publisher is publishers[k mod length]. */
-    private readonly publishers: readonly PeerId[],
+    publishers: readonly PeerId[],
   ) {
-    this.copies = new Int32Array(keyCount);
-    this.stored = new Uint8Array(keyCount);
+    this.ledger = new ItemLedger(keyCount, "session");
+    this.publishers = new Publishers(publishers, keyCount);
     this.keyIds = new Uint32Array(keyCount * t.W);
     for (let k = 0; k < keyCount; k++) t.space.hash(k, KEY_SALT, this.keyIds, k * t.W);
-    let size = 0;
-    for (const p of publishers) size = Math.max(size, p + 1);
-    this.publisherIndex = new Int32Array(size).fill(-1);
-    publishers.forEach((p, i) => (this.publisherIndex[p] = i));
   }
 
   /**
@@ -97,46 +89,30 @@ export class ChordStorage {
    * wire in a hand-off counts as lost until it arrives.
    */
   availability(): StorageAvailability {
-    const lost = this.options.republishOnJoin ? 0 : this.storedCount - this.availableCount;
-    return { stored: this.storedCount, available: this.availableCount, lost };
-  }
-
-  /** Copies of `key` on online peers now (for tests and observers). */
-  copiesOf(key: number): number {
-    return this.copies[key]!;
+    const stored = this.ledger.storedCount();
+    const available = this.ledger.availableCount();
+    return { stored, available, lost: this.options.republishOnJoin ? 0 : stored - available };
   }
 
   /** The items `peer` holds, in the order it got them. */
   heldBy(peer: PeerId): readonly number[] {
-    return [...(this.held[peer] ?? [])];
+    return this.ledger.itemsOf(peer);
   }
 
   // ── What peers hold ───────────────────────────────────────────────
 
   private hold(peer: PeerId, key: number): void {
-    let set = this.held[peer];
-    if (set === undefined) this.held[peer] = set = new Set();
-    if (set.has(key)) return;
-    set.add(key);
-    if (this.copies[key]++ === 0) {
-      this.availableCount++;
-      if (!this.stored[key]) {
-        this.stored[key] = 1;
-        this.storedCount++;
-      }
-    }
+    this.ledger.add(peer, key, true);
   }
 
-  /** `peer` went offline: everything it held is gone with its session. */
+  /**
+   * `peer` went offline: everything it held is gone with its session. An
+   * item whose last copy goes may still be on the wire (a leaving peer's
+   * handoff), so no loss is declared here: the time series shows stored
+   * minus available items.
+   */
   gone(peer: PeerId): void {
-    const set = this.held[peer];
-    if (set === undefined) return;
-    this.held[peer] = undefined;
-    for (const key of set) {
-      // An item whose last copy goes may still be on the wire (a leaving peer's handoff), so no
-      // loss is declared here: the time series shows stored minus available items.
-      if (--this.copies[key]! === 0) this.availableCount--;
-    }
+    this.ledger.setOnline(peer, false);
   }
 
   /** True if `peer` believes it owns `key`: the key's id is in (predecessor, peer]. Unknown predecessor: it cannot tell. */
@@ -149,11 +125,11 @@ export class ChordStorage {
 
   /** The items `peer` holds whose id lies in (from, to]. */
   private heldIn(peer: PeerId, from: PeerId, to: PeerId): number[] {
-    const set = this.held[peer];
-    if (set === undefined) return [];
+    const held = this.ledger.holdingsOf(peer);
+    if (held === undefined) return [];
     const { ids, W, space } = this.t;
     const out: number[] = [];
-    for (const key of set) if (space.inOpenClosed(this.keyIds, key * W, ids, from * W, ids, to * W)) out.push(key);
+    for (const key of held.keys()) if (space.inOpenClosed(this.keyIds, key * W, ids, from * W, ids, to * W)) out.push(key);
     return out;
   }
 
@@ -175,12 +151,10 @@ export class ChordStorage {
 
   /** `peer` is in the ring: after a stabilize interval (so its successor is settled) it puts the items it publishes that are not stored yet. */
   joined(peer: PeerId): void {
-    const n = this.publishers.length;
-    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
-    if (index < 0 || index >= this.keyCount) return;
+    if (this.publishers.firstItemOf(peer) < 0) return;
     this.ctx.setTimer(peer, this.retryMs, () => {
-      for (let key = index; key < this.keyCount; key += n) {
-        if (this.options.republishOnJoin || !this.stored[key]) this.put(peer, key);
+      for (const key of this.publishers.itemsOf(peer)) {
+        if (this.options.republishOnJoin || !this.ledger.wasStored(key)) this.put(peer, key);
       }
     });
   }
@@ -224,10 +198,10 @@ export class ChordStorage {
   /** One replication round of `peer`: the ids of the items it owns go to its first `replicas` successors. */
   replicate(peer: PeerId): void {
     if (this.options.replicas === 0 || !this.t.inRing[peer]) return;
-    const set = this.held[peer];
-    if (set === undefined || set.size === 0) return;
+    const held = this.ledger.holdingsOf(peer);
+    if (held === undefined || held.size === 0) return;
     const owned: number[] = [];
-    for (const key of set) if (this.owns(peer, key)) owned.push(key);
+    for (const key of held.keys()) if (this.owns(peer, key)) owned.push(key);
     if (owned.length === 0) return;
     const succs = this.t.successorList(peer);
     for (let j = 0; j < this.options.replicas && j < succs.length; j++) {
@@ -253,10 +227,10 @@ export class ChordStorage {
   leave(peer: PeerId): void {
     const s = this.t.successor(peer);
     if (s < 0 || s === peer) return;
-    const set = this.held[peer];
-    if (set === undefined) return;
+    const held = this.ledger.holdingsOf(peer);
+    if (held === undefined) return;
     const owned: number[] = [];
-    for (const key of set) if (this.owns(peer, key)) owned.push(key);
+    for (const key of held.keys()) if (this.owns(peer, key)) owned.push(key);
     if (owned.length > 0) this.ctx.send(peer, s, { type: "handoff", keys: owned });
   }
 
@@ -278,7 +252,7 @@ export class ChordStorage {
       while (queue.length > 0 && next < 0) {
         const c = queue.shift()!;
         if (c !== origin && !tried.includes(c)) next = c;
-        else if (c === origin && this.held[origin]?.has(key)) return this.got(lookup, hops);
+        else if (c === origin && this.ledger.holds(origin, key)) return this.got(lookup, hops);
       }
       if (next < 0 || tried.length > this.options.replicas) {
         this.gets.delete(lookup);
@@ -287,35 +261,18 @@ export class ChordStorage {
         return;
       }
       tried.push(next);
-      this.ctx.request(
-        origin,
-        next,
-        { type: "get", lookup, key },
-        this.requestTimeout,
-        (reply) => {
-          if (state.cancelled || reply.type !== "getReply") return;
-          answered = next;
-          const arrived = () => {
-            if (state.cancelled) return;
-            if (reply.found && this.ctx.answer(lookup, key, next, reply.value, hops) !== "rejected") {
-              this.gets.delete(lookup);
-              return;
-            }
-            // Not there, or a corrupted value detected: the other holders (never this one again).
-            tryNext([...queue, ...reply.holders]);
-          };
-          if (!reply.found || !this.ctx.bandwidth) return arrived();
-          // With network.bandwidth the value itself (workload.fileSize bytes) follows the answer as a
-          // transfer, and the get ends when it has arrived; a holder that leaves mid-way is skipped.
-          this.ctx.transfer(next, origin, this.ctx.fileSize(key), arrived, () => {
-            if (!state.cancelled) tryNext([...queue, ...reply.holders]);
-          });
-        },
-        () => {
+      // The shared fetch step (shared/fetch.ts): with network.bandwidth the value follows the answer as a transfer.
+      fetchFrom(this.ctx, origin, next, lookup, key, hops, { type: "get", lookup, key }, isGetReply, this.requestTimeout, {
+        live: () => !state.cancelled,
+        replied: () => (answered = next),
+        done: () => this.gets.delete(lookup),
+        // Not there, a corrupted value detected, or the holder left mid-way: the other holders (never this one again).
+        refused: (_why, reply) => tryNext([...queue, ...reply.holders]),
+        timedOut: () => {
           this.ctx.count("lookupTimeouts");
           tryNext(queue);
         },
-      );
+      });
     };
     if (owner === origin) tryNext([origin, ...this.t.successorList(origin)]);
     else tryNext([owner]);
@@ -366,7 +323,7 @@ export class ChordStorage {
       }
       case "get": {
         const adversary = this.ctx.adversary;
-        const holds = this.held[to]?.has(msg.key) ?? false;
+        const holds = this.ledger.holds(to, msg.key);
         let found = holds;
         let holders: PeerId[];
         if (adversary.active) {
@@ -386,6 +343,8 @@ export class ChordStorage {
     }
   }
 }
+
+const isGetReply = (reply: ChordMessage): reply is Extract<ChordMessage, { type: "getReply" }> => reply.type === "getReply";
 
 /** The longest wait between two put attempts, in stabilize intervals. */
 const MAX_BACKOFF = 16;

@@ -61,7 +61,7 @@ export class VirtualNodes {
       fileSize: (key) => ctx.fileSize(key),
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
-      every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, fn, options),
+      every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, () => fn(node), options),
       maintenanceFrozen: () => ctx.maintenanceFrozen(),
       onMaintenanceResumed: (fn) => ctx.onMaintenanceResumed(fn),
       // A joining node is told about the first node of each peer the host cache names; a peer's later

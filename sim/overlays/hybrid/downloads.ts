@@ -1,8 +1,11 @@
 import type { PeerId } from "../../peers/population.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { HybridMessage } from "./messages.js";
+import { fetchFrom } from "../shared/fetch.js";
 
 type Ctx = OverlayContext<HybridMessage>;
+
+const isFetchReply = (reply: HybridMessage): reply is Extract<HybridMessage, { type: "fetchReply" }> => reply.type === "fetchReply";
 
 /** A lookup its requester is working on: holders to try, and how far it has got. */
 export interface ActiveLookup {
@@ -83,20 +86,6 @@ export class Downloads {
     this.ctx.reply(holder, from, msg, { type: "fetchReply", lookup: msg.lookup, found, value });
   }
 
-  /** The object (or word that it is not there) from `holder` has reached `peer`. */
-  private received(peer: PeerId, lookup: number, active: ActiveLookup, holder: PeerId, found: boolean, value: number, hops: number): void {
-    const lookups = this.lookupsOf(peer)!;
-    active.answered = holder;
-    const verdict = found ? this.ctx.answer(lookup, active.key, holder, value, hops) : "rejected";
-    if (verdict === "rejected") {
-      // Not there, or a corrupted object detected: the next holder.
-      this.next(peer, lookup);
-      return;
-    }
-    lookups.delete(lookup);
-    if (verdict === "verified") this.downloaded(peer, active.key);
-  }
-
   private next(peer: PeerId, lookup: number): void {
     const lookups = this.lookupsOf(peer);
     const active = lookups?.get(lookup);
@@ -110,36 +99,26 @@ export class Downloads {
     active.fetching = true;
     active.fetches++;
     active.tried.add(candidate.holder);
+    const holder = candidate.holder;
     const hops = candidate.hops + active.fetches;
-    this.ctx.request(
-      peer,
-      candidate.holder,
-      { type: "fetch", lookup, key: active.key },
-      this.timeoutMs,
-      (reply) => {
-        if (lookups.get(lookup) !== active || reply.type !== "fetchReply") return; // given up meanwhile
-        if (!reply.found || !this.ctx.bandwidth) {
-          this.received(peer, lookup, active, candidate.holder, reply.found, reply.value, hops);
-          return;
-        }
-        // With network.bandwidth the file itself moves over the links: the lookup ends when it has arrived.
-        this.ctx.transfer(
-          candidate.holder,
-          peer,
-          this.ctx.fileSize(active.key),
-          () => {
-            if (lookups.get(lookup) === active) this.received(peer, lookup, active, candidate.holder, true, reply.value, hops);
-          },
-          () => {
-            if (lookups.get(lookup) === active) this.next(peer, lookup); // the holder left mid-way: the next one
-          },
-        );
+    // The shared fetch step (shared/fetch.ts): with network.bandwidth the file follows a "found" as a transfer.
+    fetchFrom(this.ctx, peer, holder, lookup, active.key, hops, { type: "fetch", lookup, key: active.key }, isFetchReply, this.timeoutMs, {
+      live: () => lookups.get(lookup) === active,
+      done: (verdict) => {
+        active.answered = holder;
+        this.lookupsOf(peer)!.delete(lookup);
+        if (verdict === "verified") this.downloaded(peer, active.key);
       },
-      () => {
+      refused: (why) => {
+        // Not there or a corrupted object detected (it answered), or it left mid-way: the next holder.
+        if (why !== "cut") active.answered = holder;
+        this.next(peer, lookup);
+      },
+      timedOut: () => {
         this.ctx.count("fetchTimeouts");
-        this.reportDead(peer, candidate.holder);
+        this.reportDead(peer, holder);
         if (lookups.get(lookup) === active) this.next(peer, lookup);
       },
-    );
+    });
   }
 }

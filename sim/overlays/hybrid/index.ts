@@ -1,5 +1,7 @@
 import type { PeerId } from "../../peers/population.js";
 import { placeReplicas, replicaCounts } from "../shared/placement.js";
+import { ItemLedger } from "../shared/item-ledger.js";
+import { CopyCache } from "../shared/copy-cache.js";
 import type {
   Overlay,
   OverlayContext,
@@ -38,37 +40,28 @@ export const INDEX_ROLE = "index";
  * Tampering holders hand out corrupted files (downloads.ts).
  */
 class HybridOverlay implements Overlay<HybridMessage> {
-  private readonly holdings: Map<PeerId, Set<number>>;
-  private readonly keyLists = new Map<PeerId, readonly number[]>();
+  /** Who holds which key; holders keep their files on disk across sessions. */
+  private readonly ledger: ItemLedger;
   readonly index: IndexServers | undefined;
   private readonly central: CentralPeers | undefined;
   readonly superPeers: SuperPeers | undefined;
-  /** Online holders of each key, and which peers are online (for availability). */
-  private readonly onlineHolders: Int32Array;
-  private readonly online: Uint8Array;
-  private readonly storedCount: number;
-  private availableCount = 0;
-  /** Owner replication: the copies each peer made of what it downloaded, oldest first (its own files are not here). */
-  private readonly copies = new Map<PeerId, number[]>();
+  /** Owner replication: the copies each peer made of what it downloaded. */
+  private readonly copies: CopyCache;
   private readonly replication: HybridOptions["replication"];
 
   constructor(options: HybridOptions, private readonly ctx: OverlayContext<HybridMessage>, world: OverlayWorld) {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, options.replication.replicas, options.replication.strategy, world.allPeers.length);
-    this.holdings = placeReplicas(counts, world.allPeers, ctx.rng);
-    for (const [peer, keys] of this.holdings) this.keyLists.set(peer, [...keys]);
-    this.onlineHolders = new Int32Array(world.keyCount);
-    let size = 0;
-    for (const p of world.allPeers) size = Math.max(size, p + 1);
-    this.online = new Uint8Array(size);
-    this.storedCount = counts.filter((c) => c > 0).length;
+    this.ledger = new ItemLedger(world.keyCount, "disk");
+    for (const [peer, keys] of placeReplicas(counts, world.allPeers, ctx.rng)) for (const key of keys) this.ledger.add(peer, key, true);
     this.replication = options.replication;
+    this.copies = new CopyCache(this.ledger, options.replication.maxStored);
     const downloaded = (peer: PeerId, key: number) => this.keepCopy(peer, key);
     const adversary = ctx.adversary;
     // Every key of the workload: what a poisoning peer registers.
     const allKeys = adversary.active ? Array.from({ length: world.keyCount }, (_, k) => k) : [];
-    const keysOf = (peer: PeerId) => (adversary.active && adversary.misroutes(peer) ? allKeys : (this.keyLists.get(peer) ?? []));
-    const holds = (peer: PeerId, key: number) => this.holdings.get(peer)?.has(key) ?? false;
+    const keysOf = (peer: PeerId) => (adversary.active && adversary.misroutes(peer) ? allKeys : this.ledger.itemsOf(peer));
+    const holds = (peer: PeerId, key: number) => this.ledger.holds(peer, key);
     if (options.mode === "central") {
       this.index = new IndexServers(ctx, options, world.services[INDEX_ROLE] ?? []);
       this.central = new CentralPeers(ctx, options, this.index, keysOf, holds, downloaded);
@@ -85,34 +78,20 @@ class HybridOverlay implements Overlay<HybridMessage> {
     if (this.index?.isServer(peer)) this.index.start(peer);
     else this.central?.join(peer);
     this.superPeers?.join(peer);
-    this.holdersOnline(peer, true);
+    this.ledger.setOnline(peer, true);
   }
 
   leave(peer: PeerId): void {
     this.central?.leave(peer);
     this.superPeers?.leave(peer);
-    this.holdersOnline(peer, false);
+    this.ledger.setOnline(peer, false);
   }
 
   crash(peer: PeerId): void {
     if (this.index?.isServer(peer)) this.index.crash(peer);
     else this.central?.crash(peer);
     this.superPeers?.crash(peer);
-    this.holdersOnline(peer, false);
-  }
-
-  /** `peer` (a pool peer, maybe holding keys) comes online or goes offline: its keys' online holders change. */
-  private holdersOnline(peer: PeerId, up: boolean): void {
-    if (peer >= this.online.length || (this.online[peer] === 1) === up) return;
-    this.online[peer] = up ? 1 : 0;
-    const keys = this.keyLists.get(peer);
-    if (!keys) return;
-    const h = this.onlineHolders;
-    for (const key of keys) {
-      if (up) {
-        if (h[key]++ === 0) this.availableCount++;
-      } else if (--h[key]! === 0) this.availableCount--;
-    }
+    this.ledger.setOnline(peer, false);
   }
 
   /**
@@ -122,38 +101,15 @@ class HybridOverlay implements Overlay<HybridMessage> {
    * peer (the oldest is dropped first); a peer's own files are never dropped.
    */
   private keepCopy(peer: PeerId, key: number): void {
-    if (this.replication.onSuccess !== "owner" || this.replication.maxStored === 0) return;
-    let held = this.holdings.get(peer);
-    if (held?.has(key)) return;
-    if (!held) this.holdings.set(peer, (held = new Set()));
-    let mine = this.copies.get(peer);
-    if (!mine) this.copies.set(peer, (mine = []));
-    mine.push(key);
-    held.add(key);
-    this.onlineHolderChange(peer, key, +1);
-    if (mine.length > this.replication.maxStored) {
-      const dropped = mine.shift()!;
-      held.delete(dropped);
-      this.onlineHolderChange(peer, dropped, -1);
-    }
-    this.keyLists.set(peer, [...held]);
+    if (this.replication.onSuccess !== "owner" || !this.copies.keep(peer, key)) return;
     this.ctx.count("copiesMade");
     this.central?.advertise(peer);
     this.superPeers?.advertise(peer);
   }
 
-  /** An online peer gained (+1) or lost (−1) a copy of `key`. */
-  private onlineHolderChange(peer: PeerId, key: number, delta: 1 | -1): void {
-    if (peer >= this.online.length || this.online[peer] !== 1) return;
-    const h = this.onlineHolders;
-    if (delta > 0) {
-      if (h[key]++ === 0) this.availableCount++;
-    } else if (--h[key]! === 0) this.availableCount--;
-  }
-
   /** Keys placed on some holder, those with a holder online now, and none lost (holders keep their files on disk). */
   availability(): StorageAvailability {
-    return { stored: this.storedCount, available: this.availableCount, lost: 0 };
+    return { stored: this.ledger.storedCount(), available: this.ledger.availableCount(), lost: 0 };
   }
 
   deliver(to: PeerId, from: PeerId, msg: HybridMessage): void {
@@ -165,7 +121,7 @@ class HybridOverlay implements Overlay<HybridMessage> {
   }
 
   lookup(peer: PeerId, key: number, lookup: number): void {
-    if (this.holdings.get(peer)?.has(key)) {
+    if (this.ledger.holds(peer, key)) {
       // Its own copy: the true content, nothing to check.
       this.ctx.lookupSucceeded(lookup, 0);
       return;
@@ -189,7 +145,7 @@ class HybridOverlay implements Overlay<HybridMessage> {
     const servers = this.index ? this.index.servers.filter((server) => this.index!.isUp(server)) : [];
     for (const server of servers) peers.push({ peer: server, role: INDEX_ROLE, links: [], linkKinds: [], keys: [] });
     for (const peer of this.ctx.livePeers()) {
-      const keys = this.keyLists.get(peer) ?? [];
+      const keys = this.ledger.itemsOf(peer);
       let links: readonly PeerId[] = servers;
       let kind = "index";
       let role: string | undefined;
@@ -199,7 +155,7 @@ class HybridOverlay implements Overlay<HybridMessage> {
         kind = s.isSuper ? "super-peer" : "leaf";
         role = s.isSuper ? "super-peer" : undefined;
       }
-      peers.push({ peer, ...(role ? { role } : {}), links: links.slice(), linkKinds: links.map(() => kind), keys: keys.slice() });
+      peers.push({ peer, ...(role ? { role } : {}), links: links.slice(), linkKinds: links.map(() => kind), keys });
     }
     return { peers };
   }

@@ -192,7 +192,7 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   private rejoinIfAlone(peer: PeerId): void {
     if (this.dht.buckets.contactCount[peer]! > 0) return;
     this.ctx.count("dhtRejoins");
-    this.dht.join(peer);
+    this.dht.rejoin(peer);
     this.ctx.setTimer(peer, REJOIN_MS, () => this.rejoinIfAlone(peer));
   }
 
@@ -210,10 +210,6 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     this.dht.gone(peer);
     this.connections.gone(peer);
     this.bitswap.gone(peer);
-  }
-
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.dht.setMaintenanceFrozen(frozen);
   }
 
   // ── Connections ───────────────────────────────────────────────────

@@ -106,7 +106,6 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     this.online[peer] = 0;
     this.truth.remove(peer);
     this.buckets.reset(peer);
-    this.maintenance.gone(peer);
     this.storage?.gone(peer);
     for (const [id, lookup] of this.running) {
       if (lookup.origin !== peer) continue;
@@ -125,10 +124,6 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
     fillBucketsFromOracle(this.truth, this.buckets, this.ids, this.ctx.rng);
     // Publishing waits for the first event, so every peer of the build is in place first.
     for (const peer of peers) this.ctx.setTimer(peer, 0, () => this.maintenance.joined(peer));
-  }
-
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.maintenance.setFrozen(frozen, this.ctx.livePeers());
   }
 
   /** The peer's id as a fraction of the id space: its top 32 bits over 2^32. */

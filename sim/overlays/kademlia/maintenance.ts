@@ -23,22 +23,23 @@ import type { KadStorage } from "./storage.js";
  * - **Republish and replicate**: the timers of storage.ts; a contact new to
  *   a peer's buckets is offered the values it should hold (storage.offerTo).
  * - **Freeze** (a fault timeline's `freeze`): the periodic refresh,
- *   replication and republishing stop for every peer until it is lifted.
- *   Lookups and joins go on, a join with its own steps (self-lookup, refresh
- *   of the farther buckets, publishing the joiner's keys), and so does what
- *   messages trigger (learning contacts, eviction pings, hand-over to
- *   newcomers).
+ *   replication and republishing run on the runtime's `every`, which stops
+ *   them for every peer until the freeze is lifted. Lookups and joins go on,
+ *   a join with its own steps (self-lookup, refresh of the farther buckets,
+ *   publishing the joiner's keys), and so does what messages trigger
+ *   (learning contacts, eviction pings, hand-over to newcomers).
  */
 
 /** How long a joiner whose bootstrap contacts all failed waits before asking the host cache again. */
 const JOIN_RETRY_MS = 30_000;
 
 export class Maintenance {
-  private frozenNow = false;
-  /** Bumped by every freeze and resume, so timers of an earlier epoch stop when they fire. */
-  private epoch = 0;
-  /** 1 while a peer has a routing table in its current session (joined): the peers whose timers run. */
-  private hasTable = new Uint8Array(0);
+  /** Every run comes a jittered interval after the last, the first one included. */
+  private readonly everyOptions: { readonly start: "after-interval"; readonly jitter: number };
+  // The periodic jobs, each one function for every peer (the runtime passes the peer): no closure per peer.
+  private readonly refreshJob = (peer: PeerId) => this.refresh(peer);
+  private readonly replicateJob = (peer: PeerId) => this.storage!.replicate(peer);
+  private readonly republishJob = (peer: PeerId) => this.storage!.publishAll(peer);
 
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
@@ -48,7 +49,9 @@ export class Maintenance {
     /** Starts a maintenance node lookup for the id `target` from `origin`, from its own table or from `via`. */
     private readonly findNodes: (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => void,
     private readonly storage: KadStorage | undefined,
-  ) {}
+  ) {
+    this.everyOptions = { start: "after-interval", jitter: options.jitter };
+  }
 
   // ── Contacts ──────────────────────────────────────────────────────
 
@@ -88,10 +91,25 @@ export class Maintenance {
 
   /** `peer` comes online with an empty table. */
   join(peer: PeerId): void {
+    this.bootstrap(peer, () => this.joined(peer));
+  }
+
+  /**
+   * `peer`, online all along, has lost every contact (IPFS asks this of a
+   * lonely peer): it looks itself up again from the bootstrap contacts. Its
+   * timers are already running for this session, so none are started: a
+   * second set would refresh and republish twice as often.
+   */
+  rebootstrap(peer: PeerId): void {
+    this.bootstrap(peer, () => {});
+  }
+
+  /** Seeds `peer`'s table from the bootstrap contacts, looks up its own id, refreshes the farther buckets, then `done` (retried until someone answers). */
+  private bootstrap(peer: PeerId, done: () => void): void {
     const contacts = this.ctx.bootstrapContacts(peer).filter((c) => c !== peer);
     if (contacts.length === 0) {
       // Nobody to ask: the first peer of the network.
-      this.joined(peer);
+      done();
       return;
     }
     for (const c of contacts) this.buckets.seen(peer, c);
@@ -99,11 +117,11 @@ export class Maintenance {
     this.findNodes(peer, own, (lookup) => {
       if (lookup.closestAnswered(1).length === 0) {
         this.ctx.count("joinRetries");
-        this.ctx.setTimer(peer, JOIN_RETRY_MS, () => this.join(peer));
+        this.ctx.setTimer(peer, JOIN_RETRY_MS, () => this.bootstrap(peer, done));
         return;
       }
       this.refreshFartherBuckets(peer);
-      this.joined(peer);
+      done();
     });
   }
 
@@ -144,43 +162,22 @@ export class Maintenance {
 
   /** `peer` has a routing table: it publishes its keys and starts its timers. */
   joined(peer: PeerId): void {
-    if (peer >= this.hasTable.length) {
-      const bigger = new Uint8Array(Math.max(peer + 1, this.hasTable.length * 2, 16));
-      bigger.set(this.hasTable);
-      this.hasTable = bigger;
-    }
-    this.hasTable[peer] = 1;
     this.storage?.publishAll(peer);
     this.startTimers(peer);
   }
 
-  /** `peer` went offline: its table (and timers) are gone with its session. */
-  gone(peer: PeerId): void {
-    if (peer < this.hasTable.length) this.hasTable[peer] = 0;
-  }
-
   /**
-   * Freezes or resumes every peer's periodic maintenance. On resume each
-   * peer with a table starts a fresh set of timers (in the order of
-   * `livePeers`); timers from before belong to an old epoch and stop.
+   * Starts the periodic refresh, replication and republishing of `peer` for
+   * the rest of its session (the runtime stops them while maintenance is
+   * frozen). Each run comes a jittered interval after the last.
    */
-  setFrozen(frozen: boolean, livePeers: readonly PeerId[]): void {
-    if (frozen === this.frozenNow) return;
-    this.frozenNow = frozen;
-    this.epoch++;
-    if (frozen) return;
-    for (const peer of livePeers) if (peer < this.hasTable.length && this.hasTable[peer]) this.startTimers(peer);
-  }
-
-  /** Starts the periodic refresh, replication and republishing of `peer` (also for every peer of an oracle build). */
-  startTimers(peer: PeerId): void {
-    if (this.frozenNow) return;
+  private startTimers(peer: PeerId): void {
     const o = this.options;
-    this.every(peer, o.refreshInterval, () => this.refresh(peer));
+    const every = this.everyOptions;
+    this.ctx.every(peer, o.refreshInterval, this.refreshJob, every);
     if (this.storage) {
-      const storage = this.storage;
-      this.every(peer, o.replicateInterval, () => storage.replicate(peer));
-      if (storage.isPublisher(peer)) this.every(peer, o.republishInterval, () => storage.publishAll(peer));
+      this.ctx.every(peer, o.replicateInterval, this.replicateJob, every);
+      if (this.storage.isPublisher(peer)) this.ctx.every(peer, o.republishInterval, this.republishJob, every);
     }
   }
 
@@ -192,16 +189,5 @@ export class Maintenance {
     for (let bucket = 0; bucket < top; bucket++) {
       if (this.buckets.lastLookupIn(peer, bucket) <= since) this.refreshBucket(peer, bucket);
     }
-  }
-
-  private every(peer: PeerId, mean: number, fn: () => void): void {
-    const j = this.options.jitter;
-    const delay = j > 0 ? mean * (1 - j + 2 * j * this.ctx.rng.next()) : mean;
-    const epoch = this.epoch;
-    this.ctx.setTimer(peer, delay, () => {
-      if (epoch !== this.epoch) return;
-      fn();
-      this.every(peer, mean, fn);
-    });
   }
 }

@@ -179,10 +179,15 @@ export class ProviderDht {
     this.maintenance.join(peer);
   }
 
+  /** `peer`, online with an empty table, bootstraps again; its periodic work keeps running as it is. */
+  rejoin(peer: PeerId): void {
+    this.buckets.reset(peer);
+    this.maintenance.rebootstrap(peer);
+  }
+
   gone(peer: PeerId): void {
     if (this.truth.indexOf(peer) >= 0) this.truth.remove(peer);
     this.buckets.reset(peer);
-    this.maintenance.gone(peer);
   }
 
   /**
@@ -207,10 +212,6 @@ export class ProviderDht {
       });
     }
     for (const peer of peers) this.ctx.setTimer(peer, 0, () => this.maintenance.joined(peer));
-  }
-
-  setMaintenanceFrozen(frozen: boolean): void {
-    this.maintenance.setFrozen(frozen, this.ctx.livePeers());
   }
 
   // ── Messages ──────────────────────────────────────────────────────

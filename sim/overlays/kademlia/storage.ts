@@ -4,6 +4,8 @@ import type { Buckets } from "./buckets.js";
 import type { KadIds } from "./ids.js";
 import type { KademliaMessage } from "./messages.js";
 import type { KademliaOptions } from "./options.js";
+import { ItemLedger } from "../shared/item-ledger.js";
+import { Publishers } from "../shared/publishers.js";
 
 /**
  * Values stored in the DHT (§2.3 and §2.5 of the paper). The workload's keys
@@ -34,9 +36,10 @@ import type { KademliaOptions } from "./options.js";
  *   its holder as a transfer (`fetchValue`); STOREs stay messages of their
  *   headers (the value's bytes are not sent for them).
  *
- * Bookkeeping: each online peer has a Map from key to its copy, and every
- * key a count of online copies, updated on every store, expiry and
- * departure, so availability is O(1) to read.
+ * Bookkeeping: the shared item ledger (shared/item-ledger.ts) keeps each
+ * online peer's copies with their times, and every key's online copies,
+ * updated on every store, expiry and departure, so availability is O(1) to
+ * read.
  */
 
 interface Copy {
@@ -49,18 +52,13 @@ interface Copy {
 }
 
 export class KadStorage {
-  private readonly held: (Map<number, Copy> | undefined)[] = [];
-  /** Online, unexpired-when-last-checked copies of each key. */
-  private readonly copies: Int32Array;
-  private readonly everStored: Uint8Array;
+  /** Online, unexpired-when-last-checked copies of each key; a key is stored once some peer has held it. */
+  private readonly ledger: ItemLedger<Copy>;
   /** 1 once a key's publisher has published it: later publications are repair. */
   private readonly published: Uint8Array;
-  private storedCount = 0;
-  private availableCount = 0;
   /** Every key's id, W words each. */
   readonly keyIds: Uint32Array;
-  /** Each peer's place in `publishers` (-1: publishes nothing). */
-  private readonly publisherIndex: Int32Array;
+  private readonly publishers: Publishers;
   private readonly W: number;
 
   private readonly near: Int32Array;
@@ -71,7 +69,7 @@ export class KadStorage {
     private readonly ids: KadIds,
     private readonly buckets: Buckets,
     readonly keyCount: number,
-    private readonly publishers: readonly PeerId[],
+    publishers: readonly PeerId[],
     /** Runs a node lookup from `origin` for the id at target[to..] and passes the k closest peers that answered. */
     private readonly findNodes: (origin: PeerId, target: Uint32Array, done: (closest: readonly PeerId[]) => void) => void,
     /** An RPC from `peer` to `contact` was answered / timed out. */
@@ -80,15 +78,11 @@ export class KadStorage {
   ) {
     this.W = ids.W;
     this.near = new Int32Array(options.k);
-    this.copies = new Int32Array(keyCount);
-    this.everStored = new Uint8Array(keyCount);
+    this.ledger = new ItemLedger<Copy>(keyCount, "session");
+    this.publishers = new Publishers(publishers, keyCount);
     this.published = new Uint8Array(keyCount);
     this.keyIds = new Uint32Array(keyCount * ids.W);
     for (let key = 0; key < keyCount; key++) ids.keyId(key, this.keyIds, key * ids.W);
-    let size = 0;
-    for (const p of publishers) size = Math.max(size, p + 1);
-    this.publisherIndex = new Int32Array(size).fill(-1);
-    publishers.forEach((p, i) => (this.publisherIndex[p] = i));
   }
 
   /** Lookups whose found value is on its way as a transfer (network.bandwidth), until it arrives, is cut or the lookup is abandoned. */
@@ -131,32 +125,29 @@ export class KadStorage {
    * bring it back by republishing when it is online.
    */
   availability(): StorageAvailability {
-    return { stored: this.storedCount, available: this.availableCount, lost: this.storedCount - this.availableCount };
+    const stored = this.ledger.storedCount();
+    const available = this.ledger.availableCount();
+    return { stored, available, lost: stored - available };
   }
 
   /** True once some peer has held `key` (observers only). */
   wasStored(key: number): boolean {
-    return this.everStored[key] === 1;
-  }
-
-  /** Online copies of `key` (for tests and observers). */
-  copiesOf(key: number): number {
-    return this.copies[key]!;
+    return this.ledger.wasStored(key);
   }
 
   /** The keys `peer` holds, in the order it got them. */
   heldBy(peer: PeerId): number[] {
-    return [...(this.held[peer]?.keys() ?? [])];
+    return this.ledger.itemsOf(peer);
   }
 
   /** Number of copies `peer` holds. */
   heldCount(peer: PeerId): number {
-    return this.held[peer]?.size ?? 0;
+    return this.ledger.countOf(peer);
   }
 
   /** True if `peer` holds an unexpired copy of `key`; an expired one is dropped on the way. */
   has(peer: PeerId, key: number): boolean {
-    const copy = this.held[peer]?.get(key);
+    const copy = this.ledger.copyOf(peer, key);
     if (copy === undefined) return false;
     if (copy.expiresMs > this.ctx.now()) return true;
     this.drop(peer, key);
@@ -169,9 +160,7 @@ export class KadStorage {
   private keep(peer: PeerId, key: number, publishedMs: number, expiresMs: number, cached: boolean): void {
     const now = this.ctx.now();
     if (expiresMs <= now) return;
-    let map = this.held[peer];
-    if (map === undefined) this.held[peer] = map = new Map();
-    const copy = map.get(key);
+    const copy = this.ledger.copyOf(peer, key);
     if (copy !== undefined) {
       copy.lastStoreMs = now;
       if (expiresMs > copy.expiresMs) {
@@ -182,52 +171,30 @@ export class KadStorage {
       }
       return;
     }
-    map.set(key, { publishedMs, expiresMs, cached, lastStoreMs: now });
-    if (this.copies[key]++ === 0) {
-      this.availableCount++;
-      if (!this.everStored[key]) {
-        this.everStored[key] = 1;
-        this.storedCount++;
-      }
-    }
+    this.ledger.add(peer, key, { publishedMs, expiresMs, cached, lastStoreMs: now });
   }
 
   private drop(peer: PeerId, key: number): void {
-    const map = this.held[peer];
-    if (map === undefined || !map.delete(key)) return;
-    if (--this.copies[key]! === 0) {
-      this.availableCount--;
-      this.ctx.count("valuesLost");
-    }
+    if (this.ledger.remove(peer, key)) this.ctx.count("valuesLost");
   }
 
   /** `peer` went offline: its copies are gone with its session. */
   gone(peer: PeerId): void {
-    const map = this.held[peer];
-    if (map === undefined) return;
-    this.held[peer] = undefined;
-    for (const key of map.keys()) {
-      if (--this.copies[key]! === 0) {
-        this.availableCount--;
-        this.ctx.count("valuesLost");
-      }
-    }
+    const lost = this.ledger.setOnline(peer, false);
+    if (lost > 0) this.ctx.count("valuesLost", lost);
   }
 
   // ── Publishing and replication ────────────────────────────────────
 
   /** True if `peer` publishes any key. */
   isPublisher(peer: PeerId): boolean {
-    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
-    return index >= 0 && index < this.keyCount;
+    return this.publishers.firstItemOf(peer) >= 0;
   }
 
   /** `peer` (online, with a routing table) publishes every key it owns, stamped now. */
   publishAll(peer: PeerId): void {
-    const index = peer < this.publisherIndex.length ? this.publisherIndex[peer]! : -1;
-    if (index < 0) return;
     const now = this.ctx.now();
-    for (let key = index; key < this.keyCount; key += this.publishers.length) {
+    for (const key of this.publishers.itemsOf(peer)) {
       this.ctx.count("publishes");
       const repair = this.published[key] === 1;
       this.published[key] = 1;
@@ -241,7 +208,7 @@ export class KadStorage {
    * again on the k closest peers found now.
    */
   replicate(holder: PeerId): void {
-    const map = this.held[holder];
+    const map = this.ledger.holdingsOf(holder);
     if (map === undefined) return;
     const now = this.ctx.now();
     const since = now - this.options.replicateInterval;
@@ -280,7 +247,7 @@ export class KadStorage {
 
   /** `holder` has just added `newcomer` to its buckets: it stores on it the values the newcomer should now hold (§2.5). */
   offerTo(holder: PeerId, newcomer: PeerId): void {
-    const map = this.held[holder];
+    const map = this.ledger.holdingsOf(holder);
     if (map === undefined || map.size === 0) return;
     const { ids, buckets } = this;
     const all = ids.ids;

@@ -15,14 +15,17 @@ import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import { Search } from "./search.js";
 import { Broadcasts } from "./broadcast.js";
 import type { PeerState } from "./state.js";
-import { Store } from "./store.js";
+import { ItemLedger } from "../shared/item-ledger.js";
+import { CopyCache } from "../shared/copy-cache.js";
 
 /** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
 class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   private readonly states: (PeerState | undefined)[] = [];
   private readonly neighbours: Neighbours;
   private readonly search: Search;
-  private readonly store: Store;
+  /** Own files (placed at the start) and copies stay on a peer's disk across sessions. */
+  private readonly ledger: ItemLedger;
+  private readonly copies: CopyCache;
   private readonly broadcasts: Broadcasts;
 
   constructor(
@@ -33,39 +36,43 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     const { replication } = options;
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, replication.replicas, replication.strategy, world.allPeers.length);
-    this.store = new Store(world.keyCount, placeReplicas(counts, world.allPeers, ctx.rng), replication.maxStored);
+    this.ledger = new ItemLedger(world.keyCount, "disk");
+    for (const [peer, keys] of placeReplicas(counts, world.allPeers, ctx.rng)) for (const key of keys) this.ledger.add(peer, key, true);
+    this.copies = new CopyCache(this.ledger, replication.maxStored);
     this.neighbours = new Neighbours(ctx, options, this.states);
     const found =
       replication.onSuccess === "none"
         ? undefined
         : (requester: PeerId, key: number, qid: number, holder: PeerId, genuine: boolean) =>
             this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, genuine);
-    this.search = new Search(ctx, options, this.states, (peer, key) => this.store.holds(peer, key), found);
+    this.search = new Search(ctx, options, this.states, (peer, key) => this.ledger.holds(peer, key), found);
     this.broadcasts = new Broadcasts(ctx, this.states, options.broadcastTtl, options.seenMemory);
   }
 
   join(peer: PeerId): void {
     this.neighbours.join(peer);
-    this.store.setOnline(peer, true);
+    this.ledger.setOnline(peer, true);
   }
 
   leave(peer: PeerId): void {
     this.neighbours.leave(peer);
-    this.store.setOnline(peer, false);
+    this.ledger.setOnline(peer, false);
   }
 
   crash(peer: PeerId): void {
     this.neighbours.crash(peer);
-    this.store.setOnline(peer, false);
+    this.ledger.setOnline(peer, false);
   }
 
   buildOracle(peers: readonly PeerId[]): void {
     this.neighbours.buildOracle(peers);
-    for (const peer of peers) this.store.setOnline(peer, true);
+    for (const peer of peers) this.ledger.setOnline(peer, true);
   }
 
   availability(): StorageAvailability {
-    return this.store.availability();
+    // Every key is stored from the start; a key is lost when no peer, online or not, holds it.
+    const stored = this.ledger.itemCount;
+    return { stored, available: this.ledger.availableCount(), lost: stored - this.ledger.heldCount() };
   }
 
   /**
@@ -90,7 +97,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   }
 
   private keepCopy(peer: PeerId, key: number): void {
-    if (this.states[peer] && this.store.addCopy(peer, key)) this.ctx.count("copiesMade");
+    if (this.states[peer] && this.copies.keep(peer, key)) this.ctx.count("copiesMade");
   }
 
   deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
@@ -117,7 +124,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     this.states.forEach((state, peer) => {
       if (state) {
         const links = state.neighbours.slice();
-        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.store.keysOf(peer) });
+        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.ledger.itemsOf(peer) });
       }
     });
     return { peers };

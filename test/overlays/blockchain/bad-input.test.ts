@@ -35,6 +35,23 @@ describe("blockchain scenarios that make no sense are refused, naming the field"
     expect(message).toContain("overlay.maxConnections: expected at least outbound (8) connections, got 4");
   });
 
+  it("a transaction rate of zero, a trickle mean of zero, a transaction size of zero", () => {
+    const rate = expectInputError(() => loadScenario(scenario("tx-rate.yaml", ["transactions: { rate: 0 }"])));
+    expect(rate).toContain('overlay.transactions.rate: expected a positive rate like "2/s"');
+    const trickle = expectInputError(() => loadScenario(scenario("tx-trickle.yaml", ["transactions: { rate: 1/s, trickleInbound: 0s }"])));
+    expect(trickle).toContain('overlay.transactions.trickleInbound: expected a positive duration like "5s"');
+    const size = expectInputError(() => loadScenario(scenario("tx-size.yaml", ["transactionSize: 0", "transactions: { rate: 1/s }"])));
+    expect(size).toContain("overlay.transactionSize: expected an integer from 1 to 1000000, got 0");
+  });
+
+  it("a negative trickle mean from the command line: exit code 2, the field named", () => {
+    scenario("tx-cli.yaml", ["transactions: { rate: 1/s, trickleOutbound: -2s }"]);
+    const r = runPeerlab(dir, "run", "tx-cli.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('overlay.transactions.trickleOutbound: expected a positive duration like "2s"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("the command line says it in one paragraph, exit code 2, no stack trace", () => {
     scenario("cli.yaml", ["mining: { pools: [{ name: a, share: 0.7 }, { name: a, share: 0.3 }] }"]);
     const r = runPeerlab(dir, "run", "cli.yaml");

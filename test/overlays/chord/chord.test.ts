@@ -4,7 +4,7 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A Chord network with constant latency; `overlay` and the rest override the defaults here. */
-function chordRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; interval?: string; churn?: object } = {}) {
+function chordRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; interval?: string; churn?: object; faults?: object[] } = {}) {
   const scenario = validateScenario(
     {
       seed: 3,
@@ -12,6 +12,7 @@ function chordRun(overlay: object, extra: { peers?: number; duration?: string; j
       peers: { count: extra.peers ?? 200, joinOver: extra.joinOver ?? "0s" },
       network: { latency: { model: "constant", delay: "10ms" } },
       ...(extra.churn ? { churn: extra.churn } : {}),
+      ...(extra.faults ? { faults: extra.faults } : {}),
       overlay: { type: "chord", ...overlay },
       workload: { keys: 10_000, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 500 }, timeout: "20s" },
       metrics: { warmup: extra.warmup ?? "0s", interval: extra.interval ?? "30s" },
@@ -22,12 +23,14 @@ function chordRun(overlay: object, extra: { peers?: number; duration?: string; j
   return simulation;
 }
 
-const STATIC = { bootstrap: "oracle", freezeMaintenanceAt: "0s" } as const;
+const STATIC = { bootstrap: "oracle" } as const;
+/** Maintenance frozen from the start: with STATIC, a ring that never changes unless a test changes it. */
+const FROZEN = [{ kind: "freeze", at: "0s" }];
 
 describe("chord on an oracle-built ring", () => {
   for (const routing of ["iterative", "recursive"] as const) {
     it(`${routing}: every lookup finds the true owner in at most log2 N + 1 hops`, () => {
-      const simulation = chordRun({ ...STATIC, routing });
+      const simulation = chordRun({ ...STATIC, routing }, { faults: FROZEN });
       simulation.runToEnd();
       const { summary, timeSeries } = simulation.finish();
       expect(summary.lookups.successRatio).toBe(1);
@@ -44,7 +47,7 @@ describe("chord on an oracle-built ring", () => {
 
   it("iterative and recursive routing take the same path", () => {
     const run = (routing: string) => {
-      const s = chordRun({ ...STATIC, routing });
+      const s = chordRun({ ...STATIC, routing }, { faults: FROZEN });
       s.runToEnd();
       s.finish();
       return { hops: Array.from(s.lookups.hops.subarray(0, s.lookups.size)), state: Array.from(s.lookups.state.subarray(0, s.lookups.size)) };
@@ -61,7 +64,7 @@ describe("chord on an oracle-built ring", () => {
     for (const onTimeout of ["forget", "keep"] as const) {
       it(`${routing}, ${onTimeout}: with a fifth of the peers crashed and maintenance frozen, every lookup still ends at the live true owner`, () => {
         // The paper's failure experiment in small: lookups move on to the next live successor-list entry.
-        const simulation = chordRun({ ...STATIC, routing, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m" });
+        const simulation = chordRun({ ...STATIC, routing, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m", faults: FROZEN });
         const live = [...simulation.population.livePeers()];
         simulation.sim.at(30_000, () => {
           for (let i = 0; i < live.length; i += 5) {
@@ -89,7 +92,7 @@ describe("chord on an oracle-built ring", () => {
 
   it("keep: dead entries stay in the tables and cost more timeouts than forget", () => {
     const run = (onTimeout: string) => {
-      const simulation = chordRun({ ...STATIC, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m" });
+      const simulation = chordRun({ ...STATIC, successors: 8, onTimeout }, { duration: "3m", lookups: 400, warmup: "1m", faults: FROZEN });
       const live = [...simulation.population.livePeers()];
       simulation.sim.at(30_000, () => {
         for (let i = 0; i < live.length; i += 3) {
@@ -106,7 +109,7 @@ describe("chord on an oracle-built ring", () => {
 
 describe("chord graceful leave", () => {
   it("hands the leaver's place to its neighbours at once, with maintenance frozen", () => {
-    const simulation = chordRun({ ...STATIC, routing: "recursive" }, { duration: "2m", lookups: 300 });
+    const simulation = chordRun({ ...STATIC, routing: "recursive" }, { duration: "2m", lookups: 300, faults: FROZEN });
     const overlay = simulation.overlay as unknown as { truth: { peers: number[] } };
     simulation.sim.at(20_000, () => {
       // Every fifth peer in ring order, so no two leavers are neighbours.
@@ -182,10 +185,8 @@ describe("chord joining through the protocol", () => {
 });
 
 describe("chord maintenance freeze (fault timeline)", () => {
-  it("setMaintenanceFrozen stops every periodic round and resumes them", () => {
-    const simulation = chordRun({ bootstrap: "oracle" }, { duration: "4m", interval: "30s", lookups: 0 });
-    simulation.sim.at(60_000, () => simulation.overlay.setMaintenanceFrozen!(true));
-    simulation.sim.at(150_000, () => simulation.overlay.setMaintenanceFrozen!(false));
+  it("a freeze fault stops every periodic round and the runtime resumes them", () => {
+    const simulation = chordRun({ bootstrap: "oracle" }, { duration: "4m", interval: "30s", lookups: 0, faults: [{ kind: "freeze", at: "60s", until: "150s" }] });
     simulation.runToEnd();
     const perRow = simulation.finish().timeSeries.map((row) => row.messages_maintenance);
     // Rows end at 30 s, 60 s, ..., 240 s. Rounds in flight at the freeze finish within a second.

@@ -4,7 +4,7 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A Chord network that stores its 400 keys, with constant latency; the arguments override the defaults here. */
-function storageRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object; bandwidth?: object; fileSize?: string } = {}) {
+function storageRun(overlay: object, extra: { peers?: number; duration?: string; joinOver?: string; lookups?: number; warmup?: string; churn?: object; bandwidth?: object; fileSize?: string; faults?: object[] } = {}) {
   const scenario = validateScenario(
     {
       seed: 5,
@@ -12,6 +12,7 @@ function storageRun(overlay: object, extra: { peers?: number; duration?: string;
       peers: { count: extra.peers ?? 150, joinOver: extra.joinOver ?? "30s" },
       network: { latency: { model: "constant", delay: "10ms" }, ...(extra.bandwidth ? { bandwidth: extra.bandwidth } : {}) },
       ...(extra.churn ? { churn: extra.churn } : {}),
+      ...(extra.faults ? { faults: extra.faults } : {}),
       // The exact figures below were measured on the fixed hashed ring.
       overlay: { type: "chord", ids: "fixed", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", ...overlay },
       workload: { keys: 400, popularity: { distribution: "uniform" }, lookups: { count: extra.lookups ?? 400 }, timeout: "20s", ...(extra.fileSize ? { fileSize: extra.fileSize } : {}) },
@@ -21,6 +22,9 @@ function storageRun(overlay: object, extra: { peers?: number; duration?: string;
   );
   return new Simulation(scenario);
 }
+
+/** Maintenance frozen from the start: an oracle ring that never changes. */
+const FROZEN = [{ kind: "freeze", at: "0s" }];
 
 interface ChordInside {
   storage: { copiesOf(key: number): number; heldBy(peer: PeerId): readonly number[]; keyIds: Uint32Array };
@@ -41,7 +45,7 @@ function holders(simulation: Simulation, key: number): number[] {
 
 describe("chord storage", () => {
   it("oracle placement: each item on its owner and the next `replicas` successors; every get succeeds", () => {
-    const simulation = storageRun({ bootstrap: "oracle", freezeMaintenanceAt: "0s", storage: { replicas: 2 } }, { warmup: "0s" });
+    const simulation = storageRun({ bootstrap: "oracle", storage: { replicas: 2 } }, { warmup: "0s", faults: FROZEN });
     for (let key = 0; key < 400; key++) expect(holders(simulation, key)).toEqual([0, 1, 2]);
     simulation.runToEnd();
     const { summary, timeSeries } = simulation.finish();
@@ -56,12 +60,12 @@ describe("chord storage", () => {
   });
 
   it("with network.bandwidth a found value moves as a transfer: the get ends when its bytes have arrived", () => {
-    const oracle = { bootstrap: "oracle", freezeMaintenanceAt: "0s", storage: { replicas: 2 } };
-    const plain = storageRun(oracle, { warmup: "0s" });
+    const oracle = { bootstrap: "oracle", storage: { replicas: 2 } };
+    const plain = storageRun(oracle, { warmup: "0s", faults: FROZEN });
     plain.runToEnd();
     const without = plain.finish().summary;
     // 1 MB over 8 Mbit/s links (1,000 bytes/ms up and down): 1,000 ms of transmission, plus 10 ms of latency.
-    const links = storageRun(oracle, { warmup: "0s", fileSize: "1MB", bandwidth: { model: "maxmin", links: { upload: "8Mbit/s", download: "8Mbit/s" } } });
+    const links = storageRun(oracle, { warmup: "0s", faults: FROZEN, fileSize: "1MB", bandwidth: { model: "maxmin", links: { upload: "8Mbit/s", download: "8Mbit/s" } } });
     links.runToEnd();
     const { summary } = links.finish();
     expect(summary.lookups.successRatio).toBe(1);
@@ -139,7 +143,7 @@ describe("chord storage", () => {
   });
 
   it("without storage there are no availability columns", () => {
-    const simulation = storageRun({ bootstrap: "oracle", freezeMaintenanceAt: "0s" }, { warmup: "0s", duration: "1m" });
+    const simulation = storageRun({ bootstrap: "oracle" }, { warmup: "0s", duration: "1m", faults: FROZEN });
     simulation.runToEnd();
     expect(simulation.finish().timeSeries[0]).not.toHaveProperty("availability");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerId } from "../../../sim/peers/population.js";
+import type { ItemLedger } from "../../../sim/overlays/shared/item-ledger.js";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
@@ -111,10 +111,9 @@ describe("hybrid: availability", () => {
   it("a key is available while one of its holders is online; holders keep their files, so none is lost", () => {
     const churn = { model: "sessions", session: { distribution: "exponential", mean: "2m" }, offline: { distribution: "exponential", mean: "2m" } };
     const { simulation, timeSeries } = hybridRun(CENTRAL, { churn, duration: "4m", lookups: 200, replicas: 1 });
-    const holdings = (simulation.overlay as unknown as { holdings: Map<PeerId, Set<number>> }).holdings;
-    const online = new Set(simulation.population.livePeers());
+    const ledger = (simulation.overlay as unknown as { ledger: ItemLedger }).ledger;
     const available = new Set<number>();
-    for (const [peer, keys] of holdings) if (online.has(peer)) for (const key of keys) available.add(key);
+    for (const peer of simulation.population.livePeers()) for (const key of ledger.itemsOf(peer)) available.add(key);
     const last = timeSeries[timeSeries.length - 1]!;
     expect(last.items_stored).toBe(300);
     expect(last.items_available).toBe(available.size);

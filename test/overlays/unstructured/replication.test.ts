@@ -1,56 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Store } from "../../../sim/overlays/unstructured/store.js";
 import { once, runSmall, sessions } from "./run-scenario.js";
 
 /**
  * Replication in the unstructured overlay: copies placed at the start on the
  * churn pool (kept on disk across sessions), the availability they give, and
  * copies made when searches succeed (Lv, Cao, Cohen, Li & Shenker, ICS 2002).
+ * The cache of copies itself is tested in test/overlays/shared/copy-cache.test.ts.
  */
-
-describe("the store", () => {
-  it("counts online holders, evicts the oldest copy first and never a peer's own files", () => {
-    // Peer 0 owns key 0, peer 1 owns keys 1 and 2; key 3 has no holder.
-    const store = new Store(4, new Map([[0, new Set([0])], [1, new Set([1, 2])]]), 2);
-    expect(store.availability()).toEqual({ stored: 4, available: 0, lost: 1 });
-    store.setOnline(1, true);
-    expect(store.availability()).toEqual({ stored: 4, available: 2, lost: 1 });
-    expect(store.addCopy(1, 1)).toBe(false); // it owns it
-    expect(store.addCopy(1, 3)).toBe(true);
-    expect(store.addCopy(1, 0)).toBe(true);
-    expect(store.availability()).toEqual({ stored: 4, available: 4, lost: 0 });
-    expect(store.keysOf(1)).toEqual([1, 2, 3, 0]);
-    // Copies persist offline (on disk) and count again when their peer is back.
-    store.setOnline(1, false);
-    store.setOnline(2, true);
-    expect(store.addCopy(2, 1)).toBe(true);
-    expect(store.addCopy(1, 2)).toBe(false);
-    expect(store.addCopy(1, 1)).toBe(false);
-    store.setOnline(1, true);
-    expect(store.addCopy(1, 3)).toBe(false);
-    store.setOnline(0, true);
-    expect(store.holdersOf(0)).toBe(2);
-    expect(store.onlineHoldersOf(0)).toBe(2);
-    const noCache = new Store(1, new Map([[0, new Set([0])]]), 0);
-    expect(noCache.addCopy(5, 0)).toBe(false);
-  });
-
-  it("evicts the least recently added copy when the cache is full", () => {
-    const store = new Store(5, new Map([[0, new Set([4])]]), 2);
-    store.setOnline(7, true);
-    store.addCopy(7, 0);
-    store.addCopy(7, 1);
-    store.addCopy(7, 2); // evicts 0
-    expect(store.keysOf(7)).toEqual([1, 2]);
-    expect(store.holdersOf(0)).toBe(0);
-    expect(store.onlineHoldersOf(2)).toBe(1);
-    expect(store.availability()).toEqual({ stored: 5, available: 2, lost: 2 }); // keys 0 and 3
-    store.setOnline(7, false);
-    expect(store.availability()).toEqual({ stored: 5, available: 0, lost: 2 });
-    store.setOnline(0, true);
-    expect(store.availability()).toEqual({ stored: 5, available: 1, lost: 2 });
-  });
-});
 
 describe("availability under crash churn", () => {
   const walk = { search: { method: "random-walk", walkers: 4, ttl: 64 } };
