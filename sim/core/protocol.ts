@@ -84,6 +84,12 @@ export interface OverlayContext<M extends Message> {
    * an overlay reports (a minimum distribution time), not for protocol decisions.
    */
   linkCapacity?(peer: PeerId): { readonly upload: number; readonly download: number };
+  /**
+   * Where the latency model put `peer` (coordinates in ms, region name), or
+   * undefined for models without a plane. For results the viewer draws (a
+   * block's spread on the map), not for protocol decisions.
+   */
+  placementOf?(peer: PeerId): { readonly x: number; readonly y: number; readonly region: string | undefined } | undefined;
   /** Size in bytes of the object behind `key` (workload.fileSize), for `transfer`. */
   fileSize(key: number): number;
   /** Answers a request received by `from` from `to`. Pass a fresh `reply` object: the context stamps it. */

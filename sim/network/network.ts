@@ -125,6 +125,12 @@ export class Network {
     });
   }
 
+  /** Where the latency model placed `peer` (ms coordinates and region), for results the viewer draws; undefined for non-spatial models. */
+  placement(peer: PeerId): { x: number; y: number; region: string | undefined } | undefined {
+    const at = this.o.latency.positionOf(peer);
+    return at === undefined ? undefined : { x: at.x, y: at.y, region: this.o.latency.regionOf(peer) };
+  }
+
   /** The carrier, made latency-only on first use when the scenario has no bandwidth section. */
   get carrier(): Carrier {
     this.carrierInUse ??= this.makeCarrier(new Links({}, this.o.rng, () => undefined), latencyOnly, new Meter(0));

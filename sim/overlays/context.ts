@@ -165,6 +165,7 @@ export class OverlayRuntime<M extends Message> {
         if (!links || peer >= links.upload.length) return { upload: Infinity, download: Infinity };
         return { upload: links.upload[peer]!, download: links.download[peer]! };
       },
+      placementOf: (peer) => network.placement(peer),
       fileSize: parts.fileSize ?? (() => 4_000_000),
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),

@@ -1,3 +1,4 @@
+import { blockSpreadSection } from "./block-spread.js";
 import { blockchainSection } from "./blocks.js";
 import { pieceMapSection } from "./charts/piece-map.js";
 import type { Run } from "./data.js";
@@ -31,5 +32,6 @@ export const OVERLAY_PANELS: readonly OverlayPanel[] = [
       ),
   },
   { name: "blockchain coverage and fork tree", draw: (parent, runs, look) => blockchainSection(parent, runs, look.label, look.color) },
+  { name: "blockchain block spread", draw: (parent, runs, look) => blockSpreadSection(parent, runs, look.label) },
   { name: "ipfs file placement", draw: (parent, runs, look) => ipfsSection(parent, runs, look.label) },
 ];

@@ -6,7 +6,7 @@ import { blockchainMessageTypes, type BlockchainMessage } from "./messages.js";
 import { HashPower } from "./mining.js";
 import { blockchainSchema, type BlockchainOptions } from "./options.js";
 import { Relay } from "./relay.js";
-import { ChainResults, BLOCKCHAIN_COUNTERS, blockchainSummary } from "./results.js";
+import { ChainResults, BLOCKCHAIN_COUNTERS, blockchainSummary, SpreadRecord } from "./results.js";
 import { SelfishPool } from "./selfish.js";
 import { Topology } from "./topology.js";
 import { TxRelay } from "./tx-relay.js";
@@ -27,6 +27,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private readonly poolMembers: readonly PeerId[];
   private readonly inPool: ReadonlySet<PeerId>;
   private readonly record = new ChainResults();
+  private readonly spread: SpreadRecord;
   private readonly txs: number;
   /** Transaction relay (overlay.transactions); undefined when off. */
   private readonly txRelay: TxRelay | undefined;
@@ -45,6 +46,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     let max = 1;
     for (const p of world.allPeers) max = Math.max(max, p + 1);
     this.known = new Knowledge(max);
+    this.spread = new SpreadRecord(max, () => ctx.now(), (block) => this.tree.height[block]!);
+    this.known.onChange = (block, node, state) => this.spread.changed(block, node, state);
     this.known.addBlock(0);
     this.txs = Math.max(1, Math.floor(options.blockSize / options.transactionSize));
     this.topology = new Topology(ctx, options);
@@ -105,6 +108,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.ctx.count("blocksStale", s.stale.length);
     for (const b of s.stale) if (this.tree.selfish[b]) this.ctx.count("staleSelfish");
     this.record.settled(s, this.tree, this.hash);
+    this.spread.settled(s);
   }
 
   private startMining(node: PeerId): void {
@@ -305,7 +309,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   }
 
   results(): Record<string, unknown> {
-    const chain = this.record.toJson(this.tree, this.hash);
+    const placementOf = this.ctx.placementOf?.bind(this.ctx) ?? (() => undefined);
+    const chain = { ...this.record.toJson(this.tree, this.hash), spread: this.spread.toJson(this.tree, placementOf) };
     return this.txRelay ? { ...chain, transactions: this.txRelay.record.toJson(this.nodeCount) } : chain;
   }
 }

@@ -30,6 +30,9 @@ export class Knowledge {
    */
   private readonly pending: (number[] | undefined)[] = [];
 
+  /** Told every state change (results record when nodes heard of and verified sample blocks); unset: nobody listens. */
+  onChange: ((block: number, node: PeerId, state: number) => void) | undefined;
+
   constructor(private capacity: number) {
     this.tip = new Int32Array(capacity);
     this.busyUntil = new Float64Array(capacity);
@@ -70,6 +73,7 @@ export class Knowledge {
     const states = this.states[block]!;
     const was = states[node]!;
     states[node] = state;
+    if (this.onChange !== undefined) this.onChange(block, node, state);
     const pendingNow = state === REQUESTED || state === VERIFYING;
     if (pendingNow === (was === REQUESTED || was === VERIFYING)) return;
     let list = this.pending[node];
