@@ -142,6 +142,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
       for (const m of this.poolMembers) {
         this.known.set(id, m, CONNECTED);
         this.known.tip[m] = id;
+        // Connected without the relay: the block's transactions leave this member's mempool here.
+        if (m !== node) this.txRelay?.confirmed(m, id);
       }
       this.pool.mined(id);
       return;
@@ -167,6 +169,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     if (this.known.state(parent, node) !== CONNECTED) {
       // The miner saw that block first: it has it.
       this.known.set(parent, node, CONNECTED);
+      this.txRelay?.confirmed(node, parent);
       const broadcast = this.tree.broadcast[parent]!;
       if (broadcast >= 0) this.ctx.reached(broadcast, node);
     }
