@@ -39,7 +39,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
   "scenarios/bittorrent-flash-crowd.yaml": { events: 367379, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "138f0b54c2e4e2d4" },
   "scenarios/blockchain-headers.yaml": { events: 969928, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.967783, 0.969354], sha256: "21e00280b2793c80" },
-  "scenarios/blockchain-transactions.yaml": { events: 2172371, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [1, 1, 1], sha256: "562cbad659577a2d" },
+  "scenarios/blockchain-transactions.yaml": { events: 2177889, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [1, 1, 1], sha256: "409eb2f882cdf262" },
   "scenarios/blockchain-relay.yaml": { events: 2193422, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.831212, 0.807091, 1], sha256: "0a7eb526b9a6c561" },
   "scenarios/blockchain-verification.yaml": { events: 1500008, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.979432, 1, 0.94375], sha256: "65330684a4274b71" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },

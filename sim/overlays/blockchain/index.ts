@@ -11,6 +11,9 @@ import { SelfishPool } from "./selfish.js";
 import { Topology } from "./topology.js";
 import { TxRelay } from "./tx-relay.js";
 
+/** Bytes of a block header (Bitcoin's is 80). */
+const BLOCK_HEADER_BYTES = 80;
+
 /**
  * A Bitcoin-like network: every node keeps the block tree, verifies each
  * block before relaying it, follows the longest chain, and (if it has hash
@@ -51,7 +54,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     this.known.addBlock(0);
     this.txs = Math.max(1, Math.floor(options.blockSize / options.transactionSize));
     this.topology = new Topology(ctx, options);
-    this.relay = new Relay(ctx, options, this.tree, this.known, this.topology, () => options.blockSize, () => this.txs);
+    this.relay = new Relay(ctx, options, this.tree, this.known, this.topology, (block) => this.blockBytes(block), (block) => this.txsIn(block));
     this.hash = new HashPower(options.mining, world.allPeers, ctx.rng);
     this.nodeCount = world.allPeers.length;
     this.txRelay = options.transactions
@@ -176,10 +179,26 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     return parent;
   }
 
+  /**
+   * A block's size on the wire. Without transaction relay every block is
+   * `blockSize` (full blocks, as Bitcoin's have mostly been). With it a block
+   * is its header plus the transactions it took from its miner's mempool, so
+   * the simulated transaction rate decides how big blocks are, up to
+   * `blockSize`.
+   */
+  private blockBytes(block: number): number {
+    return this.txRelay ? BLOCK_HEADER_BYTES + this.txRelay.carriedBy(block) * this.options.transactionSize : this.options.blockSize;
+  }
+
+  /** Transactions `block` carries: those it took from the mempool with transaction relay, else a full block's worth. */
+  private txsIn(block: number): number {
+    return this.txRelay ? this.txRelay.carriedBy(block) : this.txs;
+  }
+
   /** `block` becomes public, spreading from `origin`: a broadcast of its own. */
   private publish(block: number, origin: PeerId): void {
     this.tree.publishedMs[block] = this.ctx.now();
-    this.tree.broadcast[block] = this.ctx.startBroadcast(origin, this.options.blockSize);
+    this.tree.broadcast[block] = this.ctx.startBroadcast(origin, this.blockBytes(block));
     if (this.tree.height[block]! > this.publicHeight) this.publicHeight = this.tree.height[block]!;
   }
 

@@ -66,7 +66,7 @@ export const blockchainSchema = strict({
   outbound: integer(1, 125).default(8).meta({ description: "Outbound connections each node opens (Bitcoin Core: 8)." }),
   maxConnections: integer(1, 10_000).default(125).meta({ description: "Connections a node accepts in all, inbound and outbound (Bitcoin Core: 125)." }),
   mining: mining.prefault({}),
-  blockSize: integer(80, 1_000_000_000).default(1_000_000).meta({ description: "Block size in bytes, header included." }),
+  blockSize: integer(80, 1_000_000_000).default(1_000_000).meta({ description: "Block size in bytes, header included. With transactions: the most a block can be; each block is its 80-byte header plus the transactions it takes from the mempool." }),
   transactionSize: integer(1, 1_000_000).default(500).meta({ description: "Mean transaction size in bytes: a block carries blockSize / transactionSize transactions." }),
   verifyBase: duration({ positive: false, example: "5ms" })
     .prefault("5ms")

@@ -265,7 +265,8 @@ export class Relay {
   }
 
   onGetBlockTxn(to: PeerId, from: PeerId, msg: GetBlockTxnMessage): void {
-    const bytes = Math.round((msg.missing / this.txsOf(msg.block)) * this.bytesOf(msg.block));
+    const carried = this.txsOf(msg.block);
+    const bytes = carried > 0 ? Math.round((msg.missing / carried) * this.bytesOf(msg.block)) : 0;
     const answer: BlockTxnMessage = { type: "blocktxn", block: msg.block, broadcast: msg.broadcast, bytes };
     this.carry(to, from, answer, () => this.onBlockTxn(from, to, answer));
   }

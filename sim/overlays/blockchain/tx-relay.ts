@@ -255,6 +255,11 @@ export class TxRelay {
     }
   }
 
+  /** How many transactions `block` carries (0 before it is filled, or for a block mined on an empty mempool). */
+  carriedBy(block: number): number {
+    return this.blockTxs[block]?.length ?? 0;
+  }
+
   /** How many of `block`'s transactions `node` lacks (compact blocks: each one is a short id it cannot resolve). */
   missing(node: PeerId, block: number): number {
     let lacking = 0;

@@ -56,6 +56,6 @@ describe("blockchain overlay under churn", () => {
     // A Poisson process of 1/s over the hour, 3,600 ± 60 (seeds 4–9 give 3,489 to 3,690).
     expect(summary.overlay.txCreated).toBe(3489);
     expect(summary.overlay.txReached90Share).toBe(0.998854);
-    expect(summary.overlay.txReach90MeanMs).toBe(2155.675);
+    expect(summary.overlay.txReach90MeanMs).toBe(2155.674);
   });
 });

@@ -118,7 +118,18 @@ describe("blockchain transaction relay", () => {
     const fast = compact("10ms");
     const slow = compact("10s");
     expect(fast.counters.compactRoundTrips).toBe(73);
-    expect(slow.counters.compactRoundTrips).toBe(643);
+    expect(slow.counters.compactRoundTrips).toBe(675);
+  });
+
+  it("a block is its header plus the transactions it carries, not blockSize", () => {
+    const without = run({ mining: { interval: "1m" } });
+    const withTxs = run({ mining: { interval: "1m" }, transactions: { rate: "1/s" } });
+    const perBlockSent = (r: typeof without) => r.counters.blockBytesSent! / r.traffic.block!.messages;
+    expect(perBlockSent(without)).toBe(100000);
+    // One transaction a second, a block about a minute: 41.3 transactions of 250 bytes on average here, plus the 80-byte header.
+    expect(perBlockSent(withTxs)).toBeCloseTo(10413.333, 3);
+    expect(perBlockSent(withTxs)).toBeGreaterThan(80 + 30 * 250);
+    expect(perBlockSent(withTxs)).toBeLessThan(80 + 80 * 250);
   });
 
   it("leaves the block streams alone: blocks are mined at the same times with and without transactions", () => {
