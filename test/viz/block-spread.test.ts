@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
-import { resolveRoots } from "../../sim/cli/serve-index.js";
-import { writeFolder } from "../../sim/metrics/writers.js";
-import { resultFiles } from "../../sim/run/results.js";
-import { Simulation } from "../../sim/run/simulation.js";
-import { loadScenario } from "../../sim/scenario/load.js";
-import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
+import type { ViewServer } from "../../sim/cli/serve.js";
+import { chromiumPath, serveRun, type ServedRun } from "./fixtures.js";
 
 /**
  * The block-spread panel in a real browser: 40 nodes on a three-region
@@ -65,29 +58,19 @@ const states = (page: Page) =>
   });
 
 describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map", () => {
-  let dir: string;
+  let served: ServedRun;
   let view: ViewServer;
   let browser: Browser;
   let blocks: Block[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "peerlab-viz-spread-"));
-    const file = join(dir, "spread.yaml");
-    writeFileSync(file, SCENARIO);
-    const simulation = new Simulation(loadScenario(file));
-    simulation.runToEnd();
-    const files = resultFiles(simulation, { scenarioFile: file, complete: true });
-    const overlay = files["overlay.json"]!;
-    blocks = JSON.parse(typeof overlay === "string" ? overlay : overlay.join("")).spread.blocks;
-    writeFolder(join(dir, "results", "spread", "seed-4"), files, false);
-    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
-    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+    served = await serveRun("spread", SCENARIO, 4, browserPath!);
+    ({ view, browser } = served);
+    blocks = (served.overlay.spread as { blocks: Block[] }).blocks;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await view?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await served?.close();
   });
 
   it("keeps the first three main-chain blocks, the first stale block and the block that beat it", () => {
@@ -156,25 +139,18 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
 });
 
 describe.runIf(browserPath !== undefined)("viewer: a block's spread without a map", () => {
-  let dir: string;
+  let served: ServedRun;
   let view: ViewServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "peerlab-viz-spread-nomap-"));
-    const file = join(dir, "forks.yaml");
-    writeFileSync(file, SCENARIO.replace(/network:[\s\S]*?(?=overlay:)/, "network: { latency: { model: constant, delay: 50ms } }\n").replace("name: spread", "name: forks"));
-    const simulation = new Simulation(loadScenario(file));
-    simulation.runToEnd();
-    writeFolder(join(dir, "results", "forks", "seed-4"), resultFiles(simulation, { scenarioFile: file, complete: true }), false);
-    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
-    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+    const withoutMap = SCENARIO.replace(/network:[\s\S]*?(?=overlay:)/, "network: { latency: { model: constant, delay: 50ms } }\n").replace("name: spread", "name: forks");
+    served = await serveRun("forks", withoutMap, 4, browserPath!);
+    ({ view, browser } = served);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await view?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await served?.close();
   });
 
   it("lays nodes out by when they verified, the miner in the middle, and says so", async () => {

@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
-import { resolveRoots } from "../../sim/cli/serve-index.js";
-import { resultFiles } from "../../sim/run/results.js";
-import { writeFolder } from "../../sim/metrics/writers.js";
-import { Simulation } from "../../sim/run/simulation.js";
-import { loadScenario } from "../../sim/scenario/load.js";
-import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
+import type { ViewServer } from "../../sim/cli/serve.js";
+import { chromiumPath, serveRun, type ServedRun } from "./fixtures.js";
 
 /** The fork tree and time-to-coverage chart of a blockchain run, in a real browser, in English and Korean. */
 
@@ -25,29 +17,19 @@ metrics: { warmup: 1m, interval: 5m }
 `;
 
 describe.runIf(browserPath !== undefined)("viewer: blockchain runs", () => {
-  let dir: string;
+  let served: ServedRun;
   let view: ViewServer;
   let browser: Browser;
   let blocks: { height: number; fate: string }[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "peerlab-viz-blocks-"));
-    const file = join(dir, "forks.yaml");
-    writeFileSync(file, SCENARIO);
-    const simulation = new Simulation(loadScenario(file));
-    simulation.runToEnd();
-    const files = resultFiles(simulation, { scenarioFile: file, complete: true });
-    const tree = files["overlay.json"]!;
-    blocks = JSON.parse(typeof tree === "string" ? tree : tree.join("")).blocks;
-    writeFolder(join(dir, "results", "forks", "seed-2"), files, false);
-    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
-    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+    served = await serveRun("forks", SCENARIO, 2, browserPath!);
+    ({ view, browser } = served);
+    blocks = served.overlay.blocks as { height: number; fate: string }[];
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await view?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await served?.close();
   });
 
   for (const [locale, title, stale] of [

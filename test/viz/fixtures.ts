@@ -1,6 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
+import { resolveRoots } from "../../sim/cli/serve-index.js";
 import { writeFolder } from "../../sim/metrics/writers.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
@@ -84,4 +87,39 @@ export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--
 
 function countRows(file: string): number {
   return readFileSync(file, "utf8").trim().split("\n").length - 1;
+}
+
+/** A scenario run in-process, its folder served as `peerlab view` serves it, and a Chromium to look with. */
+export interface ServedRun {
+  dir: string;
+  view: ViewServer;
+  browser: Browser;
+  /** The run's overlay.json, parsed. */
+  overlay: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the scenario `yaml` (named `name`, whose seed is `seed`) in a fresh
+ * temporary folder, writes its results to results/<name>/seed-<seed>/, and
+ * starts the view server and a browser: what the overlay-panel tests share.
+ */
+export async function serveRun(name: string, yaml: string, seed: number, browserPath: string): Promise<ServedRun> {
+  const dir = mkdtempSync(join(tmpdir(), `peerlab-viz-${name}-`));
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, yaml);
+  const simulation = new Simulation(loadScenario(file));
+  simulation.runToEnd();
+  const files = resultFiles(simulation, { scenarioFile: file, complete: true });
+  const overlayFile = files["overlay.json"]!;
+  const overlay = JSON.parse(typeof overlayFile === "string" ? overlayFile : overlayFile.join("")) as Record<string, unknown>;
+  writeFolder(join(dir, "results", name, `seed-${seed}`), files, false);
+  const view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
+  const browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
+  const close = async () => {
+    await browser.close();
+    await view.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, view, browser, overlay, close };
 }
