@@ -1,4 +1,5 @@
 import type { BlockTree, SettledHeight } from "./chain.js";
+import { round } from "../../metrics/stats.js";
 import type { PeerId } from "../../peers/population.js";
 import { CONNECTED, ORPHAN, UNKNOWN } from "./knowledge.js";
 import type { HashPower } from "./mining.js";
@@ -24,7 +25,6 @@ export const BLOCKCHAIN_COUNTERS = [
   "eclipsedBlocksMined",
 ] as const;
 
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** summary.json `overlay`: stale rate, reorganisation depth, chain growth and the selfish pool's revenue share. */
 export function blockchainSummary(counters: Readonly<Record<string, number>>, measuredSeconds: number): Record<string, number> {

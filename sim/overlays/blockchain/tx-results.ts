@@ -1,6 +1,4 @@
-import { mean, percentile } from "../../metrics/stats.js";
-
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+import { mean, percentile, round } from "../../metrics/stats.js";
 
 /** Reach thresholds, as for broadcasts: a share of the nodes online when the transaction was created. */
 const SHARES = [

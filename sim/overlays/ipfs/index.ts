@@ -1,3 +1,4 @@
+import { round } from "../../metrics/stats.js";
 import type { PeerId } from "../../peers/population.js";
 import type {
   Overlay,
@@ -371,8 +372,6 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
     return { retrievals: this.retrievals.summary(), publications: this.publications.summary(), files };
   }
 }
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export const ipfs: OverlayDefinition<IpfsOptions, IpfsMessage> = {
   name: "ipfs",
