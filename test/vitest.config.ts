@@ -14,5 +14,12 @@ export default defineConfig({
     // one after another. The tests are CPU-bound simulations and child processes, not a UI to keep
     // responsive: use every core.
     maxWorkers: availableParallelism(),
+    // One worker process runs many test files in turn instead of a fresh process (and a fresh
+    // import of the whole simulator) per file: about 90 CPU s of the suite's ~590 went to that.
+    // Tests therefore must not leave global state behind: spies are restored after each test,
+    // and a test that registers a plug-in overlay must not assume the registry holds only the
+    // built-in ones.
+    isolate: false,
+    restoreMocks: true,
   },
 });

@@ -4,10 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../sim/core/errors.js";
 import { applyOverrides, loadScenario, parseScenarioText, slugName, validateScenario } from "../../sim/scenario/load.js";
-import { OVERLAYS } from "../../sim/overlays/registry.js";
+import { overlayDefinitions } from "../../sim/overlays/registry.js";
 
-/** As the schema lists them, so adding an overlay does not break these messages. */
-const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
+/**
+ * The overlay names as the schema lists them, so adding an overlay does not break these messages:
+ * the built-ins, then any plug-in an earlier test file in the same worker registered.
+ */
+const overlayNames = () => overlayDefinitions().map((o) => JSON.stringify(o.name)).join(", ");
 
 const minimal = { duration: "5m", peers: { count: 100 }, overlay: { type: "unstructured" } };
 
@@ -88,7 +91,7 @@ describe("scenario validation", () => {
 
   it("rejects an unknown overlay, latency model and churn model by name", () => {
     expect(problems({ ...minimal, overlay: { type: "pastry" } })).toContain(
-      `overlay.type: expected an overlay type: one of ${OVERLAY_NAMES}, or a plug-in named with module: (docs/writing-an-overlay.md), got "pastry"`,
+      `overlay.type: expected an overlay type: one of ${overlayNames()}, or a plug-in named with module: (docs/writing-an-overlay.md), got "pastry"`,
     );
     expect(problems({ ...minimal, network: { latency: { model: "warp" } } })).toContain(
       'network.latency.model: expected a latency model: one of "constant", "uniform", "lognormal", "exponential", "plane", "regions", "matrix", got "warp"',
