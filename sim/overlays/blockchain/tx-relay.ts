@@ -255,6 +255,11 @@ export class TxRelay {
     }
   }
 
+  /** The transactions `block` carries, in the order its miner took them. */
+  carried(block: number): readonly number[] {
+    return this.blockTxs[block] ?? [];
+  }
+
   /** How many transactions `block` carries (0 before it is filled, or for a block mined on an empty mempool). */
   carriedBy(block: number): number {
     return this.blockTxs[block]?.length ?? 0;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
+import type { TxRelay } from "../../../sim/overlays/blockchain/tx-relay.js";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 type TxRow = { id: number; origin: number; audience: number; reached: number; reach100Ms: number | null; block: number | null };
-type Results = { blocks: { id: number; minedMs: number; fate: string }[]; transactions?: { txs: TxRow[] } };
+type Results = { blocks: { id: number; parent: number; minedMs: number; fate: string; selfish?: boolean }[]; transactions?: { txs: TxRow[] } };
 type Traffic = Record<string, { messages: number; bytes: number }>;
 
 function run(
   overlay: Record<string, unknown>,
-  options: { peers?: number; duration?: string; latency?: string; bandwidth?: boolean; outbound?: number } = {},
+  options: { peers?: number; duration?: string; latency?: string; bandwidth?: boolean; outbound?: number; adversaries?: Record<string, unknown> } = {},
 ) {
   const peers = options.peers ?? 20;
   const scenario = validateScenario(
@@ -22,6 +23,7 @@ function run(
       },
       overlay: { type: "blockchain", blockSize: 100000, transactionSize: 250, outbound: options.outbound ?? 4, ...overlay },
       workload: { lookups: { count: 0 } },
+      ...(options.adversaries ? { adversaries: options.adversaries } : {}),
       metrics: { warmup: "0s", interval: "5m" },
     },
     "transactions-test.yaml",
@@ -30,7 +32,9 @@ function run(
   simulation.runToEnd();
   const results = simulation.overlay.results!() as unknown as Results;
   const summary = simulation.finish().summary as unknown as { overlay: Record<string, number>; counters: Record<string, number>; traffic: { byType: Traffic } };
-  return { overlay: summary.overlay, counters: summary.counters, traffic: summary.traffic.byType, results };
+  // The relay itself, for what only it knows: which transactions each block carries.
+  const relay = (simulation.overlay as unknown as { txRelay: TxRelay }).txRelay;
+  return { overlay: summary.overlay, counters: summary.counters, traffic: summary.traffic.byType, results, relay };
 }
 
 const pair = { outbound: 1, maxConnections: 1, mining: { interval: "1000d" } };
@@ -146,5 +150,29 @@ describe("blockchain transaction relay", () => {
     expect(traffic.txinv!.messages).toBeGreaterThan(0);
     expect(overlay.txReached100Share).toBeGreaterThan(0.99);
     expect(overlay.txBytesPerNode).toBe(395032.4);
+  });
+
+  it("no chain carries a transaction twice, with a selfish pool whose members connect its blocks outside the relay", () => {
+    // Small blocks (20 transactions) and a steady backlog: every miner's mempool always has more than
+    // fits, so a pool member that kept a private block's transactions would put them in its next one.
+    const { results, relay } = run(
+      { mining: { interval: "10m" }, gamma: 0.5, outbound: 3, maintenanceInterval: "1h", blockSize: 80 + 20 * 250, transactions: { rate: "0.05/s" } },
+      { peers: 10, duration: "20h", adversaries: { fraction: 0.35, behaviours: ["selfish"] } },
+    );
+    const parent = new Map(results.blocks.map((b) => [b.id, b.parent]));
+    const selfish = results.blocks.filter((b) => b.selfish);
+    expect(selfish.length).toBeGreaterThan(10);
+    let checked = 0;
+    for (const block of results.blocks) {
+      const seen = new Set<number>();
+      for (let b: number | undefined = block.id; b !== undefined && b >= 0; b = parent.get(b)) {
+        for (const tx of relay.carried(b)) {
+          expect(seen.has(tx), `transaction ${tx} twice on the chain ending at block ${block.id}`).toBe(false);
+          seen.add(tx);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5_000);
   });
 });
