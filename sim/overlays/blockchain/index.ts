@@ -32,8 +32,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   private readonly record = new ChainResults();
   private readonly spread: SpreadRecord;
   private readonly txs: number;
-  /** Transaction relay (overlay.transactions); undefined when off. */
-  private readonly txRelay: TxRelay | undefined;
+  /** Transaction relay (overlay.transactions); undefined when off. Public, read-only, for what only it knows (the transactions each block carries). */
+  readonly txRelay: TxRelay | undefined;
   private readonly nodeCount: number;
   /** Honest nodes surrounded by eclipsing nodes (adversaries.behaviours: [eclipse]). */
   private victims: readonly PeerId[] = [];

@@ -32,8 +32,8 @@ function run(
   simulation.runToEnd();
   const results = simulation.overlay.results!() as unknown as Results;
   const summary = simulation.finish().summary as unknown as { overlay: Record<string, number>; counters: Record<string, number>; traffic: { byType: Traffic } };
-  // The relay itself, for what only it knows: which transactions each block carries.
-  const relay = (simulation.overlay as unknown as { txRelay: TxRelay }).txRelay;
+  // The relay (a public field of the blockchain overlay), for what only it knows: which transactions each block carries.
+  const relay = (simulation.overlay as unknown as { readonly txRelay: TxRelay | undefined }).txRelay;
   return { overlay: summary.overlay, counters: summary.counters, traffic: summary.traffic.byType, results, relay };
 }
 
@@ -166,7 +166,7 @@ describe("blockchain transaction relay", () => {
     for (const block of results.blocks) {
       const seen = new Set<number>();
       for (let b: number | undefined = block.id; b !== undefined && b >= 0; b = parent.get(b)) {
-        for (const tx of relay.carried(b)) {
+        for (const tx of relay!.carried(b)) {
           expect(seen.has(tx), `transaction ${tx} twice on the chain ending at block ${block.id}`).toBe(false);
           seen.add(tx);
           checked++;
