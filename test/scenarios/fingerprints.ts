@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LESSONS } from "../../sim/cli/lessons.js";
 import { shippedScenarios } from "../../sim/cli/list-command.js";
 import { tableFiles } from "../../sim/run/experiment-files.js";
 import { loadExperiment } from "../../sim/run/experiment.js";
@@ -8,6 +11,7 @@ import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { runJob } from "../../sim/run/worker-job.js";
 import { loadScenario } from "../../sim/scenario/load.js";
+import { chromiumPath } from "../helpers/browser.js";
 
 /**
  * Fingerprints of every shipped scenario: a few headline numbers a person
@@ -93,45 +97,88 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/selfish-mining.yaml": { events: 6723387, successRatio: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], coverage: [0.972323, 0.985297, 0.99983, 0.995023, 0.99651, 0.99877, 0.993524, 0.994728, 0.996189, 0.9956, 0.994914, 0.994486, 0.993785, 0.992745, 0.991057, 0.991653, 0.98991, 0.98828, 0.989661, 0.98839, 0.986751], sha256: "00f004a33627c13d" },
 };
 
+/** One run's outputs, as a fingerprint reads them. */
+type RunOutput = { events: number; summary: string; timeseries: string };
+
 export function fingerprint(file: string): Fingerprint {
   const experiment = loadExperiment(file);
-  if (experiment.kind !== "single") {
-    const hash = createHash("sha256");
-    const summaries = new Map<number, SummaryLike>();
-    let events = 0;
-    for (const run of experiment.runs) {
-      const result = runJob(run, file);
-      events += result.events;
-      hash.update(result.files["summary.json"]!).update(result.files["timeseries.csv"]!);
-      summaries.set(run.index, JSON.parse(result.files["summary.json"]!));
-    }
-    const tables = tableFiles(experiment, file, summaries);
-    for (const name of ["comparison.csv", "runs.csv", "aggregate.csv"]) if (tables[name]) hash.update(tables[name]);
-    // One figure per variant, or per grid point (the mean over its replications).
-    const groups = experiment.kind === "variants" ? experiment.runs.map((r) => [r.index]) : experiment.points.map((p) => experiment.runs.filter((r) => r.point === p.index).map((r) => r.index));
-    const mean = (xs: number[]) => {
-      const m = Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
-      return Number.isFinite(m) ? m : null;
-    };
-    const broadcasts = [...summaries.values()].some((s) => s.broadcasts !== undefined);
-    return {
-      events,
-      successRatio: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.successRatio ?? NaN))),
-      messagesPerLookup: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.messagesPerLookup ?? NaN))),
-      ...(broadcasts ? { coverage: groups.map((g) => mean(g.map((i) => summaries.get(i)!.broadcasts?.coverage.mean ?? NaN))) } : {}),
-      sha256: hash.digest("hex").slice(0, 16),
-    };
+  if (experiment.kind === "single") {
+    const simulation = new Simulation(loadScenario(file));
+    simulation.runToEnd();
+    const files = resultFiles(simulation, { scenarioFile: file, complete: true });
+    return single({ events: simulation.sim.eventsRun, summary: files["summary.json"]!, timeseries: files["timeseries.csv"]! });
   }
-  const simulation = new Simulation(loadScenario(file));
-  simulation.runToEnd();
-  const files = resultFiles(simulation, { scenarioFile: file, complete: true });
-  const summary = JSON.parse(files["summary.json"]!);
+  const outputs = experiment.runs.map((run) => {
+    const result = runJob(run, file);
+    return { events: result.events, summary: result.files["summary.json"]!, timeseries: result.files["timeseries.csv"]! };
+  });
+  const summaries = new Map(experiment.runs.map((run, i) => [run.index, JSON.parse(outputs[i]!.summary) as SummaryLike]));
+  return several(experiment, outputs, tableFiles(experiment, file, summaries));
+}
+
+/**
+ * The fingerprint of the results folder a plain `peerlab run` (or `peerlab
+ * lesson`) of `file` wrote in `folder`: the same figures and hash as
+ * fingerprint(file), read from the files instead of computed again. The
+ * lesson tests use it, so a lesson's scenario runs once in `npm test`.
+ */
+export function fingerprintOfFolder(file: string, folder: string): Fingerprint {
+  const experiment = loadExperiment(file);
+  const read = (dir: string): RunOutput => ({
+    events: JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).engine.events,
+    summary: readFileSync(join(dir, "summary.json"), "utf8"),
+    timeseries: readFileSync(join(dir, "timeseries.csv"), "utf8"),
+  });
+  if (experiment.kind === "single") return single(read(folder));
+  const tables: Record<string, string> = {};
+  for (const name of TABLES) {
+    try {
+      tables[name] = readFileSync(join(folder, name), "utf8");
+    } catch {
+      // Not a table this kind of experiment writes.
+    }
+  }
+  return several(experiment, experiment.runs.map((run) => read(join(folder, run.dir))), tables);
+}
+
+const TABLES = ["comparison.csv", "runs.csv", "aggregate.csv"];
+
+function single(run: RunOutput): Fingerprint {
+  const summary = JSON.parse(run.summary);
   return {
-    events: simulation.sim.eventsRun,
+    events: run.events,
     successRatio: summary.lookups.successRatio,
     messagesPerLookup: summary.lookups.messagesPerLookup,
     ...(summary.broadcasts ? { coverage: summary.broadcasts.coverage.mean } : {}),
-    sha256: createHash("sha256").update(files["summary.json"]!).update(files["timeseries.csv"]!).digest("hex").slice(0, 16),
+    sha256: createHash("sha256").update(run.summary).update(run.timeseries).digest("hex").slice(0, 16),
+  };
+}
+
+/** A comparison or a sweep: `outputs` in the order of experiment.runs. */
+function several(experiment: Exclude<ReturnType<typeof loadExperiment>, { kind: "single" }>, outputs: RunOutput[], tables: Record<string, string | undefined>): Fingerprint {
+  const hash = createHash("sha256");
+  const summaries = new Map<number, SummaryLike>();
+  let events = 0;
+  experiment.runs.forEach((run, i) => {
+    const output = outputs[i]!;
+    events += output.events;
+    hash.update(output.summary).update(output.timeseries);
+    summaries.set(run.index, JSON.parse(output.summary));
+  });
+  for (const name of TABLES) if (tables[name]) hash.update(tables[name]);
+  // One figure per variant, or per grid point (the mean over its replications).
+  const groups = experiment.kind === "variants" ? experiment.runs.map((r) => [r.index]) : experiment.points.map((p) => experiment.runs.filter((r) => r.point === p.index).map((r) => r.index));
+  const mean = (xs: number[]) => {
+    const m = Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6;
+    return Number.isFinite(m) ? m : null;
+  };
+  const broadcasts = [...summaries.values()].some((s) => s.broadcasts !== undefined);
+  return {
+    events,
+    successRatio: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.successRatio ?? NaN))),
+    messagesPerLookup: groups.map((g) => mean(g.map((i) => summaries.get(i)!.lookups.messagesPerLookup ?? NaN))),
+    ...(broadcasts ? { coverage: groups.map((g) => mean(g.map((i) => summaries.get(i)!.broadcasts?.coverage.mean ?? NaN))) } : {}),
+    sha256: hash.digest("hex").slice(0, 16),
   };
 }
 
@@ -149,7 +196,8 @@ export function shippedScenarioPaths(): string[] {
  * to shard 0, whose "all have a fingerprint" test then fails.
  */
 export function shardScenarios(index: number, count: number): string[] {
-  const known = shippedScenarioPaths().filter((f) => FINGERPRINTS[f] !== undefined);
+  const lessons = checkedByLessons();
+  const known = shippedScenarioPaths().filter((f) => FINGERPRINTS[f] !== undefined && !lessons.has(f));
   known.sort((a, b) => FINGERPRINTS[b]!.events - FINGERPRINTS[a]!.events || a.localeCompare(b));
   const load = new Array<number>(count).fill(0);
   const shards: string[][] = Array.from({ length: count }, () => []);
@@ -161,6 +209,22 @@ export function shardScenarios(index: number, count: number): string[] {
   return shards[index]!;
 }
 
+/**
+ * The lessons' scenarios, when Chromium is here: the lesson tests
+ * (test/viz/lesson-fixture.ts) run each one as `peerlab lesson` does and
+ * check its fingerprint from the folder written, so the shards skip them
+ * rather than run them a second time. Without Chromium the shards run them.
+ */
+export function checkedByLessons(): ReadonlySet<string> {
+  return new Set(chromiumPath() ? LESSONS.map((l) => l.scenario) : []);
+}
+
+/** Compares with the known fingerprint (or prints it, with PEERLAB_PRINT_FINGERPRINTS=1). */
+export function expectKnown(file: string, actual: Fingerprint): void {
+  if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
+  expect(actual).toEqual(FINGERPRINTS[file]);
+}
+
 /** The tests of one shard. */
 export function describeShard(index: number, count: number): void {
   describe(`shipped scenarios (shard ${index + 1} of ${count})`, () => {
@@ -170,11 +234,7 @@ export function describeShard(index: number, count: number): void {
       });
     }
     for (const file of shardScenarios(index, count)) {
-      it(`${file} gives its known results`, () => {
-        const actual = fingerprint(file);
-        if (process.env.PEERLAB_PRINT_FINGERPRINTS) console.log(`  "${file}": ${JSON.stringify(actual)},`);
-        expect(actual).toEqual(FINGERPRINTS[file]);
-      });
+      it(`${file} gives its known results`, () => expectKnown(file, fingerprint(file)));
     }
   });
 }

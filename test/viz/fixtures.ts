@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -8,6 +8,7 @@ import { writeFolder } from "../../sim/metrics/writers.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../helpers/browser.js";
 
 /**
  * Real results folders for the viewer's tests, from small, fast runs of
@@ -78,12 +79,7 @@ export function makeResults(): Fixture {
 }
 
 
-/** The Debian chromium, if installed. */
-export function chromiumPath(): string | undefined {
-  return existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
-}
-
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+export { CHROMIUM_ARGS, chromiumPath };
 
 function countRows(file: string): number {
   return readFileSync(file, "utf8").trim().split("\n").length - 1;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { findLesson } from "../../sim/cli/lessons.js";
 import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
 import { resolveRoots } from "../../sim/cli/serve-index.js";
+import { expectKnown, fingerprintOfFolder } from "../scenarios/fingerprints.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
 
 /**
@@ -145,6 +146,10 @@ export function projectLessons(names: readonly string[]): OpenLesson {
 
   for (const name of names) {
     const lesson = findLesson(name)!;
+    // The shipped scenario's fingerprint, from the folder the lesson wrote (the fingerprint shards skip lessons when Chromium is here).
+    it(`${lesson.name}: its results are ${lesson.scenario}'s known ones`, () => {
+      expectKnown(lesson.scenario, fingerprintOfFolder(join(root, lesson.scenario), join(dir, lesson.name)));
+    });
     for (const lang of ["en", "ko"] as const) {
       it(`${lesson.name} (${lang}): the lesson and its chart first, legible, nothing clipped or overlapping`, async () => {
         const page = await open(lesson.name, lang);
