@@ -231,12 +231,14 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
   leave(peer: PeerId): void {
     this.topology.leave(peer, true);
     this.known.forgetPending(peer);
+    this.relay.left(peer);
     this.txRelay?.left(peer);
   }
 
   crash(peer: PeerId): void {
     this.topology.leave(peer, false);
     this.known.forgetPending(peer);
+    this.relay.left(peer);
     this.txRelay?.left(peer);
   }
 

@@ -53,6 +53,17 @@ export class Relay {
   private readonly invs: (InvMessage | undefined)[] = [];
   /** Likewise one single-header announcement per block (relay mode "headers"). */
   private readonly headers: (HeadersMessage | undefined)[] = [];
+  /**
+   * Per node: the neighbours known to have a block the node has not connected
+   * yet, because they announced it or sent it, as flat pairs [block,
+   * neighbour, …]. A node does not announce a block to a neighbour known to
+   * have it, as Bitcoin Core does not (it keeps each peer's best known
+   * header); without this nearly every link would carry each block's
+   * announcement both ways. The same pairs say whom to ask next when a
+   * request fails (as Core downloads a block from any peer that announced
+   * it). Pairs go once the node has connected their block.
+   */
+  private readonly haveIt: (number[] | undefined)[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -74,13 +85,13 @@ export class Relay {
     if (mode === "inv" || mode === "headers") {
       const announcement = this.announcementFor(block);
       for (const to of neighbours) {
-        if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+        if (to === except || (withholds !== undefined && withholds(node, to)) || this.knownToHave(node, to, block)) continue;
         this.ctx.send(node, to, announcement);
       }
       return;
     }
     for (const to of neighbours) {
-      if (to === except || (withholds !== undefined && withholds(node, to))) continue;
+      if (to === except || (withholds !== undefined && withholds(node, to)) || this.knownToHave(node, to, block)) continue;
       switch (mode) {
         case "push":
           this.sendBlock(node, to, block);
@@ -103,6 +114,62 @@ export class Relay {
       const tip = this.known.tip[from]!;
       if (tip !== 0 && this.mayRelay(from, tip) && !this.withholdsFrom(from, to)) this.ctx.send(from, to, this.announcementFor(tip));
     }
+  }
+
+  /** `neighbour` told `node` about `block` or sent it: `node` will not announce it there. */
+  private heard(node: PeerId, neighbour: PeerId, block: number): void {
+    if (this.known.state(block, node) !== CONNECTED) (this.haveIt[node] ??= []).push(block, neighbour);
+  }
+
+  private knownToHave(node: PeerId, neighbour: PeerId, block: number): boolean {
+    const pairs = this.haveIt[node];
+    if (pairs === undefined) return false;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === block && pairs[i + 1] === neighbour) return true;
+    return false;
+  }
+
+  /**
+   * `node`'s request for `block` from `provider` failed (the provider left,
+   * or the block did not come in time): ask the first other neighbour known
+   * to have it, if any. The provider's pair goes, so two failing neighbours
+   * are not asked in turn forever.
+   */
+  private askElsewhere(node: PeerId, block: number, provider: PeerId): void {
+    const pairs = this.haveIt[node];
+    const neighbours = this.topology.neighbours[node];
+    if (pairs === undefined || neighbours === undefined) return;
+    let next: PeerId = -1;
+    let kept = 0;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const [b, n] = [pairs[i]!, pairs[i + 1]!];
+      if (b === block && n === provider) continue;
+      if (b === block && next < 0 && neighbours.includes(n)) next = n;
+      pairs[kept++] = b;
+      pairs[kept++] = n;
+    }
+    pairs.length = kept;
+    if (next >= 0) {
+      this.ctx.count("blockRequestsRetried");
+      this.request(node, next, block);
+    }
+  }
+
+  /** Drops the pairs of the blocks `node` has connected (and so has announced, if it ever will). */
+  private forgetConnected(node: PeerId): void {
+    const pairs = this.haveIt[node];
+    if (pairs === undefined) return;
+    let kept = 0;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (this.known.state(pairs[i]!, node) === CONNECTED) continue;
+      pairs[kept++] = pairs[i]!;
+      pairs[kept++] = pairs[i + 1]!;
+    }
+    pairs.length = kept;
+  }
+
+  /** `node` went offline: what it knew of its neighbours' blocks goes with its connections. */
+  left(node: PeerId): void {
+    this.haveIt[node] = undefined;
   }
 
   private withholdsFrom(node: PeerId, to: PeerId): boolean {
@@ -136,6 +203,7 @@ export class Relay {
    */
   onHeaders(to: PeerId, from: PeerId, msg: HeadersMessage): void {
     const block = msg.block;
+    this.heard(to, from, block);
     if (this.known.state(block, to) !== UNKNOWN) {
       this.ctx.count("duplicateAnnouncements");
       return;
@@ -147,7 +215,7 @@ export class Relay {
       return;
     }
     missing.reverse();
-    for (const b of missing) this.awaitBlock(to, b);
+    for (const b of missing) this.awaitBlock(to, b, from);
     this.ctx.send(to, from, { type: "getdata", block, broadcast: msg.broadcast, blocks: missing });
   }
 
@@ -160,6 +228,7 @@ export class Relay {
   }
 
   onInv(to: PeerId, from: PeerId, block: number): void {
+    this.heard(to, from, block);
     if (this.known.state(block, to) !== UNKNOWN) {
       this.ctx.count("duplicateAnnouncements");
       return;
@@ -171,21 +240,22 @@ export class Relay {
   private request(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, REQUESTED);
     this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
-    this.expectWithin(node, block);
+    this.expectWithin(node, block, from);
   }
 
-  /** `node` is about to ask for `block` in a getdata of several. */
-  private awaitBlock(node: PeerId, block: number): void {
+  /** `node` is about to ask `from` for `block` in a getdata of several. */
+  private awaitBlock(node: PeerId, block: number, from: PeerId): void {
     this.known.set(block, node, REQUESTED);
-    this.expectWithin(node, block);
+    this.expectWithin(node, block, from);
   }
 
-  /** Forgets having asked for `block` if it does not come within the request timeout. */
-  private expectWithin(node: PeerId, block: number): void {
+  /** Forgets having asked `from` for `block` if it does not come within the request timeout, and asks elsewhere. */
+  private expectWithin(node: PeerId, block: number, from: PeerId): void {
     this.ctx.setTimer(node, this.options.relay.requestTimeout, () => {
       if (this.known.state(block, node) === REQUESTED) {
         this.known.set(block, node, UNKNOWN);
         this.ctx.count("blockRequestsTimedOut");
+        this.askElsewhere(node, block, from);
       }
     });
   }
@@ -232,11 +302,15 @@ export class Relay {
             arrived();
           };
     this.ctx.transfer(from, to, bytes, done, () => {
-      if (this.known.state(msg.block, to) === REQUESTED) this.known.set(msg.block, to, UNKNOWN);
+      if (this.known.state(msg.block, to) !== REQUESTED) return;
+      this.known.set(msg.block, to, UNKNOWN);
+      // Cut short because the sender left: ask another neighbour that has it (not when `to` itself left).
+      if (this.topology.online(to)) this.askElsewhere(to, msg.block, from);
     });
   }
 
   onBlock(to: PeerId, from: PeerId, block: number): void {
+    this.heard(to, from, block);
     const s = this.known.state(block, to);
     if (s >= VERIFYING) {
       this.ctx.count("duplicateBlocks");
@@ -247,6 +321,7 @@ export class Relay {
 
   onCompact(to: PeerId, from: PeerId, msg: CompactBlockMessage): void {
     const block = msg.block;
+    this.heard(to, from, block);
     if (this.known.state(block, to) !== UNKNOWN) {
       this.ctx.count("duplicateAnnouncements");
       return;
@@ -297,6 +372,7 @@ export class Relay {
     const before = this.known.tip[node]!;
     const best = this.connect(node, block);
     if (best !== before) this.adopt(node, before, best, from);
+    this.forgetConnected(node);
   }
 
   /** Connects `block` and every waiting orphan that descends from it; returns the node's best block after. */

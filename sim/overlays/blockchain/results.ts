@@ -18,6 +18,7 @@ export const BLOCKCHAIN_COUNTERS = [
   "duplicateBlocks",
   "blockBytesSent",
   "blockRequestsTimedOut",
+  "blockRequestsRetried",
   "compactRoundTrips",
   "orphansReceived",
   "selfishReleases",
