@@ -5,7 +5,7 @@ import { LATENCY_MODELS } from "../network/latency-models.js";
 import { CARRIERS } from "../network/carriers/carrier.js";
 import { LINK_PRESETS } from "../network/presets.js";
 import { OVERLAYS } from "../overlays/registry.js";
-import { FAULT_KINDS } from "../churn/faults-schema.js";
+import { FAULT_KINDS } from "../churn/faults/registry.js";
 import { ADVERSARY_BEHAVIOURS } from "../peers/adversaries-schema.js";
 import { readScenarioFile } from "../scenario/load.js";
 import { PACKAGE_ROOT } from "../version.js";

@@ -1,5 +1,5 @@
 import { installChurn, type ChurnSpec, type Lifecycle } from "../churn/churn.js";
-import { installFaults, type FaultAnnotation } from "../churn/faults.js";
+import { FaultPlan, installFaults, type FaultAnnotation } from "../churn/faults/timeline.js";
 import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
@@ -103,6 +103,7 @@ export class Simulation {
     this.tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
     this.broadcasts = broadcastParts(definition, scenario, this.sim, this.population);
     this.downloads = definition.downloads ? downloadParts(scenario) : undefined;
+    const faults = new FaultPlan(scenario.faults, this.endMs);
 
     // Underlay: latency, link capacities (their own streams, so a bandwidth section moves no other draw) and the network.
     const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
@@ -111,14 +112,14 @@ export class Simulation {
     this.meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
     this.network = this.buildNetwork(root, latency, messageTypes);
     if (this.network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
-    if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
+    for (const name of faults.counters) this.recorder.declareCounter(name);
 
     // Runtime: the overlay's context, reporting operations to the tables above.
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
-    this.runtime = this.buildRuntime(root, hostCache, messageTypes);
+    this.runtime = this.buildRuntime(root, hostCache, messageTypes, faults.maintenanceResumes);
     // A freeze from 0 s is in force before anything runs: peers that come online at build time (an oracle ring)
     // register their periodic work but never start it. The fault's own event at 0 s then finds maintenance frozen.
-    if (scenario.faults.some((f) => f.kind === "freeze" && f.at === 0)) this.runtime.setMaintenanceFrozen(true);
+    if (faults.maintenanceFrozenAtStart) this.runtime.setMaintenanceFrozen(true);
 
     // Peers: placement, the oracle's initial peers, then the churn pool (before the overlay, so it can place stored objects on it).
     this.lifecycle = this.peerLifecycle(latency, root.fork("placement"), hostCache);
@@ -164,7 +165,7 @@ export class Simulation {
 
     // Controls: the fault timeline.
     installFaults({
-      faults: scenario.faults,
+      plan: faults,
       sim: this.sim,
       rng: root.fork("faults"),
       population: this.population,
@@ -241,7 +242,7 @@ export class Simulation {
     });
   }
 
-  private buildRuntime(root: Rng, hostCache: HostCache, messageTypes: MessageTypes<Message>): OverlayRuntime<Message> {
+  private buildRuntime(root: Rng, hostCache: HostCache, messageTypes: MessageTypes<Message>, maintenanceResumes: boolean): OverlayRuntime<Message> {
     const { broadcasts, downloads, definition, sim, scenario } = this;
     return new OverlayRuntime<Message>({
       sim,
@@ -253,7 +254,7 @@ export class Simulation {
       lookupSucceeded: (id, hops) => this.lookupWorkload.succeeded(id, hops),
       lookupFailed: (id) => this.lookupWorkload.failed(id),
       lookupTimedOut: (id) => this.lookups.timedOut(id),
-      maintenanceResumes: scenario.faults.some((f) => f.kind === "freeze" && f.until !== undefined && f.until < scenario.duration),
+      maintenanceResumes,
       lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(this.links ? { links: this.links } : {}),

@@ -3,7 +3,8 @@ import { formatDuration } from "../core/units.js";
 import type { ChurnTrace } from "../churn/trace.js";
 import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
 import type { OverlayDefinition } from "../core/protocol.js";
-import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { faultsSchema } from "../churn/faults/registry.js";
+import { checkFaults } from "../churn/faults/timeline.js";
 import { churnSchema } from "../churn/churn.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { broadcastsSchema } from "../workload/broadcasts.js";
@@ -262,11 +263,12 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${formatDuration(s.duration)}), got ${formatDuration(s.metrics.warmup)}` });
   }
   const lat = s.network.latency;
-  checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);
+  const services = definition?.services?.(s.overlay as never) ?? [];
+  checkFaults(s.faults, { durationMs: s.duration, latencyModel: lat.model, overlayType, services }, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   if (s.network.bandwidth) {
-    const roles = (definition?.services?.(s.overlay as never) ?? []).map((x) => x.role);
+    const roles = services.map((x) => x.role);
     const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
     checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   }
@@ -288,17 +290,6 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
   for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count, bandwidth: s.network.bandwidth !== undefined }) ?? []) {
     ctx.addIssue({ code: "custom", path: ["overlay", ...problem.path], message: problem.message });
   }
-  const services = definition?.services?.(s.overlay as never) ?? [];
-  s.faults.forEach((f, i) => {
-    if (f.kind !== "crash-role") return;
-    const spec = services.find((x) => x.role === f.role);
-    if (!spec) {
-      const roles = services.map((x) => JSON.stringify(x.role));
-      ctx.addIssue({ code: "custom", path: ["faults", i, "role"], message: `expected a service role of the ${overlayType} overlay (${roles.length ? roles.join(", ") : "it has none"}), got ${JSON.stringify(f.role)}` });
-    } else if (f.index !== undefined && f.index >= spec.count) {
-      ctx.addIssue({ code: "custom", path: ["faults", i, "index"], message: `expected 0 to ${spec.count - 1} (there are ${spec.count} "${f.role}" servers), got ${f.index}` });
-    }
-  });
   if (s.churn.model === "trace" && (s.overlay as { bootstrap?: string }).bootstrap === "oracle") {
     ctx.addIssue({ code: "custom", path: ["overlay", "bootstrap"], message: 'expected "join" with a churn trace (the trace says when each peer joins), got "oracle"' });
   }
