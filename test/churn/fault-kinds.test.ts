@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAULT_KINDS, faultSchema, type Fault } from "../../sim/churn/faults/registry.js";
 import { checkFaults, FaultPlan } from "../../sim/churn/faults/timeline.js";
@@ -55,5 +57,10 @@ describe("the fault-kind registry", () => {
       "faults.2.until: expected a time after at (120000 ms), got 60000 ms",
       'faults.3.by: expected network.latency.model "regions" for a partition by region, got "constant"',
     ]);
+  });
+
+  it("has a section in docs/faults.md for every kind", () => {
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "faults.md"), "utf8");
+    for (const kind of FAULT_KINDS) expect(doc).toContain(`### ${kind.name}: `);
   });
 });
