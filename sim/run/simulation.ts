@@ -199,6 +199,7 @@ export class Simulation {
       sim: this.sim,
       population: this.population,
       overlay: this.overlay,
+      overlayName: definition.name,
       stream: (name) => root.fork(name),
       keys,
       lookups: this.lookupOperations,

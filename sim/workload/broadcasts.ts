@@ -54,7 +54,7 @@ export const broadcasts = workloadKind({
   },
   create: (section, run) => {
     if (!section.broadcasts || !run.broadcasts) return undefined;
-    if (!run.overlay.broadcast) throw new Error("the overlay cannot broadcast");
+    if (!run.overlay.broadcast) throw new Error(`overlay "${run.overlayName}" cannot broadcast`);
     return new BroadcastArrivals(section.broadcasts, run);
   },
 });

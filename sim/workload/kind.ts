@@ -22,6 +22,8 @@ export interface WorkloadRun {
   sim: Simulator;
   population: Population;
   overlay: Overlay<any>;
+  /** The overlay's name (overlay.type), for messages. */
+  overlayName: string;
   /** A random stream of the run's seed by name: a workload's draws never shift another's. */
   stream(name: string): Rng;
   /** Which key an operation is about: rank 0 is the most popular key. */
