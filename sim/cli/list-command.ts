@@ -5,8 +5,9 @@ import { LATENCY_MODELS } from "../network/latency-models.js";
 import { CARRIERS } from "../network/carriers/carrier.js";
 import { LINK_PRESETS } from "../network/presets.js";
 import { OVERLAYS } from "../overlays/registry.js";
-import { FAULT_KINDS } from "../churn/faults-schema.js";
+import { FAULT_KINDS } from "../churn/faults/registry.js";
 import { ADVERSARY_BEHAVIOURS } from "../peers/adversaries-schema.js";
+import { WORKLOADS } from "../workload/registry.js";
 import { readScenarioFile } from "../scenario/load.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { nameAndText, terminalWidth } from "./text.js";
@@ -68,6 +69,7 @@ export function listCommand(): string {
   section("Churn models (churn.model):", [...CHURN_MODELS]);
   section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
   section("Fault kinds (faults[].kind; docs/faults.md):", [...FAULT_KINDS]);
+  section("Workloads (workload.<name>):", [...WORKLOADS]);
   section("Adversary behaviours (adversaries.behaviours):", ADVERSARY_DESCRIPTIONS);
   section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: firstSentence(s.description) })));
   return out.join("\n");

@@ -28,7 +28,7 @@ import { Meter } from "./meter.js";
  */
 
 /**
- * What the fault timeline may change for a while (sim/churn/faults.ts):
+ * What the fault timeline may change for a while (sim/churn/faults/):
  * loss, extra latency, and a partition into groups that cannot reach each
  * other.
  */
@@ -168,7 +168,7 @@ export class Network {
     this.o.bandwidth?.meter.peerDown(peer, this.o.sim.now);
   }
 
-  /** The partition changed (sim/churn/faults.ts): transfers between groups are cut. */
+  /** The partition changed (sim/churn/faults/): transfers between groups are cut. */
   partitionChanged(): void {
     const g = this.conditions.group;
     if (g !== undefined) this.carrierInUse?.flows.abortWhere((from, to) => g(from) !== g(to));

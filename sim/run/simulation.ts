@@ -1,5 +1,5 @@
 import { installChurn, type ChurnSpec, type Lifecycle } from "../churn/churn.js";
-import { installFaults, type FaultAnnotation } from "../churn/faults.js";
+import { FaultPlan, installFaults, type FaultAnnotation } from "../churn/faults/timeline.js";
 import { ADVERSARY_COUNTERS, Adversaries } from "../peers/adversaries.js";
 import { Rng } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
@@ -16,17 +16,18 @@ import { Network } from "../network/network.js";
 import { makePolicy, type CarrierName } from "../network/carriers/carrier.js";
 import { Links, type LinksInput } from "../network/links.js";
 import { BANDWIDTH_COLUMNS, Meter } from "../network/meter.js";
-import { parseBandwidth, parseSize } from "../core/units.js";
-import { fileSizes, type FileSizeBytes } from "../workload/file-sizes.js";
-import type { FileSizeSpec } from "../workload/file-size-schema.js";
+import { parseBandwidth } from "../core/units.js";
+import { fileSizeBytes, fileSizes } from "../workload/file-sizes.js";
 import { OverlayRuntime } from "../overlays/context.js";
 import type { Message, MessageTypes, Overlay, OverlayDefinition, ServiceSpec } from "../core/protocol.js";
 import { findOverlay } from "../overlays/registry.js";
 import { HostCache } from "../peers/bootstrap.js";
 import { Population, type PeerId } from "../peers/population.js";
 import type { Scenario } from "../scenario/schema.js";
-import { keyPopularity, LookupWorkload } from "../workload/lookups.js";
-import { BroadcastWatch, BroadcastWorkload } from "../workload/broadcasts.js";
+import { keyPopularity } from "../workload/key-space.js";
+import { LookupOperations } from "../workload/lookup-operations.js";
+import { BroadcastWatch } from "../workload/broadcast-watch.js";
+import { createWorkloads } from "../workload/registry.js";
 import { DOWNLOAD_COLUMNS, DownloadOutcome, DownloadStats, DownloadTable, downloadRows, type DownloadSummary } from "../metrics/downloads.js";
 import { SnapshotTaker } from "./snapshots.js";
 
@@ -70,7 +71,8 @@ export class Simulation {
   /** The peers' lifecycle as churn, faults and services drive it: the overlay hears of every change. */
   private readonly lifecycle: Lifecycle;
   private readonly runtime: OverlayRuntime<Message>;
-  private readonly lookupWorkload: LookupWorkload;
+  /** Lookups under way and their deadlines, whoever issues them; the overlay reports their ends here. */
+  private readonly lookupOperations: LookupOperations;
   /** Availability of stored items, for overlays that store them. */
   private readonly storage = new StorageTally();
 
@@ -103,6 +105,16 @@ export class Simulation {
     this.tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
     this.broadcasts = broadcastParts(definition, scenario, this.sim, this.population);
     this.downloads = definition.downloads ? downloadParts(scenario) : undefined;
+    this.lookupOperations = new LookupOperations({
+      sim: this.sim,
+      population: this.population,
+      lookups: this.lookups,
+      recorder: this.recorder,
+      timeoutMs: scenario.workload.timeout,
+      warmupMs: scenario.metrics.warmup,
+      abandoned: (origin, id) => this.overlay.lookupAbandoned?.(origin, id),
+    });
+    const faults = new FaultPlan(scenario.faults, this.endMs);
 
     // Underlay: latency, link capacities (their own streams, so a bandwidth section moves no other draw) and the network.
     const latency = makeLatencyModel(scenario.network.latency as LatencySpec);
@@ -111,14 +123,14 @@ export class Simulation {
     this.meter = bandwidth ? new Meter(scenario.metrics.warmup) : undefined;
     this.network = this.buildNetwork(root, latency, messageTypes);
     if (this.network.countsRepair) for (const name of ["repair_messages", "repair_bytes"]) this.recorder.declareCounter(name);
-    if (scenario.faults.some((f) => f.kind === "partition")) this.recorder.declareCounter("partition_dropped");
+    for (const name of faults.counters) this.recorder.declareCounter(name);
 
     // Runtime: the overlay's context, reporting operations to the tables above.
     const hostCache = new HostCache(scenario.peers.bootstrap.cacheSize, scenario.peers.bootstrap.contacts, root.fork("bootstrap"));
-    this.runtime = this.buildRuntime(root, hostCache, messageTypes);
+    this.runtime = this.buildRuntime(root, hostCache, messageTypes, faults.maintenanceResumes);
     // A freeze from 0 s is in force before anything runs: peers that come online at build time (an oracle ring)
     // register their periodic work but never start it. The fault's own event at 0 s then finds maintenance frozen.
-    if (scenario.faults.some((f) => f.kind === "freeze" && f.at === 0)) this.runtime.setMaintenanceFrozen(true);
+    if (faults.maintenanceFrozenAtStart) this.runtime.setMaintenanceFrozen(true);
 
     // Peers: placement, the oracle's initial peers, then the churn pool (before the overlay, so it can place stored objects on it).
     this.lifecycle = this.peerLifecycle(latency, root.fork("placement"), hostCache);
@@ -164,7 +176,7 @@ export class Simulation {
 
     // Controls: the fault timeline.
     installFaults({
-      faults: scenario.faults,
+      plan: faults,
       sim: this.sim,
       rng: root.fork("faults"),
       population: this.population,
@@ -182,35 +194,20 @@ export class Simulation {
       annotate: (a) => this.faultAnnotations.push(a),
     });
 
-    // Workloads: lookups, then broadcasts.
-    this.lookupWorkload = new LookupWorkload({
+    // Workloads, in the registry's order: lookups, then broadcasts.
+    const workloads = createWorkloads(scenario.workload, {
       sim: this.sim,
-      rng: root.fork("workload"),
       population: this.population,
       overlay: this.overlay,
-      lookups: this.lookups,
-      recorder: this.recorder,
+      overlayName: definition.name,
+      stream: (name) => root.fork(name),
       keys,
-      arrivals: scenario.workload.lookups,
-      timeoutMs: scenario.workload.timeout,
+      lookups: this.lookupOperations,
+      broadcasts: this.broadcasts?.watch,
       warmupMs: scenario.metrics.warmup,
       durationMs: scenario.duration,
     });
-    this.lookupWorkload.install();
-    const broadcastSpec = scenario.workload.broadcasts;
-    if (broadcastSpec && this.broadcasts) {
-      if (!this.overlay.broadcast) throw new Error(`overlay "${definition.name}" cannot broadcast`);
-      new BroadcastWorkload({
-        sim: this.sim,
-        rng: root.fork("broadcasts"),
-        population: this.population,
-        overlay: this.overlay,
-        watch: this.broadcasts.watch,
-        spec: broadcastSpec,
-        warmupMs: scenario.metrics.warmup,
-        durationMs: scenario.duration,
-      }).install();
-    }
+    for (const workload of workloads) workload.install();
 
     // Observers: the time-series intervals and the overlay's pictures.
     this.scheduleIntervals();
@@ -241,7 +238,7 @@ export class Simulation {
     });
   }
 
-  private buildRuntime(root: Rng, hostCache: HostCache, messageTypes: MessageTypes<Message>): OverlayRuntime<Message> {
+  private buildRuntime(root: Rng, hostCache: HostCache, messageTypes: MessageTypes<Message>, maintenanceResumes: boolean): OverlayRuntime<Message> {
     const { broadcasts, downloads, definition, sim, scenario } = this;
     return new OverlayRuntime<Message>({
       sim,
@@ -250,10 +247,10 @@ export class Simulation {
       population: this.population,
       hostCache,
       recorder: this.recorder,
-      lookupSucceeded: (id, hops) => this.lookupWorkload.succeeded(id, hops),
-      lookupFailed: (id) => this.lookupWorkload.failed(id),
+      lookupSucceeded: (id, hops) => this.lookupOperations.succeeded(id, hops),
+      lookupFailed: (id) => this.lookupOperations.failed(id),
       lookupTimedOut: (id) => this.lookups.timedOut(id),
-      maintenanceResumes: scenario.faults.some((f) => f.kind === "freeze" && f.until !== undefined && f.until < scenario.duration),
+      maintenanceResumes,
       lookupTypes: new Set(Object.entries(messageTypes).filter(([, info]) => info.category === "lookup").map(([name]) => name)),
       fileSize: fileSizes(fileSizeBytes(scenario.workload.fileSize), root.fork("file-sizes")),
       ...(this.links ? { links: this.links } : {}),
@@ -481,23 +478,6 @@ export class Simulation {
   /** downloads.csv rows, for overlays that report downloads. */
   downloadRows(): Record<string, string | number>[] | undefined {
     return this.downloads && downloadRows(this.downloads.table);
-  }
-}
-
-/** workload.fileSize with its sizes in bytes. */
-function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefined {
-  if (spec === undefined) return undefined;
-  const bytes = (v: string | number) => (typeof v === "number" ? v : parseSize(v)!);
-  if (typeof spec !== "object") return bytes(spec);
-  switch (spec.distribution) {
-    case "exponential":
-      return { distribution: "exponential", mean: bytes(spec.mean) };
-    case "uniform":
-      return { distribution: "uniform", min: bytes(spec.min), max: bytes(spec.max) };
-    case "lognormal":
-      return { distribution: "lognormal", median: bytes(spec.median), sigma: spec.sigma };
-    case "pareto":
-      return { distribution: "pareto", scale: bytes(spec.scale), shape: spec.shape };
   }
 }
 

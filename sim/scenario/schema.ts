@@ -3,13 +3,13 @@ import { formatDuration } from "../core/units.js";
 import type { ChurnTrace } from "../churn/trace.js";
 import { findOverlay, overlayDefinitions, registryGeneration } from "../overlays/registry.js";
 import type { OverlayDefinition } from "../core/protocol.js";
-import { checkFaults, faultsSchema } from "../churn/faults-schema.js";
+import { faultsSchema } from "../churn/faults/registry.js";
+import { checkFaults } from "../churn/faults/timeline.js";
 import { churnSchema } from "../churn/churn.js";
 import { adversariesSchema } from "../peers/adversaries-schema.js";
-import { broadcastsSchema } from "../workload/broadcasts.js";
 import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
 import { latencySchema } from "../network/latency-models.js";
-import { fileSizeSchema } from "../workload/file-size-schema.js";
+import { checkWorkloads, workloadSchema } from "../workload/registry.js";
 import {
   describeValue,
   duration,
@@ -67,63 +67,6 @@ const network = strict({
 });
 
 const churn = churnSchema;
-
-const popularity = z.discriminatedUnion(
-  "distribution",
-  [
-    strict({ distribution: z.literal("uniform") }).meta({ description: "Every key is equally likely." }),
-    strict({
-      distribution: z.literal("zipf"),
-      s: z.number().min(0).max(100).default(0.8).meta({ description: "Zipf exponent: key k is asked with probability ∝ 1/(k+1)^s; 0 is uniform." }),
-    }).meta({ description: "Key 0 is the most popular: P(key k) ∝ 1/(k+1)^s." }),
-  ],
-  {
-    error: (issue) =>
-      `expected a popularity distribution: "uniform" or "zipf", got ${describeValue(
-        (issue.input as { distribution?: unknown } | undefined)?.distribution,
-      )}`,
-  },
-);
-
-const lookupRate = z.union(
-  [
-    strict({
-      rate: rate("10/s").meta({
-        description: 'Lookups per unit of time by all live peers together (a Poisson process), like "10/s" or "600/min"; a plain number is per second.',
-      }),
-    }),
-    strict({
-      perPeer: rate("1/min").meta({
-        description: 'Lookups per live peer per unit of time, like "1/min"; the total rate follows the live population. A plain number is per second.',
-      }),
-    }),
-    strict({
-      count: integer(0).meta({ description: "Exactly this many lookups, at uniform random times over the measured window (after the warm-up)." }),
-    }),
-  ],
-  {
-    error: () => `expected exactly one of { rate: "10/s" } (all peers together), { perPeer: "1/min" } or { count: 10000 } (spread over the run)`,
-  },
-);
-
-const workload = strict({
-  /** Number of distinct keys (objects); keys are 0 .. keys-1. */
-  keys: integer(1, 100_000_000).default(1000).meta({ description: "Number of distinct keys (objects); keys are 0 .. keys-1." }),
-  popularity: popularity
-    .prefault({ distribution: "zipf" })
-    .meta({ description: 'Which keys lookups ask for, chosen by `distribution`: "uniform" or "zipf".' }),
-  lookups: lookupRate
-    .prefault({ rate: "10/s" })
-    .meta({ description: "How often lookups start: exactly one of rate, perPeer or count." }),
-  /** A lookup without an answer after this long counts as failed. */
-  timeout: duration({ example: "30s" })
-    .prefault("30s")
-    .meta({ description: `A lookup without an answer after this long counts as failed. ${durationHint("30s")}` }),
-  fileSize: fileSizeSchema
-    .optional()
-    .meta({ description: 'Size of the object behind each key, for overlays that transfer data when network.bandwidth is on: a size like "4MB" or a distribution; omitted: 4MB.' }),
-  broadcasts: broadcastsSchema.optional(),
-});
 
 const metrics = strict({
   /** Length of one time-series interval (one row of timeseries.csv). */
@@ -247,7 +190,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
   faults: faultsSchema,
   adversaries: adversariesSchema.optional(),
   overlay: overlay.meta({ description: "The overlay the peers run, chosen by `type`, with its options." }),
-  workload: workload.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
+  workload: workloadSchema.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
   metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval, the warm-up kept out of summary.json, and optional snapshots and lookup traces for the viewer." }),
   variants: z
     .array(variantSchema)
@@ -262,43 +205,29 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${formatDuration(s.duration)}), got ${formatDuration(s.metrics.warmup)}` });
   }
   const lat = s.network.latency;
-  checkFaults(s.faults, s.duration, lat.model, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);
+  const services = definition?.services?.(s.overlay as never) ?? [];
+  checkFaults(s.faults, { durationMs: s.duration, latencyModel: lat.model, overlayType, services }, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   if (s.network.bandwidth) {
-    const roles = (definition?.services?.(s.overlay as never) ?? []).map((x) => x.role);
+    const roles = services.map((x) => x.role);
     const regionNames = lat.model === "regions" ? lat.regions.map((r) => r.name) : undefined;
     checkBandwidth(s.network.bandwidth, regionNames, roles, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   }
-  if (definition && !supports(definition, "lookup") && !("count" in s.workload.lookups && s.workload.lookups.count === 0)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["workload", "lookups"],
-      message: `the ${overlayType} overlay cannot look keys up (it declares no lookup messages); write lookups: { count: 0 }`,
-    });
-  }
-  if (s.workload.broadcasts && definition && !supports(definition, "broadcast")) {
-    const able = overlayDefinitions().filter((o) => supports(o, "broadcast")).map((o) => o.name);
-    ctx.addIssue({
-      code: "custom",
-      path: ["workload", "broadcasts"],
-      message: `the ${overlayType} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`,
-    });
+  if (definition) {
+    checkWorkloads(
+      s.workload,
+      {
+        overlayType,
+        overlaySupports: (category) => supports(definition, category),
+        overlaysThatSupport: (category) => overlayDefinitions().filter((o) => supports(o, category)).map((o) => o.name),
+      },
+      (path, message) => ctx.addIssue({ code: "custom", path, message }),
+    );
   }
   for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count, bandwidth: s.network.bandwidth !== undefined }) ?? []) {
     ctx.addIssue({ code: "custom", path: ["overlay", ...problem.path], message: problem.message });
   }
-  const services = definition?.services?.(s.overlay as never) ?? [];
-  s.faults.forEach((f, i) => {
-    if (f.kind !== "crash-role") return;
-    const spec = services.find((x) => x.role === f.role);
-    if (!spec) {
-      const roles = services.map((x) => JSON.stringify(x.role));
-      ctx.addIssue({ code: "custom", path: ["faults", i, "role"], message: `expected a service role of the ${overlayType} overlay (${roles.length ? roles.join(", ") : "it has none"}), got ${JSON.stringify(f.role)}` });
-    } else if (f.index !== undefined && f.index >= spec.count) {
-      ctx.addIssue({ code: "custom", path: ["faults", i, "index"], message: `expected 0 to ${spec.count - 1} (there are ${spec.count} "${f.role}" servers), got ${f.index}` });
-    }
-  });
   if (s.churn.model === "trace" && (s.overlay as { bootstrap?: string }).bootstrap === "oracle") {
     ctx.addIssue({ code: "custom", path: ["overlay", "bootstrap"], message: 'expected "join" with a churn trace (the trace says when each peer joins), got "oracle"' });
   }

@@ -1,17 +1,14 @@
 import { z } from "zod";
 import { duration, integer, rate, strict } from "../core/fields.js";
 import type { Rng } from "../engine/rng.js";
-import type { Simulator } from "../engine/simulator.js";
-import type { BroadcastStats, BroadcastTable } from "../metrics/broadcasts.js";
-import type { Overlay } from "../core/protocol.js";
-import type { PeerId, Population } from "../peers/population.js";
+import { workloadKind, type InstalledWorkload, type WorkloadRun } from "./kind.js";
 
 /**
- * The broadcast workload: live peers publish new items (a rumour, a block, a
- * news item) as a Poisson process, and the overlay spreads each one. Every
- * broadcast is watched for `window`; then its coverage, its times to reach
- * 50/90/100 % of the peers online when it was published, and its traffic
- * are final (sim/metrics/broadcasts.ts).
+ * The broadcast workload (workload.broadcasts): live peers publish new items
+ * (a rumour, a block, a news item) as a Poisson process, and the overlay
+ * spreads each one. Every broadcast is watched for `window`
+ * (broadcast-watch.ts); then its coverage, its times to reach 50/90/100 % of
+ * the peers online when it was published, and its traffic are final.
  */
 
 export const broadcastsSchema = strict({
@@ -45,100 +42,69 @@ export const broadcastsSchema = strict({
 
 export type BroadcastsSpec = z.output<typeof broadcastsSchema>;
 
-/**
- * Watches broadcasts, whoever starts them: the workload's publications and
- * those a protocol originates itself (ctx.startBroadcast, e.g. mined blocks).
- * Each is watched for a window, then closed: its coverage and times are final.
- */
-export class BroadcastWatch {
-  /** Broadcasts whose watch would outlast the run: `finish` closes them. */
-  private readonly pendingAtEnd: number[] = [];
-  private readonly closeWatch = (id: number) => {
-    this.table.close(id);
-    this.stats.closed(id);
-  };
+export const broadcasts = workloadKind({
+  name: "broadcasts",
+  description: "live peers publish items that the overlay spreads to everyone; measured: time to reach 50/90/100 %, coverage, traffic",
+  schema: strict({ broadcasts: broadcastsSchema.optional() }),
+  check(section, scenario, issue) {
+    if (section.broadcasts && !scenario.overlaySupports("broadcast")) {
+      const able = scenario.overlaysThatSupport("broadcast");
+      issue(["broadcasts"], `the ${scenario.overlayType} overlay cannot broadcast; overlays that can: ${able.join(", ") || "none"}`);
+    }
+  },
+  create: (section, run) => {
+    if (!section.broadcasts || !run.broadcasts) return undefined;
+    if (!run.overlay.broadcast) throw new Error(`overlay "${run.overlayName}" cannot broadcast`);
+    return new BroadcastArrivals(section.broadcasts, run);
+  },
+});
 
-  constructor(
-    private readonly sim: Simulator,
-    private readonly population: Population,
-    readonly table: BroadcastTable,
-    readonly stats: BroadcastStats,
-    private readonly durationMs: number,
-  ) {}
-
-  /** A new broadcast from `origin`, watched for `windowMs` (or to the end of the run); returns its id. */
-  open(origin: PeerId, windowMs: number = Infinity): number {
-    const { sim } = this;
-    const id = this.table.open(sim.now, origin, this.population.liveCount);
-    this.stats.started(sim.now);
-    // Watches that would end after the run are closed by `finish` instead, so every broadcast is counted once.
-    if (sim.now + windowMs < this.durationMs) sim.schedule(windowMs, this.closeWatch, id);
-    else this.pendingAtEnd.push(id);
-    return id;
-  }
-
-  /** Broadcast `id` reached `peer` (ctx.reached). */
-  reached(id: number, peer: PeerId): void {
-    this.table.reach(id, peer, this.sim.now);
-  }
-
-  /** The run ended: broadcasts still being watched are counted with what they reached so far. */
-  finish(): void {
-    for (const id of this.pendingAtEnd) this.closeWatch(id);
-    this.pendingAtEnd.length = 0;
-  }
-}
-
-export interface BroadcastSetup {
-  sim: Simulator;
-  rng: Rng;
-  population: Population;
-  overlay: Overlay<any>;
-  watch: BroadcastWatch;
-  spec: BroadcastsSpec;
-  warmupMs: number;
-  durationMs: number;
-}
-
-/** The broadcast workload: picks publishers and times, and hands each item to the overlay. */
-export class BroadcastWorkload {
+/** Picks when items are published and by whom, on the "broadcasts" stream, and hands each to the overlay. */
+class BroadcastArrivals implements InstalledWorkload {
+  private readonly rng: Rng;
   private readonly publishAndContinue = () => {
     this.publishOne();
     this.scheduleNext();
   };
 
-  constructor(private readonly w: BroadcastSetup) {}
+  constructor(
+    private readonly spec: BroadcastsSpec,
+    private readonly run: WorkloadRun,
+  ) {
+    this.rng = run.stream("broadcasts");
+  }
 
   install(): void {
-    const { spec, sim, rng } = this.w;
+    const { spec, rng, run } = this;
     if (spec.count !== undefined) {
       // Exactly `count` broadcasts at uniform random times over the measured window, one pending at a time.
-      const window = this.w.durationMs - this.w.warmupMs;
+      const window = run.durationMs - run.warmupMs;
       const times = new Float64Array(spec.count);
-      for (let i = 0; i < times.length; i++) times[i] = this.w.warmupMs + rng.next() * window;
+      for (let i = 0; i < times.length; i++) times[i] = run.warmupMs + rng.next() * window;
       times.sort();
       const publishAt = (i: number) => {
         this.publishOne();
-        if (i + 1 < times.length) sim.at(times[i + 1]!, publishAt, i + 1);
+        if (i + 1 < times.length) run.sim.at(times[i + 1]!, publishAt, i + 1);
       };
-      if (times.length > 0) sim.at(times[0]!, publishAt, 0);
+      if (times.length > 0) run.sim.at(times[0]!, publishAt, 0);
     } else {
       this.scheduleNext();
     }
   }
 
   private scheduleNext(): void {
-    const { spec, population, rng, sim } = this.w;
+    const { spec, rng } = this;
+    const { population, sim } = this.run;
     const perMs = spec.rate !== undefined ? spec.rate / 1000 : (spec.perPeer! / 1000) * Math.max(1, population.liveCount);
     const gap = rng.exponential(1 / perMs);
-    if (sim.now + gap < this.w.durationMs) sim.schedule(gap, this.publishAndContinue);
+    if (sim.now + gap < this.run.durationMs) sim.schedule(gap, this.publishAndContinue);
   }
 
   private publishOne(): void {
-    const { rng, population, overlay, spec, watch } = this.w;
-    const origin = population.randomLive(rng.next());
+    const { rng, spec, run } = this;
+    const origin = run.population.randomLive(rng.next());
     if (origin < 0) return;
-    const id = watch.open(origin, spec.window);
-    overlay.broadcast!(origin, id, spec.bytes);
+    const id = run.broadcasts!.open(origin, spec.window);
+    run.overlay.broadcast!(origin, id, spec.bytes);
   }
 }

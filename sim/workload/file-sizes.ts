@@ -1,5 +1,7 @@
 import { makeSampler, type Sampler } from "../engine/distributions.js";
 import type { Rng } from "../engine/rng.js";
+import { parseSize } from "../core/units.js";
+import type { FileSizeSpec } from "./file-size-schema.js";
 
 /**
  * The size of the object behind each key (workload.fileSize), in bytes.
@@ -42,4 +44,21 @@ function mix32(x: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** workload.fileSize as written ("4MB", or a distribution of such sizes), with its sizes in bytes. */
+export function fileSizeBytes(spec: FileSizeSpec | undefined): FileSizeBytes | undefined {
+  if (spec === undefined) return undefined;
+  const bytes = (v: string | number) => (typeof v === "number" ? v : parseSize(v)!);
+  if (typeof spec !== "object") return bytes(spec);
+  switch (spec.distribution) {
+    case "exponential":
+      return { distribution: "exponential", mean: bytes(spec.mean) };
+    case "uniform":
+      return { distribution: "uniform", min: bytes(spec.min), max: bytes(spec.max) };
+    case "lognormal":
+      return { distribution: "lognormal", median: bytes(spec.median), sigma: spec.sigma };
+    case "pareto":
+      return { distribution: "pareto", scale: bytes(spec.scale), shape: spec.shape };
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseVictims } from "../../sim/churn/faults.js";
+import { chooseVictims } from "../../sim/churn/faults/crash.js";
 import type { TimeSeriesRow } from "../../sim/metrics/recorder.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
