@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
-type ForkTree = { blocks: { id: number; parent: number; height: number; fate: string; selfish?: boolean }[]; revenue: { owner: string; mainChainBlocks: number; hashShare?: number }[] };
+type ForkTree = { blocks: { id: number; parent: number; height: number; minedMs: number; fate: string; selfish?: boolean }[]; revenue: { owner: string; mainChainBlocks: number; hashShare?: number }[] };
 
-function run(overlay: Record<string, unknown>, options: { peers?: number; duration?: string; seed?: number; adversaries?: Record<string, unknown>; bandwidth?: boolean } = {}) {
+function run(overlay: Record<string, unknown>, options: { peers?: number; duration?: string; seed?: number; adversaries?: Record<string, unknown>; bandwidth?: boolean; churn?: Record<string, unknown> } = {}) {
   const scenario = validateScenario(
     {
       seed: options.seed ?? 5,
@@ -16,6 +16,7 @@ function run(overlay: Record<string, unknown>, options: { peers?: number; durati
       },
       overlay: { type: "blockchain", blockSize: 100000, ...overlay },
       ...(options.adversaries ? { adversaries: options.adversaries } : {}),
+      ...(options.churn ? { churn: options.churn } : {}),
       workload: { lookups: { count: 0 } },
       metrics: { warmup: "10m", interval: "30m" },
     },
@@ -26,7 +27,11 @@ function run(overlay: Record<string, unknown>, options: { peers?: number; durati
   const tree = simulation.overlay.results!() as unknown as ForkTree;
   const result = simulation.finish();
   return {
+    // The overlay's connections (a read-only look at its topology, for what no result file holds).
+    neighbours: (simulation.overlay as unknown as { topology: { neighbours: readonly (readonly number[] | undefined)[] } }).topology.neighbours,
+    miners: (simulation.overlay as unknown as { tree: { miner: ArrayLike<number> } }).tree.miner,
     summary: result.summary as unknown as {
+      traffic: { byType: Record<string, { messages: number }> };
       overlay: Record<string, number>;
       counters: Record<string, number>;
       broadcasts: { started: number; coverage: { mean: number }; timeToMs: { p100: { mean: number; share: number } } };
@@ -44,6 +49,45 @@ describe("blockchain overlay", () => {
     // Each hop costs inv + getdata + block (3 × 50 ms) plus verification (5 ms + 0.1 ms/kB × 100 kB);
     // 40 nodes with 8 outbound connections each are at most 2 hops from any miner here.
     expect(summary.broadcasts.timeToMs.p100.mean).toBe(2 * 165);
+  });
+
+  it("announces a block over a connection once, both ways only where two nodes announced it at the same moment", () => {
+    // Without forks and with one latency, a node d hops from the miner connects a block at d × 165 ms;
+    // its inv reaches a node one hop further long before that node connects, so that node does not
+    // announce back. Only nodes at the same depth announce to each other (their invs cross). So a
+    // block costs one inv per connection plus one per connection within a depth, where announcing to
+    // every neighbour but the sender would cost 2 × connections − (nodes − 1).
+    const { summary, tree, neighbours, miners } = run({ mining: { interval: "10m" } });
+    expect(summary.overlay.staleRate).toBe(0);
+    const nodes = neighbours.length;
+    const links = neighbours.reduce((sum, n) => sum + (n?.length ?? 0), 0) / 2;
+    let expected = 0;
+    let everyNeighbour = 0;
+    // Traffic counts after the 10-minute warm-up; no block is mined in the run's last second.
+    const measured = tree.blocks.filter((b) => b.minedMs >= 600_000);
+    expect(tree.blocks.every((b) => b.minedMs < 3 * 3600_000 - 1000)).toBe(true);
+    expect(measured.length).toBe(21);
+    for (const block of measured) {
+      const depth = new Array<number>(nodes).fill(-1);
+      const queue = [miners[block.id]!];
+      depth[queue[0]!] = 0;
+      for (let i = 0; i < queue.length; i++) for (const v of neighbours[queue[i]!]!) if (depth[v]! < 0) (depth[v] = depth[queue[i]!]! + 1), queue.push(v);
+      let sameDepth = 0;
+      for (let u = 0; u < nodes; u++) for (const v of neighbours[u]!) if (u < v && depth[u] === depth[v]) sameDepth++;
+      expected += links + sameDepth;
+      everyNeighbour += 2 * links - (nodes - 1);
+    }
+    expect(summary.traffic.byType["inv"]!.messages).toBe(expected);
+    expect(expected).toBeLessThan(0.8 * everyNeighbour);
+  });
+
+  it("asks another neighbour that announced a block when the one it asked leaves mid-transfer", () => {
+    const { summary } = run(
+      { mining: { interval: "1m" }, blockSize: 1000000, bootstrap: "join", maintenanceInterval: "30s" },
+      { peers: 60, duration: "1h", bandwidth: true, churn: { model: "sessions", session: { distribution: "exponential", mean: "10m" }, offline: { distribution: "exponential", mean: "5m" } } },
+    );
+    expect(summary.counters.blockRequestsRetried).toBeGreaterThan(0);
+    expect(summary.counters.blockRequestsRetried).toBeLessThanOrEqual(summary.counters.blockRequestsTimedOut! + summary.counters.connectionsLost!);
   });
 
   it("forks when blocks come faster than they spread, and settles each height on one block", () => {
