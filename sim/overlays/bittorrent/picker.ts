@@ -23,8 +23,16 @@ export class PiecePicker {
     private readonly rng: Rng,
   ) {}
 
-  /** The next block to request from `conn`, with its request recorded; undefined when there is none. `endGame` says whether it is an end-game duplicate. */
-  next(state: PeerState, conn: Connection): { key: number; endGame: boolean } | undefined {
+  /** Whether the last block `next` returned is an end-game duplicate. */
+  endGamePick = false;
+
+  /**
+   * The key of the next block to request from `conn`, with its request recorded; -1 when
+   * there is none. A number and a flag (`endGamePick`) rather than an object: this runs for
+   * every request.
+   */
+  next(state: PeerState, conn: Connection): number {
+    this.endGamePick = false;
     // Pieces started that the peer has: `conn.wanted` less these is how many new pieces it can give.
     let started = 0;
     for (const partial of state.partial.values()) {
@@ -32,27 +40,28 @@ export class PiecePicker {
       started++;
       if (partial.unrequested === 0) continue;
       for (let b = 0; b < partial.blocks; b++) {
-        if (partial.got[b] === 0 && partial.requested[b] === 0) return { key: this.mark(partial, b), endGame: false };
+        if (partial.got[b] === 0 && partial.requested[b] === 0) return this.mark(partial, b);
       }
     }
     const piece = this.newPiece(state, conn, conn.wanted - started);
     if (piece >= 0) {
       const partial = new PartialPiece(piece, this.torrent.blocksIn(piece));
       state.partial.set(piece, partial);
-      return { key: this.mark(partial, 0), endGame: false };
+      return this.mark(partial, 0);
     }
     // End game, on an idle connection only and with at most one copy of each request: a block already on the wire cannot be called back.
-    if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return undefined;
+    if (!this.endGame || conn.outstanding.length > 0 || state.haveCount + state.partial.size < state.pieces) return -1;
     for (const partial of state.partial.values()) {
       if (partial.unrequested > 0 || !state.has(conn, partial.piece)) continue;
       for (let b = 0; b < partial.blocks; b++) {
         if (partial.got[b] !== 0 || partial.requested[b]! > 1) continue;
         const key = this.torrent.key(partial.piece, b);
         partial.requested[b]!++;
-        return { key, endGame: true };
+        this.endGamePick = true;
+        return key;
       }
     }
-    return undefined;
+    return -1;
   }
 
   private mark(partial: PartialPiece, block: number): number {
