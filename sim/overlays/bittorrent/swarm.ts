@@ -363,6 +363,8 @@ export class Swarm {
     const bit = 1 << (c.slot & 31);
     const have = state.have;
     const availability = state.availability;
+    const row = state.slotPieces;
+    const rowStart = c.slot * state.pieceWords;
     let wanted = c.wanted;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
@@ -371,6 +373,7 @@ export class Swarm {
       const held = holders[at]!;
       if ((held & bit) !== 0) continue;
       holders[at] = held | bit;
+      row[rowStart + (piece >> 5)]! |= 1 << (piece & 31);
       availability[piece]!++;
       if (have[piece] === 0) wanted++;
     }
@@ -522,8 +525,7 @@ export class Swarm {
       this.fillAll(state);
       return;
     }
-    state.have[piece] = 1;
-    state.haveCount++;
+    state.gotPiece(piece);
     if (state.pieceTimes) state.pieceTimes[piece] = ctx.now();
     this.stats.pieceCompleted(piece);
     const batched = this.options.haveInterval > 0;
