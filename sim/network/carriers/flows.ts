@@ -64,6 +64,11 @@ export class Flows {
   /** The flows on each peer's uplink and downlink. */
   readonly upFlows: number[][] = [];
   readonly downFlows: number[][] = [];
+  /**
+   * The same lists by link number, for solvers that walk links: link 2p is
+   * upFlows[p], link 2p + 1 is downFlows[p] (one lookup, no branch on the kind).
+   */
+  readonly linkFlows: number[][] = [];
   /** Live flows now. */
   active = 0;
   /** Multiplies every capacity (a degrade fault's bandwidth factor). */
@@ -118,10 +123,11 @@ export class Flows {
     this.live[f] = 1;
     this.payload[f] = payload;
     this.sinks[f] = sink;
-    const ups = this.listOf(this.upFlows, from);
+    this.ensurePeer(Math.max(from, to));
+    const ups = this.upFlows[from]!;
     this.posUp[f] = ups.length;
     ups.push(f);
-    const downs = this.listOf(this.downFlows, to);
+    const downs = this.downFlows[to]!;
     this.posDown[f] = downs.length;
     downs.push(f);
     this.active++;
@@ -260,13 +266,15 @@ export class Flows {
     return this.slots;
   }
 
-  private listOf(lists: number[][], peer: number): number[] {
-    let list = lists[peer];
-    if (!list) {
-      for (let p = lists.length; p <= peer; p++) lists.push([]);
-      list = lists[peer]!;
+  /** Makes the flow lists of every peer up to `peer`. */
+  private ensurePeer(peer: number): void {
+    for (let p = this.upFlows.length; p <= peer; p++) {
+      const up: number[] = [];
+      const down: number[] = [];
+      this.upFlows.push(up);
+      this.downFlows.push(down);
+      this.linkFlows.push(up, down);
     }
-    return list;
   }
 
   private growMarks(n: number): void {

@@ -42,6 +42,13 @@ export class MaxMin implements RatePolicy {
   expansions = 0;
   private linkMark = new Uint32Array(0);
   private openMark = new Uint32Array(0);
+  /** Per link: the solve pass (`mark`) in which a re-rated transfer on it changed rate, and in which it was measured. */
+  private changedMark = new Uint32Array(0);
+  private measuredMark = new Uint32Array(0);
+  /** Per boundary link: its capacity net of the transfers outside, the solve (`openEpoch`) it was summed in, and how many transfers were inside then. */
+  private boundaryCapacity = new Float64Array(0);
+  private boundaryEpoch = new Uint32Array(0);
+  private boundaryInside = new Int32Array(0);
   private flowMark = new Uint32Array(0);
   private mark = 0;
   private openEpoch = 0;
@@ -101,14 +108,18 @@ export class MaxMin implements RatePolicy {
     const mark = ++this.mark;
     const open = this.openList;
     const nOpen = this.nOpen;
+    const lists = flows.linkFlows;
+    const from = flows.from;
+    const to = flows.to;
     this.nComp = 0;
     this.nTouched = 0;
     for (let i = 0; i < nOpen; i++) {
       const link = open[i]!;
       this.touch(flows, link);
-      const list = listOf(flows, link);
+      const list = lists[link];
       if (!list) continue;
-      for (const f of list) {
+      for (let j = 0; j < list.length; j++) {
+        const f = list[j]!;
         if (this.flowMark[f] === mark) continue;
         this.flowMark[f] = mark;
         if (this.nComp >= this.compList.length) this.compList = grownInt32(this.compList, this.compList.length * 2);
@@ -119,8 +130,8 @@ export class MaxMin implements RatePolicy {
     const nComp = this.nComp;
     for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
-      const up = 2 * flows.from[f]!;
-      const down = 2 * flows.to[f]! + 1;
+      const up = 2 * from[f]!;
+      const down = 2 * to[f]! + 1;
       this.touch(flows, up);
       this.touch(flows, down);
       this.unfrozen[up]!++;
@@ -129,22 +140,41 @@ export class MaxMin implements RatePolicy {
     }
     const touched = this.touchedList;
     const nTouched = this.nTouched;
-    this.heapSize = 0;
-    for (let i = 0; i < nTouched; i++) {
-      const link = touched[i]!;
-      let capacity = this.capacity[link]!;
-      if (this.openMark[link] !== this.openEpoch && capacity !== Infinity) {
-        // A boundary link: the transfers outside keep their rates.
-        for (const g of listOf(flows, link)!) if (this.flowMark[g] !== mark) capacity -= flows.rate[g]!;
-      }
-      this.remaining[link] = capacity;
-      const count = this.unfrozen[link]!;
-      if (count > 0 && capacity !== Infinity) this.heapPush(Math.max(0, capacity) / count, link);
-    }
     const flowMark = this.flowMark;
     const newRate = this.newRate;
     const remaining = this.remaining;
     const unfrozen = this.unfrozen;
+    const capacities = this.capacity;
+    const openMark = this.openMark;
+    const openEpoch = this.openEpoch;
+    const rate = flows.rate;
+    const boundaryEpoch = this.boundaryEpoch;
+    const boundaryInside = this.boundaryInside;
+    const boundaryCapacity = this.boundaryCapacity;
+    this.heapSize = 0;
+    for (let i = 0; i < nTouched; i++) {
+      const link = touched[i]!;
+      let capacity = capacities[link]!;
+      const count = unfrozen[link]!;
+      if (openMark[link] !== openEpoch && capacity !== Infinity) {
+        // A boundary link: the transfers outside keep their rates. Within one solve the rates
+        // do not change and the component only grows, so when as many of the link's transfers
+        // are inside as in an earlier pass, the same ones are outside: reuse that pass's sum.
+        if (boundaryEpoch[link] === openEpoch && boundaryInside[link] === count) capacity = boundaryCapacity[link]!;
+        else {
+          const list = lists[link]!;
+          for (let j = 0; j < list.length; j++) {
+            const g = list[j]!;
+            if (flowMark[g] !== mark) capacity -= rate[g]!;
+          }
+          boundaryEpoch[link] = openEpoch;
+          boundaryInside[link] = count;
+          boundaryCapacity[link] = capacity;
+        }
+      }
+      remaining[link] = capacity;
+      if (count > 0 && capacity !== Infinity) this.heapPush(Math.max(0, capacity) / count, link);
+    }
     while (this.heapSize > 0) {
       const key = this.heapKey[0]!;
       const link = this.heapLink[0]!;
@@ -158,7 +188,7 @@ export class MaxMin implements RatePolicy {
       }
       // `link` is a bottleneck: freeze its `count` unfrozen transfers at `fair`, in transfer order
       // (each transfer's other link is of the other kind, so never `link` itself).
-      const list = listOf(flows, link)!;
+      const list = lists[link]!;
       const downlink = (link & 1) === 1;
       let left = count;
       for (let j = 0; left > 0; j++) {
@@ -166,7 +196,7 @@ export class MaxMin implements RatePolicy {
         if (flowMark[f] !== mark || newRate[f] !== Infinity) continue;
         newRate[f] = fair;
         left--;
-        const other = downlink ? 2 * flows.from[f]! : 2 * flows.to[f]! + 1;
+        const other = downlink ? 2 * from[f]! : 2 * to[f]! + 1;
         remaining[other] = remaining[other]! - fair;
         unfrozen[other] = unfrozen[other]! - 1;
       }
@@ -177,58 +207,80 @@ export class MaxMin implements RatePolicy {
     // completion would be rescheduled for nothing.
     for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
-      const old = flows.rate[f]!;
-      const rate = this.newRate[f]!;
-      if (old > 0 && old !== Infinity && rate !== old && Math.abs(rate - old) <= TOLERANCE * old) this.newRate[f] = old;
+      const old = rate[f]!;
+      const r = newRate[f]!;
+      if (old > 0 && old !== Infinity && r !== old && Math.abs(r - old) <= TOLERANCE * old) newRate[f] = old;
     }
   }
 
-  /** Opens the boundary links the solution cannot be trusted at (see the class comment). */
+  /**
+   * Opens the boundary links the solution cannot be trusted at (see the class comment).
+   * A link's load and largest rate after the solve are worked out only when asked
+   * (`measure`): a transfer bottlenecked at its uplink never asks about its downlink.
+   * Links are opened in the same order as if every link were measured up front.
+   */
   private check(flows: Flows): void {
     const mark = this.mark;
-    // Index loops over the lists in place: a subarray view per check was garbage on every solve.
-    // One pass per link: the load and largest rate after the solve, and for a boundary link the
-    // load before it and whether a re-rated transfer on it changed. Opening a link here changes
-    // only that link's status, so later links see what they would in separate passes.
-    const touched = this.touchedList;
-    const nTouched = this.nTouched;
-    const flowMark = this.flowMark;
-    const newRate = this.newRate;
-    const rate = flows.rate;
-    for (let i = 0; i < nTouched; i++) {
-      const link = touched[i]!;
-      const boundary = this.openMark[link] !== this.openEpoch;
-      let load = 0;
-      let max = 0;
-      let before = 0;
-      let changed = false;
-      for (const f of listOf(flows, link)!) {
-        const old = rate[f]!;
-        let r = old;
-        if (flowMark[f] === mark) {
-          r = newRate[f]!;
-          if (r !== old) changed = true;
-        }
-        load += r;
-        if (r > max) max = r;
-        before += old;
-      }
-      this.loadAfter[link] = load;
-      this.maxAfter[link] = max;
-      if (boundary && changed && this.full(link, before)) this.openLink(link);
-    }
     const comp = this.compList;
     const nComp = this.nComp;
+    const from = flows.from;
+    const to = flows.to;
+    const rate = flows.rate;
+    const newRate = this.newRate;
+    // The links a re-rated transfer whose rate changed crosses.
+    const changedMark = this.changedMark;
     for (let i = 0; i < nComp; i++) {
       const f = comp[i]!;
-      const rate = this.newRate[f]!;
-      if (rate === Infinity) continue;
-      const up = 2 * flows.from[f]!;
-      const down = 2 * flows.to[f]! + 1;
-      if (this.bottleneck(up, rate) || this.bottleneck(down, rate)) continue;
+      if (newRate[f] === rate[f]) continue;
+      changedMark[2 * from[f]!] = mark;
+      changedMark[2 * to[f]! + 1] = mark;
+    }
+    // A full boundary link on which a re-rated transfer changed: the transfers outside may now get more or less.
+    const touched = this.touchedList;
+    const nTouched = this.nTouched;
+    for (let i = 0; i < nTouched; i++) {
+      const link = touched[i]!;
+      if (changedMark[link] !== mark || this.openMark[link] === this.openEpoch) continue;
+      if (this.full(link, this.measure(flows, link))) this.openLink(link);
+    }
+    for (let i = 0; i < nComp; i++) {
+      const f = comp[i]!;
+      const r = newRate[f]!;
+      if (r === Infinity) continue;
+      const up = 2 * from[f]!;
+      const down = 2 * to[f]! + 1;
+      if (this.bottleneck(flows, up, r) || this.bottleneck(flows, down, r)) continue;
       this.openLink(up);
       this.openLink(down);
     }
+  }
+
+  /**
+   * Sums `link`'s load after the solve and finds its largest rate (kept for `bottleneck`);
+   * returns its load before the solve. Index loops over the lists in place: a subarray
+   * view per check was garbage on every solve.
+   */
+  private measure(flows: Flows, link: number): number {
+    const mark = this.mark;
+    const flowMark = this.flowMark;
+    const newRate = this.newRate;
+    const rate = flows.rate;
+    const list = flows.linkFlows[link]!;
+    let load = 0;
+    let max = 0;
+    let before = 0;
+    for (let j = 0; j < list.length; j++) {
+      const f = list[j]!;
+      const old = rate[f]!;
+      const r = flowMark[f] === mark ? newRate[f]! : old;
+      load += r;
+      if (r > max) max = r;
+      before += old;
+    }
+    this.loadAfter[link] = load;
+    this.maxAfter[link] = max;
+    this.measuredMark[link] = mark;
+    return before;
   }
 
   private full(link: number, load: number): boolean {
@@ -237,7 +289,8 @@ export class MaxMin implements RatePolicy {
   }
 
   /** `link` is full and no transfer on it gets more than `rate`. */
-  private bottleneck(link: number, rate: number): boolean {
+  private bottleneck(flows: Flows, link: number, rate: number): boolean {
+    if (this.measuredMark[link] !== this.mark) this.measure(flows, link);
     return this.full(link, this.loadAfter[link]!) && rate >= this.maxAfter[link]! * (1 - TOLERANCE);
   }
 
@@ -252,6 +305,11 @@ export class MaxMin implements RatePolicy {
       };
       this.linkMark = keep(this.linkMark);
       this.openMark = keep(this.openMark);
+      this.changedMark = keep(this.changedMark);
+      this.measuredMark = keep(this.measuredMark);
+      this.boundaryEpoch = keep(this.boundaryEpoch);
+      this.boundaryInside = new Int32Array(size);
+      this.boundaryCapacity = new Float64Array(size);
       this.capacity = new Float64Array(size);
       this.remaining = new Float64Array(size);
       this.unfrozen = new Int32Array(size);
@@ -313,9 +371,4 @@ export class MaxMin implements RatePolicy {
     keys[i] = key;
     ids[i] = link;
   }
-}
-
-/** The transfers on link `link`. */
-function listOf(flows: Flows, link: number): number[] | undefined {
-  return (link & 1 ? flows.downFlows : flows.upFlows)[link >> 1];
 }

@@ -101,9 +101,12 @@ export class PartialPieces {
   private readonly byPiece = new Map<number, PartialPiece>();
   /** 1 where a piece has been started (mirrors the map's keys). */
   readonly started: Uint8Array;
+  /** The same flags as bits, 32 pieces a word (the picker's scans read whole words). */
+  readonly startedBits: Uint32Array;
 
   constructor(pieces: number) {
     this.started = new Uint8Array(pieces);
+    this.startedBits = new Uint32Array((pieces + 31) >> 5);
   }
 
   get size(): number {
@@ -121,16 +124,19 @@ export class PartialPieces {
   set(piece: number, partial: PartialPiece): void {
     this.byPiece.set(piece, partial);
     this.started[piece] = 1;
+    this.startedBits[piece >> 5]! |= 1 << (piece & 31);
   }
 
   delete(piece: number): void {
     this.byPiece.delete(piece);
     this.started[piece] = 0;
+    this.startedBits[piece >> 5]! &= ~(1 << (piece & 31));
   }
 
   clear(): void {
     this.byPiece.clear();
     this.started.fill(0);
+    this.startedBits.fill(0);
   }
 
   values(): IterableIterator<PartialPiece> {
@@ -140,7 +146,10 @@ export class PartialPieces {
 
 /** Everything one peer knows about the torrent and its connections; pieces survive a crash (they are on disk), connections do not. */
 export class PeerState {
+  /** 1 where we have the piece; change it only through `gotPiece` and `fill`, which keep `haveBits` with it. */
   readonly have: Uint8Array;
+  /** `have` as bits, 32 pieces a word. */
+  readonly haveBits: Uint32Array;
   haveCount = 0;
   /** Copies of each piece among our connections (local availability, for rarest first). */
   readonly availability: Uint16Array;
@@ -151,6 +160,13 @@ export class PeerState {
    */
   holders: Uint32Array;
   slotWords = 1;
+  /**
+   * The same facts the other way round: for each connection slot, a row of `pieceWords`
+   * words with a bit per piece it has. The picker ANDs a row with what we lack and have
+   * not started to visit only the pieces it could ask for, rather than testing every piece.
+   */
+  slotPieces: Uint32Array;
+  readonly pieceWords: number;
   /** The connection in each slot (undefined: free). */
   private slotConn: (Connection | undefined)[] = [];
   private freeSlots: number[] = [];
@@ -206,9 +222,12 @@ export class PeerState {
     readonly kind: "seed" | "free-rider" | "malicious" | "leecher",
   ) {
     this.have = new Uint8Array(pieces);
+    this.pieceWords = (pieces + 31) >> 5;
+    this.haveBits = new Uint32Array(this.pieceWords);
     this.partial = new PartialPieces(pieces);
     this.availability = new Uint16Array(pieces);
     this.holders = new Uint32Array(pieces);
+    this.slotPieces = new Uint32Array(32 * this.pieceWords);
   }
 
   /** Gives `c` a slot in `holders`. */
@@ -232,6 +251,7 @@ export class PeerState {
         availability[p]!--;
       }
     }
+    this.slotPieces.fill(0, c.slot * this.pieceWords, (c.slot + 1) * this.pieceWords);
     this.slotConn[c.slot] = undefined;
     this.freeSlots.push(c.slot);
     c.slot = -1;
@@ -240,6 +260,7 @@ export class PeerState {
   /** Forgets every connection's pieces (the connections are gone). */
   detachAll(): void {
     this.holders.fill(0);
+    this.slotPieces.fill(0);
     this.availability.fill(0);
     this.slotConn = [];
     this.freeSlots = [];
@@ -253,6 +274,7 @@ export class PeerState {
   /** Records that `c`'s peer has `piece`. */
   setHas(c: Connection, piece: number): void {
     this.holders[piece * this.slotWords + (c.slot >> 5)]! |= 1 << (c.slot & 31);
+    this.slotPieces[c.slot * this.pieceWords + (piece >> 5)]! |= 1 << (piece & 31);
   }
 
   /** Calls `visit` for each connection whose peer has `piece`, in slot order. */
@@ -278,14 +300,25 @@ export class PeerState {
     for (let p = 0; p < this.pieces; p++) for (let w = 0; w < oldWords; w++) wider[p * words + w] = old[p * oldWords + w]!;
     this.holders = wider;
     this.slotWords = words;
+    const rows = new Uint32Array(32 * words * this.pieceWords);
+    rows.set(this.slotPieces);
+    this.slotPieces = rows;
   }
 
   get complete(): boolean {
     return this.haveCount === this.pieces;
   }
 
+  /** We have verified `piece`. */
+  gotPiece(piece: number): void {
+    this.have[piece] = 1;
+    this.haveBits[piece >> 5]! |= 1 << (piece & 31);
+    this.haveCount++;
+  }
+
   fill(): void {
     this.have.fill(1);
+    for (let p = 0; p < this.pieces; p++) this.haveBits[p >> 5]! |= 1 << (p & 31);
     this.haveCount = this.pieces;
   }
 }

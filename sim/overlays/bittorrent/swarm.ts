@@ -243,7 +243,8 @@ export class Swarm {
     if (!state.active) return;
     const now = this.ctx.now();
     const limit = 2 * this.options.connections.keepAlive;
-    for (const c of [...state.connections.values()]) {
+    // Closing deletes only the connection being visited, which a Map's iteration allows: no copy needed.
+    for (const c of state.connections.values()) {
       if (now - c.lastHeardMs > limit) {
         this.ctx.count("keepAliveDrops");
         this.close(state, c.peer, false);
@@ -303,7 +304,7 @@ export class Swarm {
         this.fill(state, c);
         return;
       case "haves":
-        for (const piece of msg.pieces) this.gained(state, c, piece);
+        this.gainedAll(state, c, msg.pieces);
         this.interestChanged(state, c);
         this.fill(state, c);
         return;
@@ -353,6 +354,32 @@ export class Swarm {
     if (state.have[piece] === 0) c.wanted++;
   }
 
+  /** `gained` for each of a batch of HAVEs: the hot loop of batched HAVEs, with the connection's column read once. */
+  private gainedAll(state: PeerState, c: Connection, pieces: readonly number[]): void {
+    const n = this.torrent.pieces;
+    const holders = state.holders;
+    const stride = state.slotWords;
+    const word = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const have = state.have;
+    const availability = state.availability;
+    const row = state.slotPieces;
+    const rowStart = c.slot * state.pieceWords;
+    let wanted = c.wanted;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      if (piece < 0 || piece >= n) continue;
+      const at = piece * stride + word;
+      const held = holders[at]!;
+      if ((held & bit) !== 0) continue;
+      holders[at] = held | bit;
+      row[rowStart + (piece >> 5)]! |= 1 << (piece & 31);
+      availability[piece]!++;
+      if (have[piece] === 0) wanted++;
+    }
+    c.wanted = wanted;
+  }
+
   /** Sends INTERESTED or NOT INTERESTED when `c.wanted` crossed zero. */
   private interestChanged(state: PeerState, c: Connection): void {
     const want = c.wanted > 0 && !state.complete;
@@ -366,11 +393,11 @@ export class Swarm {
   private fill(state: PeerState, c: Connection): void {
     if (c.peerChoking || state.complete || !c.amInterested) return;
     while (c.outstanding.length < this.pipeline) {
-      const pick = this.picker.next(state, c);
-      if (!pick) return;
-      if (pick.endGame) this.ctx.count("endGameRequests");
-      c.outstanding.push(pick.key);
-      this.ctx.send(state.peer, c.peer, { type: "request", key: pick.key });
+      const key = this.picker.next(state, c);
+      if (key < 0) return;
+      if (this.picker.endGamePick) this.ctx.count("endGameRequests");
+      c.outstanding.push(key);
+      this.ctx.send(state.peer, c.peer, { type: "request", key });
     }
   }
 
@@ -498,8 +525,7 @@ export class Swarm {
       this.fillAll(state);
       return;
     }
-    state.have[piece] = 1;
-    state.haveCount++;
+    state.gotPiece(piece);
     if (state.pieceTimes) state.pieceTimes[piece] = ctx.now();
     this.stats.pieceCompleted(piece);
     const batched = this.options.haveInterval > 0;
@@ -531,7 +557,9 @@ export class Swarm {
     const pieces = state.pendingHaves;
     state.pendingHaves = [];
     if (!state.active || pieces.length === 0) return;
-    for (const c of state.connections.values()) this.ctx.send(state.peer, c.peer, { type: "haves", pieces });
+    // One message object for every connection: nothing on the way stamps or keeps it.
+    const msg: BittorrentMessage = { type: "haves", pieces };
+    for (const c of state.connections.values()) this.ctx.send(state.peer, c.peer, msg);
   }
 
   private completed(state: PeerState): void {
