@@ -222,39 +222,76 @@ export class ChordTables {
     return bits - 1 + 32 * (this.W - 1) - 21;
   }
 
-  /** Up to `max` distinct known peers in (peer, target), closest to the target first: the next hop and its fallbacks. */
+  /**
+   * Up to `max` distinct known peers in (peer, target), closest to the
+   * target first: the next hop and its fallbacks. The fingers from the one
+   * below the target down, until `max` distinct ones are in range, then
+   * every successor; ties (equal ids) in the order they were met.
+   */
   candidates(peer: PeerId, target: Uint32Array, to: number, max: number): PeerId[] {
     const { ids, W, m, space, fingers } = this;
     const pw = peer * W;
-    const found: PeerId[] = [];
     const fb = peer * m;
+    const tA = approxOf(target, to, W);
+    let n = 0;
     let distinct = 0;
     for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0 && distinct < max; i--) {
       const f = fingers[fb + i]!;
-      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1]) && !found.includes(f)) {
-        const before = found.length;
-        this.consider(found, peer, f, target, to);
-        if (found.length > before) distinct++;
+      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1])) {
+        const grown = this.consider(n, peer, f, target, to, tA);
+        if (grown > n) distinct++;
+        n = grown;
       }
     }
     const base = peer * this.r;
-    for (let j = 0; j < this.successorCount[peer]!; j++) this.consider(found, peer, this.successors[base + j]!, target, to);
-    if (found.length > max) found.length = max;
-    return found;
+    for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, target, to, tA);
+    const found = this.found;
+    const out: PeerId[] = new Array(Math.min(n, max));
+    for (let i = 0; i < out.length; i++) out[i] = found[n - 1 - i]!;
+    return out;
   }
 
-  /** Adds `p` to `found` if it lies in (peer, target) and is not there yet, keeping the peer farthest from `peer` (closest to the target) first. */
-  private consider(found: PeerId[], peer: PeerId, p: PeerId, target: Uint32Array, to: number): void {
-    const { ids, W, space } = this;
+  /**
+   * Scratch of `candidates`: the peers found so far, nearest to the peer
+   * first, so the successors (met nearest first) mostly go on the end. Ties
+   * go before the peers they tie with, so that read backwards they are in
+   * the order they were met.
+   */
+  private found = new Int32Array(0);
+
+  /**
+   * Adds `p` to found[0..n) if it lies in (peer, target) and is not there
+   * yet; returns the new count. `tA` is the target's approximation: every
+   * test here is decided on the approximations when they differ (see `hot`),
+   * and on the ids otherwise.
+   */
+  private consider(n: number, peer: PeerId, p: PeerId, target: Uint32Array, to: number, tA: number): number {
+    if (p < 0 || p === peer) return n;
+    let found = this.found;
+    for (let i = 0; i < n; i++) if (found[i] === p) return n;
+    const { ids, W, space, approx } = this;
     const pw = peer * W;
-    if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, pw, target, to)) return;
-    let k = found.length;
-    found.push(p);
-    while (k > 0 && space.inOpen(ids, found[k - 1]! * W, ids, pw, ids, p * W)) {
-      found[k] = found[k - 1]!;
+    const peerA = approx[peer]!;
+    const pA = approx[p]!;
+    const inRange = peerA !== pA && peerA !== tA && pA !== tA ? (peerA < tA ? peerA < pA && pA < tA : pA > peerA || pA < tA) : space.inOpen(ids, p * W, ids, pw, target, to);
+    if (!inRange) return n;
+    if (n === found.length) {
+      const bigger = new Int32Array(Math.max(32, 2 * n));
+      bigger.set(found);
+      this.found = found = bigger;
+    }
+    // Shift up the entries p lies between the peer and (or ties with): all but those in (peer, p).
+    let k = n;
+    while (k > 0) {
+      const q = found[k - 1]!;
+      const qA = approx[q]!;
+      const before = peerA !== qA && peerA !== pA && qA !== pA ? (peerA < pA ? peerA < qA && qA < pA : qA > peerA || qA < pA) : space.inOpen(ids, q * W, ids, pw, ids, p * W);
+      if (before) break;
+      found[k] = q;
       k--;
     }
     found[k] = p;
+    return n + 1;
   }
 }
 
