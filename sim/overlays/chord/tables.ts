@@ -24,7 +24,15 @@ export class ChordTables {
   successors = new Int32Array(0);
   successorCount = new Uint8Array(0);
   predecessor = new Int32Array(0);
+  /** Written through `setFingers`, or followed by `fingersChanged` (candidates keeps a summary of them). */
   fingers = new Int32Array(0);
+  /**
+   * Per peer, the last index of the run of equal fingers that starts at
+   * finger 0 (usually the successor, repeated for every finger closer than
+   * it), or -1 once a finger has changed: `candidates` stops there, as every
+   * finger below is the same peer again. Found again when needed.
+   */
+  private bottomRun = new Int16Array(0);
   /**
    * Per peer, in one 32-byte record: the approximations of its own id, of its
    * successor's and of its last successor's (NaN without successors). A
@@ -63,7 +71,7 @@ export class ChordTables {
   private grow(capacity: number): void {
     const old = this.capacity;
     const { W, m, r } = this;
-    const bigger = <T extends Uint32Array | Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
+    const bigger = <T extends Uint32Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity * per);
       b.set(a);
       if (fill !== undefined) b.fill(fill, old * per);
@@ -76,6 +84,7 @@ export class ChordTables {
     this.successorCount = bigger(this.successorCount, 1);
     this.predecessor = bigger(this.predecessor, 1, -1);
     this.fingers = bigger(this.fingers, m, -1);
+    this.bottomRun = bigger(this.bottomRun, 1, -1);
     this.nextFinger = bigger(this.nextFinger, 1);
     this.inRing = bigger(this.inRing, 1);
     this.session = bigger(this.session, 1);
@@ -101,6 +110,7 @@ export class ChordTables {
     this.successorCount[peer] = 0;
     this.predecessor[peer] = -1;
     this.fingers.fill(-1, peer * this.m, (peer + 1) * this.m);
+    this.bottomRun[peer] = -1;
     this.nextFinger[peer] = 0;
     this.inRing[peer] = 0;
     this.syncHot(peer);
@@ -146,7 +156,33 @@ export class ChordTables {
     this.syncHot(peer);
     const fb = peer * this.m;
     for (let i = 0; i < this.m; i++) if (this.fingers[fb + i] === gone) this.fingers[fb + i] = -1;
+    this.bottomRun[peer] = -1;
     if (this.predecessor[peer] === gone) this.predecessor[peer] = -1;
+  }
+
+  /** Fingers from..to (inclusive) of `peer` become `owner`. */
+  setFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
+    if (to < from) return;
+    this.fingers.fill(owner, peer * this.m + from, peer * this.m + to + 1);
+    this.bottomRun[peer] = -1;
+  }
+
+  /** `peer`'s fingers were written directly (a bulk fill): forgets what was known of them. */
+  fingersChanged(peer: PeerId): void {
+    this.bottomRun[peer] = -1;
+  }
+
+  /** The last index of `peer`'s run of equal fingers from finger 0 (see `bottomRun`). */
+  private bottomRunOf(peer: PeerId): number {
+    let end = this.bottomRun[peer]!;
+    if (end >= 0) return end;
+    const { fingers, m } = this;
+    const fb = peer * m;
+    const first = fingers[fb]!;
+    end = 0;
+    while (end + 1 < m && fingers[fb + end + 1] === first) end++;
+    this.bottomRun[peer] = end;
+    return end;
   }
 
   /** True if `target` ∈ (peer, successor(peer)]: the successor owns it. */
@@ -233,9 +269,13 @@ export class ChordTables {
     const pw = peer * W;
     const fb = peer * m;
     const tA = approxOf(target, to, W);
+    let top = W > 1 ? this.approxDistanceLog2(this.approx[peer]!, tA) : -2;
+    if (top === -2) top = space.distanceLog2(ids, pw, target, to);
+    // Below the bottom run's last index every finger equals the one above it: nothing more to find there.
+    const bottom = this.bottomRunOf(peer);
     let n = 0;
     let distinct = 0;
-    for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0 && distinct < max; i--) {
+    for (let i = Math.min(top, m - 1); i >= bottom && distinct < max; i--) {
       const f = fingers[fb + i]!;
       if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1])) {
         const grown = this.consider(n, peer, f, target, to, tA);

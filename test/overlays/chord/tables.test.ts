@@ -41,17 +41,20 @@ describe("ChordTables.candidates", () => {
     r: fc.integer({ min: 1, max: 8 }),
     clusters: fc.array(fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 4 }),
     peerIds: fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2047 })), { minLength: PEERS, maxLength: PEERS }),
-    tables: fc.array(fc.tuple(fc.array(fc.integer({ min: -1, max: PEERS - 1 }), { maxLength: 8 }), fc.array(fc.integer({ min: -1, max: PEERS - 1 }), { minLength: 64, maxLength: 64 })), {
+    // Per peer: its successors, and its fingers from finger 0 up as runs of one peer (as in a real table, and not).
+    tables: fc.array(fc.tuple(fc.array(fc.integer({ min: -1, max: PEERS - 1 }), { maxLength: 8 }), fc.array(fc.tuple(fc.integer({ min: -1, max: PEERS - 1 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 12 })), {
       minLength: 3,
       maxLength: 3,
     }),
     targets: fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2047 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
     max: fc.integer({ min: 1, max: 12 }),
+    // Then changes: fingers from..to of a peer set to an owner, or (owner < 0) a peer forgotten.
+    changes: fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat({ max: 70 }), fc.nat({ max: 70 }), fc.integer({ min: -PEERS, max: PEERS - 1 })), { maxLength: 6 }),
   });
 
   it("are those of the same search on the exact ids, ties and shared approximations included (property)", () => {
     fc.assert(
-      fc.property(table, ({ bits, r, clusters, peerIds, tables, targets, max }) => {
+      fc.property(table, ({ bits, r, clusters, peerIds, tables, targets, max, changes }) => {
         const space = new IdSpace(bits);
         const t = new ChordTables(space, r, PEERS);
         const W = t.W;
@@ -66,15 +69,26 @@ describe("ChordTables.candidates", () => {
           t.approx[p] = approxOf(t.ids, p * W, W);
         }
         for (let p = 0; p < 3; p++) {
-          const [successors, fingers] = tables[p]!;
+          const [successors, runs] = tables[p]!;
           t.setSuccessors(p, successors.slice(0, r));
-          for (let i = 0; i < t.m; i++) t.fingers[p * t.m + i] = fingers[i % 64]!;
+          let i = 0;
+          for (const [owner, length] of runs) for (let j = 0; j < length && i < t.m; j++) t.fingers[p * t.m + i++] = owner;
+          t.fingers.fill(runs[runs.length - 1]![0], p * t.m + i, (p + 1) * t.m);
+          t.fingersChanged(p);
         }
         const target = new Uint32Array(W);
-        for (const [c, low, ownId] of targets) {
-          if (ownId) target.set(t.ids.subarray((c % PEERS) * W, (c % PEERS) * W + W));
-          else write(target, 0, c, low);
-          for (let p = 0; p < 3; p++) expect(t.candidates(p, target, 0, max)).toEqual(candidatesByIds(t, p, target, max));
+        const check = () => {
+          for (const [c, low, ownId] of targets) {
+            if (ownId) target.set(t.ids.subarray((c % PEERS) * W, (c % PEERS) * W + W));
+            else write(target, 0, c, low);
+            for (let p = 0; p < 3; p++) expect(t.candidates(p, target, 0, max)).toEqual(candidatesByIds(t, p, target, max));
+          }
+        };
+        check();
+        for (const [p, from, to, owner] of changes) {
+          if (owner < 0) t.forget(p, -owner - 1);
+          else t.setFingers(p, Math.min(from, t.m - 1), Math.min(to, t.m - 1), owner);
+          check();
         }
       }),
       { numRuns: 400 },
