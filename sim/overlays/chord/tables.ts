@@ -156,15 +156,38 @@ export class ChordTables {
     this.syncHot(peer);
     const fb = peer * this.m;
     for (let i = 0; i < this.m; i++) if (this.fingers[fb + i] === gone) this.fingers[fb + i] = -1;
-    this.bottomRun[peer] = -1;
+    // The bottom run stays one value (the same, or all -1 now), so it can only have grown.
+    const end = this.bottomRun[peer]!;
+    if (end >= 0) this.bottomRun[peer] = this.runFrom(fb, end);
     if (this.predecessor[peer] === gone) this.predecessor[peer] = -1;
   }
 
   /** Fingers from..to (inclusive) of `peer` become `owner`. */
   setFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
     if (to < from) return;
-    this.fingers.fill(owner, peer * this.m + from, peer * this.m + to + 1);
-    this.bottomRun[peer] = -1;
+    const { fingers, m } = this;
+    const fb = peer * m;
+    fingers.fill(owner, fb + from, fb + to + 1);
+    // Keep the bottom run up to date (fix_fingers writes every few seconds; finding it again costs a walk).
+    const end = this.bottomRun[peer]!;
+    // Unknown stays unknown; writes starting past the finger after the run leave it alone.
+    if (end < 0 || from > end + 1) return;
+    const first = fingers[fb]!;
+    if (from > 0 && owner !== first) {
+      // The run now ends before the write (or, for a write starting just after it, where it ended).
+      if (from <= end) this.bottomRun[peer] = from - 1;
+      return;
+    }
+    // The run now covers the write (and, from finger 1 on, what it covered before): it may go on past that.
+    this.bottomRun[peer] = this.runFrom(fb, from === 0 ? to : Math.max(end, to));
+  }
+
+  /** The last index of the run of fingers equal to finger 0 that is known to reach index `end` (fingers at fb..). */
+  private runFrom(fb: number, end: number): number {
+    const { fingers, m } = this;
+    const first = fingers[fb]!;
+    while (end + 1 < m && fingers[fb + end + 1] === first) end++;
+    return end;
   }
 
   /** `peer`'s fingers were written directly (a bulk fill): forgets what was known of them. */
@@ -175,13 +198,7 @@ export class ChordTables {
   /** The last index of `peer`'s run of equal fingers from finger 0 (see `bottomRun`). */
   private bottomRunOf(peer: PeerId): number {
     let end = this.bottomRun[peer]!;
-    if (end >= 0) return end;
-    const { fingers, m } = this;
-    const fb = peer * m;
-    const first = fingers[fb]!;
-    end = 0;
-    while (end + 1 < m && fingers[fb + end + 1] === first) end++;
-    this.bottomRun[peer] = end;
+    if (end < 0) this.bottomRun[peer] = end = this.runFrom(peer * this.m, 0);
     return end;
   }
 

@@ -49,7 +49,7 @@ describe("ChordTables.candidates", () => {
     targets: fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2047 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
     max: fc.integer({ min: 1, max: 12 }),
     // Then changes: fingers from..to of a peer set to an owner, or (owner < 0) a peer forgotten.
-    changes: fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat({ max: 70 }), fc.nat({ max: 70 }), fc.integer({ min: -PEERS, max: PEERS - 1 })), { maxLength: 6 }),
+    changes: fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat({ max: 50 }), fc.nat({ max: 70 }), fc.integer({ min: -PEERS, max: PEERS - 1 })), { maxLength: 10 }),
   });
 
   it("are those of the same search on the exact ids, ties and shared approximations included (property)", () => {
