@@ -29,8 +29,9 @@ export class ChordTables {
   /**
    * Per peer, the last index of the run of equal fingers that starts at
    * finger 0 (usually the successor, repeated for every finger closer than
-   * it), or -1 once a finger has changed: `candidates` stops there, as every
-   * finger below is the same peer again. Found again when needed.
+   * it), or -1 when unknown (after a reset or a bulk write): `candidates`
+   * stops there, as every finger below is the same peer again. setFingers
+   * and forget keep it up to date; an unknown one is found when needed.
    */
   private bottomRun = new Int16Array(0);
   /**
