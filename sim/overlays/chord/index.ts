@@ -137,6 +137,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       t.syncHot(peer);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
       this.truth.fingersOf(at, t.fingers, scratch, peer * m);
+      t.fingersChanged(peer);
       t.inRing[peer] = 1;
     }
     for (const peer of ring) this.maintenance.startTimers(peer);

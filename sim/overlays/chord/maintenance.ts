@@ -23,7 +23,6 @@ export interface MaintenanceHooks {
 }
 
 export class Maintenance {
-  private readonly scratch: Uint32Array;
   /** The session in which each peer's timers were started (-1: none), so a rejoin does not start a second set. */
   private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
@@ -40,7 +39,6 @@ export class Maintenance {
     private routing: Routing,
     private readonly hooks: MaintenanceHooks = {},
   ) {
-    this.scratch = new Uint32Array(t.W);
     this.everyOptions = { start: "after-interval", jitter: options.jitter };
     this.jobs = [
       { intervalMs: options.stabilizeInterval, run: (peer) => this.stabilize(peer) },
@@ -206,8 +204,7 @@ export class Maintenance {
       start,
       far !== peer ? far : -1,
       (owner) => {
-        const fb = peer * m;
-        t.fingers[fb + i] = owner;
+        t.setFingers(peer, i, i, owner);
         // Finger 0 is the successor (the paper's finger[1]): a closer one found by lookup is adopted. Stabilize
         // alone cannot repair interleaved cycles (each node's successor skips one of the other cycle's nodes, and
         // asking it for its predecessor returns the asker); a lookup routed through the fingers crosses between them.
@@ -220,12 +217,11 @@ export class Maintenance {
         }
         let j = i + 1;
         if (owner !== peer) {
-          const next = this.scratch;
-          for (; j < m; j++) {
-            space.addPow2(ids, peer * W, j, next, 0);
-            if (!space.inOpenClosed(next, 0, ids, peer * W, ids, owner * W)) break;
-            t.fingers[fb + j] = owner;
-          }
+          // id + 2^j ∈ (id, owner] exactly while 2^j ≤ owner − id: up to the top bit of that distance (all the ring for the same id).
+          const d = space.distanceLog2(ids, peer * W, ids, owner * W);
+          const last = d < 0 ? m - 1 : d;
+          t.setFingers(peer, j, last, owner);
+          j = Math.max(j, last + 1);
         }
         t.nextFinger[peer] = j % m;
       },

@@ -24,7 +24,16 @@ export class ChordTables {
   successors = new Int32Array(0);
   successorCount = new Uint8Array(0);
   predecessor = new Int32Array(0);
+  /** Written through `setFingers`, or followed by `fingersChanged` (candidates keeps a summary of them). */
   fingers = new Int32Array(0);
+  /**
+   * Per peer, the last index of the run of equal fingers that starts at
+   * finger 0 (usually the successor, repeated for every finger closer than
+   * it), or -1 when unknown (after a reset or a bulk write): `candidates`
+   * stops there, as every finger below is the same peer again. setFingers
+   * and forget keep it up to date; an unknown one is found when needed.
+   */
+  private bottomRun = new Int16Array(0);
   /**
    * Per peer, in one 32-byte record: the approximations of its own id, of its
    * successor's and of its last successor's (NaN without successors). A
@@ -63,7 +72,7 @@ export class ChordTables {
   private grow(capacity: number): void {
     const old = this.capacity;
     const { W, m, r } = this;
-    const bigger = <T extends Uint32Array | Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
+    const bigger = <T extends Uint32Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity * per);
       b.set(a);
       if (fill !== undefined) b.fill(fill, old * per);
@@ -76,6 +85,7 @@ export class ChordTables {
     this.successorCount = bigger(this.successorCount, 1);
     this.predecessor = bigger(this.predecessor, 1, -1);
     this.fingers = bigger(this.fingers, m, -1);
+    this.bottomRun = bigger(this.bottomRun, 1, -1);
     this.nextFinger = bigger(this.nextFinger, 1);
     this.inRing = bigger(this.inRing, 1);
     this.session = bigger(this.session, 1);
@@ -101,6 +111,7 @@ export class ChordTables {
     this.successorCount[peer] = 0;
     this.predecessor[peer] = -1;
     this.fingers.fill(-1, peer * this.m, (peer + 1) * this.m);
+    this.bottomRun[peer] = -1;
     this.nextFinger[peer] = 0;
     this.inRing[peer] = 0;
     this.syncHot(peer);
@@ -146,7 +157,50 @@ export class ChordTables {
     this.syncHot(peer);
     const fb = peer * this.m;
     for (let i = 0; i < this.m; i++) if (this.fingers[fb + i] === gone) this.fingers[fb + i] = -1;
+    // The bottom run stays one value (the same, or all -1 now), so it can only have grown.
+    const end = this.bottomRun[peer]!;
+    if (end >= 0) this.bottomRun[peer] = this.runFrom(fb, end);
     if (this.predecessor[peer] === gone) this.predecessor[peer] = -1;
+  }
+
+  /** Fingers from..to (inclusive) of `peer` become `owner`. */
+  setFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
+    if (to < from) return;
+    const { fingers, m } = this;
+    const fb = peer * m;
+    fingers.fill(owner, fb + from, fb + to + 1);
+    // Keep the bottom run up to date (fix_fingers writes every few seconds; finding it again costs a walk).
+    const end = this.bottomRun[peer]!;
+    // Unknown stays unknown; writes starting past the finger after the run leave it alone.
+    if (end < 0 || from > end + 1) return;
+    const first = fingers[fb]!;
+    if (from > 0 && owner !== first) {
+      // The run now ends before the write (or, for a write starting just after it, where it ended).
+      if (from <= end) this.bottomRun[peer] = from - 1;
+      return;
+    }
+    // The run now covers the write (and, from finger 1 on, what it covered before): it may go on past that.
+    this.bottomRun[peer] = this.runFrom(fb, from === 0 ? to : Math.max(end, to));
+  }
+
+  /** The last index of the run of fingers equal to finger 0 that is known to reach index `end` (fingers at fb..). */
+  private runFrom(fb: number, end: number): number {
+    const { fingers, m } = this;
+    const first = fingers[fb]!;
+    while (end + 1 < m && fingers[fb + end + 1] === first) end++;
+    return end;
+  }
+
+  /** `peer`'s fingers were written directly (a bulk fill): forgets what was known of them. */
+  fingersChanged(peer: PeerId): void {
+    this.bottomRun[peer] = -1;
+  }
+
+  /** The last index of `peer`'s run of equal fingers from finger 0 (see `bottomRun`). */
+  private bottomRunOf(peer: PeerId): number {
+    let end = this.bottomRun[peer]!;
+    if (end < 0) this.bottomRun[peer] = end = this.runFrom(peer * this.m, 0);
+    return end;
   }
 
   /** True if `target` ∈ (peer, successor(peer)]: the successor owns it. */
@@ -222,39 +276,80 @@ export class ChordTables {
     return bits - 1 + 32 * (this.W - 1) - 21;
   }
 
-  /** Up to `max` distinct known peers in (peer, target), closest to the target first: the next hop and its fallbacks. */
+  /**
+   * Up to `max` distinct known peers in (peer, target), closest to the
+   * target first: the next hop and its fallbacks. The fingers from the one
+   * below the target down, until `max` distinct ones are in range, then
+   * every successor; ties (equal ids) in the order they were met.
+   */
   candidates(peer: PeerId, target: Uint32Array, to: number, max: number): PeerId[] {
     const { ids, W, m, space, fingers } = this;
     const pw = peer * W;
-    const found: PeerId[] = [];
     const fb = peer * m;
+    const tA = approxOf(target, to, W);
+    let top = W > 1 ? this.approxDistanceLog2(this.approx[peer]!, tA) : -2;
+    if (top === -2) top = space.distanceLog2(ids, pw, target, to);
+    // Below the bottom run's last index every finger equals the one above it: nothing more to find there.
+    const bottom = this.bottomRunOf(peer);
+    let n = 0;
     let distinct = 0;
-    for (let i = Math.min(space.distanceLog2(ids, pw, target, to), m - 1); i >= 0 && distinct < max; i--) {
+    for (let i = Math.min(top, m - 1); i >= bottom && distinct < max; i--) {
       const f = fingers[fb + i]!;
-      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1]) && !found.includes(f)) {
-        const before = found.length;
-        this.consider(found, peer, f, target, to);
-        if (found.length > before) distinct++;
+      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1])) {
+        const grown = this.consider(n, peer, f, target, to, tA);
+        if (grown > n) distinct++;
+        n = grown;
       }
     }
     const base = peer * this.r;
-    for (let j = 0; j < this.successorCount[peer]!; j++) this.consider(found, peer, this.successors[base + j]!, target, to);
-    if (found.length > max) found.length = max;
-    return found;
+    for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, target, to, tA);
+    const found = this.found;
+    const out: PeerId[] = new Array(Math.min(n, max));
+    for (let i = 0; i < out.length; i++) out[i] = found[n - 1 - i]!;
+    return out;
   }
 
-  /** Adds `p` to `found` if it lies in (peer, target) and is not there yet, keeping the peer farthest from `peer` (closest to the target) first. */
-  private consider(found: PeerId[], peer: PeerId, p: PeerId, target: Uint32Array, to: number): void {
-    const { ids, W, space } = this;
+  /**
+   * Scratch of `candidates`: the peers found so far, nearest to the peer
+   * first, so the successors (met nearest first) mostly go on the end. Ties
+   * go before the peers they tie with, so that read backwards they are in
+   * the order they were met.
+   */
+  private found = new Int32Array(0);
+
+  /**
+   * Adds `p` to found[0..n) if it lies in (peer, target) and is not there
+   * yet; returns the new count. `tA` is the target's approximation: every
+   * test here is decided on the approximations when they differ (see `hot`),
+   * and on the ids otherwise.
+   */
+  private consider(n: number, peer: PeerId, p: PeerId, target: Uint32Array, to: number, tA: number): number {
+    if (p < 0 || p === peer) return n;
+    let found = this.found;
+    for (let i = 0; i < n; i++) if (found[i] === p) return n;
+    const { ids, W, space, approx } = this;
     const pw = peer * W;
-    if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, pw, target, to)) return;
-    let k = found.length;
-    found.push(p);
-    while (k > 0 && space.inOpen(ids, found[k - 1]! * W, ids, pw, ids, p * W)) {
-      found[k] = found[k - 1]!;
+    const peerA = approx[peer]!;
+    const pA = approx[p]!;
+    const inRange = peerA !== pA && peerA !== tA && pA !== tA ? (peerA < tA ? peerA < pA && pA < tA : pA > peerA || pA < tA) : space.inOpen(ids, p * W, ids, pw, target, to);
+    if (!inRange) return n;
+    if (n === found.length) {
+      const bigger = new Int32Array(Math.max(32, 2 * n));
+      bigger.set(found);
+      this.found = found = bigger;
+    }
+    // Shift up the entries p lies between the peer and (or ties with): all but those in (peer, p).
+    let k = n;
+    while (k > 0) {
+      const q = found[k - 1]!;
+      const qA = approx[q]!;
+      const before = peerA !== qA && peerA !== pA && qA !== pA ? (peerA < pA ? peerA < qA && qA < pA : qA > peerA || qA < pA) : space.inOpen(ids, q * W, ids, pw, ids, p * W);
+      if (before) break;
+      found[k] = q;
       k--;
     }
     found[k] = p;
+    return n + 1;
   }
 }
 

@@ -437,35 +437,178 @@ export class Buckets {
   closest(peer: PeerId, t: Uint32Array, to: number, want: number, exclude: PeerId, out: Int32Array): number {
     const maxLevel = this.maxLevel[peer]!;
     if (maxLevel < 0 || want <= 0) return 0;
-    const ids = this.ids;
-    const lastPos = Math.min(ids.bits, (maxLevel + 1) * this.b) - 1;
-    // Where the peer and the target differ, from the compact top words for the first 32 bits
-    // (nearly every group a peer has), from the full ids below that.
-    const topBits = 32 - ids.pad;
-    const diffTop = (ids.top[peer]! ^ t[to]!) >>> 0;
-    const pw = peer * ids.W;
-    const differs = (s: number) => (s < topBits ? (diffTop >>> (topBits - 1 - s)) & 1 : ids.bit(ids.ids, pw, s) ^ ids.bit(t, to, s));
-    const cpl = diffTop !== 0 ? Math.clz32(diffTop) - ids.pad : ids.commonPrefix(ids.ids, pw, t, to);
+    const lastPos = this.lastGroup(maxLevel);
+    const diffTop = (this.ids.top[peer]! ^ t[to]!) >>> 0;
+    const cpl = this.targetPrefix(peer, diffTop, t, to);
     let n = 0;
     // Groups where the target differs from the peer: nearest first. Above the common prefix they agree.
     for (let s = cpl; s <= lastPos && n < want; s++) {
-      if (differs(s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
+      if (this.targetDiffers(peer, diffTop, t, to, s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
     }
     // Then groups where it agrees, from the deepest up (above the common prefix all agree).
     for (let s = lastPos; s >= 0 && n < want; s--) {
-      if (s < cpl || !differs(s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
+      if (s < cpl || !this.targetDiffers(peer, diffTop, t, to, s)) n = this.takeGroup(peer, s, t, to, want, exclude, out, n);
     }
     return n;
   }
 
+  /**
+   * True if some contact of `peer` other than `exclude` is closer to the id
+   * at t[to..] than the peer itself: what `closest(…, 1, exclude, …)` and a
+   * comparison would tell, without ordering anyone. By the grouping of
+   * `closest`, the contacts of group s are all closer than the peer when the
+   * target differs from the peer at s, and all farther when it agrees; so
+   * the answer is whether the target differs from the peer at a group with
+   * such a contact. `occupied`, from `occupiedGroups(peer, exclude)`, tells
+   * that for every group in the top word at once; pass it when asking about
+   * many targets with the same table.
+   */
+  hasCloserThanSelf(peer: PeerId, t: Uint32Array, to: number, exclude: PeerId, occupied = this.occupiedGroups(peer, exclude)): boolean {
+    const diffTop = (this.ids.top[peer]! ^ t[to]!) >>> 0;
+    if ((diffTop & occupied) !== 0) return true;
+    const maxLevel = this.maxLevel[peer]!;
+    if (maxLevel < 0) return false;
+    // Groups past the top word (only where ids share their first 32 bits).
+    const lastPos = this.lastGroup(maxLevel);
+    for (let s = Math.max(32 - this.ids.pad, this.targetPrefix(peer, diffTop, t, to)); s <= lastPos; s++) {
+      if (this.targetDiffers(peer, diffTop, t, to, s) && this.groupHasOther(peer, s, exclude)) return true;
+    }
+    return false;
+  }
 
-  /** Appends the contacts of group s to out[n..], the closest ones only if they do not all fit. */
-  private takeGroup(peer: PeerId, s: number, t: Uint32Array, to: number, want: number, exclude: PeerId, out: Int32Array, n: number): number {
+  /**
+   * The groups in the top word (positions s < 32 − pad) where `peer` has a
+   * contact other than `exclude`, as a mask laid over the top word of an id:
+   * group s is the bit that holds position s.
+   */
+  occupiedGroups(peer: PeerId, exclude: PeerId): number {
+    const maxLevel = this.maxLevel[peer]!;
+    if (maxLevel < 0) return 0;
+    const topBits = 32 - this.ids.pad;
+    const end = Math.min(this.lastGroup(maxLevel), topBits - 1);
+    let mask = 0;
+    for (let s = 0; s <= end; s++) if (this.groupHasOther(peer, s, exclude)) mask |= 1 << (topBits - 1 - s);
+    return mask;
+  }
+
+  /**
+   * How many contacts of `peer` other than `contact` are no farther from the
+   * id at t[to..] than `contact` is, counted up to `limit` (a larger count
+   * is returned as `limit`). "Fewer than k" is what `closest(…, k, contact,
+   * …)` and a comparison with the farthest of them would tell, without
+   * ordering anyone. Let sc be the position where `contact` first differs
+   * from the peer. A group s before sc is closer than `contact` exactly when
+   * the target differs from the peer at s (see `hasCloserThanSelf`); a group
+   * after sc agrees with the peer at sc where `contact` does not, so all of
+   * it is closer exactly when the target agrees with the peer at sc. Only
+   * group sc itself needs exact comparisons.
+   */
+  countNoFarther(peer: PeerId, t: Uint32Array, to: number, contact: PeerId, limit: number): number {
+    const maxLevel = this.maxLevel[peer]!;
+    if (maxLevel < 0 || limit <= 0) return 0;
+    const ids = this.ids;
+    const lastPos = this.lastGroup(maxLevel);
+    const diffTop = (ids.top[peer]! ^ t[to]!) >>> 0;
+    const sc = ids.commonPrefixOfPeers(peer, contact);
+    const laterCloser = sc < ids.bits && !this.targetDiffers(peer, diffTop, t, to, sc);
+    const end = laterCloser ? lastPos : Math.min(sc, lastPos);
+    let n = 0;
+    // Above both common prefixes neither the target nor `contact` differs from the peer: nothing closer there.
+    for (let s = Math.min(sc, this.targetPrefix(peer, diffTop, t, to)); s <= end && n < limit; s++) {
+      if (s < sc) {
+        if (this.targetDiffers(peer, diffTop, t, to, s)) n += this.groupSize(peer, s);
+      } else if (s > sc) n += this.groupSize(peer, s);
+      else n += this.groupNoFarther(peer, s, t, to, contact);
+    }
+    return Math.min(n, limit);
+  }
+
+  /** The last position that can have a group: the end of the peer's deepest level. */
+  private lastGroup(maxLevel: number): number {
+    return Math.min(this.ids.bits, (maxLevel + 1) * this.b) - 1;
+  }
+
+  /**
+   * Where the peer and the target first differ, given `diffTop`, the XOR of
+   * their top words (nearly always decisive), from the full ids otherwise.
+   */
+  private targetPrefix(peer: PeerId, diffTop: number, t: Uint32Array, to: number): number {
+    const ids = this.ids;
+    return diffTop !== 0 ? Math.clz32(diffTop) - ids.pad : ids.commonPrefix(ids.ids, peer * ids.W, t, to);
+  }
+
+  /** 1 if the target differs from the peer at position s, else 0: from `diffTop` for the first 32 bits (nearly every group a peer has), from the full ids below that. */
+  private targetDiffers(peer: PeerId, diffTop: number, t: Uint32Array, to: number, s: number): number {
+    const ids = this.ids;
+    const topBits = 32 - ids.pad;
+    return s < topBits ? (diffTop >>> (topBits - 1 - s)) & 1 : ids.bit(ids.ids, peer * ids.W, s) ^ ids.bit(t, to, s);
+  }
+
+  /** The first bucket of group s: its buckets are [first, first + 2^pos), pos being the place of bit s in its digit (`groupPlace`). */
+  private groupFirst(s: number, pos: number): number {
+    return Math.floor(s / this.b) * this.perLevel + (1 << pos) - 1;
+  }
+
+  /** The place of bit s in its digit, from the digit's least significant end. */
+  private groupPlace(s: number): number {
     const b = this.b;
     const L = Math.floor(s / b);
     const width = Math.min(b, this.ids.bits - L * b);
-    const pos = L * b + width - 1 - s; // the bit's place in the digit, from its least significant end
-    const first = L * this.perLevel + (1 << pos) - 1;
+    return L * b + width - 1 - s;
+  }
+
+  /** Contacts of `peer` in group s. */
+  private groupSize(peer: PeerId, s: number): number {
+    const pos = this.groupPlace(s);
+    const first = this.groupFirst(s, pos);
+    const last = first + (1 << pos);
+    let size = 0;
+    for (let bucket = first; bucket < last; bucket++) {
+      const slab = this.slabOf(peer, bucket, false);
+      if (slab >= 0) size += this.sizeOf(slab);
+    }
+    return size;
+  }
+
+  /** True if group s of `peer` has a contact other than `exclude`. */
+  private groupHasOther(peer: PeerId, s: number, exclude: PeerId): boolean {
+    const pos = this.groupPlace(s);
+    const first = this.groupFirst(s, pos);
+    const last = first + (1 << pos);
+    for (let bucket = first; bucket < last; bucket++) {
+      const slab = this.slabOf(peer, bucket, false);
+      if (slab < 0) continue;
+      const m = this.sizeOf(slab);
+      if (m > 1 || (m === 1 && this.pool[this.base(slab)] !== exclude)) return true;
+    }
+    return false;
+  }
+
+  /** Contacts of `peer` in group s, other than `contact`, no farther from the target than `contact`. */
+  private groupNoFarther(peer: PeerId, s: number, t: Uint32Array, to: number, contact: PeerId): number {
+    const pos = this.groupPlace(s);
+    const first = this.groupFirst(s, pos);
+    const last = first + (1 << pos);
+    const pool = this.pool;
+    const ids = this.ids;
+    let n = 0;
+    for (let bucket = first; bucket < last; bucket++) {
+      const slab = this.slabOf(peer, bucket, false);
+      if (slab < 0) continue;
+      const base = this.base(slab);
+      const m = this.sizeOf(slab);
+      for (let i = 0; i < m; i++) {
+        const c = pool[base + i]!;
+        if (c !== contact && ids.cmpPeerDistance(t, to, c, contact) <= 0) n++;
+      }
+    }
+    return n;
+  }
+
+  /** Appends the contacts of group s to out[n..], the closest ones only if they do not all fit. */
+  private takeGroup(peer: PeerId, s: number, t: Uint32Array, to: number, want: number, exclude: PeerId, out: Int32Array, n: number): number {
+    const pos = this.groupPlace(s);
+    const first = this.groupFirst(s, pos);
     const last = first + (1 << pos);
     const pool = this.pool;
     let size = 0;

@@ -61,8 +61,6 @@ export class KadStorage {
   private readonly publishers: Publishers;
   private readonly W: number;
 
-  private readonly near: Int32Array;
-
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
     private readonly options: KademliaOptions,
@@ -77,7 +75,6 @@ export class KadStorage {
     private readonly failed: (peer: PeerId, contact: PeerId) => void,
   ) {
     this.W = ids.W;
-    this.near = new Int32Array(options.k);
     this.ledger = new ItemLedger<Copy>(keyCount, "session");
     this.publishers = new Publishers(publishers, keyCount);
     this.published = new Uint8Array(keyCount);
@@ -245,28 +242,32 @@ export class KadStorage {
     });
   }
 
-  /** `holder` has just added `newcomer` to its buckets: it stores on it the values the newcomer should now hold (§2.5). */
+  /**
+   * `holder` has just added `newcomer` to its buckets: it stores on it the
+   * values the newcomer should now hold (§2.5). Both conditions are counts,
+   * not orderings (see Buckets.hasCloserThanSelf and countNoFarther): the
+   * holder knows no one closer to the key than itself (the newcomer aside),
+   * and fewer than k of its other contacts are as close as the newcomer,
+   * which is the newcomer being closer than the k-th closest of them (or the
+   * holder knowing fewer than k).
+   */
   offerTo(holder: PeerId, newcomer: PeerId): void {
     const map = this.ledger.holdingsOf(holder);
     if (map === undefined || map.size === 0) return;
-    const { ids, buckets } = this;
-    const all = ids.ids;
-    const W = ids.W;
-    const near = this.near;
+    const { buckets } = this;
+    const k = this.options.k;
+    const W = this.W;
+    const t = this.keyIds;
     const now = this.ctx.now();
-    for (const [key, copy] of map) {
-      if (copy.cached || copy.expiresMs <= now) continue;
-      const t = this.keyIds;
+    // The table is the same for every key: which of its groups could be closer than the holder is worked out once.
+    const occupied = buckets.occupiedGroups(holder, newcomer);
+    for (const key of map.keys()) {
       const to = key * W;
-      // The holder must be the closest to the key it knows of (the newcomer aside)...
-      if (buckets.closest(holder, t, to, 1, newcomer, near) === 1 && ids.cmpDistance(t, to, all, holder * W, all, near[0]! * W) > 0) continue;
-      // ... and the newcomer closer than the k-th closest it knows.
-      const n = buckets.closest(holder, t, to, this.options.k, newcomer, near);
-      if (n === this.options.k) {
-        let farthest = near[0]!;
-        for (let i = 1; i < n; i++) if (ids.cmpDistance(t, to, all, near[i]! * W, all, farthest * W) > 0) farthest = near[i]!;
-        if (ids.cmpDistance(t, to, all, newcomer * W, all, farthest * W) >= 0) continue;
-      }
+      // The cheap test that nearly every key fails comes first, before the copy is read.
+      if (buckets.hasCloserThanSelf(holder, t, to, newcomer, occupied)) continue;
+      const copy = map.get(key)!;
+      if (copy.cached || copy.expiresMs <= now) continue;
+      if (buckets.countNoFarther(holder, t, to, newcomer, k) >= k) continue;
       this.ctx.count("handovers");
       this.sendStore(holder, newcomer, key, copy.publishedMs, copy.expiresMs, false, true);
     }

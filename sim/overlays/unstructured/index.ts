@@ -101,6 +101,16 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   }
 
   deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
+    switch (msg.type) {
+      case "query":
+      case "walk":
+      case "walkCheck":
+      case "queryHit":
+        // Search traffic, most of what a run delivers, goes straight to its handler (which takes every
+        // message of these types); the neighbour handler before it would only pass it on.
+        this.search.handle(to, from, msg);
+        return;
+    }
     if (this.neighbours.handle(to, from, msg)) return;
     if (this.search.handle(to, from, msg)) return;
     if (this.broadcasts.handle(to, from, msg)) return;

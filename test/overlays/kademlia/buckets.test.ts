@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Buckets } from "../../../sim/overlays/kademlia/buckets.js";
 import { KadIds } from "../../../sim/overlays/kademlia/ids.js";
@@ -116,5 +117,76 @@ describe("k-buckets", () => {
     expect(buckets.maxLevel[0]).toBe(-1);
     for (let p = 1; p < 100; p++) buckets.seen(0, p);
     expect(buckets.contactCount[0]).toBe(before);
+  });
+});
+
+describe("hand-over decisions by counting", () => {
+  /**
+   * The decision storage.offerTo made before it counted: the holder is the
+   * closest it knows (the newcomer aside), and the newcomer is closer than
+   * the k-th closest of its other contacts (or it knows fewer than k).
+   */
+  function byClosest(buckets: Buckets, ids: KadIds, holder: number, t: Uint32Array, newcomer: number, k: number) {
+    const W = ids.W;
+    const all = ids.ids;
+    const near = new Int32Array(k);
+    const holderClosest = !(buckets.closest(holder, t, 0, 1, newcomer, near) === 1 && ids.cmpDistance(t, 0, all, holder * W, all, near[0]! * W) > 0);
+    const n = buckets.closest(holder, t, 0, k, newcomer, near);
+    let newcomerNear = true;
+    if (n === k) {
+      let farthest = near[0]!;
+      for (let i = 1; i < n; i++) if (ids.cmpDistance(t, 0, all, near[i]! * W, all, farthest * W) > 0) farthest = near[i]!;
+      newcomerNear = ids.cmpDistance(t, 0, all, newcomer * W, all, farthest * W) < 0;
+    }
+    return { holderClosest, newcomerNear };
+  }
+
+  // Few bits make ids collide (ties in distance) and tables reach the last, narrower level.
+  const setting = fc.record({
+    bits: fc.constantFrom(8, 11, 40, 160),
+    b: fc.integer({ min: 1, max: 4 }),
+    k: fc.integer({ min: 1, max: 6 }),
+    replacements: fc.integer({ min: 0, max: 3 }),
+    holder: fc.integer({ min: 0, max: 299 }),
+    // Contacts the holder hears from (and, negated, fails to reach), in order.
+    ops: fc.array(fc.integer({ min: -299, max: 299 }), { maxLength: 300 }),
+    // Targets: random words, or a peer's own id.
+    targets: fc.array(fc.oneof(fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), fc.integer({ min: 0, max: 299 })), { minLength: 1, maxLength: 8 }),
+    newcomers: fc.array(fc.integer({ min: 0, max: 299 }), { minLength: 1, maxLength: 6 }),
+  });
+
+  it("agree with closest() and a comparison, and with a count by brute force, on any table (property)", () => {
+    fc.assert(
+      fc.property(setting, ({ bits, b, k, replacements, holder, ops, targets, newcomers }) => {
+        const ids = new KadIds(bits, 300);
+        const buckets = new Buckets(ids, { k, b, replacements, staleAfter: 1 }, 300);
+        for (const op of ops) {
+          if (op >= 0) buckets.seen(holder, op);
+          else buckets.failed(holder, -op);
+        }
+        const contacts: number[] = [];
+        buckets.forEachContact(holder, (c) => contacts.push(c));
+        const W = ids.W;
+        const t = new Uint32Array(W);
+        for (const target of targets) {
+          if (typeof target === "number") t.set(ids.ids.subarray(target * W, target * W + W));
+          else for (let w = 0; w < W; w++) t[w] = w === 0 ? target[w]! >>> ids.pad : target[w]!;
+          // offerTo's newcomer is in the table; any other peer must be counted right too.
+          for (const newcomer of [...newcomers, ...contacts.slice(0, 3)]) {
+            if (newcomer === holder) continue;
+            const old = byClosest(buckets, ids, holder, t, newcomer, k);
+            expect(!buckets.hasCloserThanSelf(holder, t, 0, newcomer)).toBe(old.holderClosest);
+            expect(buckets.countNoFarther(holder, t, 0, newcomer, k) < k).toBe(old.newcomerNear);
+            const dist = (p: number) => (c: number) => ids.cmpDistance(t, 0, ids.ids, c * W, ids.ids, p * W);
+            const others = contacts.filter((c) => c !== newcomer);
+            expect(buckets.hasCloserThanSelf(holder, t, 0, newcomer)).toBe(others.some((c) => dist(holder)(c) < 0));
+            for (const limit of [1, k, 1000]) {
+              expect(buckets.countNoFarther(holder, t, 0, newcomer, limit)).toBe(Math.min(limit, others.filter((c) => dist(newcomer)(c) <= 0).length));
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
