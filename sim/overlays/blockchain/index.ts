@@ -97,7 +97,13 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     const onConnect = this.relay.onConnect;
     this.relay.onConnect = (node, block) => {
       onConnect(node, block);
-      txRelay.confirmed(node, block);
+      txRelay.received(node, block);
+    };
+    // A mempool follows the node's best chain: a block on a side branch leaves it alone.
+    const onTip = this.relay.onTip;
+    this.relay.onTip = (node, block, depth, before) => {
+      onTip(node, block, depth, before);
+      txRelay.tipMoved(node, before, block, this.tree);
     };
     this.relay.missingTxs = (node, block) => txRelay.missing(node, block);
     this.relay.carried = (bytes) => {
@@ -130,7 +136,7 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     const id = this.tree.add(parent, miner, this.ctx.now(), selfish, !selfish);
     this.known.addBlock(id);
     if (this.txRelay) {
-      this.txRelay.fill(id, miner, this.txs);
+      this.txRelay.fill(id, miner, this.txs, this.tree);
       this.txRelay.confirmed(miner, id);
     }
     this.ctx.count("blocksMined");
@@ -144,9 +150,10 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
       // The pool shares its private chain among its members at once (a private channel).
       for (const m of this.poolMembers) {
         this.known.set(id, m, CONNECTED);
+        const before = this.known.tip[m]!;
         this.known.tip[m] = id;
-        // Connected without the relay: the block's transactions leave this member's mempool here.
-        if (m !== node) this.txRelay?.confirmed(m, id);
+        // Connected without the relay: the member's mempool follows its new tip here.
+        this.txRelay?.tipMoved(m, before, id, this.tree);
       }
       this.pool.mined(id);
       return;
@@ -172,7 +179,8 @@ class BlockchainOverlay implements Overlay<BlockchainMessage> {
     if (this.known.state(parent, node) !== CONNECTED) {
       // The miner saw that block first: it has it.
       this.known.set(parent, node, CONNECTED);
-      this.txRelay?.confirmed(node, parent);
+      // Its mempool moves when its tip does, once it has mined on this block (relay.mined).
+      this.txRelay?.received(node, parent);
       const broadcast = this.tree.broadcast[parent]!;
       if (broadcast >= 0) this.ctx.reached(broadcast, node);
     }

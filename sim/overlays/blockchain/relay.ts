@@ -28,8 +28,8 @@ import type { Topology } from "./topology.js";
  * links (sim/network/carriers); without it a block takes the latency only.
  */
 export class Relay {
-  /** A node connected a block and switched tips (`reorgDepth` blocks abandoned, 0 for an extension). */
-  onTip: (node: PeerId, block: number, reorgDepth: number) => void = () => {};
+  /** A node connected a block and switched tips from `before` (`reorgDepth` blocks abandoned, 0 for an extension). */
+  onTip: (node: PeerId, block: number, reorgDepth: number, before: number) => void = () => {};
   /** `node` connected `block` to its tree. */
   onConnect: (node: PeerId, block: number) => void = () => {};
   /** May `node` relay `block`? (A selfish pool keeps honest blocks to itself, and private ones.) */
@@ -396,7 +396,7 @@ export class Relay {
     const fork = this.tree.commonAncestor(before, best);
     const depth = this.tree.height[before]! - this.tree.height[fork]!;
     this.known.tip[node] = best;
-    this.onTip(node, best, depth);
+    this.onTip(node, best, depth, before);
     this.announce(node, best, from);
   }
 

@@ -1,6 +1,7 @@
 import type { OverlayContext } from "../../core/protocol.js";
 import type { Rng } from "../../engine/rng.js";
 import type { PeerId } from "../../peers/population.js";
+import type { BlockTree } from "./chain.js";
 import { blockchainMessageTypes, type BlockchainMessage, type TxMessage } from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
 import type { Topology } from "./topology.js";
@@ -52,6 +53,8 @@ export class TxRelay {
   private readonly requested: (Set<number> | undefined)[] = [];
   /** The transactions each block carries (taken from its miner's mempool). */
   private readonly blockTxs: (readonly number[] | undefined)[] = [];
+  /** The blocks that carry each transaction: one, or more on competing branches. */
+  private readonly carriers: (number[] | undefined)[] = [];
   /** The node whose timer creates the next transaction (-1: none online), and when. */
   private host: PeerId = -1;
   private dueMs = NaN;
@@ -231,18 +234,66 @@ export class TxRelay {
     this.accept(to, tx);
   }
 
-  /** `miner` found `block`: it carries up to `capacity` transactions from its mempool, oldest first. */
-  fill(block: number, miner: PeerId, capacity: number): void {
+  /**
+   * `miner` found `block`: it carries up to `capacity` transactions from its
+   * mempool, oldest first, but none already in a block it builds on (a block
+   * carrying one would be invalid). Only a mempool that does not follow the
+   * chain being mined holds such a one: a selfish pool member's follows its
+   * public tip while the pool mines on its private chain.
+   */
+  fill(block: number, miner: PeerId, capacity: number, tree: BlockTree): void {
     const txs: number[] = [];
+    const parent = tree.parent[block]!;
     for (const tx of this.mempools[miner] ?? []) {
       if (txs.length >= capacity) break;
+      if (this.onChain(tx, parent, tree)) continue;
       txs.push(tx);
       this.record.included(tx, block);
+      (this.carriers[tx] ??= []).push(block);
     }
     this.blockTxs[block] = txs;
   }
 
-  /** `node` connected `block`: its transactions are confirmed, so they leave the node's mempool and are no longer announced. */
+  /** Is `tx` in `tip` or one of its ancestors? */
+  private onChain(tx: number, tip: number, tree: BlockTree): boolean {
+    for (const c of this.carriers[tx] ?? []) {
+      let b = tip;
+      while (tree.height[b]! > tree.height[c]!) b = tree.parent[b]!;
+      if (b === c) return true;
+    }
+    return false;
+  }
+
+  /** `node` connected `block`, on its best chain or a side branch: it has the block's transactions, so it stops asking for them. */
+  received(node: PeerId, block: number): void {
+    for (const tx of this.blockTxs[block] ?? []) {
+      this.forgetRequest(node, tx);
+      if (node < this.nodes) this.states[tx]![node] = HAVE;
+    }
+  }
+
+  /**
+   * `node`'s best chain moved from `before` to `after`. As in Bitcoin Core,
+   * the transactions of the blocks it left go back into its mempool (after
+   * what is there: a mempool here is ordered by arrival), and those of the
+   * blocks it joined leave it. A block that only extends the chain is the
+   * common case: nothing goes back.
+   */
+  tipMoved(node: PeerId, before: number, after: number, tree: BlockTree): void {
+    const fork = tree.commonAncestor(before, after);
+    const left: number[] = [];
+    for (let b = before; b !== fork; b = tree.parent[b]!) left.push(b);
+    for (let i = left.length - 1; i >= 0; i--) {
+      const txs = this.blockTxs[left[i]!];
+      if (txs !== undefined && txs.length > 0) {
+        const pool = (this.mempools[node] ??= new Set());
+        for (const tx of txs) pool.add(tx);
+      }
+    }
+    for (let b = after; b !== fork; b = tree.parent[b]!) this.confirmed(node, b);
+  }
+
+  /** `block` is on `node`'s best chain: its transactions are confirmed, so they leave the node's mempool and are no longer announced. */
   confirmed(node: PeerId, block: number): void {
     const txs = this.blockTxs[block];
     if (txs === undefined) return;

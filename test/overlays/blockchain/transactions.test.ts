@@ -175,4 +175,23 @@ describe("blockchain transaction relay", () => {
     }
     expect(checked).toBeGreaterThan(5_000);
   });
+
+  it("puts the transactions of a block that lost a race back into the mempools, so a main-chain block carries them later", () => {
+    // Blocks every 5 s on 50 ms links: races are common. Small blocks (50 transactions) keep the mempools busy.
+    const { results, relay } = run({ mining: { interval: "5s" }, blockSize: 80 + 50 * 250, transactions: { rate: "2/s" } }, { duration: "20m" });
+    const main = new Set<number>();
+    for (const b of results.blocks) if (b.fate === "main") for (const tx of relay!.carried(b.id)) main.add(tx);
+    const stale = results.blocks.filter((b) => b.fate === "stale" && b.minedMs < 15 * 60_000);
+    expect(stale.length).toBeGreaterThan(5);
+    let lost = 0;
+    let staleTxs = 0;
+    for (const b of stale) {
+      for (const tx of relay!.carried(b.id)) {
+        staleTxs++;
+        if (!main.has(tx)) lost++;
+      }
+    }
+    expect(staleTxs).toBeGreaterThan(50);
+    expect(lost).toBe(0);
+  });
 });
