@@ -1,4 +1,4 @@
 import { describeShard } from "./fingerprints.js";
 
-// One of three shards of the fingerprint tests (fingerprints.ts), so they run in parallel.
-describeShard(1, 3);
+// One of four shards of the fingerprint tests (fingerprints.ts), so they run in parallel.
+describeShard(1, 4);
