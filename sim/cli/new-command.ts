@@ -49,7 +49,7 @@ export function overlayTemplate(name: string): string {
 // part is for. A scenario uses it with
 //   overlay: { type: ${name}, module: ./${name}.js }
 
-/** @param {{ z: typeof import("zod").z, fields: any }} api  peerlab's zod and field helpers (units, defaults) */
+/** @param {{ z: typeof import("zod").z, fields: any, shared: any }} api  peerlab's zod, field helpers (units, defaults) and shared building blocks (item ledger, fetch: docs/writing-an-overlay.md) */
 export default function overlay({ fields }) {
   return {
     // The name scenarios write in overlay.type; it must match.

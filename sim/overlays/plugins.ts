@@ -2,6 +2,10 @@ import { createRequire } from "node:module";
 import { z } from "zod";
 import * as fields from "../core/fields.js";
 import type { Message, MessageTypes, Overlay, OverlayContext, OverlayDefinition, OverlayWorld } from "../core/protocol.js";
+import { CopyCache } from "./shared/copy-cache.js";
+import { fetchFrom } from "./shared/fetch.js";
+import { ItemLedger } from "./shared/item-ledger.js";
+import { Publishers } from "./shared/publishers.js";
 
 /**
  * Overlays from outside peerlab: a scenario names a JavaScript module in
@@ -14,11 +18,21 @@ import type { Message, MessageTypes, Overlay, OverlayContext, OverlayDefinition,
  * option schema is built with the very zod peerlab validates with.
  */
 
+/**
+ * The building blocks the built-in overlays share, handed to plug-ins too
+ * (docs/writing-an-overlay.md, "Storage and fetching"): who holds which
+ * item, bounded copies, who publishes what, and one fetch step (request,
+ * transfer with network.bandwidth, the runtime's verdict).
+ */
+export const SHARED = { ItemLedger, CopyCache, Publishers, fetchFrom } as const;
+
 /** What a plug-in's exported function receives. */
 export interface PluginApi {
   readonly z: typeof z;
   /** Field helpers with units: duration("30s"), rate("1/s"), integer(min, max), probability(), oneOf([...]) ... */
   readonly fields: typeof fields;
+  /** The item ledger, copy cache, publishers and fetch step the built-in overlays use. */
+  readonly shared: typeof SHARED;
 }
 
 /** What a plug-in's exported function returns. */
@@ -61,7 +75,7 @@ export function loadOverlayModule(file: string): OverlayDefinition {
   }
   let plugin: unknown;
   try {
-    plugin = (exported as (api: PluginApi) => unknown)({ z, fields });
+    plugin = (exported as (api: PluginApi) => unknown)({ z, fields, shared: SHARED });
   } catch (err) {
     throw new PluginError(`its exported function threw: ${firstLine((err as Error).message)}`);
   }

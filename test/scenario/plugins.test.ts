@@ -2,6 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findOverlay } from "../../sim/overlays/registry.js";
+import { resultFiles } from "../../sim/run/results.js";
+import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import { expectInputError } from "../helpers/input-error.js";
 import { scenarioFiles } from "../helpers/scenario-files.js";
@@ -75,3 +77,85 @@ describe("plug-in overlays", () => {
     expect(problem(chordBroadcast)).toContain("workload.broadcasts: the chord overlay cannot broadcast; overlays that can: unstructured");
   });
 });
+
+/**
+ * A plug-in that stores with the building blocks the built-in overlays share
+ * (the `shared` it is handed): each key lives on its publisher's computer in
+ * an item ledger, a lookup fetches it from there with fetchFrom (the runtime
+ * judges the value), and requesters keep copies in a CopyCache.
+ */
+const HOME_STORE = `export default ({ fields, shared }) => ({
+  name: "home-store",
+  description: "Each key lives on its publisher's computer; a lookup fetches it from there.",
+  options: { cache: fields.integer(0, 100).default(2) },
+  messageTypes: { get: { category: "lookup", bytes: 40 }, got: { category: "lookup", bytes: 40 } },
+  create(options, ctx, world) {
+    const ledger = new shared.ItemLedger(world.keyCount, "disk");
+    const cache = new shared.CopyCache(ledger, options.cache);
+    const publishers = new shared.Publishers(world.allPeers, world.keyCount);
+    const publisherOf = (key) => world.allPeers[key % world.allPeers.length];
+    for (const peer of world.allPeers) for (const key of publishers.itemsOf(peer)) ledger.add(peer, key, true);
+    const running = new Set();
+    const isGot = (m) => m.type === "got";
+    return {
+      join: (peer) => ledger.setOnline(peer, true),
+      leave: (peer) => ledger.setOnline(peer, false),
+      crash: (peer) => ledger.setOnline(peer, false),
+      deliver(to, from, msg) {
+        if (msg.type === "get") ctx.reply(to, from, msg, { type: "got", lookup: msg.lookup, found: ledger.holds(to, msg.key), value: ctx.valueFrom(to, msg.key) });
+      },
+      lookup(peer, key, id) {
+        if (ledger.holds(peer, key)) return ctx.lookupSucceeded(id, 0);
+        running.add(id);
+        shared.fetchFrom(ctx, peer, publisherOf(key), id, key, 1, { type: "get", key, lookup: id }, isGot, 5000, {
+          live: () => running.has(id),
+          done: () => { running.delete(id); cache.keep(peer, key); },
+          refused: () => { running.delete(id); ctx.lookupFailed(id); },
+          timedOut: () => { if (running.delete(id)) ctx.lookupFailed(id); },
+        });
+      },
+      lookupAbandoned: (peer, id) => running.delete(id),
+      availability: () => ({ stored: ledger.storedCount(), available: ledger.availableCount() }),
+    };
+  },
+});
+`;
+
+describe("plug-in overlays use the shared building blocks", () => {
+  it("stores in the item ledger, fetches with fetchFrom and keeps copies: lookups succeed when a holder is online", () => {
+    module("home-store.js", HOME_STORE);
+    const path = file("home-store.yaml", [
+      "seed: 4",
+      "duration: 20m",
+      "peers: { count: 60, joinOver: 1m }",
+      "churn: { model: sessions, session: { distribution: exponential, mean: 10m }, offline: { distribution: exponential, mean: 10m } }",
+      "overlay: { type: home-store, module: ./home-store.js, cache: 2 }",
+      "workload: { keys: 120, lookups: { rate: 2/s }, timeout: 10s }",
+      "metrics: { warmup: 2m, interval: 2m }",
+    ]);
+    const runOnce = () => {
+      const simulation = new Simulation(loadScenario(path));
+      simulation.runToEnd();
+      return resultFiles(simulation, { scenarioFile: path, complete: true });
+    };
+    const files = runOnce();
+    const summary = JSON.parse(files["summary.json"]!) as { lookups: { started: number; successRatio: number } };
+    // About half the pool is online at a time, so about half the publishers; copies add a little.
+    expect(summary.lookups.started).toBeGreaterThan(2000);
+    expect(summary.lookups.successRatio).toBeGreaterThan(0.45);
+    expect(summary.lookups.successRatio).toBeLessThan(0.8);
+    const rows = files["timeseries.csv"]!.trim().split("\n");
+    const header = rows[0]!.split(",");
+    const stored = header.indexOf("items_stored");
+    const available = header.indexOf("items_available");
+    expect(stored).toBeGreaterThan(0);
+    for (const row of rows.slice(1)) {
+      const cells = row.split(",").map(Number);
+      expect(cells[stored]).toBe(120);
+      expect(cells[available]).toBeLessThanOrEqual(120);
+      expect(cells[available]).toBeGreaterThan(40);
+    }
+    expect(runOnce()["summary.json"]).toBe(files["summary.json"]);
+  });
+});
+
