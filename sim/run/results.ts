@@ -113,7 +113,6 @@ function serviceAnnotations(scenario: Scenario, endMs: number): Annotation[] {
   return out.sort((a, b) => a.time_s - b.time_s);
 }
 
-/** `{"<key>": [` one item per line `]}` as pieces, never joined into one string. */
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { PeerSnapshot } from "../../sim/core/protocol.js";
-import { nearestIndex, sample, type SnapshotRecord } from "../../sim/metrics/observers/snapshots.js";
-import type { TracedLookup } from "../../sim/metrics/traces.js";
-import { Simulation } from "../../sim/run/simulation.js";
-import { validateScenario } from "../../sim/scenario/load.js";
+import type { PeerSnapshot } from "../../../sim/core/protocol.js";
+import { nearestIndex, sample, type SnapshotRecord } from "../../../sim/metrics/observers/snapshots.js";
+import type { TracedLookup } from "../../../sim/metrics/traces.js";
+import { Simulation } from "../../../sim/run/simulation.js";
+import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A ring of n peers in id order (peer p at position p/n, numbered backwards so peer order and id order differ), each linked to its successor. */
 function ring(n: number): PeerSnapshot[] {

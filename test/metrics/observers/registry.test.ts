@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { OBSERVERS, metricsSchema, Observers } from "../../sim/metrics/observers/registry.js";
-import { Simulator } from "../../sim/engine/simulator.js";
-import { LookupTable } from "../../sim/metrics/lookups.js";
+import { OBSERVERS, metricsSchema, Observers } from "../../../sim/metrics/observers/registry.js";
+import { Simulator } from "../../../sim/engine/simulator.js";
+import { LookupTable } from "../../../sim/metrics/lookups.js";
 
 describe("observers registry", () => {
   it("composes metrics: from every observer's fields, in registry order, each field owned once", () => {
