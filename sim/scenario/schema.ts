@@ -10,7 +10,7 @@ import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
 import { latencySchema } from "../network/latency-models.js";
 import { checkWorkloads, workloadSchema } from "../workload/registry.js";
-import { metricsSchema } from "../metrics/observers/registry.js";
+import { checkObservers, metricsSchema } from "../metrics/observers/registry.js";
 import {
   describeValue,
   duration,
@@ -162,9 +162,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     .optional()
     .meta({ description: "A grid of values over scenario paths, each point run `replications` times; results/<name>/runs.csv and aggregate.csv." }),
 }).superRefine((s, ctx) => {
-  if (s.metrics.warmup >= s.duration) {
-    ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${formatDuration(s.duration)}), got ${formatDuration(s.metrics.warmup)}` });
-  }
+  checkObservers(s.metrics, { durationMs: s.duration }, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const lat = s.network.latency;
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);

@@ -1,4 +1,5 @@
 import { duration, durationHint, strict } from "../../core/fields.js";
+import { formatDuration } from "../../core/units.js";
 import { observerKind } from "./kind.js";
 
 /**
@@ -23,6 +24,9 @@ export const intervals = observerKind({
         description: `Nothing that happens before this time counts in summary.json; shorter than duration. ${durationHint("1m", false)}`,
       }),
   }),
+  check: ({ warmup }, { durationMs }, issue) => {
+    if (warmup >= durationMs) issue(["warmup"], `expected a warm-up shorter than the run's duration (${formatDuration(durationMs)}), got ${formatDuration(warmup)}`);
+  },
   create: ({ interval, warmup }, { sim, endMs }) => ({
     start(run) {
       const close = () => {

@@ -41,6 +41,13 @@ export interface ObserverRun {
   beginMeasurement(): void;
 }
 
+/** Facts of the rest of the scenario an observer's checks use. */
+export interface ObserverScenario {
+  durationMs: number;
+}
+
+export type AddIssue = (path: (string | number)[], message: string) => void;
+
 /** The network calls this for every message sent on behalf of a lookup. */
 export type MessageTrace = (nowMs: number, lookup: number, from: PeerId, to: PeerId, type: string) => void;
 
@@ -55,6 +62,8 @@ export interface Observer {
 }
 
 export interface ObserverKind<Schema extends z.ZodObject = z.ZodObject> extends FamilyMember<Schema> {
+  /** Checks against the rest of the scenario, each issue with its path under `metrics`. */
+  check?(section: z.output<Schema>, scenario: ObserverScenario, issue: AddIssue): void;
   /** The run's observer, or undefined if the scenario asks for nothing this kind records. */
   create(section: z.output<Schema>, setup: ObserverSetup): Observer | undefined;
 }

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { strict } from "../../core/fields.js";
 import type { FileContent } from "../writers.js";
 import { intervals } from "./intervals.js";
-import type { MessageTrace, Observer, ObserverKind, ObserverRun, ObserverSetup } from "./kind.js";
+import type { AddIssue, MessageTrace, Observer, ObserverKind, ObserverRun, ObserverScenario, ObserverSetup } from "./kind.js";
 import { replay } from "./replay.js";
 
 /**
@@ -23,6 +23,11 @@ const observerFields = Object.assign({}, ...OBSERVERS.map((o) => o.schema.shape)
 export const metricsSchema = strict(observerFields);
 
 export type MetricsSection = z.output<typeof metricsSchema>;
+
+/** Every observer's checks against the rest of the scenario, with paths under `metrics`. */
+export function checkObservers(section: MetricsSection, scenario: ObserverScenario, addIssue: AddIssue): void {
+  for (const kind of OBSERVERS as readonly ObserverKind<any>[]) kind.check?.(section, scenario, (path, message) => addIssue(["metrics", ...path], message));
+}
 
 /** The run's observers, made at the measurement stage (before the network), started at the observers stage. */
 export class Observers {
