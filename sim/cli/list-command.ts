@@ -8,6 +8,7 @@ import { OVERLAYS } from "../overlays/registry.js";
 import { FAULT_KINDS } from "../churn/faults/registry.js";
 import { ADVERSARY_BEHAVIOURS } from "../peers/adversaries-schema.js";
 import { WORKLOADS } from "../workload/registry.js";
+import { OBSERVERS } from "../metrics/observers/registry.js";
 import { readScenarioFile } from "../scenario/load.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { nameAndText, terminalWidth } from "./text.js";
@@ -70,6 +71,7 @@ export function listCommand(): string {
   section("Session and offline distributions (churn.session.distribution):", DISTRIBUTION_DESCRIPTIONS);
   section("Fault kinds (faults[].kind; docs/faults.md):", [...FAULT_KINDS]);
   section("Workloads (workload.<name>):", [...WORKLOADS]);
+  section("Observers (metrics.*):", [...OBSERVERS]);
   section("Adversary behaviours (adversaries.behaviours):", ADVERSARY_DESCRIPTIONS);
   section("Shipped scenarios:", shippedScenarios().map((s) => ({ name: s.file, description: firstSentence(s.description) })));
   return out.join("\n");

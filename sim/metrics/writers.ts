@@ -18,4 +18,12 @@ export function toCsv(rows: readonly TimeSeriesRow[]): string {
   return stringify(rows as TimeSeriesRow[], { header: true, columns, cast: { number: (n) => String(n) } });
 }
 
+/** `{"<key>": [` one item per line `]}` as pieces, never joined into one string: for files that can outgrow the longest string V8 allows. */
+export function jsonLines(key: string, items: readonly unknown[]): string[] {
+  const pieces = [`{"${key}": [\n`];
+  items.forEach((item, i) => pieces.push(`${JSON.stringify(item)}${i < items.length - 1 ? ",\n" : "\n"}`));
+  pieces.push("]}\n");
+  return pieces;
+}
+
 export { checkOutputFolder, writeFolder, type FileContent } from "./output-folder.js";

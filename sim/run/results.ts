@@ -52,10 +52,7 @@ export function resultFiles(simulation: Simulation, meta: RunMeta): ResultFiles 
   const scenario: Scenario = simulation.scenario;
   const events = simulation.sim.eventsRun;
   const wall = meta.wall;
-  const extra: Record<string, FileContent> = {};
-  // Snapshots and traces can outgrow the longest string V8 allows: they are written in pieces, one line per snapshot or lookup.
-  if (simulation.snapshots) extra["snapshots.json"] = jsonLines("snapshots", simulation.snapshots.result());
-  if (simulation.tracer) extra["traces.json"] = jsonLines("lookups", simulation.tracer.result());
+  const extra: Record<string, FileContent> = simulation.observerFiles();
   const downloads = simulation.downloadRows();
   if (downloads) extra["downloads.csv"] = toCsv(downloads.map((row) => ({ scenario: scenario.name, variant: meta.variant ?? "", seed: scenario.seed, ...row })));
   const overlayResults = simulation.overlay.results?.();
@@ -114,14 +111,6 @@ function serviceAnnotations(scenario: Scenario, endMs: number): Annotation[] {
     }
   }
   return out.sort((a, b) => a.time_s - b.time_s);
-}
-
-/** `{"<key>": [` one item per line `]}` as pieces, never joined into one string. */
-function jsonLines(key: string, items: readonly unknown[]): string[] {
-  const pieces = [`{"${key}": [\n`];
-  items.forEach((item, i) => pieces.push(`${JSON.stringify(item)}${i < items.length - 1 ? ",\n" : "\n"}`));
-  pieces.push("]}\n");
-  return pieces;
 }
 
 function round3(x: number): number {

@@ -6,10 +6,11 @@ import { Simulator } from "../engine/simulator.js";
 import { LookupState, LookupTable } from "../metrics/lookups.js";
 import { BROADCAST_COLUMNS, BroadcastStats, BroadcastTable, type BroadcastSummary } from "../metrics/broadcasts.js";
 import { describeColumns, type ColumnMeta } from "../metrics/columns.js";
-import { LookupTracer } from "../metrics/traces.js";
 import { round } from "../metrics/stats.js";
 import { StorageTally, type StorageSummary } from "../metrics/storage.js";
 import { Recorder, type Summary, type TimeSeriesRow } from "../metrics/recorder.js";
+import { Observers } from "../metrics/observers/registry.js";
+import type { FileContent } from "../metrics/writers.js";
 import { type LatencyModel, type LatencySpec } from "../network/latency.js";
 import { makeLatencyModel } from "../network/latency-models.js";
 import { Network } from "../network/network.js";
@@ -29,7 +30,6 @@ import { LookupOperations } from "../workload/lookup-operations.js";
 import { BroadcastWatch } from "../workload/broadcast-watch.js";
 import { createWorkloads } from "../workload/registry.js";
 import { DOWNLOAD_COLUMNS, DownloadOutcome, DownloadStats, DownloadTable, downloadRows, type DownloadSummary } from "../metrics/downloads.js";
-import { SnapshotTaker } from "./snapshots.js";
 
 /**
  * One run of one scenario: builds the world (engine, underlay, peers, overlay,
@@ -49,10 +49,8 @@ export class Simulation {
   readonly lookups = new LookupTable();
   /** The running overlay; tests and observers may inspect it (snapshot, sample). */
   readonly overlay: Overlay<Message>;
-  /** Pictures of the overlay (metrics.snapshots), for snapshots.json. */
-  readonly snapshots: SnapshotTaker | undefined;
-  /** Message-by-message traces of the first measured lookups (metrics.traceLookups), for traces.json. */
-  readonly tracer: LookupTracer | undefined;
+  /** What records the run besides the recorder (metrics.*, sim/metrics/observers/): intervals, traces, snapshots. */
+  private readonly observers: Observers;
   /** The fault timeline's events so far, for annotations.json. */
   readonly faultAnnotations: FaultAnnotation[] = [];
   /** The malicious peers (scenario `adversaries:`). */
@@ -101,8 +99,8 @@ export class Simulation {
       lookupTimeouts: definition.lookupTimeouts === true,
     });
     for (const name of definition.counters) this.recorder.declareCounter(name);
-    const traceCount = scenario.metrics.traceLookups;
-    this.tracer = traceCount ? new LookupTracer(this.lookups, scenario.metrics.traceAt ?? scenario.metrics.warmup, traceCount) : undefined;
+    // Observers are made before the network, which reports lookup messages to them; they start in the last stage.
+    this.observers = new Observers(scenario.metrics, { sim: this.sim, lookups: this.lookups, warmupMs: scenario.metrics.warmup, endMs: this.endMs });
     this.broadcasts = broadcastParts(definition, scenario, this.sim, this.population);
     this.downloads = definition.downloads ? downloadParts(scenario) : undefined;
     this.lookupOperations = new LookupOperations({
@@ -209,15 +207,17 @@ export class Simulation {
     });
     for (const workload of workloads) workload.install();
 
-    // Observers: the time-series intervals and the overlay's pictures.
-    this.scheduleIntervals();
-    const snapshots = scenario.metrics.snapshots;
-    this.snapshots = snapshots ? new SnapshotTaker(this.sim, this.overlay, snapshots, this.endMs, this.tracer, scenario.metrics.traceAt ?? []) : undefined;
+    // Observers, in the registry's order: the time-series intervals, then traces and snapshots.
+    this.observers.start({
+      overlay: this.overlay,
+      closeInterval: () => this.recorder.at(this.sim.now).closeInterval(this.sampleOverlay()),
+      beginMeasurement: () => this.beginMeasurement(),
+    });
   }
 
   private buildNetwork(root: Rng, latency: LatencyModel, messageTypes: MessageTypes<Message>): Network {
     const bandwidth = this.scenario.network.bandwidth;
-    const tracer = this.tracer;
+    const trace = this.observers.traceMessage;
     // One function for every delivery: no closure allocated per message.
     const toOverlay = (to: PeerId, from: PeerId, msg: Message) => this.overlay.deliver(to, from, msg);
     return new Network({
@@ -234,7 +234,7 @@ export class Simulation {
       ...(bandwidth && this.links && this.meter
         ? { bandwidth: { links: this.links, meter: this.meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
         : {}),
-      ...(tracer ? { trace: (now: number, lookup: number, from: PeerId, to: PeerId, type: string) => tracer.sent(now, lookup, from, to, type) } : {}),
+      ...(trace ? { trace } : {}),
     });
   }
 
@@ -357,24 +357,13 @@ export class Simulation {
     }
   }
 
-  /** Closes a time-series interval every `metrics.interval`, and at the end of the run. */
-  private scheduleIntervals(): void {
-    const { interval, warmup } = this.scenario.metrics;
-    const close = () => {
-      this.recorder.at(this.sim.now).closeInterval(this.sampleOverlay());
-      const next = this.sim.now + interval;
-      if (next < this.endMs) this.sim.at(next, close);
-    };
-    if (interval < this.endMs) this.sim.at(interval, close);
-    const begin = () => {
-      this.recorder.at(this.sim.now).beginMeasurement();
-      if (this.meter) {
-        this.network.carrier.flows.settleAll();
-        this.meter.beginMeasurement(this.sim.now);
-      }
-    };
-    if (warmup > 0) this.sim.at(warmup, begin);
-    else begin();
+  /** The end of the warm-up: the recorder and the bandwidth meter start counting. */
+  private beginMeasurement(): void {
+    this.recorder.at(this.sim.now).beginMeasurement();
+    if (this.meter) {
+      this.network.carrier.flows.settleAll();
+      this.meter.beginMeasurement(this.sim.now);
+    }
   }
 
   /** The overlay's own time-series numbers, plus data availability when it stores items. */
@@ -473,6 +462,11 @@ export class Simulation {
       ...(this.downloads ? DOWNLOAD_COLUMNS : {}),
       ...(this.meter ? BANDWIDTH_COLUMNS : {}),
     });
+  }
+
+  /** The observers' result files (snapshots.json, traces.json), by name; call once, after `finish`. */
+  observerFiles(): Record<string, FileContent> {
+    return this.observers.files();
   }
 
   /** downloads.csv rows, for overlays that report downloads. */

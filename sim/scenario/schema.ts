@@ -10,6 +10,7 @@ import { adversariesSchema } from "../peers/adversaries-schema.js";
 import { bandwidthSchema, checkBandwidth } from "../network/bandwidth-schema.js";
 import { latencySchema } from "../network/latency-models.js";
 import { checkWorkloads, workloadSchema } from "../workload/registry.js";
+import { checkObservers, metricsSchema } from "../metrics/observers/registry.js";
 import {
   describeValue,
   duration,
@@ -67,46 +68,6 @@ const network = strict({
 });
 
 const churn = churnSchema;
-
-const metrics = strict({
-  /** Length of one time-series interval (one row of timeseries.csv). */
-  interval: duration({ example: "10s" })
-    .prefault("10s")
-    .meta({ description: `Length of one time-series interval (one row of timeseries.csv). ${durationHint("10s")}` }),
-  /** Nothing that happens before this time counts in summary.json. */
-  warmup: duration({ positive: false, example: "1m" })
-    .prefault("1m")
-    .meta({
-      description: `Nothing that happens before this time counts in summary.json; shorter than duration. ${durationHint("1m", false)}`,
-    }),
-  /** Pictures of the overlay's graph at given times, written to snapshots.json for the viewer. */
-  snapshots: strict({
-    at: z
-      .array(duration({ positive: false, example: "5m" }))
-      .min(1)
-      .max(100)
-      .meta({ description: `Simulated times at which to record the overlay's graph (times at or after duration are skipped). ${durationHint("5m", false)}` }),
-    /** With more peers online, evenly spaced peers (by peer number) are recorded. */
-    maxPeers: integer(1, 100_000)
-      .default(200)
-      .meta({ description: "At most this many online peers per snapshot; with more online, evenly spaced peers are kept (links to peers left out are dropped)." }),
-  })
-    .optional()
-    .meta({ description: "Pictures of the overlay's graph (peers, links, roles) at given times, written to snapshots.json for the viewer." }),
-  /** The first N measured lookups are traced message by message into traces.json. */
-  traceLookups: integer(1, 10_000)
-    .optional()
-    .meta({ description: "Trace the first N measured lookups (or N from each time of traceAt): every message sent for them (time, from, to, type) goes to traces.json, for replay in the viewer." }),
-  /** Moments to trace lookups from (e.g. the start of a fault), instead of the end of the warm-up. */
-  traceAt: z
-    .array(duration({ positive: false, example: "8m" }))
-    .min(1)
-    .max(100)
-    .optional()
-    .meta({
-      description: `With traceLookups N: trace the first N lookups started at or after each of these times (a fault's start, say) instead of the first N measured ones; with snapshots, a snapshot is also taken at each time. ${durationHint("8m", false)}`,
-    }),
-});
 
 /** `overlay:` — one of the registered overlays (built in, or plug-ins a scenario named with `module`), by `type`. */
 function overlayUnion() {
@@ -191,7 +152,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
   adversaries: adversariesSchema.optional(),
   overlay: overlay.meta({ description: "The overlay the peers run, chosen by `type`, with its options." }),
   workload: workloadSchema.prefault({}).meta({ description: "The lookups peers make: which keys, how often, how long they may take." }),
-  metrics: metrics.prefault({}).meta({ description: "What is measured: the time-series interval, the warm-up kept out of summary.json, and optional snapshots and lookup traces for the viewer." }),
+  metrics: metricsSchema.prefault({}).meta({ description: "What is measured: the time-series interval, the warm-up kept out of summary.json, and optional snapshots and lookup traces for the viewer." }),
   variants: z
     .array(variantSchema)
     .min(1)
@@ -201,9 +162,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
     .optional()
     .meta({ description: "A grid of values over scenario paths, each point run `replications` times; results/<name>/runs.csv and aggregate.csv." }),
 }).superRefine((s, ctx) => {
-  if (s.metrics.warmup >= s.duration) {
-    ctx.addIssue({ code: "custom", path: ["metrics", "warmup"], message: `expected a warm-up shorter than the run's duration (${formatDuration(s.duration)}), got ${formatDuration(s.metrics.warmup)}` });
-  }
+  checkObservers(s.metrics, { durationMs: s.duration }, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   const lat = s.network.latency;
   const overlayType = (s.overlay as { type: string }).type;
   const definition = findOverlay(overlayType);

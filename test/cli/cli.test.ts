@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { FAULT_KINDS } from "../../sim/churn/faults/registry.js";
 import { OVERLAYS } from "../../sim/overlays/registry.js";
 import { WORKLOADS } from "../../sim/workload/registry.js";
+import { OBSERVERS } from "../../sim/metrics/observers/registry.js";
 
 /** As the schema lists them, so adding an overlay does not break these messages. */
 const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
@@ -235,8 +236,8 @@ describe("peerlab validate and list", () => {
     const r = peerlab("list");
     expect(r.code).toBe(0);
     for (const word of ["unstructured", "lognormal", "regions", "sessions", "weibull", "flooding-basic.yaml"]) expect(r.stdout).toContain(word);
-    // Fault kinds and workloads come from their registries, with their descriptions.
-    for (const member of [...FAULT_KINDS, ...WORKLOADS]) expect(r.stdout).toMatch(new RegExp(`\\n  ${member.name} +${member.description.split(" ")[0]}`));
+    // Fault kinds, workloads and observers come from their registries, with their descriptions.
+    for (const member of [...FAULT_KINDS, ...WORKLOADS, ...OBSERVERS]) expect(r.stdout).toMatch(new RegExp(`\\n  ${member.name} +${member.description.split(" ")[0]}`));
   });
 
   it("--help describes every command", () => {

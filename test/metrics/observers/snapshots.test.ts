@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { PeerSnapshot } from "../../sim/core/protocol.js";
-import { nearestIndex, sample } from "../../sim/run/snapshots.js";
-import { Simulation } from "../../sim/run/simulation.js";
-import { validateScenario } from "../../sim/scenario/load.js";
+import type { PeerSnapshot } from "../../../sim/core/protocol.js";
+import { nearestIndex, sample, type SnapshotRecord } from "../../../sim/metrics/observers/snapshots.js";
+import type { TracedLookup } from "../../../sim/metrics/traces.js";
+import { Simulation } from "../../../sim/run/simulation.js";
+import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A ring of n peers in id order (peer p at position p/n, numbered backwards so peer order and id order differ), each linked to its successor. */
 function ring(n: number): PeerSnapshot[] {
@@ -80,11 +81,13 @@ describe("traced lookups in snapshots", () => {
     it(`${overlay}: traces N lookups from each traceAt time, snapshots there too, and every traced peer is drawn`, () => {
       const sim = new Simulation(scenario(overlay, 30));
       sim.runToEnd();
-      const traces = sim.tracer!.result();
+      sim.finish();
+      const files = sim.observerFiles();
+      const traces: TracedLookup[] = JSON.parse([files["traces.json"]!].flat().join("")).lookups;
       expect(traces).toHaveLength(6);
       expect(traces.slice(0, 3).every((l) => l.startMs >= 180_000)).toBe(true);
       expect(traces.slice(3).every((l) => l.startMs >= 300_000)).toBe(true);
-      const snapshots = sim.snapshots!.result();
+      const snapshots: SnapshotRecord[] = JSON.parse([files["snapshots.json"]!].flat().join("")).snapshots;
       expect(snapshots.map((s) => s.timeMs)).toEqual([120_000, 180_000, 300_000]);
       for (const l of traces) {
         const s = snapshots[nearestIndex(snapshots, l.startMs)]!;

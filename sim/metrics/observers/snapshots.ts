@@ -1,7 +1,7 @@
-import type { Simulator } from "../engine/simulator.js";
-import { round } from "../metrics/stats.js";
-import type { LookupTracer, TracedLookup } from "../metrics/traces.js";
-import type { Message, Overlay, PeerSnapshot } from "../core/protocol.js";
+import type { Simulator } from "../../engine/simulator.js";
+import { round } from "../stats.js";
+import type { LookupTracer, TracedLookup } from "../traces.js";
+import type { Message, Overlay, PeerSnapshot } from "../../core/protocol.js";
 
 /**
  * Pictures of the overlay's graph at the times `metrics.snapshots.at` (and
