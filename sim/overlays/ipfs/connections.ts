@@ -16,15 +16,27 @@ const CLOSED = -1;
  * (the other end sees the stream reset; a crashed peer's connections are
  * closed by keep-alive timeouts in reality, a simplification).
  *
- * Every DHT answer asks for a connection, so this is on the hot path:
- * each peer's connections sit in an array in the order they opened (a
- * closed one leaves a hole, filled when the array is compacted), and an
- * index from (peer, other) to the position makes has, open and close O(1)
- * without allocating.
+ * Every DHT answer asks for a connection, and most open a new one (a peer
+ * above high water then closes dozens at once), so this is on the hot path:
+ * a connection is a record naming its two ends (the lower peer id first)
+ * and its position in each end's list; each peer's list holds the records
+ * of its connections in the order they opened (a closed one leaves a hole,
+ * filled when the list is compacted). One index entry per connection, from
+ * (lower, higher) peer to the record, makes has and open O(1), and closing
+ * needs no lookup at all (the record says where both ends keep it); nothing
+ * is allocated per connection.
  */
 export class Connections {
-  /** Each peer's connections, oldest first, CLOSED for holes; `end` entries in use. */
-  private lists: Int32Array<ArrayBuffer>[] = [];
+  /**
+   * Every peer's list of connection records, oldest first, CLOSED for holes:
+   * peer p's is slab[base[p]..base[p]+room[p]), `end` entries in use. One
+   * array for all (not one each) saves two dependent memory reads per
+   * touch: closing a connection touches a list nothing else has read lately.
+   */
+  private slab = new Int32Array(1024).fill(CLOSED);
+  private slabUsed = 0;
+  private base = new Int32Array(16);
+  private room = new Int32Array(16);
   private end = new Int32Array(16);
   /** Open connections of each peer. */
   private open = new Int32Array(16);
@@ -33,8 +45,12 @@ export class Connections {
   /** Water marks of each peer, read from `marks` once (-1: not yet). */
   private low = new Int32Array(16).fill(-1);
   private high = new Int32Array(16);
-  /** (peer, other) → position of other in peer's list. */
+  /** (lower, higher) end → connection record. */
   private readonly at = new PairIndex(1 << 16);
+  /** Record c is records[4c..4c+3]: its lower end, its higher end, its position in the lower's list and in the higher's; a free record's first field links the next free one. */
+  private records = new Int32Array(1024 * 4);
+  private recordCount = 0;
+  private recordFree = CLOSED;
   private closed = 0;
 
   constructor(
@@ -46,8 +62,9 @@ export class Connections {
   of(peer: PeerId): PeerId[] {
     const out: PeerId[] = [];
     if (this.count(peer) === 0) return out;
-    const list = this.lists[peer]!;
-    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (list[i] !== CLOSED) out.push(list[i]!);
+    const slab = this.slab;
+    const b = this.base[peer]!;
+    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (slab[b + i] !== CLOSED) out.push(this.otherEnd(slab[b + i]!, peer));
     return out;
   }
 
@@ -56,11 +73,12 @@ export class Connections {
     const n = this.count(peer);
     if (n === 0) return out;
     if (out.length < n) out = new Int32Array(Math.max(n, out.length * 2));
-    const list = this.lists[peer]!;
+    const slab = this.slab;
+    const b = this.base[peer]!;
     let k = 0;
     for (let i = this.start[peer]!; k < n; i++) {
-      const other = list[i]!;
-      if (other !== CLOSED) out[k++] = other;
+      const c = slab[b + i]!;
+      if (c !== CLOSED) out[k++] = this.otherEnd(c, peer);
     }
     return out;
   }
@@ -70,7 +88,7 @@ export class Connections {
   }
 
   has(a: PeerId, b: PeerId): boolean {
-    return this.at.get(a, b) >= 0;
+    return a < b ? this.at.get(a, b) >= 0 : this.at.get(b, a) >= 0;
   }
 
   /** True if `peer` is below its low water mark. */
@@ -81,75 +99,118 @@ export class Connections {
 
   /** Opens a connection between `a` and `b` (both online). */
   connect(a: PeerId, b: PeerId): void {
-    if (a === b || this.at.get(a, b) >= 0) return;
+    if (a === b) return;
+    const lower = a < b ? a : b;
+    const higher = a < b ? b : a;
+    if (this.at.get(lower, higher) >= 0) return;
     this.ensure(a);
     this.ensure(b);
-    this.append(a, b);
-    this.append(b, a);
-    this.trim(a, b);
-    this.trim(b, a);
+    const c = this.newRecord(lower, higher);
+    this.at.set(lower, higher, c);
+    this.append(a, c);
+    this.append(b, c);
+    this.trim(a, c);
+    this.trim(b, c);
   }
 
-  private append(peer: PeerId, other: PeerId): void {
-    let list = this.lists[peer]!;
+  /** The end of connection `c` that is not `peer`. */
+  private otherEnd(c: number, peer: PeerId): PeerId {
+    const lower = this.records[c * 4]!;
+    return lower === peer ? this.records[c * 4 + 1]! : lower;
+  }
+
+  /** Records that connection `c` sits at position `i` of `peer`'s list. */
+  private place(c: number, peer: PeerId, i: number): void {
+    this.records[c * 4 + (this.records[c * 4] === peer ? 2 : 3)] = i;
+  }
+
+  private append(peer: PeerId, c: number): void {
     let end = this.end[peer]!;
-    if (end === list.length) {
-      list = this.makeRoom(peer);
+    if (end === this.room[peer]) {
+      this.makeRoom(peer);
       end = this.end[peer]!;
     }
-    list[end] = other;
-    this.at.set(peer, other, end);
+    this.slab[this.base[peer]! + end] = c;
+    this.place(c, peer, end);
     this.end[peer] = end + 1;
     this.open[peer]!++;
   }
 
-  /** A full list: compacted in place when at least half of it is holes, else moved to one twice as long. */
-  private makeRoom(peer: PeerId): Int32Array<ArrayBuffer> {
-    const old = this.lists[peer]!;
-    const list = this.open[peer]! * 2 <= old.length ? old : new Int32Array(old.length * 2);
+  /** A full list: compacted in place when at least half of it is holes, else moved to one twice as long (at the slab's end). */
+  private makeRoom(peer: PeerId): void {
+    const from = this.base[peer]!;
+    const room = this.room[peer]!;
+    const to = this.open[peer]! * 2 <= room ? from : this.allot(room * 2);
+    const slab = this.slab;
     let n = 0;
     for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
-      const other = old[i]!;
-      if (other === CLOSED) continue;
-      list[n] = other;
-      this.at.set(peer, other, n);
+      const c = slab[from + i]!;
+      if (c === CLOSED) continue;
+      slab[to + n] = c;
+      this.place(c, peer, n);
       n++;
     }
-    if (list === old) list.fill(CLOSED, n);
-    this.lists[peer] = list;
+    if (to === from) slab.fill(CLOSED, from + n, from + room);
+    else {
+      slab.fill(CLOSED, from, from + room);
+      this.base[peer] = to;
+      this.room[peer] = room * 2;
+    }
     this.start[peer] = 0;
     this.end[peer] = n;
-    return list;
   }
 
-  /** Closes peer's side of its connection to `other` (open). */
-  private close(peer: PeerId, other: PeerId): void {
-    const i = this.at.get(peer, other);
-    this.at.delete(peer, other);
-    this.lists[peer]![i] = CLOSED;
+  /** `size` unused entries at the end of the slab (grown if needed); returns where they start. */
+  private allot(size: number): number {
+    if (this.slabUsed + size > this.slab.length) {
+      const grown = new Int32Array(Math.max(this.slabUsed + size, this.slab.length * 2)).fill(CLOSED);
+      grown.set(this.slab.subarray(0, this.slabUsed));
+      this.slab = grown;
+    }
+    const at = this.slabUsed;
+    this.slabUsed += size;
+    return at;
+  }
+
+  /** Closes connection `c` at both ends and forgets it. */
+  private close(c: number): void {
+    const records = this.records;
+    const lower = records[c * 4]!;
+    const higher = records[c * 4 + 1]!;
+    this.leave(lower, records[c * 4 + 2]!);
+    this.leave(higher, records[c * 4 + 3]!);
+    this.at.delete(lower, higher);
+    records[c * 4] = this.recordFree;
+    this.recordFree = c;
+  }
+
+  /** Empties position `i` of `peer`'s list (an open connection). */
+  private leave(peer: PeerId, i: number): void {
+    this.slab[this.base[peer]! + i] = CLOSED;
     this.open[peer]!--;
     if (i === this.start[peer]) this.skipHoles(peer);
   }
 
   private skipHoles(peer: PeerId): void {
-    const list = this.lists[peer]!;
+    const slab = this.slab;
+    const b = this.base[peer]!;
     const end = this.end[peer]!;
     let i = this.start[peer]!;
-    while (i < end && list[i] === CLOSED) i++;
+    while (i < end && slab[b + i] === CLOSED) i++;
     if (i === end) this.start[peer] = this.end[peer] = 0;
     else this.start[peer] = i;
   }
 
   /** Above high water: close the oldest connections (never `keep`, the one just opened) down to low water. */
-  private trim(peer: PeerId, keep: PeerId): void {
+  private trim(peer: PeerId, keep: number): void {
     if (this.open[peer]! <= this.high[peer]!) return;
     const low = this.low[peer]!;
-    const list = this.lists[peer]!;
+    const slab = this.slab;
+    const b = this.base[peer]!;
     for (let i = this.start[peer]!; i < this.end[peer]! && this.open[peer]! > low; i++) {
-      const other = list[i]!;
-      if (other === CLOSED || other === keep) continue;
-      this.close(peer, other);
-      this.close(other, peer);
+      const c = slab[b + i]!;
+      if (c === CLOSED || c === keep) continue;
+      this.close(c);
       this.closed++;
     }
   }
@@ -157,13 +218,12 @@ export class Connections {
   /** `peer` went offline: every connection it had closes. */
   gone(peer: PeerId): void {
     if (peer >= this.end.length || this.open[peer] === 0) return;
-    const list = this.lists[peer]!;
+    const slab = this.slab;
+    const b = this.base[peer]!;
     for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
-      const other = list[i]!;
-      if (other === CLOSED) continue;
-      this.at.delete(peer, other);
-      this.close(other, peer);
-      list[i] = CLOSED;
+      const c = slab[b + i]!;
+      if (c === CLOSED) continue;
+      this.close(c);
     }
     this.open[peer] = this.start[peer] = this.end[peer] = 0;
   }
@@ -171,6 +231,18 @@ export class Connections {
   /** Connections closed by trimming so far. */
   get trimmed(): number {
     return this.closed;
+  }
+
+  private newRecord(lower: PeerId, higher: PeerId): number {
+    let c = this.recordFree;
+    if (c !== CLOSED) this.recordFree = this.records[c * 4]!;
+    else {
+      if ((this.recordCount + 1) * 4 > this.records.length) this.records = grownInt32(this.records, this.records.length * 2);
+      c = this.recordCount++;
+    }
+    this.records[c * 4] = lower;
+    this.records[c * 4 + 1] = higher;
+    return c;
   }
 
   private ensure(peer: PeerId): void {
@@ -181,12 +253,17 @@ export class Connections {
       this.start = grownInt32(this.start, size, 0);
       this.low = grownInt32(this.low, size, -1);
       this.high = grownInt32(this.high, size, 0);
+      this.base = grownInt32(this.base, size, 0);
+      this.room = grownInt32(this.room, size, 0);
     }
     if (this.low[peer] === -1) {
       const { low, high } = this.marks(peer);
       this.low[peer] = low;
       this.high[peer] = high;
-      this.lists[peer] = new Int32Array(Math.max(8, high + 2)).fill(CLOSED);
+      // Twice the most a peer holds at once (high water, plus the one that takes it above): compacting then always frees half.
+      const room = Math.max(8, 2 * (high + 2));
+      this.base[peer] = this.allot(room);
+      this.room[peer] = room;
     }
   }
 }

@@ -61,7 +61,8 @@ describe("ipfs: connection manager", () => {
         this.open.delete(p);
       }
     }
-    const marks = (p: number) => (p === 0 ? { low: 6, high: 9 } : { low: 2, high: 4 });
+    // Peer 1's marks never trim (low above high), so its list outgrows the room it starts with.
+    const marks = (p: number) => (p === 0 ? { low: 6, high: 9 } : p === 1 ? { low: 20, high: 1 } : { low: 2, high: 4 });
     const op = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }));
     fc.assert(
       fc.property(fc.array(op, { maxLength: 500 }), (ops) => {
