@@ -5,6 +5,7 @@ import type { Message, MessageTypes, Overlay, OverlayContext, OverlayDefinition,
 import { CopyCache } from "./shared/copy-cache.js";
 import { fetchFrom } from "./shared/fetch.js";
 import { ItemLedger } from "./shared/item-ledger.js";
+import { Namespace } from "./shared/namespace.js";
 import { Publishers } from "./shared/publishers.js";
 
 /**
@@ -21,17 +22,18 @@ import { Publishers } from "./shared/publishers.js";
 /**
  * The building blocks the built-in overlays share, handed to plug-ins too
  * (docs/writing-an-overlay.md, "Storage and fetching"): who holds which
- * item, bounded copies, who publishes what, and one fetch step (request,
- * transfer with network.bandwidth, the runtime's verdict).
+ * item, bounded copies, who publishes what, one fetch step (request,
+ * transfer with network.bandwidth, the runtime's verdict), and a message
+ * namespace for running a second protocol on the same peers.
  */
-export const SHARED = { ItemLedger, CopyCache, Publishers, fetchFrom } as const;
+export const SHARED = { ItemLedger, CopyCache, Publishers, fetchFrom, Namespace } as const;
 
 /** What a plug-in's exported function receives. */
 export interface PluginApi {
   readonly z: typeof z;
   /** Field helpers with units: duration("30s"), rate("1/s"), integer(min, max), probability(), oneOf([...]) ... */
   readonly fields: typeof fields;
-  /** The item ledger, copy cache, publishers and fetch step the built-in overlays use. */
+  /** The item ledger, copy cache, publishers, fetch step and message namespace the built-in overlays use. */
   readonly shared: typeof SHARED;
 }
 

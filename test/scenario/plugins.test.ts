@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SHARED } from "../../sim/overlays/plugins.js";
 import { findOverlay } from "../../sim/overlays/registry.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
@@ -122,6 +123,10 @@ const HOME_STORE = `export default ({ fields, shared }) => ({
 `;
 
 describe("plug-in overlays use the shared building blocks", () => {
+  it("are handed the classes the built-in overlays use, the IPFS overlay's message namespace among them", () => {
+    expect(Object.keys(SHARED)).toEqual(["ItemLedger", "CopyCache", "Publishers", "fetchFrom", "Namespace"]);
+  });
+
   it("stores in the item ledger, fetches with fetchFrom and keeps copies: lookups succeed when a holder is online", () => {
     module("home-store.js", HOME_STORE);
     const path = file("home-store.yaml", [

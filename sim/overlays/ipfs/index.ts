@@ -17,7 +17,7 @@ import { Blockstore } from "./blockstore.js";
 import { Connections } from "./connections.js";
 import { Dags } from "./dag.js";
 import { DHT, ipfsMessageTypes, type IpfsMessage } from "./messages.js";
-import { Namespace } from "./namespace.js";
+import { Namespace } from "../shared/namespace.js";
 import { ipfsSchema, type IpfsOptions } from "./options.js";
 import { PublishStats, RetrievalStats } from "./stats.js";
 
