@@ -42,7 +42,7 @@ export type Fingerprint = {
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
   "scenarios/bittorrent-flash-crowd.yaml": { events: 367379, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "138f0b54c2e4e2d4" },
-  "scenarios/blockchain-headers.yaml": { events: 929149, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.871605, 0.934967], sha256: "a2cb5ba2f6b39432" },
+  "scenarios/blockchain-headers.yaml": { events: 929196, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.871605, 0.934967], sha256: "a2cb5ba2f6b39432" },
   "scenarios/blockchain-transactions.yaml": { events: 2166489, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [1, 1, 1], sha256: "202a0cc7639a215a" },
   "scenarios/blockchain-relay.yaml": { events: 2035983, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.833939, 0.805758, 1], sha256: "81031b16c5da10b6" },
   "scenarios/blockchain-verification.yaml": { events: 1326886, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.984545, 1, 0.94375], sha256: "0484e4bcb2e44951" },

@@ -304,8 +304,10 @@ export class Relay {
     this.ctx.transfer(from, to, bytes, done, () => {
       if (this.known.state(msg.block, to) !== REQUESTED) return;
       this.known.set(msg.block, to, UNKNOWN);
-      // Cut short because the sender left: ask another neighbour that has it (not when `to` itself left).
-      if (this.topology.online(to)) this.askElsewhere(to, msg.block, from);
+      // Cut short because the sender left: ask another neighbour that has it. Not when `to` itself
+      // left or crashed: a timer of `to` fires only while its session lasts (a crash cuts the
+      // transfers before the overlay hears of it, so `to` may still look online here).
+      if (this.topology.online(to)) this.ctx.setTimer(to, 0, () => this.askElsewhere(to, msg.block, from));
     });
   }
 
