@@ -73,7 +73,7 @@ export function loadOverlayModule(file: string): OverlayDefinition {
     throw new PluginError(`it does not load: ${firstLine(e.message)}`);
   }
   if (typeof exported !== "function") {
-    throw new PluginError(`expected a default export that is a function ({ z, fields }) => overlay definition, got ${describe(exported)}`);
+    throw new PluginError(`expected a default export that is a function ({ z, fields, shared }) => overlay definition, got ${describe(exported)}`);
   }
   let plugin: unknown;
   try {

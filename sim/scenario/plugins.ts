@@ -35,7 +35,7 @@ function register(type: string, module: string, path: (string | number)[], scena
   const where = path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
   const fail = (why: string): never => {
     throw new InputError(
-      `${scenarioFile} is not a valid scenario (1 problem; see docs/writing-an-overlay.md):\n  ${where}: the overlay module ${file} ${why}. A plug-in is a JavaScript file whose default export is a function ({ z, fields }) => { name, description, options, messageTypes, counters, create }; \`peerlab new overlay <name>\` writes a starting file.`,
+      `${scenarioFile} is not a valid scenario (1 problem; see docs/writing-an-overlay.md):\n  ${where}: the overlay module ${file} ${why}. A plug-in is a JavaScript file whose default export is a function ({ z, fields, shared }) => { name, description, options, messageTypes, counters, create }; \`peerlab new overlay <name>\` writes a starting file.`,
     );
   };
   let definition;
