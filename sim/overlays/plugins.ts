@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { z } from "zod";
 import * as fields from "../core/fields.js";
+import { answersOnly, dispatcher } from "../core/handlers.js";
 import type { Message, MessageTypes, Overlay, OverlayContext, OverlayDefinition, OverlayWorld } from "../core/protocol.js";
 import { CopyCache } from "./shared/copy-cache.js";
 import { fetchFrom } from "./shared/fetch.js";
@@ -23,17 +24,18 @@ import { Publishers } from "./shared/publishers.js";
  * The building blocks the built-in overlays share, handed to plug-ins too
  * (docs/writing-an-overlay.md, "Storage and fetching"): who holds which
  * item, bounded copies, who publishes what, one fetch step (request,
- * transfer with network.bandwidth, the runtime's verdict), and a message
- * namespace for running a second protocol on the same peers.
+ * transfer with network.bandwidth, the runtime's verdict), a message
+ * namespace for running a second protocol on the same peers, and the
+ * handler map that turns one handler per message type into `deliver`.
  */
-export const SHARED = { ItemLedger, CopyCache, Publishers, fetchFrom, Namespace } as const;
+export const SHARED = { ItemLedger, CopyCache, Publishers, fetchFrom, Namespace, dispatcher, answersOnly } as const;
 
 /** What a plug-in's exported function receives. */
 export interface PluginApi {
   readonly z: typeof z;
   /** Field helpers with units: duration("30s"), rate("1/s"), integer(min, max), probability(), oneOf([...]) ... */
   readonly fields: typeof fields;
-  /** The item ledger, copy cache, publishers, fetch step and message namespace the built-in overlays use. */
+  /** The item ledger, copy cache, publishers, fetch step, message namespace and handler map (dispatcher, answersOnly) the built-in overlays use. */
   readonly shared: typeof SHARED;
 }
 

@@ -83,7 +83,8 @@ describe("plug-in overlays", () => {
  * A plug-in that stores with the building blocks the built-in overlays share
  * (the `shared` it is handed): each key lives on its publisher's computer in
  * an item ledger, a lookup fetches it from there with fetchFrom (the runtime
- * judges the value), and requesters keep copies in a CopyCache.
+ * judges the value), and requesters keep copies in a CopyCache; its
+ * deliver is a handler map.
  */
 const HOME_STORE = `export default ({ fields, shared }) => ({
   name: "home-store",
@@ -102,9 +103,10 @@ const HOME_STORE = `export default ({ fields, shared }) => ({
       join: (peer) => ledger.setOnline(peer, true),
       leave: (peer) => ledger.setOnline(peer, false),
       crash: (peer) => ledger.setOnline(peer, false),
-      deliver(to, from, msg) {
-        if (msg.type === "get") ctx.reply(to, from, msg, { type: "got", lookup: msg.lookup, found: ledger.holds(to, msg.key), value: ctx.valueFrom(to, msg.key) });
-      },
+      deliver: shared.dispatcher("home-store", {
+        get: (to, from, msg) => ctx.reply(to, from, msg, { type: "got", lookup: msg.lookup, found: ledger.holds(to, msg.key), value: ctx.valueFrom(to, msg.key) }),
+        ...shared.answersOnly("home-store", ["got"]),
+      }),
       lookup(peer, key, id) {
         if (ledger.holds(peer, key)) return ctx.lookupSucceeded(id, 0);
         running.add(id);
@@ -123,8 +125,8 @@ const HOME_STORE = `export default ({ fields, shared }) => ({
 `;
 
 describe("plug-in overlays use the shared building blocks", () => {
-  it("are handed the classes the built-in overlays use, the IPFS overlay's message namespace among them", () => {
-    expect(Object.keys(SHARED)).toEqual(["ItemLedger", "CopyCache", "Publishers", "fetchFrom", "Namespace"]);
+  it("are handed the classes the built-in overlays use, the IPFS overlay's message namespace and the handler map among them", () => {
+    expect(Object.keys(SHARED)).toEqual(["ItemLedger", "CopyCache", "Publishers", "fetchFrom", "Namespace", "dispatcher", "answersOnly"]);
   });
 
   it("stores in the item ledger, fetches with fetchFrom and keeps copies: lookups succeed when a holder is online", () => {

@@ -9,6 +9,7 @@ import { PiecePicker } from "./picker.js";
 import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
+import { unhandled } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<BittorrentMessage>;
 
@@ -22,6 +23,8 @@ const INTERESTED: BittorrentMessage = { type: "interested" };
 const NOT_INTERESTED: BittorrentMessage = { type: "notInterested" };
 const UNCHOKE: BittorrentMessage = { type: "unchoke" };
 type Msg<T extends BittorrentMessage["type"]> = Extract<BittorrentMessage, { type: T }>;
+/** The peer wire protocol's messages on an open connection. */
+type WireMessage = Msg<"bitfield" | "have" | "haves" | "interested" | "notInterested" | "choke" | "unchoke" | "request" | "cancel">;
 
 /**
  * The peers of a BitTorrent swarm (BEP 3; Cohen 2003): each announces to the
@@ -275,8 +278,19 @@ export class Swarm {
       case "get":
       case "getReply":
         return;
-      default:
+      case "bitfield":
+      case "have":
+      case "haves":
+      case "interested":
+      case "notInterested":
+      case "choke":
+      case "unchoke":
+      case "request":
+      case "cancel":
         if (c) this.onWire(state, c, msg);
+        return;
+      default:
+        unhandled(msg);
     }
   }
 
@@ -288,7 +302,7 @@ export class Swarm {
     if (accepted && !known) this.open(state, from, false);
   }
 
-  private onWire(state: PeerState, c: Connection, msg: BittorrentMessage): void {
+  private onWire(state: PeerState, c: Connection, msg: WireMessage): void {
     const ctx = this.ctx;
     switch (msg.type) {
       case "bitfield": {
@@ -342,7 +356,7 @@ export class Swarm {
         return;
       }
       default:
-        return;
+        unhandled(msg);
     }
   }
 

@@ -13,7 +13,8 @@ import { chordMessageTypes, type ChordMessage } from "./messages.js";
 import { chordSchema, type ChordOptions } from "./options.js";
 import { IdSpace, KEY_SALT, peerSalt } from "../shared/id-space.js";
 import { Routing } from "./routing.js";
-import { ChordStorage } from "./storage.js";
+import { ChordStorage, STORAGE_TYPES } from "./storage.js";
+import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
 import { VirtualNodes } from "./virtual.js";
@@ -29,6 +30,8 @@ class ChordOverlay implements Overlay<ChordMessage> {
   /** Peers to Chord nodes: routing, maintenance, storage and the true ring all work on nodes. */
   readonly virtual: VirtualNodes;
   private readonly keyCount: number;
+  /** Each message type (at a node) to the part that owns it. */
+  private readonly dispatch: (to: PeerId, from: PeerId, msg: ChordMessage) => void;
 
   constructor(
     private readonly options: ChordOptions,
@@ -80,6 +83,12 @@ class ChordOverlay implements Overlay<ChordMessage> {
     }
     this.storage = storage;
     this.keyCount = world.keyCount;
+    this.dispatch = dispatcher<ChordMessage>("chord", {
+      ...this.routing.handlers,
+      ...this.maintenance.handlers,
+      ...(storage?.handlers ?? refused("chord", STORAGE_TYPES, "the scenario has no overlay.storage")),
+      ...answersOnly("chord", ["stepReply", "findStepReply", "routeAck", "ownsReply", "findOwnsReply", "predecessorReply", "pong"]),
+    });
   }
 
   /** The id of workload key `key`: IdSpace.hash(key, KEY_SALT). */
@@ -149,10 +158,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     let from = fromPeer;
     // One node per peer (the usual case): the peers are the nodes, with no object made per message.
     if (this.virtual.v !== 1) ({ to, from } = this.virtual.ends(toPeer, fromPeer, msg));
-    if (this.routing.handle(to, from, msg)) return;
-    if (this.maintenance.handle(to, from, msg)) return;
-    if (this.storage?.handle(to, from, msg)) return;
-    throw new Error(`chord: no handler for message type "${msg.type}"`);
+    this.dispatch(to, from, msg);
   }
 
   lookup(peer: PeerId, key: number, lookup: number): void {

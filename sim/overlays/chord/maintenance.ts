@@ -4,6 +4,7 @@ import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { Routing } from "./routing.js";
 import type { ChordTables } from "./tables.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
 
 /**
  * Joining and keeping the ring in shape (the paper's Fig. 6 and §IV-E of the
@@ -22,7 +23,12 @@ export interface MaintenanceHooks {
   periodic?: readonly { readonly intervalMs: number; readonly run: (peer: PeerId) => void }[];
 }
 
+/** The messages this part takes. */
+const MAINTENANCE_TYPES = ["getPredecessor", "notify", "ping", "leaving"] as const;
+type MaintenanceMessage = Extract<ChordMessage, { type: (typeof MAINTENANCE_TYPES)[number] }>;
+
 export class Maintenance {
+  readonly handlers = handlersFor<ChordMessage, typeof MAINTENANCE_TYPES>(MAINTENANCE_TYPES, (to, from, msg) => this.handle(to, from, msg));
   /** The session in which each peer's timers were started (-1: none), so a rejoin does not start a second set. */
   private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
@@ -252,7 +258,7 @@ export class Maintenance {
     if (p >= 0 && p !== peer && p !== s) this.ctx.send(peer, p, { type: "leaving", predecessor: p, successors: succs });
   }
 
-  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+  private handle(to: PeerId, from: PeerId, msg: MaintenanceMessage): void {
     const t = this.t;
     switch (msg.type) {
       case "getPredecessor":
@@ -262,22 +268,22 @@ export class Maintenance {
           successors: t.inRing[to] ? t.successorList(to) : [],
           joining: !t.inRing[to],
         });
-        return true;
+        return;
       case "notify": {
-        if (!t.inRing[to]) return true;
+        if (!t.inRing[to]) return;
         const p = t.predecessor[to]!;
         const { ids, W, space } = t;
         if (p < 0 || p === to || space.inOpen(ids, from * W, ids, p * W, ids, to * W)) {
           t.predecessor[to] = from;
           if (from !== p) this.hooks.predecessorChanged?.(to, p, from);
         }
-        return true;
+        return;
       }
       case "ping":
         this.ctx.reply(to, from, msg, { type: "pong" });
-        return true;
+        return;
       case "leaving": {
-        if (!t.inRing[to]) return true;
+        if (!t.inRing[to]) return;
         const wasSuccessor = t.successor(to) === from;
         const wasPredecessor = t.predecessor[to] === from;
         const rest = t.successorList(to).filter((s) => s !== from);
@@ -285,10 +291,10 @@ export class Maintenance {
         if (wasSuccessor) t.setSuccessors(to, [...msg.successors.filter((s) => s !== from), ...rest]);
         if (wasPredecessor) t.predecessor[to] = msg.predecessor === to ? -1 : msg.predecessor;
         if (t.successorCount[to] === 0) t.setSuccessors(to, [to]);
-        return true;
+        return;
       }
       default:
-        return false;
+        unhandled(msg);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
 
 /**
  * Finding the owner of an id: iterative routing (the origin asks each hop
@@ -71,7 +72,12 @@ interface Pending {
   find?: Find;
 }
 
+/** The messages this part takes. */
+const ROUTING_TYPES = ["step", "findStep", "route", "routeOwner", "owns", "findOwns", "found"] as const;
+type RoutingMessage = Extract<ChordMessage, { type: (typeof ROUTING_TYPES)[number] }>;
+
 export class Routing {
+  readonly handlers = handlersFor<ChordMessage, typeof ROUTING_TYPES>(ROUTING_TYPES, (to, from, msg) => this.handle(to, from, msg));
   /** Workload lookups in progress, by lookup id. */
   private readonly pending = new Map<number, Pending>();
   /** Where misrouting nodes send lookups; null when no node misroutes. */
@@ -529,19 +535,19 @@ export class Routing {
 
   // ── Messages ──────────────────────────────────────────────────────
 
-  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+  private handle(to: PeerId, from: PeerId, msg: RoutingMessage): void {
     switch (msg.type) {
       case "step": {
         if (this.accomplices !== null && this.misroutes(to, from)) {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
             this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [] });
-            return true;
+            return;
           }
         }
         const a = this.answerStep(to, msg.target, msg.avoid, true);
         this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
-        return true;
+        return;
       }
       case "findStep": {
         // Peers in the ring (fix_fingers, puts) are misrouted too, which poisons their fingers;
@@ -550,12 +556,12 @@ export class Routing {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
             this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [] });
-            return true;
+            return;
           }
         }
         const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
         this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
-        return true;
+        return;
       }
       case "route": {
         if ((msg as Message).rpc !== undefined) this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
@@ -564,7 +570,7 @@ export class Routing {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
             this.report(to, msg, owner);
-            return true;
+            return;
           }
         }
         if (!t.inRing[to]) this.report(to, msg, -1);
@@ -574,13 +580,13 @@ export class Routing {
           msg.hops++;
           this.forward(to, msg, NONE);
         } else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
-        return true;
+        return;
       }
       case "routeOwner": {
         if ((msg as Message).rpc !== undefined) this.ctx.reply(to, from, msg, { type: "routeAck", lookup: msg.lookup });
         if (this.accomplices !== null && this.misroutes(to, msg.origin)) {
           this.report(to, msg, to);
-          return true;
+          return;
         }
         const a = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
         if (a.owner === to) this.report(to, msg, to);
@@ -593,29 +599,29 @@ export class Routing {
           } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, a.owner, a.next);
         } else if (!this.t.inRing[to]) this.report(to, msg, -1);
         else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
-        return true;
+        return;
       }
       case "owns": {
         if (this.accomplices !== null && this.misroutes(to, from)) {
           this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [] });
-          return true;
+          return;
         }
         const a = this.answerOwns(to, from, msg.target, msg.avoid);
         this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next });
-        return true;
+        return;
       }
       case "findOwns": {
         // A peer still joining accepts, as before this check existed: its own join will place it (a joiner that
         // was refused kept retrying while the ring around it formed).
         const a = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : { owner: to, next: [] };
         this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next });
-        return true;
+        return;
       }
       case "found":
         this.onFound(to, msg.lookup, msg.owner, msg.hops);
-        return true;
+        return;
       default:
-        return false;
+        unhandled(msg);
     }
   }
 

@@ -9,8 +9,13 @@ import { Publishers } from "../shared/publishers.js";
 import type { Routing } from "./routing.js";
 import { approxOf, type ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
 
 export type StorageOptions = NonNullable<ChordOptions["storage"]>;
+
+/** The messages this part takes. */
+export const STORAGE_TYPES = ["store", "replicate", "handoff", "get", "storeAck", "getReply"] as const;
+type StorageMessage = Extract<ChordMessage, { type: (typeof STORAGE_TYPES)[number] }>;
 
 /**
  * Keys stored in the ring, the way the Chord paper (§IV-A) and its storage
@@ -53,6 +58,7 @@ export type StorageOptions = NonNullable<ChordOptions["storage"]>;
  * observer; the protocol itself only acts on what each peer holds.
  */
 export class ChordStorage {
+  readonly handlers = handlersFor<ChordMessage, typeof STORAGE_TYPES>(STORAGE_TYPES, (to, from, msg) => this.handle(to, from, msg));
   /** Items held by each online peer (owned and replicas); an item is stored once a put reached a holder (or the oracle placed it). */
   private readonly ledger: ItemLedger;
   /** Every key's id, `W` words each. */
@@ -292,23 +298,23 @@ export class ChordStorage {
 
   // ── Messages ──────────────────────────────────────────────────────
 
-  handle(to: PeerId, from: PeerId, msg: ChordMessage): boolean {
+  private handle(to: PeerId, from: PeerId, msg: StorageMessage): void {
     switch (msg.type) {
       case "store": {
         const accepted = msg.keys.every((key) => this.owns(to, key));
         this.ctx.reply(to, from, msg, { type: "storeAck", accepted });
-        if (!accepted) return true;
+        if (!accepted) return;
         for (const key of msg.keys) this.hold(to, key);
         // The owner copies new items to its successors at once rather than waiting for its next round.
         const succs = this.t.successorList(to);
         for (let j = 0; j < this.options.replicas && j < succs.length; j++) {
           if (succs[j] !== to) this.ctx.send(to, succs[j]!, { type: "replicate", keys: msg.keys });
         }
-        return true;
+        return;
       }
       case "replicate":
         for (const key of msg.keys) this.hold(to, key);
-        return true;
+        return;
       case "handoff": {
         // Items handed over in a ring still forming may belong farther back: they walk back
         // predecessor by predecessor (each keeping a copy) until they reach their owner.
@@ -319,7 +325,7 @@ export class ChordStorage {
           if (p >= 0 && p !== to && p !== from && !this.owns(to, key)) behind.push(key);
         }
         if (behind.length > 0) this.ctx.send(to, p, { type: "handoff", keys: behind });
-        return true;
+        return;
       }
       case "get": {
         const adversary = this.ctx.adversary;
@@ -333,13 +339,13 @@ export class ChordStorage {
         } else holders = found ? [] : this.t.successorList(to).slice(0, this.options.replicas);
         const value = found ? this.ctx.valueFrom(to, msg.key) : 0;
         this.ctx.reply(to, from, msg, { type: "getReply", lookup: msg.lookup, found, value, holders });
-        return true;
+        return;
       }
       case "storeAck":
       case "getReply":
-        return true; // replies reach their requests through the context
+        return; // replies reach their requests through the context
       default:
-        return false;
+        unhandled(msg);
     }
   }
 }

@@ -4,6 +4,7 @@ import { Downloads, newLookup, type ActiveLookup } from "./downloads.js";
 import type { IndexServers } from "./index-server.js";
 import type { HybridMessage } from "./messages.js";
 import type { HybridOptions } from "./options.js";
+import type { Handlers } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<HybridMessage>;
 
@@ -95,11 +96,10 @@ export class CentralPeers {
     this.lookups[peer]?.delete(lookup);
   }
 
-  handle(to: PeerId, from: PeerId, msg: HybridMessage): boolean {
-    if (msg.type !== "fetch") return false;
-    this.downloads.serve(to, from, msg, this.holds(to, msg.key));
-    return true;
-  }
+  /** A peer serves the files it holds (the index only said where they are). */
+  readonly handlers: Handlers<HybridMessage, "fetch"> = {
+    fetch: (to, from, msg) => this.downloads.serve(to, from, msg, this.holds(to, msg.key)),
+  };
 
   private register(peer: PeerId, server: PeerId): void {
     this.ctx.request(peer, server, { type: "register", keys: this.keysOf(peer) }, this.options.requestTimeout, () => {}, () => {});

@@ -3,6 +3,7 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { HybridMessage } from "./messages.js";
 import type { HybridOptions } from "./options.js";
 import { Registry } from "./registry.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<HybridMessage>;
 type Query = Extract<HybridMessage, { type: "query" }>;
@@ -43,6 +44,10 @@ interface IntervalTotals {
   sinceMs: number;
 }
 
+/** The messages this part takes. */
+const INDEX_TYPES = ["register", "deregister", "keepAlive", "deadPeer", "query"] as const;
+type IndexMessage = Extract<HybridMessage, { type: (typeof INDEX_TYPES)[number] }>;
+
 /**
  * The central index servers (Napster). Registrations, keep-alives and
  * reports of dead peers are cheap index updates done on arrival; queries are
@@ -57,6 +62,7 @@ interface IntervalTotals {
  * of service) go to `indexWaitMs` when service ends, with `indexServed`.
  */
 export class IndexServers {
+  readonly handlers = handlersFor<HybridMessage, typeof INDEX_TYPES>(INDEX_TYPES, (server, from, msg) => this.handle(server, from, msg));
   private readonly states = new Map<PeerId, ServerState>();
   private readonly meanServiceMs: number;
   private readonly totals: IntervalTotals = { busyMs: 0, queueMs: 0, waitMs: 0, served: 0, sinceMs: 0 };
@@ -117,30 +123,34 @@ export class IndexServers {
     return this.states.get(server)?.registry.size ?? 0;
   }
 
-  handle(server: PeerId, from: PeerId, msg: HybridMessage): boolean {
+  private handle(server: PeerId, from: PeerId, msg: IndexMessage): void {
     const state = this.states.get(server);
-    if (!state) return this.isServer(server);
+    if (!state) {
+      // A server that is down drops what reaches it; these messages go to servers only.
+      if (!this.isServer(server)) throw new Error(`hybrid: a "${msg.type}" message reached peer ${server}, which is no index server`);
+      return;
+    }
     const now = this.ctx.now();
     switch (msg.type) {
       case "register":
         state.registry.register(from, msg.keys, now);
         this.ctx.count("registrations");
         this.ctx.reply(server, from, msg, { type: "registerAck" });
-        return true;
+        return;
       case "deregister":
         state.registry.remove(from);
-        return true;
+        return;
       case "keepAlive":
         this.ctx.reply(server, from, msg, { type: "keepAliveAck", known: state.registry.touch(from, now) });
-        return true;
+        return;
       case "deadPeer":
         if (state.registry.remove(msg.peer)) this.ctx.count("purgedByReport");
-        return true;
+        return;
       case "query":
         this.arrive(server, state, from, msg);
-        return true;
+        return;
       default:
-        return false;
+        unhandled(msg);
     }
   }
 

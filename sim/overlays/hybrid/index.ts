@@ -17,6 +17,7 @@ import { IndexServers } from "./index-server.js";
 import { hybridMessageTypes, type HybridMessage } from "./messages.js";
 import { hybridSchema, type HybridOptions } from "./options.js";
 import { SuperPeers } from "./super-peers.js";
+import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 
 /** The role of central index servers (service peers, see OverlayDefinition.services). */
 export const INDEX_ROLE = "index";
@@ -62,15 +63,26 @@ class HybridOverlay implements Overlay<HybridMessage> {
     const allKeys = adversary.active ? Array.from({ length: world.keyCount }, (_, k) => k) : [];
     const keysOf = (peer: PeerId) => (adversary.active && adversary.misroutes(peer) ? allKeys : this.ledger.itemsOf(peer));
     const holds = (peer: PeerId, key: number) => this.ledger.holds(peer, key);
+    const answers = answersOnly("hybrid", ["registerAck", "keepAliveAck", "spConnectReply", "spPong", "queryReply", "fetchReply"]);
     if (options.mode === "central") {
-      this.index = new IndexServers(ctx, options, world.services[INDEX_ROLE] ?? []);
-      this.central = new CentralPeers(ctx, options, this.index, keysOf, holds, downloaded);
+      const index = new IndexServers(ctx, options, world.services[INDEX_ROLE] ?? []);
+      const central = new CentralPeers(ctx, options, index, keysOf, holds, downloaded);
+      this.index = index;
+      this.central = central;
+      this.deliver = dispatcher<HybridMessage>("hybrid", {
+        ...index.handlers,
+        ...central.handlers,
+        ...refused("hybrid", ["spConnect", "spPing", "bye", "spQuery", "spHit"], "the central mode has no super-peers"),
+        ...answers,
+      });
     } else {
       // Each pool peer draws a capacity; the top `fraction` are super-peers.
       const capacity = world.allPeers.map((peer) => ({ peer, capacity: ctx.rng.next() }));
       capacity.sort((a, b) => b.capacity - a.capacity || a.peer - b.peer);
       const n = Math.max(1, Math.round(options.superPeers.fraction * world.allPeers.length));
-      this.superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf, holds, downloaded);
+      const superPeers = new SuperPeers(ctx, options, new Set(capacity.slice(0, n).map((c) => c.peer)), keysOf, holds, downloaded);
+      this.superPeers = superPeers;
+      this.deliver = dispatcher<HybridMessage>("hybrid", { ...superPeers.handlers, ...answers });
     }
   }
 
@@ -112,13 +124,8 @@ class HybridOverlay implements Overlay<HybridMessage> {
     return { stored: this.ledger.storedCount(), available: this.ledger.availableCount(), lost: 0 };
   }
 
-  deliver(to: PeerId, from: PeerId, msg: HybridMessage): void {
-    if (this.index?.handle(to, from, msg)) return;
-    if (this.central?.handle(to, from, msg)) return;
-    if (this.superPeers?.handle(to, from, msg)) return;
-    if (this.central && !this.central.online(to)) return;
-    throw new Error(`hybrid: no handler for message type "${msg.type}"`);
-  }
+  /** Each message type to the part that owns it, in the mode the scenario chose. */
+  readonly deliver: (to: PeerId, from: PeerId, msg: HybridMessage) => void;
 
   lookup(peer: PeerId, key: number, lookup: number): void {
     if (this.ledger.holds(peer, key)) {

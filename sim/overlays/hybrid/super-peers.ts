@@ -5,6 +5,11 @@ import type { HybridOptions } from "./options.js";
 import { SuperPeerMesh } from "./super-peer-mesh.js";
 import { SuperPeerSearch } from "./super-peer-search.js";
 import { PeerState, type Ctx, type PeerStates } from "./super-peer-state.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
+
+/** The messages this part takes. */
+const SUPER_PEER_TYPES = ["spConnect", "register", "deregister", "keepAlive", "deadPeer", "spPing", "bye", "query", "spQuery", "spHit", "fetch"] as const;
+type SuperPeerMessage = Extract<HybridMessage, { type: (typeof SUPER_PEER_TYPES)[number] }>;
 
 /**
  * Super-peers (KaZaA, Gnutella 0.6 ultrapeers). The `fraction` of the peer
@@ -44,6 +49,7 @@ import { PeerState, type Ctx, type PeerStates } from "./super-peer-state.js";
  * queries over it, and super-peer-state.ts is what each peer keeps.
  */
 export class SuperPeers {
+  readonly handlers = handlersFor<HybridMessage, typeof SUPER_PEER_TYPES>(SUPER_PEER_TYPES, (to, from, msg) => this.handle(to, from, msg));
   private readonly states: PeerStates = [];
   private readonly downloads: Downloads;
   private readonly mesh: SuperPeerMesh;
@@ -132,51 +138,51 @@ export class SuperPeers {
     this.states[peer]?.lookups.delete(lookup);
   }
 
-  handle(to: PeerId, from: PeerId, msg: HybridMessage): boolean {
+  private handle(to: PeerId, from: PeerId, msg: SuperPeerMessage): void {
     const state = this.states[to];
-    if (!state) return true;
+    if (!state) return;
     const now = this.ctx.now();
     switch (msg.type) {
       case "spConnect":
         this.mesh.onConnect(to, from, state, msg);
-        return true;
+        return;
       case "register":
         if (state.isSuper) {
           state.registry.register(from, msg.keys, now);
           this.ctx.count("registrations");
           this.ctx.reply(to, from, msg, { type: "registerAck" });
         }
-        return true;
+        return;
       case "deregister":
         if (state.isSuper) state.registry.remove(from);
-        return true;
+        return;
       case "keepAlive":
         this.ctx.reply(to, from, msg, { type: "keepAliveAck", known: state.isSuper && state.registry.touch(from, now) });
-        return true;
+        return;
       case "deadPeer":
         if (state.isSuper && msg.peer !== to && state.registry.remove(msg.peer)) this.ctx.count("purgedByReport");
-        return true;
+        return;
       case "spPing":
         this.ctx.reply(to, from, msg, { type: "spPong", neighbour: state.neighbours.includes(from) });
-        return true;
+        return;
       case "bye":
         if (state.isSuper) this.mesh.dropNeighbour(to, state, from);
         else if (from === state.superPeer) this.mesh.superPeerLost(to, from);
-        return true;
+        return;
       case "query":
         this.search.onLeafQuery(to, from, state, msg);
-        return true;
+        return;
       case "spQuery":
         this.search.onQuery(to, from, state, msg);
-        return true;
+        return;
       case "spHit":
         this.downloads.offer(to, msg.lookup, msg.holders, msg.hops);
-        return true;
+        return;
       case "fetch":
         this.downloads.serve(to, from, msg, this.holds(to, msg.key));
-        return true;
+        return;
       default:
-        return false;
+        unhandled(msg);
     }
   }
 

@@ -3,6 +3,7 @@ import type { PeerId } from "../../peers/population.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { PeerState } from "./state.js";
+import type { Handlers } from "../../core/handlers.js";
 
 type Publish = Extract<UnstructuredMessage, { type: "publish" }>;
 
@@ -35,19 +36,18 @@ export class Broadcasts {
     for (const n of state.neighbours) this.ctx.send(peer, n, msg);
   }
 
-  /** Handles a publish message; false for any other type. */
-  handle(to: PeerId, from: PeerId, msg: UnstructuredMessage): boolean {
-    if (msg.type !== "publish") return false;
+  readonly handlers: Handlers<UnstructuredMessage, "publish"> = { publish: (to, from, msg) => this.onPublish(to, from, msg) };
+
+  private onPublish(to: PeerId, from: PeerId, msg: Publish): void {
     const state = this.states[to];
-    if (!state) return true;
+    if (!state) return;
     const now = this.ctx.now();
-    if (this.seen.upstream(msg.broadcast, to, now) !== UNSEEN) return true;
+    if (this.seen.upstream(msg.broadcast, to, now) !== UNSEEN) return;
     this.seen.remember(msg.broadcast, to, from, now);
     this.ctx.reached(msg.broadcast, to);
-    if (msg.ttl <= 1) return true;
+    if (msg.ttl <= 1) return;
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Publish = { type: "publish", broadcast: msg.broadcast, ttl: msg.ttl - 1, bytes: msg.bytes };
     for (const n of state.neighbours) if (n !== from) this.ctx.send(to, n, next);
-    return true;
   }
 }

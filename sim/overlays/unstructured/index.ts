@@ -17,6 +17,7 @@ import { Broadcasts } from "./broadcast.js";
 import type { PeerState } from "./state.js";
 import { ItemLedger } from "../shared/item-ledger.js";
 import { CopyCache } from "../shared/copy-cache.js";
+import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
 class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
@@ -47,6 +48,12 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
             this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, genuine);
     this.search = new Search(ctx, options, this.states, (peer, key) => this.ledger.holds(peer, key), found);
     this.broadcasts = new Broadcasts(ctx, this.states, options.broadcastTtl, options.seenMemory);
+    this.deliver = dispatcher<UnstructuredMessage>("unstructured", {
+      ...this.search.handlers,
+      ...this.neighbours.handlers,
+      ...this.broadcasts.handlers,
+      ...answersOnly("unstructured", ["connectReply", "pong", "discoverReply", "walkCheckReply"]),
+    });
   }
 
   join(peer: PeerId): void {
@@ -100,22 +107,8 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     if (this.states[peer] && this.copies.keep(peer, key)) this.ctx.count("copiesMade");
   }
 
-  deliver(to: PeerId, from: PeerId, msg: UnstructuredMessage): void {
-    switch (msg.type) {
-      case "query":
-      case "walk":
-      case "walkCheck":
-      case "queryHit":
-        // Search traffic, most of what a run delivers, goes straight to its handler (which takes every
-        // message of these types); the neighbour handler before it would only pass it on.
-        this.search.handle(to, from, msg);
-        return;
-    }
-    if (this.neighbours.handle(to, from, msg)) return;
-    if (this.search.handle(to, from, msg)) return;
-    if (this.broadcasts.handle(to, from, msg)) return;
-    throw new Error(`unstructured: no handler for message type "${msg.type}"`);
-  }
+  /** Each message type to the part that owns it: search, neighbour upkeep, broadcasts. */
+  readonly deliver: (to: PeerId, from: PeerId, msg: UnstructuredMessage) => void;
 
   lookup(peer: PeerId, key: number, lookup: number): void {
     this.search.start(peer, key, lookup);

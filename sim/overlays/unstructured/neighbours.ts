@@ -3,9 +3,13 @@ import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { PeerState } from "./state.js";
+import { handlersFor, unhandled } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
 type Discover = Extract<UnstructuredMessage, { type: "discover" }>;
+/** The messages neighbour upkeep takes (their answers go to the requests' callbacks). */
+const NEIGHBOUR_TYPES = ["connect", "ping", "discover", "bye"] as const;
+type NeighbourMessage = Extract<UnstructuredMessage, { type: (typeof NEIGHBOUR_TYPES)[number] }>;
 
 /**
  * Keeps each peer's neighbour set near the target degree. A joining peer
@@ -26,6 +30,7 @@ type Discover = Extract<UnstructuredMessage, { type: "discover" }>;
  * repairing peers take malicious neighbours (an eclipse attack).
  */
 export class Neighbours {
+  readonly handlers = handlersFor<UnstructuredMessage, typeof NEIGHBOUR_TYPES>(NEIGHBOUR_TYPES, (to, from, msg) => this.handle(to, from, msg));
   private readonly maxDegree: number;
 
   private readonly adversary: AdversaryView;
@@ -98,23 +103,23 @@ export class Neighbours {
     for (const p of peers) this.startMaintenance(p);
   }
 
-  handle(to: PeerId, from: PeerId, msg: UnstructuredMessage): boolean {
+  private handle(to: PeerId, from: PeerId, msg: NeighbourMessage): void {
     const state = this.states[to];
-    if (!state) return true;
+    if (!state) return;
     switch (msg.type) {
       case "connect": {
         const accepted = state.isNeighbour(from) || state.neighbours.length < this.maxDegree;
         if (accepted) state.addNeighbour(from);
         this.ctx.reply(to, from, msg, { type: "connectReply", accepted });
-        return true;
+        return;
       }
       case "ping":
         this.ctx.reply(to, from, msg, { type: "pong", neighbour: state.isNeighbour(from) });
-        return true;
+        return;
       case "discover": {
         if (this.hostile && this.adversary.misroutes(to)) {
           this.misrouteDiscovery(to, from, state, msg);
-          return true;
+          return;
         }
         // Walk on, away from where the walk came from, until its hops are used up.
         const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin);
@@ -123,13 +128,13 @@ export class Neighbours {
         } else {
           this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...state.neighbours] });
         }
-        return true;
+        return;
       }
       case "bye":
         if (state.removeNeighbour(from)) this.lost(to);
-        return true;
+        return;
       default:
-        return false;
+        unhandled(msg);
     }
   }
 

@@ -4,6 +4,7 @@ import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { PeerState } from "./state.js";
+import type { Handlers } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
 type Query = Extract<UnstructuredMessage, { type: "query" }>;
@@ -87,34 +88,33 @@ export class Search {
     }
   }
 
-  handle(to: PeerId, from: PeerId, msg: UnstructuredMessage): boolean {
-    const state = this.states[to];
-    if (!state) return true;
-    switch (msg.type) {
-      case "query":
-        this.onQuery(to, from, state, msg);
-        return true;
-      case "walk":
-        this.onWalk(to, from, state, msg);
-        return true;
-      case "walkCheck":
-        this.ctx.reply(to, from, msg, { type: "walkCheckReply", lookup: msg.lookup, goOn: state.searches.has(msg.lookup) });
-        return true;
-      case "queryHit": {
-        const back = this.seen.upstream(msg.qid, to, this.ctx.now());
-        if (back === UNSEEN) {
-          this.ctx.count("hitsLost");
-        } else if (back === ORIGIN) {
-          this.onHit(to, state, msg);
-        } else {
-          this.ctx.send(to, back, msg);
-        }
-        return true;
+  /** Search traffic, most of what a run delivers; a message for a peer gone offline is dropped. */
+  readonly handlers: Handlers<UnstructuredMessage, "query" | "walk" | "walkCheck" | "queryHit"> = {
+    query: (to, from, msg) => {
+      const state = this.states[to];
+      if (state) this.onQuery(to, from, state, msg);
+    },
+    walk: (to, from, msg) => {
+      const state = this.states[to];
+      if (state) this.onWalk(to, from, state, msg);
+    },
+    walkCheck: (to, from, msg) => {
+      const state = this.states[to];
+      if (state) this.ctx.reply(to, from, msg, { type: "walkCheckReply", lookup: msg.lookup, goOn: state.searches.has(msg.lookup) });
+    },
+    queryHit: (to, _from, msg) => {
+      const state = this.states[to];
+      if (!state) return;
+      const back = this.seen.upstream(msg.qid, to, this.ctx.now());
+      if (back === UNSEEN) {
+        this.ctx.count("hitsLost");
+      } else if (back === ORIGIN) {
+        this.onHit(to, state, msg);
+      } else {
+        this.ctx.send(to, back, msg);
       }
-      default:
-        return false;
-    }
-  }
+    },
+  };
 
   /**
    * The peers a hit of query `qid` from `holder` passed through on its way
