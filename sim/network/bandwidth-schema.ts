@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LINK_PRESETS } from "./presets.js";
+import { CARRIERS, type CarrierName } from "./carriers/carrier.js";
 import { describeValue, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
 import { BANDWIDTH_UNITS, parseBandwidth } from "../core/units.js";
 
@@ -97,15 +98,12 @@ export const linkSpec = byShape(z.union([uploadForm, presetForm, classesForm]), 
   return `expected links: { upload: "20Mbit/s", download: "100Mbit/s" }, { preset: ${presetNames.map((p) => JSON.stringify(p)).join(" | ")} } or { classes: [...] }, got ${describeValue(value)}`;
 });
 
-export const CARRIER_NAMES = ["none", "serial", "share", "maxmin"] as const;
+export const CARRIER_NAMES = CARRIERS.map((c) => c.name) as [CarrierName, ...CarrierName[]];
 
 export const bandwidthSchema = strict({
   model: oneOf(CARRIER_NAMES)
     .default("none")
-    .meta({
-      description:
-        'How bytes share links: "none" (latency only, the default), "serial" (a sender sends one transfer at a time), "share" (each uplink shared equally among its transfers), "maxmin" (max-min fair over uplinks and downlinks).',
-    }),
+    .meta({ description: `How bytes share links: ${CARRIERS.map((c) => `"${c.name}" (${c.description})`).join(", ")}.` }),
   links: linkSpec.optional().meta({ description: "Every churn peer's upload and download capacity (required by serial, share and maxmin unless regions cover every peer)." }),
   regions: z
     .record(z.string(), linkSpec)

@@ -23,27 +23,26 @@ export interface Delivery {
   lost(movedBytes: number): void;
 }
 
-export type CarrierName = "none" | "serial" | "share" | "maxmin";
+/**
+ * The carriers, one entry each: the name `network.bandwidth.model` gives, a
+ * line for `peerlab list`, the docs and the schema's description, and how to
+ * make its rate policy for one run (max-min keeps per-run state, the others
+ * are stateless and shared).
+ */
+export const CARRIERS = [
+  { name: "none", description: "latency only: bytes take no time on the links (the default)", create: (): RatePolicy => latencyOnly },
+  { name: "serial", description: "each sender sends one transfer at a time, in order, at min(up, receiver's down)", create: (): RatePolicy => serial },
+  { name: "share", description: "each uplink shared equally among its transfers; downlinks unlimited", create: (): RatePolicy => share },
+  { name: "maxmin", description: "max-min fair over every sender uplink and receiver downlink (progressive filling)", create: (): RatePolicy => new MaxMin() },
+] as const;
 
-/** The carriers, for `peerlab list` and the docs. */
-export const CARRIERS: readonly { name: CarrierName; description: string }[] = [
-  { name: "none", description: "latency only: bytes take no time on the links (the default)" },
-  { name: "serial", description: "each sender sends one transfer at a time, in order, at min(up, receiver's down)" },
-  { name: "share", description: "each uplink shared equally among its transfers; downlinks unlimited" },
-  { name: "maxmin", description: "max-min fair over every sender uplink and receiver downlink (progressive filling)" },
-];
+export type CarrierName = (typeof CARRIERS)[number]["name"];
 
+/** A fresh rate policy of carrier `name`. */
 export function makePolicy(name: CarrierName): RatePolicy {
-  switch (name) {
-    case "none":
-      return latencyOnly;
-    case "serial":
-      return serial;
-    case "share":
-      return share;
-    case "maxmin":
-      return new MaxMin();
-  }
+  const carrier = CARRIERS.find((c) => c.name === name);
+  if (carrier === undefined) throw new Error(`unknown carrier "${name}"`);
+  return carrier.create();
 }
 
 export interface CarrierOptions {
