@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { familyUnion, type FamilyMember } from "../core/component.js";
+import { familyUnion, type ComponentDefinition } from "../core/component.js";
 import { durationDistribution, probability, strict } from "../core/fields.js";
 import { makeSampler, type DistributionSpec } from "../engine/distributions.js";
 import type { Rng } from "../engine/rng.js";
@@ -42,12 +42,18 @@ export interface Lifecycle {
   crash(peer: PeerId): void;
 }
 
-/** The churn models a scenario can name in churn.model (the family shape of sim/core/component.ts); the schema and `peerlab list` come from this list. */
+/**
+ * The churn models a scenario can name in churn.model (the family shape of
+ * sim/core/component.ts): the schema and `peerlab list` come from this list,
+ * and `create` installs the model in a run (makes the pool, schedules every
+ * join and departure).
+ */
 export const CHURN_MODELS = [
   {
     name: "none",
     description: "peers join during the join window and stay",
     schema: strict({ model: z.literal("none") }).meta({ description: "Peers join during peers.joinOver and stay." }),
+    create: (setup: ChurnSetup) => installSessions(setup),
   },
   {
     name: "sessions",
@@ -66,6 +72,7 @@ export const CHURN_MODELS = [
         description:
           "Peers alternate online sessions and offline periods; the pool holds count·(E[session] + E[offline]) / E[session] peers, so about `count` are online.",
       }),
+    create: (setup: ChurnSetup) => installSessions(setup),
   },
   {
     name: "trace",
@@ -79,8 +86,9 @@ export const CHURN_MODELS = [
       }).meta({
         description: "Replays a churn trace: each row joins, leaves or crashes one peer at its time; the pool holds max(peer label)+1 peers and peers.count is not used.",
       }),
+    create: (setup: ChurnSetup): InstalledChurn => ({ pool: replayTrace(traceOf(setup.spec as TraceSpec), setup.sim, setup.lifecycle), departedEarly: () => {} }),
   },
-] as const satisfies readonly FamilyMember[];
+] as const satisfies readonly ComponentDefinition<InstalledChurn, ChurnSetup>[];
 
 /** The churn section of a scenario: one of the models, by `model`. */
 export const churnSchema = familyUnion("model", "a churn model", CHURN_MODELS);
@@ -123,10 +131,16 @@ export interface InstalledChurn {
   departedEarly(peer: PeerId, rng: Rng): void;
 }
 
-/** Creates the peer pool and schedules every join and departure. */
+/** Creates the peer pool and schedules every join and departure, by the scenario's churn model. */
 export function installChurn(setup: ChurnSetup): InstalledChurn {
+  const model = CHURN_MODELS.find((m) => m.name === setup.spec.model);
+  if (model === undefined) throw new Error(`unknown churn model "${setup.spec.model}"`);
+  return model.create(setup);
+}
+
+/** No churn, or sessions: the first `count` peers join (over the join window, or are there at 0), the rest of the pool comes and goes. */
+function installSessions(setup: ChurnSetup): InstalledChurn {
   const { spec, sim, rng, lifecycle, count } = setup;
-  if (spec.model === "trace") return { pool: replayTrace(traceOf(spec), sim, lifecycle), departedEarly: () => {} };
   const pool: PeerId[] = setup.initialPeersOnline ? setup.initialPeersOnline.slice() : [];
   while (pool.length < poolSize(spec, count)) pool.push(lifecycle.create());
 
@@ -201,7 +215,9 @@ export function installChurn(setup: ChurnSetup): InstalledChurn {
   return { pool, departedEarly };
 }
 
-function traceOf(spec: Extract<ChurnSpec, { model: "trace" }>): ChurnTrace {
+type TraceSpec = Extract<ChurnSpec, { model: "trace" }>;
+
+function traceOf(spec: TraceSpec): ChurnTrace {
   if (!spec.trace) throw new Error(`churn trace ${spec.file} was not loaded (load scenarios with sim/scenario/load.ts)`);
   return spec.trace;
 }
