@@ -73,9 +73,12 @@ export interface OverlayContext<M extends Message> {
    * first (then neither is). Aborted when `from` leaves or crashes, or a
    * partition separates the two. Without network.bandwidth it takes the
    * latency only; overlays check `bandwidth` before using it, so runs
-   * without it stay as they were.
+   * without it stay as they were. `traced` names the lookup the data is for
+   * and what to call it ("block"): with metrics.traceLookups the transfer
+   * then shows in that lookup's replay, when it starts and when it arrives
+   * or is cut (its bytes are not charged to the lookup).
    */
-  transfer(from: PeerId, to: PeerId, bytes: number, onDone: () => void, onAbort: () => void): void;
+  transfer(from: PeerId, to: PeerId, bytes: number, onDone: () => void, onAbort: () => void, traced?: { lookup: number; type: string }): void;
   /** True when the scenario has network.bandwidth: overlays then move their data with `transfer`. */
   readonly bandwidth: boolean;
   /**

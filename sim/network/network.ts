@@ -41,6 +41,12 @@ export interface NetworkConditions {
   group: ((peer: PeerId) => number) | undefined;
 }
 
+/** The lookup a transfer works for and its name in that lookup's trace (e.g. "block"). */
+export interface TracedTransfer {
+  readonly lookup: number;
+  readonly type: string;
+}
+
 /** A message on its way. */
 interface InFlight {
   from: PeerId;
@@ -145,16 +151,35 @@ export class Network {
   /**
    * Sends `bytes` of data from `from` to `to` over their links; `delivery`
    * hears whether it arrived. Cut at once when an end is offline or the
-   * two are on different sides of a partition.
+   * two are on different sides of a partition. A transfer made for a traced
+   * lookup (`traced`) goes into its trace like a message: its type when it
+   * starts, then `<type>Arrived` or `<type>Cut` when it ends.
    */
-  transfer(from: PeerId, to: PeerId, bytes: number, delivery: Delivery): void {
+  transfer(from: PeerId, to: PeerId, bytes: number, delivery: Delivery, traced?: TracedTransfer): void {
     const o = this.o;
+    if (traced !== undefined && o.trace !== undefined) delivery = this.tracedDelivery(from, to, traced, delivery, o.trace);
     const g = this.conditions.group;
     if (!o.population.isOnline(from) || !o.population.isOnline(to) || (g !== undefined && g(from) !== g(to))) {
       this.carrier.aborted({ from, to, bytes, startMs: o.sim.now, payload: delivery }, 0);
       return;
     }
     this.carrier.send(from, to, bytes, delivery);
+  }
+
+  private tracedDelivery(from: PeerId, to: PeerId, traced: TracedTransfer, delivery: Delivery, trace: NonNullable<NetworkOptions["trace"]>): Delivery {
+    const sim = this.o.sim;
+    const { lookup, type } = traced;
+    trace(sim.now, lookup, from, to, type);
+    return {
+      arrived: () => {
+        trace(sim.now, lookup, from, to, `${type}Arrived`);
+        delivery.arrived();
+      },
+      lost: (movedBytes) => {
+        trace(sim.now, lookup, from, to, `${type}Cut`);
+        delivery.lost(movedBytes);
+      },
+    };
   }
 
   /** `peer` came online: its uplink counts towards utilisation from now. */

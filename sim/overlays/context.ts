@@ -147,7 +147,7 @@ export class OverlayRuntime<M extends Message> {
         (reply as { replyTo?: unknown }).replyTo = request.rpc;
         network.send(from, to, reply);
       },
-      transfer: (from, to, bytes, onDone, onAbort) => {
+      transfer: (from, to, bytes, onDone, onAbort, traced) => {
         const session = population.session(to);
         const there = () => population.isOnline(to) && population.session(to) === session;
         network.transfer(from, to, bytes, {
@@ -157,7 +157,7 @@ export class OverlayRuntime<M extends Message> {
           lost: () => {
             if (there()) onAbort();
           },
-        });
+        }, traced);
       },
       bandwidth: network.hasBandwidth,
       linkCapacity: (peer) => {

@@ -11,7 +11,11 @@ import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
 
-/** The IPFS panel (viz/src/ipfs-panel.ts) on a real IPFS run, in chromium: one mark per record holder and per copy of the chosen file. */
+/**
+ * The IPFS panel (viz/src/ipfs-panel.ts) on a real IPFS run, in chromium: one
+ * mark per record holder and per copy of the chosen file; and a traced
+ * retrieval replayed in the topology view, its block transfers included.
+ */
 
 const browserPath = chromiumPath();
 
@@ -34,7 +38,7 @@ describe.runIf(browserPath !== undefined)("viewer: the IPFS panel", () => {
         "network: { latency: { model: constant, delay: 20ms } }",
         "overlay: { type: ipfs, bootstrap: oracle, dht: { k: 6 }, pinning: { policy: both, services: 1 } }",
         "workload: { keys: 10, fileSize: 600kB, lookups: { rate: 1/s }, timeout: 30s }",
-        "metrics: { warmup: 1m, interval: 30s }",
+        "metrics: { warmup: 1m, interval: 30s, snapshots: { at: [2m] }, traceLookups: 4 }",
       ].join("\n"),
     );
     const simulation = new Simulation(loadScenario(file));
@@ -70,6 +74,46 @@ describe.runIf(browserPath !== undefined)("viewer: the IPFS panel", () => {
       await expect(figure.locator("circle").count()).resolves.toBe(first.providerRecords.length + first.holders.length);
       expect(first.holders.filter((h: { pinned: boolean }) => h.pinned).length).toBe(2);
       await expect(page.locator("section#ipfs table tr").count()).resolves.toBe(6);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it("replays a traced retrieval step by step, with its block transfers (start, then arrival), in English and Korean", async () => {
+    const traces = readFileSync(join(results, "ipfs-small", "seed-2", "traces.json"), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith('{"lookup"'))
+      .map((line) => JSON.parse(line.replace(/,$/, "")) as { messages: { from: number; to: number; type: string; timeMs: number }[] });
+    // The first traced retrieval that fetched a block from another peer.
+    const index = traces.findIndex((l) => l.messages.some((m) => m.type === "blockArrived"));
+    expect(index).toBeGreaterThanOrEqual(0);
+    const messages = traces[index]!.messages;
+    const start = messages.findIndex((m) => m.type === "block");
+    const arrival = messages.findIndex((m) => m.type === "blockArrived");
+    // A block is asked for with WANT_BLOCK, starts moving, and arrives later over the same pair.
+    expect(messages.slice(0, start).some((m) => m.type === "wantBlock")).toBe(true);
+    expect(arrival).toBeGreaterThan(start);
+    expect([messages[arrival]!.from, messages[arrival]!.to]).toEqual([messages[start]!.from, messages[start]!.to]);
+    expect(messages[arrival]!.timeMs).toBeGreaterThan(messages[start]!.timeMs);
+    for (const [locale, arrived] of [
+      ["en-US", `Block arrived from peer ${messages[arrival]!.from} to peer ${messages[arrival]!.to}`],
+      ["ko-KR", `블록 도착, 피어 ${messages[arrival]!.from} → 피어 ${messages[arrival]!.to}`],
+    ] as const) {
+      const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(view.url);
+      await page.waitForSelector("main[data-ready]");
+      await page.locator("#replay-lookup").selectOption(String(index));
+      const status = page.locator("#replay-status");
+      // Step by step to the arrival (clicked in the page: one round trip, not one per step).
+      await page.evaluate((steps) => {
+        for (let i = 0; i < steps; i++) (document.querySelector("#replay-step") as HTMLButtonElement).click();
+      }, arrival + 1);
+      expect(await status.getAttribute("data-step")).toBe(String(arrival + 1));
+      expect(await status.textContent()).toContain(arrived);
+      if (locale === "ko-KR") await page.locator("#topology").screenshot({ path: join(tmpdir(), "peerlab-ipfs-replay-ko.png") });
       expect(errors).toEqual([]);
       await context.close();
     }

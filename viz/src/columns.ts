@@ -83,6 +83,8 @@ const WORDS: Record<string, Pair> = {
   walk: ["walk", "랜덤 워크"], walkers: ["walkers", "워커"], wrong: ["wrong", "틀린"], ratio: ["ratio", "비율"], count: ["count", "수"], replicas: ["replicas", "복제본"], storage: ["storage", "저장소"],
   cross: ["cross", "교차"], rpc: ["RPC", "RPC"], answer: ["answer", "응답"], ack2: ["ack", "확인"], deadpeer: ["dead peer", "죽은 피어"], entries: ["entries", "항목"], phase: ["phase", "단계"], time: ["time", "시간"], s: ["s", "초"],
   kind: ["kind", "종류"], keys: ["keys", "키"], key: ["key", "키"], data: ["data", "데이터"], hybrid: ["hybrid", "하이브리드"], chord: ["Chord", "Chord"], kademlia: ["Kademlia", "Kademlia"], unstructured: ["unstructured", "비구조형"],
+  // Data moved as transfers in a lookup's trace (IPFS blocks): when one starts, arrives or is cut.
+  block: ["block", "블록"], arrived: ["arrived", "도착"], cut: ["cut", "끊김"],
 };
 
 const KINDS: Record<string, Pair> = {

@@ -514,6 +514,7 @@ export class Bitswap {
       dag.size(block) + BLOCK_OVERHEAD,
       () => this.arrived(from, to, lookup, file, block, value),
       () => this.lost(from, to, lookup, block),
+      lookup >= 0 ? { lookup, type: "block" } : undefined,
     );
   }
 }
