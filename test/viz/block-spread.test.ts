@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ViewServer } from "../../sim/cli/serve.js";
-import { chromiumPath, serveRun, type ServedRun } from "./fixtures.js";
+import { chromiumPath, openViewer, serveRun, type ServedRun } from "./fixtures.js";
 
 /**
  * The block-spread panel in a real browser: 40 nodes on a three-region
@@ -88,12 +88,7 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
     ["ko-KR", "블록의 전파: 모든 노드가 검증합니다", "소식 들음, 검증 전"],
   ] as const) {
     it(`lights nodes as the slider moves, rings before verified (${locale})`, async () => {
-      const context = await browser.newContext({ locale, viewport: { width: 1480, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(view.url);
-      await page.waitForSelector("main[data-ready]");
+      const { context, page, errors } = await openViewer(browser, view.url, locale, 1480);
       await page.waitForSelector("#block-spread .spread-node");
       expect(errors).toEqual([]);
       expect(await page.$eval("#block-spread h2", (h) => h.textContent)).toBe(title);
@@ -154,10 +149,9 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread without a ma
   });
 
   it("lays nodes out by when they verified, the miner in the middle, and says so", async () => {
-    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1480, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(view.url);
+    const { context, page, errors } = await openViewer(browser, view.url, "en-US", 1480);
     await page.waitForSelector("#block-spread .spread-node");
+    expect(errors).toEqual([]);
     expect(await page.$eval("#block-spread p.muted", (p) => p.textContent)).toContain("has no map");
     expect(await page.$$eval("#block-spread .region-label", (ts) => ts.length)).toBe(0);
     const { centre, miner } = await page.$eval("#block-spread svg", (svg) => {

@@ -1,7 +1,7 @@
 import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ViewServer } from "../../sim/cli/serve.js";
-import { chromiumPath, serveRun, type ServedRun } from "./fixtures.js";
+import { chromiumPath, openViewer, serveRun, type ServedRun } from "./fixtures.js";
 
 /** The fork tree and time-to-coverage chart of a blockchain run, in a real browser, in English and Korean. */
 
@@ -37,12 +37,7 @@ describe.runIf(browserPath !== undefined)("viewer: blockchain runs", () => {
     ["ko-KR", "포크 트리", "스테일"],
   ] as const) {
     it(`draws every block of the last heights, forks below the main chain (${locale})`, async () => {
-      const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(view.url);
-      await page.waitForSelector("main[data-ready]");
+      const { context, page, errors } = await openViewer(browser, view.url, locale);
       expect(errors).toEqual([]);
       const headings = await page.$$eval("section.block h2", (hs) => hs.map((h) => h.textContent));
       expect(headings).toContain(title);

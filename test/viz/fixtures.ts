@@ -119,3 +119,14 @@ export async function serveRun(name: string, yaml: string, seed: number, browser
   };
   return { dir, view, browser, overlay, close };
 }
+
+/** A fresh page of the viewer at `url` in `locale`, ready; `errors` collects the page's uncaught errors. */
+export async function openViewer(browser: Browser, url: string, locale: string, width = 1400) {
+  const context = await browser.newContext({ locale, viewport: { width, height: 1000 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector("main[data-ready]");
+  return { context, page, errors };
+}

@@ -9,7 +9,7 @@ import { writeFolder } from "../../sim/metrics/writers.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
-import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
+import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ, openViewer } from "./fixtures.js";
 
 /**
  * The IPFS panel (viz/src/ipfs-panel.ts) on a real IPFS run, in chromium: one
@@ -62,12 +62,7 @@ describe.runIf(browserPath !== undefined)("viewer: the IPFS panel", () => {
       ["en-US", "IPFS: where a file lives"],
       ["ko-KR", "IPFS: 파일은 어디에 있나"],
     ] as const) {
-      const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(view.url);
-      await page.waitForSelector("main[data-ready]");
+      const { context, page, errors } = await openViewer(browser, view.url, locale);
       await expect(page.locator("section#ipfs h2").textContent()).resolves.toBe(title);
       const figure = page.locator('section#ipfs figure[data-chart="ipfs-file"]');
       // Records above the line, copies below; the creator and the service both pin it.
@@ -99,12 +94,7 @@ describe.runIf(browserPath !== undefined)("viewer: the IPFS panel", () => {
       ["en-US", `Block arrived from peer ${messages[arrival]!.from} to peer ${messages[arrival]!.to}`],
       ["ko-KR", `블록 도착, 피어 ${messages[arrival]!.from} → 피어 ${messages[arrival]!.to}`],
     ] as const) {
-      const context = await browser.newContext({ locale, viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(view.url);
-      await page.waitForSelector("main[data-ready]");
+      const { context, page, errors } = await openViewer(browser, view.url, locale);
       await page.locator("#replay-lookup").selectOption(String(index));
       const status = page.locator("#replay-status");
       // Step by step to the arrival (clicked in the page: one round trip, not one per step).
