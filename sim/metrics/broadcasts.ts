@@ -60,8 +60,9 @@ export class BroadcastTable {
     return true;
   }
 
-  charge(id: number, bytes: number): void {
-    this.messages[id]!++;
+  /** `count` messages with `bytes` in all were sent for broadcast `id`. */
+  charge(id: number, bytes: number, count = 1): void {
+    this.messages[id]! += count;
     this.bytes[id]! += bytes;
   }
 

@@ -1,5 +1,6 @@
 import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
+import { Cycles } from "./cycles.js";
 import { Membership } from "./membership.js";
 import { gossipMessageTypes, type GossipMessage } from "./messages.js";
 import { gossipSchema, type GossipOptions } from "./options.js";
@@ -28,10 +29,16 @@ class GossipOverlay implements Overlay<GossipMessage> {
     this.membership = new Membership(ctx, options.membership, world.allPeers, options.requestTimeout);
     this.tallies = new ItemTallies(options.round, options.algorithm === "rumour", 2 * options.memory, (name, amount) => ctx.count(name, amount));
     this.spread = new Spread(ctx, options, this.peers, this.items, this.membership, this.tallies);
+    if (options.execution === "cycles") {
+      const cycles = new Cycles(ctx, options, this.peers, this.items, this.membership, this.tallies, this.spread);
+      ctx.everyCycle(options.round, cycles.cycle);
+    }
   }
 
   private start(peer: PeerId): void {
     this.peers.start(peer);
+    // Cycle-driven: the peer takes its turns in the overlay's cycles from the next one on.
+    if (this.options.execution === "cycles") return;
     const start = this.options.timing === "synchronous" ? "after-interval" : "random-phase";
     this.ctx.every(peer, this.options.round, () => this.spread.round(peer), { start });
   }
@@ -118,5 +125,28 @@ export const gossip: OverlayDefinition<GossipOptions, GossipMessage> = {
   messageTypes: gossipMessageTypes,
   counters: ["updatesSent", "duplicates", "membersForgotten", ...TALLY_COUNTERS],
   summary: (_options, counters) => tallySummary(counters),
+  checkScenario: (options, scenario) => (options.execution === "cycles" ? cycleProblems(options, scenario) : []),
   create: (options, ctx, world) => new GossipOverlay(options, ctx, world),
 };
+
+/** What `execution: cycles` cannot do: each problem names the field that rules it out. */
+function cycleProblems(options: GossipOptions, scenario: { readonly bandwidth: boolean; readonly loss: number }) {
+  const problems: { path: string[]; message: string }[] = [];
+  const why = "with execution: cycles";
+  if (options.membership.kind === "partial") {
+    problems.push({
+      path: ["membership", "kind"],
+      message: `expected "full" ${why} (partial views are kept by shuffle messages, which only execution: events carries), got "partial"`,
+    });
+  }
+  if (options.timing !== "synchronous") {
+    problems.push({ path: ["timing"], message: `expected "synchronous" ${why} (every peer acts at the cycle's time), got "${options.timing}"` });
+  }
+  if (scenario.loss > 0) {
+    problems.push({ path: ["execution"], message: `expected "events" with network.loss ${scenario.loss} (a cycle carries its messages without loss), got "cycles"` });
+  }
+  if (scenario.bandwidth) {
+    problems.push({ path: ["execution"], message: 'expected "events" with network.bandwidth (a cycle carries its messages without transmission time), got "cycles"' });
+  }
+  return problems;
+}

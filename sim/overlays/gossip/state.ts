@@ -33,6 +33,10 @@ export class PeerStates {
   private staleAt: Float64Array;
   /** Rumours each peer is hot about. */
   hotCount: Int32Array;
+  /** The peers hot about some rumour, in no particular order, and where each sits in that list plus one (0: not listed). */
+  private hotPeers: Int32Array;
+  private hotSlot: Int32Array;
+  private hotPeerCount = 0;
 
   constructor(
     capacity: number,
@@ -41,6 +45,8 @@ export class PeerStates {
   ) {
     this.staleAt = new Float64Array(Math.max(1, capacity)).fill(Infinity);
     this.hotCount = new Int32Array(Math.max(1, capacity));
+    this.hotPeers = new Int32Array(Math.max(1, capacity));
+    this.hotSlot = new Int32Array(Math.max(1, capacity));
   }
 
   get(peer: PeerId): PeerState | undefined {
@@ -54,7 +60,7 @@ export class PeerStates {
     const state = new PeerState();
     this.states[peer] = state;
     this.staleAt[peer] = Infinity;
-    this.hotCount[peer] = 0;
+    this.setNotHot(peer);
     return state;
   }
 
@@ -65,7 +71,7 @@ export class PeerStates {
     for (let i = state.recentStart; i < state.recent.length; i++) this.items.remove(state.recent[i]!, peer);
     this.states[peer] = undefined;
     this.staleAt[peer] = Infinity;
-    this.hotCount[peer] = 0;
+    this.setNotHot(peer);
   }
 
   /** `peer` now holds item `id`. */
@@ -102,13 +108,56 @@ export class PeerStates {
   addHot(peer: PeerId, state: PeerState, id: number): void {
     state.hotIds.push(id);
     state.hotContacts.push(0);
-    this.hotCount[peer]!++;
+    if (this.hotCount[peer]!++ === 0) {
+      this.hotPeers[this.hotPeerCount++] = peer;
+      this.hotSlot[peer] = this.hotPeerCount;
+    }
   }
 
   removeHot(peer: PeerId, state: PeerState, index: number): void {
     state.hotIds.splice(index, 1);
     state.hotContacts.splice(index, 1);
-    this.hotCount[peer]!--;
+    if (--this.hotCount[peer]! === 0) this.setNotHot(peer);
+  }
+
+  private setNotHot(peer: PeerId): void {
+    this.hotCount[peer] = 0;
+    const slot = this.hotSlot[peer]!;
+    if (slot === 0) return;
+    const last = this.hotPeers[--this.hotPeerCount]!;
+    this.hotPeers[slot - 1] = last;
+    this.hotSlot[last] = slot;
+    this.hotSlot[peer] = 0;
+  }
+
+  /**
+   * Writes the peers hot about some rumour into `out` in ascending order and
+   * returns how many there are (`out` must hold every peer). A short list is
+   * sorted, a long one read off the hot counts: the same list either way.
+   */
+  hotPeersAscending(out: Int32Array): number {
+    const n = this.hotPeerCount;
+    if (n * 16 < this.hotCount.length) {
+      out.set(this.hotPeers.subarray(0, n));
+      out.subarray(0, n).sort();
+      return n;
+    }
+    let m = 0;
+    const hot = this.hotCount;
+    for (let peer = 0; peer < hot.length; peer++) if (hot[peer]! > 0) out[m++] = peer;
+    return m;
+  }
+
+  /** Writes every online peer into `out` in ascending order and returns how many there are. */
+  onlineAscending(out: Int32Array): number {
+    let m = 0;
+    for (let peer = 0; peer < this.states.length; peer++) if (this.states[peer] !== undefined) out[m++] = peer;
+    return m;
+  }
+
+  /** Peers the state arrays have room for: every id ever started is below it. */
+  get capacity(): number {
+    return this.hotCount.length;
   }
 
   /** Every online peer's state, in peer order. */
@@ -124,8 +173,13 @@ export class PeerStates {
     const staleAt = new Float64Array(cap).fill(Infinity);
     staleAt.set(this.staleAt);
     this.staleAt = staleAt;
-    const hot = new Int32Array(cap);
-    hot.set(this.hotCount);
-    this.hotCount = hot;
+    const grown = (old: Int32Array) => {
+      const fresh = new Int32Array(cap);
+      fresh.set(old);
+      return fresh;
+    };
+    this.hotCount = grown(this.hotCount);
+    this.hotPeers = grown(this.hotPeers);
+    this.hotSlot = grown(this.hotSlot);
   }
 }
