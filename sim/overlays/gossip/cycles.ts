@@ -28,11 +28,15 @@ const KNEW = 2;
  *   began: a peer infected in cycle r spreads from cycle r + 1 on.
  * - A partner "knew" an update if it had the item before the cycle began
  *   (the event mode's round rule), so two pushes of one cycle to the same
- *   peer are both necessary contacts.
+ *   peer are both necessary contacts; likewise an anti-entropy partner asks
+ *   for, and serves, by what each side had when the cycle began.
  * - Feedback from a turn's pushes (the acks) counts after the turn, as acks
- *   arrive after the pushes in the event mode; a push to an offline partner
- *   has no answer and counts at once, as the event mode's timeout does two
- *   rounds later. Blind contacts count as they are made, as in the event mode.
+ *   arrive after the pushes in the event mode. A rumour pushed to an offline
+ *   partner gets no answer: it counts (feedback) and its spread can end only
+ *   once `requestTimeout` has passed, at the first cycle at or after it and
+ *   before that cycle's turns, where the event mode's timeout fires; not at
+ *   all if the sender has left by then, as in the event mode. Blind contacts
+ *   count as they are made, as in the event mode.
  * - Every message an exchange would send is counted through `ctx.carried`,
  *   once per cycle and type (per item for updates), so traffic and messages
  *   per peer mean what they mean in the event mode. Acks, digests and wants
@@ -67,6 +71,13 @@ export class Cycles {
   private duplicates = 0;
   /** The cycle's time: everything in it happens at this instant. */
   private now = 0;
+  /** Rumours pushed to offline partners, waiting for their timeout: sender, sender's session state, item, when it is due; oldest first. */
+  private waitingPeer = new Int32Array(64);
+  private waitingItem = new Int32Array(64);
+  private waitingDue = new Float64Array(64);
+  private readonly waitingState: (PeerState | undefined)[] = [];
+  private waitingHead = 0;
+  private waitingTail = 0;
 
   constructor(
     private readonly ctx: OverlayContext<GossipMessage>,
@@ -85,6 +96,7 @@ export class Cycles {
   /** One cycle: every turn, then the cycle's traffic. */
   readonly cycle = (): void => {
     this.now = this.ctx.now();
+    this.timeouts();
     const peers = this.peers;
     if (this.turns.length < peers.capacity) this.turns = new Int32Array(peers.capacity);
     const everyone = !this.rumours || this.pulls;
@@ -124,8 +136,9 @@ export class Cycles {
       for (let j = 0; j < n; j++) {
         const id = ids[j]!;
         const answer = this.update(peer, partner, id);
+        if (answer === NO_ANSWER) this.wait(peer, id);
         if (!this.options.feedback) this.spread.contacted(peer, id);
-        else if (answer !== NEWS) this.countLater(id);
+        else if (answer === KNEW) this.countLater(id);
       }
     }
     if (this.pulls) this.pullRumours(peer, state, partner);
@@ -133,7 +146,7 @@ export class Cycles {
 
   /** `peer`'s digest reaches `partner`, which sends the hot rumours it had before this cycle that `peer` lacks. */
   private pullRumours(peer: PeerId, state: PeerState, partner: PeerId): void {
-    this.digest(state.knownCount, partner);
+    this.digest(this.knownBefore(peer, state), partner);
     const other = this.peers.get(partner);
     if (other === undefined) return;
     this.peers.prune(partner, other, this.now);
@@ -142,7 +155,9 @@ export class Cycles {
     const feedback = this.options.feedback;
     for (let j = 0; j < n; j++) {
       const id = ids[j]!;
-      const known = this.items.holds(id, peer);
+      // The digest lists what the peer had when the cycle began.
+      const had = this.items.receivedMsOf(id, peer);
+      const known = had >= 0 && had < this.now;
       if (!known && this.update(partner, peer, id) === KNEW && feedback) this.spread.contacted(partner, id);
       // Feedback: the digest already says the peer knew it; blind: every contact counts.
       if (known || !feedback) this.spread.contacted(partner, id);
@@ -174,7 +189,9 @@ export class Cycles {
       let wanted = 0;
       for (let j = 0; j < offered; j++) {
         const id = this.ids[j]!;
-        if (this.items.holds(id, partner)) continue;
+        // The partner names what it lacked when the cycle began: two peers of one cycle may both send it an item.
+        const had = this.items.receivedMsOf(id, partner);
+        if (had >= 0 && had < this.now) continue;
         wanted++;
         this.update(peer, partner, id);
       }
@@ -183,6 +200,13 @@ export class Cycles {
         this.wantByteSum += wantBytes(wanted);
       }
     }
+  }
+
+  /** How many of the items `peer` holds it had before this cycle (its digest's length). */
+  private knownBefore(peer: PeerId, state: PeerState): number {
+    let n = 0;
+    for (let j = state.recentStart; j < state.recent.length; j++) if (this.items.receivedMsOf(state.recent[j]!, peer) < this.now) n++;
+    return n;
   }
 
   /** A digest of `ids` item ids goes to `to`. */
@@ -200,8 +224,9 @@ export class Cycles {
   private update(from: PeerId, to: PeerId, id: number): number {
     this.charge(id);
     this.updatesSent++;
-    this.tallies.updateSent(id, false);
     const state = this.peers.get(to);
+    // An unanswered rumour keeps its spread open until its timeout, as a request waiting for its answer does.
+    this.tallies.updateSent(id, state === undefined && this.rumours);
     if (state === undefined) {
       this.undeliveredOf[id]!++;
       return NO_ANSWER;
@@ -245,6 +270,49 @@ export class Cycles {
     const fresh = new Int32Array(Math.max(n, 2 * array.length));
     this[name] = fresh;
     return fresh;
+  }
+
+  /** `peer`'s push of rumour `id` got no answer: its timeout falls `requestTimeout` from now. */
+  private wait(peer: PeerId, id: number): void {
+    if (this.waitingTail === this.waitingPeer.length) this.growWaiting();
+    const i = this.waitingTail++;
+    this.waitingPeer[i] = peer;
+    this.waitingItem[i] = id;
+    this.waitingDue[i] = this.now + this.options.requestTimeout;
+    this.waitingState[i] = this.peers.get(peer);
+  }
+
+  /** Timeouts due by this cycle: a contact with feedback, and the item's spread may end. A sender that has left hears of none. */
+  private timeouts(): void {
+    while (this.waitingHead < this.waitingTail && this.waitingDue[this.waitingHead]! <= this.now) {
+      const i = this.waitingHead++;
+      const peer = this.waitingPeer[i]!;
+      const id = this.waitingItem[i]!;
+      const state = this.waitingState[i];
+      this.waitingState[i] = undefined;
+      if (state === undefined || this.peers.get(peer) !== state) continue;
+      if (this.options.feedback) this.spread.contacted(peer, id);
+      this.tallies.acknowledged(id);
+    }
+    if (this.waitingHead === this.waitingTail) this.waitingHead = this.waitingTail = 0;
+  }
+
+  private growWaiting(): void {
+    // Moves the waiting entries to the front first; grows only when more than half is in use.
+    const live = this.waitingTail - this.waitingHead;
+    const cap = live * 2 > this.waitingPeer.length ? 2 * this.waitingPeer.length : this.waitingPeer.length;
+    const move = <T extends Int32Array | Float64Array>(old: T, fresh: T): T => {
+      fresh.set(old.subarray(this.waitingHead, this.waitingTail) as never);
+      return fresh;
+    };
+    this.waitingPeer = move(this.waitingPeer, new Int32Array(cap));
+    this.waitingItem = move(this.waitingItem, new Int32Array(cap));
+    this.waitingDue = move(this.waitingDue, new Float64Array(cap));
+    const states = this.waitingState.slice(this.waitingHead, this.waitingTail);
+    this.waitingState.length = 0;
+    this.waitingState.push(...states);
+    this.waitingHead = 0;
+    this.waitingTail = live;
   }
 
   private countLater(id: number): void {
