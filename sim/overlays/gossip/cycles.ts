@@ -2,7 +2,8 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { Membership } from "./membership.js";
 import type { GossipMessage } from "./messages.js";
-import { ACK_BYTES, digestBytes, updateBytes, wantBytes } from "./messages.js";
+import { CycleTimeouts } from "./cycle-timeouts.js";
+import { CycleTraffic } from "./cycle-traffic.js";
 import type { GossipOptions } from "./options.js";
 import type { ItemStore } from "./items.js";
 import type { Spread } from "./spread.js";
@@ -21,9 +22,8 @@ const KNEW = 2;
  * something to do takes its turn, and every exchange completes inside that
  * turn without engine events.
  *
- * - Turns go in ascending peer id: push rumour mongering visits only the
- *   peers hot about some rumour when the cycle begins; pull, push-pull and
- *   anti-entropy visit every online peer.
+ * - Turns go in ascending peer id, every online peer's. (Push rumour
+ *   mongering, where only hot peers act, has its own walk: push-cycles.ts.)
  * - A peer offers, pushes and serves only what it had before the cycle
  *   began: a peer infected in cycle r spreads from cycle r + 1 on.
  * - A partner "knew" an update if it had the item before the cycle began
@@ -56,28 +56,14 @@ export class Cycles {
   /** Items whose contact counts toward losing interest when the current turn ends (feedback). */
   private counted = new Int32Array(64);
   private countedSize = 0;
-  /** This cycle's traffic, accounted when it ends: updates and undelivered updates per item, and the items touched. */
-  private updatesOf = new Float64Array(64);
-  private undeliveredOf = new Float64Array(64);
-  private touched = new Int32Array(64);
-  private touchedSize = 0;
-  private acks = 0;
-  private digests = 0;
-  private digestByteSum = 0;
-  private digestsUndelivered = 0;
-  private wants = 0;
-  private wantByteSum = 0;
-  private updatesSent = 0;
-  private duplicates = 0;
   /** The cycle's time: everything in it happens at this instant. */
   private now = 0;
-  /** Rumours pushed to offline partners, waiting for their timeout: sender, sender's session state, item, when it is due; oldest first. */
-  private waitingPeer = new Int32Array(64);
-  private waitingItem = new Int32Array(64);
-  private waitingDue = new Float64Array(64);
-  private readonly waitingState: (PeerState | undefined)[] = [];
-  private waitingHead = 0;
-  private waitingTail = 0;
+  private readonly traffic: CycleTraffic;
+  private readonly timeouts: CycleTimeouts;
+  private readonly timedOut = (peer: PeerId, id: number): void => {
+    if (this.options.feedback) this.spread.contacted(peer, id);
+    this.tallies.acknowledged(id);
+  };
 
   constructor(
     private readonly ctx: OverlayContext<GossipMessage>,
@@ -91,18 +77,19 @@ export class Cycles {
     this.rumours = options.algorithm === "rumour";
     this.pushes = options.direction !== "pull";
     this.pulls = options.direction !== "push";
+    this.traffic = new CycleTraffic(ctx, items);
+    this.timeouts = new CycleTimeouts(peers);
   }
 
   /** One cycle: every turn, then the cycle's traffic. */
   readonly cycle = (): void => {
     this.now = this.ctx.now();
-    this.timeouts();
+    this.timeouts.run(this.now, this.timedOut);
     const peers = this.peers;
     if (this.turns.length < peers.capacity) this.turns = new Int32Array(peers.capacity);
-    const everyone = !this.rumours || this.pulls;
-    const n = everyone ? peers.onlineAscending(this.turns) : peers.hotPeersAscending(this.turns);
+    const n = peers.onlineAscending(this.turns);
     for (let i = 0; i < n; i++) this.turn(this.turns[i]!);
-    this.account();
+    this.traffic.account();
   };
 
   private turn(peer: PeerId): void {
@@ -136,7 +123,7 @@ export class Cycles {
       for (let j = 0; j < n; j++) {
         const id = ids[j]!;
         const answer = this.update(peer, partner, id);
-        if (answer === NO_ANSWER) this.wait(peer, id);
+        if (answer === NO_ANSWER) this.timeouts.add(peer, id, this.now + this.options.requestTimeout);
         if (!this.options.feedback) this.spread.contacted(peer, id);
         else if (answer === KNEW) this.countLater(id);
       }
@@ -195,10 +182,7 @@ export class Cycles {
         wanted++;
         this.update(peer, partner, id);
       }
-      if (wanted > 0) {
-        this.wants++;
-        this.wantByteSum += wantBytes(wanted);
-      }
+      if (wanted > 0) this.traffic.want(wanted);
     }
   }
 
@@ -211,9 +195,7 @@ export class Cycles {
 
   /** A digest of `ids` item ids goes to `to`. */
   private digest(ids: number, to: PeerId): void {
-    this.digests++;
-    this.digestByteSum += digestBytes(ids);
-    if (this.peers.get(to) === undefined) this.digestsUndelivered++;
+    this.traffic.digest(ids, this.peers.get(to) !== undefined);
   }
 
   /**
@@ -222,23 +204,19 @@ export class Cycles {
    * whether `to` had it before this cycle, had not, or is offline.
    */
   private update(from: PeerId, to: PeerId, id: number): number {
-    this.charge(id);
-    this.updatesSent++;
     const state = this.peers.get(to);
+    this.traffic.update(id, state !== undefined);
     // An unanswered rumour keeps its spread open until its timeout, as a request waiting for its answer does.
     this.tallies.updateSent(id, state === undefined && this.rumours);
-    if (state === undefined) {
-      this.undeliveredOf[id]!++;
-      return NO_ANSWER;
-    }
+    if (state === undefined) return NO_ANSWER;
     const tooOld = this.items.publishedMsOf(id) + this.options.memory < this.now;
     const had = this.items.receivedMsOf(id, to);
-    if (tooOld || had >= 0) this.duplicates++;
+    if (tooOld || had >= 0) this.traffic.duplicate();
     else {
       this.tallies.infected(id, this.now);
       this.spread.accept(to, state, id);
     }
-    if (this.rumours) this.acks++;
+    if (this.rumours) this.traffic.ack();
     return tooOld || (had >= 0 && had < this.now) ? KNEW : NEWS;
   }
 
@@ -272,49 +250,6 @@ export class Cycles {
     return fresh;
   }
 
-  /** `peer`'s push of rumour `id` got no answer: its timeout falls `requestTimeout` from now. */
-  private wait(peer: PeerId, id: number): void {
-    if (this.waitingTail === this.waitingPeer.length) this.growWaiting();
-    const i = this.waitingTail++;
-    this.waitingPeer[i] = peer;
-    this.waitingItem[i] = id;
-    this.waitingDue[i] = this.now + this.options.requestTimeout;
-    this.waitingState[i] = this.peers.get(peer);
-  }
-
-  /** Timeouts due by this cycle: a contact with feedback, and the item's spread may end. A sender that has left hears of none. */
-  private timeouts(): void {
-    while (this.waitingHead < this.waitingTail && this.waitingDue[this.waitingHead]! <= this.now) {
-      const i = this.waitingHead++;
-      const peer = this.waitingPeer[i]!;
-      const id = this.waitingItem[i]!;
-      const state = this.waitingState[i];
-      this.waitingState[i] = undefined;
-      if (state === undefined || this.peers.get(peer) !== state) continue;
-      if (this.options.feedback) this.spread.contacted(peer, id);
-      this.tallies.acknowledged(id);
-    }
-    if (this.waitingHead === this.waitingTail) this.waitingHead = this.waitingTail = 0;
-  }
-
-  private growWaiting(): void {
-    // Moves the waiting entries to the front first; grows only when more than half is in use.
-    const live = this.waitingTail - this.waitingHead;
-    const cap = live * 2 > this.waitingPeer.length ? 2 * this.waitingPeer.length : this.waitingPeer.length;
-    const move = <T extends Int32Array | Float64Array>(old: T, fresh: T): T => {
-      fresh.set(old.subarray(this.waitingHead, this.waitingTail) as never);
-      return fresh;
-    };
-    this.waitingPeer = move(this.waitingPeer, new Int32Array(cap));
-    this.waitingItem = move(this.waitingItem, new Int32Array(cap));
-    this.waitingDue = move(this.waitingDue, new Float64Array(cap));
-    const states = this.waitingState.slice(this.waitingHead, this.waitingTail);
-    this.waitingState.length = 0;
-    this.waitingState.push(...states);
-    this.waitingHead = 0;
-    this.waitingTail = live;
-  }
-
   private countLater(id: number): void {
     if (this.countedSize === this.counted.length) {
       const fresh = new Int32Array(2 * this.counted.length);
@@ -322,48 +257,5 @@ export class Cycles {
       this.counted = fresh;
     }
     this.counted[this.countedSize++] = id;
-  }
-
-  /** One update of item `id` this cycle. */
-  private charge(id: number): void {
-    if (id >= this.updatesOf.length) {
-      let cap = this.updatesOf.length;
-      while (cap <= id) cap *= 2;
-      const grown = (old: Float64Array) => {
-        const fresh = new Float64Array(cap);
-        fresh.set(old);
-        return fresh;
-      };
-      this.updatesOf = grown(this.updatesOf);
-      this.undeliveredOf = grown(this.undeliveredOf);
-    }
-    if (this.updatesOf[id]!++ === 0) {
-      if (this.touchedSize === this.touched.length) {
-        const fresh = new Int32Array(2 * this.touched.length);
-        fresh.set(this.touched);
-        this.touched = fresh;
-      }
-      this.touched[this.touchedSize++] = id;
-    }
-  }
-
-  /** Counts the cycle's messages as the event mode's sends would have been counted, then starts afresh. */
-  private account(): void {
-    const ctx = this.ctx;
-    for (let i = 0; i < this.touchedSize; i++) {
-      const id = this.touched[i]!;
-      const n = this.updatesOf[id]!;
-      ctx.carried("update", n, n * updateBytes(this.items.bytesOf(id)), id, this.undeliveredOf[id]!);
-      this.updatesOf[id] = 0;
-      this.undeliveredOf[id] = 0;
-    }
-    this.touchedSize = 0;
-    ctx.carried("ack", this.acks, this.acks * ACK_BYTES);
-    ctx.carried("digest", this.digests, this.digestByteSum, undefined, this.digestsUndelivered);
-    ctx.carried("want", this.wants, this.wantByteSum);
-    if (this.updatesSent > 0) ctx.count("updatesSent", this.updatesSent);
-    if (this.duplicates > 0) ctx.count("duplicates", this.duplicates);
-    this.acks = this.digests = this.digestByteSum = this.digestsUndelivered = this.wants = this.wantByteSum = 0;
-    this.updatesSent = this.duplicates = 0;
   }
 }

@@ -5,6 +5,7 @@ import { Membership } from "./membership.js";
 import { gossipMessageTypes, type GossipMessage } from "./messages.js";
 import { gossipSchema, type GossipOptions } from "./options.js";
 import { ItemStore } from "./items.js";
+import { PushCycles } from "./push-cycles.js";
 import { Spread } from "./spread.js";
 import { PeerStates } from "./state.js";
 import { ItemTallies, TALLY_COUNTERS, tallySummary } from "./tally.js";
@@ -16,6 +17,8 @@ class GossipOverlay implements Overlay<GossipMessage> {
   private readonly membership: Membership;
   private readonly tallies: ItemTallies;
   private readonly spread: Spread;
+  /** Cycle-driven push rumour mongering keeps its hot rumours per item (push-cycles.ts); undefined otherwise. */
+  private readonly pushCycles: PushCycles | undefined;
 
   constructor(
     private readonly options: GossipOptions,
@@ -29,7 +32,10 @@ class GossipOverlay implements Overlay<GossipMessage> {
     this.membership = new Membership(ctx, options.membership, world.allPeers, options.requestTimeout);
     this.tallies = new ItemTallies(options.round, options.algorithm === "rumour", 2 * options.memory, (name, amount) => ctx.count(name, amount));
     this.spread = new Spread(ctx, options, this.peers, this.items, this.membership, this.tallies);
-    if (options.execution === "cycles") {
+    if (options.execution === "cycles" && options.algorithm === "rumour" && options.direction === "push") {
+      this.pushCycles = new PushCycles(ctx, options, this.peers, this.items, this.membership, this.tallies);
+      ctx.everyCycle(options.round, this.pushCycles.cycle);
+    } else if (options.execution === "cycles") {
       const cycles = new Cycles(ctx, options, this.peers, this.items, this.membership, this.tallies, this.spread);
       ctx.everyCycle(options.round, cycles.cycle);
     }
@@ -62,6 +68,7 @@ class GossipOverlay implements Overlay<GossipMessage> {
   }
 
   private stop(peer: PeerId): void {
+    this.pushCycles?.forget(peer);
     this.spread.forget(peer);
     this.peers.stop(peer);
     this.membership.leave(peer);
@@ -93,10 +100,12 @@ class GossipOverlay implements Overlay<GossipMessage> {
     const now = this.ctx.now();
     this.tallies.published(broadcast, now, this.ctx.livePeers().length);
     this.items.published(broadcast, bytes, now);
-    this.spread.accept(peer, this.peers.get(peer)!, broadcast);
+    if (this.pushCycles) this.pushCycles.publish(peer, broadcast);
+    else this.spread.accept(peer, this.peers.get(peer)!, broadcast);
   }
 
   sample(): Record<string, number> {
+    if (this.pushCycles) return this.pushCycles.sample();
     let peers = 0;
     let hot = 0;
     let known = 0;

@@ -33,10 +33,8 @@ export class PeerStates {
   private staleAt: Float64Array;
   /** Rumours each peer is hot about. */
   hotCount: Int32Array;
-  /** The peers hot about some rumour, in no particular order, and where each sits in that list plus one (0: not listed). */
-  private hotPeers: Int32Array;
-  private hotSlot: Int32Array;
-  private hotPeerCount = 0;
+  /** 1 while the peer is online: a byte per peer, read where a whole population is walked (cycles). */
+  online8: Uint8Array;
 
   constructor(
     capacity: number,
@@ -45,8 +43,7 @@ export class PeerStates {
   ) {
     this.staleAt = new Float64Array(Math.max(1, capacity)).fill(Infinity);
     this.hotCount = new Int32Array(Math.max(1, capacity));
-    this.hotPeers = new Int32Array(Math.max(1, capacity));
-    this.hotSlot = new Int32Array(Math.max(1, capacity));
+    this.online8 = new Uint8Array(Math.max(1, capacity));
   }
 
   get(peer: PeerId): PeerState | undefined {
@@ -59,8 +56,9 @@ export class PeerStates {
     if (peer >= this.staleAt.length) this.grow(peer);
     const state = new PeerState();
     this.states[peer] = state;
+    this.online8[peer] = 1;
     this.staleAt[peer] = Infinity;
-    this.setNotHot(peer);
+    this.hotCount[peer] = 0;
     return state;
   }
 
@@ -70,8 +68,9 @@ export class PeerStates {
     if (state === undefined) return;
     for (let i = state.recentStart; i < state.recent.length; i++) this.items.remove(state.recent[i]!, peer);
     this.states[peer] = undefined;
+    this.online8[peer] = 0;
     this.staleAt[peer] = Infinity;
-    this.setNotHot(peer);
+    this.hotCount[peer] = 0;
   }
 
   /** `peer` now holds item `id`. */
@@ -108,44 +107,13 @@ export class PeerStates {
   addHot(peer: PeerId, state: PeerState, id: number): void {
     state.hotIds.push(id);
     state.hotContacts.push(0);
-    if (this.hotCount[peer]!++ === 0) {
-      this.hotPeers[this.hotPeerCount++] = peer;
-      this.hotSlot[peer] = this.hotPeerCount;
-    }
+    this.hotCount[peer]!++;
   }
 
   removeHot(peer: PeerId, state: PeerState, index: number): void {
     state.hotIds.splice(index, 1);
     state.hotContacts.splice(index, 1);
-    if (--this.hotCount[peer]! === 0) this.setNotHot(peer);
-  }
-
-  private setNotHot(peer: PeerId): void {
-    this.hotCount[peer] = 0;
-    const slot = this.hotSlot[peer]!;
-    if (slot === 0) return;
-    const last = this.hotPeers[--this.hotPeerCount]!;
-    this.hotPeers[slot - 1] = last;
-    this.hotSlot[last] = slot;
-    this.hotSlot[peer] = 0;
-  }
-
-  /**
-   * Writes the peers hot about some rumour into `out` in ascending order and
-   * returns how many there are (`out` must hold every peer). A short list is
-   * sorted, a long one read off the hot counts: the same list either way.
-   */
-  hotPeersAscending(out: Int32Array): number {
-    const n = this.hotPeerCount;
-    if (n * 16 < this.hotCount.length) {
-      out.set(this.hotPeers.subarray(0, n));
-      out.subarray(0, n).sort();
-      return n;
-    }
-    let m = 0;
-    const hot = this.hotCount;
-    for (let peer = 0; peer < hot.length; peer++) if (hot[peer]! > 0) out[m++] = peer;
-    return m;
+    this.hotCount[peer]!--;
   }
 
   /** Writes every online peer into `out` in ascending order and returns how many there are. */
@@ -173,13 +141,11 @@ export class PeerStates {
     const staleAt = new Float64Array(cap).fill(Infinity);
     staleAt.set(this.staleAt);
     this.staleAt = staleAt;
-    const grown = (old: Int32Array) => {
-      const fresh = new Int32Array(cap);
-      fresh.set(old);
-      return fresh;
-    };
-    this.hotCount = grown(this.hotCount);
-    this.hotPeers = grown(this.hotPeers);
-    this.hotSlot = grown(this.hotSlot);
+    const hot = new Int32Array(cap);
+    hot.set(this.hotCount);
+    this.hotCount = hot;
+    const online = new Uint8Array(cap);
+    online.set(this.online8);
+    this.online8 = online;
   }
 }
