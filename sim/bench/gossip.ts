@@ -8,7 +8,7 @@ import { timedRun } from "./timed-run.js";
  * `execution` is the overlay's: "cycles" runs a round of every peer as one
  * engine event, "events" gives every peer its timer and every message its event.
  */
-export function benchGossip(opts: { peers?: number; broadcasts?: number; seed?: number; execution?: "events" | "cycles" } = {}) {
+export function benchGossip(opts: { peers?: number; broadcasts?: number; seed?: number; name?: string; execution?: "events" | "cycles" } = {}) {
   const peers = opts.peers ?? 10_000;
   const broadcasts = opts.broadcasts ?? 10_000;
   const execution = opts.execution ?? "events";
@@ -29,7 +29,7 @@ export function benchGossip(opts: { peers?: number; broadcasts?: number; seed?: 
   );
   const s = summary as unknown as { broadcasts: { started: number; coverage: { mean: number }; messagesPerPeer: number } };
   return {
-    name: "gossip" as const,
+    name: opts.name ?? ("gossip" as const),
     execution,
     peers,
     broadcasts,
