@@ -114,6 +114,25 @@ export interface OverlayContext<M extends Message> {
    * peer, which counts with a million of them).
    */
   every(peer: PeerId, intervalMs: number, fn: (peer: PeerId) => void, options?: { start?: "random-phase" | "after-interval"; jitter?: number }): void;
+  /**
+   * Cycle-driven execution (PeerSim's cycle engine, Demers et al.'s synchronous
+   * cycles): runs `fn` every `intervalMs` for the rest of the run, the first
+   * time one interval from now, bound to no peer. One engine event serves the
+   * whole population, whose peers take their turns inside `fn`. Runs that
+   * fall while the fault timeline freezes maintenance are skipped; the grid
+   * of cycle times stays.
+   */
+  everyCycle(intervalMs: number, fn: () => void): void;
+  /**
+   * Accounts messages the overlay carried itself inside a cycle (`everyCycle`)
+   * instead of sending them: `count` messages of `type`, `bytes` in all,
+   * charged to `broadcast` when given; `undelivered` of them found their
+   * receiver offline. They count in every traffic figure (messages and bytes
+   * by type and category, per broadcast, messages_undelivered) as sent
+   * messages do. Latency, loss, partitions and bandwidth do not apply: the
+   * overlay applies each message's effect at once.
+   */
+  carried(type: M["type"], count: number, bytes: number, broadcast?: number, undelivered?: number): void;
   /** True while the fault timeline has maintenance frozen: work a protocol does on its own initiative (repairs) should wait. */
   maintenanceFrozen(): boolean;
   /** Registers work to do at the moment maintenance resumes, before periodic tasks restart (e.g. forgive silence while frozen). */
@@ -377,7 +396,7 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * `overlay` and what is allowed. Runs with the scenario's own checks, so a
    * problem is reported like any bad field (exit code 2).
    */
-  checkScenario?(options: O, scenario: { readonly peers: number; readonly bandwidth: boolean }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
+  checkScenario?(options: O, scenario: { readonly peers: number; readonly bandwidth: boolean; readonly loss: number }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

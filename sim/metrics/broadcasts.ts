@@ -25,8 +25,8 @@ export class BroadcastTable {
   t100 = new Float64Array(this.cap);
   messages = new Float64Array(this.cap);
   bytes = new Float64Array(this.cap);
-  /** Peers reached so far, kept only while the broadcast is watched. */
-  private readonly reachedBy = new Map<number, Set<number>>();
+  /** Peers reached so far, one bit per peer id, kept only while the broadcast is watched. */
+  private readonly reachedBy = new Map<number, Uint8Array>();
 
   get size(): number {
     return this.count;
@@ -41,16 +41,24 @@ export class BroadcastTable {
     this.audience[id] = Math.max(1, audience);
     this.reachedCount[id] = 0;
     this.t50[id] = this.t90[id] = this.t100[id] = NaN;
-    this.reachedBy.set(id, new Set());
+    this.reachedBy.set(id, new Uint8Array(128));
     this.reach(id, origin, nowMs);
     return id;
   }
 
   /** `peer` has the item now; false if it had it already or the broadcast is no longer watched. */
   reach(id: number, peer: number, nowMs: number): boolean {
-    const seen = this.reachedBy.get(id);
-    if (seen === undefined || seen.has(peer)) return false;
-    seen.add(peer);
+    let seen = this.reachedBy.get(id);
+    if (seen === undefined) return false;
+    const byte = peer >> 3;
+    const bit = 1 << (peer & 7);
+    if (byte >= seen.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, 2 * seen.length));
+      grown.set(seen);
+      this.reachedBy.set(id, (seen = grown));
+    }
+    if ((seen[byte]! & bit) !== 0) return false;
+    seen[byte]! |= bit;
     const n = ++this.reachedCount[id]!;
     const audience = this.audience[id]!;
     const elapsed = nowMs - this.startMs[id]!;
@@ -60,8 +68,9 @@ export class BroadcastTable {
     return true;
   }
 
-  charge(id: number, bytes: number): void {
-    this.messages[id]!++;
+  /** `count` messages with `bytes` in all were sent for broadcast `id`. */
+  charge(id: number, bytes: number, count = 1): void {
+    this.messages[id]! += count;
     this.bytes[id]! += bytes;
   }
 

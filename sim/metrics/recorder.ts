@@ -96,11 +96,12 @@ export class Recorder {
     return this.now >= this.warmupMs;
   }
 
-  messageSent(typeIndex: number, bytes: number): void {
-    this.interval.messages[typeIndex]!++;
+  /** `count` messages of one type, `bytes` in all (more than one: messages an overlay carried inside a cycle). */
+  messageSent(typeIndex: number, bytes: number, count = 1): void {
+    this.interval.messages[typeIndex]! += count;
     this.interval.bytes[typeIndex]! += bytes;
     if (this.measuring) {
-      this.measured.messages[typeIndex]!++;
+      this.measured.messages[typeIndex]! += count;
       this.measured.bytes[typeIndex]! += bytes;
     }
   }
@@ -110,9 +111,9 @@ export class Recorder {
     if (this.measuring) this.measured.lost++;
   }
 
-  messageUndelivered(): void {
-    this.interval.undelivered++;
-    if (this.measuring) this.measured.undelivered++;
+  messageUndelivered(count = 1): void {
+    this.interval.undelivered += count;
+    if (this.measuring) this.measured.undelivered += count;
   }
 
   /** A lookup started; `measured` says whether it counts towards the summary (started after warm-up). */

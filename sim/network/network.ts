@@ -244,6 +244,25 @@ export class Network {
     o.sim.schedule(this.transferDelay(from, to), this.arrive, this.takeFlight(from, to, msg));
   }
 
+  /**
+   * Counts messages an overlay carried itself inside a cycle (OverlayContext.carried):
+   * counted and charged as `send` counts them, never delayed, lost or dropped.
+   */
+  carried(type: string, count: number, bytes: number, broadcast: number | undefined, undelivered: number): void {
+    if (count === 0) return;
+    const o = this.o;
+    const index = this.typeIndex[type];
+    if (index === undefined) throw new Error(`network: message type "${type}" is not declared by the overlay`);
+    const recorder = o.recorder.at(o.sim.now);
+    recorder.messageSent(index, bytes, count);
+    if (this.typeRepair[index]) {
+      recorder.count("repair_messages", count);
+      recorder.count("repair_bytes", bytes);
+    }
+    if (broadcast !== undefined) o.broadcasts?.charge(broadcast, bytes, count);
+    if (undelivered > 0) recorder.messageUndelivered(undelivered);
+  }
+
   /** A free in-flight slot holding (from, to, msg). */
   private takeFlight(from: PeerId, to: PeerId, msg: Message): number {
     let slot: number;

@@ -181,6 +181,14 @@ export class OverlayRuntime<M extends Message> {
         tasks.push(task);
         if (!this.frozen) this.startPeriodic(task);
       },
+      everyCycle: (intervalMs, fn) => {
+        const step = () => {
+          if (!this.frozen) fn();
+          sim.schedule(intervalMs, step);
+        };
+        sim.schedule(intervalMs, step);
+      },
+      carried: (type, count, bytes, broadcast, undelivered = 0) => network.carried(type, count, bytes, broadcast, undelivered),
       maintenanceFrozen: () => this.frozen,
       onMaintenanceResumed: (fn) => {
         this.resumeHooks.push(fn);

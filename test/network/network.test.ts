@@ -102,4 +102,19 @@ describe("Network", () => {
     const { network } = setup();
     expect(() => network.send(0, 1, { type: "mystery" } as unknown as TestMessage)).toThrow('message type "mystery" is not declared');
   });
+
+  it("counts messages an overlay carried inside a cycle as sent ones, delivering nothing", () => {
+    const { sim, network, received, recorder } = setup();
+    network.carried("hello", 3, 180, undefined, 1);
+    network.carried("bulk", 0, 0, undefined, 0);
+    sim.run();
+    expect(received).toEqual([]);
+    const s = recorder.at(sim.now).summary({ endMs: 1000, unfinishedLookups: 0, perLookupMessages: [], perLookupBytes: [] });
+    expect(s.traffic.byType).toEqual({
+      hello: { category: "maintenance", messages: 3, bytes: 180 },
+      bulk: { category: "lookup", messages: 0, bytes: 0 },
+    });
+    expect(s.traffic.undelivered).toBe(1);
+    expect(() => network.carried("mystery", 1, 10, undefined, 0)).toThrow('message type "mystery" is not declared');
+  });
 });

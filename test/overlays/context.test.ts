@@ -139,3 +139,16 @@ describe("periodic maintenance (ctx.every)", () => {
     expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(5);
   });
 });
+
+describe("population-wide cycles (ctx.everyCycle)", () => {
+  it("runs every interval from one interval on, bound to no peer, skipping runs while maintenance is frozen", () => {
+    const { sim, ctx, runtime, population } = world();
+    const runs: number[] = [];
+    ctx.everyCycle(100, () => runs.push(sim.now));
+    sim.schedule(50, () => population.markOffline(0)); // no peer's session ends it
+    sim.schedule(250, () => runtime.setMaintenanceFrozen(true));
+    sim.schedule(420, () => runtime.setMaintenanceFrozen(false));
+    sim.run({ until: 600 });
+    expect(runs).toEqual([100, 200, 500, 600]);
+  });
+});

@@ -62,6 +62,8 @@ export class VirtualNodes {
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
       every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, () => fn(node), options),
+      everyCycle: (intervalMs, fn) => ctx.everyCycle(intervalMs, fn),
+      carried: (type, count, bytes, broadcast, undelivered) => ctx.carried(type, count, bytes, broadcast, undelivered),
       maintenanceFrozen: () => ctx.maintenanceFrozen(),
       onMaintenanceResumed: (fn) => ctx.onMaintenanceResumed(fn),
       // A joining node is told about the first node of each peer the host cache names; a peer's later

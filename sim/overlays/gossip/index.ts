@@ -1,9 +1,11 @@
 import type { Overlay, OverlayContext, OverlayDefinition, OverlaySnapshot, OverlayWorld, PeerSnapshot } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
+import { Cycles } from "./cycles.js";
 import { Membership } from "./membership.js";
 import { gossipMessageTypes, type GossipMessage } from "./messages.js";
 import { gossipSchema, type GossipOptions } from "./options.js";
 import { ItemStore } from "./items.js";
+import { PushCycles } from "./push-cycles.js";
 import { Spread } from "./spread.js";
 import { PeerStates } from "./state.js";
 import { ItemTallies, TALLY_COUNTERS, tallySummary } from "./tally.js";
@@ -15,6 +17,8 @@ class GossipOverlay implements Overlay<GossipMessage> {
   private readonly membership: Membership;
   private readonly tallies: ItemTallies;
   private readonly spread: Spread;
+  /** Cycle-driven push rumour mongering keeps its hot rumours per item (push-cycles.ts); undefined otherwise. */
+  private readonly pushCycles: PushCycles | undefined;
 
   constructor(
     private readonly options: GossipOptions,
@@ -28,10 +32,19 @@ class GossipOverlay implements Overlay<GossipMessage> {
     this.membership = new Membership(ctx, options.membership, world.allPeers, options.requestTimeout);
     this.tallies = new ItemTallies(options.round, options.algorithm === "rumour", 2 * options.memory, (name, amount) => ctx.count(name, amount));
     this.spread = new Spread(ctx, options, this.peers, this.items, this.membership, this.tallies);
+    if (options.execution === "cycles" && options.algorithm === "rumour" && options.direction === "push") {
+      this.pushCycles = new PushCycles(ctx, options, this.peers, this.items, this.membership, this.tallies);
+      ctx.everyCycle(options.round, this.pushCycles.cycle);
+    } else if (options.execution === "cycles") {
+      const cycles = new Cycles(ctx, options, this.peers, this.items, this.membership, this.tallies, this.spread);
+      ctx.everyCycle(options.round, cycles.cycle);
+    }
   }
 
   private start(peer: PeerId): void {
     this.peers.start(peer);
+    // Cycle-driven: the peer takes its turns in the overlay's cycles from the next one on.
+    if (this.options.execution === "cycles") return;
     const start = this.options.timing === "synchronous" ? "after-interval" : "random-phase";
     this.ctx.every(peer, this.options.round, () => this.spread.round(peer), { start });
   }
@@ -55,6 +68,7 @@ class GossipOverlay implements Overlay<GossipMessage> {
   }
 
   private stop(peer: PeerId): void {
+    this.pushCycles?.forget(peer);
     this.spread.forget(peer);
     this.peers.stop(peer);
     this.membership.leave(peer);
@@ -86,10 +100,12 @@ class GossipOverlay implements Overlay<GossipMessage> {
     const now = this.ctx.now();
     this.tallies.published(broadcast, now, this.ctx.livePeers().length);
     this.items.published(broadcast, bytes, now);
-    this.spread.accept(peer, this.peers.get(peer)!, broadcast);
+    if (this.pushCycles) this.pushCycles.publish(peer, broadcast);
+    else this.spread.accept(peer, this.peers.get(peer)!, broadcast);
   }
 
   sample(): Record<string, number> {
+    if (this.pushCycles) return this.pushCycles.sample();
     let peers = 0;
     let hot = 0;
     let known = 0;
@@ -118,5 +134,28 @@ export const gossip: OverlayDefinition<GossipOptions, GossipMessage> = {
   messageTypes: gossipMessageTypes,
   counters: ["updatesSent", "duplicates", "membersForgotten", ...TALLY_COUNTERS],
   summary: (_options, counters) => tallySummary(counters),
+  checkScenario: (options, scenario) => (options.execution === "cycles" ? cycleProblems(options, scenario) : []),
   create: (options, ctx, world) => new GossipOverlay(options, ctx, world),
 };
+
+/** What `execution: cycles` cannot do: each problem names the field that rules it out. */
+function cycleProblems(options: GossipOptions, scenario: { readonly bandwidth: boolean; readonly loss: number }) {
+  const problems: { path: string[]; message: string }[] = [];
+  const why = "with execution: cycles";
+  if (options.membership.kind === "partial") {
+    problems.push({
+      path: ["membership", "kind"],
+      message: `expected "full" ${why} (partial views are kept by shuffle messages, which only execution: events carries), got "partial"`,
+    });
+  }
+  if (options.timing !== "synchronous") {
+    problems.push({ path: ["timing"], message: `expected "synchronous" ${why} (every peer acts at the cycle's time), got "${options.timing}"` });
+  }
+  if (scenario.loss > 0) {
+    problems.push({ path: ["execution"], message: `expected "events" with network.loss ${scenario.loss} (a cycle carries its messages without loss), got "cycles"` });
+  }
+  if (scenario.bandwidth) {
+    problems.push({ path: ["execution"], message: 'expected "events" with network.bandwidth (a cycle carries its messages without transmission time), got "cycles"' });
+  }
+  return problems;
+}

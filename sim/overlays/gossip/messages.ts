@@ -48,11 +48,17 @@ export type GossipMessage = UpdateMessage | AckMessage | DigestMessage | WantMes
 
 const HEADERS = 40;
 
+/** Sizes on the wire, shared by the message table and the cycle mode's accounting (cycles.ts). */
+export const updateBytes = (payload: number) => HEADERS + 16 + payload;
+export const ACK_BYTES = HEADERS + 9;
+export const digestBytes = (ids: number) => HEADERS + 2 + 8 * ids;
+export const wantBytes = (ids: number) => HEADERS + 8 * ids;
+
 export const gossipMessageTypes: MessageTypes<GossipMessage> = {
-  update: { category: "broadcast", bytes: (m) => HEADERS + 16 + m.bytes },
-  ack: { category: "broadcast", bytes: HEADERS + 9 },
-  digest: { category: "broadcast", bytes: (m) => HEADERS + 2 + 8 * m.ids.length },
-  want: { category: "broadcast", bytes: (m) => HEADERS + 8 * m.ids.length },
+  update: { category: "broadcast", bytes: (m) => updateBytes(m.bytes) },
+  ack: { category: "broadcast", bytes: ACK_BYTES },
+  digest: { category: "broadcast", bytes: (m) => digestBytes(m.ids.length) },
+  want: { category: "broadcast", bytes: (m) => wantBytes(m.ids.length) },
   shuffle: { category: "maintenance", bytes: (m) => HEADERS + 6 * m.peers.length },
   shuffleReply: { category: "maintenance", bytes: (m) => HEADERS + 6 * m.peers.length },
 };

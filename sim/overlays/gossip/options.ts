@@ -50,6 +50,12 @@ export const gossipSchema = strict({
   bootstrap: oneOf(["join", "oracle"])
     .default("oracle")
     .meta({ description: '"oracle": partial views are random at time 0; "join": views grow from the host cache by shuffling. Full membership needs neither.' }),
+  execution: oneOf(["events", "cycles"])
+    .default("events")
+    .meta({
+      description:
+        '"events": every peer has its own round timer and every message is an engine event; "cycles": one engine event per round runs every peer\'s turn, exchanges complete inside it (PeerSim\'s cycle-driven engine, Demers et al.\'s synchronous cycles). Cycles need full membership, synchronous timing, no loss and no bandwidth.',
+    }),
   requestTimeout: duration({ example: "2s" })
     .prefault("2s")
     .meta({ description: `How long a push waits for its acknowledgement (feedback) and a shuffle for its answer ${UNITS}.` }),

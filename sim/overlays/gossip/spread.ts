@@ -116,7 +116,7 @@ export class Spread {
   }
 
   /** A contact that counts toward losing interest in rumour `id`, if `peer` is still hot about it. */
-  private contacted(peer: PeerId, id: number): void {
+  contacted(peer: PeerId, id: number): void {
     const state = this.peers.get(peer);
     if (!state) return;
     const i = state.hotIds.indexOf(id);

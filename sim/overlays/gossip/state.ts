@@ -33,6 +33,8 @@ export class PeerStates {
   private staleAt: Float64Array;
   /** Rumours each peer is hot about. */
   hotCount: Int32Array;
+  /** 1 while the peer is online: a byte per peer, read where a whole population is walked (cycles). */
+  online8: Uint8Array;
 
   constructor(
     capacity: number,
@@ -41,6 +43,7 @@ export class PeerStates {
   ) {
     this.staleAt = new Float64Array(Math.max(1, capacity)).fill(Infinity);
     this.hotCount = new Int32Array(Math.max(1, capacity));
+    this.online8 = new Uint8Array(Math.max(1, capacity));
   }
 
   get(peer: PeerId): PeerState | undefined {
@@ -53,6 +56,7 @@ export class PeerStates {
     if (peer >= this.staleAt.length) this.grow(peer);
     const state = new PeerState();
     this.states[peer] = state;
+    this.online8[peer] = 1;
     this.staleAt[peer] = Infinity;
     this.hotCount[peer] = 0;
     return state;
@@ -64,6 +68,7 @@ export class PeerStates {
     if (state === undefined) return;
     for (let i = state.recentStart; i < state.recent.length; i++) this.items.remove(state.recent[i]!, peer);
     this.states[peer] = undefined;
+    this.online8[peer] = 0;
     this.staleAt[peer] = Infinity;
     this.hotCount[peer] = 0;
   }
@@ -111,6 +116,18 @@ export class PeerStates {
     this.hotCount[peer]!--;
   }
 
+  /** Writes every online peer into `out` in ascending order and returns how many there are. */
+  onlineAscending(out: Int32Array): number {
+    let m = 0;
+    for (let peer = 0; peer < this.states.length; peer++) if (this.states[peer] !== undefined) out[m++] = peer;
+    return m;
+  }
+
+  /** Peers the state arrays have room for: every id ever started is below it. */
+  get capacity(): number {
+    return this.hotCount.length;
+  }
+
   /** Every online peer's state, in peer order. */
   *online(): IterableIterator<[PeerId, PeerState]> {
     for (let peer = 0; peer < this.states.length; peer++) {
@@ -127,5 +144,8 @@ export class PeerStates {
     const hot = new Int32Array(cap);
     hot.set(this.hotCount);
     this.hotCount = hot;
+    const online = new Uint8Array(cap);
+    online.set(this.online8);
+    this.online8 = online;
   }
 }

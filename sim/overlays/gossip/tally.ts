@@ -67,19 +67,21 @@ export class ItemTallies {
     return id < this.size && this.open[id] === 1;
   }
 
-  infected(id: number, nowMs: number): void {
+  /** `count` peers (more than one: a cycle's, execution: cycles) got item `id` at `nowMs`. */
+  infected(id: number, nowMs: number, count = 1): void {
     if (!this.isOpen(id)) return;
     const round = Math.floor(nowMs / this.roundMs) - Math.floor(this.publishedMs[id]! / this.roundMs);
-    this.reached[id]!++;
-    this.roundSum[id]! += round;
+    this.reached[id]! += count;
+    this.roundSum[id]! += round * count;
     if (round > this.lastRound[id]!) this.lastRound[id] = round;
     if (!this.rumour) this.check(id);
   }
 
-  updateSent(id: number, acknowledged: boolean): void {
+  /** `count` updates of item `id` were sent; `acknowledged`: they wait for an answer. */
+  updateSent(id: number, acknowledged: boolean, count = 1): void {
     if (!this.isOpen(id)) return;
-    this.updates[id]!++;
-    if (acknowledged) this.pending[id]!++;
+    this.updates[id]! += count;
+    if (acknowledged) this.pending[id]! += count;
   }
 
   acknowledged(id: number): void {
