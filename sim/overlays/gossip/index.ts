@@ -9,6 +9,7 @@ import { PushCycles } from "./push-cycles.js";
 import { Spread } from "./spread.js";
 import { PeerStates } from "./state.js";
 import { ItemTallies, TALLY_COUNTERS, tallySummary } from "./tally.js";
+import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** Epidemic broadcast as in Demers et al. (PODC 1987), over full or partial membership. */
 class GossipOverlay implements Overlay<GossipMessage> {
@@ -74,26 +75,14 @@ class GossipOverlay implements Overlay<GossipMessage> {
     this.membership.leave(peer);
   }
 
-  deliver(to: PeerId, from: PeerId, msg: GossipMessage): void {
-    switch (msg.type) {
-      case "update":
-        this.spread.receiveUpdate(to, from, msg);
-        return;
-      case "digest":
-        this.spread.receiveDigest(to, from, msg);
-        return;
-      case "want":
-        this.spread.receiveWant(to, from, msg);
-        return;
-      case "shuffle":
-        this.membership.answer(to, from, msg);
-        return;
-      case "ack":
-      case "shuffleReply":
-        // Answers go to the request that waits for them; one that outlived its request is dropped.
-        return;
-    }
-  }
+  /** Each message type to its handler; answers (ack, shuffleReply) go to the requests waiting for them. */
+  readonly deliver = dispatcher<GossipMessage>("gossip", {
+    update: (to, from, msg) => this.spread.receiveUpdate(to, from, msg),
+    digest: (to, from, msg) => this.spread.receiveDigest(to, from, msg),
+    want: (to, from, msg) => this.spread.receiveWant(to, from, msg),
+    shuffle: (to, from, msg) => this.membership.answer(to, from, msg),
+    ...answersOnly("gossip", ["ack", "shuffleReply"]),
+  });
 
   broadcast(peer: PeerId, broadcast: number, bytes: number): void {
     // The audience is for measurement only (residue), never for the protocol's choices.
