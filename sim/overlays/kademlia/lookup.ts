@@ -78,6 +78,14 @@ export class Lookup {
   len = 0;
   /** Entries numbered so far (dropped ones included). */
   entries = 0;
+  /**
+   * order[0..settled) are all answered or failed, `settledAnswered` of them
+   * answered: the head of the list every `advance` would otherwise walk
+   * again (it grows as replies come, and shrinks when a closer peer is
+   * offered).
+   */
+  settled = 0;
+  settledAnswered = 0;
   unqueried = 0;
   inFlight = 0;
   rpcs = 0;
@@ -141,7 +149,7 @@ export class Lookup {
     this.peers = this.order = this.known = NO_PEERS;
     this.state = this.depth = NO_BYTES;
     this.dist0 = NO_WORDS;
-    this.len = this.entries = this.knownCount = 0;
+    this.len = this.entries = this.knownCount = this.settled = this.settledAnswered = 0;
     return buffers;
   }
 
@@ -199,6 +207,11 @@ export class Lookup {
     this.depth[e] = depth > 255 ? 255 : depth;
     this.dist0[e] = d0;
     const list = this.order;
+    if (at < this.settled) {
+      // The newcomer, unqueried, ends the settled head at its place.
+      for (let j = at; j < this.settled; j++) if (this.state[list[j]!] === ANSWERED) this.settledAnswered--;
+      this.settled = at;
+    }
     for (let j = len; j > at; j--) list[j] = list[j - 1]!;
     list[at] = e;
     this.len = ++len;
@@ -349,9 +362,19 @@ export class LookupEngine {
     const alpha = lookup.final ? Infinity : this.options.alpha;
     const state = lookup.state;
     const order = lookup.order;
-    let seen = 0;
+    const len = lookup.len;
+    // The settled head holds nothing to ask or wait for: count its answered peers and start after it.
+    let i = lookup.settled;
+    let seen = lookup.settledAnswered;
+    for (; i < len; i++) {
+      const s = state[order[i]!];
+      if (s === ANSWERED) seen++;
+      else if (s !== FAILED) break;
+    }
+    lookup.settled = i;
+    lookup.settledAnswered = seen;
     let waiting = false;
-    for (let i = 0; i < lookup.len && seen < k; i++) {
+    for (; i < len && seen < k; i++) {
       const e = order[i]!;
       const s = state[e];
       if (s === FAILED) continue;

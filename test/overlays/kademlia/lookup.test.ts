@@ -45,6 +45,17 @@ class ReferenceShortlist {
   }
 }
 
+/** Extends the settled head over the answered and failed entries after it, as the engine's advance does. */
+function settle(lookup: Lookup): void {
+  let i = lookup.settled;
+  for (; i < lookup.len; i++) {
+    const st = lookup.state[lookup.order[i]!];
+    if (st === ANSWERED) lookup.settledAnswered++;
+    else if (st !== FAILED) break;
+  }
+  lookup.settled = i;
+}
+
 describe("lookup shortlist", () => {
   // 8-bit ids over 300 peers: many peers share an id, so ties in distance are exercised too.
   const setting = fc.record({
@@ -55,7 +66,7 @@ describe("lookup shortlist", () => {
     ops: fc.array(
       fc.oneof(
         fc.record({ offer: fc.integer({ min: 0, max: 299 }), depth: fc.integer({ min: 1, max: 300 }) }),
-        fc.record({ at: fc.nat(), to: fc.constantFrom(PENDING, ANSWERED, FAILED) }),
+        fc.record({ at: fc.nat(), to: fc.constantFrom(ANSWERED, FAILED) }),
       ),
       { maxLength: 400 },
     ),
@@ -75,21 +86,30 @@ describe("lookup shortlist", () => {
             lookup.offer(op.offer, op.depth, ids, keep);
             ref.offer(op.offer, op.depth, keep);
           } else if (ref.peers.length > 0) {
-            // What the engine does to an entry: query it (pending), then an answer or a failure.
+            // What the engine does to an entry: query it (pending), then an answer or a failure
+            // (a tampered value's holder fails before anything reads its answer). States never go back.
             const i = op.at % ref.peers.length;
             const e = lookup.order[i]!;
-            if (ref.state[i] === UNQUERIED) {
+            const from = ref.state[i]!;
+            const to = from === UNQUERIED ? PENDING : from === PENDING ? op.to : from;
+            if (from === UNQUERIED) {
               ref.unqueried--;
               lookup.unqueried--;
             }
-            ref.state[i] = op.to;
-            lookup.state[e] = op.to;
+            ref.state[i] = to;
+            lookup.state[e] = to;
+            // The engine's advance settles the head of the list; here, every few changes.
+            if (op.at % 3 === 0) settle(lookup);
           }
           const order = Array.from(lookup.order.subarray(0, lookup.len));
           expect(order.map((e) => lookup.peers[e])).toEqual(ref.peers);
           expect(order.map((e) => lookup.state[e])).toEqual(ref.state);
           expect(order.map((e) => lookup.depth[e])).toEqual(ref.depth);
           expect(lookup.unqueried).toBe(ref.unqueried);
+          // The settled head: answered or failed entries only, and the count of the answered ones.
+          const head = order.slice(0, lookup.settled).map((e) => lookup.state[e]);
+          expect(head.every((st) => st === ANSWERED || st === FAILED)).toBe(true);
+          expect(lookup.settledAnswered).toBe(head.filter((st) => st === ANSWERED).length);
         }
         for (let p = 0; p < 300; p++) {
           const i = ref.peers.indexOf(p);
