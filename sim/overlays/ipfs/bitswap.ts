@@ -181,14 +181,21 @@ export class Bitswap {
     const asked = this.asked(s, block);
     const n = this.connections.count(s.peer);
     const connected = (this.connected = this.connections.copyTo(s.peer, this.connected));
+    // One message object serves every peer (a broadcast reaches dozens): `send` keeps no
+    // ownership of it and nothing on the way writes to a Bitswap message.
+    let msg: BitswapMessage | undefined;
+    let sent = 0;
     for (let i = 0; i < n; i++) {
       const other = connected[i]!;
       if (asked.has(other) || s.bad.has(other)) continue;
       asked.add(other);
-      s.wantHaves++;
-      this.ctx.count("wantHaveSent");
-      this.ctx.send(s.peer, other, { type: "wantHave", lookup: s.lookup, file: s.dag.file, block, sendDontHave: false });
+      msg ??= { type: "wantHave", lookup: s.lookup, file: s.dag.file, block, sendDontHave: false };
+      this.ctx.send(s.peer, other, msg);
+      sent++;
     }
+    if (sent === 0) return;
+    s.wantHaves += sent;
+    this.ctx.count("wantHaveSent", sent);
   }
 
   private asked(s: Session, block: number): Set<PeerId> {
@@ -351,11 +358,18 @@ export class Bitswap {
     this.stored(to, file, block);
     const asked = s.askedOf.get(block);
     if (asked !== undefined) {
+      // One CANCEL object for every peer asked (as for the broadcast).
+      let cancel: BitswapMessage | undefined;
+      let sent = 0;
       for (const other of asked) {
         if (other === from) continue;
-        s.cancels++;
-        this.ctx.count("cancelSent");
-        this.ctx.send(to, other, { type: "cancel", lookup, file, block });
+        cancel ??= { type: "cancel", lookup, file, block };
+        this.ctx.send(to, other, cancel);
+        sent++;
+      }
+      if (sent > 0) {
+        s.cancels += sent;
+        this.ctx.count("cancelSent", sent);
       }
       s.askedOf.delete(block);
     }

@@ -647,19 +647,31 @@ export class Buckets {
       for (let i = 0; i < gn; i++) out[n++] = g[i]!;
       return n;
     }
-    // Only part of the group fits: order by distance. Each contact's top distance word is
-    // computed once (key), so comparisons are integer ones; equal keys go to the full ids.
+    return this.takeClosest(gn, t, to, want, out, n);
+  }
+
+  /**
+   * Appends to out[n..want) the closest of the gathered contacts scratch[0..gn)
+   * (more than fit), nearest first. Apart from takeGroup, and with no
+   * closure: a closure here made V8 allocate its context on every call of
+   * takeGroup, the common whole-bucket case included.
+   */
+  private takeClosest(gn: number, t: Uint32Array, to: number, want: number, out: Int32Array, n: number): number {
+    const g = this.scratch;
+    // Each contact's top distance word is computed once (key), so comparisons
+    // are integer ones; equal keys go to the full ids.
     const ids = this.ids;
     const top = ids.top;
     const t0 = t[to]!;
     const key = this.scratchKeys;
     for (let i = 0; i < gn; i++) key[i] = (top[g[i]!]! ^ t0) >>> 0;
-    const closer = (a: number, b: number) => key[a]! < key[b]! || (key[a] === key[b] && ids.cmpPeerDistance(t, to, g[a]!, g[b]!) < 0);
     if (want - n <= 2) {
       // Room for one or two: pick the nearest by a scan (per slot), no sort.
       for (let r = 0; n < want; r++) {
         let best = r;
-        for (let i = r + 1; i < gn; i++) if (closer(i, best)) best = i;
+        for (let i = r + 1; i < gn; i++) {
+          if (key[i]! < key[best]! || (key[i] === key[best] && ids.cmpPeerDistance(t, to, g[i]!, g[best]!) < 0)) best = i;
+        }
         const c = g[best]!;
         g[best] = g[r]!;
         key[best] = key[r]!;
@@ -687,8 +699,7 @@ export class Buckets {
       g[j + 1] = c;
       key[j + 1] = kc;
     }
-    gn = m;
-    for (let i = 0; i < gn; i++) out[n++] = g[i]!;
+    for (let i = 0; i < m; i++) out[n++] = g[i]!;
     return n;
   }
 }

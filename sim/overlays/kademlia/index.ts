@@ -347,12 +347,13 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
   private cacheOnPath(lookup: Lookup): void {
     let closer = 0;
     for (let i = 0; i < lookup.len; i++) {
-      const s = lookup.state[i];
+      const e = lookup.order[i]!;
+      const s = lookup.state[e];
       if (s === 2 /* answered without the value */) {
         const now = this.ctx.now();
         const expiresMs = now + this.options.expire / 2 ** closer;
         this.ctx.count("valuesCached");
-        this.storage!.sendStore(lookup.origin, lookup.peers[i]!, lookup.key, now, expiresMs, true, false);
+        this.storage!.sendStore(lookup.origin, lookup.peers[e]!, lookup.key, now, expiresMs, true, false);
         return;
       }
       if (s !== 3) closer++;

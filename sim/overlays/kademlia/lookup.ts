@@ -31,6 +31,8 @@ export const UNQUERIED = 0;
 export const PENDING = 1;
 export const ANSWERED = 2;
 export const FAILED = 3;
+/** An unqueried entry dropped from the shortlist as too far (its slot is not reused). */
+const DROPPED = 4;
 
 export type LookupKind = "node" | "value" | "maintenance";
 
@@ -44,27 +46,46 @@ export interface ShortlistBuffers {
   state: Uint8Array;
   depth: Uint8Array;
   dist0: Uint32Array;
+  order: Int32Array;
   known: Int32Array;
 }
 
 /** Fresh shortlist arrays: room for 64 entries, and a known set for a few hundred peers (most lookups never grow them). */
-function newBuffers(): ShortlistBuffers {
-  return { peers: new Int32Array(64), state: new Uint8Array(64), depth: new Uint8Array(64), dist0: new Uint32Array(64), known: new Int32Array(512) };
+export function newShortlistBuffers(): ShortlistBuffers {
+  return { peers: new Int32Array(64), state: new Uint8Array(64), depth: new Uint8Array(64), dist0: new Uint32Array(64), order: new Int32Array(64), known: new Int32Array(512) };
 }
 
 /** One lookup in progress, with its shortlist in typed arrays. */
 export class Lookup {
   /**
-   * Shortlist: peers sorted by XOR distance to the target, their state,
-   * depth, and the top word of their distance. Only the top word is kept:
-   * it orders almost every pair, and the rare tie is settled from the ids
-   * (KadIds.cmpPeerDistance), so inserting shifts one word per entry, not W.
+   * Shortlist entries, by entry number (0, 1, ... in the order they were
+   * added; an entry keeps its number while it is on the list): the peer,
+   * its state, depth, and the top word of its distance to the target. Only
+   * the top word is kept: it orders almost every pair, and the rare tie is
+   * settled from the ids (KadIds.cmpPeerDistance).
    */
   peers: Int32Array = NO_PEERS;
   state: Uint8Array = NO_BYTES;
   depth: Uint8Array = NO_BYTES;
   dist0: Uint32Array = NO_WORDS;
+  /**
+   * The entries on the shortlist, sorted by distance to the target:
+   * order[0..len). Inserting shifts this one array, not the four above, and
+   * an RPC's callback holds its entry number, so a reply finds its entry
+   * without a search.
+   */
+  order: Int32Array = NO_PEERS;
   len = 0;
+  /** Entries numbered so far (dropped ones included). */
+  entries = 0;
+  /**
+   * order[0..settled) are all answered or failed, `settledAnswered` of them
+   * answered: the head of the list every `advance` would otherwise walk
+   * again (it grows as replies come, and shrinks when a closer peer is
+   * offered).
+   */
+  settled = 0;
+  settledAnswered = 0;
   unqueried = 0;
   inFlight = 0;
   rpcs = 0;
@@ -114,6 +135,7 @@ export class Lookup {
     this.state = buffers.state;
     this.depth = buffers.depth;
     this.dist0 = buffers.dist0;
+    this.order = buffers.order;
     this.known = buffers.known;
   }
 
@@ -122,12 +144,12 @@ export class Lookup {
    * has been read; the lookup then has none (a late reply only sees `done`).
    */
   detach(): ShortlistBuffers {
-    const buffers = { peers: this.peers, state: this.state, depth: this.depth, dist0: this.dist0, known: this.known };
+    const buffers = { peers: this.peers, state: this.state, depth: this.depth, dist0: this.dist0, order: this.order, known: this.known };
     if (this.knownCount > 0) this.known.fill(0);
-    this.peers = this.known = NO_PEERS;
+    this.peers = this.order = this.known = NO_PEERS;
     this.state = this.depth = NO_BYTES;
     this.dist0 = NO_WORDS;
-    this.len = this.knownCount = 0;
+    this.len = this.entries = this.knownCount = this.settled = this.settledAnswered = 0;
     return buffers;
   }
 
@@ -157,16 +179,85 @@ export class Lookup {
     for (const p of old) if (p !== 0) this.remember(p - 1);
   }
 
-  /** Position of `peer` in the shortlist, or -1. */
+  /**
+   * Offers `peer`, named at `depth`, to the shortlist: added in distance
+   * order unless known, the origin, or too far to matter (with at least
+   * `keepUnqueried` unqueried entries waiting, a newcomer farther than all of
+   * them would be the one dropped). A newcomer that takes the unqueried
+   * entries past `keepUnqueried` drops the farthest of them.
+   */
+  offer(peer: PeerId, depth: number, ids: KadIds, keepUnqueried: number): void {
+    // Known already (on the list, or dropped from it as too far): one probe.
+    if (peer === this.origin || !this.remember(peer)) return;
+    const d0 = (ids.top[peer]! ^ this.target0) >>> 0;
+    const order = this.order;
+    let len = this.len;
+    // The slot: after every entry no farther than the newcomer (binary search: the list is sorted).
+    let at = 0;
+    for (let hi = len; at < hi; ) {
+      const mid = (at + hi) >>> 1;
+      if (this.cmpEntry(order[mid]!, peer, d0, ids) > 0) hi = mid;
+      else at = mid + 1;
+    }
+    if (this.unqueried >= keepUnqueried && !this.unqueriedFrom(at)) return;
+    if (this.entries === this.peers.length) this.grow();
+    const e = this.entries++;
+    this.peers[e] = peer;
+    this.state[e] = UNQUERIED;
+    this.depth[e] = depth > 255 ? 255 : depth;
+    this.dist0[e] = d0;
+    const list = this.order;
+    if (at < this.settled) {
+      // The newcomer, unqueried, ends the settled head at its place.
+      for (let j = at; j < this.settled; j++) if (this.state[list[j]!] === ANSWERED) this.settledAnswered--;
+      this.settled = at;
+    }
+    for (let j = len; j > at; j--) list[j] = list[j - 1]!;
+    list[at] = e;
+    this.len = ++len;
+    if (++this.unqueried > keepUnqueried) {
+      // Drop the farthest unqueried peer (almost always the last one).
+      const state = this.state;
+      for (let j = len - 1; j >= 0; j--) {
+        const f = list[j]!;
+        if (state[f] !== UNQUERIED) continue;
+        state[f] = DROPPED;
+        for (let i = j + 1; i < len; i++) list[i - 1] = list[i]!;
+        this.len--;
+        this.unqueried--;
+        break;
+      }
+    }
+  }
+
+  /** True if some entry at or after sorted position `at` is unqueried (looked for from the far end, where they gather). */
+  private unqueriedFrom(at: number): boolean {
+    const order = this.order;
+    const state = this.state;
+    for (let j = this.len - 1; j >= at; j--) if (state[order[j]!] === UNQUERIED) return true;
+    return false;
+  }
+
+  /** Compares the distance of entry e with that of `peer` (top distance word d0): -1, 0 or 1. */
+  private cmpEntry(e: number, peer: PeerId, d0: number, ids: KadIds): number {
+    const e0 = this.dist0[e]!;
+    if (e0 !== d0) return e0 < d0 ? -1 : 1;
+    return ids.cmpPeerDistance(this.target, 0, this.peers[e]!, peer);
+  }
+
+  /** The entry of `peer` on the shortlist, or -1. */
   indexOf(peer: PeerId): number {
     const peers = this.peers;
-    for (let i = 0; i < this.len; i++) if (peers[i] === peer) return i;
+    for (let e = 0; e < this.entries; e++) if (peers[e] === peer && this.state[e] !== DROPPED) return e;
     return -1;
   }
 
   /** The closest peer that has not failed, or -1. */
   closestLive(): PeerId {
-    for (let i = 0; i < this.len; i++) if (this.state[i] !== FAILED) return this.peers[i]!;
+    for (let i = 0; i < this.len; i++) {
+      const e = this.order[i]!;
+      if (this.state[e] !== FAILED) return this.peers[e]!;
+    }
     return -1;
   }
 
@@ -174,13 +265,14 @@ export class Lookup {
   closestAnswered(k: number): PeerId[] {
     const out: PeerId[] = [];
     for (let i = 0; i < this.len && out.length < k; i++) {
-      if (this.state[i] === ANSWERED) out.push(this.peers[i]!);
-      else if (this.state[i] !== FAILED) break;
+      const e = this.order[i]!;
+      if (this.state[e] === ANSWERED) out.push(this.peers[e]!);
+      else if (this.state[e] !== FAILED) break;
     }
     return out;
   }
 
-  grow(): void {
+  private grow(): void {
     const cap = Math.max(64, this.peers.length * 2);
     const peers = new Int32Array(cap);
     peers.set(this.peers);
@@ -190,18 +282,13 @@ export class Lookup {
     depth.set(this.depth);
     const dist0 = new Uint32Array(cap);
     dist0.set(this.dist0);
+    const order = new Int32Array(cap);
+    order.set(this.order);
     this.peers = peers;
     this.state = state;
     this.depth = depth;
     this.dist0 = dist0;
-  }
-
-  /** Moves entry `from` to slot `to` (shifting by hand beats copyWithin on lists this short). */
-  move(from: number, to: number): void {
-    this.peers[to] = this.peers[from]!;
-    this.state[to] = this.state[from]!;
-    this.depth[to] = this.depth[from]!;
-    this.dist0[to] = this.dist0[from]!;
+    this.order = order;
   }
 }
 
@@ -244,7 +331,7 @@ export class LookupEngine {
 
   /** Starts a lookup from the origin's own k closest contacts. */
   start(lookup: Lookup): void {
-    lookup.attach(this.spare.pop() ?? newBuffers());
+    lookup.attach(this.spare.pop() ?? newShortlistBuffers());
     const { origin, target } = lookup;
     this.buckets.markLookup(origin, target, 0, this.ctx.now());
     const n = this.buckets.closest(origin, target, 0, this.options.k, -1, this.contacts);
@@ -254,56 +341,14 @@ export class LookupEngine {
 
   /** Starts a lookup from given contacts (a join, before the peer has a table). */
   startFrom(lookup: Lookup, contacts: readonly PeerId[]): void {
-    lookup.attach(this.spare.pop() ?? newBuffers());
+    lookup.attach(this.spare.pop() ?? newShortlistBuffers());
     for (const c of contacts) this.insert(lookup, c, 1);
     this.advance(lookup);
   }
 
-  /**
-   * Adds `peer` (named at `depth`) to the shortlist in distance order, unless
-   * known, the origin, or too far to matter. Most contacts a reply names are
-   * far or already known, so the search walks from the far end.
-   */
+  /** Offers `peer` (named at `depth`) to the shortlist (see Lookup.offer). */
   private insert(lookup: Lookup, peer: PeerId, depth: number): void {
-    // Known already (on the list, or dropped from it as too far): one probe.
-    if (peer === lookup.origin || !lookup.remember(peer)) return;
-    const d0 = (this.ids.top[peer]! ^ lookup.target0) >>> 0;
-    let len = lookup.len;
-    // Find the slot from the far end: after every entry no farther than the newcomer.
-    let at = len;
-    let unqueriedBeyond = false;
-    while (at > 0 && this.cmpEntry(lookup, at - 1, peer, d0) > 0) {
-      at--;
-      if (lookup.state[at] === UNQUERIED) unqueriedBeyond = true;
-    }
-    // With enough unqueried peers waiting, a newcomer farther than all of them would be the one
-    // dropped below: leave it out now, without shifting anything (most new contacts end here).
-    if (!unqueriedBeyond && lookup.unqueried >= this.keepUnqueried) return;
-    if (len === lookup.peers.length) lookup.grow();
-    for (let j = len; j > at; j--) lookup.move(j - 1, j);
-    lookup.peers[at] = peer;
-    lookup.state[at] = UNQUERIED;
-    lookup.depth[at] = depth > 255 ? 255 : depth;
-    lookup.dist0[at] = d0;
-    lookup.len = ++len;
-    if (++lookup.unqueried > this.keepUnqueried) {
-      // Drop the farthest unqueried peer (almost always the last one).
-      const state = lookup.state;
-      for (let j = len - 1; j >= 0; j--) {
-        if (state[j] !== UNQUERIED) continue;
-        for (let i = j + 1; i < len; i++) lookup.move(i, i - 1);
-        lookup.len--;
-        lookup.unqueried--;
-        break;
-      }
-    }
-  }
-
-  /** Compares the distance of shortlist entry i with that of `peer` (top distance word d0): -1, 0 or 1. */
-  private cmpEntry(lookup: Lookup, i: number, peer: PeerId, d0: number): number {
-    const e0 = lookup.dist0[i]!;
-    if (e0 !== d0) return e0 < d0 ? -1 : 1;
-    return this.ids.cmpPeerDistance(lookup.target, 0, lookup.peers[i]!, peer);
+    lookup.offer(peer, depth, this.ids, this.keepUnqueried);
   }
 
   /**
@@ -316,26 +361,39 @@ export class LookupEngine {
     const k = this.options.k;
     const alpha = lookup.final ? Infinity : this.options.alpha;
     const state = lookup.state;
-    let seen = 0;
+    const order = lookup.order;
+    const len = lookup.len;
+    // The settled head holds nothing to ask or wait for: count its answered peers and start after it.
+    let i = lookup.settled;
+    let seen = lookup.settledAnswered;
+    for (; i < len; i++) {
+      const s = state[order[i]!];
+      if (s === ANSWERED) seen++;
+      else if (s !== FAILED) break;
+    }
+    lookup.settled = i;
+    lookup.settledAnswered = seen;
     let waiting = false;
-    for (let i = 0; i < lookup.len && seen < k; i++) {
-      const s = state[i];
+    for (; i < len && seen < k; i++) {
+      const e = order[i]!;
+      const s = state[e];
       if (s === FAILED) continue;
       seen++;
       if (s === ANSWERED) continue;
       waiting = true;
-      if (s === UNQUERIED && lookup.inFlight < alpha) this.query(lookup, i);
+      if (s === UNQUERIED && lookup.inFlight < alpha) this.query(lookup, e);
     }
     if (!waiting) this.finish(lookup, false);
   }
 
-  private query(lookup: Lookup, i: number): void {
-    const peer = lookup.peers[i]!;
-    lookup.state[i] = PENDING;
+  /** Sends the RPC to entry e. */
+  private query(lookup: Lookup, e: number): void {
+    const peer = lookup.peers[e]!;
+    lookup.state[e] = PENDING;
     lookup.unqueried--;
     lookup.inFlight++;
     lookup.rpcs++;
-    const depth = lookup.depth[i]!;
+    const depth = lookup.depth[e]!;
     if (depth > lookup.rounds) lookup.rounds = depth;
     const msg: KademliaMessage =
       lookup.kind === "node"
@@ -344,15 +402,14 @@ export class LookupEngine {
           ? { type: "findValue", lookup: lookup.id, key: lookup.key, target: lookup.target }
           : { type: "maintenanceFindNode", target: lookup.target };
     // One closure serves as both callbacks (the context calls onTimeout with no reply): one allocation per RPC, not two.
-    const answer = (reply?: KademliaMessage) => (reply === undefined ? this.onTimeout(lookup, peer) : this.onReply(lookup, peer, reply));
+    // It holds the entry, which stays on the shortlist while its RPC is pending (only unqueried entries are dropped).
+    const answer = (reply?: KademliaMessage) => (reply === undefined ? this.onTimeout(lookup, peer, e) : this.onReply(lookup, peer, e, reply));
     this.ctx.request(lookup.origin, peer, msg, this.options.requestTimeout, answer, answer);
   }
 
-  private onReply(lookup: Lookup, peer: PeerId, reply: KademliaMessage): void {
+  private onReply(lookup: Lookup, peer: PeerId, i: number, reply: KademliaMessage): void {
     this.learn(lookup.origin, peer);
     if (lookup.done) return;
-    const i = lookup.indexOf(peer);
-    if (i < 0) return;
     lookup.inFlight--;
     lookup.state[i] = ANSWERED;
     const depth = lookup.depth[i]!;
@@ -380,11 +437,9 @@ export class LookupEngine {
     this.advance(lookup);
   }
 
-  private onTimeout(lookup: Lookup, peer: PeerId): void {
+  private onTimeout(lookup: Lookup, peer: PeerId, i: number): void {
     this.failed(lookup.origin, peer);
     if (lookup.done) return;
-    const i = lookup.indexOf(peer);
-    if (i < 0) return;
     lookup.inFlight--;
     lookup.timeouts++;
     if (lookup.id >= 0) this.ctx.lookupTimedOut(lookup.id);
