@@ -8,6 +8,7 @@ import type { BitswapMessage, IpfsMessage } from "./messages.js";
 import type { IpfsOptions } from "./options.js";
 import type { RetrievalStats } from "./stats.js";
 import { WantLedgers } from "./want-ledgers.js";
+import type { Handlers } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<IpfsMessage>;
 
@@ -457,32 +458,14 @@ export class Bitswap {
 
   // ── Responder ─────────────────────────────────────────────────────
 
-  deliver(to: PeerId, from: PeerId, msg: BitswapMessage): void {
-    switch (msg.type) {
-      case "wantHave":
-        this.onWantHave(to, from, msg);
-        return;
-      case "wantBlock":
-        this.onWantBlock(to, from, msg);
-        return;
-      case "have":
-        this.onHave(to, from, msg);
-        return;
-      case "dontHave":
-        this.onDontHave(to, from, msg);
-        return;
-      case "cancel":
-        this.ledgers.cancel(to, this.dags.of(msg.file).cid(msg.block), from);
-        return;
-      case "dial":
-      case "dialed":
-        return; // dials are answered by the overlay
-      default: {
-        const never: never = msg;
-        throw new Error(`ipfs: no Bitswap handler for ${JSON.stringify(never)}`);
-      }
-    }
-  }
+  /** Bitswap's own messages; dials are the overlay's (connection management). */
+  readonly handlers: Handlers<BitswapMessage, Exclude<BitswapMessage["type"], "dial" | "dialed">> = {
+    wantHave: (to, from, msg) => this.onWantHave(to, from, msg),
+    wantBlock: (to, from, msg) => this.onWantBlock(to, from, msg),
+    have: (to, from, msg) => this.onHave(to, from, msg),
+    dontHave: (to, from, msg) => this.onDontHave(to, from, msg),
+    cancel: (to, from, msg) => this.ledgers.cancel(to, this.dags.of(msg.file).cid(msg.block), from),
+  };
 
   /** True if `peer` says it has the block: it does, or it tampers (a tampering peer claims every block). */
   private claims(peer: PeerId, file: number, block: number): boolean {

@@ -16,10 +16,11 @@ import { Bitswap } from "./bitswap.js";
 import { Blockstore } from "./blockstore.js";
 import { Connections } from "./connections.js";
 import { Dags } from "./dag.js";
-import { DHT, ipfsMessageTypes, type IpfsMessage } from "./messages.js";
+import { DHT, ipfsMessageTypes, type BitswapMessage, type IpfsMessage } from "./messages.js";
 import { Namespace } from "../shared/namespace.js";
 import { ipfsSchema, type IpfsOptions } from "./options.js";
 import { PublishStats, RetrievalStats } from "./stats.js";
+import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** The role of pinning-service peers (service peers, see OverlayDefinition.services). */
 export const PINNING_ROLE = "pinning";
@@ -81,6 +82,9 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
   private readonly pending = new Map<PeerId, number[]>();
   private readonly allPeers: readonly PeerId[];
   private readonly dhtNamespace = new Namespace(DHT, providerDhtMessageTypes, ipfsMessageTypes);
+
+  /** Bitswap's messages and the dials, by type. */
+  private readonly dispatch: (to: PeerId, from: PeerId, msg: BitswapMessage) => void;
 
   constructor(
     private readonly options: IpfsOptions,
@@ -147,6 +151,14 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
       if (list) list.push(f);
       else this.pending.set(this.creator[f]!, [f]);
     }
+    this.dispatch = dispatcher<BitswapMessage>("ipfs", {
+      ...this.bitswap.handlers,
+      dial: (to, from, msg) => {
+        if (this.online[from] === 1) this.connections.connect(to, from);
+        this.ctx.reply(to, from, msg, msg.lookup === undefined ? { type: "dialed" } : { type: "dialed", lookup: msg.lookup });
+      },
+      ...answersOnly("ipfs", ["dialed"]),
+    });
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────
@@ -285,18 +297,15 @@ class IpfsOverlay implements Overlay<IpfsMessage> {
 
   // ── Messages ──────────────────────────────────────────────────────
 
+  /** The DHT's messages (prefixed "dht/") go to the DHT under their own names; the rest are Bitswap's and the dials'. */
   deliver(to: PeerId, from: PeerId, msg: IpfsMessage): void {
     if (this.dhtNamespace.owns(msg.type)) {
       this.dht.deliver(to, from, this.dhtNamespace.strip<ProviderDhtMessage>(msg));
       return;
     }
-    if (msg.type === "dial") {
-      if (this.online[from] === 1) this.connections.connect(to, from);
-      this.ctx.reply(to, from, msg, msg.lookup === undefined ? { type: "dialed" } : { type: "dialed", lookup: msg.lookup });
-      return;
-    }
-    this.bitswap.deliver(to, from, msg as Exclude<IpfsMessage, { type: `dht/${string}` }>);
+    this.dispatch(to, from, msg as BitswapMessage);
   }
+
 
   lookup(peer: PeerId, key: number, id: number): void {
     this.bitswap.retrieve(peer, key, id);

@@ -18,6 +18,7 @@ import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
 import { KadStorage } from "./storage.js";
 import { LiveIndex } from "./truth.js";
+import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** Kademlia (Maymounkov & Mazières, IPTPS 2002). */
 class KademliaOverlay implements Overlay<KademliaMessage> {
@@ -141,38 +142,26 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
 
   // ── Messages ──────────────────────────────────────────────────────
 
+  /** Every message tells its receiver of its sender (Kademlia learns contacts from traffic), then goes to its handler. */
   deliver(to: PeerId, from: PeerId, msg: KademliaMessage): void {
     this.maintenance.learn(to, from);
-    switch (msg.type) {
-      case "findNode":
-        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
-        return;
-      case "findValue":
-        if (this.answersWithValue(to, msg.key)) {
-          this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: this.ctx.valueFrom(to, msg.key) });
-        } else this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
-        return;
-      case "maintenanceFindNode":
-        this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.contactsFor(to, msg.target, from) });
-        return;
-      case "ping":
-        this.ctx.reply(to, from, msg, { type: "pong" });
-        return;
-      case "store":
-      case "storeRepair":
-        this.storage?.handleStore(to, from, msg);
-        return;
-      case "nodes":
-      case "maintenanceNodes":
-      case "pong":
-      case "stored":
-        return; // replies reach their requests through the context
-      default: {
-        const never: never = msg;
-        throw new Error(`kademlia: no handler for ${JSON.stringify(never)}`);
-      }
-    }
+    this.dispatch(to, from, msg);
   }
+
+  private readonly dispatch = dispatcher<KademliaMessage>("kademlia", {
+    findNode: (to, from, msg) =>
+      this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 }),
+    findValue: (to, from, msg) => {
+      if (this.answersWithValue(to, msg.key)) {
+        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: this.ctx.valueFrom(to, msg.key) });
+      } else this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: this.contactsFor(to, msg.target, from), found: false, value: 0 });
+    },
+    maintenanceFindNode: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.contactsFor(to, msg.target, from) }),
+    ping: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "pong" }),
+    store: (to, from, msg) => this.storage?.handleStore(to, from, msg),
+    storeRepair: (to, from, msg) => this.storage?.handleStore(to, from, msg),
+    ...answersOnly("kademlia", ["nodes", "maintenanceNodes", "pong", "stored"]),
+  });
 
   /**
    * True if `peer` answers a FIND_VALUE for `key` with a value: it holds the

@@ -10,6 +10,7 @@ import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
 import { ProviderRecords } from "./provider-records.js";
 import { LiveIndex } from "./truth.js";
+import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 
 /**
  * Kademlia as a content-routing service for another protocol (IPFS): the
@@ -217,43 +218,31 @@ export class ProviderDht {
   // ── Messages ──────────────────────────────────────────────────────
 
   /** A DHT request reaches `to`. Clients do not speak the DHT protocol: they never answer. */
+  /** Only servers answer; a server learns of the servers that contact it (clients stay out of routing tables). */
   deliver(to: PeerId, from: PeerId, msg: ProviderDhtMessage): void {
     if (!this.dhtOptions.isServer(to)) return;
     if (this.dhtOptions.isServer(from)) this.maintenance.learn(to, from);
-    switch (msg.type) {
-      case "findNode":
-      case "maintenanceFindNode":
-        this.ctx.reply(to, from, msg, msg.type === "findNode" ? this.nodes(to, msg.target, from, msg.lookup) : { type: "maintenanceNodes", contacts: this.closest(to, msg.target, from) });
-        return;
-      case "findValue": {
-        const providers = this.providersAt(to, msg.key, this.options.k);
-        if (providers.length > 0) {
-          const token = this.answers.put(providers, this.ctx.now());
-          this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token });
-        } else this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup));
-        return;
-      }
-      case "ping":
-        this.ctx.reply(to, from, msg, { type: "pong" });
-        return;
-      case "addProvider":
-        this.keepRecord(to, msg.key, msg.provider, msg.expiresMs);
-        this.ctx.reply(to, from, msg, { type: "providerAdded", lookup: msg.lookup });
-        return;
-      case "store":
-      case "storeRepair":
-      case "nodes":
-      case "maintenanceNodes":
-      case "pong":
-      case "stored":
-      case "providerAdded":
-        return;
-      default: {
-        const never: never = msg;
-        throw new Error(`provider DHT: no handler for ${JSON.stringify(never)}`);
-      }
-    }
+    this.dispatch(to, from, msg);
   }
+
+  private readonly dispatch = dispatcher<ProviderDhtMessage>("provider DHT", {
+    findNode: (to, from, msg) => this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup)),
+    maintenanceFindNode: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.closest(to, msg.target, from) }),
+    findValue: (to, from, msg) => {
+      const providers = this.providersAt(to, msg.key, this.options.k);
+      if (providers.length > 0) {
+        const token = this.answers.put(providers, this.ctx.now());
+        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token });
+      } else this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup));
+    },
+    ping: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "pong" }),
+    addProvider: (to, from, msg) => {
+      this.keepRecord(to, msg.key, msg.provider, msg.expiresMs);
+      this.ctx.reply(to, from, msg, { type: "providerAdded", lookup: msg.lookup });
+    },
+    ...refused("provider DHT", ["store", "storeRepair"], "the provider DHT keeps provider records, not values"),
+    ...answersOnly("provider DHT", ["nodes", "maintenanceNodes", "pong", "stored", "providerAdded"]),
+  });
 
   private nodes(peer: PeerId, target: Uint32Array, asker: PeerId, lookup: number): ProviderDhtMessage {
     return { type: "nodes", lookup, contacts: this.closest(peer, target, asker), found: false, value: 0 };
