@@ -56,17 +56,12 @@ export interface CarrierOptions {
   isOnline: (peer: number) => boolean;
 }
 
-interface Arrival {
-  end: FlowEnd;
-  atMs: number;
-}
-
 export class Carrier implements FlowSink {
   readonly flows: Flows;
   readonly policy: RatePolicy;
   /** Latest arrival time scheduled per (sender, receiver) with deliveries on the way. */
   private readonly lastArrival = new Map<number, number>();
-  private readonly arrive = (a: Arrival) => this.onArrival(a);
+  private readonly arrive = (end: FlowEnd) => this.onArrival(end);
   private readonly cut = (a: { delivery: Delivery; moved: number }) => a.delivery.lost(a.moved);
 
   constructor(private readonly o: CarrierOptions) {
@@ -86,7 +81,7 @@ export class Carrier implements FlowSink {
     const previous = this.lastArrival.get(key);
     const atMs = Math.max(sim.now + this.o.propagation(end.from, end.to), previous ?? 0);
     this.lastArrival.set(key, atMs);
-    sim.at(atMs, this.arrive, { end, atMs });
+    sim.at(atMs, this.arrive, end);
   }
 
   aborted(end: FlowEnd, movedBytes: number): void {
@@ -95,11 +90,11 @@ export class Carrier implements FlowSink {
     this.o.sim.schedule(0, this.cut, { delivery: end.payload as Delivery, moved: movedBytes });
   }
 
-  private onArrival(a: Arrival): void {
-    const { end } = a;
-    const key = end.from * 67_108_864 + end.to;
-    if (this.lastArrival.get(key) === a.atMs) this.lastArrival.delete(key);
+  /** `end` arrives: now is the time `transmitted` gave it. */
+  private onArrival(end: FlowEnd): void {
     const sim = this.o.sim;
+    const key = end.from * 67_108_864 + end.to;
+    if (this.lastArrival.get(key) === sim.now) this.lastArrival.delete(key);
     const delivery = end.payload as Delivery;
     if (!this.o.isOnline(end.to)) {
       this.o.meter.aborted(end.bytes, sim.now);
