@@ -54,6 +54,8 @@ export class Relay {
   private readonly invs: (InvMessage | undefined)[] = [];
   /** Likewise one single-header announcement per block (relay mode "headers"). */
   private readonly headers: (HeadersMessage | undefined)[] = [];
+  /** And one request for a single block per block: nearly every node asks for each block once. */
+  private readonly getdatas: (GetDataMessage | undefined)[] = [];
   /**
    * Per node: the neighbours known to have a block the node has not connected
    * yet, because they announced it or sent it, as flat pairs [block,
@@ -195,6 +197,16 @@ export class Relay {
     return inv;
   }
 
+  /** The request for `block` alone, shared once its broadcast id is known, as announcements are. */
+  private getdataFor(block: number): GetDataMessage {
+    const cached = this.getdatas[block];
+    if (cached !== undefined) return cached;
+    const broadcast = this.tree.broadcast[block]!;
+    const msg: GetDataMessage = { type: "getdata", block, broadcast };
+    if (broadcast >= 0) this.getdatas[block] = msg;
+    return msg;
+  }
+
   /**
    * Headers relay (BIP 130): the header tells the receiver the block's
    * parent, so it knows at once which blocks of that chain it lacks. One
@@ -242,7 +254,7 @@ export class Relay {
   /** Asks `from` for `block`, and forgets having asked if it does not come in time. */
   private request(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, REQUESTED);
-    this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
+    this.ctx.send(node, from, this.getdataFor(block));
     this.expectWithin(node, block, from);
   }
 
