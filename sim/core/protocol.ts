@@ -101,6 +101,14 @@ export interface OverlayContext<M extends Message> {
   setTimer(peer: PeerId, delayMs: number, fn: () => void): TimerHandle;
   cancelTimer(handle: TimerHandle): void;
   /**
+   * A timer for the hottest paths: runs `fn(peer, a, b)` after `delayMs`
+   * unless `peer` leaves or crashes first, like setTimer, but `fn` can be one
+   * function for all such timers (the integers `a` and `b`, 32-bit, say what
+   * each is about) and the runtime keeps the timer in typed arrays, so
+   * setting one allocates nothing. It cannot be cancelled.
+   */
+  setTimerWith(peer: PeerId, delayMs: number, fn: (peer: PeerId, a: number, b: number) => void, a: number, b: number): void;
+  /**
    * Periodic maintenance: runs `fn` at `peer` every `intervalMs` for the rest
    * of the peer's session. The first run comes at a random phase in
    * [0, intervalMs) so peers do not act in lockstep (`start: "random-phase"`,

@@ -156,12 +156,30 @@ export class EventQueue {
 
   /** Adds an event at time `t` (finite, not before any event already taken out) and returns its handle. */
   add(t: number, fn: EventFn, arg: unknown): number {
+    return this.handleOf(this.insert(t, fn, arg));
+  }
+
+  /**
+   * Adds an event like `add` but returns its slot; `handleOf(slot)` is its
+   * handle. Why: a handle is a double beyond the small integers V8 keeps
+   * unboxed, so returning it from a call that is not inlined (this one is
+   * too big to be inlined everywhere) would allocate a heap number per
+   * event, though most callers never cancel. Simulator.schedule returns
+   * `handleOf(slot)`, which costs nothing where schedule is inlined and the
+   * handle unused.
+   */
+  insert(t: number, fn: EventFn, arg: unknown): number {
     const slot = this.allocSlot();
     this.payload[2 * slot] = fn;
     this.payload[2 * slot + 1] = arg;
     this.f64[2 * slot] = t;
     this.liveCount++;
     this.place(slot, t);
+    return slot;
+  }
+
+  /** The handle of the event in `slot` (see the STORAGE note above). */
+  handleOf(slot: number): number {
     return this.i32[4 * slot + 3]! * SLOT_SPACE + slot;
   }
 

@@ -54,7 +54,9 @@ export class Simulator {
       throw new RangeError(`Simulator.schedule: delay must be a finite number ≥ 0 ms, got ${delayMs}`);
     }
     if (typeof fn !== "function") throw new TypeError("Simulator.schedule: fn must be a function");
-    return this.queue.add(this.now + delayMs, fn, arg);
+    const q = this.queue;
+    // The slot, not the handle, crosses the call: see EventQueue.insert.
+    return q.handleOf(q.insert(this.now + delayMs, fn, arg));
   }
 
   /** Schedules `fn(arg)` at absolute time `timeMs`. Throws if that is in the past. */
@@ -65,7 +67,8 @@ export class Simulator {
       );
     }
     if (typeof fn !== "function") throw new TypeError("Simulator.at: fn must be a function");
-    return this.queue.add(timeMs, fn, arg);
+    const q = this.queue;
+    return q.handleOf(q.insert(timeMs, fn, arg));
   }
 
   /** Cancels a pending event. Returns false if it already ran or was cancelled. */

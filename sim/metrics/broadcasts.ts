@@ -1,3 +1,4 @@
+import { BitSet } from "../collections/bit-set.js";
 import type { ColumnMeta } from "./columns.js";
 import { DoubleList, mean, percentile, ratio, round } from "./stats.js";
 
@@ -25,8 +26,12 @@ export class BroadcastTable {
   t100 = new Float64Array(this.cap);
   messages = new Float64Array(this.cap);
   bytes = new Float64Array(this.cap);
-  /** Peers reached so far, one bit per peer id, kept only while the broadcast is watched. */
-  private readonly reachedBy = new Map<number, Uint8Array>();
+  /**
+   * Peers reached so far, by broadcast id, kept only while the broadcast is
+   * watched. Bits, not a Set: a run may watch a thousand blocks to its end,
+   * each reaching every one of thousands of peers.
+   */
+  private readonly reachedBy: (BitSet | undefined)[] = [];
 
   get size(): number {
     return this.count;
@@ -41,24 +46,15 @@ export class BroadcastTable {
     this.audience[id] = Math.max(1, audience);
     this.reachedCount[id] = 0;
     this.t50[id] = this.t90[id] = this.t100[id] = NaN;
-    this.reachedBy.set(id, new Uint8Array(128));
+    this.reachedBy[id] = new BitSet(audience);
     this.reach(id, origin, nowMs);
     return id;
   }
 
   /** `peer` has the item now; false if it had it already or the broadcast is no longer watched. */
   reach(id: number, peer: number, nowMs: number): boolean {
-    let seen = this.reachedBy.get(id);
-    if (seen === undefined) return false;
-    const byte = peer >> 3;
-    const bit = 1 << (peer & 7);
-    if (byte >= seen.length) {
-      const grown = new Uint8Array(Math.max(byte + 1, 2 * seen.length));
-      grown.set(seen);
-      this.reachedBy.set(id, (seen = grown));
-    }
-    if ((seen[byte]! & bit) !== 0) return false;
-    seen[byte]! |= bit;
+    const seen = this.reachedBy[id];
+    if (seen === undefined || !seen.add(peer)) return false;
     const n = ++this.reachedCount[id]!;
     const audience = this.audience[id]!;
     const elapsed = nowMs - this.startMs[id]!;
@@ -76,7 +72,7 @@ export class BroadcastTable {
 
   /** Stops watching: later arrivals no longer count. */
   close(id: number): void {
-    this.reachedBy.delete(id);
+    this.reachedBy[id] = undefined;
   }
 
   coverage(id: number): number {

@@ -31,6 +31,15 @@ class Period {
   completed = 0;
   aborted = 0;
   readonly times = new DoubleList();
+  delivered(bytes: number, transferMs: number): void {
+    this.deliveredBytes += bytes;
+    this.completed++;
+    this.times.push(transferMs);
+  }
+  abortedAfter(movedBytes: number): void {
+    this.deliveredBytes += movedBytes;
+    this.aborted++;
+  }
   reset(): void {
     this.deliveredBytes = this.completed = this.aborted = 0;
     this.times.clear();
@@ -71,18 +80,13 @@ export class Meter {
   }
 
   delivered(bytes: number, transferMs: number, nowMs: number): void {
-    for (const p of nowMs >= this.warmupMs ? [this.interval, this.measured] : [this.interval]) {
-      p.deliveredBytes += bytes;
-      p.completed++;
-      p.times.push(transferMs);
-    }
+    this.interval.delivered(bytes, transferMs);
+    if (nowMs >= this.warmupMs) this.measured.delivered(bytes, transferMs);
   }
 
   aborted(movedBytes: number, nowMs: number): void {
-    for (const p of nowMs >= this.warmupMs ? [this.interval, this.measured] : [this.interval]) {
-      p.deliveredBytes += movedBytes;
-      p.aborted++;
-    }
+    this.interval.abortedAfter(movedBytes);
+    if (nowMs >= this.warmupMs) this.measured.abortedAfter(movedBytes);
   }
 
   /** Brings online time up to `nowMs` (uploads must have been settled by the caller). */

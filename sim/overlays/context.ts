@@ -1,6 +1,7 @@
 import type { Rng } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Recorder } from "../metrics/recorder.js";
+import type { Delivery } from "../network/carriers/carrier.js";
 import type { Links } from "../network/links.js";
 import type { Network } from "../network/network.js";
 import type { HostCache } from "../peers/bootstrap.js";
@@ -8,6 +9,7 @@ import type { PeerId, Population } from "../peers/population.js";
 import { Adversaries } from "../peers/adversaries.js";
 import type { Message, OverlayContext, TimerHandle } from "../core/protocol.js";
 import { Answers } from "./answers.js";
+import { TimerTable } from "./timer-table.js";
 
 /**
  * Builds the context an overlay sees, and routes replies to the requests
@@ -99,6 +101,18 @@ export class OverlayRuntime<M extends Message> {
   private readonly fireTimer = (t: PeerTimer) => {
     if (this.parts.population.isOnline(t.peer) && this.parts.population.session(t.peer) === t.session) t.fn();
   };
+  /** Timers of ctx.setTimerWith; each one's event argument is its slot here. */
+  private readonly timers = new TimerTable();
+  private readonly fireTimerWith = (slot: number) => {
+    const timers = this.timers;
+    const peer = timers.peer[slot]!;
+    const session = timers.session[slot]!;
+    const fn = timers.fn[slot]!;
+    const a = timers.a[slot]!;
+    const b = timers.b[slot]!;
+    timers.release(slot);
+    if (this.sessionCurrent(peer, session)) fn(peer, a, b);
+  };
   /** Maintenance frozen by the fault timeline; `epoch` is bumped by every freeze and resume so runs scheduled before it are dropped. */
   private frozen = false;
   private epoch = 0;
@@ -148,16 +162,7 @@ export class OverlayRuntime<M extends Message> {
         network.send(from, to, reply);
       },
       transfer: (from, to, bytes, onDone, onAbort, traced) => {
-        const session = population.session(to);
-        const there = () => population.isOnline(to) && population.session(to) === session;
-        network.transfer(from, to, bytes, {
-          arrived: () => {
-            if (there()) onDone();
-          },
-          lost: () => {
-            if (there()) onAbort();
-          },
-        }, traced);
+        network.transfer(from, to, bytes, new SessionDelivery(population, to, onDone, onAbort), traced);
       },
       bandwidth: network.hasBandwidth,
       linkCapacity: (peer) => {
@@ -171,6 +176,9 @@ export class OverlayRuntime<M extends Message> {
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
       cancelTimer: (handle) => {
         sim.cancel(handle);
+      },
+      setTimerWith: (peer, delayMs, fn, a, b) => {
+        sim.schedule(delayMs, this.fireTimerWith, this.timers.take(peer, population.session(peer), fn, a, b));
       },
       every: (peer, intervalMs, fn, options) => {
         if (this.frozen && parts.maintenanceResumes === false) return;
@@ -308,3 +316,32 @@ export class OverlayRuntime<M extends Message> {
   }
 }
 
+/**
+ * How a transfer's end reaches the overlay: only while the session of the
+ * receiver that was current when it started lasts. One object per transfer
+ * (a block's spread makes one per node).
+ */
+class SessionDelivery implements Delivery {
+  private readonly session: number;
+
+  constructor(
+    private readonly population: Population,
+    private readonly to: PeerId,
+    private readonly onDone: () => void,
+    private readonly onAbort: () => void,
+  ) {
+    this.session = population.session(to);
+  }
+
+  arrived(): void {
+    if (this.receiverThere()) this.onDone();
+  }
+
+  lost(): void {
+    if (this.receiverThere()) this.onAbort();
+  }
+
+  private receiverThere(): boolean {
+    return this.population.isOnline(this.to) && this.population.session(this.to) === this.session;
+  }
+}

@@ -49,6 +49,22 @@ describe("OverlayContext", () => {
     expect(log).toEqual(["other peer's timer"]);
   });
 
+  it("runs a timer set with two integers (setTimerWith) like any timer of the peer's session", () => {
+    const { sim, ctx, population } = world();
+    const log: string[] = [];
+    const fn = (peer: number, a: number, b: number) => log.push(`peer ${peer} (${a}, ${b}) at ${sim.now}`);
+    ctx.setTimerWith(1, 30, fn, 7, -1);
+    ctx.setTimerWith(0, 50, fn, 1, 2); // dropped: peer 0 starts a new session at 5
+    ctx.setTimerWith(1, 10, fn, 2_000_000_000, 3);
+    sim.schedule(5, () => {
+      population.markOffline(0);
+      population.markOnline(0);
+      ctx.setTimerWith(0, 1, fn, 4, 5);
+    });
+    sim.run();
+    expect(log).toEqual(["peer 0 (4, 5) at 6", "peer 1 (2000000000, 3) at 10", "peer 1 (7, -1) at 30"]);
+  });
+
   it("cancels a timer", () => {
     const { sim, ctx } = world();
     const log: string[] = [];

@@ -2,6 +2,7 @@ import type { Simulator } from "../../engine/simulator.js";
 import type { Links } from "../links.js";
 import type { Meter } from "../meter.js";
 import { Flows, type FlowEnd, type FlowSink, type RatePolicy } from "./flows.js";
+import { LastArrivals } from "./last-arrivals.js";
 import { latencyOnly } from "./latency-only.js";
 import { MaxMin } from "./maxmin.js";
 import { serial } from "./serial.js";
@@ -55,17 +56,12 @@ export interface CarrierOptions {
   isOnline: (peer: number) => boolean;
 }
 
-interface Arrival {
-  end: FlowEnd;
-  atMs: number;
-}
-
 export class Carrier implements FlowSink {
   readonly flows: Flows;
   readonly policy: RatePolicy;
   /** Latest arrival time scheduled per (sender, receiver) with deliveries on the way. */
-  private readonly lastArrival = new Map<number, number>();
-  private readonly arrive = (a: Arrival) => this.onArrival(a);
+  private readonly lastArrival = new LastArrivals();
+  private readonly arrive = (end: FlowEnd) => this.onArrival(end);
   private readonly cut = (a: { delivery: Delivery; moved: number }) => a.delivery.lost(a.moved);
 
   constructor(private readonly o: CarrierOptions) {
@@ -81,11 +77,9 @@ export class Carrier implements FlowSink {
 
   transmitted(end: FlowEnd): void {
     const sim = this.o.sim;
-    const key = end.from * 67_108_864 + end.to;
-    const previous = this.lastArrival.get(key);
-    const atMs = Math.max(sim.now + this.o.propagation(end.from, end.to), previous ?? 0);
-    this.lastArrival.set(key, atMs);
-    sim.at(atMs, this.arrive, { end, atMs });
+    const atMs = Math.max(sim.now + this.o.propagation(end.from, end.to), this.lastArrival.latest(end.from, end.to));
+    this.lastArrival.set(end.from, end.to, atMs);
+    sim.at(atMs, this.arrive, end);
   }
 
   aborted(end: FlowEnd, movedBytes: number): void {
@@ -94,11 +88,10 @@ export class Carrier implements FlowSink {
     this.o.sim.schedule(0, this.cut, { delivery: end.payload as Delivery, moved: movedBytes });
   }
 
-  private onArrival(a: Arrival): void {
-    const { end } = a;
-    const key = end.from * 67_108_864 + end.to;
-    if (this.lastArrival.get(key) === a.atMs) this.lastArrival.delete(key);
+  /** `end` arrives: now is the time `transmitted` gave it. */
+  private onArrival(end: FlowEnd): void {
     const sim = this.o.sim;
+    this.lastArrival.deleteIfLast(end.from, end.to, sim.now);
     const delivery = end.payload as Delivery;
     if (!this.o.isOnline(end.to)) {
       this.o.meter.aborted(end.bytes, sim.now);

@@ -1,3 +1,4 @@
+import { PairList } from "../../collections/pair-list.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BlockTree } from "./chain.js";
@@ -53,6 +54,8 @@ export class Relay {
   private readonly invs: (InvMessage | undefined)[] = [];
   /** Likewise one single-header announcement per block (relay mode "headers"). */
   private readonly headers: (HeadersMessage | undefined)[] = [];
+  /** And one request for a single block per block: nearly every node asks for each block once. */
+  private readonly getdatas: (GetDataMessage | undefined)[] = [];
   /**
    * Per node: the neighbours known to have a block the node has not connected
    * yet, because they announced it or sent it, as flat pairs [block,
@@ -61,9 +64,10 @@ export class Relay {
    * header); without this nearly every link would carry each block's
    * announcement both ways. The same pairs say whom to ask next when a
    * request fails (as Core downloads a block from any peer that announced
-   * it). Pairs go once the node has connected their block.
+   * it). Pairs go once the node has connected their block; a node's list
+   * fills and empties with every block, so it keeps its room (PairList).
    */
-  private readonly haveIt: (number[] | undefined)[] = [];
+  private readonly haveIt: (PairList | undefined)[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -98,7 +102,7 @@ export class Relay {
           break;
         case "compact": {
           const msg: CompactBlockMessage = { type: "cmpctblock", block, broadcast, txs: this.txsOf(block) };
-          this.carry(node, to, msg, () => this.onCompact(to, node, msg));
+          this.carry(node, to, msg, this.compactArrived);
           break;
         }
       }
@@ -118,14 +122,12 @@ export class Relay {
 
   /** `neighbour` told `node` about `block` or sent it: `node` will not announce it there. */
   private heard(node: PeerId, neighbour: PeerId, block: number): void {
-    if (this.known.state(block, node) !== CONNECTED) (this.haveIt[node] ??= []).push(block, neighbour);
+    if (this.known.state(block, node) !== CONNECTED) (this.haveIt[node] ??= new PairList()).push(block, neighbour);
   }
 
   private knownToHave(node: PeerId, neighbour: PeerId, block: number): boolean {
     const pairs = this.haveIt[node];
-    if (pairs === undefined) return false;
-    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === block && pairs[i + 1] === neighbour) return true;
-    return false;
+    return pairs !== undefined && pairs.has(block, neighbour);
   }
 
   /**
@@ -140,14 +142,16 @@ export class Relay {
     if (pairs === undefined || neighbours === undefined) return;
     let next: PeerId = -1;
     let kept = 0;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const [b, n] = [pairs[i]!, pairs[i + 1]!];
+    const data = pairs.data;
+    for (let i = 0; i < 2 * pairs.size; i += 2) {
+      const b = data[i]!;
+      const n = data[i + 1]!;
       if (b === block && n === provider) continue;
       if (b === block && next < 0 && neighbours.includes(n)) next = n;
-      pairs[kept++] = b;
-      pairs[kept++] = n;
+      data[kept++] = b;
+      data[kept++] = n;
     }
-    pairs.length = kept;
+    pairs.size = kept / 2;
     if (next >= 0) {
       this.ctx.count("blockRequestsRetried");
       this.request(node, next, block);
@@ -159,17 +163,18 @@ export class Relay {
     const pairs = this.haveIt[node];
     if (pairs === undefined) return;
     let kept = 0;
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (this.known.state(pairs[i]!, node) === CONNECTED) continue;
-      pairs[kept++] = pairs[i]!;
-      pairs[kept++] = pairs[i + 1]!;
+    const data = pairs.data;
+    for (let i = 0; i < 2 * pairs.size; i += 2) {
+      if (this.known.state(data[i]!, node) === CONNECTED) continue;
+      data[kept++] = data[i]!;
+      data[kept++] = data[i + 1]!;
     }
-    pairs.length = kept;
+    pairs.size = kept / 2;
   }
 
   /** `node` went offline: what it knew of its neighbours' blocks goes with its connections. */
   left(node: PeerId): void {
-    this.haveIt[node] = undefined;
+    this.haveIt[node]?.clear();
   }
 
   private withholdsFrom(node: PeerId, to: PeerId): boolean {
@@ -190,6 +195,16 @@ export class Relay {
     const inv: InvMessage = { type: "inv", block, broadcast };
     if (broadcast >= 0) this.invs[block] = inv;
     return inv;
+  }
+
+  /** The request for `block` alone, shared once its broadcast id is known, as announcements are. */
+  private getdataFor(block: number): GetDataMessage {
+    const cached = this.getdatas[block];
+    if (cached !== undefined) return cached;
+    const broadcast = this.tree.broadcast[block]!;
+    const msg: GetDataMessage = { type: "getdata", block, broadcast };
+    if (broadcast >= 0) this.getdatas[block] = msg;
+    return msg;
   }
 
   /**
@@ -239,7 +254,7 @@ export class Relay {
   /** Asks `from` for `block`, and forgets having asked if it does not come in time. */
   private request(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, REQUESTED);
-    this.ctx.send(node, from, { type: "getdata", block, broadcast: this.tree.broadcast[block]! });
+    this.ctx.send(node, from, this.getdataFor(block));
     this.expectWithin(node, block, from);
   }
 
@@ -251,14 +266,17 @@ export class Relay {
 
   /** Forgets having asked `from` for `block` if it does not come within the request timeout, and asks elsewhere. */
   private expectWithin(node: PeerId, block: number, from: PeerId): void {
-    this.ctx.setTimer(node, this.options.relay.requestTimeout, () => {
-      if (this.known.state(block, node) === REQUESTED) {
-        this.known.set(block, node, UNKNOWN);
-        this.ctx.count("blockRequestsTimedOut");
-        this.askElsewhere(node, block, from);
-      }
-    });
+    // One timer per block request: setTimerWith, with one function for all, allocates nothing per timer.
+    this.ctx.setTimerWith(node, this.options.relay.requestTimeout, this.requestExpired, block, from);
   }
+
+  private readonly requestExpired = (node: PeerId, block: number, from: PeerId): void => {
+    if (this.known.state(block, node) === REQUESTED) {
+      this.known.set(block, node, UNKNOWN);
+      this.ctx.count("blockRequestsTimedOut");
+      this.askElsewhere(node, block, from);
+    }
+  };
 
   onGetData(to: PeerId, from: PeerId, msg: GetDataMessage): void {
     if (msg.blocks === undefined) {
@@ -277,8 +295,13 @@ export class Relay {
     const bytes = this.bytesOf(block);
     this.ctx.count("blockBytesSent", bytes);
     const msg: BlockMessage = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
-    this.carry(from, to, msg, () => this.onBlock(to, from, block));
+    this.carry(from, to, msg, this.blockArrived);
   }
+
+  // What `carry` calls when block data arrives: one function each, so a transfer needs no closure of its own for it.
+  private readonly blockArrived = (to: PeerId, from: PeerId, msg: BlockMessage): void => this.onBlock(to, from, msg.block);
+  private readonly compactArrived = (to: PeerId, from: PeerId, msg: CompactBlockMessage): void => this.onCompact(to, from, msg);
+  private readonly blockTxnArrived = (to: PeerId, from: PeerId, msg: BlockTxnMessage): void => this.onBlockTxn(to, from, msg);
 
   /**
    * Sends block data: with network.bandwidth as a transfer over both ends'
@@ -286,21 +309,18 @@ export class Relay {
    * broadcast's message traffic), otherwise as a message that takes the
    * latency only.
    */
-  private carry(from: PeerId, to: PeerId, msg: BlockMessage | CompactBlockMessage | BlockTxnMessage, arrived: () => void): void {
+  private carry<T extends BlockMessage | CompactBlockMessage | BlockTxnMessage>(from: PeerId, to: PeerId, msg: T, arrived: (to: PeerId, from: PeerId, msg: T) => void): void {
     if (!this.ctx.bandwidth) {
       this.ctx.send(from, to, msg);
       return;
     }
-    const size = blockchainMessageTypes[msg.type].bytes as (m: typeof msg) => number;
+    const size = blockchainMessageTypes[msg.type].bytes as (m: T) => number;
     const bytes = size(msg);
     const carried = this.carried;
-    const done =
-      carried === undefined
-        ? arrived
-        : () => {
-            carried(bytes);
-            arrived();
-          };
+    const done = () => {
+      carried?.(bytes);
+      arrived(to, from, msg);
+    };
     this.ctx.transfer(from, to, bytes, done, () => {
       if (this.known.state(msg.block, to) !== REQUESTED) return;
       this.known.set(msg.block, to, UNKNOWN);
@@ -345,7 +365,7 @@ export class Relay {
     const carried = this.txsOf(msg.block);
     const bytes = carried > 0 ? Math.round((msg.missing / carried) * this.bytesOf(msg.block)) : 0;
     const answer: BlockTxnMessage = { type: "blocktxn", block: msg.block, broadcast: msg.broadcast, bytes };
-    this.carry(to, from, answer, () => this.onBlockTxn(from, to, answer));
+    this.carry(to, from, answer, this.blockTxnArrived);
   }
 
   onBlockTxn(to: PeerId, from: PeerId, msg: BlockTxnMessage): void {
@@ -360,10 +380,11 @@ export class Relay {
     const cost = this.options.verifyBase + (this.options.verifyPerKB * this.bytesOf(block)) / 1000;
     const done = Math.max(now, this.known.busyUntil[node]!) + cost;
     this.known.busyUntil[node] = done;
-    this.ctx.setTimer(node, done - now, () => this.verified(node, from, block));
+    this.ctx.setTimerWith(node, done - now, this.verified, from, block);
   }
 
-  private verified(node: PeerId, from: PeerId, block: number): void {
+  /** `node` has verified `block` (from `from`): connect it, or keep it as an orphan and ask for its parent. A timer's function, hence the arrow. */
+  private readonly verified = (node: PeerId, from: PeerId, block: number): void => {
     const parent = this.tree.parent[block]!;
     if (this.known.state(parent, node) !== CONNECTED) {
       this.known.set(block, node, ORPHAN);
@@ -375,7 +396,7 @@ export class Relay {
     const best = this.connect(node, block);
     if (best !== before) this.adopt(node, before, best, from);
     this.forgetConnected(node);
-  }
+  };
 
   /** Connects `block` and every waiting orphan that descends from it; returns the node's best block after. */
   private connect(node: PeerId, block: number): number {

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { TimerTable } from "../../sim/overlays/timer-table.js";
+
+describe("TimerTable", () => {
+  it("holds each timer's peer, session, function and integers, and reuses a fired timer's slot", () => {
+    const table = new TimerTable();
+    const fn = () => {};
+    const slots = Array.from({ length: 600 }, (_, i) => table.take(i, i + 1, fn, -i, 2 * i));
+    expect(new Set(slots).size).toBe(600);
+    expect([table.peer[slots[599]!], table.session[slots[599]!], table.a[slots[599]!], table.b[slots[599]!]]).toEqual([599, 600, -599, 1198]);
+    expect(table.fn[slots[3]!]).toBe(fn);
+    table.release(slots[3]!);
+    expect(table.fn[slots[3]!]).toBeUndefined();
+    expect(table.take(9, 9, fn, 0, 0)).toBe(slots[3]);
+  });
+});
