@@ -146,6 +146,20 @@ describe("bittorrent: piece mode (torrent.transferUnit: piece)", () => {
     expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(20 * 1_000_000);
   });
 
+  it("a piece cut on the wire by its uploader's crash is lost whole and fetched again", () => {
+    // Two seeds; the first crashes 15 s in, in the middle of piece transfers (a 64 KiB piece takes
+    // about 2.6 s on a quarter of its 100 kB/s uplink).
+    const { summary, results } = swarmRun(
+      { torrent: pieces, seeds: 2, endGame: false },
+      { faults: [{ kind: "crash-role", role: "seed", index: 0, at: "15s" }] },
+    );
+    expect(summary.counters.transfersAborted).toBeGreaterThan(0);
+    expect(summary.downloads.completed).toBe(12);
+    // The cut pieces count nowhere: uploads count when a piece arrives, downloads when it is kept.
+    expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(12 * 1_000_000);
+  });
+
   it("batched HAVEs and piece transfers together still finish every download", () => {
     const { summary, results } = swarmRun({ torrent: pieces, haveInterval: "5s" });
     expect(summary.downloads.completed).toBe(12);
