@@ -76,6 +76,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     downloads: { completed: number; timeMs: { mean: number; p50: number; max: number } };
     overlay: { distributionTimeS: number; tOverTMin: number };
     counters: Record<string, number>;
+    traffic: { byType: Record<string, { messages: number }> };
   };
   const flows = simulation.network.carrier.flows;
   const componentFlows = (simulation.network.carrier.policy as { componentFlows?: number }).componentFlows;
@@ -94,6 +95,9 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     distributionTimeS: s.overlay.distributionTimeS,
     tOverTMin: s.overlay.tOverTMin,
     duplicateBlocks: s.counters.duplicateBlocks,
+    // What the events are: control messages by type (each is one event), and the data transfers
+    // (about one per request: a block, or a whole piece in piece mode).
+    messages: messageCounts(s.traffic.byType),
   };
 }
 
@@ -103,4 +107,11 @@ function allCompleted(s: Simulation, peers: number): boolean {
   if (!table || table.size < peers) return false;
   for (let id = 0; id < table.size; id++) if (table.outcome[id] !== DownloadOutcome.Completed) return false;
   return true;
+}
+
+/** Messages sent, by type, largest first (types never sent left out). */
+function messageCounts(byType: Record<string, { messages: number }>): Record<string, number> {
+  const sent = Object.entries(byType).filter(([, t]) => t.messages > 0);
+  sent.sort((a, b) => b[1].messages - a[1].messages || (a[0] < b[0] ? -1 : 1));
+  return Object.fromEntries(sent.map(([type, t]) => [type, t.messages]));
 }

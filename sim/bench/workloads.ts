@@ -95,7 +95,7 @@ export const WORKLOADS: readonly Workload[] = [
     name: "bittorrent-100",
     tier: "quick",
     expectedSeconds: 15,
-    description: "BitTorrent flash crowd, 100 leechers fetch 100 MB from one seed under maxmin (HAVEs batched every 5 s), until all have it",
+    description: "BitTorrent flash crowd, 100 leechers fetch 100 MB from one seed under maxmin (whole-piece transfers, HAVEs batched every 5 s), until all have it",
     run: () => benchBittorrent({ name: "bittorrent-100", peers: 100, haveInterval: "5s" }),
   },
   {
@@ -223,6 +223,20 @@ export const WORKLOADS: readonly Workload[] = [
     expectedSeconds: 60,
     description: "the same flash crowd with 1,000 leechers (docs/bittorrent.md, Performance)",
     run: () => benchBittorrent({ name: "bittorrent-1k", peers: 1_000, haveInterval: "5s" }),
+  },
+  {
+    name: "bittorrent-100-blocks",
+    tier: "large",
+    expectedSeconds: 60,
+    description: "bittorrent-100 with exact 16 KiB block transfers (transferUnit: block): what piece mode saves",
+    run: () => benchBittorrent({ name: "bittorrent-100-blocks", peers: 100, haveInterval: "5s", transferUnit: "block" }),
+  },
+  {
+    name: "bittorrent-1k-blocks",
+    tier: "large",
+    expectedSeconds: 900,
+    description: "bittorrent-1k with exact 16 KiB block transfers (transferUnit: block)",
+    run: () => benchBittorrent({ name: "bittorrent-1k-blocks", peers: 1_000, haveInterval: "5s", transferUnit: "block" }),
   },
   {
     name: "bittorrent-10k",

@@ -134,3 +134,13 @@ export const bittorrentSchema = strict({
   .meta({ description: "BitTorrent: a swarm trading pieces (rarest first, tit-for-tat) around a tracker and initial seeds, or the same peers against one server." });
 
 export type BittorrentOptions = z.output<typeof bittorrentSchema>;
+
+/**
+ * Requests a peer keeps outstanding on each connection. `pipeline` counts blocks; in piece mode
+ * a request is a whole piece, so it keeps as many pieces as cover the same bytes (the same
+ * bandwidth-delay product), at least one: ceil(pipeline · blockSize / pieceSize), 1 with the defaults.
+ */
+export function requestsPerConnection(o: Pick<BittorrentOptions, "pipeline" | "torrent">): number {
+  if (o.torrent.transferUnit === "block") return o.pipeline;
+  return Math.ceil((o.pipeline * o.torrent.blockSize) / o.torrent.pieceSize);
+}

@@ -4,7 +4,7 @@ import type { PeerId } from "../../peers/population.js";
 import type { Arrivals } from "./arrivals.js";
 import { Choker } from "./choker.js";
 import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
-import type { BittorrentOptions } from "./options.js";
+import { requestsPerConnection, type BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
 import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
@@ -64,8 +64,7 @@ export class Swarm {
   ) {
     this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng);
     this.choker = new Choker(options.choking, ctx.rng);
-    const unit = options.torrent.transferUnit;
-    this.pipeline = unit === "piece" ? Math.ceil((options.pipeline * options.torrent.blockSize) / options.torrent.pieceSize) : options.pipeline;
+    this.pipeline = requestsPerConnection(options);
     const seedTime = options.afterCompletion.seedTime;
     this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { requestsPerConnection, type BittorrentOptions } from "../../../sim/overlays/bittorrent/options.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 import { runPeerlab } from "../../helpers/cli.js";
 import { expectInputError } from "../../helpers/input-error.js";
@@ -44,6 +45,23 @@ describe("bittorrent: options", () => {
     const message = expectInputError(() => validateScenario(base({ picker: "sequential" }), "bt.yaml"));
     expect(message).toContain("overlay.picker");
     expect(message).toContain('expected one of "rarest-first", "random", got "sequential"');
+  });
+
+  it("refuses an unknown transfer unit in one message naming the field and the choices", () => {
+    const message = expectInputError(() => validateScenario(base({ torrent: { transferUnit: "pieces" } }), "bt.yaml"));
+    expect(message).toContain("overlay.torrent.transferUnit");
+    expect(message).toContain('expected one of "block", "piece", got "pieces"');
+    expect(message.split("\n").filter((line) => line.includes("transferUnit"))).toHaveLength(1);
+  });
+
+  it("piece mode keeps as many pieces outstanding as cover pipeline blocks, at least one", () => {
+    const depth = (overlay: object) => requestsPerConnection(validateScenario(base(overlay), "bt.yaml").overlay as BittorrentOptions);
+    expect(depth({})).toBe(5);
+    // 5 blocks of 16 KiB are 80 KiB: one 256 KiB piece, two 64 KiB pieces, five 16 KiB pieces.
+    expect(depth({ torrent: { transferUnit: "piece" } })).toBe(1);
+    expect(depth({ torrent: { transferUnit: "piece", pieceSize: "64KiB" } })).toBe(2);
+    expect(depth({ torrent: { transferUnit: "piece", pieceSize: "16KiB" } })).toBe(5);
+    expect(depth({ torrent: { transferUnit: "piece" }, pipeline: 40 })).toBe(3);
   });
 
   it("asks for lookups: { count: 0 } (the overlay does no lookups)", () => {

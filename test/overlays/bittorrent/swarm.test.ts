@@ -31,6 +31,9 @@ function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object
   return { simulation, summary: summary as any, results: simulation.overlay.results!() as any };
 }
 
+const REQUESTS_SEED_3 = 268;
+const DISTRIBUTION_S_SEED_3 = 50.503724;
+
 describe("bittorrent: a flash crowd", () => {
   it("every leecher gets the whole file, exactly once per byte (bar end-game duplicates)", () => {
     const { summary, results } = swarmRun({});
@@ -107,11 +110,69 @@ describe("bittorrent: a flash crowd", () => {
   });
 });
 
+describe("bittorrent: piece mode (torrent.transferUnit: piece)", () => {
+  const pieces = { size: "1MB", pieceSize: "64KiB", transferUnit: "piece" };
+
+  it("moves each piece as one transfer: every leecher verifies all 16 pieces and gets exactly the file's bytes", () => {
+    const { summary, results } = swarmRun({ torrent: pieces, pieceMapPeers: 12 });
+    expect(summary.downloads.completed).toBe(12);
+    expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    // Every piece of every leecher verified (a time in the piece map), none failed.
+    expect(results.pieceMap).toHaveLength(12);
+    for (const row of results.pieceMap) expect(row.pieceTimesMs.filter((t: number) => t > row.startMs)).toHaveLength(16);
+    expect(summary.counters.hashFails).toBe(0);
+    // A duplicate is a whole piece: 15 of 64 KiB and the last of 1,000,000 − 15 · 65,536 = 16,960 bytes.
+    const uploaded = results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes;
+    expect(uploaded - 12 * 1_000_000).toBeLessThanOrEqual(summary.counters.duplicateBlocks * 65_536);
+    // Seed 3 gives these exact values (a change here is a change of behaviour).
+    expect(summary.traffic.byType.request.messages).toBe(REQUESTS_SEED_3);
+    expect(summary.overlay.distributionTimeS).toBe(DISTRIBUTION_S_SEED_3);
+  });
+
+  it("a piece whose request a choke drops is requested again, and nothing is lost or fetched twice", () => {
+    // One regular and one optimistic slot among 20 leechers: chokes are frequent. Without end game
+    // every request beyond one per piece and leecher is a re-request of a piece a choke dropped.
+    const { summary, results } = swarmRun(
+      { torrent: pieces, endGame: false, pipeline: 12, choking: { regularSlots: 1, optimisticSlots: 1 } },
+      { peers: 20 },
+    );
+    expect(summary.downloads.completed).toBe(20);
+    expect(summary.traffic.byType.choke.messages).toBeGreaterThan(0);
+    expect(summary.counters.transfersAborted).toBe(0);
+    expect(summary.counters.keepAliveDrops).toBe(0);
+    expect(summary.traffic.byType.request.messages).toBeGreaterThan(20 * 16);
+    expect(summary.counters.duplicateBlocks).toBe(0);
+    expect(results.classes.leecher.downloadedBytes).toBe(20 * 1_000_000);
+    expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(20 * 1_000_000);
+  });
+
+  it("a piece cut on the wire by its uploader's crash is lost whole and fetched again", () => {
+    // Two seeds; the first crashes 15 s in, in the middle of piece transfers (a 64 KiB piece takes
+    // about 2.6 s on a quarter of its 100 kB/s uplink).
+    const { summary, results } = swarmRun(
+      { torrent: pieces, seeds: 2, endGame: false },
+      { faults: [{ kind: "crash-role", role: "seed", index: 0, at: "15s" }] },
+    );
+    expect(summary.counters.transfersAborted).toBeGreaterThan(0);
+    expect(summary.downloads.completed).toBe(12);
+    // The cut pieces count nowhere: uploads count when a piece arrives, downloads when it is kept.
+    expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(12 * 1_000_000);
+  });
+
+  it("batched HAVEs and piece transfers together still finish every download", () => {
+    const { summary, results } = swarmRun({ torrent: pieces, haveInterval: "5s" });
+    expect(summary.downloads.completed).toBe(12);
+    expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    expect(summary.traffic.byType.have.messages).toBe(0);
+  });
+});
+
 describe("bittorrent: optimistic unchoke", () => {
-  it("with one regular and one optimistic slot, a seed's optimistic slot is shared about evenly", () => {
+  it.each(["piece", "block"])("with one regular and one optimistic slot, a seed's optimistic slot is shared about evenly (transferUnit %s)", (transferUnit) => {
     // A seed stays a seed for the whole run: its optimistic slot rotates among all 9 leechers every 30 s.
     const { results } = swarmRun(
-      { choking: { regularSlots: 1, optimisticSlots: 1 }, torrent: { size: "500MB", pieceSize: "1MB", transferUnit: "piece" }, pieceMapPeers: 0 },
+      { choking: { regularSlots: 1, optimisticSlots: 1 }, torrent: { size: "500MB", pieceSize: "1MB", transferUnit }, pieceMapPeers: 0 },
       { peers: 9, duration: "40m" },
     );
     const seed = Object.keys(results.optimisticUnchokeMs)[0]!;
