@@ -47,13 +47,13 @@ export function gervaisNetwork(peers: number, intervalMs: number, blocks: number
   };
 }
 
-export function benchBlockchain(opts: { peers?: number; blocks?: number; seed?: number } = {}) {
+export function benchBlockchain(opts: { peers?: number; blocks?: number; seed?: number; name?: string } = {}) {
   const peers = opts.peers ?? 6_000;
   const blocks = opts.blocks ?? 1_000;
   const { summary, timing } = timedRun({ name: "bench-blockchain", ...gervaisNetwork(peers, 600_000, blocks, opts.seed) }, "bench-blockchain");
   const s = summary as unknown as { overlay: Record<string, number>; broadcasts: { started: number; timeToMs: { p50: { p50: number }; p90: { p50: number } } } };
   return {
-    name: "blockchain" as const,
+    name: opts.name ?? "blockchain",
     peers,
     blocks,
     ...timing,

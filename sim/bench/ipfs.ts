@@ -11,7 +11,7 @@ import { timedRun } from "./timed-run.js";
  * delay, 32–96 connections).
  *   Target: 10,000 peers, 100,000 retrievals in ≤ 60 s of wall clock and ≤ 2 GB.
  */
-export function benchIpfs(opts: { peers?: number; retrievals?: number; files?: number; seed?: number } = {}) {
+export function benchIpfs(opts: { peers?: number; retrievals?: number; files?: number; seed?: number; name?: string } = {}) {
   const peers = opts.peers ?? 10_000;
   const retrievals = opts.retrievals ?? 100_000;
   const files = opts.files ?? 10_000;
@@ -37,7 +37,7 @@ export function benchIpfs(opts: { peers?: number; retrievals?: number; files?: n
   const downloads = (summary as { downloads?: { timeMs: { mean: number; p90: number } } }).downloads;
   const done = (c.retrievalsViaBroadcast ?? 0) + (c.retrievalsViaDht ?? 0);
   return {
-    name: "ipfs" as const,
+    name: opts.name ?? "ipfs",
     peers,
     retrievals,
     files,

@@ -110,14 +110,14 @@ export const WORKLOADS: readonly Workload[] = [
     tier: "quick",
     expectedSeconds: 15,
     description: "blockchain on Gervais et al.'s regional latencies, 600 nodes, 50 blocks of 1 MB, bandwidth on",
-    run: () => benchBlockchain({ peers: 600, blocks: 50 }),
+    run: () => benchBlockchain({ name: "blockchain-600", peers: 600, blocks: 50 }),
   },
   {
     name: "ipfs-1k",
     tier: "quick",
     expectedSeconds: 15,
     description: "IPFS, 1k peers, 1k files, 10k retrievals (provider records on Kademlia, Bitswap)",
-    run: () => benchIpfs({ peers: 1_000, retrievals: 10_000, files: 1_000 }),
+    run: () => benchIpfs({ name: "ipfs-1k", peers: 1_000, retrievals: 10_000, files: 1_000 }),
   },
   {
     name: "chord",
