@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./longest-first.js";
 
 // Lives in test/ because the project's top level is fixed; `npm test` points at it.
 export default defineConfig({
@@ -21,5 +22,11 @@ export default defineConfig({
     // built-in ones.
     isolate: false,
     restoreMocks: true,
+    // Longest files first, by measured costs (longest-first.ts): a fresh clone has no timing cache.
+    sequence: { sequencer: LongestFirst },
+    // Test files and sources are imported by Node, transpiled by esbuild as they load, not run
+    // through Vite's module runner: simulations run about 20 % faster (loader/register.mjs).
+    execArgv: ["--enable-source-maps", "--import", fileURLToPath(new URL("./loader/register.mjs", import.meta.url))],
+    experimental: { viteModuleRunner: false, nodeLoader: false },
   },
 });

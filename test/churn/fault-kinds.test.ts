@@ -60,7 +60,7 @@ describe("the fault-kind registry", () => {
   });
 
   it("has a section in docs/faults.md for every kind", () => {
-    const doc = readFileSync(join(__dirname, "..", "..", "docs", "faults.md"), "utf8");
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "faults.md"), "utf8");
     for (const kind of FAULT_KINDS) expect(doc).toContain(`### ${kind.name}: `);
   });
 });

@@ -9,7 +9,7 @@ import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import { scenarioFiles } from "../helpers/scenario-files.js";
 
-const bin = join(__dirname, "..", "..", "dist", "sim", "cli", "main.js");
+const bin = join(import.meta.dirname, "..", "..", "dist", "sim", "cli", "main.js");
 
 describe("churn trace files", () => {
   it("parses rows in time order (ties in file order) and sizes the pool by the largest label", () => {

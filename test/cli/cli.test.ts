@@ -12,7 +12,7 @@ import { OBSERVERS } from "../../sim/metrics/observers/registry.js";
 const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
 
 /** The CLI as a user runs it: the compiled bin (`npm test` builds first). */
-const root = join(__dirname, "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "dist", "sim", "cli", "main.js");
 const work = mkdtempSync(join(tmpdir(), "peerlab-cli-"));
 

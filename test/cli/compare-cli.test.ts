@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** `peerlab run` on scenarios with variants: and sweep:, as a user runs it (the compiled bin). */
-const root = join(__dirname, "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "dist", "sim", "cli", "main.js");
 const work = mkdtempSync(join(tmpdir(), "peerlab-compare-"));
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { lessonLang, lessonList } from "../../sim/cli/lesson-command.js";
 import { LESSONS } from "../../sim/cli/lessons.js";
 
-const root = join(__dirname, "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "dist", "sim", "cli", "main.js");
 const work = mkdtempSync(join(tmpdir(), "peerlab-lesson-"));
 

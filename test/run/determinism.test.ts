@@ -61,7 +61,7 @@ describe("the determinism contract in the source", () => {
   const forbidden = /Math\.random|Date\.now|new Date\(|performance\.now|setTimeout|setInterval|setImmediate|process\.hrtime/;
 
   it("keeps sim/ free of ambient clocks and randomness", () => {
-    const root = join(__dirname, "..", "..");
+    const root = join(import.meta.dirname, "..", "..");
     const offenders: string[] = [];
     for (const file of sources(join(root, "sim"))) {
       const rel = relative(root, file).split("\\").join("/");

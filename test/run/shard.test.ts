@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
  * on worker threads, or on shards merged afterwards. Runs the compiled CLI
  * (`npm test` builds first), since worker threads load compiled code.
  */
-const root = join(__dirname, "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "dist", "sim", "cli", "main.js");
 const work = mkdtempSync(join(tmpdir(), "peerlab-shard-"));
 
