@@ -3,7 +3,7 @@ import type { PeerId } from "../../peers/population.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { UnstructuredMessage } from "./messages.js";
 import { inSession, type PeerState } from "./state.js";
-import type { NeighbourTable } from "./neighbour-table.js";
+import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
 type Publish = Extract<UnstructuredMessage, { type: "publish" }>;
@@ -33,7 +33,7 @@ export class Broadcasts {
     if (!inSession(this.states, peer)) return;
     this.seen.remember(broadcast, peer, ORIGIN, this.ctx.now());
     this.ctx.reached(broadcast, peer);
-    this.sendToNeighbours(peer, -1, { type: "publish", broadcast, ttl: this.ttl, bytes });
+    sendToNeighbours(this.ctx, this.neighbours, peer, -1, { type: "publish", broadcast, ttl: this.ttl, bytes });
   }
 
   readonly handlers: Handlers<UnstructuredMessage, "publish"> = { publish: (to, from, msg) => this.onPublish(to, from, msg) };
@@ -47,16 +47,7 @@ export class Broadcasts {
     if (msg.ttl <= 1) return;
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Publish = { type: "publish", broadcast: msg.broadcast, ttl: msg.ttl - 1, bytes: msg.bytes };
-    this.sendToNeighbours(to, from, next);
+    sendToNeighbours(this.ctx, this.neighbours, to, from, next);
   }
 
-  /** Sends `msg` to each of `peer`'s neighbours but `except`, in neighbour order. */
-  private sendToNeighbours(peer: PeerId, except: PeerId, msg: Publish): void {
-    const neighbours = this.neighbours;
-    const degree = neighbours.degree(peer);
-    for (let i = 0; i < degree; i++) {
-      const n = neighbours.at(peer, i);
-      if (n !== except) this.ctx.send(peer, n, msg);
-    }
-  }
 }

@@ -1,3 +1,5 @@
+import type { Rng } from "../../engine/rng.js";
+import type { Message } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 
 /**
@@ -36,6 +38,11 @@ export class NeighbourTable {
   /** `peer`'s i-th neighbour, 0 ≤ i < degree(peer). */
   at(peer: PeerId, i: number): PeerId {
     return this.cells[peer * this.stride + 1 + i]!;
+  }
+
+  /** One of `peer`'s neighbours, uniformly (the same draw as `rng.pick` over its list); it must have one. */
+  random(peer: PeerId, rng: Rng): PeerId {
+    return this.at(peer, rng.int(this.degree(peer)));
   }
 
   has(peer: PeerId, other: PeerId): boolean {
@@ -107,5 +114,24 @@ export class NeighbourTable {
     this.cells = cells;
     this.capacity = capacity;
     this.stride = stride;
+  }
+}
+
+/**
+ * Sends `msg` from `peer` to each of its neighbours but `except` (-1: to
+ * all), in neighbour order: one flood step. The one message object serves
+ * every neighbour, since messages are never changed once sent.
+ */
+export function sendToNeighbours<M extends Message>(
+  send: { send(from: PeerId, to: PeerId, msg: M): void },
+  table: NeighbourTable,
+  peer: PeerId,
+  except: PeerId,
+  msg: M,
+): void {
+  const degree = table.degree(peer);
+  for (let i = 0; i < degree; i++) {
+    const n = table.at(peer, i);
+    if (n !== except) send.send(peer, n, msg);
   }
 }

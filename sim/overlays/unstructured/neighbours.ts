@@ -238,7 +238,7 @@ export class Neighbours {
       if (state.pendingConnects === 0) this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
       return;
     }
-    const via = this.table.at(peer, this.ctx.rng.int(degree));
+    const via = this.table.random(peer, this.ctx.rng);
     state.repairing = true;
     this.ctx.request(
       peer,

@@ -4,7 +4,7 @@ import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import { inSession, type PeerState } from "./state.js";
-import type { NeighbourTable } from "./neighbour-table.js";
+import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
@@ -83,7 +83,7 @@ export class Search {
         for (let i = 0; i < search.walkers && this.neighbours.degree(peer) > 0; i++) {
           const qid = this.nextQid++;
           this.seen.remember(qid, peer, ORIGIN, this.ctx.now());
-          const first = this.neighbours.at(peer, this.ctx.rng.int(this.neighbours.degree(peer)));
+          const first = this.neighbours.random(peer, this.ctx.rng);
           this.ctx.send(peer, first, { type: "walk", lookup, qid, key, ttl: search.ttl, hops: 1, origin: peer });
         }
         return;
@@ -162,18 +162,9 @@ export class Search {
     const qid = this.nextQid++;
     this.seen.remember(qid, peer, ORIGIN, this.ctx.now());
     const query: Query = { type: "query", lookup, qid, key, ttl, hops: 1 };
-    this.sendToNeighbours(peer, -1, query);
+    sendToNeighbours(this.ctx, this.neighbours, peer, -1, query);
   }
 
-  /** Sends `msg` to each of `peer`'s neighbours but `except`, in neighbour order. */
-  private sendToNeighbours(peer: PeerId, except: PeerId, msg: Query): void {
-    const neighbours = this.neighbours;
-    const degree = neighbours.degree(peer);
-    for (let i = 0; i < degree; i++) {
-      const n = neighbours.at(peer, i);
-      if (n !== except) this.ctx.send(peer, n, msg);
-    }
-  }
 
   private ring(peer: PeerId, lookup: number): void {
     const state = this.states[peer];
@@ -209,7 +200,7 @@ export class Search {
     }
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Query = { type: "query", lookup: q.lookup, qid: q.qid, key: q.key, ttl: q.ttl - 1, hops: q.hops + 1 };
-    this.sendToNeighbours(peer, from, next);
+    sendToNeighbours(this.ctx, this.neighbours, peer, from, next);
   }
 
   private onWalk(peer: PeerId, from: PeerId, w: Walk): void {
