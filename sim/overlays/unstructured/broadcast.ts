@@ -2,7 +2,8 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { UnstructuredMessage } from "./messages.js";
-import type { PeerState } from "./state.js";
+import { inSession, type PeerState } from "./state.js";
+import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
 type Publish = Extract<UnstructuredMessage, { type: "publish" }>;
@@ -21,6 +22,7 @@ export class Broadcasts {
   constructor(
     private readonly ctx: OverlayContext<UnstructuredMessage>,
     private readonly states: (PeerState | undefined)[],
+    private readonly neighbours: NeighbourTable,
     private readonly ttl: number,
     seenMemoryMs: number,
   ) {
@@ -28,19 +30,16 @@ export class Broadcasts {
   }
 
   publish(peer: PeerId, broadcast: number, bytes: number): void {
-    const state = this.states[peer];
-    if (!state) return;
+    if (!inSession(this.states, peer)) return;
     this.seen.remember(broadcast, peer, ORIGIN, this.ctx.now());
     this.ctx.reached(broadcast, peer);
-    const msg: Publish = { type: "publish", broadcast, ttl: this.ttl, bytes };
-    for (const n of state.neighbours) this.ctx.send(peer, n, msg);
+    sendToNeighbours(this.ctx, this.neighbours, peer, -1, { type: "publish", broadcast, ttl: this.ttl, bytes });
   }
 
   readonly handlers: Handlers<UnstructuredMessage, "publish"> = { publish: (to, from, msg) => this.onPublish(to, from, msg) };
 
   private onPublish(to: PeerId, from: PeerId, msg: Publish): void {
-    const state = this.states[to];
-    if (!state) return;
+    if (!inSession(this.states, to)) return;
     const now = this.ctx.now();
     if (this.seen.upstream(msg.broadcast, to, now) !== UNSEEN) return;
     this.seen.remember(msg.broadcast, to, from, now);
@@ -48,6 +47,7 @@ export class Broadcasts {
     if (msg.ttl <= 1) return;
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Publish = { type: "publish", broadcast: msg.broadcast, ttl: msg.ttl - 1, bytes: msg.bytes };
-    for (const n of state.neighbours) if (n !== from) this.ctx.send(to, n, next);
+    sendToNeighbours(this.ctx, this.neighbours, to, from, next);
   }
+
 }

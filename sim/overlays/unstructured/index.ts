@@ -17,6 +17,7 @@ import { Broadcasts } from "./broadcast.js";
 import type { PeerState } from "./state.js";
 import { ItemLedger } from "../shared/item-ledger.js";
 import { CopyCache } from "../shared/copy-cache.js";
+import { HeldFilter } from "./held-filter.js";
 import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
@@ -27,6 +28,8 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   /** Own files (placed at the start) and copies stay on a peer's disk across sessions. */
   private readonly ledger: ItemLedger;
   private readonly copies: CopyCache;
+  /** Asked before the ledger when a search wants to know whether a peer holds a key (see held-filter.ts). */
+  private readonly held = new HeldFilter();
   private readonly broadcasts: Broadcasts;
 
   constructor(
@@ -38,7 +41,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     const popularity = Array.from({ length: world.keyCount }, (_, k) => world.keyPopularity(k));
     const counts = replicaCounts(popularity, replication.replicas, replication.strategy, world.allPeers.length);
     this.ledger = new ItemLedger(world.keyCount, "disk");
-    for (const [peer, keys] of placeReplicas(counts, world.allPeers, ctx.rng)) for (const key of keys) this.ledger.add(peer, key, true);
+    for (const [peer, keys] of placeReplicas(counts, world.allPeers, ctx.rng)) for (const key of keys) this.addFile(peer, key);
     this.copies = new CopyCache(this.ledger, replication.maxStored);
     this.neighbours = new Neighbours(ctx, options, this.states);
     const found =
@@ -46,14 +49,20 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
         ? undefined
         : (requester: PeerId, key: number, qid: number, holder: PeerId, genuine: boolean) =>
             this.copyOnSuccess(replication.onSuccess === "path", requester, key, qid, holder, genuine);
-    this.search = new Search(ctx, options, this.states, (peer, key) => this.ledger.holds(peer, key), found);
-    this.broadcasts = new Broadcasts(ctx, this.states, options.broadcastTtl, options.seenMemory);
+    this.search = new Search(ctx, options, this.states, this.neighbours.table, (peer, key) => this.held.mayHold(peer, key) && this.ledger.holds(peer, key), found);
+    this.broadcasts = new Broadcasts(ctx, this.states, this.neighbours.table, options.broadcastTtl, options.seenMemory);
     this.deliver = dispatcher<UnstructuredMessage>("unstructured", {
       ...this.search.handlers,
       ...this.neighbours.handlers,
       ...this.broadcasts.handlers,
       ...answersOnly("unstructured", ["connectReply", "pong", "discoverReply", "walkCheckReply"]),
     });
+  }
+
+  /** `peer` stores `key` from the start (its own file). */
+  private addFile(peer: PeerId, key: number): void {
+    this.ledger.add(peer, key, true);
+    this.held.mark(peer, key);
   }
 
   join(peer: PeerId): void {
@@ -104,7 +113,9 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   }
 
   private keepCopy(peer: PeerId, key: number): void {
-    if (this.states[peer] && this.copies.keep(peer, key)) this.ctx.count("copiesMade");
+    if (!this.states[peer] || !this.copies.keep(peer, key)) return;
+    this.held.mark(peer, key);
+    this.ctx.count("copiesMade");
   }
 
   /** Each message type to the part that owns it: search, neighbour upkeep, broadcasts. */
@@ -126,7 +137,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     const peers: PeerSnapshot[] = [];
     this.states.forEach((state, peer) => {
       if (state) {
-        const links = state.neighbours.slice();
+        const links = this.neighbours.table.list(peer);
         peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.ledger.itemsOf(peer) });
       }
     });
@@ -137,12 +148,14 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     let peers = 0;
     let links = 0;
     let isolated = 0;
-    for (const state of this.states) {
-      if (!state) continue;
+    const table = this.neighbours.table;
+    this.states.forEach((state, peer) => {
+      if (!state) return;
       peers++;
-      links += state.neighbours.length;
-      if (state.neighbours.length === 0) isolated++;
-    }
+      const degree = table.degree(peer);
+      links += degree;
+      if (degree === 0) isolated++;
+    });
     return { meanDegree: peers ? links / peers : 0, isolatedPeers: isolated };
   }
 }

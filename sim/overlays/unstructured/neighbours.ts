@@ -2,7 +2,8 @@ import type { PeerId } from "../../peers/population.js";
 import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
-import { PeerState } from "./state.js";
+import { inSession, PeerState } from "./state.js";
+import { NeighbourTable } from "./neighbour-table.js";
 import { handlersFor, unhandled } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
@@ -32,6 +33,8 @@ type NeighbourMessage = Extract<UnstructuredMessage, { type: (typeof NEIGHBOUR_T
 export class Neighbours {
   readonly handlers = handlersFor<UnstructuredMessage, typeof NEIGHBOUR_TYPES>(NEIGHBOUR_TYPES, (to, from, msg) => this.handle(to, from, msg));
   private readonly maxDegree: number;
+  /** Every peer's neighbours; search and broadcasts read them here too. */
+  readonly table: NeighbourTable;
 
   private readonly adversary: AdversaryView;
   /** The run has malicious peers: only then are the per-message adversary checks made. */
@@ -43,12 +46,14 @@ export class Neighbours {
     private readonly states: (PeerState | undefined)[],
   ) {
     this.maxDegree = options.maxDegree ?? 2 * options.degree;
+    this.table = new NeighbourTable(this.maxDegree);
     this.adversary = ctx.adversary;
     this.hostile = ctx.adversary.active;
   }
 
   join(peer: PeerId): void {
     this.states[peer] = new PeerState();
+    this.table.clear(peer);
     this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
     // Start maintenance at a random phase so peers do not ping in lockstep.
     this.startMaintenance(peer);
@@ -59,18 +64,23 @@ export class Neighbours {
   }
 
   leave(peer: PeerId): void {
-    const state = this.states[peer];
-    if (state) for (const n of state.neighbours) this.ctx.send(peer, n, { type: "bye" });
+    if (inSession(this.states, peer)) for (const n of this.table.list(peer)) this.ctx.send(peer, n, { type: "bye" });
     this.states[peer] = undefined;
+    this.table.clear(peer);
   }
 
   crash(peer: PeerId): void {
     this.states[peer] = undefined;
+    this.table.clear(peer);
   }
 
   /** Builds a random graph of near-uniform degree over `peers` directly (oracle bootstrap). */
   buildOracle(peers: readonly PeerId[]): void {
-    for (const p of peers) this.states[p] = new PeerState();
+    const table = this.table;
+    for (const p of peers) {
+      this.states[p] = new PeerState();
+      table.clear(p);
+    }
     const target = this.options.degree;
     const open = peers.slice(); // peers still below the target degree
     // Where each peer is in `open` (-1: not there), so taking one out is O(1) rather than a search of the list.
@@ -87,51 +97,50 @@ export class Neighbours {
       open.pop();
     };
     for (const p of peers) {
-      const state = this.states[p]!;
-      for (let attempt = 0; state.neighbours.length < target && attempt < 20 * target && open.length > 1; attempt++) {
+      for (let attempt = 0; table.degree(p) < target && attempt < 20 * target && open.length > 1; attempt++) {
         const i = this.ctx.rng.int(open.length);
         const q = open[i]!;
-        const other = this.states[q]!;
-        if (q === p || state.isNeighbour(q)) continue;
-        state.addNeighbour(q);
-        other.addNeighbour(p);
-        if (other.neighbours.length >= target) takeOut(i);
+        if (q === p || table.has(p, q)) continue;
+        table.add(p, q);
+        table.add(q, p);
+        if (table.degree(q) >= target) takeOut(i);
       }
       const self = at[p]!;
-      if (self >= 0 && state.neighbours.length >= target) takeOut(self);
+      if (self >= 0 && table.degree(p) >= target) takeOut(self);
     }
     for (const p of peers) this.startMaintenance(p);
   }
 
   private handle(to: PeerId, from: PeerId, msg: NeighbourMessage): void {
-    const state = this.states[to];
-    if (!state) return;
+    if (!inSession(this.states, to)) return;
+    const table = this.table;
     switch (msg.type) {
       case "connect": {
-        const accepted = state.isNeighbour(from) || state.neighbours.length < this.maxDegree;
-        if (accepted) state.addNeighbour(from);
+        const accepted = table.has(to, from) || table.degree(to) < this.maxDegree;
+        if (accepted) table.add(to, from);
         this.ctx.reply(to, from, msg, { type: "connectReply", accepted });
         return;
       }
       case "ping":
-        this.ctx.reply(to, from, msg, { type: "pong", neighbour: state.isNeighbour(from) });
+        this.ctx.reply(to, from, msg, { type: "pong", neighbour: table.has(to, from) });
         return;
       case "discover": {
         if (this.hostile && this.adversary.misroutes(to)) {
-          this.misrouteDiscovery(to, from, state, msg);
+          this.misrouteDiscovery(to, from, msg);
           return;
         }
         // Walk on, away from where the walk came from, until its hops are used up.
-        const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin);
+        const neighbours = table.list(to);
+        const onward = neighbours.filter((n) => n !== from && n !== msg.origin);
         if (msg.ttl > 1 && onward.length > 0) {
           this.ctx.send(to, this.ctx.rng.pick(onward), { ...msg, ttl: msg.ttl - 1 });
         } else {
-          this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...state.neighbours] });
+          this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...neighbours] });
         }
         return;
       }
       case "bye":
-        if (state.removeNeighbour(from)) this.lost(to);
+        if (table.remove(to, from)) this.lost(to);
         return;
       default:
         unhandled(msg);
@@ -143,11 +152,11 @@ export class Neighbours {
    * neighbour while hops remain and it has one, else ends it here, offering
    * itself and other online accomplices instead of its neighbours.
    */
-  private misrouteDiscovery(to: PeerId, from: PeerId, state: PeerState, msg: Discover): void {
+  private misrouteDiscovery(to: PeerId, from: PeerId, msg: Discover): void {
     const adversary = this.adversary;
     adversary.misrouted();
     if (msg.ttl > 1) {
-      const onward = state.neighbours.filter((n) => n !== from && n !== msg.origin && adversary.isMalicious(n));
+      const onward = this.table.list(to).filter((n) => n !== from && n !== msg.origin && adversary.isMalicious(n));
       if (onward.length > 0) {
         this.ctx.send(to, this.ctx.rng.pick(onward), { ...msg, ttl: msg.ttl - 1 });
         return;
@@ -163,10 +172,11 @@ export class Neighbours {
   private connectVia(peer: PeerId, candidates: readonly PeerId[], fromBootstrap: boolean): void {
     const state = this.states[peer];
     if (!state) return;
+    const table = this.table;
     let asked = 0;
     for (const candidate of candidates) {
-      if (state.neighbours.length + state.pendingConnects >= this.options.degree) break;
-      if (candidate === peer || state.isNeighbour(candidate)) continue;
+      if (table.degree(peer) + state.pendingConnects >= this.options.degree) break;
+      if (candidate === peer || table.has(peer, candidate)) continue;
       asked++;
       state.pendingConnects++;
       this.ctx.request(
@@ -176,10 +186,10 @@ export class Neighbours {
         this.options.requestTimeout,
         (reply) => {
           state.pendingConnects--;
-          if (reply.type === "connectReply" && reply.accepted && state.neighbours.length < this.maxDegree) {
-            state.addNeighbour(candidate);
+          if (reply.type === "connectReply" && reply.accepted && table.degree(peer) < this.maxDegree) {
+            table.add(peer, candidate);
             // A new neighbour is also a way to find more.
-            if (state.neighbours.length < this.options.degree) this.repair(peer);
+            if (table.degree(peer) < this.options.degree) this.repair(peer);
           } else {
             this.afterFailedConnect(peer, fromBootstrap);
           }
@@ -190,13 +200,13 @@ export class Neighbours {
         },
       );
     }
-    if (asked === 0 && state.neighbours.length === 0 && state.pendingConnects === 0) this.retryBootstrapLater(peer);
+    if (asked === 0 && table.degree(peer) === 0 && state.pendingConnects === 0) this.retryBootstrapLater(peer);
   }
 
   private afterFailedConnect(peer: PeerId, fromBootstrap: boolean): void {
     const state = this.states[peer];
     if (!state || state.pendingConnects > 0) return;
-    if (state.neighbours.length === 0) {
+    if (this.table.degree(peer) === 0) {
       if (fromBootstrap) this.retryBootstrapLater(peer);
       else this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
     }
@@ -206,7 +216,7 @@ export class Neighbours {
     this.ctx.count("bootstrapRetries");
     this.ctx.setTimer(peer, this.options.requestTimeout, () => {
       const state = this.states[peer];
-      if (state && state.neighbours.length === 0 && state.pendingConnects === 0) {
+      if (state && this.table.degree(peer) === 0 && state.pendingConnects === 0) {
         this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
       }
     });
@@ -222,12 +232,13 @@ export class Neighbours {
   private repair(peer: PeerId): void {
     const state = this.states[peer];
     if (!state || state.repairing) return;
-    if (state.neighbours.length + state.pendingConnects >= this.options.degree) return;
-    if (state.neighbours.length === 0) {
+    const degree = this.table.degree(peer);
+    if (degree + state.pendingConnects >= this.options.degree) return;
+    if (degree === 0) {
       if (state.pendingConnects === 0) this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
       return;
     }
-    const via = this.ctx.rng.pick(state.neighbours);
+    const via = this.table.random(peer, this.ctx.rng);
     state.repairing = true;
     this.ctx.request(
       peer,
@@ -251,9 +262,12 @@ export class Neighbours {
 
   /** The periodic round: ping every neighbour, then top up the neighbour set. */
   private maintain(peer: PeerId): void {
-    const state = this.states[peer];
-    if (!state) return;
-    for (const n of state.neighbours.slice()) {
+    if (!inSession(this.states, peer)) return;
+    const table = this.table;
+    // Sending changes no neighbour set (answers come later), so the table is read as it goes.
+    const degree = table.degree(peer);
+    for (let i = 0; i < degree; i++) {
+      const n = table.at(peer, i);
       this.ctx.request(
         peer,
         n,
@@ -261,10 +275,10 @@ export class Neighbours {
         this.options.requestTimeout,
         (reply) => {
           // A neighbour that no longer counts us as its neighbour is dropped too.
-          if (reply.type === "pong" && !reply.neighbour && state.removeNeighbour(n)) this.lost(peer);
+          if (reply.type === "pong" && !reply.neighbour && table.remove(peer, n)) this.lost(peer);
         },
         () => {
-          if (state.removeNeighbour(n)) this.lost(peer);
+          if (table.remove(peer, n)) this.lost(peer);
         },
       );
     }

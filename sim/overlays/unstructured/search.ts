@@ -3,7 +3,8 @@ import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
-import type { PeerState } from "./state.js";
+import { inSession, type PeerState } from "./state.js";
+import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
 type Ctx = OverlayContext<UnstructuredMessage>;
@@ -49,6 +50,7 @@ export class Search {
     private readonly ctx: Ctx,
     private readonly options: UnstructuredOptions,
     private readonly states: (PeerState | undefined)[],
+    private readonly neighbours: NeighbourTable,
     private readonly holds: (peer: PeerId, key: number) => boolean,
     /**
      * Lookup `lookup` of `requester` for `key` ended on a hit of query `qid`
@@ -72,16 +74,16 @@ export class Search {
     const search = this.options.search;
     switch (search.method) {
       case "flood":
-        this.flood(peer, state, key, lookup, search.ttl);
+        this.flood(peer, key, lookup, search.ttl);
         return;
       case "expanding-ring":
         this.ring(peer, lookup);
         return;
       case "random-walk":
-        for (let i = 0; i < search.walkers && state.neighbours.length > 0; i++) {
+        for (let i = 0; i < search.walkers && this.neighbours.degree(peer) > 0; i++) {
           const qid = this.nextQid++;
           this.seen.remember(qid, peer, ORIGIN, this.ctx.now());
-          const first = this.ctx.rng.pick(state.neighbours);
+          const first = this.neighbours.random(peer, this.ctx.rng);
           this.ctx.send(peer, first, { type: "walk", lookup, qid, key, ttl: search.ttl, hops: 1, origin: peer });
         }
         return;
@@ -91,12 +93,10 @@ export class Search {
   /** Search traffic, most of what a run delivers; a message for a peer gone offline is dropped. */
   readonly handlers: Handlers<UnstructuredMessage, "query" | "walk" | "walkCheck" | "queryHit"> = {
     query: (to, from, msg) => {
-      const state = this.states[to];
-      if (state) this.onQuery(to, from, state, msg);
+      if (inSession(this.states, to)) this.onQuery(to, from, msg);
     },
     walk: (to, from, msg) => {
-      const state = this.states[to];
-      if (state) this.onWalk(to, from, state, msg);
+      if (inSession(this.states, to)) this.onWalk(to, from, msg);
     },
     walkCheck: (to, from, msg) => {
       const state = this.states[to];
@@ -158,12 +158,13 @@ export class Search {
     this.states[peer]?.searches.delete(lookup);
   }
 
-  private flood(peer: PeerId, state: PeerState, key: number, lookup: number, ttl: number): void {
+  private flood(peer: PeerId, key: number, lookup: number, ttl: number): void {
     const qid = this.nextQid++;
     this.seen.remember(qid, peer, ORIGIN, this.ctx.now());
     const query: Query = { type: "query", lookup, qid, key, ttl, hops: 1 };
-    for (const n of state.neighbours) this.ctx.send(peer, n, query);
+    sendToNeighbours(this.ctx, this.neighbours, peer, -1, query);
   }
+
 
   private ring(peer: PeerId, lookup: number): void {
     const state = this.states[peer];
@@ -179,11 +180,11 @@ export class Search {
     const ttl = search.ttls[active.ring]!;
     active.ring++;
     this.ctx.count("rings");
-    this.flood(peer, state, active.key, lookup, ttl);
+    this.flood(peer, active.key, lookup, ttl);
     this.ctx.setTimer(peer, 2 * ttl * search.waitPerHop, () => this.ring(peer, lookup));
   }
 
-  private onQuery(peer: PeerId, from: PeerId, state: PeerState, q: Query): void {
+  private onQuery(peer: PeerId, from: PeerId, q: Query): void {
     const now = this.ctx.now();
     if (this.seen.upstream(q.qid, peer, now) !== UNSEEN) {
       this.ctx.count("duplicateQueries");
@@ -194,15 +195,15 @@ export class Search {
     if (q.ttl <= 1) return;
     if (this.hostile && this.adversary.misroutes(peer)) {
       // A flood cannot be steered: a misrouting peer forwards it to nobody.
-      if (state.neighbours.some((n) => n !== from)) this.adversary.misrouted();
+      if (this.neighbours.list(peer).some((n) => n !== from)) this.adversary.misrouted();
       return;
     }
     // One forwarded copy serves every neighbour: messages are never mutated.
     const next: Query = { type: "query", lookup: q.lookup, qid: q.qid, key: q.key, ttl: q.ttl - 1, hops: q.hops + 1 };
-    for (const n of state.neighbours) if (n !== from) this.ctx.send(peer, n, next);
+    sendToNeighbours(this.ctx, this.neighbours, peer, from, next);
   }
 
-  private onWalk(peer: PeerId, from: PeerId, state: PeerState, w: Walk): void {
+  private onWalk(peer: PeerId, from: PeerId, w: Walk): void {
     const now = this.ctx.now();
     // Keep the first way back: a walk that revisits a peer must not make the way back a loop.
     if (this.seen.upstream(w.qid, peer, now) === UNSEEN) this.seen.remember(w.qid, peer, from, now);
@@ -231,8 +232,8 @@ export class Search {
 
   /** Moves a walker on to a random neighbour, avoiding the one it came from when there is a choice. */
   private step(peer: PeerId, from: PeerId, w: Walk): void {
-    let neighbours = this.states[peer]?.neighbours;
-    if (!neighbours || neighbours.length === 0) return;
+    if (!inSession(this.states, peer) || this.neighbours.degree(peer) === 0) return;
+    let neighbours = this.neighbours.list(peer);
     if (this.hostile && this.adversary.misroutes(peer)) {
       // Steer the walker to an accomplice when there is one.
       const malicious = neighbours.filter((n) => this.adversary.isMalicious(n));

@@ -12,31 +12,25 @@ export interface ActiveSearch {
 /**
  * One peer's session state. It is created when the peer joins and dropped
  * when it leaves or crashes; what a peer stores (its keys) lives elsewhere,
- * because files survive a user going offline.
+ * because files survive a user going offline. Its neighbours are in the
+ * NeighbourTable (neighbour-table.ts), one typed array for all peers,
+ * emptied when the session ends.
  */
 export class PeerState {
-  readonly neighbours: PeerId[] = [];
   /** Connect requests sent and not yet answered, so repair does not overshoot. */
   pendingConnects = 0;
   /** True while a discovery round is in flight, so one runs at a time. */
   repairing = false;
   /** Searches this peer started and that are still running, by lookup id. */
   readonly searches = new Map<number, ActiveSearch>();
+}
 
-  isNeighbour(peer: PeerId): boolean {
-    return this.neighbours.includes(peer);
-  }
-
-  addNeighbour(peer: PeerId): void {
-    if (!this.neighbours.includes(peer)) this.neighbours.push(peer);
-  }
-
-  /** Removes `peer`; false if it was not a neighbour. */
-  removeNeighbour(peer: PeerId): boolean {
-    const i = this.neighbours.indexOf(peer);
-    if (i < 0) return false;
-    this.neighbours[i] = this.neighbours[this.neighbours.length - 1]!;
-    this.neighbours.pop();
-    return true;
-  }
+/**
+ * True while `peer` has a session. A comparison with undefined rather than a
+ * truthiness test: testing an object's truthiness reads the object itself
+ * (a cache miss per message on a large network), comparing reads only the
+ * pointer in the array.
+ */
+export function inSession(states: readonly (PeerState | undefined)[], peer: PeerId): boolean {
+  return states[peer] !== undefined;
 }
