@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import { scenarioFiles } from "../helpers/scenario-files.js";
 
-const bin = join(import.meta.dirname, "..", "..", "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 
 describe("churn trace files", () => {
   it("parses rows in time order (ties in file order) and sizes the pool by the largest label", () => {

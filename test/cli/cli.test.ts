@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ const OVERLAY_NAMES = OVERLAYS.map((o) => JSON.stringify(o.name)).join(", ");
 
 /** The CLI as a user runs it: the compiled bin (`npm test` builds first). */
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 const work = mkdtempSync(join(tmpdir(), "peerlab-cli-"));
 
 function peerlab(...args: string[]) {

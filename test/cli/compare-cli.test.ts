@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 /** `peerlab run` on scenarios with variants: and sweep:, as a user runs it (the compiled bin). */
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 const work = mkdtempSync(join(tmpdir(), "peerlab-compare-"));
 
 function peerlab(...args: string[]) {

@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +52,7 @@ describe("fuzzed scenario files", () => {
   }, 120_000);
 
   it("as the CLI runs them: exit 0 or 2, no stack trace, nothing written outside --out", () => {
-    const bin = join(import.meta.dirname, "..", "..", "dist", "sim", "cli", "main.js");
+    const bin = PEERLAB_BIN;
     const cases = fc.sample(anyCase(), { seed: 7, numRuns: 6 });
     for (const c of cases) {
       const dir = mkdtempSync(join(tmpdir(), "peerlab-fuzz-cli-"));

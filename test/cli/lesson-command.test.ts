@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +8,7 @@ import { lessonLang, lessonList } from "../../sim/cli/lesson-command.js";
 import { LESSONS } from "../../sim/cli/lessons.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 const work = mkdtempSync(join(tmpdir(), "peerlab-lesson-"));
 
 function peerlab(env: Record<string, string>, ...args: string[]) {

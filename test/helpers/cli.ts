@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 /** The compiled peerlab bin, as a user runs it (`npm test` builds first). */
-export const PEERLAB_BIN = join(import.meta.dirname, "..", "..", "dist", "sim", "cli", "main.js");
+export const PEERLAB_BIN = join(import.meta.dirname, "..", "..", "dist", "bin", "main.js");
 
 /** Runs the peerlab command in folder `cwd` and returns its exit code and output. */
 export function runPeerlab(cwd: string, ...args: string[]) {

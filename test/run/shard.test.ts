@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import { describe, expect, it } from "vitest";
  * (`npm test` builds first), since worker threads load compiled code.
  */
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 const work = mkdtempSync(join(tmpdir(), "peerlab-shard-"));
 
 function peerlab(...args: string[]) {

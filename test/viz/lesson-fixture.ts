@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,7 @@ import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
 
 export const browserPath = chromiumPath();
 const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "dist", "sim", "cli", "main.js");
+const bin = PEERLAB_BIN;
 
 interface Problem {
   chart: string;

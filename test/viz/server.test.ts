@@ -1,3 +1,4 @@
+import { PEERLAB_BIN } from "../helpers/cli.js";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -10,7 +11,7 @@ import { DIST_VIZ, makeResults, type Fixture } from "./fixtures.js";
 
 /** `peerlab view`'s server over HTTP, no browser: what it serves and what it refuses. */
 
-const MAIN = join(import.meta.dirname, "..", "..", "dist", "sim", "cli", "main.js");
+const MAIN = PEERLAB_BIN;
 
 /** A GET with the path sent exactly as written (no client-side normalisation of "..") and a chosen Host. */
 function get(base: string, path: string, host?: string): Promise<{ status: number; body: string }> {
