@@ -57,6 +57,10 @@ export class Relay {
   private readonly headers: (HeadersMessage | undefined)[] = [];
   /** And one request for a single block per block: nearly every node asks for each block once. */
   private readonly getdatas: (GetDataMessage | undefined)[] = [];
+  /** And one block message per block: every node is sent every block (its size never changes once mined). */
+  private readonly blockMessages: (BlockMessage | undefined)[] = [];
+  /** The blocks `connect` has yet to connect. */
+  private readonly connecting: number[] = [];
   /**
    * Per node: the neighbours known to have a block the node has not connected
    * yet, because they announced it or sent it, as flat pairs [block,
@@ -339,7 +343,11 @@ export class Relay {
   private sendBlock(from: PeerId, to: PeerId, block: number): void {
     const bytes = this.bytesOf(block);
     this.ctx.count("blockBytesSent", bytes);
-    const msg: BlockMessage = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+    let msg = this.blockMessages[block];
+    if (msg === undefined) {
+      msg = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+      if (msg.broadcast >= 0) this.blockMessages[block] = msg;
+    }
     this.carry(from, to, msg, this.blockArrived);
   }
 
@@ -450,8 +458,11 @@ export class Relay {
   /** Connects `block` and every waiting orphan that descends from it; returns the node's best block after. */
   private connect(node: PeerId, block: number): number {
     let best = this.known.tip[node]!;
-    const stack = [block];
-    while (stack.length > 0) {
+    // One stack for every call (a call per verified block); a call made from a hook works above the caller's part.
+    const stack = this.connecting;
+    const base = stack.length;
+    stack.push(block);
+    while (stack.length > base) {
       const b = stack.pop()!;
       this.known.set(b, node, CONNECTED);
       const broadcast = this.tree.broadcast[b]!;
