@@ -105,9 +105,15 @@ export interface OverlayContext<M extends Message> {
    * unless `peer` leaves or crashes first, like setTimer, but `fn` can be one
    * function for all such timers (the integers `a` and `b`, 32-bit, say what
    * each is about) and the runtime keeps the timer in typed arrays, so
-   * setting one allocates nothing. It cannot be cancelled.
+   * setting one allocates nothing. Returns a handle for cancelTimerWith.
    */
-  setTimerWith(peer: PeerId, delayMs: number, fn: (peer: PeerId, a: number, b: number) => void, a: number, b: number): void;
+  setTimerWith(peer: PeerId, delayMs: number, fn: (peer: PeerId, a: number, b: number) => void, a: number, b: number): TimerHandle;
+  /**
+   * Cancels a timer of setTimerWith; nothing happens if it already fired or
+   * was cancelled. A timeout that will find nothing left to do is better
+   * cancelled than left to fire: it then costs no event.
+   */
+  cancelTimerWith(handle: TimerHandle): void;
   /**
    * Periodic maintenance: runs `fn` at `peer` every `intervalMs` for the rest
    * of the peer's session. The first run comes at a random phase in

@@ -178,7 +178,17 @@ export class OverlayRuntime<M extends Message> {
         sim.cancel(handle);
       },
       setTimerWith: (peer, delayMs, fn, a, b) => {
-        sim.schedule(delayMs, this.fireTimerWith, this.timers.take(peer, population.session(peer), fn, a, b));
+        const timers = this.timers;
+        const slot = timers.take(peer, population.session(peer), fn, a, b);
+        timers.event[slot] = sim.schedule(delayMs, this.fireTimerWith, slot);
+        return timers.handleOf(slot);
+      },
+      cancelTimerWith: (handle) => {
+        const timers = this.timers;
+        const slot = timers.slotOf(handle);
+        if (slot < 0) return;
+        sim.cancel(timers.event[slot]!);
+        timers.release(slot);
       },
       every: (peer, intervalMs, fn, options) => {
         if (this.frozen && parts.maintenanceResumes === false) return;

@@ -65,6 +65,23 @@ describe("OverlayContext", () => {
     expect(log).toEqual(["peer 0 (4, 5) at 6", "peer 1 (2000000000, 3) at 10", "peer 1 (7, -1) at 30"]);
   });
 
+  it("cancels a timer set with two integers, and a handle whose timer fired cancels nothing after it", () => {
+    const { sim, ctx } = world();
+    const log: string[] = [];
+    const fn = (peer: number, a: number) => log.push(`${a} at ${sim.now}`);
+    const first = ctx.setTimerWith(0, 10, fn, 1, 0);
+    const second = ctx.setTimerWith(0, 20, fn, 2, 0);
+    ctx.cancelTimerWith(second);
+    ctx.cancelTimerWith(second); // twice: nothing more happens
+    sim.run();
+    // `first` fired, so its slot in the timer table is free: the next timer takes it, and the old handle must not reach it.
+    ctx.setTimerWith(0, 5, fn, 3, 0);
+    ctx.cancelTimerWith(first);
+    sim.run();
+    expect(log).toEqual(["1 at 10", "3 at 15"]);
+    expect(sim.eventsRun).toBe(2);
+  });
+
   it("cancels a timer", () => {
     const { sim, ctx } = world();
     const log: string[] = [];

@@ -13,4 +13,19 @@ describe("TimerTable", () => {
     expect(table.fn[slots[3]!]).toBeUndefined();
     expect(table.take(9, 9, fn, 0, 0)).toBe(slots[3]);
   });
+
+  it("names a timer by a handle that no longer matches once the timer is released", () => {
+    const table = new TimerTable();
+    const fn = () => {};
+    const slot = table.take(1, 1, fn, 0, 0);
+    const handle = table.handleOf(slot);
+    expect(table.slotOf(handle)).toBe(slot);
+    table.release(slot);
+    expect(table.slotOf(handle)).toBe(-1);
+    const again = table.take(2, 1, fn, 0, 0);
+    expect(again).toBe(slot);
+    expect(table.slotOf(handle)).toBe(-1);
+    expect(table.slotOf(table.handleOf(again))).toBe(again);
+    expect([table.slotOf(-1), table.slotOf(0.5), table.slotOf(2 ** 40 + 7)]).toEqual([-1, -1, -1]);
+  });
 });

@@ -42,10 +42,10 @@ export type Fingerprint = {
 export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/bandwidth-carriers.yaml": { events: 3868275, successRatio: [0.963835, 0.832461, 0.780065, 0.781385, 0.97791, 0.988215, 0.772598], messagesPerLookup: [3.916, 3.935, 3.946, 3.947, 1980.037, 9.394, 12.619], sha256: "aad48446084304bb" },
   "scenarios/bittorrent-flash-crowd.yaml": { events: 367379, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "138f0b54c2e4e2d4" },
-  "scenarios/blockchain-headers.yaml": { events: 929196, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.871605, 0.934967], sha256: "a2cb5ba2f6b39432" },
+  "scenarios/blockchain-headers.yaml": { events: 921626, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [0.871605, 0.934967], sha256: "a2cb5ba2f6b39432" },
   "scenarios/blockchain-transactions.yaml": { events: 2166489, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [1, 1, 1], sha256: "202a0cc7639a215a" },
-  "scenarios/blockchain-relay.yaml": { events: 2035983, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.833939, 0.805758, 1], sha256: "81031b16c5da10b6" },
-  "scenarios/blockchain-verification.yaml": { events: 1326886, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.984545, 1, 0.94375], sha256: "0484e4bcb2e44951" },
+  "scenarios/blockchain-relay.yaml": { events: 2021335, successRatio: [null, null, null], messagesPerLookup: [null, null, null], coverage: [0.833939, 0.805758, 1], sha256: "81031b16c5da10b6" },
+  "scenarios/blockchain-verification.yaml": { events: 1288706, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [1, 0.984545, 1, 0.94375], sha256: "0484e4bcb2e44951" },
   "scenarios/chord-churn.yaml": { events: 2094234, successRatio: 0.997955, messagesPerLookup: 11.311, sha256: "b22dc48c7f4c44ea" },
   "scenarios/chord-storage.yaml": { events: 2322650, successRatio: 0.951764, messagesPerLookup: 12.519, sha256: "0c75b4e500dc05d5" },
   "scenarios/compare-topologies.yaml": { events: 6543550, successRatio: [0.982427, 0.981605, 0.99916, 0.969874], messagesPerLookup: [2361.915, 3.957, 9.947, 7.893], sha256: "113addb835706953" },
@@ -84,7 +84,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bittorrent-rarest-first.yaml": { events: 865758, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "887695a932b48659" },
   "scenarios/validation/bittorrent-steady-state.yaml": { events: 2415806, successRatio: [null, null, null], messagesPerLookup: [null, null, null], sha256: "c32492844e7762f8" },
   "scenarios/validation/blockchain-trickle.yaml": { events: 1000088, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [null, null], sha256: "d881d50b7331a3c2" },
-  "scenarios/validation/blockchain-stale-rate.yaml": { events: 1998996, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [0.866423, 0.90786, 0.937947, 0.97234], sha256: "13b886cb38f69555" },
+  "scenarios/validation/blockchain-stale-rate.yaml": { events: 1936263, successRatio: [null, null, null, null], messagesPerLookup: [null, null, null, null], coverage: [0.866423, 0.90786, 0.937947, 0.97234], sha256: "13b886cb38f69555" },
   "scenarios/validation/chord-churn-paper.yaml": { events: 1315507, successRatio: 1, messagesPerLookup: 10.03, sha256: "6b043cd3fbefb6b0" },
   "scenarios/validation/chord-failures.yaml": { events: 1187967, successRatio: [1, 0.9999, 0.999899, 0.998986, 0.999491, 0.998568], messagesPerLookup: [9.474, 11.152, 13.868, 17.044, 20.564, 26.264], sha256: "a804a619e1d2d692" },
   "scenarios/validation/chord-load-balance.yaml": { events: 14554, successRatio: 1, messagesPerLookup: 13.712, sha256: "dfd5d3280aabdb10" },
@@ -98,7 +98,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/gossip-rumour-table.yaml": { events: 9314752, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [0.812488, 0.9396, 0.9721, 0.982275, 0.985675], sha256: "1daacda90c9f6350" },
   "scenarios/validation/gossip-rumour-table-cycles.yaml": { events: 6960, successRatio: [null, null, null, null, null], messagesPerLookup: [null, null, null, null, null], coverage: [0.813138, 0.940888, 0.972663, 0.982013, 0.985262], sha256: "fb22063f0a12966f" },
   "scenarios/validation/kademlia-static.yaml": { events: 1177442, successRatio: 1, messagesPerLookup: 44.783, sha256: "e46955e2cb32f08f" },
-  "scenarios/validation/selfish-mining.yaml": { events: 6431930, successRatio: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], coverage: [0.972323, 0.985297, 0.99983, 0.995023, 0.99651, 0.99877, 0.993524, 0.994728, 0.996189, 0.9956, 0.994914, 0.994486, 0.993785, 0.992745, 0.991057, 0.991653, 0.98991, 0.98828, 0.989661, 0.98839, 0.986751], sha256: "2a1b20d180f98f78" },
+  "scenarios/validation/selfish-mining.yaml": { events: 5842886, successRatio: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], coverage: [0.972323, 0.985297, 0.99983, 0.995023, 0.99651, 0.99877, 0.993524, 0.994728, 0.996189, 0.9956, 0.994914, 0.994486, 0.993785, 0.992745, 0.991057, 0.991653, 0.98991, 0.98828, 0.989661, 0.98839, 0.986751], sha256: "2a1b20d180f98f78" },
 };
 
 /** One run's outputs, as a fingerprint reads them. */

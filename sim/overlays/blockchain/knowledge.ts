@@ -23,12 +23,14 @@ export class Knowledge {
   tip: Int32Array;
   busyUntil: Float64Array;
   /**
-   * Blocks each node has requested or is verifying in this session, to reset
-   * when it goes offline: exactly those, since `set` adds a block when it
-   * enters either state and removes it when it leaves them, so a list holds
-   * the one or two blocks in flight rather than every block ever fetched.
+   * How many blocks each node has requested or is verifying in this session
+   * (`set` counts a block in when it enters either state and out when it
+   * leaves them), so that going offline resets exactly those: a scan from
+   * the newest block down, which stops once it found them all, and they are
+   * nearly always the newest. A count in one typed array, rather than a list
+   * per node, costs `set` no object to reach.
    */
-  private readonly pending: (number[] | undefined)[] = [];
+  private pendingCount: Int32Array;
 
   /** Told every state change (results record when nodes heard of and verified sample blocks); unset: nobody listens. */
   onChange: ((block: number, node: PeerId, state: number) => void) | undefined;
@@ -36,6 +38,7 @@ export class Knowledge {
   constructor(private capacity: number) {
     this.tip = new Int32Array(capacity);
     this.busyUntil = new Float64Array(capacity);
+    this.pendingCount = new Int32Array(capacity);
   }
 
   private ensure(node: PeerId): void {
@@ -48,6 +51,9 @@ export class Knowledge {
     const busy = new Float64Array(cap);
     busy.set(this.busyUntil);
     this.busyUntil = busy;
+    const pending = new Int32Array(cap);
+    pending.set(this.pendingCount);
+    this.pendingCount = pending;
     for (let b = 0; b < this.states.length; b++) {
       const s = new Uint8Array(cap);
       s.set(this.states[b]!);
@@ -75,26 +81,21 @@ export class Knowledge {
     states[node] = state;
     if (this.onChange !== undefined) this.onChange(block, node, state);
     const pendingNow = state === REQUESTED || state === VERIFYING;
-    if (pendingNow === (was === REQUESTED || was === VERIFYING)) return;
-    let list = this.pending[node];
-    if (list === undefined) this.pending[node] = list = [];
-    if (pendingNow) {
-      list.push(block);
-      return;
-    }
-    const i = list.indexOf(block);
-    if (i < 0) return;
-    list[i] = list[list.length - 1]!;
-    list.pop();
+    const pendingBefore = was === REQUESTED || was === VERIFYING;
+    if (pendingNow !== pendingBefore) this.pendingCount[node]! += pendingNow ? 1 : -1;
   }
 
   /** The node went offline: what it was fetching or verifying is forgotten. */
   forgetPending(node: PeerId): void {
-    for (const block of this.pending[node] ?? []) {
+    if (node >= this.capacity) return;
+    let left = this.pendingCount[node]!;
+    for (let block = this.states.length - 1; left > 0 && block >= 0; block--) {
       const s = this.states[block]!;
-      if (s[node] === REQUESTED || s[node] === VERIFYING) s[node] = UNKNOWN;
+      if (s[node] !== REQUESTED && s[node] !== VERIFYING) continue;
+      s[node] = UNKNOWN;
+      left--;
     }
-    this.pending[node] = undefined;
-    if (node < this.capacity) this.busyUntil[node] = 0;
+    this.pendingCount[node] = 0;
+    this.busyUntil[node] = 0;
   }
 }

@@ -1,7 +1,7 @@
-import { PairList } from "../../collections/pair-list.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { BlockTree } from "./chain.js";
+import { HolderPairs } from "./holder-pairs.js";
 import { CONNECTED, Knowledge, ORPHAN, REQUESTED, UNKNOWN, VERIFYING } from "./knowledge.js";
 import {
   blockchainMessageTypes,
@@ -16,6 +16,7 @@ import {
   type InvMessage,
 } from "./messages.js";
 import type { BlockchainOptions } from "./options.js";
+import { RequestTimers } from "./request-timers.js";
 import type { Topology } from "./topology.js";
 
 /**
@@ -56,6 +57,10 @@ export class Relay {
   private readonly headers: (HeadersMessage | undefined)[] = [];
   /** And one request for a single block per block: nearly every node asks for each block once. */
   private readonly getdatas: (GetDataMessage | undefined)[] = [];
+  /** And one block message per block: every node is sent every block (its size never changes once mined). */
+  private readonly blockMessages: (BlockMessage | undefined)[] = [];
+  /** The blocks `connect` has yet to connect. */
+  private readonly connecting: number[] = [];
   /**
    * Per node: the neighbours known to have a block the node has not connected
    * yet, because they announced it or sent it, as flat pairs [block,
@@ -64,10 +69,19 @@ export class Relay {
    * header); without this nearly every link would carry each block's
    * announcement both ways. The same pairs say whom to ask next when a
    * request fails (as Core downloads a block from any peer that announced
-   * it). Pairs go once the node has connected their block; a node's list
-   * fills and empties with every block, so it keeps its room (PairList).
+   * it). Pairs go once the node has connected their block.
    */
-  private readonly haveIt: (PairList | undefined)[] = [];
+  private readonly haveIt = new HolderPairs();
+  /**
+   * Marks for `announce`: holderMark[n] === markNow while n is a neighbour
+   * known to have the block being announced. One pass over the announcer's
+   * pairs then answers every neighbour, where a scan of them per neighbour
+   * cost neighbours × pairs (about 16 × 16) per node and block.
+   */
+  private holderMark = new Int32Array(64);
+  private markNow = 0;
+  /** Each node's latest block request timeout, cancelled when its block arrives. */
+  private readonly requestTimers = new RequestTimers();
 
   constructor(
     private readonly ctx: OverlayContext<BlockchainMessage>,
@@ -86,16 +100,18 @@ export class Relay {
     const broadcast = this.tree.broadcast[block]!;
     const withholds = this.withholds;
     const mode = this.options.relay.mode;
+    const mark = this.markHolders(node, block);
+    const marks = this.holderMark;
     if (mode === "inv" || mode === "headers") {
       const announcement = this.announcementFor(block);
       for (const to of neighbours) {
-        if (to === except || (withholds !== undefined && withholds(node, to)) || this.knownToHave(node, to, block)) continue;
+        if (to === except || (withholds !== undefined && withholds(node, to)) || marks[to] === mark) continue;
         this.ctx.send(node, to, announcement);
       }
       return;
     }
     for (const to of neighbours) {
-      if (to === except || (withholds !== undefined && withholds(node, to)) || this.knownToHave(node, to, block)) continue;
+      if (to === except || (withholds !== undefined && withholds(node, to)) || marks[to] === mark) continue;
       switch (mode) {
         case "push":
           this.sendBlock(node, to, block);
@@ -122,12 +138,40 @@ export class Relay {
 
   /** `neighbour` told `node` about `block` or sent it: `node` will not announce it there. */
   private heard(node: PeerId, neighbour: PeerId, block: number): void {
-    if (this.known.state(block, node) !== CONNECTED) (this.haveIt[node] ??= new PairList()).push(block, neighbour);
+    if (this.known.state(block, node) !== CONNECTED) this.haveIt.push(node, block, neighbour);
   }
 
-  private knownToHave(node: PeerId, neighbour: PeerId, block: number): boolean {
-    const pairs = this.haveIt[node];
-    return pairs !== undefined && pairs.has(block, neighbour);
+  /**
+   * Marks the neighbours `node` knows to have `block` with a fresh mark, and
+   * returns it: holderMark[n] === mark for exactly those. The marks cover
+   * every peer with a neighbour list, so every neighbour.
+   */
+  private markHolders(node: PeerId, block: number): number {
+    const peers = this.topology.neighbours.length;
+    if (peers > this.holderMark.length) this.growMarks(peers);
+    if (this.markNow === 0x7fffffff) {
+      this.holderMark.fill(0);
+      this.markNow = 0;
+    }
+    const mark = ++this.markNow;
+    const pairs = this.haveIt;
+    const data = pairs.data;
+    const marks = this.holderMark;
+    const start = pairs.start(node);
+    const end = start + 2 * pairs.size(node);
+    for (let i = start; i < end; i += 2) {
+      const n = data[i + 1]!;
+      if (data[i] === block && n < marks.length) marks[n] = mark;
+    }
+    return mark;
+  }
+
+  private growMarks(peers: number): void {
+    let size = this.holderMark.length;
+    while (size < peers) size *= 2;
+    const marks = new Int32Array(size);
+    marks.set(this.holderMark);
+    this.holderMark = marks;
   }
 
   /**
@@ -137,13 +181,15 @@ export class Relay {
    * are not asked in turn forever.
    */
   private askElsewhere(node: PeerId, block: number, provider: PeerId): void {
-    const pairs = this.haveIt[node];
     const neighbours = this.topology.neighbours[node];
-    if (pairs === undefined || neighbours === undefined) return;
-    let next: PeerId = -1;
-    let kept = 0;
+    if (neighbours === undefined) return;
+    const pairs = this.haveIt;
     const data = pairs.data;
-    for (let i = 0; i < 2 * pairs.size; i += 2) {
+    const start = pairs.start(node);
+    const end = start + 2 * pairs.size(node);
+    let next: PeerId = -1;
+    let kept = start;
+    for (let i = start; i < end; i += 2) {
       const b = data[i]!;
       const n = data[i + 1]!;
       if (b === block && n === provider) continue;
@@ -151,7 +197,7 @@ export class Relay {
       data[kept++] = b;
       data[kept++] = n;
     }
-    pairs.size = kept / 2;
+    pairs.setSize(node, (kept - start) / 2);
     if (next >= 0) {
       this.ctx.count("blockRequestsRetried");
       this.request(node, next, block);
@@ -160,21 +206,23 @@ export class Relay {
 
   /** Drops the pairs of the blocks `node` has connected (and so has announced, if it ever will). */
   private forgetConnected(node: PeerId): void {
-    const pairs = this.haveIt[node];
-    if (pairs === undefined) return;
-    let kept = 0;
+    const pairs = this.haveIt;
     const data = pairs.data;
-    for (let i = 0; i < 2 * pairs.size; i += 2) {
+    const start = pairs.start(node);
+    const end = start + 2 * pairs.size(node);
+    let kept = start;
+    for (let i = start; i < end; i += 2) {
       if (this.known.state(data[i]!, node) === CONNECTED) continue;
       data[kept++] = data[i]!;
       data[kept++] = data[i + 1]!;
     }
-    pairs.size = kept / 2;
+    pairs.setSize(node, (kept - start) / 2);
   }
 
   /** `node` went offline: what it knew of its neighbours' blocks goes with its connections. */
   left(node: PeerId): void {
-    this.haveIt[node]?.clear();
+    this.haveIt.clear(node);
+    this.requestTimers.clear(node);
   }
 
   private withholdsFrom(node: PeerId, to: PeerId): boolean {
@@ -267,7 +315,8 @@ export class Relay {
   /** Forgets having asked `from` for `block` if it does not come within the request timeout, and asks elsewhere. */
   private expectWithin(node: PeerId, block: number, from: PeerId): void {
     // One timer per block request: setTimerWith, with one function for all, allocates nothing per timer.
-    this.ctx.setTimerWith(node, this.options.relay.requestTimeout, this.requestExpired, block, from);
+    const handle = this.ctx.setTimerWith(node, this.options.relay.requestTimeout, this.requestExpired, block, from);
+    this.requestTimers.set(node, block, handle);
   }
 
   private readonly requestExpired = (node: PeerId, block: number, from: PeerId): void => {
@@ -294,9 +343,15 @@ export class Relay {
   private sendBlock(from: PeerId, to: PeerId, block: number): void {
     const bytes = this.bytesOf(block);
     this.ctx.count("blockBytesSent", bytes);
-    const msg: BlockMessage = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+    let msg = this.blockMessages[block];
+    if (msg === undefined) {
+      msg = { type: "block", block, broadcast: this.tree.broadcast[block]!, bytes };
+      if (msg.broadcast >= 0) this.blockMessages[block] = msg;
+    }
     this.carry(from, to, msg, this.blockArrived);
   }
+
+  private readonly cancelTimer = (handle: number): void => this.ctx.cancelTimerWith(handle);
 
   // What `carry` calls when block data arrives: one function each, so a transfer needs no closure of its own for it.
   private readonly blockArrived = (to: PeerId, from: PeerId, msg: BlockMessage): void => this.onBlock(to, from, msg.block);
@@ -376,6 +431,8 @@ export class Relay {
   /** Verification takes the node's CPU for verifyBase + verifyPerKB per kB, one block after another. */
   private verify(node: PeerId, from: PeerId, block: number): void {
     this.known.set(block, node, VERIFYING);
+    // The block is here: its request timeouts would find nothing to do.
+    this.requestTimers.arrived(node, block, this.cancelTimer);
     const now = this.ctx.now();
     const cost = this.options.verifyBase + (this.options.verifyPerKB * this.bytesOf(block)) / 1000;
     const done = Math.max(now, this.known.busyUntil[node]!) + cost;
@@ -401,8 +458,11 @@ export class Relay {
   /** Connects `block` and every waiting orphan that descends from it; returns the node's best block after. */
   private connect(node: PeerId, block: number): number {
     let best = this.known.tip[node]!;
-    const stack = [block];
-    while (stack.length > 0) {
+    // One stack for every call (a call per verified block); a call made from a hook works above the caller's part.
+    const stack = this.connecting;
+    const base = stack.length;
+    stack.push(block);
+    while (stack.length > base) {
       const b = stack.pop()!;
       this.known.set(b, node, CONNECTED);
       const broadcast = this.tree.broadcast[b]!;

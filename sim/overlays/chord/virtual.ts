@@ -62,6 +62,7 @@ export class VirtualNodes {
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
       setTimerWith: (node, delayMs, fn, a, b) => ctx.setTimerWith(peerOf(node), delayMs, () => fn(node, a, b), 0, 0),
+      cancelTimerWith: (handle) => ctx.cancelTimerWith(handle),
       every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, () => fn(node), options),
       everyCycle: (intervalMs, fn) => ctx.everyCycle(intervalMs, fn),
       carried: (type, count, bytes, broadcast, undelivered) => ctx.carried(type, count, bytes, broadcast, undelivered),
