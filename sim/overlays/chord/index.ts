@@ -17,6 +17,7 @@ import { ChordStorage, STORAGE_TYPES } from "./storage.js";
 import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
+import { fingersFromRing } from "./oracle.js";
 import { VirtualNodes } from "./virtual.js";
 
 /** Chord (Stoica, Morris, Karger, Kaashoek & Balakrishnan, SIGCOMM 2001; IEEE/ACM ToN 2003). */
@@ -134,7 +135,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const ring = this.truth.peers;
     const n = ring.length;
     const { r, m } = t;
-    const scratch = new Uint32Array(t.W);
+    fingersFromRing(t, ring, t.fingers, (node) => node * m);
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;
@@ -145,7 +146,6 @@ class ChordOverlay implements Overlay<ChordMessage> {
       t.successorCount[peer] = count;
       t.syncHot(peer);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
-      this.truth.fingersOf(at, t.fingers, scratch, peer * m);
       t.fingersChanged(peer);
       t.inRing[peer] = 1;
     }

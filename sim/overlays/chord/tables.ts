@@ -267,7 +267,7 @@ export class ChordTables {
    * distance's top bits or one more, so the answer is certain unless d < 2
    * or d is a power of two.
    */
-  private approxDistanceLog2(pA: number, tA: number): number {
+  approxDistanceLog2(pA: number, tA: number): number {
     let d = tA - pA;
     if (d < 0) d += this.approxModulus;
     if (d < 2) return -2;

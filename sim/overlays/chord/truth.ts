@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import { approxOf, type ChordTables } from "./tables.js";
+import { sortById } from "../shared/sort-by-id.js";
 
 /**
  * The true ring: every online node sorted by id. Only the oracle bootstrap
@@ -141,7 +142,7 @@ export class TrueRing {
     const { approx, ids, W, space } = this.t;
     const order = new Int32Array(n);
     for (let p = 0; p < n; p++) order[p] = p;
-    order.sort((a, b) => approx[a]! - approx[b]! || space.cmp(ids, a * W, ids, b * W) || a - b);
+    sortById(order, ids, W, space.bits - 32 * (W - 1));
     this.order = order;
     this.keys = Float64Array.from(order, (p) => approx[p]!);
     this.posOf = new Int32Array(n);

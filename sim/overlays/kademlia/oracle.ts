@@ -17,13 +17,27 @@ import type { LiveIndex } from "./truth.js";
  * runs at every level down to where their ids part; a level's splits are
  * kept and searched again only when the run changes. That is about two
  * runs split per peer in all (the nodes of the prefix tree) instead of
- * log2 N binary searches per peer, plus k appends per full bucket.
+ * log2 N binary searches per peer, plus k appends per full bucket. A first
+ * walk without draws counts the buckets, so the pool is allocated once at
+ * its exact size (no doubling, and no room reserved that is never used).
  */
 export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng): void {
+  buckets.reserveSlabs(buckets.slabsInUse() + walkRuns(index, buckets, ids, null));
+  walkRuns(index, buckets, ids, rng);
+}
+
+/**
+ * Visits every (peer, bucket) of the oracle tables in id order, level by
+ * level. With `rng`, fills the buckets (one draw per bucket whose run is
+ * longer than k, in this order); without, only counts them. Returns the
+ * number of buckets.
+ */
+function walkRuns(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng | null): number {
   const n = index.size;
   const { b, perLevel, k } = buckets;
   const all = ids.ids;
   const W = ids.W;
+  const sorted = index.view();
   // runs[level·stride + d] .. runs[level·stride + d + 1] is the run whose digit at `level` is d, within the
   // run [runLo[level], runHi[level]) of the level above.
   const stride = (1 << b) + 1;
@@ -31,11 +45,9 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
   const runs = new Int32Array(levels * stride);
   const runLo = new Int32Array(levels).fill(-1);
   const runHi = new Int32Array(levels).fill(-1);
-  const chosen = new Int32Array(k);
-  // A filled table has about log2 N buckets per peer: take the room in one go rather than by doublings.
-  buckets.reserveSlabs(n * (Math.ceil(Math.log2(Math.max(2, n))) + 3));
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    const peer = index.at(i);
+    const peer = sorted[i]!;
     const pw = peer * W;
     let lo = 0;
     let hi = n;
@@ -57,18 +69,14 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
         const from = runs[row + d]!;
         const size = runs[row + d + 1]! - from;
         if (size === 0) continue;
+        count++;
+        if (rng === null) continue;
         const bucket = level * perLevel + (d ^ own) - 1;
-        if (size <= k) {
-          for (let j = 0; j < size; j++) chosen[j] = index.at(from + j);
-          buckets.fill(peer, bucket, chosen, size);
-        } else {
-          const u = rng.next();
-          for (let j = 0; j < k; j++) chosen[j] = index.at(from + Math.floor(((j + u) * size) / k));
-          buckets.fill(peer, bucket, chosen, k);
-        }
+        buckets.fillFromRun(peer, bucket, sorted, from, size, size <= k ? 0 : rng.next());
       }
       lo = runs[row + own]!;
       hi = runs[row + own + 1]!;
     }
   }
+  return count;
 }
