@@ -135,7 +135,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const ring = this.truth.peers;
     const n = ring.length;
     const { r, m } = t;
-    fingersFromRing(t, ring, t.fingers, (node) => node * m);
+    fingersFromRing(t, ring, (node, from, to, owner) => t.setFingers(node, from, to, owner));
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;
@@ -209,7 +209,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       const pred = t.predecessor[peer]!;
       if (pred >= 0 && !kinds.has(pred)) kinds.set(pred, "predecessor");
       for (let i = 0; i < t.m; i++) {
-        const f = t.fingers[peer * t.m + i]!;
+        const f = t.finger(peer, i);
         if (f >= 0 && !kinds.has(f)) kinds.set(f, "finger");
       }
       kinds.delete(peer);
@@ -279,9 +279,8 @@ class ChordOverlay implements Overlay<ChordMessage> {
         if (!t.inRing[peer] || t.successor(peer) !== trueSucc) wrongSucc++;
         if (t.predecessor[peer] !== truePred && !(n === 1 && t.predecessor[peer] === peer)) wrongPred++;
         this.truth.fingersOf(at, row, scratch);
-        const fb = peer * t.m;
         for (let i = 0; i < t.m; i++) {
-          const f = t.fingers[fb + i]!;
+          const f = t.finger(peer, i);
           if (f !== row[i] && !(row[i] === peer && f < 0)) stale++;
         }
       }

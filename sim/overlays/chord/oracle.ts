@@ -16,10 +16,10 @@ import { approxOf, type ChordTables } from "./tables.js";
  * Like fingersOf, the fingers a node's owner also covers (those whose start
  * still lies before it) are filled in without a search.
  *
- * Writes out[o(node) .. o(node) + m) for each node through `row`, which
- * gives the offset of a node's row.
+ * Hands each node's fingers to `write` as runs: fingers from..to of `node`
+ * are `owner`, from finger 0 up.
  */
-export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], out: Int32Array, row: (node: PeerId) => number): void {
+export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
   const n = ring.length;
   const { ids, W, m, space } = t;
   if (n === 0) return;
@@ -40,7 +40,6 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], out: In
   for (let at = 0; at < n; at++) {
     const node = ring[at]!;
     nw = node * W;
-    const o = row(node);
     const xA = keys[at]!;
     i = 0;
     while (i < m) {
@@ -87,10 +86,8 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], out: In
         if (d === -2) d = space.distanceLog2(ids, nw, ids, owner * W);
         top = Math.max(i, Math.min(d, m - 1));
       }
-      for (let j = i; j <= top; j++) {
-        out[o + j] = owner;
-        hint[j] = P;
-      }
+      write(node, i, top, owner);
+      for (let j = i; j <= top; j++) hint[j] = P;
       i = top + 1;
     }
   }

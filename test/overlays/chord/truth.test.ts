@@ -121,7 +121,7 @@ describe("the oracle's finger sweep", () => {
           ring.build(nodes);
           const m = t.m;
           const swept = new Int32Array(pool * m).fill(-7);
-          fingersFromRing(t, ring.peers, swept, (node) => node * m);
+          fingersFromRing(t, ring.peers, (node, from, to, owner) => swept.fill(owner, node * m + from, node * m + to + 1));
           const row = new Int32Array(m);
           const scratch = new Uint32Array(t.W);
           ring.peers.forEach((node, at) => {
