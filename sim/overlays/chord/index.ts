@@ -17,7 +17,7 @@ import { ChordStorage, STORAGE_TYPES } from "./storage.js";
 import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
-import { fingersFromRing } from "./oracle.js";
+import { fingersFromRing, ringKeys } from "./oracle.js";
 import { VirtualNodes } from "./virtual.js";
 
 /** Chord (Stoica, Morris, Karger, Kaashoek & Balakrishnan, SIGCOMM 2001; IEEE/ACM ToN 2003). */
@@ -134,8 +134,10 @@ class ChordOverlay implements Overlay<ChordMessage> {
     this.truth.build(nodes);
     const ring = this.truth.peers;
     const n = ring.length;
-    const { r, m } = t;
-    fingersFromRing(t, ring, (node, from, to, owner) => t.setFingers(node, from, to, owner));
+    const { r } = t;
+    // The ring's approximations in ring order, read side by side by the finger sweep and for `hot`.
+    const keys = ringKeys(t, ring);
+    fingersFromRing(t, ring, keys, (node, from, to, owner) => t.setFingers(node, from, to, owner));
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;
@@ -144,7 +146,8 @@ class ChordOverlay implements Overlay<ChordMessage> {
       for (let k = 1; k <= r && k < n; k++) t.successors[base + count++] = ring[(at + k) % n]!;
       if (count === 0) t.successors[base + count++] = peer;
       t.successorCount[peer] = count;
-      t.syncHot(peer);
+      // What syncHot would read (the approximations of the peer, its successor and its last successor), in ring order.
+      t.setHot(peer, keys[at]!, keys[n > 1 ? (at + 1) % n : at]!, keys[n > 1 ? (at + count) % n : at]!);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
       t.fingersChanged(peer);
       t.inRing[peer] = 1;

@@ -16,16 +16,16 @@ import { approxOf, type ChordTables } from "./tables.js";
  * Like fingersOf, the fingers a node's owner also covers (those whose start
  * still lies before it) are filled in without a search.
  *
+ * `keys` holds the approximations of the ring's ids in ring order
+ * (`ringKeys`), so the sweep reads them side by side.
+ *
  * Hands each node's fingers to `write` as runs: fingers from..to of `node`
  * are `owner`, from finger 0 up.
  */
-export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
+export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], keys: Float64Array, write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
   const n = ring.length;
   const { ids, W, m, space } = t;
   if (n === 0) return;
-  // The ring's ids and approximations in ring order, so the sweep reads them side by side.
-  const keys = new Float64Array(n);
-  for (let q = 0; q < n; q++) keys[q] = approxOf(ids, ring[q]! * W, W);
   // hint[i]: where the previous node's finger i was found (a lower bound for this node's).
   const hint = new Int32Array(m);
   // The start of the finger being found: its exact words (made when needed), its approximation and its lap.
@@ -37,6 +37,8 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: 
   // 2^(i − low) to its approximation, exactly: the start's approximation needs no words.
   const low = 32 * (W - 1) - 21;
   const modulus = 2 ** (space.bits - low);
+  // step[i] = 2^(i − low), looked up rather than raised to a power on every finger.
+  const step = Float64Array.from({ length: m }, (_, i) => (i >= low ? 2 ** (i - low) : 0));
   for (let at = 0; at < n; at++) {
     const node = ring[at]!;
     nw = node * W;
@@ -47,7 +49,7 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: 
       let tA: number;
       targetMade = false;
       if (i >= low) {
-        tA = xA + 2 ** (i - low);
+        tA = xA + step[i]!;
         // The start lies on the second lap when adding 2^i wrapped past zero.
         lap = tA >= modulus ? 1 : 0;
         if (lap === 1) tA -= modulus;
@@ -59,13 +61,13 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: 
       let P = Math.max(hint[i]!, at + 1);
       if (before(P, lap, tA)) {
         // Gallop forward, then search between the last position before the start and the first past it.
-        let step = 1;
+        let stride = 1;
         let lo = P;
-        let hi = Math.min(P + step, 2 * n);
+        let hi = Math.min(P + stride, 2 * n);
         while (hi < 2 * n && before(hi, lap, tA)) {
           lo = hi;
-          step *= 2;
-          hi = Math.min(hi + step, 2 * n);
+          stride *= 2;
+          hi = Math.min(hi + stride, 2 * n);
         }
         // before(lo), and hi = 2n or not before(hi): the answer is in (lo, hi].
         while (hi - lo > 1) {
@@ -109,4 +111,11 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], write: 
     space.addPow2(ids, nw, i, target, 0);
     targetMade = true;
   }
+}
+
+/** The approximations of the ring's ids (ChordTables.approx), in ring order. */
+export function ringKeys(t: ChordTables, ring: readonly PeerId[]): Float64Array {
+  const keys = new Float64Array(ring.length);
+  for (let q = 0; q < ring.length; q++) keys[q] = t.approx[ring[q]!]!;
+  return keys;
 }

@@ -129,6 +129,18 @@ export class ChordTables {
     this.hot[h + 2] = count > 0 ? this.approx[this.successors[peer * this.r + count - 1]!]! : NaN;
   }
 
+  /**
+   * Sets `peer`'s record in `hot` to what syncHot would find, from the
+   * approximations of the peer, its successor and its last successor given
+   * (the oracle build has them in ring order, side by side).
+   */
+  setHot(peer: PeerId, own: number, successor: number, lastSuccessor: number): void {
+    const h = HOT * peer;
+    this.hot[h] = own;
+    this.hot[h + 1] = successor;
+    this.hot[h + 2] = lastSuccessor;
+  }
+
   /** Forgets all routing state of `peer` (a new session starts with nothing). */
   reset(peer: PeerId): void {
     this.successorCount[peer] = 0;

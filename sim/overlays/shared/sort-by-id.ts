@@ -33,28 +33,38 @@ export function sortById(peers: Int32Array, ids: Uint32Array, W: number, topBits
   for (let i = 0; i < n; i++) starts[(ids[peers[i]! * W]! >>> shift) + 1]!++;
   for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
   const next = starts.slice(0, starts.length - 1);
+  // The numbers by bucket, each beside its id's top word: the sort within a bucket compares these
+  // (side by side in memory) and reads the ids only when top words tie.
   const out = new Int32Array(n);
+  const tops = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const p = peers[i]!;
-    out[next[ids[p * W]! >>> shift]!++] = p;
+    const top = ids[p * W]!;
+    const at = next[top >>> shift]!++;
+    out[at] = p;
+    tops[at] = top;
   }
   for (let b = 0; b + 1 < starts.length; b++) {
     const lo = starts[b]!;
     const hi = starts[b + 1]!;
     if (hi - lo > 64) out.subarray(lo, hi).sort(cmp);
-    else insertionSort(out, lo, hi, cmp);
+    else insertionSort(out, tops, lo, hi, cmp);
   }
   peers.set(out);
 }
 
-function insertionSort(a: Int32Array, lo: number, hi: number, cmp: (x: number, y: number) => number): void {
+/** Sorts a[lo..hi) by (top word, then `cmp`), moving the top words in `tops` along. */
+function insertionSort(a: Int32Array, tops: Uint32Array, lo: number, hi: number, cmp: (x: number, y: number) => number): void {
   for (let i = lo + 1; i < hi; i++) {
     const v = a[i]!;
+    const vt = tops[i]!;
     let j = i - 1;
-    while (j >= lo && cmp(a[j]!, v) > 0) {
+    while (j >= lo && (tops[j]! > vt || (tops[j] === vt && cmp(a[j]!, v) > 0))) {
       a[j + 1] = a[j]!;
+      tops[j + 1] = tops[j]!;
       j--;
     }
     a[j + 1] = v;
+    tops[j + 1] = vt;
   }
 }
