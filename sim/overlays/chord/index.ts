@@ -137,7 +137,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const { r } = t;
     // The ring's approximations in ring order, read side by side by the finger sweep and for `hot`.
     const keys = ringKeys(t, ring);
-    fingersFromRing(t, ring, keys, (node, from, to, owner) => t.setFingers(node, from, to, owner));
+    fingersFromRing(t, ring, keys, (node, from, to, owner) => t.writeFingers(node, from, to, owner));
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;

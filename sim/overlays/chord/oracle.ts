@@ -45,37 +45,45 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], keys: F
     const xA = keys[at]!;
     i = 0;
     while (i < m) {
-      let lap: number;
-      let tA: number;
+      let P: number;
       targetMade = false;
-      if (i >= low) {
-        tA = xA + step[i]!;
-        // The start lies on the second lap when adding 2^i wrapped past zero.
-        lap = tA >= modulus ? 1 : 0;
-        if (lap === 1) tA -= modulus;
+      if (i === 0 && at + 1 < n && keys[at + 1]! > xA) {
+        // Finger 0 starts at id + 1, and the next node's approximation is above the node's: the next node
+        // owns it (nodes before it have ids ≤ the node's; the start did not wrap, as a higher id exists).
+        // Settled without reading the node's id words, far away in memory.
+        P = at + 1;
       } else {
-        makeTarget();
-        lap = space.cmp(target, 0, ids, nw) < 0 ? 1 : 0;
-        tA = approxOf(target, 0, W);
-      }
-      let P = Math.max(hint[i]!, at + 1);
-      if (before(P, lap, tA)) {
-        // Gallop forward, then search between the last position before the start and the first past it.
-        let stride = 1;
-        let lo = P;
-        let hi = Math.min(P + stride, 2 * n);
-        while (hi < 2 * n && before(hi, lap, tA)) {
-          lo = hi;
-          stride *= 2;
-          hi = Math.min(hi + stride, 2 * n);
+        let lap: number;
+        let tA: number;
+        if (i >= low) {
+          tA = xA + step[i]!;
+          // The start lies on the second lap when adding 2^i wrapped past zero.
+          lap = tA >= modulus ? 1 : 0;
+          if (lap === 1) tA -= modulus;
+        } else {
+          makeTarget();
+          lap = space.cmp(target, 0, ids, nw) < 0 ? 1 : 0;
+          tA = approxOf(target, 0, W);
         }
-        // before(lo), and hi = 2n or not before(hi): the answer is in (lo, hi].
-        while (hi - lo > 1) {
-          const mid = (lo + hi) >>> 1;
-          if (before(mid, lap, tA)) lo = mid;
-          else hi = mid;
+        P = Math.max(hint[i]!, at + 1);
+        if (before(P, lap, tA)) {
+          // Gallop forward, then search between the last position before the start and the first past it.
+          let stride = 1;
+          let lo = P;
+          let hi = Math.min(P + stride, 2 * n);
+          while (hi < 2 * n && before(hi, lap, tA)) {
+            lo = hi;
+            stride *= 2;
+            hi = Math.min(hi + stride, 2 * n);
+          }
+          // before(lo), and hi = 2n or not before(hi): the answer is in (lo, hi].
+          while (hi - lo > 1) {
+            const mid = (lo + hi) >>> 1;
+            if (before(mid, lap, tA)) lo = mid;
+            else hi = mid;
+          }
+          P = hi;
         }
-        P = hi;
       }
       const q = P >= n ? P - n : P;
       const owner = ring[q]!;

@@ -233,8 +233,12 @@ export class ChordTables {
     this.bottomRun[peer] = this.runFrom(peer, from === 0 ? to : Math.max(end, to));
   }
 
-  /** Writes `owner` to fingers from..to of `peer`, in the window and below it. */
-  private writeFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
+  /**
+   * Writes `owner` to fingers from..to of `peer`, in the window and below it,
+   * without keeping the bottom run: for bulk writes (the oracle build), which
+   * end with `fingersChanged`.
+   */
+  writeFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
     const { F, lowTop } = this;
     if (to >= lowTop) {
       const wb = peer * F - lowTop;
