@@ -131,14 +131,9 @@ export class BucketTable {
     this.slabs = slabs;
   }
 
-  /** Makes room for `slabs` slabs in all (the oracle build knows how many it needs). */
+  /** Makes room for `slabs` slabs in all (the oracle build knows roughly how many it needs). */
   reserveSlabs(slabs: number): void {
     if (slabs > this.slabs) this.growPool(slabs);
-  }
-
-  /** Slabs handed out so far, recycled ones included. */
-  slabsInUse(): number {
-    return this.slabsUsed;
   }
 
   /**

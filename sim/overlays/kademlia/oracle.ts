@@ -17,22 +17,10 @@ import type { LiveIndex } from "./truth.js";
  * runs at every level down to where their ids part; a level's splits are
  * kept and searched again only when the run changes. That is about two
  * runs split per peer in all (the nodes of the prefix tree) instead of
- * log2 N binary searches per peer, plus k appends per full bucket. A first
- * walk without draws counts the buckets, so the pool is allocated once at
- * its exact size (no doubling, and no room reserved that is never used).
+ * log2 N binary searches per peer, plus k contacts written per full
+ * bucket, straight from the run into the bucket's slab.
  */
 export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng): void {
-  buckets.reserveSlabs(buckets.slabsInUse() + walkRuns(index, buckets, ids, null));
-  walkRuns(index, buckets, ids, rng);
-}
-
-/**
- * Visits every (peer, bucket) of the oracle tables in id order, level by
- * level. With `rng`, fills the buckets (one draw per bucket whose run is
- * longer than k, in this order); without, only counts them. Returns the
- * number of buckets.
- */
-function walkRuns(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng | null): number {
   const n = index.size;
   const { b, perLevel, k } = buckets;
   const all = ids.ids;
@@ -45,7 +33,9 @@ function walkRuns(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng | nu
   const runs = new Int32Array(levels * stride);
   const runLo = new Int32Array(levels).fill(-1);
   const runHi = new Int32Array(levels).fill(-1);
-  let count = 0;
+  // A filled table has about log2 N buckets per peer: take the room in one go rather than by doublings
+  // (with room to spare for the replacement caches a run with traffic adds).
+  buckets.reserveSlabs(n * (Math.ceil(Math.log2(Math.max(2, n))) + 3));
   for (let i = 0; i < n; i++) {
     const peer = sorted[i]!;
     const pw = peer * W;
@@ -69,8 +59,6 @@ function walkRuns(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng | nu
         const from = runs[row + d]!;
         const size = runs[row + d + 1]! - from;
         if (size === 0) continue;
-        count++;
-        if (rng === null) continue;
         const bucket = level * perLevel + (d ^ own) - 1;
         buckets.fillFromRun(peer, bucket, sorted, from, size, size <= k ? 0 : rng.next());
       }
@@ -78,5 +66,4 @@ function walkRuns(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng | nu
       hi = runs[row + own + 1]!;
     }
   }
-  return count;
 }
