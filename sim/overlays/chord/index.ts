@@ -17,7 +17,7 @@ import { ChordStorage, STORAGE_TYPES } from "./storage.js";
 import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
-import { fingersFromRing, ringKeys } from "./oracle.js";
+import { fingersFromRing } from "./oracle.js";
 import { VirtualNodes } from "./virtual.js";
 
 /** Chord (Stoica, Morris, Karger, Kaashoek & Balakrishnan, SIGCOMM 2001; IEEE/ACM ToN 2003). */
@@ -136,7 +136,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const n = ring.length;
     const { r } = t;
     // The ring's approximations in ring order, read side by side by the finger sweep and for `hot`.
-    const keys = ringKeys(t, ring);
+    const keys = this.truth.onlineKeys();
     fingersFromRing(t, ring, keys, (node, from, to, owner) => t.writeFingers(node, from, to, owner));
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;

@@ -17,7 +17,7 @@ import { approxOf, type ChordTables } from "./tables.js";
  * still lies before it) are filled in without a search.
  *
  * `keys` holds the approximations of the ring's ids in ring order
- * (`ringKeys`), so the sweep reads them side by side.
+ * (TrueRing.onlineKeys), so the sweep reads them side by side.
  *
  * Hands each node's fingers to `write` as runs: fingers from..to of `node`
  * are `owner`, from finger 0 up.
@@ -119,11 +119,4 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], keys: F
     space.addPow2(ids, nw, i, target, 0);
     targetMade = true;
   }
-}
-
-/** The approximations of the ring's ids (ChordTables.approx), in ring order. */
-export function ringKeys(t: ChordTables, ring: readonly PeerId[]): Float64Array {
-  const keys = new Float64Array(ring.length);
-  for (let q = 0; q < ring.length; q++) keys[q] = t.approx[ring[q]!]!;
-  return keys;
 }

@@ -43,6 +43,26 @@ export class TrueRing {
     return this.listed!;
   }
 
+  /**
+   * The approximations of the online nodes' ids (ChordTables.approx) in ring
+   * order, beside `peers`: gathered along the pool, which is in that order,
+   * rather than node by node from the tables (a cache miss each).
+   */
+  onlineKeys(): Float64Array {
+    const online = this.online;
+    const out = new Float64Array(this.count);
+    let k = 0;
+    for (let w = 0; w < online.length; w++) {
+      let bits = online[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        out[k++] = this.keys[(w << 5) + 31 - Math.clz32(low)]!;
+        bits ^= low;
+      }
+    }
+    return out;
+  }
+
   /** The number of online nodes. */
   get size(): number {
     return this.count;

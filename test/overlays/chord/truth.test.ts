@@ -4,7 +4,7 @@ import { Rng } from "../../../sim/engine/rng.js";
 import { IdSpace } from "../../../sim/overlays/shared/id-space.js";
 import { approxOf, ChordTables } from "../../../sim/overlays/chord/tables.js";
 import { TrueRing } from "../../../sim/overlays/chord/truth.js";
-import { fingersFromRing, ringKeys } from "../../../sim/overlays/chord/oracle.js";
+import { fingersFromRing } from "../../../sim/overlays/chord/oracle.js";
 
 /** The observers' true ring against a brute-force BigInt reference. */
 function big(words: Uint32Array, off: number, W: number): bigint {
@@ -121,7 +121,7 @@ describe("the oracle's finger sweep", () => {
           ring.build(nodes);
           const m = t.m;
           const swept = new Int32Array(pool * m).fill(-7);
-          fingersFromRing(t, ring.peers, ringKeys(t, ring.peers), (node, from, to, owner) => swept.fill(owner, node * m + from, node * m + to + 1));
+          fingersFromRing(t, ring.peers, ring.onlineKeys(), (node, from, to, owner) => swept.fill(owner, node * m + from, node * m + to + 1));
           const row = new Int32Array(m);
           const scratch = new Uint32Array(t.W);
           ring.peers.forEach((node, at) => {
