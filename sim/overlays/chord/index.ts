@@ -17,6 +17,7 @@ import { ChordStorage, STORAGE_TYPES } from "./storage.js";
 import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
 import { ChordTables } from "./tables.js";
 import { TrueRing } from "./truth.js";
+import { fingersFromRing } from "./oracle.js";
 import { VirtualNodes } from "./virtual.js";
 
 /** Chord (Stoica, Morris, Karger, Kaashoek & Balakrishnan, SIGCOMM 2001; IEEE/ACM ToN 2003). */
@@ -133,8 +134,10 @@ class ChordOverlay implements Overlay<ChordMessage> {
     this.truth.build(nodes);
     const ring = this.truth.peers;
     const n = ring.length;
-    const { r, m } = t;
-    const scratch = new Uint32Array(t.W);
+    const { r } = t;
+    // The ring's approximations in ring order, read side by side by the finger sweep and for `hot`.
+    const keys = this.truth.onlineKeys();
+    fingersFromRing(t, ring, keys, (node, from, to, owner) => t.writeFingers(node, from, to, owner));
     for (let at = 0; at < n; at++) {
       const peer = ring[at]!;
       t.session[peer] = t.session[peer]! + 1;
@@ -143,9 +146,9 @@ class ChordOverlay implements Overlay<ChordMessage> {
       for (let k = 1; k <= r && k < n; k++) t.successors[base + count++] = ring[(at + k) % n]!;
       if (count === 0) t.successors[base + count++] = peer;
       t.successorCount[peer] = count;
-      t.syncHot(peer);
+      // What syncHot would read (the approximations of the peer, its successor and its last successor), in ring order.
+      t.setHot(peer, keys[at]!, keys[n > 1 ? (at + 1) % n : at]!, keys[n > 1 ? (at + count) % n : at]!);
       t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
-      this.truth.fingersOf(at, t.fingers, scratch, peer * m);
       t.fingersChanged(peer);
       t.inRing[peer] = 1;
     }
@@ -209,7 +212,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       const pred = t.predecessor[peer]!;
       if (pred >= 0 && !kinds.has(pred)) kinds.set(pred, "predecessor");
       for (let i = 0; i < t.m; i++) {
-        const f = t.fingers[peer * t.m + i]!;
+        const f = t.finger(peer, i);
         if (f >= 0 && !kinds.has(f)) kinds.set(f, "finger");
       }
       kinds.delete(peer);
@@ -279,9 +282,8 @@ class ChordOverlay implements Overlay<ChordMessage> {
         if (!t.inRing[peer] || t.successor(peer) !== trueSucc) wrongSucc++;
         if (t.predecessor[peer] !== truePred && !(n === 1 && t.predecessor[peer] === peer)) wrongPred++;
         this.truth.fingersOf(at, row, scratch);
-        const fb = peer * t.m;
         for (let i = 0; i < t.m; i++) {
-          const f = t.fingers[fb + i]!;
+          const f = t.finger(peer, i);
           if (f !== row[i] && !(row[i] === peer && f < 0)) stale++;
         }
       }

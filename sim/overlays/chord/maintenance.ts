@@ -204,7 +204,7 @@ export class Maintenance {
     space.addPow2(ids, peer * W, i, start, 0);
     // The successor's lookup starts half a ring away (the last finger), not at the peer itself, which would
     // answer from its own successor: that is what lets it cross into another cycle (see below).
-    const far = i === 0 ? t.fingers[peer * m + m - 1]! : -1;
+    const far = i === 0 ? t.finger(peer, m - 1) : -1;
     this.routing.findOwner(
       peer,
       start,

@@ -24,8 +24,28 @@ export class ChordTables {
   successors = new Int32Array(0);
   successorCount = new Uint8Array(0);
   predecessor = new Int32Array(0);
-  /** Written through `setFingers`, or followed by `fingersChanged` (candidates keeps a summary of them). */
-  fingers = new Int32Array(0);
+  /**
+   * The fingers, read with `finger` and written with `setFingers`. Of the m
+   * fingers only the top ones are stored per peer: below m − 48 a finger
+   * starts closer than the successor, so it is the successor (or unknown),
+   * except where a peer has a node within 2^(m−48) of it, about N · 2^-48
+   * of the time. So each peer has a row of its highest `F` fingers
+   * (`window`), and one number for all the lower ones (`low`) while they are
+   * one value; a peer whose lower fingers differ gets a row of them in
+   * `spill` until they are one value again. At m = 128 that is 196 bytes a
+   * peer instead of 512.
+   */
+  private window = new Int32Array(0);
+  /** Per peer: the value of all its fingers below `lowTop` (≥ -1), or -2 − r when they differ and are in row r of `spill`. */
+  private low = new Int32Array(0);
+  /** Rows of `lowTop` fingers, for peers whose lower fingers differ. */
+  private spill = new Int32Array(0);
+  private spillRows = 0;
+  private readonly freeSpill: number[] = [];
+  /** Fingers stored per peer in `window`: the highest F. */
+  readonly F: number;
+  /** Fingers below this one are kept in `low` (or `spill`): m − F. */
+  readonly lowTop: number;
   /**
    * Per peer, the last index of the run of equal fingers that starts at
    * finger 0 (usually the successor, repeated for every finger closer than
@@ -60,6 +80,8 @@ export class ChordTables {
     this.W = space.words;
     this.m = space.bits;
     this.r = successors;
+    this.F = Math.min(this.m, FINGER_WINDOW);
+    this.lowTop = this.m - this.F;
     this.approxModulus = 2 ** (space.bits - 32 * (space.words - 1) + 21);
     this.grow(Math.max(16, capacity));
   }
@@ -71,7 +93,7 @@ export class ChordTables {
 
   private grow(capacity: number): void {
     const old = this.capacity;
-    const { W, m, r } = this;
+    const { W, r } = this;
     const bigger = <T extends Uint32Array | Int32Array | Int16Array | Uint8Array | Uint16Array | Float64Array>(a: T, per: number, fill?: number): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity * per);
       b.set(a);
@@ -84,7 +106,8 @@ export class ChordTables {
     this.successors = bigger(this.successors, r, -1);
     this.successorCount = bigger(this.successorCount, 1);
     this.predecessor = bigger(this.predecessor, 1, -1);
-    this.fingers = bigger(this.fingers, m, -1);
+    this.window = bigger(this.window, this.F, -1);
+    this.low = bigger(this.low, 1, -1);
     this.bottomRun = bigger(this.bottomRun, 1, -1);
     this.nextFinger = bigger(this.nextFinger, 1);
     this.inRing = bigger(this.inRing, 1);
@@ -106,11 +129,25 @@ export class ChordTables {
     this.hot[h + 2] = count > 0 ? this.approx[this.successors[peer * this.r + count - 1]!]! : NaN;
   }
 
+  /**
+   * Sets `peer`'s record in `hot` to what syncHot would find, from the
+   * approximations of the peer, its successor and its last successor given
+   * (the oracle build has them in ring order, side by side).
+   */
+  setHot(peer: PeerId, own: number, successor: number, lastSuccessor: number): void {
+    const h = HOT * peer;
+    this.hot[h] = own;
+    this.hot[h + 1] = successor;
+    this.hot[h + 2] = lastSuccessor;
+  }
+
   /** Forgets all routing state of `peer` (a new session starts with nothing). */
   reset(peer: PeerId): void {
     this.successorCount[peer] = 0;
     this.predecessor[peer] = -1;
-    this.fingers.fill(-1, peer * this.m, (peer + 1) * this.m);
+    this.window.fill(-1, peer * this.F, (peer + 1) * this.F);
+    this.freeSpillRow(peer);
+    this.low[peer] = -1;
     this.bottomRun[peer] = -1;
     this.nextFinger[peer] = 0;
     this.inRing[peer] = 0;
@@ -155,39 +192,112 @@ export class ChordTables {
     }
     this.successorCount[peer] = n;
     this.syncHot(peer);
-    const fb = peer * this.m;
-    for (let i = 0; i < this.m; i++) if (this.fingers[fb + i] === gone) this.fingers[fb + i] = -1;
+    const { window, F, lowTop } = this;
+    const wb = peer * F;
+    for (let j = 0; j < F; j++) if (window[wb + j] === gone) window[wb + j] = -1;
+    const v = this.low[peer]!;
+    if (v === gone) this.low[peer] = -1;
+    else if (v < -1) {
+      const rb = (-2 - v) * lowTop;
+      for (let i = 0; i < lowTop; i++) if (this.spill[rb + i] === gone) this.spill[rb + i] = -1;
+    }
     // The bottom run stays one value (the same, or all -1 now), so it can only have grown.
     const end = this.bottomRun[peer]!;
-    if (end >= 0) this.bottomRun[peer] = this.runFrom(fb, end);
+    if (end >= 0) this.bottomRun[peer] = this.runFrom(peer, end);
     if (this.predecessor[peer] === gone) this.predecessor[peer] = -1;
+  }
+
+  /** Finger i of `peer` (-1: unknown). */
+  finger(peer: PeerId, i: number): PeerId {
+    const lowTop = this.lowTop;
+    if (i >= lowTop) return this.window[peer * this.F + i - lowTop]!;
+    const v = this.low[peer]!;
+    return v >= -1 ? v : this.spill[(-2 - v) * lowTop + i]!;
   }
 
   /** Fingers from..to (inclusive) of `peer` become `owner`. */
   setFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
     if (to < from) return;
-    const { fingers, m } = this;
-    const fb = peer * m;
-    fingers.fill(owner, fb + from, fb + to + 1);
+    this.writeFingers(peer, from, to, owner);
     // Keep the bottom run up to date (fix_fingers writes every few seconds; finding it again costs a walk).
     const end = this.bottomRun[peer]!;
     // Unknown stays unknown; writes starting past the finger after the run leave it alone.
     if (end < 0 || from > end + 1) return;
-    const first = fingers[fb]!;
+    const first = this.finger(peer, 0);
     if (from > 0 && owner !== first) {
       // The run now ends before the write (or, for a write starting just after it, where it ended).
       if (from <= end) this.bottomRun[peer] = from - 1;
       return;
     }
     // The run now covers the write (and, from finger 1 on, what it covered before): it may go on past that.
-    this.bottomRun[peer] = this.runFrom(fb, from === 0 ? to : Math.max(end, to));
+    this.bottomRun[peer] = this.runFrom(peer, from === 0 ? to : Math.max(end, to));
   }
 
-  /** The last index of the run of fingers equal to finger 0 that is known to reach index `end` (fingers at fb..). */
-  private runFrom(fb: number, end: number): number {
-    const { fingers, m } = this;
-    const first = fingers[fb]!;
-    while (end + 1 < m && fingers[fb + end + 1] === first) end++;
+  /**
+   * Writes `owner` to fingers from..to of `peer`, in the window and below it,
+   * without keeping the bottom run: for bulk writes (the oracle build), which
+   * end with `fingersChanged`.
+   */
+  writeFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
+    const { F, lowTop } = this;
+    if (to >= lowTop) {
+      const wb = peer * F - lowTop;
+      const window = this.window;
+      for (let i = Math.max(from, lowTop); i <= to; i++) window[wb + i] = owner;
+    }
+    if (from >= lowTop) return;
+    const end = Math.min(to, lowTop - 1);
+    const v = this.low[peer]!;
+    if (from === 0 && end === lowTop - 1) {
+      // All the lower fingers: one value again.
+      this.freeSpillRow(peer);
+      this.low[peer] = owner;
+      return;
+    }
+    if (v === owner) return;
+    const row = v >= -1 ? this.newSpillRow(peer, v) : -2 - v;
+    this.spill.fill(owner, row * lowTop + from, row * lowTop + end + 1);
+  }
+
+  /** Gives `peer` a spill row holding `value` in every lower finger; returns it. */
+  private newSpillRow(peer: PeerId, value: PeerId): number {
+    const lowTop = this.lowTop;
+    let row = this.freeSpill.pop();
+    if (row === undefined) {
+      row = this.spillRows++;
+      if (row * lowTop >= this.spill.length) {
+        const bigger = new Int32Array(Math.max(16, 2 * this.spillRows) * lowTop);
+        bigger.set(this.spill);
+        this.spill = bigger;
+      }
+    }
+    this.spill.fill(value, row * lowTop, row * lowTop + lowTop);
+    this.low[peer] = -2 - row;
+    return row;
+  }
+
+  /** Returns `peer`'s spill row, if it has one, for reuse. */
+  private freeSpillRow(peer: PeerId): void {
+    const v = this.low[peer]!;
+    if (v < -1) this.freeSpill.push(-2 - v);
+  }
+
+  /** The last index of the run of `peer`'s fingers equal to finger 0 that is known to reach index `end`. */
+  private runFrom(peer: PeerId, end: number): number {
+    const { m, lowTop } = this;
+    const first = this.finger(peer, 0);
+    if (end + 1 < lowTop) {
+      const v = this.low[peer]!;
+      if (v >= -1) end = lowTop - 1;
+      else {
+        // Lower fingers that differ: along the spill row.
+        const rb = (-2 - v) * lowTop;
+        while (end + 1 < lowTop && this.spill[rb + end + 1] === first) end++;
+        if (end + 1 < lowTop) return end;
+      }
+    }
+    const wb = peer * this.F - lowTop;
+    while (end + 1 < m && this.window[wb + end + 1] === first) end++;
     return end;
   }
 
@@ -199,7 +309,7 @@ export class ChordTables {
   /** The last index of `peer`'s run of equal fingers from finger 0 (see `bottomRun`). */
   private bottomRunOf(peer: PeerId): number {
     let end = this.bottomRun[peer]!;
-    if (end < 0) this.bottomRun[peer] = end = this.runFrom(peer * this.m, 0);
+    if (end < 0) this.bottomRun[peer] = end = this.runFrom(peer, 0);
     return end;
   }
 
@@ -223,17 +333,17 @@ export class ChordTables {
    * -1 if `peer` knows nobody between itself and the target.
    */
   closestPreceding(peer: PeerId, target: Uint32Array, to: number): PeerId {
-    const { ids, W, m, space, fingers, hot } = this;
+    const { ids, W, m, space, window, lowTop, hot } = this;
     const pw = peer * W;
     const pA = hot[HOT * peer]!;
     const tA = approxOf(target, to, W);
     let best = -1;
     let bestA = NaN;
-    const fb = peer * m;
+    const wb = peer * this.F - lowTop;
     let top = W > 1 ? this.approxDistanceLog2(pA, tA) : -2;
     if (top === -2) top = space.distanceLog2(ids, pw, target, to);
     for (let i = Math.min(top, m - 1); i >= 0; i--) {
-      const f = fingers[fb + i]!;
+      const f = i >= lowTop ? window[wb + i]! : this.finger(peer, i);
       if (f < 0 || f === peer) continue;
       const fA = hot[HOT * f]!;
       const between = pA !== fA && pA !== tA && fA !== tA ? (pA < tA ? pA < fA && fA < tA : fA > pA || fA < tA) : space.inOpen(ids, f * W, ids, pw, target, to);
@@ -267,7 +377,7 @@ export class ChordTables {
    * distance's top bits or one more, so the answer is certain unless d < 2
    * or d is a power of two.
    */
-  private approxDistanceLog2(pA: number, tA: number): number {
+  approxDistanceLog2(pA: number, tA: number): number {
     let d = tA - pA;
     if (d < 0) d += this.approxModulus;
     if (d < 2) return -2;
@@ -283,9 +393,8 @@ export class ChordTables {
    * every successor; ties (equal ids) in the order they were met.
    */
   candidates(peer: PeerId, target: Uint32Array, to: number, max: number): PeerId[] {
-    const { ids, W, m, space, fingers } = this;
+    const { ids, W, m, space } = this;
     const pw = peer * W;
-    const fb = peer * m;
     const tA = approxOf(target, to, W);
     let top = W > 1 ? this.approxDistanceLog2(this.approx[peer]!, tA) : -2;
     if (top === -2) top = space.distanceLog2(ids, pw, target, to);
@@ -293,13 +402,17 @@ export class ChordTables {
     const bottom = this.bottomRunOf(peer);
     let n = 0;
     let distinct = 0;
-    for (let i = Math.min(top, m - 1); i >= bottom && distinct < max; i--) {
-      const f = fingers[fb + i]!;
-      if (f >= 0 && (i === m - 1 || f !== fingers[fb + i + 1])) {
+    const first = Math.min(top, m - 1);
+    // The finger above the one looked at (a finger equal to it was considered already).
+    let above = first >= 0 && first < m - 1 ? this.finger(peer, first + 1) : -1;
+    for (let i = first; i >= bottom && distinct < max; i--) {
+      const f = this.finger(peer, i);
+      if (f >= 0 && (i === m - 1 || f !== above)) {
         const grown = this.consider(n, peer, f, target, to, tA);
         if (grown > n) distinct++;
         n = grown;
       }
+      above = f;
     }
     const base = peer * this.r;
     for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, target, to, tA);
@@ -352,6 +465,9 @@ export class ChordTables {
     return n + 1;
   }
 }
+
+/** Fingers stored per peer in a row of their own (ChordTables.window): the highest 48. */
+const FINGER_WINDOW = 48;
 
 /** Doubles per peer in ChordTables.hot (3 used; 4 keeps a record inside one cache line). */
 const HOT = 4;

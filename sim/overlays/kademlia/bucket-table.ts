@@ -136,16 +136,22 @@ export class BucketTable {
     if (slabs > this.slabs) this.growPool(slabs);
   }
 
-  /** A new empty slab; its fail counts are all 0 (fresh memory is zeroed, a recycled slab is cleared). */
+  /**
+   * A new empty slab; its fail counts, ping flag and last lookup are 0. Fresh
+   * memory is zeroed already, so only a recycled slab is cleared: writing
+   * zeros would make the oracle build touch every page of those arrays.
+   */
   private allocSlab(): number {
     const recycled = this.freeSlabs.length > 0;
     const s = recycled ? this.freeSlabs.pop()! : this.slabsUsed++;
     if (s >= this.slabs) this.growPool(this.slabs * 2);
-    if (recycled) this.fails.fill(0, s * this.T, s * this.T + this.T);
-    this.pool[s * this.T] = 0;
+    if (recycled) {
+      this.fails.fill(0, s * this.T, s * this.T + this.T);
+      this.pinging[s] = 0;
+      this.lastLookup[s] = 0;
+      this.pool[s * this.T] = 0;
+    }
     this.pool[s * this.T + 1] = -1;
-    this.pinging[s] = 0;
-    this.lastLookup[s] = 0;
     return s;
   }
 
@@ -369,12 +375,36 @@ export class BucketTable {
    * writing them spares the build touching that memory at all.
    */
   fill(peer: PeerId, bucket: number, contacts: Int32Array, n: number): void {
+    const base = this.newBucket(peer, bucket, n);
+    for (let i = 0; i < n; i++) this.pool[base + i] = contacts[i]!;
+  }
+
+  /**
+   * Oracle bootstrap, the bulk form of `fill`: a bucket the peer does not
+   * have yet gets the peers run[from .. from + size) if they fit, else k of
+   * them evenly spaced along the run from offset u ∈ [0, 1): the j-th at
+   * from + ⌊(j + u)·size / k⌋. Written straight into the pool, with no copy.
+   */
+  fillFromRun(peer: PeerId, bucket: number, run: Int32Array, from: number, size: number, u: number): void {
+    const k = this.k;
+    if (size <= k) {
+      const base = this.newBucket(peer, bucket, size);
+      const pool = this.pool;
+      for (let j = 0; j < size; j++) pool[base + j] = run[from + j]!;
+    } else {
+      const base = this.newBucket(peer, bucket, k);
+      const pool = this.pool;
+      for (let j = 0; j < k; j++) pool[base + j] = run[from + Math.floor(((j + u) * size) / k)]!;
+    }
+  }
+
+  /** A new bucket of `peer` holding n contacts (the caller writes them at the offset returned). */
+  private newBucket(peer: PeerId, bucket: number, n: number): number {
     if (this.slabOf(peer, bucket, false) >= 0 || n > this.k) throw new Error(`kademlia: bucket ${bucket} of peer ${peer} cannot take ${n} contacts`);
     const s = this.slabOf(peer, bucket, true);
-    const base = this.base(s);
-    for (let i = 0; i < n; i++) this.pool[base + i] = contacts[i]!;
     this.setSize(s, n);
     this.contactCount[peer]! += n;
+    return this.base(s);
   }
 
   /** Forgets every bucket of `peer` (a new session starts with an empty table). */

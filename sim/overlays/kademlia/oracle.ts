@@ -17,13 +17,15 @@ import type { LiveIndex } from "./truth.js";
  * runs at every level down to where their ids part; a level's splits are
  * kept and searched again only when the run changes. That is about two
  * runs split per peer in all (the nodes of the prefix tree) instead of
- * log2 N binary searches per peer, plus k appends per full bucket.
+ * log2 N binary searches per peer, plus k contacts written per full
+ * bucket, straight from the run into the bucket's slab.
  */
 export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng): void {
   const n = index.size;
   const { b, perLevel, k } = buckets;
   const all = ids.ids;
   const W = ids.W;
+  const sorted = index.view();
   // runs[level·stride + d] .. runs[level·stride + d + 1] is the run whose digit at `level` is d, within the
   // run [runLo[level], runHi[level]) of the level above.
   const stride = (1 << b) + 1;
@@ -31,11 +33,11 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
   const runs = new Int32Array(levels * stride);
   const runLo = new Int32Array(levels).fill(-1);
   const runHi = new Int32Array(levels).fill(-1);
-  const chosen = new Int32Array(k);
-  // A filled table has about log2 N buckets per peer: take the room in one go rather than by doublings.
+  // A filled table has about log2 N buckets per peer: take the room in one go rather than by doublings
+  // (with room to spare for the replacement caches a run with traffic adds).
   buckets.reserveSlabs(n * (Math.ceil(Math.log2(Math.max(2, n))) + 3));
   for (let i = 0; i < n; i++) {
-    const peer = index.at(i);
+    const peer = sorted[i]!;
     const pw = peer * W;
     let lo = 0;
     let hi = n;
@@ -58,14 +60,7 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
         const size = runs[row + d + 1]! - from;
         if (size === 0) continue;
         const bucket = level * perLevel + (d ^ own) - 1;
-        if (size <= k) {
-          for (let j = 0; j < size; j++) chosen[j] = index.at(from + j);
-          buckets.fill(peer, bucket, chosen, size);
-        } else {
-          const u = rng.next();
-          for (let j = 0; j < k; j++) chosen[j] = index.at(from + Math.floor(((j + u) * size) / k));
-          buckets.fill(peer, bucket, chosen, k);
-        }
+        buckets.fillFromRun(peer, bucket, sorted, from, size, size <= k ? 0 : rng.next());
       }
       lo = runs[row + own]!;
       hi = runs[row + own + 1]!;

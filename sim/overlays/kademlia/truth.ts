@@ -1,5 +1,6 @@
 import type { PeerId } from "../../peers/population.js";
 import type { KadIds } from "./ids.js";
+import { sortById } from "../shared/sort-by-id.js";
 
 /**
  * The online peers sorted by id: an observer's view, never the protocol's.
@@ -34,12 +35,8 @@ export class LiveIndex {
   /** Rebuilds the index from a set of peers. */
   build(peers: readonly PeerId[]): void {
     const ids = this.ids;
-    const all = ids.ids;
-    const W = ids.W;
-    const approx = new Float64Array(ids.capacity);
-    for (const p of peers) approx[p] = ids.approx(all, p * W);
     const sorted = Int32Array.from(peers);
-    sorted.sort((a, b) => approx[a]! - approx[b]! || ids.cmp(all, a * W, all, b * W) || a - b);
+    sortById(sorted, ids.ids, ids.W, 32 - ids.pad);
     this.sorted = new Int32Array(Math.max(64, sorted.length * 2));
     this.sorted.set(sorted);
     this.sortedTop = new Uint32Array(this.sorted.length);
@@ -132,6 +129,11 @@ export class LiveIndex {
 
   at(i: number): PeerId {
     return this.sorted[i]!;
+  }
+
+  /** The online peers in id order, as a view (valid until the next change; not to be written). */
+  view(): Int32Array {
+    return this.sorted.subarray(0, this.size);
   }
 
   /**

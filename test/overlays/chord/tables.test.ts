@@ -5,7 +5,7 @@ import { approxOf, ChordTables } from "../../../sim/overlays/chord/tables.js";
 
 /** ChordTables.candidates as it was written first: every test on the exact ids, an insertion into a plain array. */
 function candidatesByIds(t: ChordTables, peer: number, target: Uint32Array, max: number): number[] {
-  const { ids, W, m, space, fingers } = t;
+  const { ids, W, m, space } = t;
   const found: number[] = [];
   const consider = (p: number) => {
     if (p < 0 || p === peer || found.includes(p) || !space.inOpen(ids, p * W, ids, peer * W, target, 0)) return;
@@ -19,8 +19,8 @@ function candidatesByIds(t: ChordTables, peer: number, target: Uint32Array, max:
   };
   let distinct = 0;
   for (let i = Math.min(space.distanceLog2(ids, peer * W, target, 0), m - 1); i >= 0 && distinct < max; i--) {
-    const f = fingers[peer * m + i]!;
-    if (f >= 0 && (i === m - 1 || f !== fingers[peer * m + i + 1]) && !found.includes(f)) {
+    const f = t.finger(peer, i);
+    if (f >= 0 && (i === m - 1 || f !== t.finger(peer, i + 1)) && !found.includes(f)) {
       const before = found.length;
       consider(f);
       if (found.length > before) distinct++;
@@ -72,8 +72,11 @@ describe("ChordTables.candidates", () => {
           const [successors, runs] = tables[p]!;
           t.setSuccessors(p, successors.slice(0, r));
           let i = 0;
-          for (const [owner, length] of runs) for (let j = 0; j < length && i < t.m; j++) t.fingers[p * t.m + i++] = owner;
-          t.fingers.fill(runs[runs.length - 1]![0], p * t.m + i, (p + 1) * t.m);
+          for (const [owner, length] of runs) {
+            if (i < t.m) t.setFingers(p, i, Math.min(i + length, t.m) - 1, owner);
+            i += length;
+          }
+          if (i < t.m) t.setFingers(p, i, t.m - 1, runs[runs.length - 1]![0]);
           t.fingersChanged(p);
         }
         const target = new Uint32Array(W);
@@ -92,6 +95,47 @@ describe("ChordTables.candidates", () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe("ChordTables' fingers", () => {
+  it("read back as a plain array of m fingers would, through writes, forgetting and resets (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 48, 49, 64, 128, 160),
+        fc.array(
+          fc.oneof(
+            fc.tuple(fc.constant("set" as const), fc.nat({ max: 2 }), fc.nat({ max: 159 }), fc.nat({ max: 159 }), fc.integer({ min: -1, max: 5 })),
+            fc.tuple(fc.constant("forget" as const), fc.nat({ max: 2 }), fc.integer({ min: 0, max: 5 })),
+            fc.tuple(fc.constant("reset" as const), fc.nat({ max: 2 })),
+          ),
+          { maxLength: 60 },
+        ),
+        (bits, ops) => {
+          const t = new ChordTables(new IdSpace(bits), 2, 3);
+          const m = t.m;
+          const model = Array.from({ length: 3 }, () => new Array<number>(m).fill(-1));
+          for (const op of ops) {
+            if (op[0] === "set") {
+              const [, p, a, b, owner] = op;
+              const from = Math.min(a, m - 1);
+              const to = Math.min(b, m - 1);
+              t.setFingers(p, from, to, owner);
+              for (let i = from; i <= to; i++) model[p]![i] = owner;
+            } else if (op[0] === "forget") {
+              const [, p, gone] = op;
+              t.forget(p, gone);
+              model[p] = model[p]!.map((f) => (f === gone ? -1 : f));
+            } else {
+              t.reset(op[1]);
+              model[op[1]]!.fill(-1);
+            }
+            for (let p = 0; p < 3; p++) expect(Array.from({ length: m }, (_, i) => t.finger(p, i))).toEqual(model[p]);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../../sim/engine/rng.js";
 import { IdSpace } from "../../../sim/overlays/shared/id-space.js";
 import { approxOf, ChordTables } from "../../../sim/overlays/chord/tables.js";
 import { TrueRing } from "../../../sim/overlays/chord/truth.js";
+import { fingersFromRing } from "../../../sim/overlays/chord/oracle.js";
 
 /** The observers' true ring against a brute-force BigInt reference. */
 function big(words: Uint32Array, off: number, W: number): bigint {
@@ -98,3 +101,36 @@ describe("TrueRing", () => {
   });
 });
 
+
+describe("the oracle's finger sweep", () => {
+  it("gives every node of the ring the finger table fingersOf finds (random rings, id widths, online subsets)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          bits: fc.constantFrom(4, 9, 12, 20, 32, 33, 53, 64, 75, 96, 128, 160),
+          pool: fc.integer({ min: 1, max: 300 }),
+          salt: fc.integer({ min: 0, max: 0xffffffff }),
+          online: fc.double({ min: 0.05, max: 1, noNaN: true }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        ({ bits, pool, salt, online, seed }) => {
+          const t = new ChordTables(new IdSpace(bits), 4, pool, salt);
+          const choose = new Rng(seed);
+          const nodes = Array.from({ length: pool }, (_, p) => p).filter(() => choose.chance(online));
+          const ring = new TrueRing(t);
+          ring.build(nodes);
+          const m = t.m;
+          const swept = new Int32Array(pool * m).fill(-7);
+          fingersFromRing(t, ring.peers, ring.onlineKeys(), (node, from, to, owner) => swept.fill(owner, node * m + from, node * m + to + 1));
+          const row = new Int32Array(m);
+          const scratch = new Uint32Array(t.W);
+          ring.peers.forEach((node, at) => {
+            ring.fingersOf(at, row, scratch);
+            expect(swept.subarray(node * m, node * m + m)).toEqual(row);
+          });
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
