@@ -226,6 +226,9 @@ export class Lookup {
     const d0 = (ids.top[peer]! ^ this.target0) >>> 0;
     const order = this.order;
     let len = this.len;
+    // The common rejection first, without the search: with enough unqueried entries waiting, a newcomer no
+    // closer than the farthest entry would go last, with no unqueried entry after it.
+    if (this.unqueried >= keepUnqueried && len > 0 && this.cmpEntry(order[len - 1]!, peer, d0, ids) <= 0) return;
     // The slot: after every entry no farther than the newcomer (binary search: the list is sorted).
     let at = 0;
     for (let hi = len; at < hi; ) {
@@ -364,6 +367,8 @@ export class LookupEngine {
      * and the lookup goes on without that holder.
      */
     private readonly acceptValue: (lookup: Lookup, holder: PeerId, value: number, hops: number) => boolean = () => true,
+    /** The lookup has read the contacts of `reply` and keeps no reference to them (the sender may reuse the list). */
+    private readonly contactsRead: (contacts: readonly PeerId[]) => void = () => {},
   ) {
     this.keepUnqueried = options.k + options.alpha;
     this.contacts = new Int32Array(options.k);
@@ -486,6 +491,7 @@ export class LookupEngine {
     if (lookup.done) {
       lookup.state[i] = ANSWERED;
       this.release(lookup);
+      if (reply.type === "nodes" || reply.type === "maintenanceNodes") this.contactsRead(reply.contacts);
       return;
     }
     lookup.inFlight--;
@@ -507,6 +513,7 @@ export class LookupEngine {
       const closest = lookup.closestLive();
       const contacts = reply.contacts;
       for (let j = 0; j < contacts.length; j++) this.insert(lookup, contacts[j]!, depth + 1);
+      this.contactsRead(contacts);
       // §2.3: when a round brings nothing closer, the rest of the k closest are all asked at once.
       if (lookup.closestLive() === closest) {
         if (++lookup.stale >= this.options.alpha) lookup.final = true;

@@ -144,7 +144,10 @@ export class ProviderDht {
       // a server that answered with records leaves the k closest (it is not asked again).
       return search.found.length >= search.want;
     };
-    this.engine = new LookupEngine(routingCtx, options, this.ids, this.buckets, learn, failed, accept);
+    const contactsRead = (contacts: readonly PeerId[]) => {
+      if (contacts !== EMPTY) this.spareContacts.push(contacts as PeerId[]);
+    };
+    this.engine = new LookupEngine(routingCtx, options, this.ids, this.buckets, learn, failed, accept, contactsRead);
     const findNodes = (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => {
       this.ctx.count("dhtMaintenanceLookups");
       this.engine.start(new Lookup(origin, "maintenance", target, -1, -1, done));
@@ -242,10 +245,17 @@ export class ProviderDht {
 
   private readonly scratch = new Int32Array(255);
 
+  /**
+   * Contact lists of replies their requester has read, for the next replies: a reply's list, k numbers,
+   * was the biggest allocation per RPC. (A reply that is never read, lost or too late, leaves its list to the GC.)
+   */
+  private readonly spareContacts: PeerId[][] = [];
+
   private closest(peer: PeerId, target: Uint32Array, asker: PeerId): PeerId[] {
     const n = this.buckets.closest(peer, target, 0, this.options.k, asker, this.scratch);
-    const out: PeerId[] = new Array(n);
+    const out = this.spareContacts.pop() ?? [];
     for (let i = 0; i < n; i++) out[i] = this.scratch[i]!;
+    out.length = n;
     return out;
   }
 
