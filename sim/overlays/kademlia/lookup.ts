@@ -100,7 +100,7 @@ export class Lookup {
   deadline: Float64Array = NO_TIMES;
   /** RPCs neither answered nor timed out, the lookup ended or not (inFlight counts only while it runs). */
   outstanding = 0;
-  /** The origin's session count when the lookup started (LookupEngine.originGone). */
+  /** How many sessions the origin had ended when the lookup started (see LookupEngine.originGone). */
   session = 0;
   len = 0;
   /** Entries numbered so far (dropped ones included). */
@@ -367,7 +367,7 @@ export class LookupEngine {
      * and the lookup goes on without that holder.
      */
     private readonly acceptValue: (lookup: Lookup, holder: PeerId, value: number, hops: number) => boolean = () => true,
-    /** The lookup has read the contacts of `reply` and keeps no reference to them (the sender may reuse the list). */
+    /** A lookup has read the contacts of a reply and keeps no reference to them (the sender may reuse the list). */
     private readonly contactsRead: (contacts: readonly PeerId[]) => void = () => {},
   ) {
     this.keepUnqueried = options.k + options.alpha;
