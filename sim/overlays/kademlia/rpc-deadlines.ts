@@ -14,7 +14,11 @@ import type { TimerHandle } from "../../core/protocol.js";
  * the oldest RPC still waiting.
  *
  * The timer belongs to no peer: the queue holds the RPCs of every origin,
- * so the timeouts of different lookups keep the order of their sends.
+ * so the timeouts of different lookups keep the order of their sends. One
+ * order is not kept exactly: a timer set again when the last one fired
+ * comes after the other events set earlier for the same instant, where the
+ * RPC's own timer, set when it was sent, would have come before some of
+ * them. Only events at the very same instant can tell.
  */
 export class RpcDeadlines<T> {
   /** Ring buffer of queued RPCs, oldest at `head`: whose it is, which one, and when it times out. */
