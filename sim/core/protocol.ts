@@ -63,6 +63,9 @@ export interface OverlayContext<M extends Message> {
    * Sends a request and waits for the answer. Exactly one of `onReply` or
    * `onTimeout` is called, unless `from` goes offline first (then neither is).
    * The context stamps the request id on `msg`, so pass a fresh object.
+   * With `timeoutMs` Infinity no timer is kept and `onTimeout` is never
+   * called: the caller keeps its own deadlines (a lookup times out all of its
+   * requests with one timer) and ignores replies that come after them.
    */
   request(from: PeerId, to: PeerId, msg: M, timeoutMs: number, onReply: (reply: M) => void, onTimeout: () => void): void;
   /**
@@ -100,6 +103,12 @@ export interface OverlayContext<M extends Message> {
   /** Runs `fn` after `delayMs` unless `peer` leaves or crashes first. */
   setTimer(peer: PeerId, delayMs: number, fn: () => void): TimerHandle;
   cancelTimer(handle: TimerHandle): void;
+  /**
+   * Runs `fn` after `delayMs`, bound to no peer: it runs whoever leaves or
+   * crashes meanwhile (one timer serving many peers' work, which checks for
+   * itself whose work still counts). Cancel it with cancelTimer.
+   */
+  setOverlayTimer(delayMs: number, fn: () => void): TimerHandle;
   /**
    * A timer for the hottest paths: runs `fn(peer, a, b)` after `delayMs`
    * unless `peer` leaves or crashes first, like setTimer, but `fn` can be one

@@ -27,6 +27,7 @@ interface PendingRequest {
   session: number;
   onReply: (reply: Message) => void;
   onTimeout: () => void;
+  /** The timeout's event, or -1 when the caller keeps its own deadline. */
   timer: number;
   /** Answered or timed out: later replies are dropped. */
   done: boolean;
@@ -148,10 +149,11 @@ export class OverlayRuntime<M extends Message> {
           session: population.session(from),
           onReply: onReply as (reply: Message) => void,
           onTimeout,
-          timer: 0,
+          timer: -1,
           done: false,
         };
-        request.timer = sim.schedule(timeoutMs, this.expireRequest, request);
+        // No timer for a caller that keeps its own deadlines (see OverlayContext.request).
+        if (timeoutMs !== Infinity) request.timer = sim.schedule(timeoutMs, this.expireRequest, request);
         // The message is the request's own (see OverlayContext.request): stamp it rather than copy it.
         (msg as { rpc?: unknown }).rpc = request;
         network.send(from, to, msg);
@@ -174,6 +176,7 @@ export class OverlayRuntime<M extends Message> {
       fileSize: parts.fileSize ?? (() => 4_000_000),
       setTimer: (peer, delayMs, fn): TimerHandle =>
         sim.schedule(delayMs, this.fireTimer, { peer, session: population.session(peer), fn }),
+      setOverlayTimer: (delayMs, fn): TimerHandle => sim.schedule(delayMs, fn),
       cancelTimer: (handle) => {
         sim.cancel(handle);
       },
@@ -316,7 +319,7 @@ export class OverlayRuntime<M extends Message> {
     const request = msg.replyTo as unknown as PendingRequest;
     if (request.done || request.requester !== to || !this.stillThere(request)) return;
     request.done = true;
-    this.parts.sim.cancel(request.timer);
+    if (request.timer >= 0) this.parts.sim.cancel(request.timer);
     request.onReply(msg);
   }
 

@@ -35,6 +35,32 @@ describe("OverlayContext", () => {
     expect(log).toEqual(["timeout at 100"]);
   });
 
+  it("keeps no timer for a request sent with an infinite timeout: the reply still comes, a missing one is never reported", () => {
+    const { sim, ctx, setSilent } = world();
+    const log: string[] = [];
+    ctx.request(0, 1, { type: "ask", n: 1 }, Infinity, (r) => log.push(`reply ${(r as { n: number }).n} at ${sim.now}`), () => log.push("timeout"));
+    sim.run();
+    setSilent(true);
+    ctx.request(0, 1, { type: "ask", n: 5 }, Infinity, () => log.push("reply"), () => log.push("timeout"));
+    sim.run();
+    expect(log).toEqual(["reply 2 at 20"]);
+    expect(sim.pending).toBe(0);
+  });
+
+  it("runs an overlay timer whoever goes offline, unless cancelled", () => {
+    const { sim, ctx, population } = world();
+    const log: string[] = [];
+    ctx.setOverlayTimer(50, () => log.push(`overlay timer at ${sim.now}`));
+    const cancelled = ctx.setOverlayTimer(60, () => log.push("cancelled"));
+    sim.schedule(5, () => {
+      population.markOffline(0);
+      population.markOffline(1);
+      ctx.cancelTimer(cancelled);
+    });
+    sim.run();
+    expect(log).toEqual(["overlay timer at 50"]);
+  });
+
   it("forgets timers and requests of a peer that went offline, even if it comes back", () => {
     const { sim, ctx, population } = world();
     const log: string[] = [];

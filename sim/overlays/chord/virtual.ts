@@ -61,6 +61,7 @@ export class VirtualNodes {
       fileSize: (key) => ctx.fileSize(key),
       setTimer: (node, delayMs, fn) => ctx.setTimer(peerOf(node), delayMs, fn),
       cancelTimer: (handle) => ctx.cancelTimer(handle),
+      setOverlayTimer: (delayMs, fn) => ctx.setOverlayTimer(delayMs, fn),
       setTimerWith: (node, delayMs, fn, a, b) => ctx.setTimerWith(peerOf(node), delayMs, () => fn(node, a, b), 0, 0),
       cancelTimerWith: (handle) => ctx.cancelTimerWith(handle),
       every: (node, intervalMs, fn, options) => ctx.every(peerOf(node), intervalMs, () => fn(node), options),

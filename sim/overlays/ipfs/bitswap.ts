@@ -28,8 +28,12 @@ interface Session {
   readonly wanted: number[];
   /** Blocks asked for with WANT_BLOCK, and from whom. */
   readonly inFlight: Map<number, PeerId>;
-  /** Every peer each block was asked of (WANT_HAVE or WANT_BLOCK): they get a CANCEL once it arrives. */
-  readonly askedOf: Map<number, Set<PeerId>>;
+  /**
+   * Every peer each block was asked of (WANT_HAVE or WANT_BLOCK), each once, in the order they were
+   * asked: they get a CANCEL once it arrives. A list, not a set: a broadcast adds dozens of peers
+   * at once, known to be distinct, and a set cost hashing and regrowing for each.
+   */
+  readonly askedOf: Map<number, PeerId[]>;
   /** Peers that said HAVE or were named as providers, in the order they came. */
   readonly peers: PeerId[];
   /** Peers that sent a block that failed its hash check: never asked again. */
@@ -180,6 +184,8 @@ export class Bitswap {
     const block = s.wanted[0];
     if (block === undefined) return;
     const asked = this.asked(s, block);
+    // Connections are distinct, so only peers asked before this broadcast can repeat.
+    const before = asked.length;
     const n = this.connections.count(s.peer);
     const connected = (this.connected = this.connections.copyTo(s.peer, this.connected));
     // One message object serves every peer (a broadcast reaches dozens): `send` keeps no
@@ -188,8 +194,8 @@ export class Bitswap {
     let sent = 0;
     for (let i = 0; i < n; i++) {
       const other = connected[i]!;
-      if (asked.has(other) || s.bad.has(other)) continue;
-      asked.add(other);
+      if ((before > 0 && asked.lastIndexOf(other, before - 1) >= 0) || s.bad.has(other)) continue;
+      asked.push(other);
       msg ??= { type: "wantHave", lookup: s.lookup, file: s.dag.file, block, sendDontHave: false };
       this.ctx.send(s.peer, other, msg);
       sent++;
@@ -199,10 +205,10 @@ export class Bitswap {
     this.ctx.count("wantHaveSent", sent);
   }
 
-  private asked(s: Session, block: number): Set<PeerId> {
-    let set = s.askedOf.get(block);
-    if (set === undefined) s.askedOf.set(block, (set = new Set()));
-    return set;
+  private asked(s: Session, block: number): PeerId[] {
+    let list = s.askedOf.get(block);
+    if (list === undefined) s.askedOf.set(block, (list = []));
+    return list;
   }
 
   private scheduleTick(s: Session): void {
@@ -294,7 +300,8 @@ export class Bitswap {
         continue;
       }
       s.inFlight.set(block, target);
-      this.asked(s, block).add(target);
+      const asked = this.asked(s, block);
+      if (!asked.includes(target)) asked.push(target);
       this.ctx.count("wantBlockSent");
       this.ctx.send(s.peer, target, { type: "wantBlock", lookup: s.lookup, file: s.dag.file, block });
     }

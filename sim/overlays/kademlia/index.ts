@@ -102,6 +102,7 @@ class KademliaOverlay implements Overlay<KademliaMessage> {
 
   /** Kademlia has no goodbye: a leaving peer simply stops answering, like a crashed one. */
   private gone(peer: PeerId): void {
+    this.engine.originGone(peer);
     this.online[peer] = 0;
     this.truth.remove(peer);
     this.buckets.reset(peer);

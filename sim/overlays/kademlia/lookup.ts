@@ -3,6 +3,7 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { Buckets } from "./buckets.js";
 import type { KadIds } from "./ids.js";
 import type { KademliaMessage } from "./messages.js";
+import { RpcDeadlines } from "./rpc-deadlines.js";
 
 /**
  * The iterative node lookup of §2.3, used for FIND_NODE and FIND_VALUE,
@@ -25,6 +26,14 @@ import type { KademliaMessage } from "./messages.js";
  * contacts, one more than the peer that named it otherwise. The depth of
  * the peer that holds the answer is the lookup's hop count (RPCs in
  * sequence to reach it); the deepest peer queried gives its rounds.
+ *
+ * **Timeouts.** RPCs have no timer each: the engine's RpcDeadlines times
+ * them out, in the order they were sent, with one timer. A reply that
+ * comes at or after its RPC's deadline is ignored, as it would be after a
+ * timer of its own. RPCs still out when the lookup ends keep their
+ * deadlines: a late timeout still counts against the contact's bucket
+ * entry, as a reply still counts for it. A lookup whose origin has left
+ * gets neither.
  */
 
 export const UNQUERIED = 0;
@@ -39,6 +48,9 @@ export type LookupKind = "node" | "value" | "maintenance";
 const NO_PEERS = new Int32Array(0);
 const NO_BYTES = new Uint8Array(0);
 const NO_WORDS = new Uint32Array(0);
+const NO_TIMES = new Float64Array(0);
+/** The `onTimeout` of a lookup's RPCs, which never runs: they have no timer of their own (see Timeouts above). */
+const NO_TIMEOUT = () => {};
 
 /** The typed arrays behind one shortlist (see Lookup). */
 export interface ShortlistBuffers {
@@ -48,11 +60,20 @@ export interface ShortlistBuffers {
   dist0: Uint32Array;
   order: Int32Array;
   known: Int32Array;
+  deadline: Float64Array;
 }
 
 /** Fresh shortlist arrays: room for 64 entries, and a known set for a few hundred peers (most lookups never grow them). */
 export function newShortlistBuffers(): ShortlistBuffers {
-  return { peers: new Int32Array(64), state: new Uint8Array(64), depth: new Uint8Array(64), dist0: new Uint32Array(64), order: new Int32Array(64), known: new Int32Array(512) };
+  return {
+    peers: new Int32Array(64),
+    state: new Uint8Array(64),
+    depth: new Uint8Array(64),
+    dist0: new Uint32Array(64),
+    order: new Int32Array(64),
+    known: new Int32Array(512),
+    deadline: new Float64Array(64),
+  };
 }
 
 /** One lookup in progress, with its shortlist in typed arrays. */
@@ -75,6 +96,12 @@ export class Lookup {
    * without a search.
    */
   order: Int32Array = NO_PEERS;
+  /** When each queried entry's RPC times out (ms). */
+  deadline: Float64Array = NO_TIMES;
+  /** RPCs neither answered nor timed out, the lookup ended or not (inFlight counts only while it runs). */
+  outstanding = 0;
+  /** How many sessions the origin had ended when the lookup started (see LookupEngine.originGone). */
+  session = 0;
   len = 0;
   /** Entries numbered so far (dropped ones included). */
   entries = 0;
@@ -137,18 +164,25 @@ export class Lookup {
     this.dist0 = buffers.dist0;
     this.order = buffers.order;
     this.known = buffers.known;
+    this.deadline = buffers.deadline;
+  }
+
+  /** True while the lookup holds shortlist arrays (from `attach` until `detach`). */
+  get attached(): boolean {
+    return this.peers !== NO_PEERS;
   }
 
   /**
-   * Gives the arrays back, emptied, once the lookup has ended and its result
-   * has been read; the lookup then has none (a late reply only sees `done`).
+   * Gives the arrays back, emptied, once the lookup has ended, its result
+   * has been read and none of its RPCs is still out; the lookup then has none.
    */
   detach(): ShortlistBuffers {
-    const buffers = { peers: this.peers, state: this.state, depth: this.depth, dist0: this.dist0, order: this.order, known: this.known };
+    const buffers = { peers: this.peers, state: this.state, depth: this.depth, dist0: this.dist0, order: this.order, known: this.known, deadline: this.deadline };
     if (this.knownCount > 0) this.known.fill(0);
     this.peers = this.order = this.known = NO_PEERS;
     this.state = this.depth = NO_BYTES;
     this.dist0 = NO_WORDS;
+    this.deadline = NO_TIMES;
     this.len = this.entries = this.knownCount = this.settled = this.settledAnswered = 0;
     return buffers;
   }
@@ -192,6 +226,9 @@ export class Lookup {
     const d0 = (ids.top[peer]! ^ this.target0) >>> 0;
     const order = this.order;
     let len = this.len;
+    // The common rejection first, without the search: with enough unqueried entries waiting, a newcomer no
+    // closer than the farthest entry would go last, with no unqueried entry after it.
+    if (this.unqueried >= keepUnqueried && len > 0 && this.cmpEntry(order[len - 1]!, peer, d0, ids) <= 0) return;
     // The slot: after every entry no farther than the newcomer (binary search: the list is sorted).
     let at = 0;
     for (let hi = len; at < hi; ) {
@@ -284,11 +321,14 @@ export class Lookup {
     dist0.set(this.dist0);
     const order = new Int32Array(cap);
     order.set(this.order);
+    const deadline = new Float64Array(cap);
+    deadline.set(this.deadline);
     this.peers = peers;
     this.state = state;
     this.depth = depth;
     this.dist0 = dist0;
     this.order = order;
+    this.deadline = deadline;
   }
 }
 
@@ -308,6 +348,9 @@ export class LookupEngine {
    * cost more than a short lookup's own work.
    */
   private readonly spare: ShortlistBuffers[] = [];
+  private readonly deadlines: RpcDeadlines<Lookup>;
+  /** Sessions each peer has ended (leaves and crashes): a lookup started in an earlier one is abandoned. */
+  private readonly sessionsEnded: number[] = [];
 
   constructor(
     private readonly ctx: OverlayContext<KademliaMessage>,
@@ -324,14 +367,37 @@ export class LookupEngine {
      * and the lookup goes on without that holder.
      */
     private readonly acceptValue: (lookup: Lookup, holder: PeerId, value: number, hops: number) => boolean = () => true,
+    /** A lookup has read the contacts of a reply and keeps no reference to them (the sender may reuse the list). */
+    private readonly contactsRead: (contacts: readonly PeerId[]) => void = () => {},
   ) {
     this.keepUnqueried = options.k + options.alpha;
     this.contacts = new Int32Array(options.k);
+    this.deadlines = new RpcDeadlines<Lookup>(
+      options.requestTimeout,
+      { now: () => ctx.now(), after: (delayMs, fn) => ctx.setOverlayTimer(delayMs, fn) },
+      (lookup, e) => lookup.state[e] === PENDING && this.current(lookup),
+      (lookup, e) => this.onTimeout(lookup, lookup.peers[e]!, e),
+    );
+  }
+
+  /**
+   * `peer` has left or crashed: its lookups are over. Their replies are
+   * dropped by the runtime (they reach no later session); their RPCs do not
+   * time out either, as a request's own timer would not fire.
+   */
+  originGone(peer: PeerId): void {
+    this.sessionsEnded[peer] = (this.sessionsEnded[peer] ?? 0) + 1;
+  }
+
+  /** True if the origin of `lookup` is still in the session it started it in. */
+  private current(lookup: Lookup): boolean {
+    return lookup.session === (this.sessionsEnded[lookup.origin] ?? 0);
   }
 
   /** Starts a lookup from the origin's own k closest contacts. */
   start(lookup: Lookup): void {
     lookup.attach(this.spare.pop() ?? newShortlistBuffers());
+    lookup.session = this.sessionsEnded[lookup.origin] ?? 0;
     const { origin, target } = lookup;
     this.buckets.markLookup(origin, target, 0, this.ctx.now());
     const n = this.buckets.closest(origin, target, 0, this.options.k, -1, this.contacts);
@@ -342,6 +408,7 @@ export class LookupEngine {
   /** Starts a lookup from given contacts (a join, before the peer has a table). */
   startFrom(lookup: Lookup, contacts: readonly PeerId[]): void {
     lookup.attach(this.spare.pop() ?? newShortlistBuffers());
+    lookup.session = this.sessionsEnded[lookup.origin] ?? 0;
     for (const c of contacts) this.insert(lookup, c, 1);
     this.advance(lookup);
   }
@@ -395,21 +462,38 @@ export class LookupEngine {
     lookup.rpcs++;
     const depth = lookup.depth[e]!;
     if (depth > lookup.rounds) lookup.rounds = depth;
-    const msg: KademliaMessage =
+    // `rpc: undefined` makes room for the token the context stamps on a request: a property added
+    // later would not fit the object and cost each RPC a second allocation.
+    const msg =
       lookup.kind === "node"
-        ? { type: "findNode", lookup: lookup.id, target: lookup.target }
+        ? ({ type: "findNode", lookup: lookup.id, target: lookup.target, rpc: undefined } as KademliaMessage)
         : lookup.kind === "value"
-          ? { type: "findValue", lookup: lookup.id, key: lookup.key, target: lookup.target }
-          : { type: "maintenanceFindNode", target: lookup.target };
-    // One closure serves as both callbacks (the context calls onTimeout with no reply): one allocation per RPC, not two.
-    // It holds the entry, which stays on the shortlist while its RPC is pending (only unqueried entries are dropped).
-    const answer = (reply?: KademliaMessage) => (reply === undefined ? this.onTimeout(lookup, peer, e) : this.onReply(lookup, peer, e, reply));
-    this.ctx.request(lookup.origin, peer, msg, this.options.requestTimeout, answer, answer);
+          ? ({ type: "findValue", lookup: lookup.id, key: lookup.key, target: lookup.target, rpc: undefined } as KademliaMessage)
+          : ({ type: "maintenanceFindNode", target: lookup.target, rpc: undefined } as KademliaMessage);
+    // Queued before the request goes out: where the RPC's own timer would have been set.
+    lookup.deadline[e] = this.deadlines.add(lookup, e);
+    lookup.outstanding++;
+    // The reply's closure holds the entry, which stays on the shortlist while its RPC is pending (only unqueried entries are dropped).
+    this.ctx.request(lookup.origin, peer, msg, Infinity, (reply: KademliaMessage) => this.onReply(lookup, peer, e, reply), NO_TIMEOUT);
+  }
+
+  /** Recycles the arrays of an ended lookup once none of its RPCs is out. */
+  private release(lookup: Lookup): void {
+    if (lookup.done && lookup.outstanding === 0 && lookup.attached) this.spare.push(lookup.detach());
   }
 
   private onReply(lookup: Lookup, peer: PeerId, i: number, reply: KademliaMessage): void {
+    // At or after the deadline the RPC has timed out (or is about to, at this very time): the reply comes too late.
+    // So does any reply once the arrays are recycled: that waits until every RPC was answered or timed out.
+    if (!lookup.attached || this.ctx.now() >= lookup.deadline[i]!) return;
     this.learn(lookup.origin, peer);
-    if (lookup.done) return;
+    lookup.outstanding--;
+    if (lookup.done) {
+      lookup.state[i] = ANSWERED;
+      this.release(lookup);
+      if (reply.type === "nodes" || reply.type === "maintenanceNodes") this.contactsRead(reply.contacts);
+      return;
+    }
     lookup.inFlight--;
     lookup.state[i] = ANSWERED;
     const depth = lookup.depth[i]!;
@@ -429,6 +513,7 @@ export class LookupEngine {
       const closest = lookup.closestLive();
       const contacts = reply.contacts;
       for (let j = 0; j < contacts.length; j++) this.insert(lookup, contacts[j]!, depth + 1);
+      this.contactsRead(contacts);
       // §2.3: when a round brings nothing closer, the rest of the k closest are all asked at once.
       if (lookup.closestLive() === closest) {
         if (++lookup.stale >= this.options.alpha) lookup.final = true;
@@ -437,9 +522,15 @@ export class LookupEngine {
     this.advance(lookup);
   }
 
+  /** The RPC to entry i reached its deadline unanswered (RpcDeadlines). */
   private onTimeout(lookup: Lookup, peer: PeerId, i: number): void {
+    lookup.outstanding--;
     this.failed(lookup.origin, peer);
-    if (lookup.done) return;
+    if (lookup.done) {
+      lookup.state[i] = FAILED;
+      this.release(lookup);
+      return;
+    }
     lookup.inFlight--;
     lookup.timeouts++;
     if (lookup.id >= 0) this.ctx.lookupTimedOut(lookup.id);
@@ -450,7 +541,7 @@ export class LookupEngine {
   private finish(lookup: Lookup, found: boolean): void {
     lookup.done = true;
     if (!lookup.cancelled) lookup.onDone(lookup, found);
-    // onDone has read the result; replies still in flight stop at `done`.
-    this.spare.push(lookup.detach());
+    // onDone has read the result; RPCs still out keep the arrays until they are answered or time out.
+    this.release(lookup);
   }
 }

@@ -120,20 +120,9 @@ export class ProviderDht {
     const routingCtx: OverlayContext<KademliaMessage> = Object.create(ctx, {
       bootstrapContacts: { value: (peer: PeerId) => ctx.bootstrapContacts(peer).filter((c) => isServer(c)) },
       request: {
+        // The ping's wrapper is made in a function of its own: a closure made here would cost every request a context object.
         value: (from: PeerId, to: PeerId, msg: KademliaMessage, timeoutMs: number, onReply: (reply: KademliaMessage) => void, onTimeout: () => void) =>
-          ctx.request(
-            from,
-            to,
-            msg,
-            timeoutMs,
-            msg.type === "ping"
-              ? (reply) => {
-                  answered(from, to);
-                  onReply(reply as KademliaMessage);
-                }
-              : (onReply as (reply: ProviderDhtMessage) => void),
-            onTimeout,
-          ),
+          ctx.request(from, to, msg, timeoutMs, msg.type === "ping" ? pingAnswered(answered, from, to, onReply) : (onReply as (reply: ProviderDhtMessage) => void), onTimeout),
       },
     });
     const learn = (peer: PeerId, contact: PeerId) => {
@@ -155,7 +144,10 @@ export class ProviderDht {
       // a server that answered with records leaves the k closest (it is not asked again).
       return search.found.length >= search.want;
     };
-    this.engine = new LookupEngine(routingCtx, options, this.ids, this.buckets, learn, failed, accept);
+    const contactsRead = (contacts: readonly PeerId[]) => {
+      if (contacts !== EMPTY) this.spareContacts.push(contacts as PeerId[]);
+    };
+    this.engine = new LookupEngine(routingCtx, options, this.ids, this.buckets, learn, failed, accept, contactsRead);
     const findNodes = (origin: PeerId, target: Uint32Array, done: (lookup: Lookup) => void) => {
       this.ctx.count("dhtMaintenanceLookups");
       this.engine.start(new Lookup(origin, "maintenance", target, -1, -1, done));
@@ -187,6 +179,7 @@ export class ProviderDht {
   }
 
   gone(peer: PeerId): void {
+    this.engine.originGone(peer);
     if (this.truth.indexOf(peer) >= 0) this.truth.remove(peer);
     this.buckets.reset(peer);
   }
@@ -225,35 +218,44 @@ export class ProviderDht {
     this.dispatch(to, from, msg);
   }
 
+  // Replies carry `replyTo: undefined` and requests `rpc: undefined`: room for the token the context stamps on
+  // them (a property added later would not fit the object and cost each message a second allocation).
   private readonly dispatch = dispatcher<ProviderDhtMessage>("provider DHT", {
     findNode: (to, from, msg) => this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup)),
-    maintenanceFindNode: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.closest(to, msg.target, from) }),
+    maintenanceFindNode: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "maintenanceNodes", contacts: this.closest(to, msg.target, from), replyTo: undefined } as ProviderDhtMessage),
     findValue: (to, from, msg) => {
       const providers = this.providersAt(to, msg.key, this.options.k);
       if (providers.length > 0) {
         const token = this.answers.put(providers, this.ctx.now());
-        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token });
+        this.ctx.reply(to, from, msg, { type: "nodes", lookup: msg.lookup, contacts: EMPTY, found: true, value: token, replyTo: undefined } as ProviderDhtMessage);
       } else this.ctx.reply(to, from, msg, this.nodes(to, msg.target, from, msg.lookup));
     },
     ping: (to, from, msg) => this.ctx.reply(to, from, msg, { type: "pong" }),
     addProvider: (to, from, msg) => {
       this.keepRecord(to, msg.key, msg.provider, msg.expiresMs);
-      this.ctx.reply(to, from, msg, { type: "providerAdded", lookup: msg.lookup });
+      this.ctx.reply(to, from, msg, { type: "providerAdded", lookup: msg.lookup, replyTo: undefined } as ProviderDhtMessage);
     },
     ...refused("provider DHT", ["store", "storeRepair"], "the provider DHT keeps provider records, not values"),
     ...answersOnly("provider DHT", ["nodes", "maintenanceNodes", "pong", "stored", "providerAdded"]),
   });
 
   private nodes(peer: PeerId, target: Uint32Array, asker: PeerId, lookup: number): ProviderDhtMessage {
-    return { type: "nodes", lookup, contacts: this.closest(peer, target, asker), found: false, value: 0 };
+    return { type: "nodes", lookup, contacts: this.closest(peer, target, asker), found: false, value: 0, replyTo: undefined } as ProviderDhtMessage;
   }
 
   private readonly scratch = new Int32Array(255);
 
+  /**
+   * Contact lists of replies their requester has read, for the next replies: a reply's list, k numbers,
+   * was the biggest allocation per RPC. (A reply that is never read, lost or too late, leaves its list to the GC.)
+   */
+  private readonly spareContacts: PeerId[][] = [];
+
   private closest(peer: PeerId, target: Uint32Array, asker: PeerId): PeerId[] {
     const n = this.buckets.closest(peer, target, 0, this.options.k, asker, this.scratch);
-    const out: PeerId[] = new Array(n);
+    const out = this.spareContacts.pop() ?? [];
     for (let i = 0; i < n; i++) out[i] = this.scratch[i]!;
+    out.length = n;
     return out;
   }
 
@@ -318,17 +320,28 @@ export class ProviderDht {
           done(walked - start, 0, 0);
           return;
         }
+        // The puts all go out now, so they share one deadline and one timer (set where the first put's own timer would be);
+        // a reply at or after the deadline comes too late, as it would after a timer of its own.
+        const timeout = this.options.requestTimeout;
+        const deadline = walked + timeout;
+        const answeredPut = new Uint8Array(closest.length);
         const settle = (ok: boolean) => {
           if (ok) stored++;
           if (--waiting === 0) done(walked - start, this.ctx.now() - walked, stored);
         };
-        for (const server of closest) {
-          // One closure serves as both callbacks (the context calls onTimeout with no reply).
-          const answer = (reply?: ProviderDhtMessage) => {
-            if (reply !== undefined) this.answered(peer, server);
-            settle(reply !== undefined);
+        const timer = this.ctx.setTimer(peer, timeout, () => {
+          for (let i = 0; i < closest.length; i++) if (answeredPut[i] === 0) settle(false);
+        });
+        for (let i = 0; i < closest.length; i++) {
+          const server = closest[i]!;
+          const answer = () => {
+            if (this.ctx.now() >= deadline) return;
+            answeredPut[i] = 1;
+            this.answered(peer, server);
+            if (waiting === 1) this.ctx.cancelTimer(timer);
+            settle(true);
           };
-          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs }, this.options.requestTimeout, answer, answer);
+          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs, rpc: undefined } as ProviderDhtMessage, Infinity, answer, NO_TIMEOUT);
         }
       }),
     );
@@ -387,7 +400,17 @@ export class ProviderDht {
   }
 }
 
+/** A ping's reply callback that first tells `answered` the two peers have talked. */
+function pingAnswered(answered: (from: PeerId, to: PeerId) => void, from: PeerId, to: PeerId, onReply: (reply: KademliaMessage) => void) {
+  return (reply: ProviderDhtMessage) => {
+    answered(from, to);
+    onReply(reply as KademliaMessage);
+  };
+}
+
 const EMPTY: readonly PeerId[] = [];
+/** The `onTimeout` of requests that keep no timer of their own (their caller's timer times them out). */
+const NO_TIMEOUT = () => {};
 
 /**
  * Providers named in GET_PROVIDERS replies on their way, by token (1, 2,
