@@ -30,8 +30,10 @@ const KNEW = 2;
  *   (the event mode's round rule), so two pushes of one cycle to the same
  *   peer are both necessary contacts; likewise an anti-entropy partner asks
  *   for, and serves, by what each side had when the cycle began.
- * - Feedback from a turn's pushes (the acks) counts after the turn, as acks
- *   arrive after the pushes in the event mode. A rumour pushed to an offline
+ * - Feedback (the acks of a turn's pushes, and a digest saying the puller
+ *   knew a served rumour) counts when the cycle ends: in the event mode every
+ *   peer sends at the round's start and the answers come after, so no
+ *   peer's sends depend on answers to others of the same round. A rumour pushed to an offline
  *   partner gets no answer: it counts (feedback) and its spread can end only
  *   once `requestTimeout` has passed, at the first cycle at or after it and
  *   before that cycle's turns, where the event mode's timeout fires; not at
@@ -53,8 +55,8 @@ export class Cycles {
   private turns = new Int32Array(64);
   private ids = new Int32Array(64);
   private served = new Int32Array(64);
-  /** Items whose contact counts toward losing interest when the current turn ends (feedback). */
-  private counted = new Int32Array(64);
+  /** (peer, item) pairs whose contact counts toward losing interest when the cycle ends (feedback). */
+  private counted = new Int32Array(128);
   private countedSize = 0;
   /** The cycle's time: everything in it happens at this instant. */
   private now = 0;
@@ -88,7 +90,11 @@ export class Cycles {
     const peers = this.peers;
     if (this.turns.length < peers.capacity) this.turns = new Int32Array(peers.capacity);
     const n = peers.onlineAscending(this.turns);
+    this.countedSize = 0;
     for (let i = 0; i < n; i++) this.turn(this.turns[i]!);
+    // Rounds are simultaneous: interest lost in a cycle takes effect when it ends, so no turn of this
+    // cycle, and no pull a peer serves in it, depends on where that peer's turn fell in the order.
+    for (let i = 0; i < this.countedSize; i += 2) this.spread.contacted(this.counted[i]!, this.counted[i + 1]!);
     this.traffic.account();
   };
 
@@ -98,14 +104,12 @@ export class Cycles {
     this.peers.prune(peer, state, this.now);
     // A push-only rumour monger with nothing from before this cycle has nothing to do (no partner is drawn).
     if (this.rumours && !this.pulls && this.hotBefore(peer, state) === 0) return;
-    this.countedSize = 0;
     for (let i = 0; i < this.options.fanout; i++) {
       const partner = this.membership.partner(peer);
       if (partner < 0) break;
       if (this.rumours) this.rumourContact(peer, state, partner);
       else this.antiEntropyContact(peer, state, partner);
     }
-    for (let i = 0; i < this.countedSize; i++) this.spread.contacted(peer, this.counted[i]!);
   }
 
   /** How many of `peer`'s hot rumours it had before this cycle: they lead its hot list, as rumours are listed in the order they arrived. */
@@ -125,7 +129,7 @@ export class Cycles {
         const answer = this.update(peer, partner, id);
         if (answer === NO_ANSWER) this.timeouts.add(peer, id, this.now + this.options.requestTimeout);
         if (!this.options.feedback) this.spread.contacted(peer, id);
-        else if (answer === KNEW) this.countLater(id);
+        else if (answer === KNEW) this.countLater(peer, id);
       }
     }
     if (this.pulls) this.pullRumours(peer, state, partner);
@@ -145,9 +149,10 @@ export class Cycles {
       // The digest lists what the peer had when the cycle began.
       const had = this.items.receivedMsOf(id, peer);
       const known = had >= 0 && had < this.now;
-      if (!known && this.update(partner, peer, id) === KNEW && feedback) this.spread.contacted(partner, id);
-      // Feedback: the digest already says the peer knew it; blind: every contact counts.
-      if (known || !feedback) this.spread.contacted(partner, id);
+      if (!known && this.update(partner, peer, id) === KNEW && feedback) this.countLater(partner, id);
+      // Feedback: the digest already says the peer knew it (counted when the cycle ends); blind: every contact counts now.
+      if (!feedback) this.spread.contacted(partner, id);
+      else if (known) this.countLater(partner, id);
     }
   }
 
@@ -250,12 +255,13 @@ export class Cycles {
     return fresh;
   }
 
-  private countLater(id: number): void {
-    if (this.countedSize === this.counted.length) {
+  private countLater(peer: PeerId, id: number): void {
+    if (this.countedSize + 2 > this.counted.length) {
       const fresh = new Int32Array(2 * this.counted.length);
       fresh.set(this.counted);
       this.counted = fresh;
     }
+    this.counted[this.countedSize++] = peer;
     this.counted[this.countedSize++] = id;
   }
 }

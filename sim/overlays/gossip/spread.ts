@@ -111,6 +111,8 @@ export class Spread {
     );
   }
 
+  private readonly countContact = (peer: PeerId, id: number): void => this.contacted(peer, id);
+
   private roundOf(ms: number): number {
     return Math.floor(ms / this.options.round);
   }
@@ -153,11 +155,18 @@ export class Spread {
     if (msg.pull) {
       const theirs = new Set(msg.ids);
       if (this.rumours) {
+        const round = this.roundOf(this.ctx.now());
         for (const id of state.hotIds.slice()) {
+          // A rumour this site caught in the current round takes part from the next one (Demers et
+          // al.'s rounds): the digest of the very exchange that brought it is not a contact of its own.
+          if (this.roundOf(this.items.receivedMsOf(id, to)) === round) continue;
           const known = theirs.has(id);
           if (!known) this.sendUpdate(to, from, id);
-          // Feedback: the digest already says the partner knew it; blind: every contact counts.
-          if (known || !this.options.feedback) this.contacted(to, id);
+          // Blind: every contact counts. Feedback: the digest already says the partner knew it; that counts
+          // once this instant's other digests are served (a zero-delay timer runs after them), as rounds are
+          // simultaneous: a digest must not decide what a partner that sent at the same time is served.
+          if (!this.options.feedback) this.contacted(to, id);
+          else if (known) this.ctx.setTimerWith(to, 0, this.countContact, id, 0);
         }
       } else {
         for (const id of state.recentIds()) {
