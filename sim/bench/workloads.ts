@@ -178,7 +178,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-kademlia-1m",
     tier: "full",
-    expectedSeconds: 25,
+    expectedSeconds: 12,
     description: "oracle construction only, Kademlia, 1M peers",
     run: () => benchSetup({ name: "setup-kademlia-1m", overlay: "kademlia", peers: 1_000_000 }),
   },
@@ -213,7 +213,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-chord-10m",
     tier: "large",
-    expectedSeconds: 130,
+    expectedSeconds: 45,
     description: "oracle construction only, Chord, 10M peers (several GB)",
     run: () => benchSetup({ name: "setup-chord-10m", overlay: "chord", peers: 10_000_000 }),
   },
@@ -248,8 +248,8 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "gossip",
     tier: "full",
-    expectedSeconds: 25,
-    description: "gossip rumour mongering cycle-driven (execution: cycles), 10^4 rumours on 10^4 peers (issue target 30 s: about 19 CPU s, 4 × 10^4 events)",
+    expectedSeconds: 16,
+    description: "gossip rumour mongering cycle-driven (execution: cycles), 10^4 rumours on 10^4 peers (issue target 30 s: about 14 CPU s, 4 × 10^4 events)",
     run: () => benchGossip({ execution: "cycles" }),
   },
   {
@@ -262,15 +262,15 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "blockchain",
     tier: "large",
-    expectedSeconds: 80,
-    description: "blockchain, Gervais et al.'s setting: 6,000 nodes, 1,000 blocks of 1 MB every 10 min, bandwidth on (issue target 60 s, not met: about 78 CPU s, 9 × 10^7 events)",
+    expectedSeconds: 55,
+    description: "blockchain, Gervais et al.'s setting: 6,000 nodes, 1,000 blocks of 1 MB every 10 min, bandwidth on (issue target 60 s: about 52 CPU s, 8.5 × 10^7 events)",
     run: () => benchBlockchain(),
   },
   {
     name: "ipfs",
     tier: "large",
-    expectedSeconds: 125,
-    description: "IPFS, 10k peers, 10k files, 100k retrievals (issue target 60 s, not met)",
+    expectedSeconds: 85,
+    description: "IPFS, 10k peers, 10k files, 100k retrievals (issue target 60 s, not met: about 86 CPU s, 3.3 × 10^7 events)",
     run: () => benchIpfs(),
   },
 ];
