@@ -1,14 +1,9 @@
-import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
-import type { Membership } from "./membership.js";
-import type { GossipMessage } from "./messages.js";
 import { CycleTimeouts } from "./cycle-timeouts.js";
 import { CycleTraffic } from "./cycle-traffic.js";
-import type { GossipOptions } from "./options.js";
-import type { ItemStore } from "./items.js";
+import { GossipPart, type GossipParts } from "./parts.js";
 import type { Spread } from "./spread.js";
-import type { PeerState, PeerStates } from "./state.js";
-import type { ItemTallies } from "./tally.js";
+import type { PeerState } from "./state.js";
 
 /** What became of one update carried inside a cycle. */
 const NO_ANSWER = 0;
@@ -47,7 +42,7 @@ const KNEW = 2;
  *   50/90/100 % are multiples of the round, where the event mode adds the
  *   message latency.
  */
-export class Cycles {
+export class Cycles extends GossipPart {
   private readonly rumours: boolean;
   private readonly pushes: boolean;
   private readonly pulls: boolean;
@@ -68,14 +63,11 @@ export class Cycles {
   };
 
   constructor(
-    private readonly ctx: OverlayContext<GossipMessage>,
-    private readonly options: GossipOptions,
-    private readonly peers: PeerStates,
-    private readonly items: ItemStore,
-    private readonly membership: Membership,
-    private readonly tallies: ItemTallies,
+    parts: GossipParts,
     private readonly spread: Spread,
   ) {
+    super(parts);
+    const { options, ctx, items, peers } = parts;
     this.rumours = options.algorithm === "rumour";
     this.pushes = options.direction !== "pull";
     this.pulls = options.direction !== "push";

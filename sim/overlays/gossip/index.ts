@@ -6,6 +6,7 @@ import { gossipMessageTypes, type GossipMessage } from "./messages.js";
 import { gossipSchema, type GossipOptions } from "./options.js";
 import { ItemStore } from "./items.js";
 import { PushCycles } from "./push-cycles.js";
+import type { GossipParts } from "./parts.js";
 import { Spread } from "./spread.js";
 import { PeerStates } from "./state.js";
 import { ItemTallies, TALLY_COUNTERS, tallySummary } from "./tally.js";
@@ -32,12 +33,13 @@ class GossipOverlay implements Overlay<GossipMessage> {
     this.peers = new PeerStates(capacity, this.items, options.memory);
     this.membership = new Membership(ctx, options.membership, world.allPeers, options.requestTimeout);
     this.tallies = new ItemTallies(options.round, options.algorithm === "rumour", 2 * options.memory, (name, amount) => ctx.count(name, amount));
-    this.spread = new Spread(ctx, options, this.peers, this.items, this.membership, this.tallies);
+    const parts: GossipParts = { ctx, options, peers: this.peers, items: this.items, membership: this.membership, tallies: this.tallies };
+    this.spread = new Spread(parts);
     if (options.execution === "cycles" && options.algorithm === "rumour" && options.direction === "push") {
-      this.pushCycles = new PushCycles(ctx, options, this.peers, this.items, this.membership, this.tallies);
+      this.pushCycles = new PushCycles(parts);
       ctx.everyCycle(options.round, this.pushCycles.cycle);
     } else if (options.execution === "cycles") {
-      const cycles = new Cycles(ctx, options, this.peers, this.items, this.membership, this.tallies, this.spread);
+      const cycles = new Cycles(parts, this.spread);
       ctx.everyCycle(options.round, cycles.cycle);
     }
   }

@@ -1,13 +1,7 @@
-import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import { CycleTimeouts } from "./cycle-timeouts.js";
 import { CycleTraffic } from "./cycle-traffic.js";
-import type { ItemStore } from "./items.js";
-import type { Membership } from "./membership.js";
-import type { GossipMessage } from "./messages.js";
-import type { GossipOptions } from "./options.js";
-import type { PeerStates } from "./state.js";
-import type { ItemTallies } from "./tally.js";
+import { GossipPart, type GossipParts } from "./parts.js";
 
 const HELD = 1;
 const FRESH = 2;
@@ -40,7 +34,7 @@ const KNEW = 2;
  * - Who holds an item is kept here, a byte per peer, not in the item store
  *   (whose per-peer times the other modes need): a push reads one byte.
  */
-export class PushCycles {
+export class PushCycles extends GossipPart {
   /** Per item: its hot peers and their counted contacts (valid up to hotSize). */
   private hotPeersOf: (Int32Array | undefined)[] = [];
   private contactsOf: (Int32Array | undefined)[] = [];
@@ -79,14 +73,9 @@ export class PushCycles {
     this.tallies.acknowledged(id);
   };
 
-  constructor(
-    private readonly ctx: OverlayContext<GossipMessage>,
-    private readonly options: GossipOptions,
-    private readonly peers: PeerStates,
-    private readonly items: ItemStore,
-    private readonly membership: Membership,
-    private readonly tallies: ItemTallies,
-  ) {
+  constructor(parts: GossipParts) {
+    super(parts);
+    const { options, ctx, items, peers } = parts;
     this.traffic = new CycleTraffic(ctx, items);
     this.timeouts = new CycleTimeouts(peers);
     this.drawnIn = new Int32Array(peers.capacity).fill(-1);

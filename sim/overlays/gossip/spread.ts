@@ -1,11 +1,7 @@
-import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
-import type { Membership } from "./membership.js";
 import type { DigestMessage, GossipMessage, UpdateMessage, WantMessage } from "./messages.js";
-import type { GossipOptions } from "./options.js";
-import type { ItemStore } from "./items.js";
-import type { PeerState, PeerStates } from "./state.js";
-import type { ItemTallies } from "./tally.js";
+import { GossipPart, type GossipParts } from "./parts.js";
+import type { PeerState } from "./state.js";
 
 /**
  * One gossip round of a peer and the exchanges it starts (Demers et al. 1987).
@@ -22,19 +18,14 @@ import type { ItemTallies } from "./tally.js";
  * random partner; the partner answers (push) with the ids it lacks, which the
  * peer then sends, and/or (pull) sends the items the peer lacks.
  */
-export class Spread {
+export class Spread extends GossipPart {
   private readonly rumours: boolean;
   private readonly pushes: boolean;
   private readonly pulls: boolean;
 
-  constructor(
-    private readonly ctx: OverlayContext<GossipMessage>,
-    private readonly options: GossipOptions,
-    private readonly peers: PeerStates,
-    private readonly items: ItemStore,
-    private readonly membership: Membership,
-    private readonly tallies: ItemTallies,
-  ) {
+  constructor(parts: GossipParts) {
+    super(parts);
+    const { options } = parts;
     this.rumours = options.algorithm === "rumour";
     this.pushes = options.direction !== "pull";
     this.pulls = options.direction !== "push";
