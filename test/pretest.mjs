@@ -1,21 +1,23 @@
-// `npm test`'s first step: the build (`npm run build`, which the CLI and
-// browser tests use) and the type-check of test/ side by side. Each is one
-// single-threaded tsc, so on two cores this takes the time of the longer
-// one instead of their sum. Prints the output of a step that fails and
+// `npm test`'s first step: the two bundles the tests run, the `peerlab`
+// command (sim/cli/build-bin.mjs → dist/bin/) and the viewer (viz/build.mjs →
+// dist/viz/), side by side. Both are esbuild bundles made from the sources
+// and take about a second each. The type-check, which takes tsc about twenty
+// CPU seconds, is not here: test/typecheck.test.ts runs it as one of the
+// tests, on one worker while the other runs simulations, instead of in
+// front of the whole suite. Prints the output of a step that fails and
 // exits with its code.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const steps = [
-  { name: "npm run build", command: npm, args: ["run", "build", "--silent"] },
-  { name: "tsc -p test/tsconfig.json", command: process.execPath, args: [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "test", "tsconfig.json")] },
+  { name: "node sim/cli/build-bin.mjs", args: [join(root, "sim", "cli", "build-bin.mjs")] },
+  { name: "node viz/build.mjs", args: [join(root, "viz", "build.mjs")] },
 ];
 
 function run(step) {
   return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], shell: process.platform === "win32" });
+    const child = spawn(process.execPath, step.args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
