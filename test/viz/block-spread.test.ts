@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ViewServer } from "../../sim/cli/serve.js";
+import { screenshotFolder } from "../helpers/browser.js";
 import { chromiumPath, openViewer, serveRun, type ServedRun } from "./fixtures.js";
 
 /**
  * The block-spread panel in a real browser: 40 nodes on a three-region
  * latency map, the sample blocks' spread replayed with the time slider, in
- * English and Korean. PEERLAB_SCREENSHOTS=dir saves a picture per language.
+ * English and Korean. PEERLAB_SCREENSHOTS=dir saves a picture per language (helpers/browser.ts).
  */
 
 const browserPath = chromiumPath();
@@ -123,7 +124,7 @@ describe.runIf(browserPath !== undefined)("viewer: a block's spread on the map",
       await page.selectOption("#spread-block", "0");
       await page.waitForFunction(() => document.querySelector("#block-spread svg .svg-title")?.textContent?.includes("#1"));
       await setTime(page, 300);
-      const shots = process.env["PEERLAB_SCREENSHOTS"];
+      const shots = screenshotFolder("block-spread");
       if (shots) {
         await page.$eval("#block-spread", (el) => el.scrollIntoView());
         await page.screenshot({ path: join(shots, `block-spread-${locale}.png`) });

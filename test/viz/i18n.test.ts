@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { STRINGS } from "../../viz/src/i18n.js";
 import { LESSONS } from "../../sim/cli/lessons.js";
+import { linkKindName, overlayName } from "../../viz/src/columns.js";
+import { setLang } from "../../viz/src/i18n.js";
 
 /**
  * Korean particles that change with the word before them (이/가, 을/를, 은/는,
@@ -29,6 +31,26 @@ describe("the viewer's Korean strings", () => {
   it("lessons' Korean text has no particle right after a digit that depends on its reading", () => {
     for (const l of LESSONS) {
       for (const text of [l.lookFor.ko, l.question.ko, l.title.ko]) expect(text, l.name).not.toMatch(/\d(가|를|는|와|로)(?![가-힣])/);
+    }
+  });
+
+  it("name every link kind and overlay the shipped overlays draw, in Korean too", () => {
+    // The kinds each overlay's snapshot gives its links (sim/overlays/*/index.ts, `linkKinds`).
+    const kinds = ["successor", "successor-list", "predecessor", "finger", "bucket", "neighbour", "index", "super-peer", "leaf", "connection", "unchoked", "view"];
+    const overlays = ["unstructured", "hybrid", "chord", "kademlia", "bittorrent", "gossip", "blockchain", "ipfs"];
+    const saved = globalThis.document;
+    // setLang sets <html lang>; a stand-in document is enough for these pure lookups.
+    (globalThis as { document?: unknown }).document = { documentElement: {} };
+    try {
+      setLang("ko");
+      const hangul = /[\uac00-\ud7af]/;
+      expect(kinds.filter((k) => !hangul.test(linkKindName(k)))).toEqual([]);
+      expect(overlays.filter((o) => !hangul.test(overlayName(o)) && !/^[A-Z]/.test(overlayName(o)))).toEqual([]);
+      setLang("en");
+      expect(linkKindName("unchoked")).toBe("unchoked connection");
+      expect(overlayName("ipfs")).toBe("IPFS");
+    } finally {
+      (globalThis as { document?: unknown }).document = saved;
     }
   });
 });

@@ -9,6 +9,7 @@ import { writeFolder } from "../../sim/metrics/writers.js";
 import { resultFiles } from "../../sim/run/results.js";
 import { Simulation } from "../../sim/run/simulation.js";
 import { loadScenario } from "../../sim/scenario/load.js";
+import { screenshotFolder } from "../helpers/browser.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ, openViewer } from "./fixtures.js";
 
 /**
@@ -103,7 +104,12 @@ describe.runIf(browserPath !== undefined)("viewer: the IPFS panel", () => {
       }, arrival + 1);
       expect(await status.getAttribute("data-step")).toBe(String(arrival + 1));
       expect(await status.textContent()).toContain(arrived);
-      if (locale === "ko-KR") await page.locator("#topology").screenshot({ path: join(tmpdir(), "peerlab-ipfs-replay-ko.png") });
+      const shots = screenshotFolder("ipfs-panel");
+      if (shots) {
+        // The sticky header would cover the top of an element screenshot.
+        await page.addStyleTag({ content: "header.top { position: static; }" });
+        await page.locator("#topology").screenshot({ path: join(shots, `replay-${locale}.png`) });
+      }
       expect(errors).toEqual([]);
       await context.close();
     }

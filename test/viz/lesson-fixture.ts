@@ -9,6 +9,7 @@ import { findLesson } from "../../sim/cli/lessons.js";
 import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
 import { resolveRoots } from "../../sim/cli/serve-index.js";
 import { expectKnown, fingerprintOfFolder } from "../scenarios/fingerprints.js";
+import { screenshotFolder } from "../helpers/browser.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
 
 /**
@@ -17,8 +18,9 @@ import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
  * room needs: no chart text under 14 px, no label clipped by its chart or
  * printed over another, Korean glyphs drawn (not tofu boxes), the lesson's
  * chart first, and the replays drawing. Screenshots of each lesson's chart
- * go to a temporary folder, or to docs/img/lessons/ with
- * PEERLAB_WRITE_DOC_IMAGES=1 (how the ones in the docs were made).
+ * and replay go to PEERLAB_SCREENSHOTS/lessons/ when that is set, or to
+ * docs/img/lessons/ with PEERLAB_WRITE_DOC_IMAGES=1 (how the ones in the docs
+ * were made); otherwise none are taken.
  *
  * The lessons are spread over three test files (lessons-1/2/3.test.ts),
  * each running only its own lessons, so that vitest can run them side by
@@ -111,12 +113,12 @@ export type OpenLesson = (name: string, lang: "en" | "ko", viewport?: { width: n
  */
 export function projectLessons(names: readonly string[]): OpenLesson {
   const dir = mkdtempSync(join(tmpdir(), "peerlab-lessons-"));
-  const shots = process.env.PEERLAB_WRITE_DOC_IMAGES ? join(root, "docs", "img", "lessons") : join(dir, "shots");
+  const shots = process.env.PEERLAB_WRITE_DOC_IMAGES ? join(root, "docs", "img", "lessons") : screenshotFolder("lessons");
   const servers = new Map<string, ViewServer>();
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
+    if (shots) mkdirSync(shots, { recursive: true });
     for (const name of names) {
       const l = findLesson(name)!;
       const out = join(dir, l.name);
@@ -130,8 +132,8 @@ export function projectLessons(names: readonly string[]): OpenLesson {
   afterAll(async () => {
     await browser?.close();
     for (const s of servers.values()) await s.close();
-    if (!process.env.PEERLAB_KEEP_VIZ_TMP) rmSync(dir, { recursive: true, force: true });
-    else console.log(`test/viz: lesson screenshots in ${shots}`);
+    rmSync(dir, { recursive: true, force: true });
+    if (shots) console.log(`test/viz: lesson screenshots in ${shots}`);
   });
 
   async function open(name: string, lang: "en" | "ko", viewport = { width: 1280, height: 720 }): Promise<Page> {
@@ -167,19 +169,27 @@ export function projectLessons(names: readonly string[]): OpenLesson {
           expect(glyphs.missing).toEqual([]);
           expect(glyphs.distinct).toBe(Math.min(40, glyphs.hangul));
         }
-        // The sticky header would cover the top of an element screenshot.
-        await page.addStyleTag({ content: "header.top { position: static; }" });
-        await first.scrollIntoViewIfNeeded();
-        await first.screenshot({ path: join(shots, `${lesson.name}-${lang}.png`) });
+        if (shots) {
+          // The sticky header would cover the top of an element screenshot.
+          await page.addStyleTag({ content: "header.top { position: static; }" });
+          await first.scrollIntoViewIfNeeded();
+          await first.screenshot({ path: join(shots, `${lesson.name}-${lang}.png`) });
+        }
         if (lesson.focus.topology) {
           // Replay the traced lookup to its end: every message is drawn on the picture.
           const n = Number(/(\d+) messages|메시지 (\d+)개/.exec((await page.locator("#replay-lookup option").first().textContent()) ?? "")?.slice(1).find(Boolean) ?? 0);
-          for (let i = 0; i < n; i++) await page.locator("#replay-step").click();
+          // The first step as a user clicks it, the rest in the page: one round trip, not one per step.
+          await page.locator("#replay-step").click();
+          await page.evaluate((steps) => {
+            for (let i = 0; i < steps; i++) (document.querySelector("#replay-step") as HTMLButtonElement).click();
+          }, n - 1);
           expect(await page.locator("#topology line.msg").count()).toBe(n);
           expect(await page.locator("#replay-status").textContent()).not.toMatch(/not in the picture|그림에 없음/);
-          const topology = page.locator("#topology figure.chart");
-          await topology.scrollIntoViewIfNeeded();
-          await topology.screenshot({ path: join(shots, `${lesson.name}-${lang}-replay.png`) });
+          if (shots) {
+            const topology = page.locator("#topology figure.chart");
+            await topology.scrollIntoViewIfNeeded();
+            await topology.screenshot({ path: join(shots, `${lesson.name}-${lang}-replay.png`) });
+          }
         }
         await page.context().close();
       }, 60_000);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCommand } from "../../sim/cli/report-command.js";
 import { startViewServer, type ViewServer } from "../../sim/cli/serve.js";
 import { resolveRoots } from "../../sim/cli/serve-index.js";
+import { screenshotFolder } from "../helpers/browser.js";
 import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ, makeResults, type Fixture } from "./fixtures.js";
 
 /**
@@ -15,6 +16,7 @@ import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ, makeResults, type Fixture } from
  */
 
 const browserPath = chromiumPath();
+const shots = screenshotFolder("viewer");
 if (!browserPath) {
   console.warn("test/viz: chromium not found at /usr/bin/chromium; browser tests skipped (apt-get install -y chromium).");
 }
@@ -40,7 +42,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await view?.close();
-    if (fx && !process.env.PEERLAB_KEEP_VIZ_TMP) rmSync(fx.dir, { recursive: true, force: true });
+    if (fx) rmSync(fx.dir, { recursive: true, force: true });
   });
 
   async function open(url: string, lang = "en-US"): Promise<Page> {
@@ -101,9 +103,11 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     // Each overlay keeps its colour: Chord green, flooding blue, in the bars as in the time series.
     expect(await page.locator('figure[data-chart="cmp-success_ratio"] rect.bar').evaluateAll((rs) => rs.map((r) => r.getAttribute("fill")))).toEqual(["#2a9d55", "#2f6db5"]);
     expect(await chart.locator("path.series").evaluateAll((ps) => ps.map((p) => p.getAttribute("stroke")))).toEqual(["#2a9d55", "#2f6db5"]);
-    await chart.screenshot({ path: join(fx.dir, "comparison-success-ratio.png") });
-    await page.screenshot({ path: join(fx.dir, "viewer.png"), fullPage: true });
-    console.log(`test/viz: screenshots in ${fx.dir}`);
+    if (shots) {
+      await chart.screenshot({ path: join(shots, "comparison-success-ratio.png") });
+      await page.screenshot({ path: join(shots, "viewer.png"), fullPage: true });
+      console.log(`test/viz: screenshots in ${shots}`);
+    }
   });
 
   it("heads a run started with --label and --set with both, so it is not mistaken for the plain run", async () => {
@@ -213,7 +217,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     expect(await page.locator("#topology line.msg").count()).toBe(2);
     await page.locator("#replay-back").click();
     expect(await status.getAttribute("data-step")).toBe("1");
-    await page.locator("#topology figure").screenshot({ path: join(fx.dir, "topology.png") });
+    if (shots) await page.locator("#topology figure").screenshot({ path: join(shots, "topology.png") });
   });
 
   it("exports a chart as SVG and PNG", async () => {
@@ -253,7 +257,7 @@ describe.runIf(browserPath !== undefined)("viewer in chromium", () => {
     expect(await p.locator('figure[data-chart="ts-success_ratio"] path.series').count()).toBe(2);
     expect(await p.locator('figure[data-chart="cmp-success_ratio"] rect.bar').count()).toBe(2);
     expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
-    await p.screenshot({ path: join(fx.dir, "report.png") });
+    if (shots) await p.screenshot({ path: join(shots, "report.png") });
     await context.close();
   });
 });

@@ -97,6 +97,10 @@ const KINDS: Record<string, Pair> = {
   index: ["index link", "인덱스 링크"],
   "super-peer": ["super-peer link", "슈퍼 피어 링크"],
   leaf: ["leaf link", "잎 피어 링크"],
+  // IPFS and blockchain peers, and BitTorrent connections that are choked; gossip's partial views.
+  connection: ["connection", "연결"],
+  unchoked: ["unchoked connection", "초크 해제된 연결"],
+  view: ["partial view", "부분 뷰"],
 };
 
 const OVERLAYS: Record<string, Pair> = {
@@ -104,6 +108,10 @@ const OVERLAYS: Record<string, Pair> = {
   hybrid: ["hybrid", "하이브리드"],
   chord: ["Chord", "Chord"],
   kademlia: ["Kademlia", "Kademlia"],
+  bittorrent: ["BitTorrent", "BitTorrent"],
+  gossip: ["gossip", "가십"],
+  blockchain: ["blockchain", "블록체인"],
+  ipfs: ["IPFS", "IPFS"],
 };
 
 const pick = (p: Pair) => (lang() === "ko" ? p[1] : p[0]);
