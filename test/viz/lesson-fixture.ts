@@ -109,7 +109,8 @@ export type OpenLesson = (name: string, lang: "en" | "ko", viewport?: { width: n
 /**
  * Runs the named lessons with `peerlab lesson`, serves each, starts Chromium,
  * and registers each lesson's check in English and Korean. Returns `open`
- * for further tests of the same lessons (call it inside a test).
+ * for further tests of the same lessons (call it inside a test; the page it
+ * returns is shared, so a test leaves it open for the next one).
  */
 export function projectLessons(names: readonly string[]): OpenLesson {
   const dir = mkdtempSync(join(tmpdir(), "peerlab-lessons-"));
@@ -136,13 +137,27 @@ export function projectLessons(names: readonly string[]): OpenLesson {
     if (shots) console.log(`test/viz: lesson screenshots in ${shots}`);
   });
 
+  // One page per language and screen size, navigated from lesson to lesson: a navigation reuses
+  // the page's renderer, where a new page (or context) starts one, which took the browser about
+  // as long again as the viewer's own loading and drawing. Each navigation is a fresh document
+  // (state, scroll and added styles go), and every lesson URL names its language, so nothing a
+  // previous lesson left (the language the viewer saves) decides what the next one shows.
+  const pages = new Map<string, Page>();
+
   async function open(name: string, lang: "en" | "ko", viewport = { width: 1280, height: 720 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: lang === "ko" ? "ko-KR" : "en-US" });
-    const page = await context.newPage();
+    const key = `${lang} ${viewport.width}x${viewport.height}`;
+    let page = pages.get(key);
+    if (!page) {
+      const context = await browser.newContext({ viewport, locale: lang === "ko" ? "ko-KR" : "en-US" });
+      page = await context.newPage();
+      pages.set(key, page);
+    }
     const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const onError = (e: Error) => errors.push(e.message);
+    page.on("pageerror", onError);
     await page.goto(`${servers.get(name)!.url}?lang=${lang}`);
     await page.waitForSelector("main[data-ready]");
+    page.off("pageerror", onError);
     expect(errors).toEqual([]);
     return page;
   }
@@ -191,7 +206,6 @@ export function projectLessons(names: readonly string[]): OpenLesson {
             await topology.screenshot({ path: join(shots, `${lesson.name}-${lang}-replay.png`) });
           }
         }
-        await page.context().close();
       }, 60_000);
     }
   }

@@ -15,7 +15,6 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (1 of 
     // One peer's fingers start at that peer: every path segment starts at the same point.
     expect(new Set(fingers!.match(/M[\d.]+,[\d.]+/g)).size).toBe(1);
     expect(Number(origin)).toBeGreaterThanOrEqual(0);
-    await page.context().close();
   });
 
   it("presentation mode fills the screen with one chart and steps with the keyboard", async () => {
@@ -34,7 +33,6 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (1 of 
     expect(await layer.locator(".present-count").textContent()).toBe(`${charts} / ${charts}`);
     await page.keyboard.press("Escape");
     expect(await page.locator("#presentation").count()).toBe(0);
-    await page.context().close();
   });
 
   it("switches a chart between log and linear scale", async () => {
@@ -45,6 +43,5 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (1 of 
     await fig.locator("button.scale-toggle").click();
     await page.waitForFunction((before) => document.querySelector("main")!.dataset.ready !== before, ready);
     expect(await page.locator('figure[data-chart="cmp-messages_per_lookup"] button.scale-toggle').getAttribute("data-log")).toBe("false");
-    await page.context().close();
   });
 });

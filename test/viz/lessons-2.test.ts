@@ -11,7 +11,6 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (2 of 
     expect(await legibility(page)).toEqual([]);
     await page.locator("#sidebar-toggle").click();
     expect(await page.locator("nav#sidebar").isVisible()).toBe(true);
-    await page.context().close();
   });
 
   it("messages-vs-n: log axes and the ½·log2 N reference under Chord's hops", async () => {
@@ -20,6 +19,5 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (2 of 
     expect(await hops.locator("path.series.reference").count()).toBe(1);
     expect(await hops.locator(".legend-item title").allTextContents()).toContain("½·log2 N (Chord paper)");
     expect(await page.locator('figure[data-chart="sweep-messages_per_lookup"] .axis.x .tick text').allTextContents()).toEqual(["32", "64", "128", "256", "512"]);
-    await page.context().close();
   });
 });

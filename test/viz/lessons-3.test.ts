@@ -13,7 +13,6 @@ describe.runIf(browserPath !== undefined)("lessons projected at 1280×720 (3 of 
     const legend = await chart.locator(".legend-item title").allTextContents();
     expect(legend).toEqual(expect.arrayContaining(["Mode client-server", "Mode swarm", "Shortest possible, server alone", "Shortest possible, peer to peer"]));
     expect(await chart.locator(".axis.x .tick text").allTextContents()).toEqual(["2", "5", "10", "20", "40"]);
-    await page.context().close();
   });
 });
 
