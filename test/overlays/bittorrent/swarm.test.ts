@@ -3,7 +3,7 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A small flash crowd: `peers` leechers at time 0, one seed, constant latency, maxmin links. */
-function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[] } = {}) {
+function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[]; solveInterval?: string } = {}) {
   const scenario = validateScenario(
     {
       seed: 3,
@@ -13,6 +13,7 @@ function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object
         latency: { model: "constant", delay: "20ms" },
         bandwidth: {
           model: "maxmin",
+          ...(extra.solveInterval ? { solveInterval: extra.solveInterval } : {}),
           links: { upload: "40kB/s", download: "400kB/s" },
           services: { seed: { upload: "100kB/s", download: "1MB/s" }, server: { upload: "100kB/s", download: "1MB/s" }, tracker: { upload: "1MB/s" } },
         },
@@ -158,6 +159,30 @@ describe("bittorrent: piece mode (torrent.transferUnit: piece)", () => {
     // The cut pieces count nowhere: uploads count when a piece arrives, downloads when it is kept.
     expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
     expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(12 * 1_000_000);
+  });
+
+  it("without redundant HAVEs, peers known to have a piece are not told of it, and downloads go as before", () => {
+    for (const haveInterval of ["0s", "5s"]) {
+      const all = swarmRun({ torrent: pieces, haveInterval });
+      const needed = swarmRun({ torrent: pieces, haveInterval, redundantHaves: false });
+      const type = haveInterval === "0s" ? "have" : "haves";
+      expect(needed.summary.downloads.completed).toBe(12);
+      expect(needed.results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+      expect(needed.summary.traffic.byType[type].messages).toBeLessThan(all.summary.traffic.byType[type].messages);
+      expect(needed.summary.downloads.timeMs.mean / all.summary.downloads.timeMs.mean).toBeCloseTo(1, 1);
+    }
+  });
+
+  it("with rates solved every 100 ms, every download finishes about as fast, with fewer solves", () => {
+    const exact = swarmRun({ torrent: pieces });
+    const stepped = swarmRun({ torrent: pieces }, { solveInterval: "100ms" });
+    expect(stepped.summary.downloads.completed).toBe(12);
+    expect(stepped.results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    const solves = (run: typeof exact) => run.simulation.network.carrier.flows.solves;
+    expect(solves(stepped)).toBeLessThan(solves(exact));
+    // A 64 KiB piece takes seconds on these links: 100 ms steps hardly move the downloads.
+    expect(stepped.summary.downloads.timeMs.mean / exact.summary.downloads.timeMs.mean).toBeCloseTo(1, 1);
+    expect(stepped.summary.overlay.tOverTMin).toBeGreaterThanOrEqual(1);
   });
 
   it("batched HAVEs and piece transfers together still finish every download", () => {
