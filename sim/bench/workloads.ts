@@ -264,7 +264,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "bittorrent-10k",
     tier: "large",
-    expectedSeconds: 900,
+    expectedSeconds: 600,
     description: "the issue's target: bittorrent-100 with 10,000 leechers (estimated from 1,000; last run without solveInterval and redundantHaves: 709–910 CPU s)",
     run: () => benchBittorrent({ name: "bittorrent-10k", peers: 10_000, ...LARGE_SWARM }),
   },
