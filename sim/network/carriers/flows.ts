@@ -21,8 +21,9 @@ import type { Links } from "../links.js";
  * links have left over (capacity less the other flows' rates: what ended
  * flows freed, or what was never used), so links are never over-full and a
  * transfer does not idle until the step; a flow that ends leaves its share
- * unused until the step or the next start. docs/bittorrent.md
- * ("Performance") measures what this approximates.
+ * unused until the step or the next start; a capacity change waits for the
+ * step too. docs/bittorrent.md ("Performance") measures what this
+ * approximates.
  *
  * Units: bytes, milliseconds, bytes per millisecond.
  */
