@@ -5,7 +5,9 @@
  * file (the run stops within a simulated second of the last completion,
  * rather than simulating idle seeds for the rest of `duration`).
  * The whole overlay runs (tracker, peer wire, picker, choker), through the
- * same Simulation a scenario builds. Reports wall time, events, the solver's
+ * same Simulation a scenario builds. The model options that trade accuracy
+ * for speed (transferUnit, haveInterval, redundantHaves, solveInterval) are
+ * parameters, exact unless a workload says otherwise. Reports wall time, events, the solver's
  * work and the download times, whose checksum shows reruns are identical.
  */
 import { DownloadOutcome } from "../metrics/downloads.js";
@@ -24,6 +26,10 @@ export interface BittorrentBenchOptions {
   fileSize?: string;
   /** overlay.haveInterval: "0s" sends every HAVE (exact); longer batches them. */
   haveInterval?: string;
+  /** overlay.redundantHaves: true sends every HAVE to every connection (BEP 3); false skips peers known to have the pieces. */
+  redundantHaves?: boolean;
+  /** network.bandwidth.solveInterval: "0s" solves rates at every start and end (exact); longer solves once per step. */
+  solveInterval?: string;
   seed?: number;
   /** Stop once every leecher has the file (default) or run the whole `duration` (2 h). */
   untilDone?: boolean;
@@ -41,6 +47,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
       latency: { model: "lognormal", median: "40ms", sigma: 0.5, min: "5ms" },
       bandwidth: {
         model: "maxmin",
+        ...(opts.solveInterval !== undefined ? { solveInterval: opts.solveInterval } : {}),
         links: {
           classes: [
             { share: 0.5, upload: "1Mbit/s", download: "8Mbit/s" },
@@ -51,7 +58,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
         services: { seed: { upload: "20Mbit/s", download: "20Mbit/s" }, tracker: { upload: "1Gbit/s", download: "1Gbit/s" } },
       },
     },
-    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, haveInterval: opts.haveInterval ?? "0s", pieceMapPeers: 0 },
+    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, haveInterval: opts.haveInterval ?? "0s", redundantHaves: opts.redundantHaves ?? true, pieceMapPeers: 0 },
     workload: { lookups: { count: 0 } },
     metrics: { interval: "1m", warmup: "0s" },
   };
@@ -73,7 +80,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
   );
   const { summary } = simulation.finish();
   const s = summary as unknown as {
-    downloads: { completed: number; timeMs: { mean: number; p50: number; max: number } };
+    downloads: { completed: number; timeMs: { mean: number; p50: number; p90: number; max: number } };
     overlay: { distributionTimeS: number; tOverTMin: number };
     counters: Record<string, number>;
     traffic: { byType: Record<string, { messages: number }> };
@@ -85,6 +92,8 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     peers,
     transferUnit,
     haveInterval: raw.overlay.haveInterval,
+    redundantHaves: raw.overlay.redundantHaves,
+    solveInterval: opts.solveInterval ?? "0s",
     simulatedS: Math.round(simulation.sim.now) / 1000,
     ...timing,
     solves: flows.solves,
@@ -92,6 +101,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     reschedules: flows.reschedules,
     downloadsCompleted: s.downloads.completed,
     downloadMeanS: Math.round(s.downloads.timeMs.mean) / 1000,
+    downloadP90S: Math.round(s.downloads.timeMs.p90) / 1000,
     distributionTimeS: s.overlay.distributionTimeS,
     tOverTMin: s.overlay.tOverTMin,
     duplicateBlocks: s.counters.duplicateBlocks,

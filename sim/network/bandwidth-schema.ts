@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LINK_PRESETS } from "./presets.js";
 import { CARRIERS, type CarrierName } from "./carriers/carrier.js";
-import { describeValue, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
+import { describeValue, duration, oneOf, positiveNumber, probability, strict } from "../core/fields.js";
 import { BANDWIDTH_UNITS, parseBandwidth } from "../core/units.js";
 
 /**
@@ -116,6 +116,12 @@ export const bandwidthSchema = strict({
   messages: oneOf(["latency", "carried"])
     .default("latency")
     .meta({ description: 'Overlay messages: "latency" (small control messages take their latency only, the default) or "carried" (every message also queues on the links by its size).' }),
+  solveInterval: duration({ positive: false, example: "100ms" })
+    .optional()
+    .meta({
+      description:
+        'maxmin only. Absent or 0 (exact): rates are solved again at every instant a transfer starts or ends. Above 0: once per step of this length; in between a starting transfer takes the capacity its links have left (fewer solves for large swarms; docs/bittorrent.md, "Performance", says what it approximates) (units ms, s, m, h, d; a plain number is ms).',
+    }),
 });
 
 export type BandwidthSpec = z.output<typeof bandwidthSchema>;
@@ -133,6 +139,9 @@ export function checkBandwidth(
   if (b.model !== "none" && b.links === undefined) {
     const covered = regionNames !== undefined && b.regions !== undefined && regionNames.every((r) => b.regions![r] !== undefined);
     if (!covered) addIssue(at("links"), `expected links (upload and download capacities) for model "${b.model}": it needs a capacity for every peer; give links, or regions for every region`);
+  }
+  if ((b.solveInterval ?? 0) > 0 && b.model !== "maxmin") {
+    addIssue(at("solveInterval"), `expected solveInterval only with model "maxmin" (it batches max-min solves into steps), got model "${b.model}"`);
   }
   for (const name of Object.keys(b.regions ?? {})) {
     if (regionNames === undefined) addIssue(at("regions", name), `expected regions only with the "regions" latency model, got region ${JSON.stringify(name)}`);

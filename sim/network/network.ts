@@ -69,7 +69,7 @@ export interface NetworkOptions {
   /** Called with each message that reaches an online peer. */
   deliver: (to: PeerId, from: PeerId, msg: Message) => void;
   /** Links, carrier policy and meter when the scenario has network.bandwidth. */
-  bandwidth?: { links: Links; policy: RatePolicy; meter: Meter; carryMessages: boolean };
+  bandwidth?: { links: Links; policy: RatePolicy; meter: Meter; carryMessages: boolean; solveIntervalMs?: number };
   /** Told of every message sent for a lookup (lost ones included), when lookups are traced (metrics.traceLookups). */
   trace?: (nowMs: number, lookup: number, from: PeerId, to: PeerId, type: string) => void;
 }
@@ -116,10 +116,10 @@ export class Network {
     }
     this.countsRepair = this.typeRepair.includes(true);
     this.carryMessages = o.bandwidth?.carryMessages ?? false;
-    if (o.bandwidth) this.carrierInUse = this.makeCarrier(o.bandwidth.links, o.bandwidth.policy, o.bandwidth.meter);
+    if (o.bandwidth) this.carrierInUse = this.makeCarrier(o.bandwidth.links, o.bandwidth.policy, o.bandwidth.meter, o.bandwidth.solveIntervalMs);
   }
 
-  private makeCarrier(links: Links, policy: RatePolicy, meter: Meter): Carrier {
+  private makeCarrier(links: Links, policy: RatePolicy, meter: Meter, solveIntervalMs?: number): Carrier {
     const o = this.o;
     return new Carrier({
       sim: o.sim,
@@ -128,6 +128,7 @@ export class Network {
       meter,
       propagation: (from, to) => this.transferDelay(from, to),
       isOnline: (peer) => o.population.isOnline(peer),
+      ...(solveIntervalMs ? { solveIntervalMs } : {}),
     });
   }
 

@@ -232,7 +232,7 @@ export class Simulation {
       messageTypes,
       deliver: (to, from, msg) => this.runtime.dispatch(to, from, msg, toOverlay),
       ...(bandwidth && this.links && this.meter
-        ? { bandwidth: { links: this.links, meter: this.meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried" } }
+        ? { bandwidth: { links: this.links, meter: this.meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried", solveIntervalMs: bandwidth.solveInterval ?? 0 } }
         : {}),
       ...(trace ? { trace } : {}),
     });

@@ -75,4 +75,17 @@ describe("network.bandwidth validation", () => {
     expect(problems(withBandwidth({ model: "tcp", links: { preset: "dsl" } }))).toContain('network.bandwidth.model: expected one of "none", "serial", "share", "maxmin", got "tcp"');
     expect(problems({ ...base, workload: { fileSize: "-4MB" } })).toContain('workload.fileSize');
   });
+
+  it("takes solveInterval with maxmin and refuses it elsewhere or when negative", () => {
+    const ok = validateScenario(withBandwidth({ model: "maxmin", links: { upload: "1Mbit/s" }, solveInterval: "100ms" }), "ok.yaml");
+    expect(ok.network.bandwidth?.solveInterval).toBe(100);
+    expect(validateScenario(withBandwidth({ model: "maxmin", links: { upload: "1Mbit/s" } }), "ok.yaml").network.bandwidth?.solveInterval).toBeUndefined();
+    expect(problems(withBandwidth({ model: "share", links: { upload: "1Mbit/s" }, solveInterval: "100ms" }))).toContain(
+      'network.bandwidth.solveInterval: expected solveInterval only with model "maxmin" (it batches max-min solves into steps), got model "share"',
+    );
+    expect(problems(withBandwidth({ model: "maxmin", links: { upload: "1Mbit/s" }, solveInterval: "-5ms" }))).toContain(
+      'network.bandwidth.solveInterval: expected a duration ≥ 0 like "100ms"',
+    );
+    expect(problems(withBandwidth({ model: "maxmin", links: { upload: "1Mbit/s" }, solveInterval: "soon" }))).toContain('network.bandwidth.solveInterval: expected a duration ≥ 0 like "100ms" (units: ms, s, m, h, d), got "soon"');
+  });
 });

@@ -54,6 +54,8 @@ export interface CarrierOptions {
   /** One-way propagation latency from `from` to `to` now (ms). */
   propagation: (from: number, to: number) => number;
   isOnline: (peer: number) => boolean;
+  /** network.bandwidth.solveInterval in ms (0 or absent: exact, a solve at every instant with a change). */
+  solveIntervalMs?: number;
 }
 
 export class Carrier implements FlowSink {
@@ -66,7 +68,7 @@ export class Carrier implements FlowSink {
 
   constructor(private readonly o: CarrierOptions) {
     this.policy = o.policy;
-    this.flows = new Flows(o.sim, o.links, o.policy);
+    this.flows = new Flows(o.sim, o.links, o.policy, o.solveIntervalMs ?? 0);
     this.flows.onUploaded = (peer, bytes) => o.meter.uploaded(peer, bytes);
   }
 

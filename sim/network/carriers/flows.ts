@@ -14,6 +14,17 @@ import type { Links } from "../links.js";
  * other event is left at the current instant, so everything that happens at
  * one time is batched into one solve.
  *
+ * With a solve interval (network.bandwidth.solveInterval > 0) the solve
+ * waits instead for the next multiple of the interval, so one solve covers
+ * every change of a step: rates are re-balanced once per step rather than at
+ * every start and end. In between, a flow that starts takes what its two
+ * links have left over (capacity less the other flows' rates: what ended
+ * flows freed, or what was never used), so links are never over-full and a
+ * transfer does not idle until the step; a flow that ends leaves its share
+ * unused until the step or the next start; a capacity change waits for the
+ * step too. docs/bittorrent.md ("Performance") measures what this
+ * approximates.
+ *
  * Units: bytes, milliseconds, bytes per millisecond.
  */
 
@@ -41,6 +52,8 @@ export interface RatePolicy {
 }
 
 const NONE = -1;
+/** A leftover below this fraction of a link's capacity is floating-point residue, not room for a new flow. */
+const LEFTOVER_FLOOR = 1e-9;
 
 export class Flows {
   from = new Int32Array(1024);
@@ -95,7 +108,11 @@ export class Flows {
     readonly sim: Simulator,
     readonly links: Links,
     private readonly policy: RatePolicy,
-  ) {}
+    /** 0: solve at the end of every instant with a change (exact); above 0: at the next multiple of this (ms). */
+    readonly solveIntervalMs = 0,
+  ) {
+    if (!(solveIntervalMs >= 0 && solveIntervalMs < Infinity)) throw new RangeError(`Flows: solveIntervalMs must be finite and ≥ 0, got ${solveIntervalMs}`);
+  }
 
   /** Upload capacity of `peer` now (bytes/ms). */
   up(peer: number): number {
@@ -132,7 +149,32 @@ export class Flows {
     downs.push(f);
     this.active++;
     this.touch(from, to);
+    if (this.solveIntervalMs > 0) this.startOnLeftover(f);
     return f;
+  }
+
+  /**
+   * Between steps: flow `f` takes the capacity its uplink and downlink have left (never more,
+   * so no link is over-full), until the next step's solve gives it its fair share.
+   */
+  private startOnLeftover(f: number): void {
+    const from = this.from[f]!;
+    const to = this.to[f]!;
+    const up = this.up(from);
+    const down = this.down(to);
+    const left = Math.min(this.leftover(this.upFlows[from]!, up, f), this.leftover(this.downFlows[to]!, down, f));
+    if (left === Infinity || left > LEFTOVER_FLOOR * Math.min(up, down)) this.setRate(f, left);
+  }
+
+  /** `capacity` less the rates of the flows in `list` other than `f` (Infinity: an unlimited link). */
+  private leftover(list: number[], capacity: number, f: number): number {
+    if (capacity === Infinity) return Infinity;
+    let left = capacity;
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i]!;
+      if (g !== f) left -= this.rate[g]!;
+    }
+    return left;
   }
 
   /** Gives flow `f` a new rate (bytes/ms; Infinity: no limit), settling what moved and rescheduling its end if the rate changed. */
@@ -238,8 +280,16 @@ export class Flows {
     }
     if (!this.solvePending) {
       this.solvePending = true;
-      this.sim.schedule(0, this.solveNow);
+      if (this.solveIntervalMs > 0) this.sim.at(this.nextStepMs(), this.solveNow);
+      else this.sim.schedule(0, this.solveNow);
     }
+  }
+
+  /** The first multiple of the solve interval at or after now (now itself if rounding puts the multiple behind it). */
+  private nextStepMs(): number {
+    const now = this.sim.now;
+    const step = Math.ceil(now / this.solveIntervalMs) * this.solveIntervalMs;
+    return step < now ? now : step;
   }
 
   private runSolve(): void {

@@ -94,6 +94,10 @@ export const bittorrentSchema = strict({
   haveInterval: duration({ positive: false, example: "1s" })
     .prefault("0s")
     .meta({ description: `0 (exact): a HAVE to every connection for each verified piece. Above 0: the pieces verified in each interval go out together as one message per connection, so neighbours learn of them up to this late (for large swarms) ${UNITS}.` }),
+  redundantHaves: z
+    .boolean()
+    .default(true)
+    .meta({ description: "true (BEP 3): every connection hears of every verified piece. false: a HAVE, or a batch of them, goes only to connections whose peer we do not know to have the piece (every piece of the batch), as libtorrent does with send_redundant_have off: a peer that has a piece needs no word of who else has it (fewer messages for large swarms; docs/bittorrent.md, Performance)." }),
   pipeline: integer(1, 1000).default(5).meta({ description: "Requests a peer keeps outstanding on each connection (in blocks; in piece mode ceil(pipeline·blockSize/pieceSize) pieces)." }),
   picker: oneOf(PICKERS).default("rarest-first").meta({ description: '"rarest-first" (local rarest first after `randomFirst` random pieces) or "random" (every piece at random), for comparison.' }),
   randomFirst: integer(0, 1_000_000).default(4).meta({ description: "Pieces picked at random before rarest-first takes over, so a new peer soon has something to trade." }),

@@ -271,6 +271,12 @@ export class PeerState {
     return (this.holders[piece * this.slotWords + (c.slot >> 5)]! & (1 << (c.slot & 31))) !== 0;
   }
 
+  /** Whether `c`'s peer has every one of `pieces`. */
+  hasAll(c: Connection, pieces: readonly number[]): boolean {
+    for (let i = 0; i < pieces.length; i++) if (!this.has(c, pieces[i]!)) return false;
+    return true;
+  }
+
   /** Records that `c`'s peer has `piece`. */
   setHas(c: Connection, piece: number): void {
     this.holders[piece * this.slotWords + (c.slot >> 5)]! |= 1 << (c.slot & 31);

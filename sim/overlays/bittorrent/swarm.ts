@@ -544,9 +544,11 @@ export class Swarm {
     const batched = this.options.haveInterval > 0;
     if (batched && state.pendingHaves.push(piece) === 1) ctx.setTimer(state.peer, this.options.haveInterval, () => this.flushHaves(state));
     if (!batched) {
+      const redundant = this.options.redundantHaves;
       for (const c of state.connections.values()) {
-        ctx.send(state.peer, c.peer, { type: "have", piece });
-        if (state.has(c, piece)) {
+        const theyHaveIt = state.has(c, piece);
+        if (redundant || !theyHaveIt) ctx.send(state.peer, c.peer, { type: "have", piece });
+        if (theyHaveIt) {
           c.wanted--;
           this.interestChanged(state, c);
         }
@@ -572,7 +574,8 @@ export class Swarm {
     if (!state.active || pieces.length === 0) return;
     // One message object for every connection: nothing on the way stamps or keeps it.
     const msg: BittorrentMessage = { type: "haves", pieces };
-    for (const c of state.connections.values()) this.ctx.send(state.peer, c.peer, msg);
+    const redundant = this.options.redundantHaves;
+    for (const c of state.connections.values()) if (redundant || !state.hasAll(c, pieces)) this.ctx.send(state.peer, c.peer, msg);
   }
 
   private completed(state: PeerState): void {

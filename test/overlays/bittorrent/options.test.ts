@@ -25,6 +25,12 @@ describe("bittorrent: options", () => {
     expect(o.pipeline).toBe(5);
     expect(o.picker).toBe("rarest-first");
     expect(o.seeds).toBe(1);
+    expect(o.redundantHaves).toBe(true);
+  });
+
+  it("refuses a redundantHaves that is not true or false, naming the field", () => {
+    const message = expectInputError(() => validateScenario(base({ redundantHaves: "no" }), "bt.yaml"));
+    expect(message).toContain("overlay.redundantHaves");
   });
 
   it("refuses a piece larger than the file, naming the field", () => {
@@ -82,6 +88,19 @@ describe("bittorrent: bad input at the command line", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bad.yaml");
     expect(r.stderr).toContain("overlay.torrent.pieceSize");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses solveInterval with a carrier other than maxmin: exit 2, one paragraph naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "peerlab-bt-"));
+    writeFileSync(
+      join(dir, "bad.yaml"),
+      "duration: 10m\npeers: { count: 5 }\nnetwork: { bandwidth: { model: share, solveInterval: 100ms, links: { upload: 1Mbit/s } } }\noverlay: { type: bittorrent }\nworkload: { lookups: { count: 0 } }\n",
+    );
+    const r = runPeerlab(dir, "validate", "bad.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("network.bandwidth.solveInterval");
+    expect(r.stderr).toContain('expected solveInterval only with model "maxmin"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

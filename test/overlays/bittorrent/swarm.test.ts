@@ -3,7 +3,7 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 
 /** A small flash crowd: `peers` leechers at time 0, one seed, constant latency, maxmin links. */
-function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[] } = {}) {
+function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[]; solveInterval?: string } = {}) {
   const scenario = validateScenario(
     {
       seed: 3,
@@ -13,6 +13,7 @@ function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object
         latency: { model: "constant", delay: "20ms" },
         bandwidth: {
           model: "maxmin",
+          ...(extra.solveInterval ? { solveInterval: extra.solveInterval } : {}),
           links: { upload: "40kB/s", download: "400kB/s" },
           services: { seed: { upload: "100kB/s", download: "1MB/s" }, server: { upload: "100kB/s", download: "1MB/s" }, tracker: { upload: "1MB/s" } },
         },
@@ -158,6 +159,36 @@ describe("bittorrent: piece mode (torrent.transferUnit: piece)", () => {
     // The cut pieces count nowhere: uploads count when a piece arrives, downloads when it is kept.
     expect(results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
     expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBe(12 * 1_000_000);
+  });
+
+  it("without redundant HAVEs, peers known to have a piece are not told of it, and downloads go as before", () => {
+    // Seed 3: 2,304 HAVEs become 1,110; 744 batches become 452.
+    const sent = { "0s": [2304, 1110], "5s": [744, 452] };
+    for (const haveInterval of ["0s", "5s"] as const) {
+      const all = swarmRun({ torrent: pieces, haveInterval });
+      const needed = swarmRun({ torrent: pieces, haveInterval, redundantHaves: false });
+      const type = haveInterval === "0s" ? "have" : "haves";
+      expect(needed.summary.downloads.completed).toBe(12);
+      expect(needed.results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+      expect([all.summary.traffic.byType[type].messages, needed.summary.traffic.byType[type].messages]).toEqual(sent[haveInterval]);
+      expect(needed.summary.downloads.timeMs.mean / all.summary.downloads.timeMs.mean).toBeCloseTo(1, 1);
+    }
+  });
+
+  it("with rates solved every 100 ms, every download finishes about as fast, with fewer solves", () => {
+    const exact = swarmRun({ torrent: pieces });
+    const stepped = swarmRun({ torrent: pieces }, { solveInterval: "100ms" });
+    expect(stepped.summary.downloads.completed).toBe(12);
+    expect(stepped.results.classes.leecher.downloadedBytes).toBe(12 * 1_000_000);
+    const solves = (run: typeof exact) => run.simulation.network.carrier.flows.solves;
+    // Seed 3: 300 solves (two per piece transfer, some shared) against 189 steps with a change.
+    expect([solves(exact), solves(stepped)]).toEqual([300, 189]);
+    // A 64 KiB piece takes seconds on these links: 100 ms steps hardly move the downloads
+    // (mean 41.88 s exact, 43.71 s in steps; p90 48.01 s and 48.31 s).
+    expect(exact.summary.downloads.timeMs.mean).toBe(41880.617);
+    expect(stepped.summary.downloads.timeMs.mean).toBe(43705.05);
+    expect(stepped.summary.downloads.timeMs.p90).toBe(48312.45);
+    expect(stepped.summary.overlay.tOverTMin).toBeGreaterThanOrEqual(1);
   });
 
   it("batched HAVEs and piece transfers together still finish every download", () => {
