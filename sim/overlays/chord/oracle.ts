@@ -20,7 +20,7 @@ import { approxOf, type ChordTables } from "./tables.js";
  * (TrueRing.onlineKeys), so the sweep reads them side by side.
  *
  * Hands each node's fingers to `write` as runs: fingers from..to of `node`
- * are `owner`, from finger 0 up.
+ * are `owner`, from finger 0 up, node after node in ring order.
  */
 export function fingersFromRing(t: ChordTables, ring: ArrayLike<PeerId>, keys: Float64Array, write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
   const n = ring.length;

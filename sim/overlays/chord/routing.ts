@@ -59,8 +59,15 @@ interface Find {
   dead: PeerId[];
   /** Peers already asked (their answers are among the candidates). */
   asked: PeerId[];
-  /** Which peer named each candidate: when a candidate fails, the peer that named it is asked again (made at the first reply). */
-  namedBy: Map<PeerId, PeerId> | null;
+  /**
+   * Which peer named each candidate, so that when a candidate fails the
+   * peer that named it is asked again: pairs (candidate, the peer that named
+   * it) in the order they were named, the first pair of a candidate being
+   * the one that counts (see `namerOf`). Every reply adds to it and only a
+   * timeout reads it, so it is a log to append to rather than a map to keep
+   * up (made at the first reply).
+   */
+  named: PeerId[] | null;
   /** Times the origin refilled the candidates from its own table after they all failed. */
   refills: number;
   cancelled: boolean;
@@ -131,7 +138,7 @@ export class Routing {
       answered: [],
       dead: [],
       asked: [],
-      namedBy: null,
+      named: null,
       refills: 0,
       cancelled: false,
       done: (owner, hops) => this.finish(lookup, owner, hops),
@@ -185,7 +192,7 @@ export class Routing {
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], namedBy: null, refills: 0, cancelled: false, done, fail };
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], named: null, refills: 0, cancelled: false, done, fail };
     if (via >= 0) {
       find.candidates.push(via);
       this.ask(find);
@@ -352,11 +359,11 @@ export class Routing {
 
   /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
   private unusable(find: Find, peer: PeerId): void {
-    const by = find.namedBy?.get(peer);
-    if (by !== undefined && !find.dead.includes(by)) {
+    const by = namerOf(find, peer);
+    if (by >= 0 && !find.dead.includes(by)) {
       const at = find.asked.indexOf(by);
       if (at >= 0) find.asked.splice(at, 1);
-      find.namedBy!.delete(peer);
+      forgetNamer(find, peer);
       find.candidates.push(by);
     }
     this.ask(find);
@@ -679,9 +686,23 @@ function replaceCandidates(find: Find, list: PeerId[]): void {
   find.candidates = list.reverse();
 }
 
-/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it). */
+/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
 function nameCandidates(find: Find, next: readonly PeerId[], by: PeerId): void {
   if (next.length === 0) return;
-  const named = (find.namedBy ??= new Map());
-  for (const c of next) if (!named.has(c)) named.set(c, by);
+  const named = (find.named ??= []);
+  for (const c of next) named.push(c, by);
+}
+
+/** The first peer that named `candidate` since it was last forgotten, or -1. */
+function namerOf(find: Find, candidate: PeerId): PeerId {
+  const named = find.named;
+  if (named === null) return -1;
+  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) return named[k + 1]!;
+  return -1;
+}
+
+/** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
+function forgetNamer(find: Find, candidate: PeerId): void {
+  const named = find.named!;
+  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) named[k] = -1;
 }

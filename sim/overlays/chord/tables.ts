@@ -34,14 +34,14 @@ export class ChordTables {
    * they are one value; a peer whose lower fingers differ gets a row of them
    * in `spill` until they are one value again. At m = 128 a peer's row is
    * 192 bytes, its hot record included (m fingers in a plain array and the
-   * record: 536).
+   * record: 536). This array holds the spilled rows, `lowTop` fingers each.
    */
   private spill = new Int32Array(0);
   private spillRows = 0;
   private readonly freeSpill: number[] = [];
   /** Fingers stored per peer in its row: the highest F. */
   readonly F: number;
-  /** Fingers below this one are kept in `low` (or `spill`): m − F. */
+  /** Fingers below this one are kept as one number in the row (`lowSlot`) or in `spill`: m − F. */
   readonly lowTop: number;
   /**
    * Per peer, the last index of the run of equal fingers that starts at
