@@ -213,7 +213,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-chord-10m",
     tier: "large",
-    expectedSeconds: 45,
+    expectedSeconds: 30,
     description: "oracle construction only, Chord, 10M peers (several GB)",
     run: () => benchSetup({ name: "setup-chord-10m", overlay: "chord", peers: 10_000_000 }),
   },
