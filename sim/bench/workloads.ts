@@ -95,7 +95,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "chord-churn-10k",
     tier: "quick",
-    expectedSeconds: 14,
+    expectedSeconds: 11,
     description: "scenarios/chord-churn.yaml at 10k peers, 10 simulated minutes (join protocol, churn)",
     run: () => benchChordChurn({ name: "chord-churn-10k", peers: 10_000 }),
   },
@@ -131,14 +131,14 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "chord",
     tier: "full",
-    expectedSeconds: 20,
+    expectedSeconds: 12,
     description: "Chord oracle ring, 100k peers, 1M recursive lookups, no hop acks (the PeerSim comparison)",
     run: () => benchChord(),
   },
   {
     name: "chord-1m",
     tier: "full",
-    expectedSeconds: 15,
+    expectedSeconds: 4,
     description: "Chord oracle ring, 1M peers, 10k lookups (setup-bound)",
     run: () => benchChord({ name: "chord-1m", peers: 1_000_000, lookups: 10_000 }),
   },
@@ -201,7 +201,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-chord-1m",
     tier: "full",
-    expectedSeconds: 15,
+    expectedSeconds: 3,
     description: "oracle construction only, Chord (128-bit ids, 12 successors), 1M peers",
     run: () => benchSetup({ name: "setup-chord-1m", overlay: "chord", peers: 1_000_000 }),
   },
@@ -222,7 +222,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: "setup-chord-10m",
     tier: "large",
-    expectedSeconds: 45,
+    expectedSeconds: 30,
     description: "oracle construction only, Chord, 10M peers (several GB)",
     run: () => benchSetup({ name: "setup-chord-10m", overlay: "chord", peers: 10_000_000 }),
   },

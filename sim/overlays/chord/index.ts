@@ -65,7 +65,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
       options,
       this.tables,
       this.truth,
-      (peer) => this.maintenance.contactsOf(peer),
+      (peer, max) => this.maintenance.contactsOf(peer, max),
       stored && ((origin, key, lookup, owner, hops) => storage!.fetch(origin, key, lookup, owner, hops)),
     );
     this.maintenance.setRouting(this.routing);
@@ -132,27 +132,41 @@ class ChordOverlay implements Overlay<ChordMessage> {
     const nodes = this.virtual.v === 1 ? peers : peers.flatMap((peer) => this.virtual.nodesOf(peer));
     for (const node of nodes) t.ensure(node);
     this.truth.build(nodes);
-    const ring = this.truth.peers;
-    const n = ring.length;
-    const { r } = t;
-    // The ring's approximations in ring order, read side by side by the finger sweep and for `hot`.
+    // The ring in order and its approximations beside it, read side by side by the finger sweep.
+    const ring = this.truth.onlineNodes();
     const keys = this.truth.onlineKeys();
-    fingersFromRing(t, ring, keys, (node, from, to, owner) => t.writeFingers(node, from, to, owner));
-    for (let at = 0; at < n; at++) {
-      const peer = ring[at]!;
-      t.session[peer] = t.session[peer]! + 1;
-      const base = peer * r;
+    const n = ring.length;
+    const r = t.r;
+    // Successors each node gets: the next r nodes round the ring, or itself alone.
+    const listed = Math.max(1, Math.min(r, n - 1));
+    let at = -1;
+    fingersFromRing(t, ring, keys, (node, from, to, owner) => {
+      // The sweep hands over each node's fingers from finger 0 up, node after node in ring order: at a
+      // node's first run its hot record (what syncHot would read) goes into the row the sweep is writing.
+      if (from === 0) {
+        at++;
+        t.setHot(node, keys[at]!, keys[(at + 1) % n]!, keys[(at + listed) % n]!);
+      }
+      t.writeFingers(node, from, to, owner);
+    });
+    // The rest of each node's state node by node in number order, so that the arrays indexed by node
+    // are written front to back rather than at random; the ring is read at each node's position.
+    const { successors, successorCount, predecessor, session, inRing } = t;
+    for (let node = 0; node < t.capacity; node++) {
+      const at = this.truth.indexOf(node);
+      if (at < 0) continue;
+      session[node] = session[node]! + 1;
+      const base = node * r;
       let count = 0;
-      for (let k = 1; k <= r && k < n; k++) t.successors[base + count++] = ring[(at + k) % n]!;
-      if (count === 0) t.successors[base + count++] = peer;
-      t.successorCount[peer] = count;
-      // What syncHot would read (the approximations of the peer, its successor and its last successor), in ring order.
-      t.setHot(peer, keys[at]!, keys[n > 1 ? (at + 1) % n : at]!, keys[n > 1 ? (at + count) % n : at]!);
-      t.predecessor[peer] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
-      t.fingersChanged(peer);
-      t.inRing[peer] = 1;
+      for (let k = 1; k <= r && k < n; k++) successors[base + count++] = ring[(at + k) % n]!;
+      if (count === 0) successors[base + count++] = node;
+      successorCount[node] = count;
+      predecessor[node] = n > 1 ? ring[(at - 1 + n) % n]! : -1;
+      t.fingersChanged(node);
+      inRing[node] = 1;
     }
-    for (const peer of ring) this.maintenance.startTimers(peer);
+    // In ring order: the order timers are started in is the order their first runs are drawn in.
+    for (let at = 0; at < n; at++) this.maintenance.startTimers(ring[at]!);
     this.storage?.placeOracle();
   }
 

@@ -5,6 +5,7 @@ import type { ChordOptions } from "./options.js";
 import type { Routing } from "./routing.js";
 import type { ChordTables } from "./tables.js";
 import { handlersFor, unhandled } from "../../core/handlers.js";
+import { JoinContacts } from "./join-contacts.js";
 
 /**
  * Joining and keeping the ring in shape (the paper's Fig. 6 and §IV-E of the
@@ -32,7 +33,7 @@ export class Maintenance {
   /** The session in which each peer's timers were started (-1: none), so a rejoin does not start a second set. */
   private timersOf = new Float64Array(0);
   /** While a peer is joining: every bootstrap contact it has been given in this attempt, newest first. */
-  private readonly contacts = new Map<PeerId, PeerId[]>();
+  private readonly contacts = new JoinContacts();
   /** The periodic jobs of every peer in the ring: stabilize, fix_fingers, check_predecessor, then the hooks' jobs. */
   private readonly jobs: readonly { readonly intervalMs: number; readonly run: (peer: PeerId) => void }[];
   /** Every run comes a jittered interval after the last, the first one included. */
@@ -59,14 +60,14 @@ export class Maintenance {
     this.routing = routing;
   }
 
-  /** The contacts a joining peer knows of (empty once it is in the ring). */
-  contactsOf(peer: PeerId): readonly PeerId[] {
-    return this.contacts.get(peer) ?? [];
+  /** The first `max` contacts a joining peer knows of (none once it is in the ring), in a new array. */
+  contactsOf(peer: PeerId, max: number): PeerId[] {
+    return this.contacts.of(peer, max);
   }
 
   /** `peer` went offline. */
   gone(peer: PeerId): void {
-    this.contacts.delete(peer);
+    this.contacts.clear(peer);
   }
 
   /** `peer` comes online: asks a bootstrap contact for its successor; the first peer creates the ring. */
@@ -78,8 +79,8 @@ export class Maintenance {
 
   private tryContacts(peer: PeerId, contacts: PeerId[], at: number, first: boolean): void {
     if (at === 0) {
-      const known = [...contacts, ...(this.contacts.get(peer) ?? []).filter((c) => !contacts.includes(c))];
-      this.contacts.set(peer, known.slice(0, 8));
+      const known = [...contacts, ...this.contacts.of(peer).filter((c) => !contacts.includes(c))];
+      this.contacts.set(peer, known);
       contacts = known;
     }
     if (contacts.length === 0 && first) {
@@ -112,7 +113,7 @@ export class Maintenance {
   /** `peer` has a successor: it is in the ring. It stabilizes at once (unless maintenance is frozen), then periodically. */
   private joined(peer: PeerId): void {
     this.t.inRing[peer] = 1;
-    this.contacts.delete(peer);
+    this.contacts.clear(peer);
     this.hooks.joined?.(peer);
     if (!this.ctx.maintenanceFrozen()) this.stabilize(peer);
     if (this.timersStartedIn(peer) !== this.t.session[peer]) this.startTimers(peer);

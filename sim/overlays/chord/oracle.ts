@@ -20,9 +20,9 @@ import { approxOf, type ChordTables } from "./tables.js";
  * (TrueRing.onlineKeys), so the sweep reads them side by side.
  *
  * Hands each node's fingers to `write` as runs: fingers from..to of `node`
- * are `owner`, from finger 0 up.
+ * are `owner`, from finger 0 up, node after node in ring order.
  */
-export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], keys: Float64Array, write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
+export function fingersFromRing(t: ChordTables, ring: ArrayLike<PeerId>, keys: Float64Array, write: (node: PeerId, from: number, to: number, owner: PeerId) => void): void {
   const n = ring.length;
   const { ids, W, m, space } = t;
   if (n === 0) return;
@@ -97,7 +97,9 @@ export function fingersFromRing(t: ChordTables, ring: readonly PeerId[], keys: F
         top = Math.max(i, Math.min(d, m - 1));
       }
       write(node, i, top, owner);
-      for (let j = i; j <= top; j++) hint[j] = P;
+      // A hint of the next node's position is no hint: the next node starts its searches past itself anyway,
+      // so the successor's long run of fingers (most of the m) is not copied into the hints.
+      if (P > at + 1) for (let j = i; j <= top; j++) hint[j] = P;
       i = top + 1;
     }
   }

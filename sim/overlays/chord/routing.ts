@@ -44,7 +44,12 @@ interface Find {
   /** The workload lookup, or -1 for join and fix_fingers. */
   lookup: number;
   hops: number;
-  /** Peers to ask next, best first. */
+  /**
+   * Peers to ask next, the best last: a stack, as every reply puts its few
+   * candidates ahead of all the older ones (a join that wanders among
+   * joiners gathers over a hundred), so nothing is copied to add or take
+   * one. Written through `preferCandidates` and `replaceCandidates`.
+   */
   candidates: PeerId[];
   /** The presumed owner and the successors after it, to contact in turn once a node named the owner. */
   owners: PeerId[];
@@ -54,8 +59,15 @@ interface Find {
   dead: PeerId[];
   /** Peers already asked (their answers are among the candidates). */
   asked: PeerId[];
-  /** Which peer named each candidate: when a candidate fails, the peer that named it is asked again (made at the first reply). */
-  namedBy: Map<PeerId, PeerId> | null;
+  /**
+   * Which peer named each candidate, so that when a candidate fails the
+   * peer that named it is asked again: pairs (candidate, the peer that named
+   * it) in the order they were named, the first pair of a candidate being
+   * the one that counts (see `namerOf`). Every reply adds to it and only a
+   * timeout reads it, so it is a log to append to rather than a map to keep
+   * up (made at the first reply).
+   */
+  named: PeerId[] | null;
   /** Times the origin refilled the candidates from its own table after they all failed. */
   refills: number;
   cancelled: boolean;
@@ -92,7 +104,7 @@ export class Routing {
     private readonly t: ChordTables,
     private readonly truth: TrueRing,
     /** The bootstrap contacts a peer that has not joined yet knows of: it names them when asked the way. */
-    private readonly contactsOf: (peer: PeerId) => readonly PeerId[],
+    private readonly contactsOf: (peer: PeerId, max: number) => PeerId[],
     /** With storage, a lookup that found the true owner goes on to fetch the item; without, it has succeeded. */
     private readonly fetch?: (origin: PeerId, key: number, lookup: number, owner: PeerId, hops: number) => void,
   ) {
@@ -126,7 +138,7 @@ export class Routing {
       answered: [],
       dead: [],
       asked: [],
-      namedBy: null,
+      named: null,
       refills: 0,
       cancelled: false,
       done: (owner, hops) => this.finish(lookup, owner, hops),
@@ -160,7 +172,7 @@ export class Routing {
       return;
     }
     const adversary = this.ctx.adversary;
-    if (owner !== this.truth.owner(record.target, 0)) {
+    if (!this.truth.isOwner(owner, record.target, 0)) {
       this.ctx.count("wrongOwner");
       // A malicious node named as the owner (a misrouted lookup): the origin cannot tell, so with
       // storage it asks that node for the item, which serves nothing or a corrupted value.
@@ -180,7 +192,7 @@ export class Routing {
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], namedBy: null, refills: 0, cancelled: false, done, fail };
+    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], named: null, refills: 0, cancelled: false, done, fail };
     if (via >= 0) {
       find.candidates.push(via);
       this.ask(find);
@@ -195,7 +207,7 @@ export class Routing {
       this.confirm(find);
       return;
     }
-    find.candidates = t.candidates(find.origin, find.target, 0, CANDIDATES + 1);
+    replaceCandidates(find, t.candidates(find.origin, find.target, 0, CANDIDATES + 1));
     this.ask(find);
   }
 
@@ -250,7 +262,7 @@ export class Routing {
           return;
         }
         nameCandidates(find, reply.next, owner);
-        find.candidates = [...reply.next, ...find.candidates];
+        preferCandidates(find, reply.next);
         this.ask(find);
       },
       () => {
@@ -283,10 +295,10 @@ export class Routing {
     let next = -1;
     if (find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
       find.refills++;
-      find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
+      replaceCandidates(find, this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length));
     }
     while (find.candidates.length > 0 && next < 0) {
-      const c = find.candidates.shift()!;
+      const c = find.candidates.pop()!;
       if (c === find.origin && this.t.inRing[c] && !find.asked.includes(c)) {
         // Routing led back to the origin (a lookup that started elsewhere, like the successor check of
         // fix_fingers): it answers this step from its own table, once.
@@ -297,7 +309,7 @@ export class Routing {
           this.confirm(find);
           return;
         }
-        find.candidates = [...a.next, ...find.candidates];
+        preferCandidates(find, a.next);
         continue;
       }
       if (c !== find.origin && !find.dead.includes(c) && !find.asked.includes(c)) next = c;
@@ -305,7 +317,7 @@ export class Routing {
       // (which its table still holds under onTimeout "keep").
       if (next < 0 && find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
         find.refills++;
-        find.candidates = this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length);
+        replaceCandidates(find, this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length));
       }
     }
     if (next < 0 || find.hops >= this.options.maxHops) {
@@ -334,7 +346,7 @@ export class Routing {
         }
         // Better candidates first; the older ones stay as fallbacks.
         nameCandidates(find, reply.next, next);
-        find.candidates = [...reply.next, ...find.candidates];
+        preferCandidates(find, reply.next);
         this.ask(find);
       },
       () => {
@@ -347,12 +359,12 @@ export class Routing {
 
   /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
   private unusable(find: Find, peer: PeerId): void {
-    const by = find.namedBy?.get(peer);
-    if (by !== undefined && !find.dead.includes(by)) {
+    const by = namerOf(find, peer);
+    if (by >= 0 && !find.dead.includes(by)) {
       const at = find.asked.indexOf(by);
       if (at >= 0) find.asked.splice(at, 1);
-      find.namedBy!.delete(peer);
-      find.candidates.unshift(by);
+      forgetNamer(find, peer);
+      find.candidates.push(by);
     }
     this.ask(find);
   }
@@ -367,7 +379,7 @@ export class Routing {
     // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the
     // ring: a way forward for another joiner and for a workload lookup. A peer in the ring refreshing its
     // fingers gets nothing: a detour through bootstrap contacts would only cost it hops.
-    if (!t.inRing[peer]) return { owner: -1, next: passContacts ? this.contactsOf(peer).slice(0, CANDIDATES) : [] };
+    if (!t.inRing[peer]) return { owner: -1, next: passContacts ? this.contactsOf(peer, CANDIDATES) : [] };
     let s = t.successor(peer);
     if (avoid.length > 0) {
       s = -1;
@@ -408,7 +420,7 @@ export class Routing {
     const { ids, W, space } = t;
     const p = t.predecessor[peer]!;
     // The asker is this node's predecessor: a joiner (or a peer checking its successor) asking for the peer after itself.
-    if (p < 0 || p === peer || p === asker || avoid.includes(p) || space.inOpenClosed(target, 0, ids, p * W, ids, peer * W)) return { owner: peer, next: [] };
+    if (p < 0 || p === peer || p === asker || avoid.includes(p) || t.inRangeOf(peer, p, target, 0)) return { owner: peer, next: [] };
     // Behind: within half a ring counter-clockwise. A newcomer between the old predecessor and this node owns it.
     space.addPow2(ids, peer * W, t.m - 1, this.half, 0);
     // If that predecessor turns out dead, this node has taken over its range: it is the fallback.
@@ -664,9 +676,33 @@ function lastDead(find: Find): readonly PeerId[] {
   return find.dead.length === 0 ? NONE : find.dead.slice(-AVOID);
 }
 
-/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it). */
+/** Puts `better` (best first) ahead of every candidate `find` has. */
+function preferCandidates(find: Find, better: readonly PeerId[]): void {
+  for (let j = better.length - 1; j >= 0; j--) find.candidates.push(better[j]!);
+}
+
+/** Makes `list` (best first; the caller's to keep) the candidates of `find`. */
+function replaceCandidates(find: Find, list: PeerId[]): void {
+  find.candidates = list.reverse();
+}
+
+/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
 function nameCandidates(find: Find, next: readonly PeerId[], by: PeerId): void {
   if (next.length === 0) return;
-  const named = (find.namedBy ??= new Map());
-  for (const c of next) if (!named.has(c)) named.set(c, by);
+  const named = (find.named ??= []);
+  for (const c of next) named.push(c, by);
+}
+
+/** The first peer that named `candidate` since it was last forgotten, or -1. */
+function namerOf(find: Find, candidate: PeerId): PeerId {
+  const named = find.named;
+  if (named === null) return -1;
+  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) return named[k + 1]!;
+  return -1;
+}
+
+/** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
+function forgetNamer(find: Find, candidate: PeerId): void {
+  const named = find.named!;
+  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) named[k] = -1;
 }

@@ -26,25 +26,22 @@ export class ChordTables {
   predecessor = new Int32Array(0);
   /**
    * The fingers, read with `finger` and written with `setFingers`. Of the m
-   * fingers only the top ones are stored per peer: below m − 48 a finger
+   * fingers only the top ones are stored per peer: below m − 41 a finger
    * starts closer than the successor, so it is the successor (or unknown),
-   * except where a peer has a node within 2^(m−48) of it, about N · 2^-48
-   * of the time. So each peer has a row of its highest `F` fingers
-   * (`window`), and one number for all the lower ones (`low`) while they are
-   * one value; a peer whose lower fingers differ gets a row of them in
-   * `spill` until they are one value again. At m = 128 that is 196 bytes a
-   * peer instead of 512.
+   * except where a peer has a node within 2^(m−41) of it, about N · 2^-41
+   * of the time. So each peer keeps its highest `F` fingers in its row (see
+   * `rowDoubles`), and one number for all the lower ones (`lowSlot`) while
+   * they are one value; a peer whose lower fingers differ gets a row of them
+   * in `spill` until they are one value again. At m = 128 a peer's row is
+   * 192 bytes, its hot record included (m fingers in a plain array and the
+   * record: 536). This array holds the spilled rows, `lowTop` fingers each.
    */
-  private window = new Int32Array(0);
-  /** Per peer: the value of all its fingers below `lowTop` (≥ -1), or -2 − r when they differ and are in row r of `spill`. */
-  private low = new Int32Array(0);
-  /** Rows of `lowTop` fingers, for peers whose lower fingers differ. */
   private spill = new Int32Array(0);
   private spillRows = 0;
   private readonly freeSpill: number[] = [];
-  /** Fingers stored per peer in `window`: the highest F. */
+  /** Fingers stored per peer in its row: the highest F. */
   readonly F: number;
-  /** Fingers below this one are kept in `low` (or `spill`): m − F. */
+  /** Fingers below this one are kept as one number in the row (`lowSlot`) or in `spill`: m − F. */
   readonly lowTop: number;
   /**
    * Per peer, the last index of the run of equal fingers that starts at
@@ -55,14 +52,24 @@ export class ChordTables {
    */
   private bottomRun = new Int16Array(0);
   /**
-   * Per peer, in one 32-byte record: the approximations of its own id, of its
-   * successor's and of its last successor's (NaN without successors). A
-   * routing step compares exactly these with the target's, so it reads one
-   * cache line instead of the id words of three peers; equal approximations
-   * (the top 53 bits tie) fall back to the exact words. Kept in step with
-   * the successor list by every method that changes it (syncHot).
+   * What a routing step reads of a peer, in one row of `rowStride` doubles
+   * per peer (192 bytes at m = 128: three cache lines), seen as doubles and
+   * as 32-bit words, so that a hop, which lands on a random peer, touches one
+   * or two cache lines instead of a line in each of several arrays. The row
+   * starts with the hot record (`hotOf`): the approximations of the peer's
+   * own id, of its successor's and of its last successor's (NaN without
+   * successors), which a routing step compares with the target's (equal
+   * approximations, where the top 53 bits tie, fall back to the exact
+   * words). Then come `low` and the fingers from the highest down (finger i
+   * at `fingerSlot(peer) − i` in `rowInts`): a far target needs one of the
+   * highest, in the hot record's line, and a closer one the next line.
+   * Every method that changes a successor list keeps the hot record in step
+   * (syncHot).
    */
-  hot = new Float64Array(0);
+  private rowDoubles = new Float64Array(0);
+  private rowInts = new Int32Array(0);
+  /** Size of a row, in doubles (the hot record takes the first HOT). */
+  private readonly rowStride: number;
   /** The finger fix_fingers refreshes next. */
   nextFinger = new Uint16Array(0);
   /** 1 once the peer has a successor (joined the ring). */
@@ -82,6 +89,8 @@ export class ChordTables {
     this.r = successors;
     this.F = Math.min(this.m, FINGER_WINDOW);
     this.lowTop = this.m - this.F;
+    // The hot record, `low` and the fingers, in whole doubles.
+    this.rowStride = HOT + Math.ceil((1 + this.F) / 2);
     this.approxModulus = 2 ** (space.bits - 32 * (space.words - 1) + 21);
     this.grow(Math.max(16, capacity));
   }
@@ -102,12 +111,15 @@ export class ChordTables {
     };
     this.ids = bigger(this.ids, W);
     this.approx = bigger(this.approx, 1);
-    this.hot = bigger(this.hot, HOT);
     this.successors = bigger(this.successors, r, -1);
     this.successorCount = bigger(this.successorCount, 1);
     this.predecessor = bigger(this.predecessor, 1, -1);
-    this.window = bigger(this.window, this.F, -1);
-    this.low = bigger(this.low, 1, -1);
+    const rows = new Float64Array(capacity * this.rowStride);
+    rows.set(this.rowDoubles);
+    this.rowDoubles = rows;
+    this.rowInts = new Int32Array(rows.buffer);
+    // Unknown fingers in the new rows (their hot records are written below).
+    this.rowInts.fill(-1, 2 * old * this.rowStride);
     this.bottomRun = bigger(this.bottomRun, 1, -1);
     this.nextFinger = bigger(this.nextFinger, 1);
     this.inRing = bigger(this.inRing, 1);
@@ -120,34 +132,58 @@ export class ChordTables {
     }
   }
 
-  /** Refreshes `peer`'s record in `hot` after its successor list changed. */
+  /** Refreshes `peer`'s hot record after its successor list changed. */
   syncHot(peer: PeerId): void {
-    const h = HOT * peer;
     const count = this.successorCount[peer]!;
-    this.hot[h] = this.approx[peer]!;
-    this.hot[h + 1] = count > 0 ? this.approx[this.successors[peer * this.r]!]! : NaN;
-    this.hot[h + 2] = count > 0 ? this.approx[this.successors[peer * this.r + count - 1]!]! : NaN;
+    this.setHot(
+      peer,
+      this.approx[peer]!,
+      count > 0 ? this.approx[this.successors[peer * this.r]!]! : NaN,
+      count > 0 ? this.approx[this.successors[peer * this.r + count - 1]!]! : NaN,
+    );
   }
 
   /**
-   * Sets `peer`'s record in `hot` to what syncHot would find, from the
+   * Sets `peer`'s hot record to what syncHot would find, from the
    * approximations of the peer, its successor and its last successor given
    * (the oracle build has them in ring order, side by side).
    */
   setHot(peer: PeerId, own: number, successor: number, lastSuccessor: number): void {
-    const h = HOT * peer;
-    this.hot[h] = own;
-    this.hot[h + 1] = successor;
-    this.hot[h + 2] = lastSuccessor;
+    const h = this.rowStride * peer;
+    const rows = this.rowDoubles;
+    rows[h] = own;
+    rows[h + SUCCESSOR_APPROX] = successor;
+    rows[h + LAST_SUCCESSOR_APPROX] = lastSuccessor;
+  }
+
+  /** `peer`'s hot record: the approximations of its id, its successor's and its last successor's (NaN without successors). */
+  hotOf(peer: PeerId): [own: number, successor: number, lastSuccessor: number] {
+    const h = this.rowStride * peer;
+    const rows = this.rowDoubles;
+    return [rows[h]!, rows[h + SUCCESSOR_APPROX]!, rows[h + LAST_SUCCESSOR_APPROX]!];
+  }
+
+  /**
+   * Where `peer`'s `low` is in `rowInts`: the value of all its fingers below
+   * `lowTop` (≥ -1), or -2 − r when they differ and are in row r of `spill`.
+   */
+  private lowSlot(peer: PeerId): number {
+    return 2 * this.rowStride * peer + 2 * HOT;
+  }
+
+  /** Where finger i (≥ lowTop) of `peer` is in `rowInts`: this less i (the highest finger comes right after `low`). */
+  private fingerSlot(peer: PeerId): number {
+    return 2 * this.rowStride * peer + 2 * HOT + this.m;
   }
 
   /** Forgets all routing state of `peer` (a new session starts with nothing). */
   reset(peer: PeerId): void {
     this.successorCount[peer] = 0;
     this.predecessor[peer] = -1;
-    this.window.fill(-1, peer * this.F, (peer + 1) * this.F);
+    const fs = this.fingerSlot(peer);
+    this.rowInts.fill(-1, fs - this.m + 1, fs - this.lowTop + 1);
     this.freeSpillRow(peer);
-    this.low[peer] = -1;
+    this.rowInts[this.lowSlot(peer)] = -1;
     this.bottomRun[peer] = -1;
     this.nextFinger[peer] = 0;
     this.inRing[peer] = 0;
@@ -192,11 +228,11 @@ export class ChordTables {
     }
     this.successorCount[peer] = n;
     this.syncHot(peer);
-    const { window, F, lowTop } = this;
-    const wb = peer * F;
-    for (let j = 0; j < F; j++) if (window[wb + j] === gone) window[wb + j] = -1;
-    const v = this.low[peer]!;
-    if (v === gone) this.low[peer] = -1;
+    const { rowInts, lowTop } = this;
+    const fs = this.fingerSlot(peer);
+    for (let i = lowTop; i < this.m; i++) if (rowInts[fs - i] === gone) rowInts[fs - i] = -1;
+    const v = rowInts[this.lowSlot(peer)]!;
+    if (v === gone) rowInts[this.lowSlot(peer)] = -1;
     else if (v < -1) {
       const rb = (-2 - v) * lowTop;
       for (let i = 0; i < lowTop; i++) if (this.spill[rb + i] === gone) this.spill[rb + i] = -1;
@@ -210,8 +246,8 @@ export class ChordTables {
   /** Finger i of `peer` (-1: unknown). */
   finger(peer: PeerId, i: number): PeerId {
     const lowTop = this.lowTop;
-    if (i >= lowTop) return this.window[peer * this.F + i - lowTop]!;
-    const v = this.low[peer]!;
+    if (i >= lowTop) return this.rowInts[this.fingerSlot(peer) - i]!;
+    const v = this.rowInts[this.lowSlot(peer)]!;
     return v >= -1 ? v : this.spill[(-2 - v) * lowTop + i]!;
   }
 
@@ -234,24 +270,24 @@ export class ChordTables {
   }
 
   /**
-   * Writes `owner` to fingers from..to of `peer`, in the window and below it,
+   * Writes `owner` to fingers from..to of `peer`, in the row and below it,
    * without keeping the bottom run: for bulk writes (the oracle build), which
    * end with `fingersChanged`.
    */
   writeFingers(peer: PeerId, from: number, to: number, owner: PeerId): void {
-    const { F, lowTop } = this;
+    const lowTop = this.lowTop;
     if (to >= lowTop) {
-      const wb = peer * F - lowTop;
-      const window = this.window;
-      for (let i = Math.max(from, lowTop); i <= to; i++) window[wb + i] = owner;
+      const fs = this.fingerSlot(peer);
+      const rowInts = this.rowInts;
+      for (let i = Math.max(from, lowTop); i <= to; i++) rowInts[fs - i] = owner;
     }
     if (from >= lowTop) return;
     const end = Math.min(to, lowTop - 1);
-    const v = this.low[peer]!;
+    const v = this.rowInts[this.lowSlot(peer)]!;
     if (from === 0 && end === lowTop - 1) {
       // All the lower fingers: one value again.
       this.freeSpillRow(peer);
-      this.low[peer] = owner;
+      this.rowInts[this.lowSlot(peer)] = owner;
       return;
     }
     if (v === owner) return;
@@ -272,13 +308,13 @@ export class ChordTables {
       }
     }
     this.spill.fill(value, row * lowTop, row * lowTop + lowTop);
-    this.low[peer] = -2 - row;
+    this.rowInts[this.lowSlot(peer)] = -2 - row;
     return row;
   }
 
   /** Returns `peer`'s spill row, if it has one, for reuse. */
   private freeSpillRow(peer: PeerId): void {
-    const v = this.low[peer]!;
+    const v = this.rowInts[this.lowSlot(peer)]!;
     if (v < -1) this.freeSpill.push(-2 - v);
   }
 
@@ -287,7 +323,7 @@ export class ChordTables {
     const { m, lowTop } = this;
     const first = this.finger(peer, 0);
     if (end + 1 < lowTop) {
-      const v = this.low[peer]!;
+      const v = this.rowInts[this.lowSlot(peer)]!;
       if (v >= -1) end = lowTop - 1;
       else {
         // Lower fingers that differ: along the spill row.
@@ -296,8 +332,8 @@ export class ChordTables {
         if (end + 1 < lowTop) return end;
       }
     }
-    const wb = peer * this.F - lowTop;
-    while (end + 1 < m && this.window[wb + end + 1] === first) end++;
+    const fs = this.fingerSlot(peer);
+    while (end + 1 < m && this.rowInts[fs - end - 1] === first) end++;
     return end;
   }
 
@@ -315,15 +351,31 @@ export class ChordTables {
 
   /** True if `target` ∈ (peer, successor(peer)]: the successor owns it. */
   successorOwns(peer: PeerId, target: Uint32Array, to: number): boolean {
-    if (this.successorCount[peer] === 0) return false;
-    const h = HOT * peer;
-    const pA = this.hot[h]!;
-    const sA = this.hot[h + 1]!;
+    const h = this.rowStride * peer;
+    const rows = this.rowDoubles;
+    const sA = rows[h + SUCCESSOR_APPROX]!;
+    // No successor (NaN): the hot record says so without a read of successorCount.
+    if (sA !== sA) return false;
+    const pA = rows[h]!;
     const tA = approxOf(target, to, this.W);
     // Distinct approximations order exactly like the ids they approximate.
     if (pA !== sA && pA !== tA && sA !== tA) return pA < sA ? pA < tA && tA < sA : tA > pA || tA < sA;
     const { ids, W } = this;
     return this.space.inOpenClosed(target, to, ids, peer * W, ids, this.successors[peer * this.r]! * W);
+  }
+
+  /**
+   * True if `target` ∈ (from, node]: `node` owns it if `from` is its
+   * predecessor. Decided on the approximations when they differ (8 bytes a
+   * peer, where the ids take 16 at m = 128), on the ids otherwise.
+   */
+  inRangeOf(node: PeerId, from: PeerId, target: Uint32Array, to: number): boolean {
+    const fA = this.approx[from]!;
+    const nA = this.approx[node]!;
+    const tA = approxOf(target, to, this.W);
+    if (fA !== nA && fA !== tA && nA !== tA) return fA < nA ? fA < tA && tA < nA : tA > fA || tA < nA;
+    const { ids, W } = this;
+    return this.space.inOpenClosed(target, to, ids, from * W, ids, node * W);
   }
 
   /**
@@ -333,19 +385,21 @@ export class ChordTables {
    * -1 if `peer` knows nobody between itself and the target.
    */
   closestPreceding(peer: PeerId, target: Uint32Array, to: number): PeerId {
-    const { ids, W, m, space, window, lowTop, hot } = this;
+    const { ids, W, m, space, rowDoubles, rowInts, rowStride, lowTop } = this;
     const pw = peer * W;
-    const pA = hot[HOT * peer]!;
+    const h = rowStride * peer;
+    const pA = rowDoubles[h]!;
     const tA = approxOf(target, to, W);
     let best = -1;
     let bestA = NaN;
-    const wb = peer * this.F - lowTop;
+    const fs = this.fingerSlot(peer);
     let top = W > 1 ? this.approxDistanceLog2(pA, tA) : -2;
     if (top === -2) top = space.distanceLog2(ids, pw, target, to);
     for (let i = Math.min(top, m - 1); i >= 0; i--) {
-      const f = i >= lowTop ? window[wb + i]! : this.finger(peer, i);
+      const f = i >= lowTop ? rowInts[fs - i]! : this.finger(peer, i);
       if (f < 0 || f === peer) continue;
-      const fA = hot[HOT * f]!;
+      // The finger's own hot record: the line the next hop, if it is this finger, reads first.
+      const fA = rowDoubles[rowStride * f]!;
       const between = pA !== fA && pA !== tA && fA !== tA ? (pA < tA ? pA < fA && fA < tA : fA > pA || fA < tA) : space.inOpen(ids, f * W, ids, pw, target, to);
       if (between) {
         best = f;
@@ -353,11 +407,13 @@ export class ChordTables {
         break;
       }
     }
+    // NaN without successors: then the finger found is the answer.
+    const lA = rowDoubles[h + LAST_SUCCESSOR_APPROX]!;
+    if (lA !== lA) return best;
     const base = peer * this.r;
     const count = this.successorCount[peer]!;
     // A finger beyond the last successor is better than any successor: skip the list (the usual case, far targets).
-    if (best >= 0 && count > 0) {
-      const lA = hot[HOT * peer + 2]!;
+    if (best >= 0) {
       const beyond = pA !== lA && pA !== bestA && lA !== bestA ? (pA < bestA ? pA < lA && lA < bestA : lA > pA || lA < bestA) : space.inOpen(ids, this.successors[base + count - 1]! * W, ids, pw, ids, best * W);
       if (beyond) return best;
     }
@@ -382,7 +438,8 @@ export class ChordTables {
     if (d < 0) d += this.approxModulus;
     if (d < 2) return -2;
     const bits = bitLength(d);
-    if (bitLength(d - 1) !== bits) return -2;
+    // A power of two: the distance may lie just below it, one bit shorter.
+    if (d === POW2[bits - 1]) return -2;
     return bits - 1 + 32 * (this.W - 1) - 21;
   }
 
@@ -433,7 +490,7 @@ export class ChordTables {
   /**
    * Adds `p` to found[0..n) if it lies in (peer, target) and is not there
    * yet; returns the new count. `tA` is the target's approximation: every
-   * test here is decided on the approximations when they differ (see `hot`),
+   * test here is decided on the approximations when they differ (see `rowDoubles`),
    * and on the ids otherwise.
    */
   private consider(n: number, peer: PeerId, p: PeerId, target: Uint32Array, to: number, tA: number): number {
@@ -466,11 +523,17 @@ export class ChordTables {
   }
 }
 
-/** Fingers stored per peer in a row of their own (ChordTables.window): the highest 48. */
-const FINGER_WINDOW = 48;
+/** Fingers stored per peer in its row (ChordTables.rowInts): the highest 41, so that a row at m = 128 is 192 bytes. */
+const FINGER_WINDOW = 41;
 
-/** Doubles per peer in ChordTables.hot (3 used; 4 keeps a record inside one cache line). */
-const HOT = 4;
+/** Doubles at the start of each row: the hot record. */
+const HOT = 3;
+/** Where the hot record keeps the successor's approximation and the last successor's (the peer's own comes first). */
+const SUCCESSOR_APPROX = 1;
+const LAST_SUCCESSOR_APPROX = 2;
+
+/** 2^k for k < 54, looked up rather than computed. */
+const POW2 = Float64Array.from({ length: 54 }, (_, k) => 2 ** k);
 
 /** Bits needed to write x, an integer in [1, 2^53). */
 function bitLength(x: number): number {

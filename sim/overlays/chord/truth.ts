@@ -32,7 +32,7 @@ export class TrueRing {
   private count = 0;
   /** The online nodes in ring order, while no node joined or left since it was made. */
   private listed: PeerId[] | null = [];
-  /** For each 32-position word, the online positions before it (made with `listed`). */
+  /** For each 32-position word, the online positions before it (made when a rank is first needed after a change). */
   private before: Int32Array | null = null;
 
   constructor(private readonly t: ChordTables) {}
@@ -49,14 +49,23 @@ export class TrueRing {
    * rather than node by node from the tables (a cache miss each).
    */
   onlineKeys(): Float64Array {
+    return this.gatherOnline(this.keys, new Float64Array(this.count));
+  }
+
+  /** `peers` as a typed array (half the memory of the array at 8 bytes an entry, and no garbage to trace): for the oracle build. */
+  onlineNodes(): Int32Array {
+    return this.gatherOnline(this.order, new Int32Array(this.count));
+  }
+
+  /** Writes what `byPosition` holds at each online pool position to `out`, in ring order. */
+  private gatherOnline<T extends Float64Array | Int32Array>(byPosition: T, out: T): T {
     const online = this.online;
-    const out = new Float64Array(this.count);
     let k = 0;
     for (let w = 0; w < online.length; w++) {
       let bits = online[w]!;
       while (bits !== 0) {
         const low = bits & -bits;
-        out[k++] = this.keys[(w << 5) + 31 - Math.clz32(low)]!;
+        out[k++] = byPosition[(w << 5) + 31 - Math.clz32(low)]!;
         bits ^= low;
       }
     }
@@ -106,6 +115,25 @@ export class TrueRing {
     let pos = this.nextOnline(this.poolLowerBound(target, to, approxOf(target, to, this.t.W)));
     if (pos < 0) pos = this.nextOnline(0);
     return this.order[pos]!;
+  }
+
+  /**
+   * Whether `node` is the online node that owns `target` (owner(target) ===
+   * node), from the node's place in the pool rather than a search: it owns
+   * the target when its id is ≥ the target and the online node before it has
+   * a lower id (or there is none), or when it is the first online node and
+   * every online id is below the target (the owner wraps round). A lookup's
+   * answer is checked with this, so the check costs a read of the node's
+   * position and of its neighbour's approximation, beside each other.
+   */
+  isOwner(node: PeerId, target: Uint32Array, to: number): boolean {
+    if (node < 0 || node >= this.posOf.length) return false;
+    const pos = this.posOf[node]!;
+    if (!this.isOnlineAt(pos)) return false;
+    const tA = approxOf(target, to, this.t.W);
+    const before = this.previousOnline(pos - 1);
+    if (!this.isBelow(pos, target, to, tA)) return before < 0 || this.isBelow(before, target, to, tA);
+    return before < 0 && this.isBelow(this.previousOnline(this.keys.length - 1), target, to, tA);
   }
 
   /** First position in `peers` whose node's id is ≥ the given id (peers.length if none). */
@@ -164,9 +192,15 @@ export class TrueRing {
     for (let p = 0; p < n; p++) order[p] = p;
     sortById(order, ids, W, space.bits - 32 * (W - 1));
     this.order = order;
-    this.keys = Float64Array.from(order, (p) => approx[p]!);
-    this.posOf = new Int32Array(n);
-    for (let pos = 0; pos < n; pos++) this.posOf[order[pos]!] = pos;
+    const keys = new Float64Array(n);
+    const posOf = new Int32Array(n);
+    for (let pos = 0; pos < n; pos++) {
+      const p = order[pos]!;
+      keys[pos] = approx[p]!;
+      posOf[p] = pos;
+    }
+    this.keys = keys;
+    this.posOf = posOf;
     this.online = new Uint32Array((n + 31) >>> 5);
     this.count = 0;
     for (const p of wasOnline) this.setOnline(p);
@@ -228,9 +262,31 @@ export class TrueRing {
     return (w << 5) + (31 - Math.clz32(bits & -bits));
   }
 
+  /** The last online position at or before `pos`, or -1. */
+  private previousOnline(pos: number): number {
+    if (pos < 0) return -1;
+    const online = this.online;
+    let w = pos >>> 5;
+    // The bits at and below pos's.
+    let bits = online[w]! & ((0xffffffff >>> (31 - (pos & 31))) | 0);
+    while (bits === 0) {
+      if (--w < 0) return -1;
+      bits = online[w]!;
+    }
+    return (w << 5) + 31 - Math.clz32(bits);
+  }
+
+  /** Whether the id at pool position `pos` is below the given id (approximations first, the words on a tie). */
+  private isBelow(pos: number, id: Uint32Array, io: number, approx: number): boolean {
+    const a = this.keys[pos]!;
+    if (a !== approx) return a < approx;
+    const { ids, W, space } = this.t;
+    return space.cmp(ids, this.order[pos]! * W, id, io) < 0;
+  }
+
   /** Online positions before `pos`. */
   private rank(pos: number): number {
-    if (this.before === null) this.list();
+    if (this.before === null) this.countBefore();
     const w = pos >>> 5;
     const below = this.online[w]! & ((1 << (pos & 31)) - 1);
     return this.before![w]! + popcount(below);
@@ -239,10 +295,8 @@ export class TrueRing {
   private list(): void {
     const online = this.online;
     const out: PeerId[] = new Array<PeerId>(this.count);
-    const before = new Int32Array(online.length + 1);
     let k = 0;
     for (let w = 0; w < online.length; w++) {
-      before[w] = k;
       let bits = online[w]!;
       while (bits !== 0) {
         const low = bits & -bits;
@@ -250,8 +304,18 @@ export class TrueRing {
         bits ^= low;
       }
     }
-    before[online.length] = k;
     this.listed = out;
+  }
+
+  private countBefore(): void {
+    const online = this.online;
+    const before = new Int32Array(online.length + 1);
+    let k = 0;
+    for (let w = 0; w < online.length; w++) {
+      before[w] = k;
+      k += popcount(online[w]!);
+    }
+    before[online.length] = k;
     this.before = before;
   }
 }

@@ -3,7 +3,7 @@ import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 import { approxOf, type ChordTables } from "../../../sim/overlays/chord/tables.js";
 
-/** ChordTables.hot caches approximations of each peer's id and successors; routing trusts it, so it must never go stale. */
+/** ChordTables' hot records cache approximations of each peer's id and successors; routing trusts it, so it must never go stale. */
 describe("ChordTables hot records", () => {
   it("match the successor lists after joins, churn, crashes and timeouts", () => {
     const scenario = validateScenario(
@@ -27,13 +27,15 @@ describe("ChordTables hot records", () => {
       simulation.sim.run({ until: minute * 60_000 });
       for (let p = 0; p < t.capacity; p++) {
         const n = t.successorCount[p]!;
-        expect(t.hot[4 * p]).toBe(approxOf(t.ids, p * t.W, t.W));
+        const [own, successor, lastSuccessor] = t.hotOf(p);
+        expect(own).toBe(approxOf(t.ids, p * t.W, t.W));
         if (n === 0) {
-          expect(t.hot[4 * p + 1]).toBeNaN();
+          expect(successor).toBeNaN();
+          expect(lastSuccessor).toBeNaN();
           continue;
         }
-        expect(t.hot[4 * p + 1]).toBe(t.approx[t.successors[p * t.r]!]);
-        expect(t.hot[4 * p + 2]).toBe(t.approx[t.successors[p * t.r + n - 1]!]);
+        expect(successor).toBe(t.approx[t.successors[p * t.r]!]);
+        expect(lastSuccessor).toBe(t.approx[t.successors[p * t.r + n - 1]!]);
         checked++;
       }
     }

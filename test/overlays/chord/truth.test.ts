@@ -91,6 +91,7 @@ describe("TrueRing", () => {
           if (d < bestD) [best, bestD] = [q, d];
         }
         expect(ring.owner(target, 0)).toBe(best);
+        for (const q of [best, 0, 13, 250, 499]) expect(ring.isOwner(q, target, 0)).toBe(q === best);
         const at = sorted.findIndex((q) => idOf(q) >= x);
         expect(ring.lowerBound(target, 0, approxOf(target, 0, W))).toBe(at < 0 ? sorted.length : at);
       }
@@ -101,6 +102,38 @@ describe("TrueRing", () => {
   });
 });
 
+
+describe("TrueRing.isOwner", () => {
+  it("is owner(target) === node for every node, with tied ids, wrapping owners and online subsets (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          bits: fc.constantFrom(3, 5, 8, 33, 64),
+          pool: fc.integer({ min: 1, max: 60 }),
+          salt: fc.integer({ min: 0, max: 0xffffffff }),
+          online: fc.double({ min: 0, max: 1, noNaN: true }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+          targets: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 8 }),
+        }),
+        ({ bits, pool, salt, online, seed, targets }) => {
+          const t = new ChordTables(new IdSpace(bits), 4, pool, salt);
+          const choose = new Rng(seed);
+          const ring = new TrueRing(t);
+          ring.build(Array.from({ length: pool }, (_, p) => p).filter(() => choose.chance(online)));
+          const target = new Uint32Array(t.W);
+          for (const x of targets) {
+            // Half of the targets are a node's own id (ties with it and with nodes sharing it), half hashed.
+            if (x % 2 === 0) target.set(t.ids.subarray((x % pool) * t.W, (x % pool) * t.W + t.W));
+            else t.space.hash(x, 77, target, 0);
+            const owner = ring.owner(target, 0);
+            for (let node = -1; node < pool + 2; node++) expect(ring.isOwner(node, target, 0)).toBe(node === owner && node >= 0);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe("the oracle's finger sweep", () => {
   it("gives every node of the ring the finger table fingersOf finds (random rings, id widths, online subsets)", () => {
