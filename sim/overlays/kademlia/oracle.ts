@@ -23,8 +23,6 @@ import type { LiveIndex } from "./truth.js";
 export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: KadIds, rng: Rng): void {
   const n = index.size;
   const { b, perLevel, k } = buckets;
-  const all = ids.ids;
-  const W = ids.W;
   const sorted = index.view();
   // runs[level·stride + d] .. runs[level·stride + d + 1] is the run whose digit at `level` is d, within the
   // run [runLo[level], runHi[level]) of the level above.
@@ -38,7 +36,6 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
   buckets.reserveSlabs(n * (Math.ceil(Math.log2(Math.max(2, n))) + 3));
   for (let i = 0; i < n; i++) {
     const peer = sorted[i]!;
-    const pw = peer * W;
     let lo = 0;
     let hi = n;
     for (let level = 0; hi - lo > 1 && level * b < ids.bits; level++) {
@@ -53,7 +50,10 @@ export function fillBucketsFromOracle(index: LiveIndex, buckets: Buckets, ids: K
         runLo[level] = lo;
         runHi[level] = hi;
       }
-      const own = width === 1 ? ids.bit(all, pw, pos) : ids.bitsAt(all, pw, pos, width);
+      // The peer's own digit is the run it sits in: found from its position, not its id (reading the id
+      // row of a peer, scattered over memory, cost more than the rest of this loop).
+      let own = 0;
+      while (runs[row + own + 1]! <= i) own++;
       for (let d = 0; d < digits; d++) {
         if (d === own) continue;
         const from = runs[row + d]!;

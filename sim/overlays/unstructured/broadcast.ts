@@ -2,7 +2,7 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
 import type { UnstructuredMessage } from "./messages.js";
-import { inSession, type PeerState } from "./state.js";
+import type { PeerStates } from "./state.js";
 import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
@@ -21,7 +21,7 @@ export class Broadcasts {
 
   constructor(
     private readonly ctx: OverlayContext<UnstructuredMessage>,
-    private readonly states: (PeerState | undefined)[],
+    private readonly states: PeerStates,
     private readonly neighbours: NeighbourTable,
     private readonly ttl: number,
     seenMemoryMs: number,
@@ -30,7 +30,7 @@ export class Broadcasts {
   }
 
   publish(peer: PeerId, broadcast: number, bytes: number): void {
-    if (!inSession(this.states, peer)) return;
+    if (!this.states.has(peer)) return;
     this.seen.remember(broadcast, peer, ORIGIN, this.ctx.now());
     this.ctx.reached(broadcast, peer);
     sendToNeighbours(this.ctx, this.neighbours, peer, -1, { type: "publish", broadcast, ttl: this.ttl, bytes });
@@ -39,7 +39,7 @@ export class Broadcasts {
   readonly handlers: Handlers<UnstructuredMessage, "publish"> = { publish: (to, from, msg) => this.onPublish(to, from, msg) };
 
   private onPublish(to: PeerId, from: PeerId, msg: Publish): void {
-    if (!inSession(this.states, to)) return;
+    if (!this.states.has(to)) return;
     const now = this.ctx.now();
     if (this.seen.upstream(msg.broadcast, to, now) !== UNSEEN) return;
     this.seen.remember(msg.broadcast, to, from, now);

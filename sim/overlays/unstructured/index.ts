@@ -14,7 +14,7 @@ import { unstructuredSchema, type UnstructuredOptions } from "./options.js";
 import { placeReplicas, replicaCounts } from "../shared/placement.js";
 import { Search } from "./search.js";
 import { Broadcasts } from "./broadcast.js";
-import type { PeerState } from "./state.js";
+import { PeerStates } from "./state.js";
 import { ItemLedger } from "../shared/item-ledger.js";
 import { CopyCache } from "../shared/copy-cache.js";
 import { HeldFilter } from "./held-filter.js";
@@ -22,7 +22,7 @@ import { answersOnly, dispatcher } from "../../core/handlers.js";
 
 /** A Gnutella-like overlay: a random graph of neighbours, searched by flooding or random walks. */
 class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
-  private readonly states: (PeerState | undefined)[] = [];
+  private readonly states = new PeerStates();
   private readonly neighbours: Neighbours;
   private readonly search: Search;
   /** Own files (placed at the start) and copies stay on a peer's disk across sessions. */
@@ -113,7 +113,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
   }
 
   private keepCopy(peer: PeerId, key: number): void {
-    if (!this.states[peer] || !this.copies.keep(peer, key)) return;
+    if (!this.states.get(peer) || !this.copies.keep(peer, key)) return;
     this.held.mark(peer, key);
     this.ctx.count("copiesMade");
   }
@@ -135,11 +135,9 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
 
   snapshot(): OverlaySnapshot {
     const peers: PeerSnapshot[] = [];
-    this.states.forEach((state, peer) => {
-      if (state) {
-        const links = this.neighbours.table.list(peer);
-        peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.ledger.itemsOf(peer) });
-      }
+    this.states.forEachInSession((peer) => {
+      const links = this.neighbours.table.list(peer);
+      peers.push({ peer, links, linkKinds: links.map(() => "neighbour"), keys: this.ledger.itemsOf(peer) });
     });
     return { peers };
   }
@@ -149,8 +147,7 @@ class UnstructuredOverlay implements Overlay<UnstructuredMessage> {
     let links = 0;
     let isolated = 0;
     const table = this.neighbours.table;
-    this.states.forEach((state, peer) => {
-      if (!state) return;
+    this.states.forEachInSession((peer) => {
       peers++;
       const degree = table.degree(peer);
       links += degree;

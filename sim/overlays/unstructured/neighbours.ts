@@ -2,7 +2,7 @@ import type { PeerId } from "../../peers/population.js";
 import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
-import { inSession, PeerState } from "./state.js";
+import type { PeerStates } from "./state.js";
 import { NeighbourTable } from "./neighbour-table.js";
 import { handlersFor, unhandled } from "../../core/handlers.js";
 
@@ -43,7 +43,7 @@ export class Neighbours {
   constructor(
     private readonly ctx: Ctx,
     private readonly options: UnstructuredOptions,
-    private readonly states: (PeerState | undefined)[],
+    private readonly states: PeerStates,
   ) {
     this.maxDegree = options.maxDegree ?? 2 * options.degree;
     this.table = new NeighbourTable(this.maxDegree);
@@ -52,7 +52,7 @@ export class Neighbours {
   }
 
   join(peer: PeerId): void {
-    this.states[peer] = new PeerState();
+    this.states.start(peer);
     this.table.clear(peer);
     this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
     // Start maintenance at a random phase so peers do not ping in lockstep.
@@ -64,13 +64,13 @@ export class Neighbours {
   }
 
   leave(peer: PeerId): void {
-    if (inSession(this.states, peer)) for (const n of this.table.list(peer)) this.ctx.send(peer, n, { type: "bye" });
-    this.states[peer] = undefined;
+    if (this.states.has(peer)) for (const n of this.table.list(peer)) this.ctx.send(peer, n, { type: "bye" });
+    this.states.end(peer);
     this.table.clear(peer);
   }
 
   crash(peer: PeerId): void {
-    this.states[peer] = undefined;
+    this.states.end(peer);
     this.table.clear(peer);
   }
 
@@ -78,7 +78,7 @@ export class Neighbours {
   buildOracle(peers: readonly PeerId[]): void {
     const table = this.table;
     for (const p of peers) {
-      this.states[p] = new PeerState();
+      this.states.start(p);
       table.clear(p);
     }
     const target = this.options.degree;
@@ -112,7 +112,7 @@ export class Neighbours {
   }
 
   private handle(to: PeerId, from: PeerId, msg: NeighbourMessage): void {
-    if (!inSession(this.states, to)) return;
+    if (!this.states.has(to)) return;
     const table = this.table;
     switch (msg.type) {
       case "connect": {
@@ -122,7 +122,7 @@ export class Neighbours {
         return;
       }
       case "ping":
-        this.ctx.reply(to, from, msg, { type: "pong", neighbour: table.has(to, from) });
+        this.ctx.reply(to, from, msg, { type: "pong", neighbour: table.has(to, from), replyTo: undefined } as UnstructuredMessage);
         return;
       case "discover": {
         if (this.hostile && this.adversary.misroutes(to)) {
@@ -163,14 +163,14 @@ export class Neighbours {
       }
     }
     // "Online" by the overlay's own state: a peer with a session state is up.
-    const online = adversary.accomplices.filter((p) => p !== to && p !== msg.origin && this.states[p] !== undefined);
+    const online = adversary.accomplices.filter((p) => p !== to && p !== msg.origin && this.states.has(p));
     const offered = this.ctx.rng.sample(online, Math.min(online.length, this.maxDegree));
     this.ctx.reply(to, msg.origin, msg, { type: "discoverReply", peers: [to, ...offered] });
   }
 
   /** Asks `candidates` (in order) to connect until the target degree is in reach. */
   private connectVia(peer: PeerId, candidates: readonly PeerId[], fromBootstrap: boolean): void {
-    const state = this.states[peer];
+    const state = this.states.get(peer);
     if (!state) return;
     const table = this.table;
     let asked = 0;
@@ -204,7 +204,7 @@ export class Neighbours {
   }
 
   private afterFailedConnect(peer: PeerId, fromBootstrap: boolean): void {
-    const state = this.states[peer];
+    const state = this.states.get(peer);
     if (!state || state.pendingConnects > 0) return;
     if (this.table.degree(peer) === 0) {
       if (fromBootstrap) this.retryBootstrapLater(peer);
@@ -215,7 +215,7 @@ export class Neighbours {
   private retryBootstrapLater(peer: PeerId): void {
     this.ctx.count("bootstrapRetries");
     this.ctx.setTimer(peer, this.options.requestTimeout, () => {
-      const state = this.states[peer];
+      const state = this.states.get(peer);
       if (state && this.table.degree(peer) === 0 && state.pendingConnects === 0) {
         this.connectVia(peer, this.ctx.bootstrapContacts(peer), true);
       }
@@ -230,7 +230,7 @@ export class Neighbours {
 
   /** Finds new neighbours by a short random walk from a current neighbour, or the host cache if none is left. */
   private repair(peer: PeerId): void {
-    const state = this.states[peer];
+    const state = this.states.get(peer);
     if (!state || state.repairing) return;
     const degree = this.table.degree(peer);
     if (degree + state.pendingConnects >= this.options.degree) return;
@@ -262,7 +262,7 @@ export class Neighbours {
 
   /** The periodic round: ping every neighbour, then top up the neighbour set. */
   private maintain(peer: PeerId): void {
-    if (!inSession(this.states, peer)) return;
+    if (!this.states.has(peer)) return;
     const table = this.table;
     // Sending changes no neighbour set (answers come later), so the table is read as it goes.
     const degree = table.degree(peer);
@@ -271,7 +271,9 @@ export class Neighbours {
       this.ctx.request(
         peer,
         n,
-        { type: "ping" },
+        // `rpc: undefined` (and the pong's `replyTo: undefined`) make room for the token the context stamps
+        // on a request (and a reply): a property added later would give every ping a second allocation.
+        { type: "ping", rpc: undefined } as UnstructuredMessage,
         this.options.requestTimeout,
         (reply) => {
           // A neighbour that no longer counts us as its neighbour is dropped too.

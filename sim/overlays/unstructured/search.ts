@@ -3,7 +3,7 @@ import type { AdversaryView, OverlayContext } from "../../core/protocol.js";
 import type { UnstructuredMessage } from "./messages.js";
 import type { UnstructuredOptions } from "./options.js";
 import { ORIGIN, SeenQueries, UNSEEN } from "../shared/seen.js";
-import { inSession, type PeerState } from "./state.js";
+import type { PeerState, PeerStates } from "./state.js";
 import { sendToNeighbours, type NeighbourTable } from "./neighbour-table.js";
 import type { Handlers } from "../../core/handlers.js";
 
@@ -49,7 +49,7 @@ export class Search {
   constructor(
     private readonly ctx: Ctx,
     private readonly options: UnstructuredOptions,
-    private readonly states: (PeerState | undefined)[],
+    private readonly states: PeerStates,
     private readonly neighbours: NeighbourTable,
     private readonly holds: (peer: PeerId, key: number) => boolean,
     /**
@@ -64,7 +64,7 @@ export class Search {
   }
 
   start(peer: PeerId, key: number, lookup: number): void {
-    const state = this.states[peer];
+    const state = this.states.get(peer);
     if (!state) return;
     if (this.holds(peer, key)) {
       this.ctx.lookupSucceeded(lookup, 0);
@@ -93,17 +93,17 @@ export class Search {
   /** Search traffic, most of what a run delivers; a message for a peer gone offline is dropped. */
   readonly handlers: Handlers<UnstructuredMessage, "query" | "walk" | "walkCheck" | "queryHit"> = {
     query: (to, from, msg) => {
-      if (inSession(this.states, to)) this.onQuery(to, from, msg);
+      if (this.states.has(to)) this.onQuery(to, from, msg);
     },
     walk: (to, from, msg) => {
-      if (inSession(this.states, to)) this.onWalk(to, from, msg);
+      if (this.states.has(to)) this.onWalk(to, from, msg);
     },
     walkCheck: (to, from, msg) => {
-      const state = this.states[to];
+      const state = this.states.get(to);
       if (state) this.ctx.reply(to, from, msg, { type: "walkCheckReply", lookup: msg.lookup, goOn: state.searches.has(msg.lookup) });
     },
     queryHit: (to, _from, msg) => {
-      const state = this.states[to];
+      const state = this.states.get(to);
       if (!state) return;
       const back = this.seen.upstream(msg.qid, to, this.ctx.now());
       if (back === UNSEEN) {
@@ -155,7 +155,7 @@ export class Search {
 
   /** The requester gives up (the workload's deadline passed). */
   abandon(peer: PeerId, lookup: number): void {
-    this.states[peer]?.searches.delete(lookup);
+    this.states.get(peer)?.searches.delete(lookup);
   }
 
   private flood(peer: PeerId, key: number, lookup: number, ttl: number): void {
@@ -167,7 +167,7 @@ export class Search {
 
 
   private ring(peer: PeerId, lookup: number): void {
-    const state = this.states[peer];
+    const state = this.states.get(peer);
     const search = this.options.search;
     if (!state || search.method !== "expanding-ring") return;
     const active = state.searches.get(lookup);
@@ -232,7 +232,7 @@ export class Search {
 
   /** Moves a walker on to a random neighbour, avoiding the one it came from when there is a choice. */
   private step(peer: PeerId, from: PeerId, w: Walk): void {
-    if (!inSession(this.states, peer) || this.neighbours.degree(peer) === 0) return;
+    if (!this.states.has(peer) || this.neighbours.degree(peer) === 0) return;
     let neighbours = this.neighbours.list(peer);
     if (this.hostile && this.adversary.misroutes(peer)) {
       // Steer the walker to an accomplice when there is one.

@@ -26,11 +26,48 @@ export class PeerState {
 }
 
 /**
- * True while `peer` has a session. A comparison with undefined rather than a
- * truthiness test: testing an object's truthiness reads the object itself
- * (a cache miss per message on a large network), comparing reads only the
- * pointer in the array.
+ * Every peer's session state, by peer number. Whether a peer is in a
+ * session is also kept as one byte per peer: every delivered message asks
+ * that of its receiver first, and a compact byte array stays in cache where
+ * an array of a pointer per peer (80 kB at 10,000 peers) did not.
  */
-export function inSession(states: readonly (PeerState | undefined)[], peer: PeerId): boolean {
-  return states[peer] !== undefined;
+export class PeerStates {
+  private readonly states: (PeerState | undefined)[] = [];
+  private live = new Uint8Array(1024);
+
+  /** The state of `peer`'s session, or undefined when it has none. */
+  get(peer: PeerId): PeerState | undefined {
+    return this.states[peer];
+  }
+
+  /** True while `peer` has a session. */
+  has(peer: PeerId): boolean {
+    return peer < this.live.length && this.live[peer] === 1;
+  }
+
+  /** `peer` starts a session, with a fresh state. */
+  start(peer: PeerId): PeerState {
+    if (peer >= this.live.length) {
+      const bigger = new Uint8Array(Math.max(peer + 1, 2 * this.live.length));
+      bigger.set(this.live);
+      this.live = bigger;
+    }
+    const state = new PeerState();
+    this.states[peer] = state;
+    this.live[peer] = 1;
+    return state;
+  }
+
+  /** `peer`'s session ended (it left or crashed). */
+  end(peer: PeerId): void {
+    this.states[peer] = undefined;
+    if (peer < this.live.length) this.live[peer] = 0;
+  }
+
+  /** Calls `fn` for every peer in a session, in peer order. */
+  forEachInSession(fn: (peer: PeerId) => void): void {
+    this.states.forEach((state, peer) => {
+      if (state) fn(peer);
+    });
+  }
 }
