@@ -1,5 +1,4 @@
 import type { PeerId } from "../../peers/population.js";
-import { PairIndex } from "../../collections/pair-index.js";
 import { grownInt32 } from "../../collections/grow.js";
 
 const CLOSED = -1;
@@ -20,11 +19,14 @@ const CLOSED = -1;
  * above high water then closes dozens at once), so this is on the hot path:
  * a connection is a record naming its two ends (the lower peer id first)
  * and its position in each end's list; each peer's list holds the records
- * of its connections in the order they opened (a closed one leaves a hole,
- * filled when the list is compacted). One index entry per connection, from
- * (lower, higher) peer to the record, makes has and open O(1), and closing
- * needs no lookup at all (the record says where both ends keep it); nothing
- * is allocated per connection.
+ * of its connections in the order they opened, and beside each the peer at
+ * its other end (a closed one leaves a hole, filled when the list is
+ * compacted). Whether two peers are connected is a scan of the shorter of
+ * their lists: at most a hundred or so numbers side by side, of a peer that
+ * is talking now, cheaper than a probe of an index over every connection
+ * (a cache miss on each open, and another on each close). Closing needs no
+ * search at all (the record says where both ends keep it); nothing is
+ * allocated per connection.
  */
 export class Connections {
   /**
@@ -34,6 +36,8 @@ export class Connections {
    * touch: closing a connection touches a list nothing else has read lately.
    */
   private slab = new Int32Array(1024).fill(CLOSED);
+  /** The peer at the other end of each entry of `slab` (meaningless where the entry is CLOSED). */
+  private ends = new Int32Array(1024);
   private slabUsed = 0;
   private base = new Int32Array(16);
   private room = new Int32Array(16);
@@ -45,8 +49,6 @@ export class Connections {
   /** Water marks of each peer, read from `marks` once (-1: not yet). */
   private low = new Int32Array(16).fill(-1);
   private high = new Int32Array(16);
-  /** (lower, higher) end → connection record. */
-  private readonly at = new PairIndex(1 << 16);
   /** Record c is records[4c..4c+3]: its lower end, its higher end, its position in the lower's list and in the higher's; a free record's first field links the next free one. */
   private records = new Int32Array(1024 * 4);
   private recordCount = 0;
@@ -64,7 +66,7 @@ export class Connections {
     if (this.count(peer) === 0) return out;
     const slab = this.slab;
     const b = this.base[peer]!;
-    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (slab[b + i] !== CLOSED) out.push(this.otherEnd(slab[b + i]!, peer));
+    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (slab[b + i] !== CLOSED) out.push(this.ends[b + i]!);
     return out;
   }
 
@@ -76,10 +78,8 @@ export class Connections {
     const slab = this.slab;
     const b = this.base[peer]!;
     let k = 0;
-    for (let i = this.start[peer]!; k < n; i++) {
-      const c = slab[b + i]!;
-      if (c !== CLOSED) out[k++] = this.otherEnd(c, peer);
-    }
+    const ends = this.ends;
+    for (let i = this.start[peer]!; k < n; i++) if (slab[b + i] !== CLOSED) out[k++] = ends[b + i]!;
     return out;
   }
 
@@ -88,7 +88,18 @@ export class Connections {
   }
 
   has(a: PeerId, b: PeerId): boolean {
-    return a < b ? this.at.get(a, b) >= 0 : this.at.get(b, a) >= 0;
+    if (a >= this.end.length || b >= this.end.length) return false;
+    return this.end[a]! - this.start[a]! <= this.end[b]! - this.start[b]! ? this.listHas(a, b) : this.listHas(b, a);
+  }
+
+  /** True if `other` is at the other end of an open entry of `peer`'s list. */
+  private listHas(peer: PeerId, other: PeerId): boolean {
+    const slab = this.slab;
+    const ends = this.ends;
+    const b = this.base[peer]!;
+    const end = b + this.end[peer]!;
+    for (let i = b + this.start[peer]!; i < end; i++) if (ends[i] === other && slab[i] !== CLOSED) return true;
+    return false;
   }
 
   /** True if `peer` is below its low water mark. */
@@ -100,23 +111,14 @@ export class Connections {
   /** Opens a connection between `a` and `b` (both online). */
   connect(a: PeerId, b: PeerId): void {
     if (a === b) return;
-    const lower = a < b ? a : b;
-    const higher = a < b ? b : a;
-    if (this.at.get(lower, higher) >= 0) return;
+    if (this.has(a, b)) return;
     this.ensure(a);
     this.ensure(b);
-    const c = this.newRecord(lower, higher);
-    this.at.set(lower, higher, c);
-    this.append(a, c);
-    this.append(b, c);
+    const c = this.newRecord(a < b ? a : b, a < b ? b : a);
+    this.append(a, c, b);
+    this.append(b, c, a);
     this.trim(a, c);
     this.trim(b, c);
-  }
-
-  /** The end of connection `c` that is not `peer`. */
-  private otherEnd(c: number, peer: PeerId): PeerId {
-    const lower = this.records[c * 4]!;
-    return lower === peer ? this.records[c * 4 + 1]! : lower;
   }
 
   /** Records that connection `c` sits at position `i` of `peer`'s list. */
@@ -124,13 +126,15 @@ export class Connections {
     this.records[c * 4 + (this.records[c * 4] === peer ? 2 : 3)] = i;
   }
 
-  private append(peer: PeerId, c: number): void {
+  /** Puts connection `c`, to `other`, at the end of `peer`'s list. */
+  private append(peer: PeerId, c: number, other: PeerId): void {
     let end = this.end[peer]!;
     if (end === this.room[peer]) {
       this.makeRoom(peer);
       end = this.end[peer]!;
     }
     this.slab[this.base[peer]! + end] = c;
+    this.ends[this.base[peer]! + end] = other;
     this.place(c, peer, end);
     this.end[peer] = end + 1;
     this.open[peer]!++;
@@ -142,11 +146,13 @@ export class Connections {
     const room = this.room[peer]!;
     const to = this.open[peer]! * 2 <= room ? from : this.allot(room * 2);
     const slab = this.slab;
+    const ends = this.ends;
     let n = 0;
     for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
       const c = slab[from + i]!;
       if (c === CLOSED) continue;
       slab[to + n] = c;
+      ends[to + n] = ends[from + i]!;
       this.place(c, peer, n);
       n++;
     }
@@ -163,9 +169,11 @@ export class Connections {
   /** `size` unused entries at the end of the slab (grown if needed); returns where they start. */
   private allot(size: number): number {
     if (this.slabUsed + size > this.slab.length) {
-      const grown = new Int32Array(Math.max(this.slabUsed + size, this.slab.length * 2)).fill(CLOSED);
+      const length = Math.max(this.slabUsed + size, this.slab.length * 2);
+      const grown = new Int32Array(length).fill(CLOSED);
       grown.set(this.slab.subarray(0, this.slabUsed));
       this.slab = grown;
+      this.ends = grownInt32(this.ends, length);
     }
     const at = this.slabUsed;
     this.slabUsed += size;
@@ -179,7 +187,6 @@ export class Connections {
     const higher = records[c * 4 + 1]!;
     this.leave(lower, records[c * 4 + 2]!);
     this.leave(higher, records[c * 4 + 3]!);
-    this.at.delete(lower, higher);
     records[c * 4] = this.recordFree;
     this.recordFree = c;
   }
