@@ -164,9 +164,7 @@ export class Bitswap {
     if (this.store.has(peer, file, 0)) this.discover(s, 0);
     else s.wanted.push(0);
     this.broadcast(s);
-    s.providerTimer = this.ctx.setTimer(peer, this.options.bitswap.providerSearchDelay, () => {
-      if (!s.done && s.peers.length === 0) this.searchProviders(s);
-    });
+    s.providerTimer = this.ctx.setTimerWith(peer, this.options.bitswap.providerSearchDelay, this.providerDelayOver, lookup, 0);
     this.scheduleTick(s);
   }
 
@@ -211,22 +209,39 @@ export class Bitswap {
     return list;
   }
 
+  /**
+   * The session's timers name it by its retrieval, not hold it: a retrieval
+   * ends within seconds, and a timer still holding its session (its maps,
+   * lists and callbacks) for the rest of a minute would keep all of that
+   * past the young generation's collections, to be collected in the old
+   * one, at many times the cost.
+   */
+  private readonly providerDelayOver = (_peer: PeerId, lookup: number) => {
+    const s = this.sessions.get(lookup);
+    if (s !== undefined && s.peers.length === 0) this.searchProviders(s);
+  };
+
+  private readonly tickDue = (_peer: PeerId, lookup: number) => {
+    const s = this.sessions.get(lookup);
+    if (s !== undefined) this.tick(s);
+  };
+
   private scheduleTick(s: Session): void {
-    const interval = this.options.bitswap.rebroadcastInterval;
-    this.ctx.setTimer(s.peer, interval, () => {
-      if (s.done) return;
-      if (this.ctx.now() - s.progressMs >= interval) {
-        this.ctx.count("rebroadcasts");
-        // Wants that went unanswered (a peer that left, a lost message) go back to the queue.
-        for (const block of s.inFlight.keys()) s.wanted.unshift(block);
-        s.inFlight.clear();
-        s.lacks.clear();
-        this.broadcast(s);
-        this.searchProviders(s);
-        this.dispatch(s);
-      }
-      this.scheduleTick(s);
-    });
+    this.ctx.setTimerWith(s.peer, this.options.bitswap.rebroadcastInterval, this.tickDue, s.lookup, 0);
+  }
+
+  private tick(s: Session): void {
+    if (this.ctx.now() - s.progressMs >= this.options.bitswap.rebroadcastInterval) {
+      this.ctx.count("rebroadcasts");
+      // Wants that went unanswered (a peer that left, a lost message) go back to the queue.
+      for (const block of s.inFlight.keys()) s.wanted.unshift(block);
+      s.inFlight.clear();
+      s.lacks.clear();
+      this.broadcast(s);
+      this.searchProviders(s);
+      this.dispatch(s);
+    }
+    this.scheduleTick(s);
   }
 
   private searchProviders(s: Session): void {
@@ -418,7 +433,7 @@ export class Bitswap {
   private finish(s: Session, ok: boolean): void {
     s.done = true;
     this.sessions.delete(s.lookup);
-    this.ctx.cancelTimer(s.providerTimer);
+    this.ctx.cancelTimerWith(s.providerTimer);
     s.search?.cancel();
     if (s.search !== undefined) s.stopWalkClock();
     s.search = undefined;

@@ -1,5 +1,4 @@
 import type { PeerId } from "../../peers/population.js";
-import { PairIndex } from "../../collections/pair-index.js";
 import { grownInt32 } from "../../collections/grow.js";
 
 const CLOSED = -1;
@@ -20,11 +19,14 @@ const CLOSED = -1;
  * above high water then closes dozens at once), so this is on the hot path:
  * a connection is a record naming its two ends (the lower peer id first)
  * and its position in each end's list; each peer's list holds the records
- * of its connections in the order they opened (a closed one leaves a hole,
- * filled when the list is compacted). One index entry per connection, from
- * (lower, higher) peer to the record, makes has and open O(1), and closing
- * needs no lookup at all (the record says where both ends keep it); nothing
- * is allocated per connection.
+ * of its connections in the order they opened, and beside each the peer at
+ * its other end (a closed one leaves a hole, filled when the list is
+ * compacted). Whether two peers are connected is a scan of one of their
+ * lists: at most a hundred or so numbers side by side, of a peer that is
+ * talking now, cheaper than a probe of an index over every connection (a
+ * cache miss on each open, and another on each close). Closing needs no
+ * search at all (the record says where both ends keep it); nothing is
+ * allocated per connection.
  */
 export class Connections {
   /**
@@ -34,19 +36,22 @@ export class Connections {
    * touch: closing a connection touches a list nothing else has read lately.
    */
   private slab = new Int32Array(1024).fill(CLOSED);
+  /** The peer at the other end of each entry of `slab` (meaningless where the entry is CLOSED). */
+  private ends = new Int32Array(1024);
   private slabUsed = 0;
-  private base = new Int32Array(16);
-  private room = new Int32Array(16);
-  private end = new Int32Array(16);
-  /** Open connections of each peer. */
-  private open = new Int32Array(16);
-  /** Where each peer's first entry that may be open is (trimming closes the oldest, so holes gather at the front). */
-  private start = new Int32Array(16);
-  /** Water marks of each peer, read from `marks` once (-1: not yet). */
-  private low = new Int32Array(16).fill(-1);
-  private high = new Int32Array(16);
-  /** (lower, higher) end → connection record. */
-  private readonly at = new PairIndex(1 << 16);
+  /**
+   * Each peer's fields, side by side (FIELDS words from peer·FIELDS, one
+   * cache line: opening or closing a connection at a peer nothing else has
+   * touched lately then costs one miss for them, not one per field): where
+   * its list starts in the slab (BASE), its room (ROOM) and entries in use
+   * (END), its open connections (OPEN), where its first entry that may be
+   * open is (START: trimming closes the oldest, so holes gather at the
+   * front), and its water marks (LOW, HIGH), read from `marks` once (LOW -1:
+   * not yet).
+   */
+  private fields = newFields(16);
+  /** Peers `fields` has room for. */
+  private peers = 16;
   /** Record c is records[4c..4c+3]: its lower end, its higher end, its position in the lower's list and in the higher's; a free record's first field links the next free one. */
   private records = new Int32Array(1024 * 4);
   private recordCount = 0;
@@ -60,63 +65,65 @@ export class Connections {
 
   /** Open connections of `peer`, oldest first (a fresh array). */
   of(peer: PeerId): PeerId[] {
+    const fields = this.fields;
+    const f = peer * FIELDS;
     const out: PeerId[] = [];
     if (this.count(peer) === 0) return out;
     const slab = this.slab;
-    const b = this.base[peer]!;
-    for (let i = this.start[peer]!; i < this.end[peer]!; i++) if (slab[b + i] !== CLOSED) out.push(this.otherEnd(slab[b + i]!, peer));
+    const b = fields[f + BASE]!;
+    for (let i = fields[f + START]!; i < fields[f + END]!; i++) if (slab[b + i] !== CLOSED) out.push(this.ends[b + i]!);
     return out;
   }
 
   /** Writes the open connections of `peer`, oldest first, into `out` (grown if needed, and returned); their number is `count(peer)`. */
   copyTo(peer: PeerId, out: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+    const fields = this.fields;
+    const f = peer * FIELDS;
     const n = this.count(peer);
     if (n === 0) return out;
     if (out.length < n) out = new Int32Array(Math.max(n, out.length * 2));
     const slab = this.slab;
-    const b = this.base[peer]!;
+    const b = fields[f + BASE]!;
     let k = 0;
-    for (let i = this.start[peer]!; k < n; i++) {
-      const c = slab[b + i]!;
-      if (c !== CLOSED) out[k++] = this.otherEnd(c, peer);
-    }
+    const ends = this.ends;
+    for (let i = fields[f + START]!; k < n; i++) if (slab[b + i] !== CLOSED) out[k++] = ends[b + i]!;
     return out;
   }
 
   count(peer: PeerId): number {
-    return peer < this.open.length ? this.open[peer]! : 0;
+    return peer < this.peers ? this.fields[peer * FIELDS + OPEN]! : 0;
   }
 
+  /** True if `a` and `b` are connected: a scan of `a`'s list (callers pass first the peer that is talking now, whose list is in cache). */
   has(a: PeerId, b: PeerId): boolean {
-    return a < b ? this.at.get(a, b) >= 0 : this.at.get(b, a) >= 0;
+    if (a >= this.peers) return false;
+    const f = a * FIELDS;
+    const slab = this.slab;
+    const ends = this.ends;
+    const base = this.fields[f + BASE]!;
+    const end = base + this.fields[f + END]!;
+    for (let i = base + this.fields[f + START]!; i < end; i++) if (ends[i] === b && slab[i] !== CLOSED) return true;
+    return false;
   }
 
   /** True if `peer` is below its low water mark. */
   wantsMore(peer: PeerId): boolean {
     this.ensure(peer);
-    return this.open[peer]! < this.low[peer]!;
+    const f = peer * FIELDS;
+    return this.fields[f + OPEN]! < this.fields[f + LOW]!;
   }
 
   /** Opens a connection between `a` and `b` (both online). */
   connect(a: PeerId, b: PeerId): void {
     if (a === b) return;
-    const lower = a < b ? a : b;
-    const higher = a < b ? b : a;
-    if (this.at.get(lower, higher) >= 0) return;
+    if (this.has(a, b)) return;
     this.ensure(a);
     this.ensure(b);
-    const c = this.newRecord(lower, higher);
-    this.at.set(lower, higher, c);
-    this.append(a, c);
-    this.append(b, c);
+    const c = this.newRecord(a < b ? a : b, a < b ? b : a);
+    this.append(a, c, b);
+    this.append(b, c, a);
     this.trim(a, c);
     this.trim(b, c);
-  }
-
-  /** The end of connection `c` that is not `peer`. */
-  private otherEnd(c: number, peer: PeerId): PeerId {
-    const lower = this.records[c * 4]!;
-    return lower === peer ? this.records[c * 4 + 1]! : lower;
   }
 
   /** Records that connection `c` sits at position `i` of `peer`'s list. */
@@ -124,48 +131,58 @@ export class Connections {
     this.records[c * 4 + (this.records[c * 4] === peer ? 2 : 3)] = i;
   }
 
-  private append(peer: PeerId, c: number): void {
-    let end = this.end[peer]!;
-    if (end === this.room[peer]) {
+  /** Puts connection `c`, to `other`, at the end of `peer`'s list. */
+  private append(peer: PeerId, c: number, other: PeerId): void {
+    const fields = this.fields;
+    const f = peer * FIELDS;
+    let end = fields[f + END]!;
+    if (end === fields[f + ROOM]) {
       this.makeRoom(peer);
-      end = this.end[peer]!;
+      end = fields[f + END]!;
     }
-    this.slab[this.base[peer]! + end] = c;
+    this.slab[fields[f + BASE]! + end] = c;
+    this.ends[fields[f + BASE]! + end] = other;
     this.place(c, peer, end);
-    this.end[peer] = end + 1;
-    this.open[peer]!++;
+    fields[f + END] = end + 1;
+    fields[f + OPEN]!++;
   }
 
   /** A full list: compacted in place when at least half of it is holes, else moved to one twice as long (at the slab's end). */
   private makeRoom(peer: PeerId): void {
-    const from = this.base[peer]!;
-    const room = this.room[peer]!;
-    const to = this.open[peer]! * 2 <= room ? from : this.allot(room * 2);
+    const fields = this.fields;
+    const f = peer * FIELDS;
+    const from = fields[f + BASE]!;
+    const room = fields[f + ROOM]!;
+    const to = fields[f + OPEN]! * 2 <= room ? from : this.allot(room * 2);
     const slab = this.slab;
+    const ends = this.ends;
     let n = 0;
-    for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
+    for (let i = fields[f + START]!; i < fields[f + END]!; i++) {
       const c = slab[from + i]!;
       if (c === CLOSED) continue;
       slab[to + n] = c;
+      ends[to + n] = ends[from + i]!;
       this.place(c, peer, n);
       n++;
     }
     if (to === from) slab.fill(CLOSED, from + n, from + room);
     else {
       slab.fill(CLOSED, from, from + room);
-      this.base[peer] = to;
-      this.room[peer] = room * 2;
+      fields[f + BASE] = to;
+      fields[f + ROOM] = room * 2;
     }
-    this.start[peer] = 0;
-    this.end[peer] = n;
+    fields[f + START] = 0;
+    fields[f + END] = n;
   }
 
   /** `size` unused entries at the end of the slab (grown if needed); returns where they start. */
   private allot(size: number): number {
     if (this.slabUsed + size > this.slab.length) {
-      const grown = new Int32Array(Math.max(this.slabUsed + size, this.slab.length * 2)).fill(CLOSED);
+      const length = Math.max(this.slabUsed + size, this.slab.length * 2);
+      const grown = new Int32Array(length).fill(CLOSED);
       grown.set(this.slab.subarray(0, this.slabUsed));
       this.slab = grown;
+      this.ends = grownInt32(this.ends, length);
     }
     const at = this.slabUsed;
     this.slabUsed += size;
@@ -179,35 +196,40 @@ export class Connections {
     const higher = records[c * 4 + 1]!;
     this.leave(lower, records[c * 4 + 2]!);
     this.leave(higher, records[c * 4 + 3]!);
-    this.at.delete(lower, higher);
     records[c * 4] = this.recordFree;
     this.recordFree = c;
   }
 
   /** Empties position `i` of `peer`'s list (an open connection). */
   private leave(peer: PeerId, i: number): void {
-    this.slab[this.base[peer]! + i] = CLOSED;
-    this.open[peer]!--;
-    if (i === this.start[peer]) this.skipHoles(peer);
+    const fields = this.fields;
+    const f = peer * FIELDS;
+    this.slab[fields[f + BASE]! + i] = CLOSED;
+    fields[f + OPEN]!--;
+    if (i === fields[f + START]) this.skipHoles(peer);
   }
 
   private skipHoles(peer: PeerId): void {
+    const fields = this.fields;
+    const f = peer * FIELDS;
     const slab = this.slab;
-    const b = this.base[peer]!;
-    const end = this.end[peer]!;
-    let i = this.start[peer]!;
+    const b = fields[f + BASE]!;
+    const end = fields[f + END]!;
+    let i = fields[f + START]!;
     while (i < end && slab[b + i] === CLOSED) i++;
-    if (i === end) this.start[peer] = this.end[peer] = 0;
-    else this.start[peer] = i;
+    if (i === end) fields[f + START] = fields[f + END] = 0;
+    else fields[f + START] = i;
   }
 
   /** Above high water: close the oldest connections (never `keep`, the one just opened) down to low water. */
   private trim(peer: PeerId, keep: number): void {
-    if (this.open[peer]! <= this.high[peer]!) return;
-    const low = this.low[peer]!;
+    const fields = this.fields;
+    const f = peer * FIELDS;
+    if (fields[f + OPEN]! <= fields[f + HIGH]!) return;
+    const low = fields[f + LOW]!;
     const slab = this.slab;
-    const b = this.base[peer]!;
-    for (let i = this.start[peer]!; i < this.end[peer]! && this.open[peer]! > low; i++) {
+    const b = fields[f + BASE]!;
+    for (let i = fields[f + START]!; i < fields[f + END]! && fields[f + OPEN]! > low; i++) {
       const c = slab[b + i]!;
       if (c === CLOSED || c === keep) continue;
       this.close(c);
@@ -217,15 +239,18 @@ export class Connections {
 
   /** `peer` went offline: every connection it had closes. */
   gone(peer: PeerId): void {
-    if (peer >= this.end.length || this.open[peer] === 0) return;
+    if (peer >= this.peers) return;
+    const fields = this.fields;
+    const f = peer * FIELDS;
+    if (fields[f + OPEN] === 0) return;
     const slab = this.slab;
-    const b = this.base[peer]!;
-    for (let i = this.start[peer]!; i < this.end[peer]!; i++) {
+    const b = fields[f + BASE]!;
+    for (let i = fields[f + START]!; i < fields[f + END]!; i++) {
       const c = slab[b + i]!;
       if (c === CLOSED) continue;
       this.close(c);
     }
-    this.open[peer] = this.start[peer] = this.end[peer] = 0;
+    fields[f + OPEN] = fields[f + START] = fields[f + END] = 0;
   }
 
   /** Connections closed by trimming so far. */
@@ -246,24 +271,38 @@ export class Connections {
   }
 
   private ensure(peer: PeerId): void {
-    if (peer >= this.end.length) {
-      const size = Math.max(peer + 1, this.end.length * 2);
-      this.end = grownInt32(this.end, size, 0);
-      this.open = grownInt32(this.open, size, 0);
-      this.start = grownInt32(this.start, size, 0);
-      this.low = grownInt32(this.low, size, -1);
-      this.high = grownInt32(this.high, size, 0);
-      this.base = grownInt32(this.base, size, 0);
-      this.room = grownInt32(this.room, size, 0);
+    if (peer >= this.peers) {
+      const peers = Math.max(peer + 1, this.peers * 2);
+      const fields = newFields(peers);
+      fields.set(this.fields);
+      this.fields = fields;
+      this.peers = peers;
     }
-    if (this.low[peer] === -1) {
+    if (this.fields[peer * FIELDS + LOW] === -1) {
       const { low, high } = this.marks(peer);
-      this.low[peer] = low;
-      this.high[peer] = high;
+      this.fields[peer * FIELDS + LOW] = low;
+      this.fields[peer * FIELDS + HIGH] = high;
       // Twice the most a peer holds at once (high water, plus the one that takes it above): compacting then always frees half.
       const room = Math.max(8, 2 * (high + 2));
-      this.base[peer] = this.allot(room);
-      this.room[peer] = room;
+      this.fields[peer * FIELDS + BASE] = this.allot(room);
+      this.fields[peer * FIELDS + ROOM] = room;
     }
   }
+}
+
+// A peer's fields (see Connections.fields).
+const FIELDS = 8;
+const BASE = 0;
+const ROOM = 1;
+const END = 2;
+const OPEN = 3;
+const START = 4;
+const LOW = 5;
+const HIGH = 6;
+
+/** Fields for `peers` peers, each with no list and no water marks read yet. */
+function newFields(peers: number): Int32Array {
+  const fields = new Int32Array(peers * FIELDS);
+  for (let p = 0; p < peers; p++) fields[p * FIELDS + LOW] = -1;
+  return fields;
 }

@@ -13,16 +13,34 @@ const NONE = -1;
  * wanter) or when the peer goes offline.
  *
  * Wants come and go by the million (every WANT_HAVE a peer cannot answer
- * yet, cancelled a second later), so everything lives in typed arrays: an
- * index from (peer, CID) to a record, records chained per peer (so a
- * peer's whole ledger can be dropped), and wants chained per record, with
- * free lists. A record's fields sit side by side, as do a want's, so
- * touching one costs one cache miss, not one per field. A want costs no
- * allocation.
+ * yet, cancelled a second later), so everything lives in typed arrays:
+ * records chained per peer (so a peer's whole ledger can be dropped), and
+ * wants chained per record, with free lists. A record's fields sit side by
+ * side, as do a want's, so touching one costs one cache miss, not one per
+ * field. A want costs no allocation.
+ *
+ * A peer's record for a CID is found by walking the peer's chain: a ledger
+ * holds a want or two at a time (a broadcast reaches dozens of peers, and
+ * its CANCEL follows a second later), and records are reused as they are
+ * freed, so the walk reads memory still in cache, where an index over every
+ * ledger costs a cache miss on each want and on each cancel. A ledger that
+ * grows past `scanLimit` records (a peer many ask of at once, or wants left
+ * behind by peers that went away) is indexed by (peer, CID) as well until
+ * it empties, so no walk is long.
  */
 export class WantLedgers {
-  /** (peer, CID) → its record. */
+  /** (peer, CID) → its record, for the ledgers that are indexed. */
   private readonly records = new PairIndex();
+  /** Records in each peer's ledger. */
+  private recordsOf = new Int32Array(1024);
+  /** 1 while a peer's ledger is indexed. */
+  private indexed = new Uint8Array(1024);
+  private recordTotal = 0;
+
+  constructor(
+    /** Records a ledger holds before it is indexed too. */
+    private readonly scanLimit = 16,
+  ) {}
 
   /** Record r is rec[8r..8r+7]: REC_* fields. */
   private rec = new Int32Array(256 * 8);
@@ -39,7 +57,7 @@ export class WantLedgers {
 
   /** `wanter` wants block `cid` of `peer` for retrieval `lookup` (-1: none); a wanter already waiting keeps its place and takes the new retrieval. */
   want(peer: PeerId, cid: number, wanter: PeerId, lookup: number): void {
-    const r = this.records.get(peer, cid);
+    const r = this.find(peer, cid);
     const wants = this.wants;
     if (r !== NONE) {
       for (let w = this.rec[r * 8 + REC_FIRST]!; w !== NONE; w = wants[w * 4 + WANT_NEXT]!) {
@@ -64,7 +82,7 @@ export class WantLedgers {
 
   /** `wanter` withdraws its want of block `cid` of `peer` (CANCEL). */
   cancel(peer: PeerId, cid: number, wanter: PeerId): void {
-    const r = this.records.get(peer, cid);
+    const r = this.find(peer, cid);
     if (r === NONE) return;
     const rec = this.rec;
     const wants = this.wants;
@@ -87,7 +105,7 @@ export class WantLedgers {
    * order they came, are in `taken` and `takenLookups` until the next call.
    */
   take(peer: PeerId, cid: number): number {
-    const r = this.records.get(peer, cid);
+    const r = this.find(peer, cid);
     if (r === NONE) return 0;
     const wants = this.wants;
     let n = 0;
@@ -121,10 +139,26 @@ export class WantLedgers {
 
   /** (peer, CID) pairs with wants now, over every peer (for tests). */
   get size(): number {
-    return this.records.size;
+    return this.recordTotal;
   }
 
   // ── Records ───────────────────────────────────────────────────────
+
+  /** The record of (peer, CID), or NONE: from the index if the peer's ledger is indexed, else by walking its chain. */
+  private find(peer: PeerId, cid: number): number {
+    if (peer >= this.peerFirst.length) return NONE;
+    if (this.indexed[peer] === 1) return this.records.get(peer, cid);
+    const rec = this.rec;
+    for (let r = this.peerFirst[peer]!; r !== NONE; r = rec[r * 8 + REC_NEXT]!) if (rec[r * 8 + REC_CID] === cid) return r;
+    return NONE;
+  }
+
+  /** Indexes every record of `peer`'s ledger (it has grown past scanLimit). */
+  private index(peer: PeerId): void {
+    const rec = this.rec;
+    for (let r = this.peerFirst[peer]!; r !== NONE; r = rec[r * 8 + REC_NEXT]!) this.records.set(peer, rec[r * 8 + REC_CID]!, r);
+    this.indexed[peer] = 1;
+  }
 
   private addRecord(peer: PeerId, cid: number): number {
     let r = this.recFree;
@@ -134,9 +168,12 @@ export class WantLedgers {
       r = this.recCount++;
     }
     if (peer >= this.peerFirst.length) {
-      const first = new Int32Array(Math.max(peer + 1, this.peerFirst.length * 2)).fill(NONE);
-      first.set(this.peerFirst);
-      this.peerFirst = first;
+      const size = Math.max(peer + 1, this.peerFirst.length * 2);
+      this.peerFirst = grownInt32(this.peerFirst, size, NONE);
+      this.recordsOf = grownInt32(this.recordsOf, size);
+      const indexed = new Uint8Array(size);
+      indexed.set(this.indexed);
+      this.indexed = indexed;
     }
     const rec = this.rec;
     const at = r * 8;
@@ -149,7 +186,10 @@ export class WantLedgers {
     rec[at + REC_NEXT] = head;
     if (head !== NONE) rec[head * 8 + REC_PREV] = r;
     this.peerFirst[peer] = r;
-    this.records.set(peer, cid, r);
+    this.recordTotal++;
+    const records = ++this.recordsOf[peer]!;
+    if (this.indexed[peer] === 1) this.records.set(peer, cid, r);
+    else if (records > this.scanLimit) this.index(peer);
     return r;
   }
 
@@ -168,7 +208,10 @@ export class WantLedgers {
     if (prev === NONE) this.peerFirst[peer] = next;
     else rec[prev * 8 + REC_NEXT] = next;
     if (next !== NONE) rec[next * 8 + REC_PREV] = prev;
-    this.records.delete(peer, rec[at + REC_CID]!);
+    this.recordTotal--;
+    if (this.indexed[peer] === 1) this.records.delete(peer, rec[at + REC_CID]!);
+    // An emptied ledger has no entry left in the index: it is walked again from its next record on.
+    if (--this.recordsOf[peer] === 0) this.indexed[peer] = 0;
     rec[at + REC_NEXT] = this.recFree;
     this.recFree = r;
   }

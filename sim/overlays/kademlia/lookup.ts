@@ -51,6 +51,8 @@ const NO_WORDS = new Uint32Array(0);
 const NO_TIMES = new Float64Array(0);
 /** The `onTimeout` of a lookup's RPCs, which never runs: they have no timer of their own (see Timeouts above). */
 const NO_TIMEOUT = () => {};
+/** What an ended lookup keeps in place of its `onDone`. */
+const NO_DONE = () => {};
 
 /** The typed arrays behind one shortlist (see Lookup). */
 export interface ShortlistBuffers {
@@ -142,10 +144,18 @@ export class Lookup {
     /** The workload key of a FIND_VALUE, or -1. */
     readonly key: number,
     /** Called once when the lookup ends: with the value found (FIND_VALUE) or with the k closest settled. */
-    readonly onDone: (lookup: Lookup, found: boolean) => void,
+    onDone: (lookup: Lookup, found: boolean) => void,
   ) {
     this.target0 = target[0]!;
+    this.onDone = onDone;
   }
+
+  /**
+   * Called once when the lookup ends, then dropped: the deadlines of RPCs
+   * still out hold the lookup for up to a timeout longer, and they need not
+   * hold what its caller's callback holds (a retrieval, its session).
+   */
+  onDone: (lookup: Lookup, found: boolean) => void;
 
   /**
    * Every peer ever put on the shortlist, as an open-addressing set of
@@ -540,7 +550,9 @@ export class LookupEngine {
 
   private finish(lookup: Lookup, found: boolean): void {
     lookup.done = true;
-    if (!lookup.cancelled) lookup.onDone(lookup, found);
+    const onDone = lookup.onDone;
+    lookup.onDone = NO_DONE;
+    if (!lookup.cancelled) onDone(lookup, found);
     // onDone has read the result; RPCs still out keep the arrays until they are answered or time out.
     this.release(lookup);
   }

@@ -8,6 +8,7 @@ import { Maintenance } from "./maintenance.js";
 import { kademliaMessageTypes, type KademliaMessage } from "./messages.js";
 import { kademliaSchema, type KademliaOptions } from "./options.js";
 import { fillBucketsFromOracle } from "./oracle.js";
+import { ProviderPuts } from "./provider-puts.js";
 import { ProviderRecords } from "./provider-records.js";
 import { LiveIndex } from "./truth.js";
 import { answersOnly, dispatcher, refused } from "../../core/handlers.js";
@@ -314,35 +315,11 @@ export class ProviderDht {
         const closest = lookup.closestAnswered(this.options.k);
         // A provider that is itself one of the k closest servers (closer than the k-th found, or fewer found) keeps its own record.
         if (this.dhtOptions.isServer(peer) && this.amongClosest(peer, lookup.target, closest)) this.keepRecord(peer, key, peer, expiresMs);
-        let waiting = closest.length;
-        let stored = 0;
-        if (waiting === 0) {
+        if (closest.length === 0) {
           done(walked - start, 0, 0);
           return;
         }
-        // The puts all go out now, so they share one deadline and one timer (set where the first put's own timer would be);
-        // a reply at or after the deadline comes too late, as it would after a timer of its own.
-        const timeout = this.options.requestTimeout;
-        const deadline = walked + timeout;
-        const answeredPut = new Uint8Array(closest.length);
-        const settle = (ok: boolean) => {
-          if (ok) stored++;
-          if (--waiting === 0) done(walked - start, this.ctx.now() - walked, stored);
-        };
-        const timer = this.ctx.setTimer(peer, timeout, () => {
-          for (let i = 0; i < closest.length; i++) if (answeredPut[i] === 0) settle(false);
-        });
-        for (let i = 0; i < closest.length; i++) {
-          const server = closest[i]!;
-          const answer = () => {
-            if (this.ctx.now() >= deadline) return;
-            answeredPut[i] = 1;
-            this.answered(peer, server);
-            if (waiting === 1) this.ctx.cancelTimer(timer);
-            settle(true);
-          };
-          this.ctx.request(peer, server, { type: "addProvider", key, provider: peer, expiresMs, rpc: undefined } as ProviderDhtMessage, Infinity, answer, NO_TIMEOUT);
-        }
+        new ProviderPuts(this.ctx, peer, closest, { key, expiresMs }, this.options.requestTimeout, this.answered, (putMs, stored) => done(walked - start, putMs, stored));
       }),
     );
   }
@@ -409,8 +386,6 @@ function pingAnswered(answered: (from: PeerId, to: PeerId) => void, from: PeerId
 }
 
 const EMPTY: readonly PeerId[] = [];
-/** The `onTimeout` of requests that keep no timer of their own (their caller's timer times them out). */
-const NO_TIMEOUT = () => {};
 
 /**
  * Providers named in GET_PROVIDERS replies on their way, by token (1, 2,

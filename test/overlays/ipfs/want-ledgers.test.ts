@@ -59,11 +59,12 @@ describe("ipfs: want ledgers", () => {
     expect(taken(l, 2, 100)).toEqual([[1, 4]]);
   });
 
-  it("behaves like nested Maps through any sequence of wants, cancels, takes and drops (property)", () => {
+  it("behaves like nested Maps through any sequence of wants, cancels, takes and drops, ledgers walked or indexed (property)", () => {
     const op = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -1, max: 50 }));
+    // A scan limit of 1 or 2 indexes ledgers and empties them again many times over; 16 (the default) never indexes here.
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
-        const l = new WantLedgers();
+      fc.property(fc.array(op, { minLength: 20, maxLength: 600 }), fc.constantFrom(1, 2, 16), (ops, scanLimit) => {
+        const l = new WantLedgers(scanLimit);
         const ref = new ReferenceLedgers();
         for (const [kind, peer, cid, wanter, lookup] of ops) {
           if (kind < 5) {

@@ -120,6 +120,145 @@ describe("k-buckets", () => {
   });
 });
 
+/**
+ * The update rule of §2.2 and §4.1 on plain arrays, per bucket: what
+ * BucketTable keeps in its slabs (a full bucket's replacement cache moves
+ * the bucket to new slabs, which must carry its fail counts, ping flag and
+ * last lookup along).
+ */
+class ModelBuckets {
+  private readonly lists = new Map<number, { contacts: number[]; fails: number[]; cache: number[]; pinging: boolean; lastLookup: number }>();
+  constructor(private readonly o: { k: number; replacements: number; staleAfter: number; pings: boolean }) {}
+  private of(bucket: number) {
+    let l = this.lists.get(bucket);
+    if (l === undefined) this.lists.set(bucket, (l = { contacts: [], fails: [], cache: [], pinging: false, lastLookup: 0 }));
+    return l;
+  }
+  seen(bucket: number, c: number): number {
+    const l = this.of(bucket);
+    const i = l.contacts.indexOf(c);
+    if (i >= 0) {
+      l.contacts.splice(i, 1);
+      l.fails.splice(i, 1);
+      l.contacts.push(c);
+      l.fails.push(0);
+      return -1;
+    }
+    if (l.contacts.length < this.o.k) {
+      l.contacts.push(c);
+      l.fails.push(0);
+      return -1;
+    }
+    if (this.o.replacements === 0) return -1;
+    const j = l.cache.indexOf(c);
+    if (j >= 0) l.cache.splice(j, 1);
+    else if (l.cache.length === this.o.replacements) l.cache.shift();
+    l.cache.push(c);
+    if (!this.o.pings || l.pinging) return -1;
+    l.pinging = true;
+    return l.contacts[0]!;
+  }
+  failed(bucket: number, c: number): boolean {
+    const l = this.lists.get(bucket);
+    if (l === undefined) return false;
+    const i = l.contacts.indexOf(c);
+    if (i < 0) {
+      const j = l.cache.indexOf(c);
+      if (j >= 0) l.cache.splice(j, 1);
+      return false;
+    }
+    l.fails[i]!++;
+    if (l.cache.length === 0 && l.fails[i]! < this.o.staleAfter) return false;
+    l.contacts.splice(i, 1);
+    l.fails.splice(i, 1);
+    if (l.cache.length > 0) {
+      l.contacts.push(l.cache.pop()!);
+      l.fails.push(0);
+    }
+    return true;
+  }
+  pingDone(bucket: number): void {
+    const l = this.lists.get(bucket);
+    if (l !== undefined) l.pinging = false;
+  }
+  markLookup(bucket: number, nowMs: number): void {
+    const l = this.lists.get(bucket);
+    if (l !== undefined) l.lastLookup = nowMs;
+  }
+  lastLookupIn(bucket: number): number {
+    const l = this.lists.get(bucket);
+    return l === undefined ? -Infinity : l.lastLookup;
+  }
+  bucket(bucket: number): number[] {
+    return this.lists.get(bucket)?.contacts ?? [];
+  }
+  cache(bucket: number): number[] {
+    return this.lists.get(bucket)?.cache ?? [];
+  }
+  reset(): void {
+    this.lists.clear();
+  }
+}
+
+describe("the update rule, against a model on plain arrays", () => {
+  it("agree on buckets, replacement caches, pings, drops and last lookups, whatever the order (property)", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("seen" as const), peer: fc.integer({ min: 0, max: 3 }), contact: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ kind: fc.constant("failed" as const), peer: fc.integer({ min: 0, max: 3 }), contact: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ kind: fc.constant("pingDone" as const), peer: fc.integer({ min: 0, max: 3 }), contact: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ kind: fc.constant("lookup" as const), peer: fc.integer({ min: 0, max: 3 }), contact: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ kind: fc.constant("reset" as const), peer: fc.integer({ min: 0, max: 3 }), contact: fc.constant(0) }),
+    );
+    const setting = fc.record({
+      b: fc.integer({ min: 1, max: 3 }),
+      k: fc.integer({ min: 1, max: 5 }),
+      replacements: fc.integer({ min: 0, max: 4 }),
+      staleAfter: fc.integer({ min: 1, max: 3 }),
+      probe: fc.constantFrom("immediate" as const, "delayed" as const),
+      ops: fc.array(op, { minLength: 50, maxLength: 300 }),
+    });
+    fc.assert(
+      fc.property(setting, ({ b, k, replacements, staleAfter, probe, ops }) => {
+        const ids = new KadIds(16, 200);
+        const buckets = new Buckets(ids, { k, b, replacements, staleAfter, probe }, 200);
+        const models = [0, 1, 2, 3].map(() => new ModelBuckets({ k, replacements, staleAfter, pings: probe === "immediate" }));
+        const W = ids.W;
+        ops.forEach(({ kind, peer, contact }, time) => {
+          const model = models[peer]!;
+          const bucket = buckets.bucketOf(peer, contact);
+          if (kind === "reset") {
+            buckets.reset(peer);
+            model.reset();
+            return;
+          }
+          if (bucket < 0) return;
+          if (kind === "seen") expect(buckets.seen(peer, contact)).toBe(model.seen(bucket, contact));
+          else if (kind === "failed") expect(buckets.failed(peer, contact)).toBe(model.failed(bucket, contact));
+          else if (kind === "pingDone") {
+            buckets.pingDone(peer, contact);
+            model.pingDone(bucket);
+          } else {
+            buckets.markLookup(peer, ids.ids, contact * W, time + 1);
+            model.markLookup(bucket, time + 1);
+          }
+          expect(buckets.bucket(peer, bucket)).toEqual(model.bucket(bucket));
+          expect(buckets.replacementsOf(peer, bucket)).toEqual(model.cache(bucket));
+          expect(buckets.lastLookupIn(peer, bucket)).toBe(model.lastLookupIn(bucket));
+        });
+        for (let peer = 0; peer < 4; peer++) {
+          let total = 0;
+          for (let bucket = 0; bucket < buckets.totalBuckets; bucket++) {
+            expect(buckets.bucket(peer, bucket)).toEqual(models[peer]!.bucket(bucket));
+            total += models[peer]!.bucket(bucket).length;
+          }
+          expect(buckets.contactCount[peer]).toBe(total);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("hand-over decisions by counting", () => {
   /**
    * The decision storage.offerTo made before it counted: the holder is the
