@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { findLesson, LESSONS, type Lesson } from "./lessons.js";
 import { runCommand } from "./run-command.js";
+import { checkJobs } from "./sweep-command.js";
 import { resolveRoots } from "./serve-index.js";
 import { serveUntilStopped } from "./view-command.js";
 
@@ -19,6 +20,8 @@ export interface LessonArgs {
   port?: number;
   out?: string;
   quiet?: boolean;
+  /** Worker threads for the lesson's runs (a comparison or sweep), as `run --jobs`. */
+  jobs?: number;
 }
 
 /** The user's language: --lang, else the locale (LC_ALL, LC_MESSAGES, LANG) when it is Korean. */
@@ -54,10 +57,11 @@ export async function lessonCommand(args: LessonArgs): Promise<number> {
   if (!lesson) {
     throw new InputError(`there is no lesson ${JSON.stringify(args.name)}; the lessons are ${LESSONS.map((l) => l.name).join(", ")} (peerlab lesson lists them).`);
   }
+  if (args.jobs !== undefined) checkJobs(args.jobs);
   const out = args.out ?? join("results", "lessons", lesson.name);
   const scenario = join(PACKAGE_ROOT, lesson.scenario);
   const shown = relative(process.cwd(), scenario);
-  const code = await runCommand({ scenario: shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : scenario, out, force: true, quiet: args.quiet ?? false });
+  const code = await runCommand({ scenario: shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : scenario, out, force: true, quiet: args.quiet ?? false, ...(args.jobs !== undefined ? { jobs: args.jobs } : {}) });
   if (code !== 0) return code;
   writeFileSync(join(out, "lesson.json"), lessonJson(lesson));
   // The lesson's text is printed even with --quiet (which quiets the run): it is what the command is for.

@@ -159,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
           .option("port", { type: "number", describe: "Port for the viewer (default: a free one)" })
           .option("out", { type: "string", describe: "Results folder (default results/lessons/<name>; replaced on every run)" })
           .option("quiet", { type: "boolean", default: false, describe: "No progress bar, no tables" })
+          .option("jobs", { alias: "j", type: "number", describe: "Worker threads for the lesson's runs, as for run (default: the number of cores, capped by memory)" })
           .example("$0 lesson", "list the lessons")
           .example("$0 lesson topologies --open", "flooding, an index and Chord on 32 peers, in the browser"),
       async (args) => {

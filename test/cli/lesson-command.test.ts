@@ -41,6 +41,13 @@ describe("peerlab lesson", () => {
     expect(r.stderr).toBe(`peerlab: there is no lesson "flood"; the lessons are ${LESSONS.map((l) => l.name).join(", ")} (peerlab lesson lists them).\n`);
   });
 
+  it("takes --jobs as run does, and refuses a count that is not a positive integer before running anything", () => {
+    const r = peerlab({}, "lesson", "topologies", "--no-serve", "--jobs", "0", "--out", "never");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("peerlab: --jobs: expected a positive integer (worker threads), got 0\n");
+    expect(existsSync(join(work, "never"))).toBe(false);
+  });
+
   it("ships a scenario for every lesson, with both titles and descriptions", () => {
     for (const l of LESSONS) {
       const text = readFileSync(join(root, l.scenario), "utf8");

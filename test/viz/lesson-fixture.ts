@@ -118,12 +118,13 @@ export function projectLessons(names: readonly string[]): OpenLesson {
   const servers = new Map<string, ViewServer>();
   let browser: Browser;
 
+  // One thread per lesson: the other test worker already has the second core.
   beforeAll(async () => {
     if (shots) mkdirSync(shots, { recursive: true });
     for (const name of names) {
       const l = findLesson(name)!;
       const out = join(dir, l.name);
-      const r = spawnSync(process.execPath, [bin, "lesson", l.name, "--no-serve", "--quiet", "--out", out], { cwd: dir, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [bin, "lesson", l.name, "--no-serve", "--quiet", "--jobs", "1", "--out", out], { cwd: dir, encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       servers.set(l.name, await startViewServer(resolveRoots([out]), { viz: DIST_VIZ }));
     }
