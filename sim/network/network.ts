@@ -75,7 +75,14 @@ export interface NetworkOptions {
 }
 
 export class Network {
-  private readonly typeIndex: Record<string, number> = Object.create(null);
+  private readonly typeIndex = new Map<string, number>();
+  /**
+   * The type `send` saw last and its index. A flood step or a maintenance
+   * round sends one type many times in a row, and comparing two interned
+   * strings is one pointer test, where the map is a hash lookup.
+   */
+  private lastType: string | undefined = undefined;
+  private lastIndex = -1;
   private readonly typeBytes: (number | ((msg: Message) => number))[] = [];
   private readonly typeRepair: boolean[] = [];
   /**
@@ -110,7 +117,7 @@ export class Network {
 
   constructor(private readonly o: NetworkOptions) {
     for (const [name, info] of Object.entries(o.messageTypes)) {
-      this.typeIndex[name] = this.typeBytes.length;
+      this.typeIndex.set(name, this.typeBytes.length);
       this.typeBytes.push(info.bytes as number | ((msg: Message) => number));
       this.typeRepair.push(info.repair === true);
     }
@@ -212,8 +219,7 @@ export class Network {
 
   send(from: PeerId, to: PeerId, msg: Message): void {
     const o = this.o;
-    const index = this.typeIndex[msg.type];
-    if (index === undefined) throw new Error(`network: message type "${msg.type}" is not declared by the overlay`);
+    const index = this.indexOf(msg.type);
     const size = this.typeBytes[index]!;
     const bytes = typeof size === "number" ? size : size(msg);
     const recorder = o.recorder.at(o.sim.now);
@@ -252,8 +258,7 @@ export class Network {
   carried(type: string, count: number, bytes: number, broadcast: number | undefined, undelivered: number): void {
     if (count === 0) return;
     const o = this.o;
-    const index = this.typeIndex[type];
-    if (index === undefined) throw new Error(`network: message type "${type}" is not declared by the overlay`);
+    const index = this.indexOf(type);
     const recorder = o.recorder.at(o.sim.now);
     recorder.messageSent(index, bytes, count);
     if (this.typeRepair[index]) {
@@ -262,6 +267,16 @@ export class Network {
     }
     if (broadcast !== undefined) o.broadcasts?.charge(broadcast, bytes, count);
     if (undelivered > 0) recorder.messageUndelivered(undelivered);
+  }
+
+  /** The index of message type `type`; throws for a type the overlay did not declare. */
+  private indexOf(type: string): number {
+    if (type === this.lastType) return this.lastIndex;
+    const index = this.typeIndex.get(type);
+    if (index === undefined) throw new Error(`network: message type "${type}" is not declared by the overlay`);
+    this.lastType = type;
+    this.lastIndex = index;
+    return index;
   }
 
   /** A free in-flight slot holding (from, to, msg). */
