@@ -59,6 +59,21 @@ export class Simulator {
     return q.handleOf(q.insert(this.now + delayMs, fn, arg));
   }
 
+  /**
+   * Schedules `fn(arg)` like `schedule` but returns no handle, for an event
+   * that is never cancelled (a message's arrival). Why: a handle is a double
+   * beyond V8's small integers, so `schedule`, where it is not inlined into
+   * its caller (the network's send is too big for that), allocates a heap
+   * number per event just to return it.
+   */
+  scheduleWithoutHandle<A>(delayMs: number, fn: EventFn<A>, arg?: A): void {
+    if (!(delayMs >= 0) || delayMs === Infinity) {
+      throw new RangeError(`Simulator.schedule: delay must be a finite number ≥ 0 ms, got ${delayMs}`);
+    }
+    if (typeof fn !== "function") throw new TypeError("Simulator.schedule: fn must be a function");
+    this.queue.insert(this.now + delayMs, fn, arg);
+  }
+
   /** Schedules `fn(arg)` at absolute time `timeMs`. Throws if that is in the past. */
   at<A>(timeMs: number, fn: EventFn<A>, arg?: A): EventHandle {
     if (!(timeMs >= this.now) || timeMs === Infinity) {
@@ -123,8 +138,8 @@ export class Simulator {
   /** How a run whose event budget is spent returns: as it would have without the budget ("until", "empty") when no event is left at or before `until`, else "maxEvents". */
   private stopBefore(until: number): RunStop {
     const next = this.peekTime();
-    if (next <= until) return "maxEvents";
     if (next === Infinity && until === Infinity) return "empty";
+    if (next <= until) return "maxEvents";
     this.now = until;
     return "until";
   }

@@ -248,7 +248,7 @@ export class Network {
       this.carrierInUse!.send(from, to, bytes, new MessageDelivery(this, { from, to, msg }));
       return;
     }
-    o.sim.schedule(this.transferDelay(from, to), this.arrive, this.takeFlight(from, to, msg));
+    o.sim.scheduleWithoutHandle(this.transferDelay(from, to), this.arrive, this.takeFlight(from, to, msg));
   }
 
   /**
