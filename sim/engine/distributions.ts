@@ -191,6 +191,11 @@ export function gammaFunction(x: number): number {
  * whose CDF passes the slice's start, and a short forward scan from there
  * (a few entries, usually one cache line) finds the same rank a binary search
  * would, where a binary search over a million ranks took twenty cache misses.
+ *
+ * For s = 0 (uniform keys) and n ≤ 2^21 there is no table at all: the rank
+ * is floor(u·n), the same rank the CDF search finds (see `uniformRankIsExact`),
+ * without the two cache misses (guide and CDF, 8 MB at a million keys) that
+ * search costs per sample.
  */
 export class ZipfSampler {
   readonly n: number;
@@ -201,10 +206,20 @@ export class ZipfSampler {
   /** guide[j] = the smallest k with cdf[k] > j / g (g = guide.length): where the scan for a u in [j/g, (j+1)/g) starts. */
   private readonly guide: Int32Array;
 
+  /** s = 0 and n small enough that floor(u·n) is the rank: no CDF is kept. */
+  private readonly uniform: boolean;
+
   constructor(n: number, s: number) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Zipf: n must be an integer ≥ 1, got ${n}`);
     this.s = nonNegative("Zipf", "s", s);
     this.n = n;
+    this.uniform = uniformRankIsExact(n, s);
+    if (this.uniform) {
+      this.norm = n; // a sum of n ones
+      this.cdf = new Float64Array(0);
+      this.guide = new Int32Array(0);
+      return;
+    }
     this.cdf = new Float64Array(n);
     // Kahan summation keeps the prefix sums accurate to ~1e-16 even for n = 10^6.
     let sum = 0;
@@ -230,6 +245,7 @@ export class ZipfSampler {
   /** A rank in 0..n−1; draws exactly one number from `rng`. */
   sample(rng: Rng): number {
     const u = rng.next();
+    if (this.uniform) return Math.floor(u * this.n);
     // The smallest k with cdf[k] > u: start at the guide's entry for u's slice, step back if rounding
     // put u in the slice above its own, then forward. The CDF never decreases, so this is exact.
     const cdf = this.cdf;
@@ -245,6 +261,20 @@ export class ZipfSampler {
     if (!Number.isInteger(rank) || rank < 0 || rank >= this.n) return 0;
     return Math.pow(rank + 1, -this.s) / this.norm;
   }
+}
+
+/**
+ * Whether a uniform Zipf sampler (s = 0) may return floor(u·n) instead of
+ * searching its CDF, cdf[k] = fl((k+1)/n) (the Kahan sum of k+1 ones is
+ * exact), for the same rank. It may when n ≤ 2^21, because Rng.next() returns
+ * multiples of 2^-32 (Alea's state is kept in 32-bit fractions): with
+ * u = m·2^-32, u·n is exact (m·n < 2^53), and (k+1)/n differs from u by 0 or
+ * by at least 1/(n·2^32) ≥ 2^-53, more than half an ulp of any number below 1,
+ * so rounding never moves (k+1)/n across u: cdf[k] > u exactly when
+ * (k+1)/n > u, i.e. when k ≥ floor(u·n).
+ */
+export function uniformRankIsExact(n: number, s: number): boolean {
+  return s === 0 && n <= 2 ** 21;
 }
 
 // ---- parameter checks ------------------------------------------------------

@@ -22,7 +22,6 @@ export interface LookupOperationsSetup {
 }
 
 export class LookupOperations {
-  private readonly origins = new Map<number, PeerId>();
   private timeouts = new Float64Array(1024);
   private readonly expire = (id: number) => this.onDeadline(id);
 
@@ -38,7 +37,6 @@ export class LookupOperations {
       bigger.set(this.timeouts);
       this.timeouts = bigger;
     }
-    this.origins.set(id, origin);
     this.timeouts[id] = sim.schedule(this.o.timeoutMs, this.expire, id);
     return id;
   }
@@ -48,23 +46,24 @@ export class LookupOperations {
     const { sim, lookups, recorder } = this.o;
     if (!lookups.succeed(id, sim.now, hops)) return;
     sim.cancel(this.timeouts[id]!);
-    this.origins.delete(id);
     const start = lookups.startMs[id]!;
     recorder.at(sim.now).lookupEnded(start >= this.o.warmupMs, true, sim.now - start, hops, lookups.timeouts[id]!);
   }
 
-  /** Called by the overlay when a lookup gave up before its deadline. */
-  failed(id: number): void {
+  /** Called by the overlay when a lookup gave up before its deadline. Returns false if it had already ended. */
+  failed(id: number): boolean {
     const { sim, lookups, recorder } = this.o;
-    if (!lookups.fail(id, sim.now)) return;
+    if (!lookups.fail(id, sim.now)) return false;
     sim.cancel(this.timeouts[id]!);
-    this.origins.delete(id);
     recorder.at(sim.now).lookupEnded(lookups.startMs[id]! >= this.o.warmupMs, false, 0, 0, lookups.timeouts[id]!);
+    return true;
   }
 
   private onDeadline(id: number): void {
-    const origin = this.origins.get(id);
-    this.failed(id);
-    if (origin !== undefined && this.o.population.isOnline(origin)) this.o.abandoned(origin, id);
+    // The origin comes from the lookup table, which keeps it anyway: a map of pending
+    // origins cost two hash operations per lookup.
+    if (!this.failed(id)) return;
+    const origin = this.o.lookups.origin[id]!;
+    if (this.o.population.isOnline(origin)) this.o.abandoned(origin, id);
   }
 }

@@ -4,6 +4,7 @@ import {
   gammaFunction,
   makeSampler,
   standardNormal,
+  uniformRankIsExact,
   ZipfSampler,
   type DistributionSpec,
   type Sampler,
@@ -311,6 +312,55 @@ describe("ZipfSampler", () => {
     }
   });
 
+  it("for s = 0 returns floor(u·n), the rank the CDF search finds (n ≤ 2^21, u a multiple of 2^-32)", () => {
+    // The CDF exactly as the sampler builds it for other s (Kahan sum of (k+1)^-s, divided by the sum, last entry 1).
+    const cdfOf = (n: number): Float64Array => {
+      const cdf = new Float64Array(n);
+      let sum = 0;
+      let comp = 0;
+      for (let k = 0; k < n; k++) {
+        const y = Math.pow(k + 1, -0) - comp;
+        const t = sum + y;
+        comp = t - sum - y;
+        sum = t;
+        cdf[k] = sum;
+      }
+      for (let k = 0; k < n; k++) cdf[k] /= sum;
+      cdf[n - 1] = 1;
+      return cdf;
+    };
+    // The smallest k with cdf[k] > u, by bisection (the CDF never decreases).
+    const searched = (cdf: Float64Array, u: number): number => {
+      let lo = 0;
+      let hi = cdf.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cdf[mid]! > u) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const fixedU = (m: number) => ({ next: () => m * 2 ** -32 }) as unknown as Rng;
+    const sizes = [1, 2, 3, 7, 10, 1000, 4093, 65_536, 999_983, 1_000_000, 2 ** 21];
+    const cdfs = new Map(sizes.map((n) => [n, cdfOf(n)]));
+    fc.assert(
+      fc.property(fc.constantFrom(...sizes), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.nat(), fc.integer({ min: -2, max: 2 }), (n, m, j, step) => {
+        const z = new ZipfSampler(n, 0);
+        // A random u, and one next to a rank boundary j/n, where rounding could matter.
+        const boundary = Math.min(2 ** 32 - 1, Math.max(0, Math.floor(((j % (n + 1)) * 2 ** 32) / n) + step));
+        for (const mm of [m, boundary]) {
+          const u = mm * 2 ** -32;
+          if (z.sample(fixedU(mm)) !== searched(cdfs.get(n)!, u)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 20_000, seed: 17 },
+    );
+    expect(uniformRankIsExact(2 ** 21, 0)).toBe(true);
+    expect(uniformRankIsExact(2 ** 21 + 1, 0)).toBe(false);
+    expect(uniformRankIsExact(1000, 0.5)).toBe(false);
+  });
+
   it("rejects invalid parameters", () => {
     expect(() => new ZipfSampler(0, 1)).toThrow(/n must be an integer ≥ 1/);
     expect(() => new ZipfSampler(2.5, 1)).toThrow(/n must be an integer ≥ 1/);
@@ -331,13 +381,13 @@ const PINNED = {
 
 describe("ZipfSampler guide table", () => {
   it("samples exactly the rank a binary search over the CDF finds", () => {
+    // s = 0 keeps no CDF; the test above checks that its floor(u·n) is this search's rank.
     for (const [n, s] of [
-      [1, 0],
-      [7, 0],
-      [1000, 0],
+      [1, 0.5],
+      [7, 0.3],
       [1000, 0.8],
       [5000, 1.2],
-      [100_000, 0],
+      [100_000, 0.01],
     ] as const) {
       const z = new ZipfSampler(n, s);
       const cdf = (z as unknown as { cdf: Float64Array }).cdf;

@@ -10,6 +10,7 @@ interface SimLike {
   eventsRun: number;
   readonly pending: number;
   schedule<A>(delayMs: number, fn: EventFn<A>, arg?: A): number;
+  scheduleWithoutHandle<A>(delayMs: number, fn: EventFn<A>, arg?: A): void;
   at<A>(timeMs: number, fn: EventFn<A>, arg?: A): number;
   cancel(handle: number): boolean;
   stop(): void;
@@ -36,6 +37,10 @@ class ReferenceSim implements SimLike {
   schedule<A>(delayMs: number, fn: EventFn<A>, arg?: A): number {
     if (!(delayMs >= 0) || delayMs === Infinity) throw new RangeError("bad delay");
     return this.insert(this.now + delayMs, fn, arg);
+  }
+
+  scheduleWithoutHandle<A>(delayMs: number, fn: EventFn<A>, arg?: A): void {
+    this.schedule(delayMs, fn, arg);
   }
 
   at<A>(timeMs: number, fn: EventFn<A>, arg?: A): number {
@@ -304,6 +309,21 @@ describe("Simulator: run, step, stop, peekTime", () => {
     expect(out.length).toBe(10);
   });
 
+  it("a spent event budget still reports an empty queue or a passed `until`", () => {
+    const sim = new Simulator();
+    expect(sim.run({ maxEvents: 0 })).toBe("empty");
+    expect(sim.run({ maxEvents: 0, until: 3 })).toBe("until");
+    expect(sim.now).toBe(3);
+    sim.schedule(5, () => {});
+    expect(sim.run({ maxEvents: 0, until: 4 })).toBe("until");
+    expect(sim.now).toBe(4);
+    expect(sim.run({ maxEvents: 0, until: 10 })).toBe("maxEvents");
+    expect(sim.now).toBe(4);
+    // The one event ran, and nothing is left: empty, though the budget is spent too.
+    expect(sim.run({ maxEvents: 1 })).toBe("empty");
+    expect(sim.eventsRun).toBe(1);
+  });
+
   it("stop() makes run return after the current event; the next run continues", () => {
     const sim = new Simulator();
     const out: number[] = [];
@@ -357,7 +377,9 @@ describe("Simulator: errors", () => {
     const sim = new Simulator();
     for (const d of [-1, -1e-9, -Infinity, NaN, Infinity]) {
       expect(() => sim.schedule(d, () => {})).toThrow(RangeError);
+      expect(() => sim.scheduleWithoutHandle(d, () => {})).toThrow(RangeError);
     }
+    expect(() => sim.scheduleWithoutHandle(1, null as unknown as EventFn)).toThrow(TypeError);
     expect(() => sim.schedule(-1, () => {})).toThrow(/delay must be a finite number ≥ 0 ms, got -1/);
     expect(() => sim.schedule(1, null as unknown as EventFn)).toThrow(TypeError);
     expect(sim.pending).toBe(0);
@@ -416,9 +438,18 @@ function drive(sim: SimLike, script: Script): unknown[] {
     const probe: Probe = { id: handles.length, chain, fanout };
     handles.push(absolute ? sim.at(sim.now + delay, fire, probe) : sim.schedule(delay, fire, probe));
   };
+  /** An event scheduled without a handle: cancelling its entry (-1) must do nothing. */
+  const addWithoutHandle = (delay: number): void => {
+    const probe: Probe = { id: handles.length, chain: 0, fanout: 0 };
+    handles.push(-1);
+    sim.scheduleWithoutHandle(delay, fire, probe);
+  };
   const fire = (p: Probe): void => {
     log.push(["run", p.id, sim.now]);
-    for (let i = 0; i < p.fanout; i++) add(nextDelay(), 0, 0, false);
+    for (let i = 0; i < p.fanout; i++) {
+      if (i % 2 === 0) add(nextDelay(), 0, 0, false);
+      else addWithoutHandle(nextDelay());
+    }
     if (p.chain > 0) add(nextDelay(), p.chain - 1, p.fanout, false);
     if (p.id % 3 === 0) {
       const target = (p.id * 7 + cursor) % handles.length;

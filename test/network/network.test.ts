@@ -14,7 +14,7 @@ const types: MessageTypes<TestMessage> = {
   bulk: { category: "lookup", bytes: (m) => 40 + 10 * m.items.length },
 };
 
-function setup(loss = 0) {
+function setup(loss = 0, countLoad?: boolean) {
   const sim = new Simulator();
   const population = new Population();
   const latency = makeLatencyModel({ model: "constant", delay: 25 });
@@ -43,6 +43,7 @@ function setup(loss = 0) {
     lookups,
     messageTypes: types as MessageTypes<Message>,
     deliver: (to, from, msg) => received.push({ to, from, msg, at: sim.now }),
+    ...(countLoad !== undefined ? { countLoad } : {}),
   });
   return { sim, population, recorder, lookups, network, received };
 }
@@ -116,5 +117,21 @@ describe("Network", () => {
     });
     expect(s.traffic.undelivered).toBe(1);
     expect(() => network.carried("mystery", 1, 10, undefined, 0)).toThrow('message type "mystery" is not declared');
+  });
+
+  it("counts messages delivered per peer unless built with countLoad: false, and then says so when asked", () => {
+    for (const countLoad of [undefined, true, false]) {
+      const { sim, network, received } = setup(0, countLoad);
+      network.send(0, 1, { type: "hello" });
+      network.send(2, 1, { type: "hello" });
+      network.send(1, 2, { type: "hello" });
+      sim.run();
+      expect(received.length).toBe(3);
+      if (countLoad === false) {
+        expect(() => network.receivedBy(1)).toThrow(/not counted in this run/);
+      } else {
+        expect([0, 1, 2, 7].map((p) => network.receivedBy(p))).toEqual([0, 2, 1, 0]);
+      }
+    }
   });
 });
