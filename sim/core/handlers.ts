@@ -60,12 +60,13 @@ export function answersOnly<const T extends readonly string[]>(overlay: string, 
  * a plug-in) stops the run with the overlay and the type named.
  */
 export function dispatcher<M extends Message>(overlay: string, handlers: Handlers<M>): (to: PeerId, from: PeerId, msg: M) => void {
-  // A plain object literal keeps V8's fast properties (a null-prototype object is a hash table), so the
-  // lookup per message is an inline-cache hit; the own-property check keeps Object.prototype's names out.
-  const table = { ...handlers } as unknown as Record<string, (to: PeerId, from: PeerId, msg: M) => void>;
+  // A Map: one hashed lookup per message, and only the map's own keys can answer (an object would
+  // also need an own-property check to keep Object.prototype's names out). Measured on the flooding
+  // and Chord benches, faster than the object and its check.
+  const table = new Map<string, (to: PeerId, from: PeerId, msg: M) => void>(Object.entries(handlers) as [string, (to: PeerId, from: PeerId, msg: M) => void][]);
   return (to, from, msg) => {
-    const handler = table[msg.type];
-    if (handler === undefined || !Object.hasOwn(table, msg.type)) throw new Error(`${overlay}: no handler for message type "${msg.type}"`);
+    const handler = table.get(msg.type);
+    if (handler === undefined) throw new Error(`${overlay}: no handler for message type "${msg.type}"`);
     handler(to, from, msg);
   };
 }

@@ -230,6 +230,9 @@ export class Simulation {
       lookups: this.lookups,
       ...(this.broadcasts ? { broadcasts: this.broadcasts.table } : {}),
       messageTypes,
+      // Messages per peer are counted only for the one reader, a crash of the most loaded peers:
+      // the count is a store per arrival that every other run would pay for nothing.
+      countLoad: this.scenario.faults.some((f) => f.kind === "crash" && (f as { target?: string }).target === "load"),
       deliver: (to, from, msg) => this.runtime.dispatch(to, from, msg, toOverlay),
       ...(bandwidth && this.links && this.meter
         ? { bandwidth: { links: this.links, meter: this.meter, policy: makePolicy(bandwidth.model as CarrierName), carryMessages: bandwidth.messages === "carried", solveIntervalMs: bandwidth.solveInterval ?? 0 } }
