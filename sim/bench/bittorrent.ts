@@ -31,6 +31,10 @@ export interface BittorrentBenchOptions {
   /** network.bandwidth.solveInterval: "0s" solves rates at every start and end (exact); longer solves once per step. */
   solveInterval?: string;
   seed?: number;
+  /** overlay.execution: "events" (the default) or "rounds" (the flow-level swarm, one engine event per round). */
+  execution?: "events" | "rounds";
+  /** overlay.roundLength with execution rounds. */
+  roundLength?: string;
   /** Stop once every leecher has the file (default) or run the whole `duration` (2 h). */
   untilDone?: boolean;
 }
@@ -58,7 +62,15 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
         services: { seed: { upload: "20Mbit/s", download: "20Mbit/s" }, tracker: { upload: "1Gbit/s", download: "1Gbit/s" } },
       },
     },
-    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, haveInterval: opts.haveInterval ?? "0s", redundantHaves: opts.redundantHaves ?? true, pieceMapPeers: 0 },
+    overlay: {
+      type: "bittorrent",
+      torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit },
+      haveInterval: opts.haveInterval ?? "0s",
+      redundantHaves: opts.redundantHaves ?? true,
+      pieceMapPeers: 0,
+      ...(opts.execution !== undefined ? { execution: opts.execution } : {}),
+      ...(opts.roundLength !== undefined ? { roundLength: opts.roundLength } : {}),
+    },
     workload: { lookups: { count: 0 } },
     metrics: { interval: "1m", warmup: "0s" },
   };

@@ -1,5 +1,5 @@
 import type { Rng } from "../../engine/rng.js";
-import { PartialPiece, type Connection, type PeerState } from "./state.js";
+import { PartialPiece, popCount, type Connection, type PeerState } from "./state.js";
 import type { Torrent } from "./torrent.js";
 
 /**
@@ -132,12 +132,4 @@ export class PiecePicker {
     }
     return best;
   }
-}
-
-/** Set bits in a 32-bit word. */
-function popCount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }

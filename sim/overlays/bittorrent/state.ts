@@ -283,6 +283,61 @@ export class PeerState {
     this.slotPieces[c.slot * this.pieceWords + (piece >> 5)]! |= 1 << (piece & 31);
   }
 
+  /**
+   * `c`'s peer has each of `pieces` (a batch of HAVEs): the hot loop of batched HAVEs, with
+   * the connection's column read once. Updates local availability and how many pieces we want from it.
+   */
+  learn(c: Connection, pieces: readonly number[]): void {
+    const n = this.pieces;
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const word = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const have = this.have;
+    const availability = this.availability;
+    const row = this.slotPieces;
+    const rowStart = c.slot * this.pieceWords;
+    let wanted = c.wanted;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      if (piece < 0 || piece >= n) continue;
+      const at = piece * stride + word;
+      const held = holders[at]!;
+      if ((held & bit) !== 0) continue;
+      holders[at] = held | bit;
+      row[rowStart + (piece >> 5)]! |= 1 << (piece & 31);
+      availability[piece]!++;
+      if (have[piece] === 0) wanted++;
+    }
+    c.wanted = wanted;
+  }
+
+  /** `c`'s peer has the pieces set in `bits` (its bitfield, 32 pieces a word), as `learn` records them. */
+  learnBits(c: Connection, bits: Uint32Array): void {
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const word = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const availability = this.availability;
+    const row = this.slotPieces;
+    const rowStart = c.slot * this.pieceWords;
+    let wanted = c.wanted;
+    for (let w = 0; w < this.pieceWords; w++) {
+      let fresh = bits[w]! & ~row[rowStart + w]!;
+      if (fresh === 0) continue;
+      row[rowStart + w]! |= fresh;
+      wanted += popCount(fresh & ~this.haveBits[w]!);
+      while (fresh !== 0) {
+        const low = fresh & -fresh;
+        fresh ^= low;
+        const piece = 32 * w + 31 - Math.clz32(low);
+        holders[piece * stride + word]! |= bit;
+        availability[piece]!++;
+      }
+    }
+    c.wanted = wanted;
+  }
+
   /** Calls `visit` for each connection whose peer has `piece`, in slot order. */
   forEachHolder(piece: number, visit: (c: Connection) => void): void {
     const stride = this.slotWords;
@@ -327,4 +382,12 @@ export class PeerState {
     for (let p = 0; p < this.pieces; p++) this.haveBits[p >> 5]! |= 1 << (p & 31);
     this.haveCount = this.pieces;
   }
+}
+
+/** Set bits in a 32-bit word. */
+export function popCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
