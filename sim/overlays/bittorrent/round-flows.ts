@@ -3,6 +3,7 @@ import type { PeerId } from "../../peers/population.js";
 import { FlowRates } from "./flow-rates.js";
 import type { BittorrentMessage } from "./messages.js";
 import type { PiecePicker } from "./picker.js";
+import type { FlowConnection } from "./round-swarm.js";
 import type { Connection, PartialPiece, PeerState } from "./state.js";
 import type { Torrent } from "./torrent.js";
 
@@ -119,7 +120,7 @@ export class RoundFlows {
       if (uploader === undefined || !uploader.active) continue;
       for (const c of uploader.unchoking) {
         const downloader = this.states[c.peer]!;
-        const m = downloader.connections.get(uploader.peer)!;
+        const m = (c as FlowConnection).mirror;
         if (downloader.complete || !m.amInterested) continue;
         if (m.outstanding.length === 0 && this.pick(downloader, m) < 0) continue;
         if (count === this.up.length) this.grow();
@@ -166,6 +167,7 @@ export class RoundFlows {
       moved += need;
       atMs += need / rate;
       progress[piece] = 0;
+      c.outstanding.length = 0;
       this.finish(state, partial, Math.min(atMs, now + this.roundMs));
       if (state.connections.get(uploader.peer) !== c) break;
     }
@@ -179,17 +181,18 @@ export class RoundFlows {
     return moved;
   }
 
-  /** Every byte of `partial` is in: no flow asks for it any more, and its hash is checked. */
+  /** Every byte of `partial` is in (its flow's request is done): no other flow asks for it any more, and its hash is checked. */
   private finish(state: PeerState, partial: PartialPiece, atMs: number): void {
     const piece = partial.piece;
     state.partial.delete(piece);
-    // Its request on every connection (more than one in end game).
-    let copies = partial.requested[0]!;
-    for (const c of state.connections.values()) {
-      if (copies === 0) break;
-      if (c.outstanding.length > 0 && c.outstanding[0] === piece) {
-        c.outstanding.length = 0;
-        copies--;
+    // End game: the other requests for it, on other connections, are void.
+    let copies = partial.requested[0]! - 1;
+    if (copies > 0) {
+      for (const c of state.connections.values()) {
+        if (c.outstanding.length > 0 && c.outstanding[0] === piece) {
+          c.outstanding.length = 0;
+          if (--copies === 0) break;
+        }
       }
     }
     if (partial.corrupt) this.outcomes.pieceFailed(state, partial.senders);

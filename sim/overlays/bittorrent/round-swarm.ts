@@ -7,6 +7,7 @@ import type { BittorrentMessage } from "./messages.js";
 import type { BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
+import { RoundHaves } from "./round-haves.js";
 import { Connection, insertInOrder, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
@@ -41,8 +42,9 @@ export class RoundSwarm {
   private readonly pieceMapPeers: PeerId[] = [];
   /** When each peer rechokes next (ms), by peer. */
   private readonly nextRechokeMs: number[] = [];
-  /** Peers with pieces to announce at the next round. */
-  private readonly announcing: PeerState[] = [];
+  private readonly haves = new RoundHaves();
+  /** Each peer's connections, in opening order (the same as its `connections` map, cheaper to walk). */
+  private readonly links: FlowConnection[][] = [];
   private roundsStarted = false;
   /** Scratch list of connections whose interest may have flipped. */
   private readonly flips: Connection[] = [];
@@ -144,7 +146,6 @@ export class RoundSwarm {
     state.detachAll();
     this.flows.forgetPartials(state);
     state.partial.clear();
-    state.pendingHaves = [];
     state.optimistic = [];
     state.optimisticRotatedMs = -Infinity;
   }
@@ -201,6 +202,7 @@ export class RoundSwarm {
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
+    (this.links[state.peer] ??= []).push(c);
     return c;
   }
 
@@ -208,6 +210,7 @@ export class RoundSwarm {
   private close(state: PeerState, c: FlowConnection, both: boolean): void {
     if (state.connections.get(c.peer) !== c) return;
     state.connections.delete(c.peer);
+    removeFrom(this.links[state.peer]!, c);
     if (c.peerInterested) removeFrom(state.interestedPeers, c);
     if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
@@ -252,22 +255,26 @@ export class RoundSwarm {
     ctx.setOverlayTimer(this.options.roundLength, this.round);
   };
 
-  /** Pieces completed in the last round reach every connection now (one batched HAVE each). */
+  /**
+   * Pieces completed in the last round reach every connection now (one batched HAVE each).
+   * Receivers in the outer loop: each one's arrays stay in cache while it hears from all its
+   * neighbours, which is most of a large swarm's work. A peer with every piece picks nothing,
+   * so what its neighbours have no longer matters to it.
+   */
   private deliverHaves(): void {
-    for (const state of this.announcing) {
-      const pieces = state.pendingHaves;
-      state.pendingHaves = [];
-      if (!state.active) continue;
-      for (const c of state.connections.values()) {
-        const remote = this.states[c.peer]!;
-        // A peer with every piece picks nothing: what its neighbours have no longer matters to it.
-        if (remote.complete) continue;
-        const m = (c as FlowConnection).mirror;
-        remote.learn(m, pieces);
-        this.interestChanged(remote, m);
+    const haves = this.haves;
+    if (!haves.announce()) return;
+    const pieces = haves.pieces;
+    for (const state of this.states) {
+      if (state === undefined || !state.active || state.complete) continue;
+      for (const c of this.links[state.peer]!) {
+        const count = haves.countOf(c.peer);
+        if (count === 0) continue;
+        const from = haves.startOf(c.peer);
+        state.learn(c, pieces, from, from + count);
+        this.interestChanged(state, c);
       }
     }
-    this.announcing.length = 0;
   }
 
   /** The event-level swarm's rechoke, with both sides of each connection changed at once. */
@@ -333,7 +340,7 @@ export class RoundSwarm {
     state.gotPiece(piece);
     if (state.pieceTimes) state.pieceTimes[piece] = atMs;
     this.stats.pieceCompleted(piece);
-    if (state.pendingHaves.push(piece) === 1) this.announcing.push(state);
+    this.haves.add(state.peer, piece);
     const flips = this.flips;
     state.forEachHolder(piece, (c) => {
       c.wanted--;

@@ -284,10 +284,10 @@ export class PeerState {
   }
 
   /**
-   * `c`'s peer has each of `pieces` (a batch of HAVEs): the hot loop of batched HAVEs, with
+   * `c`'s peer has each of `pieces` (a batch of HAVEs; from `from` to before `to`): the hot loop of batched HAVEs, with
    * the connection's column read once. Updates local availability and how many pieces we want from it.
    */
-  learn(c: Connection, pieces: readonly number[]): void {
+  learn(c: Connection, pieces: ArrayLike<number>, from = 0, to = pieces.length): void {
     const n = this.pieces;
     const holders = this.holders;
     const stride = this.slotWords;
@@ -298,7 +298,7 @@ export class PeerState {
     const row = this.slotPieces;
     const rowStart = c.slot * this.pieceWords;
     let wanted = c.wanted;
-    for (let i = 0; i < pieces.length; i++) {
+    for (let i = from; i < to; i++) {
       const piece = pieces[i]!;
       if (piece < 0 || piece >= n) continue;
       const at = piece * stride + word;
