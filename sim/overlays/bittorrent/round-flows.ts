@@ -121,7 +121,7 @@ export class RoundFlows {
       for (const c of uploader.unchoking) {
         const downloader = this.states[c.peer]!;
         const m = (c as FlowConnection).mirror;
-        if (downloader.complete || !m.amInterested) continue;
+        if (downloader.complete) continue;
         if (m.outstanding.length === 0 && this.pick(downloader, m) < 0) continue;
         if (count === this.up.length) this.grow();
         this.up[count] = uploader.peer;
@@ -133,8 +133,11 @@ export class RoundFlows {
     return count;
   }
 
-  /** Asks the picker for the next piece from `c`'s peer and requests it; −1: none. */
+  /** Asks the picker for the next piece from `c`'s peer and requests it; −1: none (so we are not interested). */
   private pick(state: PeerState, c: Connection): number {
+    // The count the picker relies on, which rounds do not keep up to date between picks.
+    c.wanted = state.wantedFrom(c.slot);
+    if (c.wanted === 0) return -1;
     const piece = this.picker.next(state, c);
     if (piece < 0) return -1;
     if (this.picker.endGamePick) this.ctx.count("endGameRequests");

@@ -43,11 +43,14 @@ export class RoundSwarm {
   /** When each peer rechokes next (ms), by peer. */
   private readonly nextRechokeMs: number[] = [];
   private readonly haves = new RoundHaves();
-  /** Each peer's connections, in opening order (the same as its `connections` map, cheaper to walk). */
+  /**
+   * Each peer's connections, in opening order (the same as its `connections` map, cheaper to
+   * walk), and beside them each one's remote peer and slot: delivering HAVEs reads only these.
+   */
   private readonly links: FlowConnection[][] = [];
+  private readonly linkPeers: number[][] = [];
+  private readonly linkSlots: number[][] = [];
   private roundsStarted = false;
-  /** Scratch list of connections whose interest may have flipped. */
-  private readonly flips: Connection[] = [];
 
   constructor(
     private readonly ctx: Ctx,
@@ -189,11 +192,9 @@ export class RoundSwarm {
     const ba = this.open(b, a.peer, false);
     ab.mirror = ba;
     ba.mirror = ab;
-    // Bitfields, both ways at once.
+    // Bitfields, both ways at once. Interest is worked out when it is needed (rechoke, picking).
     if (b.haveCount > 0) a.learnBits(ab, b.haveBits);
     if (a.haveCount > 0) b.learnBits(ba, a.haveBits);
-    this.interestChanged(a, ab);
-    this.interestChanged(b, ba);
   }
 
   private open(state: PeerState, peer: PeerId, outgoing: boolean): FlowConnection {
@@ -203,6 +204,8 @@ export class RoundSwarm {
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
     (this.links[state.peer] ??= []).push(c);
+    (this.linkPeers[state.peer] ??= []).push(peer);
+    (this.linkSlots[state.peer] ??= []).push(c.slot);
     return c;
   }
 
@@ -210,8 +213,12 @@ export class RoundSwarm {
   private close(state: PeerState, c: FlowConnection, both: boolean): void {
     if (state.connections.get(c.peer) !== c) return;
     state.connections.delete(c.peer);
-    removeFrom(this.links[state.peer]!, c);
-    if (c.peerInterested) removeFrom(state.interestedPeers, c);
+    const links = this.links[state.peer]!;
+    const i = links.indexOf(c);
+    links.splice(i, 1);
+    this.linkPeers[state.peer]!.splice(i, 1);
+    this.linkSlots[state.peer]!.splice(i, 1);
+    removeFrom(state.interestedPeers, c);
     if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
     state.detach(c);
@@ -225,16 +232,21 @@ export class RoundSwarm {
     if (state.active) this.connectMore(state);
   }
 
-  /** Updates our interest in `c`'s peer, and theirs in our list, when `c.wanted` crossed zero. */
-  private interestChanged(state: PeerState, c: Connection): void {
-    const want = c.wanted > 0 && !state.complete;
-    if (want === c.amInterested) return;
-    c.amInterested = want;
-    const remote = this.states[c.peer]!;
-    const m = (c as FlowConnection).mirror;
-    if (want) insertInOrder(remote.interestedPeers, m);
-    else removeFrom(remote.interestedPeers, m);
-    m.peerInterested = want;
+  /**
+   * Who is interested in `state` now, and in whom it is, from what each side knows of the
+   * other's pieces: the event-level swarm keeps this up to date with every HAVE; a round works
+   * it out when a rechoke reads it, which gives the same answer for much less work. Only
+   * `state`'s side is set: the other side's flags are its own rechoke's business.
+   */
+  private refreshInterest(state: PeerState): void {
+    const interested: Connection[] = [];
+    for (const c of this.links[state.peer]!) {
+      const remote = this.states[c.peer]!;
+      c.peerInterested = !remote.complete && remote.wantsFrom(c.mirror.slot);
+      c.amInterested = !state.complete && state.wantsFrom(c.slot);
+      if (c.peerInterested) interested.push(c);
+    }
+    state.interestedPeers = interested;
   }
 
   // The round.
@@ -267,18 +279,20 @@ export class RoundSwarm {
     const pieces = haves.pieces;
     for (const state of this.states) {
       if (state === undefined || !state.active || state.complete) continue;
-      for (const c of this.links[state.peer]!) {
-        const count = haves.countOf(c.peer);
+      const peers = this.linkPeers[state.peer]!;
+      const slots = this.linkSlots[state.peer]!;
+      for (let i = 0; i < peers.length; i++) {
+        const count = haves.countOf(peers[i]!);
         if (count === 0) continue;
-        const from = haves.startOf(c.peer);
-        state.learn(c, pieces, from, from + count);
-        this.interestChanged(state, c);
+        const from = haves.startOf(peers[i]!);
+        state.learnSlot(slots[i]!, pieces, from, from + count);
       }
     }
   }
 
   /** The event-level swarm's rechoke, with both sides of each connection changed at once. */
   private rechoke(state: PeerState, now: number): void {
+    this.refreshInterest(state);
     const wasOptimistic = state.optimistic;
     const unchoke = state.kind === "free-rider" ? NOBODY : this.choker.decide(state, now);
     state.chokeRound++;
@@ -341,14 +355,6 @@ export class RoundSwarm {
     if (state.pieceTimes) state.pieceTimes[piece] = atMs;
     this.stats.pieceCompleted(piece);
     this.haves.add(state.peer, piece);
-    const flips = this.flips;
-    state.forEachHolder(piece, (c) => {
-      c.wanted--;
-      if ((c.wanted > 0 && !state.complete) !== c.amInterested) flips.push(c);
-    });
-    if (flips.length > 1) flips.sort((a, b) => a.seq - b.seq);
-    for (const c of flips) this.interestChanged(state, c);
-    flips.length = 0;
     if (state.complete) this.completed(state, atMs);
   }
 
@@ -376,10 +382,7 @@ export class RoundSwarm {
     const ctx = this.ctx;
     state.completedMs = atMs;
     this.stats.completed();
-    for (const c of state.connections.values()) {
-      this.flows.release(state, c);
-      this.interestChanged(state, c);
-    }
+    for (const c of state.connections.values()) this.flows.release(state, c);
     ctx.setTimer(state.peer, Math.max(0, atMs - ctx.now()), () => {
       ctx.downloadCompleted(state.download);
       state.download = -1;

@@ -288,16 +288,21 @@ export class PeerState {
    * the connection's column read once. Updates local availability and how many pieces we want from it.
    */
   learn(c: Connection, pieces: ArrayLike<number>, from = 0, to = pieces.length): void {
+    c.wanted += this.learnSlot(c.slot, pieces, from, to);
+  }
+
+  /** `learn` for the connection in `slot`; returns how many of the pieces are new and lacked by us. */
+  learnSlot(slot: number, pieces: ArrayLike<number>, from: number, to: number): number {
     const n = this.pieces;
     const holders = this.holders;
     const stride = this.slotWords;
-    const word = c.slot >> 5;
-    const bit = 1 << (c.slot & 31);
+    const word = slot >> 5;
+    const bit = 1 << (slot & 31);
     const have = this.have;
     const availability = this.availability;
     const row = this.slotPieces;
-    const rowStart = c.slot * this.pieceWords;
-    let wanted = c.wanted;
+    const rowStart = slot * this.pieceWords;
+    let wanted = 0;
     for (let i = from; i < to; i++) {
       const piece = pieces[i]!;
       if (piece < 0 || piece >= n) continue;
@@ -309,7 +314,29 @@ export class PeerState {
       availability[piece]!++;
       if (have[piece] === 0) wanted++;
     }
-    c.wanted = wanted;
+    return wanted;
+  }
+
+  /** Whether the peer in `slot` has, as far as we know, a piece we lack (`wantedFrom` > 0, sooner). */
+  wantsFrom(slot: number): boolean {
+    const row = this.slotPieces;
+    const start = slot * this.pieceWords;
+    const haveBits = this.haveBits;
+    for (let w = 0; w < this.pieceWords; w++) if ((row[start + w]! & ~haveBits[w]!) !== 0) return true;
+    return false;
+  }
+
+  /** Pieces the peer in `slot` has, as far as we know, that we lack: what `Connection.wanted` counts, from scratch. */
+  wantedFrom(slot: number): number {
+    const row = this.slotPieces;
+    const start = slot * this.pieceWords;
+    const haveBits = this.haveBits;
+    let wanted = 0;
+    for (let w = 0; w < this.pieceWords; w++) {
+      const lacked = row[start + w]! & ~haveBits[w]!;
+      if (lacked !== 0) wanted += popCount(lacked);
+    }
+    return wanted;
   }
 
   /** `c`'s peer has the pieces set in `bits` (its bitfield, 32 pieces a word), as `learn` records them. */
