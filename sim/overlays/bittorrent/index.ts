@@ -180,6 +180,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       tOverTMin: t / tMin,
       tMinClientServerS: b.clientServerMs / 1000,
       tMinPeerToPeerS: b.peerToPeerMs / 1000,
+      ...(this.swarm instanceof RoundSwarm ? { uploadUtilisation: Math.round(this.swarm.uploadUtilisation() * 1e6) / 1e6 } : {}),
     };
   }
 

@@ -72,6 +72,11 @@ export class RoundFlows {
     if (!state.complete) this.progress[peer] ??= new Float64Array(this.torrent.pieces);
   }
 
+  /** `peer`'s upload capacity (bytes per ms), as it was when it last took part. */
+  uploadCapacity(peer: PeerId): number {
+    return this.upCapacity[peer]!;
+  }
+
   /** `state` left: the bytes of its started pieces are lost with its session, as their blocks are in events mode. */
   forgetPartials(state: PeerState): void {
     const progress = this.progress[state.peer];

@@ -40,6 +40,9 @@ export class RoundSwarm {
   private readonly flows: RoundFlows;
   private readonly seedTime: Sampler | undefined;
   private readonly pieceMapPeers: PeerId[] = [];
+  /** Time each peer has taken part (ms), and since when it has now (NaN: not taking part), by peer. */
+  private readonly activeMs: number[] = [];
+  private readonly activeSince: number[] = [];
   /** When each peer rechokes next (ms), by peer. */
   private readonly nextRechokeMs: number[] = [];
   private readonly haves = new RoundHaves();
@@ -119,6 +122,7 @@ export class RoundSwarm {
   private activate(state: PeerState): void {
     const ctx = this.ctx;
     state.active = true;
+    this.activeSince[state.peer] = ctx.now();
     this.stats.participates(state, 1);
     this.flows.attach(state, ctx.linkCapacity?.(state.peer) ?? { upload: Infinity, download: Infinity });
     if (!state.complete) {
@@ -142,6 +146,7 @@ export class RoundSwarm {
     }
     this.stats.participates(state, -1);
     state.active = false;
+    this.activeMs[state.peer] = (this.activeMs[state.peer] ?? 0) + this.ctx.now() - this.activeSince[state.peer]!;
     for (const c of [...state.connections.values()]) this.close(state, c as FlowConnection, true);
     state.connecting.clear();
     state.initiated = 0;
@@ -335,6 +340,25 @@ export class RoundSwarm {
     const { minPeers, minAnnounceInterval, announceInterval } = this.options.tracker;
     const sinceAnnounce = now - state.lastAnnounceMs;
     if ((state.connections.size < minPeers && sinceAnnounce >= minAnnounceInterval) || sinceAnnounce >= announceInterval) this.announce(state);
+  }
+
+  /**
+   * Upload utilisation, mean over the swarm's peers with a finite uplink: bytes each uploaded
+   * over what its uplink could have sent while it took part. The network's bandwidth section
+   * does not see rounds' flows (they are not transfers), so the overlay reports this one.
+   */
+  uploadUtilisation(): number {
+    const now = this.ctx.now();
+    let sum = 0;
+    let peers = 0;
+    for (const s of this.allStates()) {
+      const ms = (this.activeMs[s.peer] ?? 0) + (s.active ? now - this.activeSince[s.peer]! : 0);
+      const capacity = this.flows.uploadCapacity(s.peer);
+      if (!(ms > 0) || !Number.isFinite(capacity) || capacity <= 0) continue;
+      sum += s.uploadedBytes / (capacity * ms);
+      peers++;
+    }
+    return peers > 0 ? sum / peers : NaN;
   }
 
   closeOptimistic(state: PeerState): void {
