@@ -21,6 +21,8 @@ export class PiecePicker {
     private readonly randomFirst: number,
     private readonly endGame: boolean,
     private readonly rng: Rng,
+    /** Where a newly started piece's record comes from: execution rounds recycles them (round-flows.ts). */
+    private readonly newPartial: (piece: number, blocks: number) => PartialPiece = (piece, blocks) => new PartialPiece(piece, blocks),
   ) {}
 
   /** Whether the last block `next` returned is an end-game duplicate. */
@@ -45,7 +47,7 @@ export class PiecePicker {
     }
     const piece = this.newPiece(state, conn, conn.wanted - started);
     if (piece >= 0) {
-      const partial = new PartialPiece(piece, this.torrent.blocksIn(piece));
+      const partial = this.newPartial(piece, this.torrent.blocksIn(piece));
       state.partial.set(piece, partial);
       return this.mark(partial, 0);
     }

@@ -2,6 +2,7 @@ import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import { FlowRates } from "./flow-rates.js";
 import type { BittorrentMessage } from "./messages.js";
+import type { PartialPool } from "./partial-pool.js";
 import type { PiecePicker } from "./picker.js";
 import type { FlowConnection } from "./round-swarm.js";
 import type { Connection, PartialPiece, PeerState } from "./state.js";
@@ -39,7 +40,9 @@ export class RoundFlows {
   private up = new Int32Array(64);
   private down = new Int32Array(64);
   private rate = new Float64Array(64);
-  private readonly conns: Connection[] = [];
+  private readonly conns: FlowConnection[] = [];
+  /** Who contributed to each piece matters only to ban tamperers. */
+  private readonly trackSenders: boolean;
   private readonly solver = new FlowRates();
   /** Rounds that moved bytes, and flows over all of them (for the bench). */
   rounds = 0;
@@ -49,10 +52,13 @@ export class RoundFlows {
     private readonly ctx: OverlayContext<BittorrentMessage>,
     private readonly torrent: Torrent,
     private readonly picker: PiecePicker,
+    private readonly partials: PartialPool,
     private readonly roundMs: number,
     private readonly states: readonly (PeerState | undefined)[],
     private readonly outcomes: PieceOutcomes,
-  ) {}
+  ) {
+    this.trackSenders = ctx.adversary.active;
+  }
 
   /** `state` takes part, with these capacities (bytes per ms). */
   attach(state: PeerState, capacity: { readonly upload: number; readonly download: number }): void {
@@ -86,13 +92,17 @@ export class RoundFlows {
   /** The request on `c` (the downloader `state`'s connection) will not be served: its piece may be picked again. */
   release(state: PeerState, c: Connection): void {
     if (c.outstanding.length === 0) return;
-    const piece = c.outstanding[0]!;
     c.outstanding.length = 0;
-    const partial = state.partial.get(piece);
+    const partial = (c as FlowConnection).requested;
+    (c as FlowConnection).requested = undefined;
     if (!partial) return;
+    const piece = partial.piece;
     if (partial.requested[0]! > 0 && --partial.requested[0]! === 0) {
       partial.unrequested = 1;
-      if (this.progress[state.peer]![piece] === 0) state.partial.delete(piece);
+      if (this.progress[state.peer]![piece] === 0) {
+        state.partial.delete(piece);
+        this.partials.give(partial);
+      }
     }
   }
 
@@ -139,7 +149,7 @@ export class RoundFlows {
   }
 
   /** Asks the picker for the next piece from `c`'s peer and requests it; −1: none (so we are not interested). */
-  private pick(state: PeerState, c: Connection): number {
+  private pick(state: PeerState, c: FlowConnection): number {
     // The count the picker relies on, which rounds do not keep up to date between picks.
     c.wanted = state.wantedFrom(c.slot);
     if (c.wanted === 0) return -1;
@@ -147,13 +157,14 @@ export class RoundFlows {
     if (piece < 0) return -1;
     if (this.picker.endGamePick) this.ctx.count("endGameRequests");
     c.outstanding.push(piece);
+    c.requested = state.partial.get(piece)!;
     return piece;
   }
 
   /** Moves one flow's bytes for the round; returns how many moved. */
-  private move(state: PeerState, uploader: PeerState, c: Connection, rate: number, now: number): number {
-    // A piece failed earlier in this round may have closed the connection.
-    if (!state.active || state.connections.get(uploader.peer) !== c || rate <= 0) return 0;
+  private move(state: PeerState, uploader: PeerState, c: FlowConnection, rate: number, now: number): number {
+    // A piece failed earlier in this round may have closed the connection (a closed one has no slot).
+    if (!state.active || c.slot < 0 || rate <= 0) return 0;
     const progress = this.progress[state.peer]!;
     const torrent = this.torrent;
     let budget = rate * this.roundMs;
@@ -162,9 +173,11 @@ export class RoundFlows {
     while (budget > 0 && !state.complete) {
       const piece = c.outstanding.length > 0 ? c.outstanding[0]! : this.pick(state, c);
       if (piece < 0) break;
-      const partial = state.partial.get(piece)!;
-      if (!partial.senders.includes(uploader.peer)) partial.senders.push(uploader.peer);
-      partial.corrupt ||= uploader.kind === "malicious";
+      const partial = c.requested!;
+      if (this.trackSenders) {
+        if (!partial.senders.includes(uploader.peer)) partial.senders.push(uploader.peer);
+        partial.corrupt ||= uploader.kind === "malicious";
+      }
       const need = torrent.pieceLength(piece) - progress[piece]!;
       if (budget + BYTE_SLACK < need) {
         progress[piece]! += budget;
@@ -176,8 +189,9 @@ export class RoundFlows {
       atMs += need / rate;
       progress[piece] = 0;
       c.outstanding.length = 0;
+      c.requested = undefined;
       this.finish(state, partial, Math.min(atMs, now + this.roundMs));
-      if (state.connections.get(uploader.peer) !== c) break;
+      if (c.slot < 0) break;
     }
     if (moved > 0) {
       state.downloadedBytes += moved;
@@ -199,12 +213,14 @@ export class RoundFlows {
       for (const c of state.connections.values()) {
         if (c.outstanding.length > 0 && c.outstanding[0] === piece) {
           c.outstanding.length = 0;
+          (c as FlowConnection).requested = undefined;
           if (--copies === 0) break;
         }
       }
     }
     if (partial.corrupt) this.outcomes.pieceFailed(state, partial.senders);
     else this.outcomes.pieceDone(state, piece, atMs);
+    this.partials.give(partial);
   }
 
   private grow(): void {

@@ -5,10 +5,11 @@ import type { Arrivals } from "./arrivals.js";
 import { Choker } from "./choker.js";
 import type { BittorrentMessage } from "./messages.js";
 import type { BittorrentOptions } from "./options.js";
+import { PartialPool } from "./partial-pool.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
 import { RoundHaves } from "./round-haves.js";
-import { Connection, insertInOrder, PeerState, removeFrom } from "./state.js";
+import { Connection, insertInOrder, PeerState, removeFrom, type PartialPiece } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import type { Tracker } from "./tracker.js";
@@ -20,6 +21,8 @@ const NOBODY: ReadonlySet<PeerId> = new Set<PeerId>();
 /** A connection in execution: rounds, which knows its other side: both change together, with no message between them. */
 export class FlowConnection extends Connection {
   mirror!: FlowConnection;
+  /** The record of the piece requested on it (`outstanding[0]`), so a round's flow finds it without a lookup. */
+  requested: PartialPiece | undefined = undefined;
 }
 
 /**
@@ -40,6 +43,13 @@ export class RoundSwarm {
   private readonly flows: RoundFlows;
   private readonly seedTime: Sampler | undefined;
   private readonly pieceMapPeers: PeerId[] = [];
+  /**
+   * Every peer's pieces again, as rows of 32-bit words by peer, and how many it has: a
+   * rechoke asks each neighbour whether it lacks any of our pieces, and a row here answers
+   * from one cache line where the neighbour's own state would cost several.
+   */
+  private haveRows = new Uint32Array(0);
+  private haveCounts = new Int32Array(0);
   /** Time each peer has taken part (ms), and since when it has now (NaN: not taking part), by peer. */
   private readonly activeMs: number[] = [];
   private readonly activeSince: number[] = [];
@@ -65,11 +75,12 @@ export class RoundSwarm {
     private readonly kindOf: (peer: PeerId) => PeerState["kind"],
     private readonly labelOf: (peer: PeerId) => string,
   ) {
-    this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng);
+    const partials = new PartialPool();
+    this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng, partials.take);
     this.choker = new Choker(options.choking, ctx.rng);
     const seedTime = options.afterCompletion.seedTime;
     this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
-    this.flows = new RoundFlows(ctx, torrent, this.picker, options.roundLength, this.states, {
+    this.flows = new RoundFlows(ctx, torrent, this.picker, partials, options.roundLength, this.states, {
       pieceDone: (state, piece, atMs) => this.pieceDone(state, piece, atMs),
       pieceFailed: (state, senders) => this.pieceFailed(state, senders),
     });
@@ -122,6 +133,7 @@ export class RoundSwarm {
   private activate(state: PeerState): void {
     const ctx = this.ctx;
     state.active = true;
+    this.copyHaves(state);
     this.activeSince[state.peer] = ctx.now();
     this.stats.participates(state, 1);
     this.flows.attach(state, ctx.linkCapacity?.(state.peer) ?? { upload: Infinity, download: Infinity });
@@ -137,6 +149,21 @@ export class RoundSwarm {
       // After every arrival scheduled for this instant (a flash crowd's), so they share the first round.
       ctx.setOverlayTimer(0, this.round);
     }
+  }
+
+  private copyHaves(state: PeerState): void {
+    const words = state.pieceWords;
+    if ((state.peer + 1) * words > this.haveRows.length) {
+      const peers = Math.max(state.peer + 1, 2 * this.haveCounts.length, 64);
+      const rows = new Uint32Array(peers * words);
+      rows.set(this.haveRows);
+      this.haveRows = rows;
+      const counts = new Int32Array(peers);
+      counts.set(this.haveCounts);
+      this.haveCounts = counts;
+    }
+    this.haveRows.set(state.haveBits, state.peer * words);
+    this.haveCounts[state.peer] = state.haveCount;
   }
 
   private deactivate(state: PeerState): void {
@@ -244,12 +271,35 @@ export class RoundSwarm {
    * `state`'s side is set: the other side's flags are its own rechoke's business.
    */
   private refreshInterest(state: PeerState): void {
+    // A neighbour knows every piece we had when this round began (HAVEs are delivered first), so
+    // it is interested if it lacks one of ours. Only the connections of interested peers are
+    // touched: the choker reads nothing else (peerInterested is cleared on the last list first).
+    for (const c of state.interestedPeers) c.peerInterested = false;
     const interested: Connection[] = [];
-    for (const c of this.links[state.peer]!) {
-      const remote = this.states[c.peer]!;
-      c.peerInterested = !remote.complete && remote.wantsFrom(c.mirror.slot);
-      c.amInterested = !state.complete && state.wantsFrom(c.slot);
-      if (c.peerInterested) interested.push(c);
+    const links = this.links[state.peer]!;
+    const peers = this.linkPeers[state.peer]!;
+    const slots = this.linkSlots[state.peer]!;
+    const words = state.pieceWords;
+    const mine = state.haveBits;
+    const rows = this.haveRows;
+    const counts = this.haveCounts;
+    const pieces = state.pieces;
+    for (let i = 0; i < peers.length; i++) {
+      const remote = peers[i]!;
+      if (counts[remote] === pieces) continue;
+      const at = remote * words;
+      let lacks = false;
+      for (let w = 0; w < words; w++) {
+        if ((mine[w]! & ~rows[at + w]!) !== 0) {
+          lacks = true;
+          break;
+        }
+      }
+      if (!lacks) continue;
+      const c = links[i]!;
+      c.peerInterested = true;
+      c.amInterested = !state.complete && state.wantsFrom(slots[i]!);
+      interested.push(c);
     }
     state.interestedPeers = interested;
   }
@@ -376,6 +426,8 @@ export class RoundSwarm {
   /** `state` verified `piece` at `atMs` (within the round now running). */
   private pieceDone(state: PeerState, piece: number, atMs: number): void {
     state.gotPiece(piece);
+    this.haveRows[state.peer * state.pieceWords + (piece >> 5)]! |= 1 << (piece & 31);
+    this.haveCounts[state.peer]!++;
     if (state.pieceTimes) state.pieceTimes[piece] = atMs;
     this.stats.pieceCompleted(piece);
     this.haves.add(state.peer, piece);

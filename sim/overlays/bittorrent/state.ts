@@ -85,10 +85,26 @@ export class PartialPiece {
   corrupt = false;
   readonly senders: PeerId[] = [];
 
-  constructor(readonly piece: number, readonly blocks: number) {
+  constructor(
+    /** Set again only by `reuse`. */
+    public piece: number,
+    readonly blocks: number,
+  ) {
     this.got = new Uint8Array(blocks);
     this.requested = new Uint8Array(blocks);
     this.unrequested = blocks;
+  }
+
+  /** Makes this record, done with, a fresh one for `piece` (of as many blocks): rounds recycle records rather than leave millions to the garbage collector. */
+  reuse(piece: number): this {
+    this.piece = piece;
+    this.got.fill(0);
+    this.requested.fill(0);
+    this.gotCount = 0;
+    this.unrequested = this.blocks;
+    this.corrupt = false;
+    this.senders.length = 0;
+    return this;
   }
 }
 
