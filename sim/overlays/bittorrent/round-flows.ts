@@ -34,8 +34,6 @@ const BYTE_SLACK = 1e-6;
 export class RoundFlows {
   private upCapacity = new Float64Array(64);
   private downCapacity = new Float64Array(64);
-  /** Bytes of each started piece, per downloading peer. */
-  private readonly progress: (Float64Array | undefined)[] = [];
   private peers = 0;
   private up = new Int32Array(64);
   private down = new Int32Array(64);
@@ -75,18 +73,11 @@ export class RoundFlows {
     this.peers = Math.max(this.peers, peer + 1);
     this.upCapacity[peer] = capacity.upload;
     this.downCapacity[peer] = capacity.download;
-    if (!state.complete) this.progress[peer] ??= new Float64Array(this.torrent.pieces);
   }
 
   /** `peer`'s upload capacity (bytes per ms), as it was when it last took part. */
   uploadCapacity(peer: PeerId): number {
     return this.upCapacity[peer]!;
-  }
-
-  /** `state` left: the bytes of its started pieces are lost with its session, as their blocks are in events mode. */
-  forgetPartials(state: PeerState): void {
-    const progress = this.progress[state.peer];
-    if (progress) for (const partial of state.partial.values()) progress[partial.piece] = 0;
   }
 
   /** The request on `c` (the downloader `state`'s connection) will not be served: its piece may be picked again. */
@@ -99,7 +90,7 @@ export class RoundFlows {
     const piece = partial.piece;
     if (partial.requested[0]! > 0 && --partial.requested[0]! === 0) {
       partial.unrequested = 1;
-      if (this.progress[state.peer]![piece] === 0) {
+      if (partial.bytes === 0) {
         state.partial.delete(piece);
         this.partials.give(partial);
       }
@@ -165,7 +156,6 @@ export class RoundFlows {
   private move(state: PeerState, uploader: PeerState, c: FlowConnection, rate: number, now: number): number {
     // A piece failed earlier in this round may have closed the connection (a closed one has no slot).
     if (!state.active || c.slot < 0 || rate <= 0) return 0;
-    const progress = this.progress[state.peer]!;
     const torrent = this.torrent;
     let budget = rate * this.roundMs;
     let atMs = now;
@@ -178,16 +168,16 @@ export class RoundFlows {
         if (!partial.senders.includes(uploader.peer)) partial.senders.push(uploader.peer);
         partial.corrupt ||= uploader.kind === "malicious";
       }
-      const need = torrent.pieceLength(piece) - progress[piece]!;
+      const need = torrent.pieceLength(piece) - partial.bytes;
       if (budget + BYTE_SLACK < need) {
-        progress[piece]! += budget;
+        partial.bytes += budget;
         moved += budget;
         break;
       }
       budget -= need;
       moved += need;
       atMs += need / rate;
-      progress[piece] = 0;
+      partial.bytes = 0;
       c.outstanding.length = 0;
       c.requested = undefined;
       this.finish(state, partial, Math.min(atMs, now + this.roundMs));

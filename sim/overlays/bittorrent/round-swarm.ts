@@ -179,7 +179,7 @@ export class RoundSwarm {
     state.initiated = 0;
     state.candidates = [];
     state.detachAll();
-    this.flows.forgetPartials(state);
+    // Started pieces go with the session, bytes and all, as their blocks do in events mode.
     state.partial.clear();
     state.optimistic = [];
     state.optimisticRotatedMs = -Infinity;

@@ -84,6 +84,8 @@ export class PartialPiece {
   unrequested: number;
   corrupt = false;
   readonly senders: PeerId[] = [];
+  /** Execution rounds: bytes of the piece in so far (they stay when its flow stops). */
+  bytes = 0;
 
   constructor(
     /** Set again only by `reuse`. */
@@ -98,9 +100,12 @@ export class PartialPiece {
   /** Makes this record, done with, a fresh one for `piece` (of as many blocks): rounds recycle records rather than leave millions to the garbage collector. */
   reuse(piece: number): this {
     this.piece = piece;
-    this.got.fill(0);
-    this.requested.fill(0);
+    for (let b = 0; b < this.blocks; b++) {
+      this.got[b] = 0;
+      this.requested[b] = 0;
+    }
     this.gotCount = 0;
+    this.bytes = 0;
     this.unrequested = this.blocks;
     this.corrupt = false;
     this.senders.length = 0;
