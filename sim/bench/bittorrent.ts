@@ -7,7 +7,8 @@
  * The whole overlay runs (tracker, peer wire, picker, choker), through the
  * same Simulation a scenario builds. The model options that trade accuracy
  * for speed (transferUnit, haveInterval, redundantHaves, solveInterval) are
- * parameters, exact unless a workload says otherwise. Reports wall time, events, the solver's
+ * parameters, exact unless a workload says otherwise; `execution: rounds` runs the flow-level
+ * swarm instead (rounds and flows solved reported). Reports wall time, events, the solver's
  * work and the download times, whose checksum shows reruns are identical.
  */
 import { DownloadOutcome } from "../metrics/downloads.js";
@@ -97,6 +98,8 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     counters: Record<string, number>;
     traffic: { byType: Record<string, { messages: number }> };
   };
+  // execution rounds: rounds that moved bytes, and max-min flows solved over all of them.
+  const roundWork = (simulation.overlay.results?.() as { roundWork?: { rounds: number; flows: number } } | undefined)?.roundWork;
   const flows = simulation.network.carrier.flows;
   const componentFlows = (simulation.network.carrier.policy as { componentFlows?: number }).componentFlows;
   return {
@@ -109,6 +112,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     simulatedS: Math.round(simulation.sim.now) / 1000,
     ...timing,
     solves: flows.solves,
+    ...(roundWork ? { rounds: roundWork.rounds, roundFlows: roundWork.flows } : {}),
     meanComponentFlows: componentFlows !== undefined ? Math.round((componentFlows / flows.solves) * 10) / 10 : null,
     reschedules: flows.reschedules,
     downloadsCompleted: s.downloads.completed,

@@ -223,6 +223,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       classes,
       pieceMap,
       optimisticUnchokeMs: optimistic,
+      ...(this.swarm instanceof RoundSwarm ? { roundWork: this.swarm.work() } : {}),
     };
   }
 }

@@ -411,6 +411,11 @@ export class RoundSwarm {
     return peers > 0 ? sum / peers : NaN;
   }
 
+  /** Rounds that moved bytes and flows solved over them (overlay.json, for the bench). */
+  work(): { rounds: number; flows: number } {
+    return { rounds: this.flows.rounds, flows: this.flows.flowsSolved };
+  }
+
   closeOptimistic(state: PeerState): void {
     for (const c of state.connections.values()) this.endOptimistic(state, c);
   }
