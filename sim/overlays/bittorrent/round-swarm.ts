@@ -133,6 +133,9 @@ export class RoundSwarm {
   private activate(state: PeerState): void {
     const ctx = this.ctx;
     state.active = true;
+    this.links[state.peer] ??= [];
+    this.linkPeers[state.peer] ??= [];
+    this.linkSlots[state.peer] ??= [];
     this.copyHaves(state);
     this.activeSince[state.peer] = ctx.now();
     this.stats.participates(state, 1);
@@ -235,9 +238,9 @@ export class RoundSwarm {
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
-    (this.links[state.peer] ??= []).push(c);
-    (this.linkPeers[state.peer] ??= []).push(peer);
-    (this.linkSlots[state.peer] ??= []).push(c.slot);
+    this.links[state.peer]!.push(c);
+    this.linkPeers[state.peer]!.push(peer);
+    this.linkSlots[state.peer]!.push(c.slot);
     return c;
   }
 

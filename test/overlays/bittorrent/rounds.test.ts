@@ -136,6 +136,12 @@ describe("bittorrent: execution rounds", () => {
     expect(summary.counters.swarmLeaves).toBe(20);
   });
 
+  it("a seed alone for its first rechokes (slow arrivals) waits for leechers, then serves them", () => {
+    const { summary } = roundsRun({ arrivals: { process: "poisson", rate: "1/m" } }, { peers: 3, duration: "30m" });
+    expect(summary.downloads.started).toBe(3);
+    expect(summary.downloads.completed).toBe(3);
+  });
+
   it("churn: peers that go offline mid-download abort it; the others finish", () => {
     const { summary } = roundsRun(
       {},
