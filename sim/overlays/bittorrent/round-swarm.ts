@@ -9,7 +9,7 @@ import { PartialPool } from "./partial-pool.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
 import { RoundHaves } from "./round-haves.js";
-import { Connection, insertInOrder, PeerState, removeFrom, type PartialPiece } from "./state.js";
+import { Connection, PeerState, removeFrom, type PartialPiece } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import type { Tracker } from "./tracker.js";
@@ -50,7 +50,7 @@ export class RoundSwarm {
    */
   private haveRows = new Uint32Array(0);
   private haveCounts = new Int32Array(0);
-  /** Time each peer has taken part (ms), and since when it has now (NaN: not taking part), by peer. */
+  /** Time each peer has taken part (ms) in past sessions, and since when it takes part now, by peer. */
   private readonly activeMs: number[] = [];
   private readonly activeSince: number[] = [];
   /** When each peer rechokes next (ms), by peer. */
