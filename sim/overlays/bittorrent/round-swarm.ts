@@ -8,7 +8,7 @@ import type { BittorrentOptions } from "./options.js";
 import { PartialPool } from "./partial-pool.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
-import { RoundHaves } from "./round-haves.js";
+import { RoundLinks } from "./round-links.js";
 import { Connection, PeerState, removeFrom, type PartialPiece } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
@@ -43,26 +43,13 @@ export class RoundSwarm {
   private readonly flows: RoundFlows;
   private readonly seedTime: Sampler | undefined;
   private readonly pieceMapPeers: PeerId[] = [];
-  /**
-   * Every peer's pieces again, as rows of 32-bit words by peer, and how many it has: a
-   * rechoke asks each neighbour whether it lacks any of our pieces, and a row here answers
-   * from one cache line where the neighbour's own state would cost several.
-   */
-  private haveRows = new Uint32Array(0);
-  private haveCounts = new Int32Array(0);
   /** Time each peer has taken part (ms) in past sessions, and since when it takes part now, by peer. */
   private readonly activeMs: number[] = [];
   private readonly activeSince: number[] = [];
   /** When each peer rechokes next (ms), by peer. */
   private readonly nextRechokeMs: number[] = [];
-  private readonly haves = new RoundHaves();
-  /**
-   * Each peer's connections, in opening order (the same as its `connections` map, cheaper to
-   * walk), and beside them each one's remote peer and slot: delivering HAVEs reads only these.
-   */
-  private readonly links: FlowConnection[][] = [];
-  private readonly linkPeers: number[][] = [];
-  private readonly linkSlots: number[][] = [];
+  /** Connections, what peers know of each other's pieces, HAVEs of the last round. */
+  private readonly links = new RoundLinks();
   private roundsStarted = false;
 
   constructor(
@@ -133,10 +120,7 @@ export class RoundSwarm {
   private activate(state: PeerState): void {
     const ctx = this.ctx;
     state.active = true;
-    this.links[state.peer] ??= [];
-    this.linkPeers[state.peer] ??= [];
-    this.linkSlots[state.peer] ??= [];
-    this.copyHaves(state);
+    this.links.arrive(state);
     this.activeSince[state.peer] = ctx.now();
     this.stats.participates(state, 1);
     this.flows.attach(state, ctx.linkCapacity?.(state.peer) ?? { upload: Infinity, download: Infinity });
@@ -152,21 +136,6 @@ export class RoundSwarm {
       // After every arrival scheduled for this instant (a flash crowd's), so they share the first round.
       ctx.setOverlayTimer(0, this.round);
     }
-  }
-
-  private copyHaves(state: PeerState): void {
-    const words = state.pieceWords;
-    if ((state.peer + 1) * words > this.haveRows.length) {
-      const peers = Math.max(state.peer + 1, 2 * this.haveCounts.length, 64);
-      const rows = new Uint32Array(peers * words);
-      rows.set(this.haveRows);
-      this.haveRows = rows;
-      const counts = new Int32Array(peers);
-      counts.set(this.haveCounts);
-      this.haveCounts = counts;
-    }
-    this.haveRows.set(state.haveBits, state.peer * words);
-    this.haveCounts[state.peer] = state.haveCount;
   }
 
   private deactivate(state: PeerState): void {
@@ -238,9 +207,7 @@ export class RoundSwarm {
     c.outgoing = outgoing;
     if (outgoing) state.initiated++;
     state.connections.set(peer, c);
-    this.links[state.peer]!.push(c);
-    this.linkPeers[state.peer]!.push(peer);
-    this.linkSlots[state.peer]!.push(c.slot);
+    this.links.opened(state, c);
     return c;
   }
 
@@ -248,11 +215,7 @@ export class RoundSwarm {
   private close(state: PeerState, c: FlowConnection, both: boolean): void {
     if (state.connections.get(c.peer) !== c) return;
     state.connections.delete(c.peer);
-    const links = this.links[state.peer]!;
-    const i = links.indexOf(c);
-    links.splice(i, 1);
-    this.linkPeers[state.peer]!.splice(i, 1);
-    this.linkSlots[state.peer]!.splice(i, 1);
+    this.links.closed(state, c);
     removeFrom(state.interestedPeers, c);
     if (!c.amChoking) removeFrom(state.unchoking, c);
     if (c.outgoing) state.initiated--;
@@ -267,52 +230,12 @@ export class RoundSwarm {
     if (state.active) this.connectMore(state);
   }
 
-  /**
-   * Who is interested in `state` now, and in whom it is, from what each side knows of the
-   * other's pieces: the event-level swarm keeps this up to date with every HAVE; a round works
-   * it out when a rechoke reads it, which gives the same answer for much less work. Only
-   * `state`'s side is set: the other side's flags are its own rechoke's business.
-   */
-  private refreshInterest(state: PeerState): void {
-    // A neighbour knows every piece we had when this round began (HAVEs are delivered first), so
-    // it is interested if it lacks one of ours. Only the connections of interested peers are
-    // touched: the choker reads nothing else (peerInterested is cleared on the last list first).
-    for (const c of state.interestedPeers) c.peerInterested = false;
-    const interested: Connection[] = [];
-    const links = this.links[state.peer]!;
-    const peers = this.linkPeers[state.peer]!;
-    const slots = this.linkSlots[state.peer]!;
-    const words = state.pieceWords;
-    const mine = state.haveBits;
-    const rows = this.haveRows;
-    const counts = this.haveCounts;
-    const pieces = state.pieces;
-    for (let i = 0; i < peers.length; i++) {
-      const remote = peers[i]!;
-      if (counts[remote] === pieces) continue;
-      const at = remote * words;
-      let lacks = false;
-      for (let w = 0; w < words; w++) {
-        if ((mine[w]! & ~rows[at + w]!) !== 0) {
-          lacks = true;
-          break;
-        }
-      }
-      if (!lacks) continue;
-      const c = links[i]!;
-      c.peerInterested = true;
-      c.amInterested = !state.complete && state.wantsFrom(slots[i]!);
-      interested.push(c);
-    }
-    state.interestedPeers = interested;
-  }
-
   // The round.
 
   private readonly round = (): void => {
     const ctx = this.ctx;
     const now = ctx.now();
-    this.deliverHaves();
+    this.links.deliverHaves(this.states);
     for (const state of this.states) {
       if (state === undefined || !state.active) continue;
       if (this.nextRechokeMs[state.peer]! <= now) {
@@ -325,32 +248,9 @@ export class RoundSwarm {
     ctx.setOverlayTimer(this.options.roundLength, this.round);
   };
 
-  /**
-   * Pieces completed in the last round reach every connection now (one batched HAVE each).
-   * Receivers in the outer loop: each one's arrays stay in cache while it hears from all its
-   * neighbours, which is most of a large swarm's work. A peer with every piece picks nothing,
-   * so what its neighbours have no longer matters to it.
-   */
-  private deliverHaves(): void {
-    const haves = this.haves;
-    if (!haves.announce()) return;
-    const pieces = haves.pieces;
-    for (const state of this.states) {
-      if (state === undefined || !state.active || state.complete) continue;
-      const peers = this.linkPeers[state.peer]!;
-      const slots = this.linkSlots[state.peer]!;
-      for (let i = 0; i < peers.length; i++) {
-        const count = haves.countOf(peers[i]!);
-        if (count === 0) continue;
-        const from = haves.startOf(peers[i]!);
-        state.learnSlot(slots[i]!, pieces, from, from + count);
-      }
-    }
-  }
-
   /** The event-level swarm's rechoke, with both sides of each connection changed at once. */
   private rechoke(state: PeerState, now: number): void {
-    this.refreshInterest(state);
+    this.links.refreshInterest(state);
     const wasOptimistic = state.optimistic;
     const unchoke = state.kind === "free-rider" ? NOBODY : this.choker.decide(state, now);
     state.chokeRound++;
@@ -434,11 +334,9 @@ export class RoundSwarm {
   /** `state` verified `piece` at `atMs` (within the round now running). */
   private pieceDone(state: PeerState, piece: number, atMs: number): void {
     state.gotPiece(piece);
-    this.haveRows[state.peer * state.pieceWords + (piece >> 5)]! |= 1 << (piece & 31);
-    this.haveCounts[state.peer]!++;
+    this.links.gotPiece(state, piece);
     if (state.pieceTimes) state.pieceTimes[piece] = atMs;
     this.stats.pieceCompleted(piece);
-    this.haves.add(state.peer, piece);
     if (state.complete) this.completed(state, atMs);
   }
 
