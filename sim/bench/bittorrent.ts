@@ -7,7 +7,8 @@
  * The whole overlay runs (tracker, peer wire, picker, choker), through the
  * same Simulation a scenario builds. The model options that trade accuracy
  * for speed (transferUnit, haveInterval, redundantHaves, solveInterval) are
- * parameters, exact unless a workload says otherwise. Reports wall time, events, the solver's
+ * parameters, exact unless a workload says otherwise; `execution: rounds` runs the flow-level
+ * swarm instead (rounds and flows solved reported). Reports wall time, events, the solver's
  * work and the download times, whose checksum shows reruns are identical.
  */
 import { DownloadOutcome } from "../metrics/downloads.js";
@@ -31,6 +32,10 @@ export interface BittorrentBenchOptions {
   /** network.bandwidth.solveInterval: "0s" solves rates at every start and end (exact); longer solves once per step. */
   solveInterval?: string;
   seed?: number;
+  /** overlay.execution: "events" (the default) or "rounds" (the flow-level swarm, one engine event per round). */
+  execution?: "events" | "rounds";
+  /** overlay.roundLength with execution rounds. */
+  roundLength?: string;
   /** Stop once every leecher has the file (default) or run the whole `duration` (2 h). */
   untilDone?: boolean;
 }
@@ -58,7 +63,15 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
         services: { seed: { upload: "20Mbit/s", download: "20Mbit/s" }, tracker: { upload: "1Gbit/s", download: "1Gbit/s" } },
       },
     },
-    overlay: { type: "bittorrent", torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit }, haveInterval: opts.haveInterval ?? "0s", redundantHaves: opts.redundantHaves ?? true, pieceMapPeers: 0 },
+    overlay: {
+      type: "bittorrent",
+      torrent: { size: opts.fileSize ?? "100MB", pieceSize: "256KiB", transferUnit },
+      haveInterval: opts.haveInterval ?? "0s",
+      redundantHaves: opts.redundantHaves ?? true,
+      pieceMapPeers: 0,
+      ...(opts.execution !== undefined ? { execution: opts.execution } : {}),
+      ...(opts.roundLength !== undefined ? { roundLength: opts.roundLength } : {}),
+    },
     workload: { lookups: { count: 0 } },
     metrics: { interval: "1m", warmup: "0s" },
   };
@@ -85,6 +98,8 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     counters: Record<string, number>;
     traffic: { byType: Record<string, { messages: number }> };
   };
+  // execution rounds: rounds that moved bytes, and max-min flows solved over all of them.
+  const roundWork = (simulation.overlay.results?.() as { roundWork?: { rounds: number; flows: number } } | undefined)?.roundWork;
   const flows = simulation.network.carrier.flows;
   const componentFlows = (simulation.network.carrier.policy as { componentFlows?: number }).componentFlows;
   return {
@@ -97,6 +112,7 @@ export function benchBittorrent(opts: BittorrentBenchOptions = {}) {
     simulatedS: Math.round(simulation.sim.now) / 1000,
     ...timing,
     solves: flows.solves,
+    ...(roundWork ? { rounds: roundWork.rounds, roundFlows: roundWork.flows } : {}),
     meanComponentFlows: componentFlows !== undefined ? Math.round((componentFlows / flows.solves) * 10) / 10 : null,
     reschedules: flows.reschedules,
     downloadsCompleted: s.downloads.completed,

@@ -234,6 +234,20 @@ export const WORKLOADS: readonly Workload[] = [
     run: () => benchBittorrent({ name: "bittorrent-1k", peers: 1_000, ...LARGE_SWARM }),
   },
   {
+    name: "bittorrent-rounds-1k",
+    tier: "full",
+    expectedSeconds: 10,
+    description: "bittorrent-1k's flash crowd in execution rounds: one engine event per 1 s round moves every unchoked connection's bytes at max-min rates (docs/bittorrent.md, Rounds)",
+    run: () => benchBittorrent({ name: "bittorrent-rounds-1k", peers: 1_000, execution: "rounds", roundLength: "1s" }),
+  },
+  {
+    name: "bittorrent-rounds-10k",
+    tier: "large",
+    expectedSeconds: 90,
+    description: "bittorrent-rounds-1k with 10,000 leechers: issue 19's target (60 s, 4 GB)",
+    run: () => benchBittorrent({ name: "bittorrent-rounds-10k", peers: 10_000, execution: "rounds", roundLength: "1s" }),
+  },
+  {
     name: "bittorrent-100-exact-rates",
     tier: "large",
     expectedSeconds: 15,

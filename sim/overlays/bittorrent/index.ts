@@ -7,6 +7,7 @@ import { bittorrentMessageTypes, type BittorrentMessage } from "./messages.js";
 import { bittorrentSchema, type BittorrentOptions } from "./options.js";
 import type { PeerState } from "./state.js";
 import { SwarmStats } from "./stats.js";
+import { RoundSwarm } from "./round-swarm.js";
 import { Swarm } from "./swarm.js";
 import { Tracker } from "./tracker.js";
 import { Torrent } from "./torrent.js";
@@ -32,7 +33,8 @@ interface Finished {
 class BittorrentOverlay implements Overlay<BittorrentMessage> {
   private readonly torrent: Torrent;
   private readonly tracker: Tracker | undefined;
-  private readonly swarm: Swarm | undefined;
+  /** The swarm, event-level (swarm.ts) or in rounds (round-swarm.ts); undefined in mode client-server. */
+  private readonly swarm: Swarm | RoundSwarm | undefined;
   private readonly clientServer: ClientServer | undefined;
   private readonly stats: SwarmStats;
   private readonly seeds: readonly PeerId[];
@@ -45,7 +47,9 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
     world: OverlayWorld,
   ) {
     const t = options.torrent;
-    this.torrent = new Torrent(t.size, t.pieceSize, t.transferUnit === "piece" ? t.pieceSize : t.blockSize);
+    // Rounds move bytes into whole pieces, one uploader's request at a time, as piece mode does.
+    const rounds = options.mode === "swarm" && options.execution === "rounds";
+    this.torrent = new Torrent(t.size, t.pieceSize, t.transferUnit === "piece" || rounds ? t.pieceSize : t.blockSize);
     this.stats = new SwarmStats(this.torrent.pieces);
     this.seeds = world.services[SEED_ROLE] ?? [];
     this.server = world.services[SERVER_ROLE]?.[0] ?? -1;
@@ -63,7 +67,9 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       const trackerPeer = world.services[TRACKER_ROLE]![0]!;
       this.tracker = new Tracker(ctx, trackerPeer, 2 * options.tracker.announceInterval);
       const kindOf = (peer: PeerId) => this.kinds.get(peer) ?? "leecher";
-      this.swarm = new Swarm(ctx, options, this.torrent, trackerPeer, arrivals, this.stats, kindOf, label);
+      this.swarm = rounds
+        ? new RoundSwarm(ctx, options, this.torrent, this.tracker, arrivals, this.stats, kindOf, label)
+        : new Swarm(ctx, options, this.torrent, trackerPeer, arrivals, this.stats, kindOf, label);
     }
   }
 
@@ -102,7 +108,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       if (msg.type === "get") this.clientServer?.serve(from, msg);
       return;
     }
-    this.swarm?.deliver(to, from, msg);
+    if (this.swarm instanceof Swarm) this.swarm.deliver(to, from, msg);
   }
 
   sample(): Record<string, number> {
@@ -174,6 +180,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       tOverTMin: t / tMin,
       tMinClientServerS: b.clientServerMs / 1000,
       tMinPeerToPeerS: b.peerToPeerMs / 1000,
+      ...(this.swarm instanceof RoundSwarm ? { uploadUtilisation: Math.round(this.swarm.uploadUtilisation() * 1e6) / 1e6 } : {}),
     };
   }
 
@@ -216,6 +223,7 @@ class BittorrentOverlay implements Overlay<BittorrentMessage> {
       classes,
       pieceMap,
       optimisticUnchokeMs: optimistic,
+      ...(this.swarm instanceof RoundSwarm ? { roundWork: this.swarm.work() } : {}),
     };
   }
 }
@@ -259,8 +267,21 @@ export const bittorrent: OverlayDefinition<BittorrentOptions, BittorrentMessage>
     const total = c.seedUploadBytes! + c.peerUploadBytes!;
     return { seedUploadShare: total > 0 ? c.seedUploadBytes! / total : NaN };
   },
+  checkScenario: (options, scenario) => (options.mode === "swarm" && options.execution === "rounds" ? roundProblems(scenario) : []),
   create: (options, ctx: OverlayContext<BittorrentMessage>, world) => new BittorrentOverlay(options, ctx, world),
 };
+
+/** What execution: rounds cannot do: each problem names the field that rules it out. */
+function roundProblems(scenario: { readonly bandwidth: boolean; readonly loss: number }) {
+  const problems: { path: string[]; message: string }[] = [];
+  if (!scenario.bandwidth) {
+    problems.push({ path: ["execution"], message: 'expected "events" without network.bandwidth (rounds share the peers\' link capacities among flows, and there are none), got "rounds"' });
+  }
+  if (scenario.loss > 0) {
+    problems.push({ path: ["execution"], message: `expected "events" with network.loss ${scenario.loss} (a round carries no messages to lose), got "rounds"` });
+  }
+  return problems;
+}
 
 /** A peer's capacities in bytes per ms; unlimited where the run has no bandwidth. */
 function capacity(ctx: OverlayContext<BittorrentMessage>, peer: PeerId): { upload: number; download: number } {

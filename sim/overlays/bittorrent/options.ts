@@ -110,6 +110,15 @@ export const bittorrentSchema = strict({
   labels: oneOf(["kind", "upload"])
     .default("kind")
     .meta({ description: 'How downloads are grouped in downloads.csv and the summary: "kind" (leecher, free-rider, malicious) or "upload" (by upload capacity, e.g. "up 800kbit/s", for heterogeneous links).' }),
+  execution: oneOf(["events", "rounds"])
+    .default("events")
+    .meta({
+      description:
+        '"events": every message and every piece transfer is an engine event (exact). "rounds": a flow-level swarm for large runs: one engine event per round of `roundLength` moves every unchoked connection\'s bytes at max-min fair rates over the peers\' links, with no per-message latency and HAVEs known one round late (docs/bittorrent.md, Rounds). Needs network.bandwidth; mode client-server runs as events either way.',
+    }),
+  roundLength: duration({ example: "1s" })
+    .prefault("1s")
+    .meta({ description: `With execution rounds: the time step; rates are solved, and pieces picked, once per round ${UNITS}.` }),
   pieceMapPeers: integer(0, 100_000).default(50).meta({ description: "Peers whose piece completion times go to overlay.json (the viewer's piece map)." }),
 })
   .superRefine((o, ctx) => {

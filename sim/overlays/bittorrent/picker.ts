@@ -1,5 +1,5 @@
 import type { Rng } from "../../engine/rng.js";
-import { PartialPiece, type Connection, type PeerState } from "./state.js";
+import { PartialPiece, popCount, type Connection, type PeerState } from "./state.js";
 import type { Torrent } from "./torrent.js";
 
 /**
@@ -21,6 +21,8 @@ export class PiecePicker {
     private readonly randomFirst: number,
     private readonly endGame: boolean,
     private readonly rng: Rng,
+    /** Where a newly started piece's record comes from: execution rounds recycles them (round-flows.ts). */
+    private readonly newPartial: (piece: number, blocks: number) => PartialPiece = (piece, blocks) => new PartialPiece(piece, blocks),
   ) {}
 
   /** Whether the last block `next` returned is an end-game duplicate. */
@@ -45,7 +47,7 @@ export class PiecePicker {
     }
     const piece = this.newPiece(state, conn, conn.wanted - started);
     if (piece >= 0) {
-      const partial = new PartialPiece(piece, this.torrent.blocksIn(piece));
+      const partial = this.newPartial(piece, this.torrent.blocksIn(piece));
       state.partial.set(piece, partial);
       return this.mark(partial, 0);
     }
@@ -132,12 +134,4 @@ export class PiecePicker {
     }
     return best;
   }
-}
-
-/** Set bits in a 32-bit word. */
-function popCount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }

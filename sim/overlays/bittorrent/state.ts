@@ -84,11 +84,32 @@ export class PartialPiece {
   unrequested: number;
   corrupt = false;
   readonly senders: PeerId[] = [];
+  /** Execution rounds: bytes of the piece in so far (they stay when its flow stops). */
+  bytes = 0;
 
-  constructor(readonly piece: number, readonly blocks: number) {
+  constructor(
+    /** Set again only by `reuse`. */
+    public piece: number,
+    readonly blocks: number,
+  ) {
     this.got = new Uint8Array(blocks);
     this.requested = new Uint8Array(blocks);
     this.unrequested = blocks;
+  }
+
+  /** Makes this record, done with, a fresh one for `piece` (of as many blocks): rounds recycle records rather than leave millions to the garbage collector. */
+  reuse(piece: number): this {
+    this.piece = piece;
+    for (let b = 0; b < this.blocks; b++) {
+      this.got[b] = 0;
+      this.requested[b] = 0;
+    }
+    this.gotCount = 0;
+    this.bytes = 0;
+    this.unrequested = this.blocks;
+    this.corrupt = false;
+    this.senders.length = 0;
+    return this;
   }
 }
 
@@ -283,6 +304,88 @@ export class PeerState {
     this.slotPieces[c.slot * this.pieceWords + (piece >> 5)]! |= 1 << (piece & 31);
   }
 
+  /**
+   * `c`'s peer has each of `pieces` (a batch of HAVEs; from `from` to before `to`): the hot loop of batched HAVEs, with
+   * the connection's column read once. Updates local availability and how many pieces we want from it.
+   */
+  learn(c: Connection, pieces: ArrayLike<number>, from = 0, to = pieces.length): void {
+    c.wanted += this.learnSlot(c.slot, pieces, from, to);
+  }
+
+  /** `learn` for the connection in `slot`; returns how many of the pieces are new and lacked by us. */
+  learnSlot(slot: number, pieces: ArrayLike<number>, from: number, to: number): number {
+    const n = this.pieces;
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const word = slot >> 5;
+    const bit = 1 << (slot & 31);
+    const have = this.have;
+    const availability = this.availability;
+    const row = this.slotPieces;
+    const rowStart = slot * this.pieceWords;
+    let wanted = 0;
+    for (let i = from; i < to; i++) {
+      const piece = pieces[i]!;
+      if (piece < 0 || piece >= n) continue;
+      const at = piece * stride + word;
+      const held = holders[at]!;
+      if ((held & bit) !== 0) continue;
+      holders[at] = held | bit;
+      row[rowStart + (piece >> 5)]! |= 1 << (piece & 31);
+      availability[piece]!++;
+      if (have[piece] === 0) wanted++;
+    }
+    return wanted;
+  }
+
+  /** Whether the peer in `slot` has, as far as we know, a piece we lack (`wantedFrom` > 0, sooner). */
+  wantsFrom(slot: number): boolean {
+    const row = this.slotPieces;
+    const start = slot * this.pieceWords;
+    const haveBits = this.haveBits;
+    for (let w = 0; w < this.pieceWords; w++) if ((row[start + w]! & ~haveBits[w]!) !== 0) return true;
+    return false;
+  }
+
+  /** Pieces the peer in `slot` has, as far as we know, that we lack: what `Connection.wanted` counts, from scratch. */
+  wantedFrom(slot: number): number {
+    const row = this.slotPieces;
+    const start = slot * this.pieceWords;
+    const haveBits = this.haveBits;
+    let wanted = 0;
+    for (let w = 0; w < this.pieceWords; w++) {
+      const lacked = row[start + w]! & ~haveBits[w]!;
+      if (lacked !== 0) wanted += popCount(lacked);
+    }
+    return wanted;
+  }
+
+  /** `c`'s peer has the pieces set in `bits` (its bitfield, 32 pieces a word), as `learn` records them. */
+  learnBits(c: Connection, bits: Uint32Array): void {
+    const holders = this.holders;
+    const stride = this.slotWords;
+    const word = c.slot >> 5;
+    const bit = 1 << (c.slot & 31);
+    const availability = this.availability;
+    const row = this.slotPieces;
+    const rowStart = c.slot * this.pieceWords;
+    let wanted = c.wanted;
+    for (let w = 0; w < this.pieceWords; w++) {
+      let fresh = bits[w]! & ~row[rowStart + w]!;
+      if (fresh === 0) continue;
+      row[rowStart + w]! |= fresh;
+      wanted += popCount(fresh & ~this.haveBits[w]!);
+      while (fresh !== 0) {
+        const low = fresh & -fresh;
+        fresh ^= low;
+        const piece = 32 * w + 31 - Math.clz32(low);
+        holders[piece * stride + word]! |= bit;
+        availability[piece]!++;
+      }
+    }
+    c.wanted = wanted;
+  }
+
   /** Calls `visit` for each connection whose peer has `piece`, in slot order. */
   forEachHolder(piece: number, visit: (c: Connection) => void): void {
     const stride = this.slotWords;
@@ -327,4 +430,12 @@ export class PeerState {
     for (let p = 0; p < this.pieces; p++) this.haveBits[p >> 5]! |= 1 << (p & 31);
     this.haveCount = this.pieces;
   }
+}
+
+/** Set bits in a 32-bit word. */
+export function popCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }

@@ -317,7 +317,7 @@ export class Swarm {
         this.fill(state, c);
         return;
       case "haves":
-        this.gainedAll(state, c, msg.pieces);
+        state.learn(c, msg.pieces);
         this.interestChanged(state, c);
         this.fill(state, c);
         return;
@@ -365,32 +365,6 @@ export class Swarm {
     state.setHas(c, piece);
     state.availability[piece]!++;
     if (state.have[piece] === 0) c.wanted++;
-  }
-
-  /** `gained` for each of a batch of HAVEs: the hot loop of batched HAVEs, with the connection's column read once. */
-  private gainedAll(state: PeerState, c: Connection, pieces: readonly number[]): void {
-    const n = this.torrent.pieces;
-    const holders = state.holders;
-    const stride = state.slotWords;
-    const word = c.slot >> 5;
-    const bit = 1 << (c.slot & 31);
-    const have = state.have;
-    const availability = state.availability;
-    const row = state.slotPieces;
-    const rowStart = c.slot * state.pieceWords;
-    let wanted = c.wanted;
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i]!;
-      if (piece < 0 || piece >= n) continue;
-      const at = piece * stride + word;
-      const held = holders[at]!;
-      if ((held & bit) !== 0) continue;
-      holders[at] = held | bit;
-      row[rowStart + (piece >> 5)]! |= 1 << (piece & 31);
-      availability[piece]!++;
-      if (have[piece] === 0) wanted++;
-    }
-    c.wanted = wanted;
   }
 
   /** Sends INTERESTED or NOT INTERESTED when `c.wanted` crossed zero. */

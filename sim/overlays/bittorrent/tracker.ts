@@ -33,18 +33,33 @@ export class Tracker {
       this.remove(from);
       return;
     }
-    if (!this.slot.has(from)) {
-      this.slot.set(from, this.list.length);
-      this.list.push(from);
-    }
-    this.lastSeenMs.set(from, ctx.now());
-    ctx.count("announces");
+    this.register(from);
     // "completed" goes without waiting for peers (a plain message): nothing to answer.
     if ((msg as Message).rpc === undefined) return;
     ctx.reply(this.peer, from, msg, { type: "announceReply", peers: this.sample(from, msg.numwant) });
   }
 
-  private remove(peer: PeerId): void {
+  /**
+   * An announce from `from`, which the tracker now knows, and up to `want` other peers for it:
+   * what execution: rounds asks directly (its announces carry no message).
+   */
+  announce(from: PeerId, want: number): PeerId[] {
+    this.register(from);
+    return want > 0 ? this.sample(from, want) : [];
+  }
+
+  /** `from` announced: it is known, and fresh, from now. */
+  private register(from: PeerId): void {
+    if (!this.slot.has(from)) {
+      this.slot.set(from, this.list.length);
+      this.list.push(from);
+    }
+    this.lastSeenMs.set(from, this.ctx.now());
+    this.ctx.count("announces");
+  }
+
+  /** `peer` stopped (announce event "stopped"): it is handed out no more. */
+  remove(peer: PeerId): void {
     const i = this.slot.get(peer);
     if (i === undefined) return;
     const last = this.list.pop()!;
