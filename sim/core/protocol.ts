@@ -82,6 +82,12 @@ export interface OverlayContext<M extends Message> {
    * or is cut (its bytes are not charged to the lookup).
    */
   transfer(from: PeerId, to: PeerId, bytes: number, onDone: () => void, onAbort: () => void, traced?: { lookup: number; type: string }): void;
+  /**
+   * Reports `bytes` that `from` sent at flow level, for an overlay that moves data itself in time
+   * steps rather than with `transfer` (BitTorrent's `execution: rounds`): they count in the
+   * bandwidth meter's upload utilisation and throughput, as transfers' bytes do.
+   */
+  flowed?(from: PeerId, bytes: number): void;
   /** True when the scenario has network.bandwidth: overlays then move their data with `transfer`. */
   readonly bandwidth: boolean;
   /**

@@ -84,6 +84,12 @@ export class Meter {
     if (nowMs >= this.warmupMs) this.measured.delivered(bytes, transferMs);
   }
 
+  /** Bytes delivered by a flow an overlay runs itself: throughput, but no transfer. */
+  flowed(bytes: number, nowMs: number): void {
+    this.interval.deliveredBytes += bytes;
+    if (nowMs >= this.warmupMs) this.measured.deliveredBytes += bytes;
+  }
+
   aborted(movedBytes: number, nowMs: number): void {
     this.interval.abortedAfter(movedBytes);
     if (nowMs >= this.warmupMs) this.measured.abortedAfter(movedBytes);

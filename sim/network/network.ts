@@ -184,6 +184,18 @@ export class Network {
     this.carrier.send(from, to, bytes, delivery);
   }
 
+  /**
+   * Bytes an overlay moved from `from` at flow level, outside `transfer` (a swarm run in rounds):
+   * charged to `from`'s uplink and counted as delivered in the bandwidth meter, so upload
+   * utilisation and throughput cover them. No transfer is counted: a flow has no start and end.
+   */
+  meterFlow(from: PeerId, bytes: number): void {
+    const meter = this.o.bandwidth?.meter;
+    if (meter === undefined || bytes <= 0) return;
+    meter.uploaded(from, bytes);
+    meter.flowed(bytes, this.o.sim.now);
+  }
+
   private tracedDelivery(from: PeerId, to: PeerId, traced: TracedTransfer, delivery: Delivery, trace: NonNullable<NetworkOptions["trace"]>): Delivery {
     const sim = this.o.sim;
     const { lookup, type } = traced;

@@ -166,6 +166,7 @@ export class OverlayRuntime<M extends Message> {
       transfer: (from, to, bytes, onDone, onAbort, traced) => {
         network.transfer(from, to, bytes, new SessionDelivery(population, to, onDone, onAbort), traced);
       },
+      flowed: (from, bytes) => network.meterFlow(from, bytes),
       bandwidth: network.hasBandwidth,
       linkCapacity: (peer) => {
         const links = parts.links;

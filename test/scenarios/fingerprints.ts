@@ -81,7 +81,7 @@ export const FINGERPRINTS: Record<string, Fingerprint> = {
   "scenarios/validation/bandwidth-single.yaml": { events: 8462, successRatio: 1, messagesPerLookup: 1.6, sha256: "d3bc1a477a42390b" },
   "scenarios/validation/bittorrent-heterogeneity.yaml": { events: 143007, successRatio: null, messagesPerLookup: null, sha256: "63c433e208500247" },
   "scenarios/validation/bittorrent-kurose-ross.yaml": { events: 2419809, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "a5fca1f3d5dc1e98" },
-  "scenarios/validation/bittorrent-kurose-ross-rounds.yaml": { events: 318420, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "e67bddee0dfc3b20" },
+  "scenarios/validation/bittorrent-kurose-ross-rounds.yaml": { events: 318420, successRatio: [null, null, null, null, null, null, null, null, null, null], messagesPerLookup: [null, null, null, null, null, null, null, null, null, null], sha256: "c3724023f311df3b" },
   "scenarios/validation/bittorrent-rarest-first.yaml": { events: 865758, successRatio: [null, null], messagesPerLookup: [null, null], sha256: "887695a932b48659" },
   "scenarios/validation/bittorrent-steady-state.yaml": { events: 2415806, successRatio: [null, null, null], messagesPerLookup: [null, null, null], sha256: "c32492844e7762f8" },
   "scenarios/validation/blockchain-trickle.yaml": { events: 1000088, successRatio: [null, null], messagesPerLookup: [null, null], coverage: [null, null], sha256: "d881d50b7331a3c2" },

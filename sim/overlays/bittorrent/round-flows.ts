@@ -111,6 +111,7 @@ export class RoundFlows {
       const moved = this.move(this.states[this.down[f]!]!, uploader, this.conns[f]!, this.rate[f]!, now);
       if (moved === 0) continue;
       uploader.uploadedBytes += moved;
+      this.ctx.flowed?.(uploader.peer, moved);
       if (uploader.kind === "seed") seedBytes += moved;
       else peerBytes += moved;
     }

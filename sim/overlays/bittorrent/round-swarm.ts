@@ -297,8 +297,8 @@ export class RoundSwarm {
 
   /**
    * Upload utilisation, mean over the swarm's peers with a finite uplink: bytes each uploaded
-   * over what its uplink could have sent while it took part. The network's bandwidth section
-   * does not see rounds' flows (they are not transfers), so the overlay reports this one.
+   * over what its uplink could have sent while it took part. The network's meter sees the same
+   * bytes (ctx.flowed) but averages over every online peer, the tracker's idle uplink included.
    */
   uploadUtilisation(): number {
     const now = this.ctx.now();

@@ -58,8 +58,12 @@ describe("bittorrent: execution rounds", () => {
     expect(results.classes.leecher.uploadedBytes + results.classes.seed.uploadedBytes).toBeCloseTo(12 * 1_000_000, 3);
     for (const row of results.pieceMap) expect(row.pieceTimesMs.filter((t: number) => t > row.startMs)).toHaveLength(16);
     expect(summary.overlay.tOverTMin).toBeGreaterThanOrEqual(1);
-    // Flows are not network transfers: the overlay reports upload utilisation itself.
-    expect(summary.bandwidth.uploadUtilisation.mean).toBe(0);
+    // Flows are not transfers, but their bytes reach the bandwidth meter (ctx.flowed): every byte
+    // delivered, no transfer counted, and the meter's upload utilisation near the overlay's own
+    // (the meter also counts the tracker's idle uplink, and charges a round's bytes at its start).
+    expect(summary.bandwidth.bytesDelivered).toBe(12 * 1_000_000);
+    expect(summary.bandwidth.transfersCompleted).toBe(0);
+    expect(summary.bandwidth.uploadUtilisation.mean).toBeGreaterThan(0);
     expect(summary.overlay.uploadUtilisation).toBeGreaterThan(0);
     expect(summary.overlay.uploadUtilisation).toBeLessThanOrEqual(1);
     // 600 rounds, 12 completions (a timer each, at the time inside the round), the joins: no event per piece or message.
