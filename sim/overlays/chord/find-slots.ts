@@ -1,0 +1,208 @@
+import type { PeerId } from "../../peers/population.js";
+
+/** What an iterative find waits for: the answer to a routing step, or to "do you own the target?". */
+export const STEP = 0;
+export const OWNS = 1;
+
+/**
+ * The iterative finds in progress (workload lookups, join, fix_fingers,
+ * puts), one numbered slot each, with their numbers in typed arrays and
+ * their lists in arrays that the slot keeps from one find to the next.
+ *
+ * Why slots and not an object per find: a find lives for several round
+ * trips, and under churn at a million peers that is hundreds of thousands of
+ * events, long enough for a fresh object (and the closures of each of its
+ * requests) to be promoted to the old generation and traced there. A slot's
+ * arrays are made once and reused, each slot has one reply function for all
+ * its requests, and the request timeout is a `setTimerWith` timer naming the
+ * slot, so a find in progress allocates only the messages it sends.
+ *
+ * Slots are also chained by origin, so that all the finds of a peer that
+ * goes offline are freed at once: their replies and timeouts will never
+ * come (the runtime drops both for a past session).
+ */
+export class FindSlots {
+  capacity = 0;
+  /** The peer looking: asks every step and receives the answers. */
+  origin = new Int32Array(0);
+  /** The workload lookup, or -1 for join, fix_fingers and puts. */
+  lookup = new Int32Array(0);
+  /** Distinct peers that answered with routing information so far. */
+  hops = new Int32Array(0);
+  /** Times the origin refilled the candidates from its own table after they all failed. */
+  refills = new Int32Array(0);
+  /** The peer the request in flight went to. */
+  asking = new Int32Array(0);
+  /** STEP or OWNS: which question the request in flight asked. */
+  phase = new Uint8Array(0);
+  /** The find was abandoned while a request was in flight: the slot is freed when that request ends. */
+  cancelled = new Uint8Array(0);
+  /** How many requests the slot has sent: names the timer of the one in flight, so a stale timer is ignored. */
+  serial = new Uint32Array(0);
+  /** The timeout timer of the request in flight. */
+  timer = new Float64Array(0);
+  /** Where the next presumed owner to contact is in `owners`. */
+  ownersAt = new Int32Array(0);
+  /** The runtime's token of the request in flight (its reply carries it back), or null. */
+  rpc: unknown[] = [];
+  target: (Uint32Array | null)[] = [];
+  /**
+   * Peers to ask next, the best last: a stack, as every reply puts its few
+   * candidates ahead of all the older ones (a join that wanders among
+   * joiners gathers over a hundred), so nothing is copied to add or take one.
+   */
+  candidates: PeerId[][] = [];
+  /** The presumed owner and the successors after it, to contact in turn (from `ownersAt`) once a node named the owner. */
+  owners: PeerId[][] = [];
+  /** Distinct peers that answered a step (the hops). */
+  answered: PeerId[][] = [];
+  /** Peers that did not answer. */
+  dead: PeerId[][] = [];
+  /** Peers already asked (their answers are among the candidates). */
+  asked: PeerId[][] = [];
+  /**
+   * Which peer named each candidate, so that when a candidate fails the peer
+   * that named it is asked again: pairs (candidate, the peer that named it)
+   * in the order they were named, the first pair of a candidate being the
+   * one that counts. Every reply adds to it and only a timeout reads it, so
+   * it is a log to append to rather than a map to keep up.
+   */
+  named: PeerId[][] = [];
+  /** What a maintenance find calls at its end (null for workload lookups, which end through the routing's own `finish`). */
+  done: (((owner: PeerId, hops: number) => void) | null)[] = [];
+  fail: ((() => void) | null)[] = [];
+  /** Each slot's reply handler, made once by `makeReply` and kept for every find the slot holds. */
+  reply: ((reply: unknown) => void)[] = [];
+
+  /** Per origin peer, its first slot in use (-1: none); slots of one origin are chained by nextOf/prevOf. */
+  private headOf = new Int32Array(0);
+  private nextOf = new Int32Array(0);
+  private prevOf = new Int32Array(0);
+  /** 1 while the slot holds a find. */
+  private used = new Uint8Array(0);
+  /** Free slots, a stack. */
+  private free = new Int32Array(0);
+  private freeCount = 0;
+  /** Slots in use. */
+  size = 0;
+
+  constructor(private readonly makeReply: (slot: number) => (reply: unknown) => void) {}
+
+  /** A fresh slot for a find by `origin` (its lists empty, its numbers zero, lookup -1). */
+  take(origin: PeerId): number {
+    if (this.freeCount === 0) this.grow(Math.max(16, this.capacity * 2));
+    const slot = this.free[--this.freeCount]!;
+    this.used[slot] = 1;
+    this.size++;
+    this.origin[slot] = origin;
+    this.lookup[slot] = -1;
+    this.hops[slot] = 0;
+    this.refills[slot] = 0;
+    this.asking[slot] = -1;
+    this.phase[slot] = STEP;
+    this.cancelled[slot] = 0;
+    this.ownersAt[slot] = 0;
+    if (origin >= this.headOf.length) this.growOrigins(origin + 1);
+    const head = this.headOf[origin]!;
+    this.nextOf[slot] = head;
+    this.prevOf[slot] = -1;
+    if (head >= 0) this.prevOf[head] = slot;
+    this.headOf[origin] = slot;
+    return slot;
+  }
+
+  /** Ends the find in `slot`: its lists are emptied for the next one, its references dropped. */
+  release(slot: number): void {
+    if (this.used[slot] !== 1) throw new Error(`find slot ${slot} released twice`);
+    this.used[slot] = 0;
+    this.size--;
+    const origin = this.origin[slot]!;
+    const next = this.nextOf[slot]!;
+    const prev = this.prevOf[slot]!;
+    if (prev >= 0) this.nextOf[prev] = next;
+    else this.headOf[origin] = next;
+    if (next >= 0) this.prevOf[next] = prev;
+    this.rpc[slot] = null;
+    this.target[slot] = null;
+    this.done[slot] = null;
+    this.fail[slot] = null;
+    this.candidates[slot]!.length = 0;
+    this.owners[slot]!.length = 0;
+    this.answered[slot]!.length = 0;
+    this.dead[slot]!.length = 0;
+    this.asked[slot]!.length = 0;
+    this.named[slot]!.length = 0;
+    this.free[this.freeCount++] = slot;
+  }
+
+  /** True while `slot` holds a find. */
+  inUse(slot: number): boolean {
+    return this.used[slot] === 1;
+  }
+
+  /** Frees every find of `origin`. */
+  releaseAllOf(origin: PeerId): void {
+    if (origin >= this.headOf.length) return;
+    let slot = this.headOf[origin]!;
+    while (slot >= 0) {
+      const next = this.nextOf[slot]!;
+      this.release(slot);
+      slot = next;
+    }
+  }
+
+  /** The slots of `origin` in use (for tests). */
+  slotsOf(origin: PeerId): number[] {
+    const out: number[] = [];
+    if (origin >= this.headOf.length) return out;
+    for (let slot = this.headOf[origin]!; slot >= 0; slot = this.nextOf[slot]!) out.push(slot);
+    return out;
+  }
+
+  private grow(capacity: number): void {
+    const old = this.capacity;
+    const bigger = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity);
+      b.set(a);
+      return b;
+    };
+    this.origin = bigger(this.origin);
+    this.lookup = bigger(this.lookup);
+    this.hops = bigger(this.hops);
+    this.refills = bigger(this.refills);
+    this.asking = bigger(this.asking);
+    this.phase = bigger(this.phase);
+    this.cancelled = bigger(this.cancelled);
+    this.serial = bigger(this.serial);
+    this.timer = bigger(this.timer);
+    this.ownersAt = bigger(this.ownersAt);
+    this.nextOf = bigger(this.nextOf);
+    this.prevOf = bigger(this.prevOf);
+    this.used = bigger(this.used);
+    const free = new Int32Array(capacity);
+    free.set(this.free.subarray(0, this.freeCount));
+    this.free = free;
+    // Lower slots are taken first (the stack's top), so the slots in use stay few and close together.
+    for (let slot = capacity - 1; slot >= old; slot--) this.free[this.freeCount++] = slot;
+    for (let slot = old; slot < capacity; slot++) {
+      this.rpc.push(null);
+      this.target.push(null);
+      this.candidates.push([]);
+      this.owners.push([]);
+      this.answered.push([]);
+      this.dead.push([]);
+      this.asked.push([]);
+      this.named.push([]);
+      this.done.push(null);
+      this.fail.push(null);
+      this.reply.push(this.makeReply(slot));
+    }
+    this.capacity = capacity;
+  }
+
+  private growOrigins(n: number): void {
+    const bigger = new Int32Array(Math.max(n, this.headOf.length * 2, 16)).fill(-1);
+    bigger.set(this.headOf);
+    this.headOf = bigger;
+  }
+}
