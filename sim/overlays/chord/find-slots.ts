@@ -7,15 +7,15 @@ export const OWNS = 1;
 /**
  * The iterative finds in progress (workload lookups, join, fix_fingers,
  * puts), one numbered slot each, with their numbers in typed arrays and
- * their lists in arrays that the slot keeps from one find to the next.
+ * their lists in arrays held by slot.
  *
  * Why slots and not an object per find: a find lives for several round
  * trips, and under churn at a million peers that is hundreds of thousands of
  * events, long enough for a fresh object (and the closures of each of its
  * requests) to be promoted to the old generation and traced there. A slot's
- * arrays are made once and reused, each slot has one reply function for all
- * its requests, and the request timeout is a `setTimerWith` timer naming the
- * slot, so a find in progress allocates only the messages it sends.
+ * numbers are typed arrays, each slot has one reply function for all its
+ * requests, and the request timeout is a `setTimerWith` timer naming the
+ * slot, so a find allocates only its lists and the messages it sends.
  *
  * Slots are also chained by origin, so that all the finds of a peer that
  * goes offline are freed at once: their replies and timeouts will never
@@ -111,7 +111,7 @@ export class FindSlots {
     return slot;
   }
 
-  /** Ends the find in `slot`: its lists are emptied for the next one, its references dropped. */
+  /** Ends the find in `slot`: its lists are left empty for the next one, its references dropped. */
   release(slot: number): void {
     if (this.used[slot] !== 1) throw new Error(`find slot ${slot} released twice`);
     this.used[slot] = 0;
@@ -126,12 +126,14 @@ export class FindSlots {
     this.target[slot] = null;
     this.done[slot] = null;
     this.fail[slot] = null;
-    this.candidates[slot]!.length = 0;
-    this.owners[slot]!.length = 0;
-    this.answered[slot]!.length = 0;
-    this.dead[slot]!.length = 0;
-    this.asked[slot]!.length = 0;
-    this.named[slot]!.length = 0;
+    // A list that was written gets a fresh empty array: truncating one in place (`length = 0`) is a call
+    // into the runtime that cost more than the allocation it saves.
+    if (this.candidates[slot]!.length !== 0) this.candidates[slot] = [];
+    if (this.owners[slot]!.length !== 0) this.owners[slot] = [];
+    if (this.answered[slot]!.length !== 0) this.answered[slot] = [];
+    if (this.dead[slot]!.length !== 0) this.dead[slot] = [];
+    if (this.asked[slot]!.length !== 0) this.asked[slot] = [];
+    if (this.named[slot]!.length !== 0) this.named[slot] = [];
     this.free[this.freeCount++] = slot;
   }
 

@@ -330,13 +330,14 @@ export class Routing {
     const t = this.t;
     const origin = finds.origin[slot]!;
     const target = finds.target[slot]!;
-    const candidates = finds.candidates[slot]!;
+    // Replaced (not refilled in place) by replaceCandidates, so read again after each refill.
+    let candidates = finds.candidates[slot]!;
     const dead = finds.dead[slot]!;
     const asked = finds.asked[slot]!;
     let next = -1;
     if (candidates.length === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
       finds.refills[slot]!++;
-      this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
+      candidates = this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
     }
     while (candidates.length > 0 && next < 0) {
       const c = candidates.pop()!;
@@ -358,7 +359,7 @@ export class Routing {
       // (which its table still holds under onTimeout "keep").
       if (next < 0 && candidates.length === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
         finds.refills[slot]!++;
-        this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
+        candidates = this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
       }
     }
     if (next < 0 || finds.hops[slot]! >= this.options.maxHops) {
@@ -403,10 +404,9 @@ export class Routing {
 
   /** The presumed owner and the successors after it become the find's owners to contact. */
   private setOwners(slot: number, owner: PeerId, next: readonly PeerId[]): void {
-    const owners = this.finds.owners[slot]!;
-    owners.length = 0;
-    owners.push(owner);
+    const owners = [owner];
     for (let j = 0; j < next.length; j++) owners.push(next[j]!);
+    this.finds.owners[slot] = owners;
     this.finds.ownersAt[slot] = 0;
   }
 
@@ -416,11 +416,12 @@ export class Routing {
     for (let j = better.length - 1; j >= 0; j--) candidates.push(better[j]!);
   }
 
-  /** Makes `list` (best first) the candidates of the find. */
-  private replaceCandidates(slot: number, list: readonly PeerId[]): void {
-    const candidates = this.finds.candidates[slot]!;
-    candidates.length = 0;
+  /** Makes `list` (best first) the candidates of the find, in a new array, which it returns. */
+  private replaceCandidates(slot: number, list: readonly PeerId[]): PeerId[] {
+    const candidates: PeerId[] = [];
     for (let j = list.length - 1; j >= 0; j--) candidates.push(list[j]!);
+    this.finds.candidates[slot] = candidates;
+    return candidates;
   }
 
   /** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
