@@ -13,9 +13,15 @@ export const OWNS = 1;
  * trips, and under churn at a million peers that is hundreds of thousands of
  * events, long enough for a fresh object (and the closures of each of its
  * requests) to be promoted to the old generation and traced there. A slot's
- * numbers are typed arrays, each slot has one reply function for all its
- * requests, and the request timeout is a `setTimerWith` timer naming the
- * slot, so a find allocates only its lists and the messages it sends.
+ * numbers are typed arrays, and each slot has one reply function and one
+ * timeout function, made once, for every request of every find it holds, so
+ * a find allocates only its lists and the messages it sends.
+ *
+ * A slot is reused only once its request in flight has ended (a find given
+ * up meanwhile waits in `cancelled`), so the runtime's one call per request
+ * (reply or timeout) always finds the find that sent it. The exception is an
+ * origin going offline: its slots are freed at once, and the runtime drops
+ * the replies and timeouts of a past session.
  *
  * Slots are also chained by origin, so that all the finds of a peer that
  * goes offline are freed at once: their replies and timeouts will never
@@ -37,14 +43,10 @@ export class FindSlots {
   phase = new Uint8Array(0);
   /** The find was abandoned while a request was in flight: the slot is freed when that request ends. */
   cancelled = new Uint8Array(0);
-  /** How many requests the slot has sent: names the timer of the one in flight, so a stale timer is ignored. */
-  serial = new Uint32Array(0);
-  /** The timeout timer of the request in flight. */
-  timer = new Float64Array(0);
   /** Where the next presumed owner to contact is in `owners`. */
   ownersAt = new Int32Array(0);
-  /** The runtime's token of the request in flight (its reply carries it back), or null. */
-  rpc: unknown[] = [];
+  /** 1 while a request of the find is in flight. */
+  waiting = new Uint8Array(0);
   target: (Uint32Array | null)[] = [];
   /**
    * Peers to ask next, the best last: a stack, as every reply puts its few
@@ -71,8 +73,9 @@ export class FindSlots {
   /** What a maintenance find calls at its end (null for workload lookups, which end through the routing's own `finish`). */
   done: (((owner: PeerId, hops: number) => void) | null)[] = [];
   fail: ((() => void) | null)[] = [];
-  /** Each slot's reply handler, made once by `makeReply` and kept for every find the slot holds. */
+  /** Each slot's reply and timeout handlers, made once by `makeHandlers` and kept for every find the slot holds. */
   reply: ((reply: unknown) => void)[] = [];
+  timeout: (() => void)[] = [];
 
   /** Per origin peer, its first slot in use (-1: none); slots of one origin are chained by nextOf/prevOf. */
   private headOf = new Int32Array(0);
@@ -86,7 +89,7 @@ export class FindSlots {
   /** Slots in use. */
   size = 0;
 
-  constructor(private readonly makeReply: (slot: number) => (reply: unknown) => void) {}
+  constructor(private readonly makeHandlers: (slot: number) => { reply: (reply: unknown) => void; timeout: () => void }) {}
 
   /** A fresh slot for a find by `origin` (its lists empty, its numbers zero, lookup -1). */
   take(origin: PeerId): number {
@@ -101,6 +104,7 @@ export class FindSlots {
     this.asking[slot] = -1;
     this.phase[slot] = STEP;
     this.cancelled[slot] = 0;
+    this.waiting[slot] = 0;
     this.ownersAt[slot] = 0;
     if (origin >= this.headOf.length) this.growOrigins(origin + 1);
     const head = this.headOf[origin]!;
@@ -122,7 +126,6 @@ export class FindSlots {
     if (prev >= 0) this.nextOf[prev] = next;
     else this.headOf[origin] = next;
     if (next >= 0) this.prevOf[next] = prev;
-    this.rpc[slot] = null;
     this.target[slot] = null;
     this.done[slot] = null;
     this.fail[slot] = null;
@@ -175,8 +178,7 @@ export class FindSlots {
     this.asking = bigger(this.asking);
     this.phase = bigger(this.phase);
     this.cancelled = bigger(this.cancelled);
-    this.serial = bigger(this.serial);
-    this.timer = bigger(this.timer);
+    this.waiting = bigger(this.waiting);
     this.ownersAt = bigger(this.ownersAt);
     this.nextOf = bigger(this.nextOf);
     this.prevOf = bigger(this.prevOf);
@@ -187,7 +189,6 @@ export class FindSlots {
     // Lower slots are taken first (the stack's top), so the slots in use stay few and close together.
     for (let slot = capacity - 1; slot >= old; slot--) this.free[this.freeCount++] = slot;
     for (let slot = old; slot < capacity; slot++) {
-      this.rpc.push(null);
       this.target.push(null);
       this.candidates.push([]);
       this.owners.push([]);
@@ -197,7 +198,9 @@ export class FindSlots {
       this.named.push([]);
       this.done.push(null);
       this.fail.push(null);
-      this.reply.push(this.makeReply(slot));
+      const handlers = this.makeHandlers(slot);
+      this.reply.push(handlers.reply);
+      this.timeout.push(handlers.timeout);
     }
     this.capacity = capacity;
   }

@@ -58,7 +58,10 @@ export class Routing {
   /** Workload lookups in progress, by lookup id. */
   private readonly pending = new Map<number, Pending>();
   /** The iterative finds in progress (workload lookups and maintenance), one slot each. */
-  private readonly finds = new FindSlots((slot) => (reply) => this.onFindReply(slot, reply as ChordMessage));
+  private readonly finds = new FindSlots((slot) => ({
+    reply: (reply) => this.onFindReply(slot, reply as ChordMessage),
+    timeout: () => this.onFindTimeout(slot),
+  }));
   /** Where misrouting nodes send lookups; null when no node misroutes. */
   private readonly accomplices: Accomplices | null;
 
@@ -120,7 +123,7 @@ export class Routing {
   /** A find given up from outside (its workload lookup timed out): freed now, or when the request in flight ends. */
   private cancelFind(slot: number): void {
     const finds = this.finds;
-    if (finds.rpc[slot] === null) finds.release(slot);
+    if (finds.waiting[slot] === 0) finds.release(slot);
     else finds.cancelled[slot] = 1;
   }
 
@@ -195,29 +198,19 @@ export class Routing {
     this.ask(slot);
   }
 
-  /**
-   * Sends the find's request (a step or an ownership question) to `to`,
-   * with its timeout as a timer naming the slot and the request, set before
-   * the message goes (the order the runtime's own request timer has).
-   */
+  /** Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers. */
   private sendFindRequest(slot: number, to: PeerId, phase: number, msg: ChordMessage): void {
     const finds = this.finds;
-    const origin = finds.origin[slot]!;
     finds.asking[slot] = to;
     finds.phase[slot] = phase;
-    const serial = (finds.serial[slot]! + 1) >>> 0;
-    finds.serial[slot] = serial;
-    finds.timer[slot] = this.ctx.setTimerWith(origin, this.options.requestTimeout, this.findTimedOut, slot, serial);
-    this.ctx.request(origin, to, msg, Infinity, finds.reply[slot]!, NOOP);
-    finds.rpc[slot] = (msg as Message).rpc;
+    finds.waiting[slot] = 1;
+    this.ctx.request(finds.origin[slot]!, to, msg, this.options.requestTimeout, finds.reply[slot]!, finds.timeout[slot]!);
   }
 
-  /** The reply to a find's request: stale ones (the request timed out, or the slot holds another find now) are ignored. */
+  /** The reply to the find's request in flight. */
   private onFindReply(slot: number, reply: ChordMessage): void {
     const finds = this.finds;
-    if (!finds.inUse(slot) || finds.rpc[slot] !== (reply as Message).replyTo) return;
-    finds.rpc[slot] = null;
-    this.ctx.cancelTimerWith(finds.timer[slot]!);
+    finds.waiting[slot] = 0;
     if (finds.cancelled[slot]) {
       finds.release(slot);
       return;
@@ -227,11 +220,10 @@ export class Routing {
     else this.onStepReply(slot, peer, reply);
   }
 
-  /** The timeout of a find's request (`serial` names the request). */
-  private readonly findTimedOut = (_origin: PeerId, slot: number, serial: number): void => {
+  /** The find's request in flight got no answer in time. */
+  private onFindTimeout(slot: number): void {
     const finds = this.finds;
-    if (!finds.inUse(slot) || finds.serial[slot] !== serial || finds.rpc[slot] === null) return;
-    finds.rpc[slot] = null;
+    finds.waiting[slot] = 0;
     if (finds.cancelled[slot]) {
       finds.release(slot);
       return;
@@ -240,7 +232,7 @@ export class Routing {
     this.timedOut(slot, peer);
     if (finds.phase[slot] === OWNS) this.confirm(slot);
     else this.unusable(slot, peer);
-  };
+  }
 
   /**
    * Contacts the presumed owner (the next of the find's owners not found

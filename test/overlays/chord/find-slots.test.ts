@@ -10,13 +10,13 @@ describe("FindSlots", () => {
     fc.record({ kind: fc.constant("releaseAllOf" as const), origin: fc.integer({ min: 0, max: 40 }) }),
   );
 
-  it("hands out distinct slots, frees them one by one or by origin, and gives each new find empty lists (property)", () => {
+  it("hands out distinct slots, frees them one by one or by origin, and gives each new find empty lists and no request in flight (property)", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const made: number[] = [];
         const slots = new FindSlots((slot) => {
           made.push(slot);
-          return () => {};
+          return { reply: () => {}, timeout: () => {} };
         });
         // The simple version: slot → what the find in it holds.
         const model = new Map<number, { origin: number; items: number[] }>();
@@ -27,12 +27,14 @@ describe("FindSlots", () => {
             // A reused slot starts empty.
             expect(slots.candidates[slot]).toEqual([]);
             expect(slots.named[slot]).toEqual([]);
-            expect(slots.rpc[slot]).toBe(null);
+            expect(slots.waiting[slot]).toBe(0);
+            expect(slots.target[slot]).toBe(null);
             expect(slots.lookup[slot]).toBe(-1);
             expect(slots.hops[slot]).toBe(0);
             slots.candidates[slot]!.push(...o.items);
             slots.named[slot]!.push(...o.items);
-            slots.rpc[slot] = {};
+            slots.waiting[slot] = 1;
+            slots.target[slot] = new Uint32Array(1);
             slots.hops[slot] = o.items.length;
             model.set(slot, { origin: o.origin, items: o.items });
           } else if (o.kind === "release") {
@@ -56,15 +58,16 @@ describe("FindSlots", () => {
             expect(slots.slotsOf(origin).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
           }
         }
-        // One reply function per slot ever made, made once.
+        // One pair of handlers per slot ever made, made once.
         expect(made).toEqual(Array.from({ length: slots.capacity }, (_, k) => k));
         expect(slots.reply.length).toBe(slots.capacity);
+        expect(slots.timeout.length).toBe(slots.capacity);
       }),
     );
   });
 
   it("refuses to free a slot twice", () => {
-    const slots = new FindSlots(() => () => {});
+    const slots = new FindSlots(() => ({ reply: () => {}, timeout: () => {} }));
     const slot = slots.take(3);
     slots.release(slot);
     expect(() => slots.release(slot)).toThrow(/released twice/);
