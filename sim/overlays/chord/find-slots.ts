@@ -126,6 +126,7 @@ export class FindSlots {
     if (prev >= 0) this.nextOf[prev] = next;
     else this.headOf[origin] = next;
     if (next >= 0) this.prevOf[next] = prev;
+    this.waiting[slot] = 0;
     this.target[slot] = null;
     this.done[slot] = null;
     this.fail[slot] = null;

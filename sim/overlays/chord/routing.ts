@@ -210,6 +210,8 @@ export class Routing {
   /** The reply to the find's request in flight. */
   private onFindReply(slot: number, reply: ChordMessage): void {
     const finds = this.finds;
+    // Nothing in flight: the slot was freed with its origin's session (the runtime drops such calls; this is a guard).
+    if (finds.waiting[slot] === 0) return;
     finds.waiting[slot] = 0;
     if (finds.cancelled[slot]) {
       finds.release(slot);
@@ -223,6 +225,7 @@ export class Routing {
   /** The find's request in flight got no answer in time. */
   private onFindTimeout(slot: number): void {
     const finds = this.finds;
+    if (finds.waiting[slot] === 0) return;
     finds.waiting[slot] = 0;
     if (finds.cancelled[slot]) {
       finds.release(slot);
