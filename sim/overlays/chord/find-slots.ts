@@ -7,15 +7,19 @@ export const OWNS = 1;
 /**
  * The iterative finds in progress (workload lookups, join, fix_fingers,
  * puts), one numbered slot each, with their numbers in typed arrays and
- * their lists in arrays held by slot.
+ * their lists in arrays that the slot keeps from one find to the next, each
+ * with its length in a typed array (`candidatesN` and so on): only the first
+ * n entries count, appending writes at n, and a new find sets n to 0. So the
+ * arrays are made once per slot, never truncated (`length = 0` is a call
+ * into the runtime), and writing a peer number into one is a plain store.
  *
  * Why slots and not an object per find: a find lives for several round
  * trips, and under churn at a million peers that is hundreds of thousands of
  * events, long enough for a fresh object (and the closures of each of its
  * requests) to be promoted to the old generation and traced there. A slot's
- * numbers are typed arrays, and each slot has one reply function and one
- * timeout function, made once, for every request of every find it holds, so
- * a find allocates only its lists and the messages it sends.
+ * numbers and lists are kept from one find to the next, and each slot has
+ * one reply function and one timeout function, made once, for every request
+ * of every find it holds, so a find allocates only the messages it sends.
  *
  * A slot is reused only once its request in flight has ended (a find given
  * up meanwhile waits in `cancelled`), so the runtime's one call per request
@@ -45,6 +49,13 @@ export class FindSlots {
   cancelled = new Uint8Array(0);
   /** Where the next presumed owner to contact is in `owners`. */
   ownersAt = new Int32Array(0);
+  /** How many entries of each list count. */
+  candidatesN = new Int32Array(0);
+  ownersN = new Int32Array(0);
+  answeredN = new Int32Array(0);
+  deadN = new Int32Array(0);
+  askedN = new Int32Array(0);
+  namedN = new Int32Array(0);
   /** 1 while a request of the find is in flight. */
   waiting = new Uint8Array(0);
   target: (Uint32Array | null)[] = [];
@@ -106,6 +117,12 @@ export class FindSlots {
     this.cancelled[slot] = 0;
     this.waiting[slot] = 0;
     this.ownersAt[slot] = 0;
+    this.candidatesN[slot] = 0;
+    this.ownersN[slot] = 0;
+    this.answeredN[slot] = 0;
+    this.deadN[slot] = 0;
+    this.askedN[slot] = 0;
+    this.namedN[slot] = 0;
     if (origin >= this.headOf.length) this.growOrigins(origin + 1);
     const head = this.headOf[origin]!;
     this.nextOf[slot] = head;
@@ -115,7 +132,7 @@ export class FindSlots {
     return slot;
   }
 
-  /** Ends the find in `slot`: its lists are left empty for the next one, its references dropped. */
+  /** Ends the find in `slot` (its lists are emptied when the slot is taken again), its references dropped. */
   release(slot: number): void {
     if (this.used[slot] !== 1) throw new Error(`find slot ${slot} released twice`);
     this.used[slot] = 0;
@@ -130,14 +147,6 @@ export class FindSlots {
     this.target[slot] = null;
     this.done[slot] = null;
     this.fail[slot] = null;
-    // A list that was written gets a fresh empty array: truncating one in place (`length = 0`) is a call
-    // into the runtime that cost more than the allocation it saves.
-    if (this.candidates[slot]!.length !== 0) this.candidates[slot] = [];
-    if (this.owners[slot]!.length !== 0) this.owners[slot] = [];
-    if (this.answered[slot]!.length !== 0) this.answered[slot] = [];
-    if (this.dead[slot]!.length !== 0) this.dead[slot] = [];
-    if (this.asked[slot]!.length !== 0) this.asked[slot] = [];
-    if (this.named[slot]!.length !== 0) this.named[slot] = [];
     this.free[this.freeCount++] = slot;
   }
 
@@ -181,6 +190,12 @@ export class FindSlots {
     this.cancelled = bigger(this.cancelled);
     this.waiting = bigger(this.waiting);
     this.ownersAt = bigger(this.ownersAt);
+    this.candidatesN = bigger(this.candidatesN);
+    this.ownersN = bigger(this.ownersN);
+    this.answeredN = bigger(this.answeredN);
+    this.deadN = bigger(this.deadN);
+    this.askedN = bigger(this.askedN);
+    this.namedN = bigger(this.namedN);
     this.nextOf = bigger(this.nextOf);
     this.prevOf = bigger(this.prevOf);
     this.used = bigger(this.used);

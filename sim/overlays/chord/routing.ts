@@ -167,6 +167,9 @@ export class Routing {
   }
 
   // ── Iterative routing ─────────────────────────────────────────────
+  //
+  // A find's lists live in its slot's arrays with their lengths in typed arrays (see FindSlots):
+  // only the first `n` entries of each count, and appending writes at `n`.
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
@@ -176,7 +179,8 @@ export class Routing {
     finds.done[slot] = done;
     finds.fail[slot] = fail;
     if (via >= 0) {
-      finds.candidates[slot]!.push(via);
+      finds.candidates[slot]![0] = via;
+      finds.candidatesN[slot] = 1;
       this.ask(slot);
     } else this.startFind(slot);
   }
@@ -190,7 +194,10 @@ export class Routing {
     if (t.successorOwns(origin, target, 0)) {
       const owners = finds.owners[slot]!;
       const base = origin * t.r;
-      for (let j = 0; j < t.successorCount[origin]!; j++) owners.push(t.successors[base + j]!);
+      const count = t.successorCount[origin]!;
+      for (let j = 0; j < count; j++) owners[j] = t.successors[base + j]!;
+      finds.ownersN[slot] = count;
+      finds.ownersAt[slot] = 0;
       this.confirm(slot);
       return;
     }
@@ -250,12 +257,14 @@ export class Routing {
     // them, or they remember its previous session), and taking that as a failed contact kept joiners out.
     const joining = !this.t.inRing[origin];
     const owners = finds.owners[slot]!;
+    const ownersN = finds.ownersN[slot]!;
     const dead = finds.dead[slot]!;
+    const deadN = finds.deadN[slot]!;
     let at = finds.ownersAt[slot]!;
     let owner = -1;
-    while (at < owners.length && owner < 0) {
+    while (at < ownersN && owner < 0) {
       const o = owners[at++]!;
-      if (!dead.includes(o) && !(joining && o === origin)) owner = o;
+      if (!has(dead, deadN, o) && !(joining && o === origin)) owner = o;
     }
     finds.ownersAt[slot] = at;
     if (owner < 0) {
@@ -267,7 +276,7 @@ export class Routing {
       this.endFind(slot, owner);
       return;
     }
-    const avoid = lastDead(dead);
+    const avoid = lastDead(dead, deadN);
     const lookup = finds.lookup[slot]!;
     const target = finds.target[slot]!;
     const msg: ChordMessage = lookup >= 0 ? { type: "owns", lookup, target, avoid } : { type: "findOwns", target, avoid };
@@ -280,11 +289,9 @@ export class Routing {
       this.endFind(slot, owner);
       return;
     }
-    const finds = this.finds;
     if (reply.owner < 0 && reply.next.length === 0) {
       // Not in the ring (it crashed and is joining again): on to the next presumed owner.
-      const dead = finds.dead[slot]!;
-      if (!dead.includes(owner)) dead.push(owner);
+      this.markDead(slot, owner);
       this.confirm(slot);
       return;
     }
@@ -301,10 +308,23 @@ export class Routing {
 
   /** `peer` answered with routing information: one more hop, unless it had answered before. */
   private answeredBy(slot: number, peer: PeerId): void {
-    const answered = this.finds.answered[slot]!;
-    if (answered.includes(peer)) return;
-    answered.push(peer);
-    this.finds.hops[slot]!++;
+    const finds = this.finds;
+    const answered = finds.answered[slot]!;
+    const n = finds.answeredN[slot]!;
+    if (has(answered, n, peer)) return;
+    answered[n] = peer;
+    finds.answeredN[slot] = n + 1;
+    finds.hops[slot]!++;
+  }
+
+  /** Adds `peer` to the find's dead peers, unless it is there. */
+  private markDead(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const dead = finds.dead[slot]!;
+    const n = finds.deadN[slot]!;
+    if (has(dead, n, peer)) return;
+    dead[n] = peer;
+    finds.deadN[slot] = n + 1;
   }
 
   /** A request of the find to `peer` got no answer: a retry, counted per lookup; the table forgets `peer` unless the policy keeps it. */
@@ -315,8 +335,7 @@ export class Routing {
       this.ctx.count("lookupTimeouts");
       this.ctx.lookupTimedOut(lookup);
     } else this.ctx.count("maintenanceTimeouts");
-    const dead = finds.dead[slot]!;
-    if (!dead.includes(peer)) dead.push(peer);
+    this.markDead(slot, peer);
     if (this.options.onTimeout === "forget") this.t.forget(finds.origin[slot]!, peer);
   }
 
@@ -325,22 +344,24 @@ export class Routing {
     const t = this.t;
     const origin = finds.origin[slot]!;
     const target = finds.target[slot]!;
-    // Replaced (not refilled in place) by replaceCandidates, so read again after each refill.
-    let candidates = finds.candidates[slot]!;
+    const candidates = finds.candidates[slot]!;
     const dead = finds.dead[slot]!;
     const asked = finds.asked[slot]!;
     let next = -1;
-    if (candidates.length === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
+    if (finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
       finds.refills[slot]!++;
-      candidates = this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
+      this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
     }
-    while (candidates.length > 0 && next < 0) {
-      const c = candidates.pop()!;
-      if (c === origin && t.inRing[c] && !asked.includes(c)) {
+    while (finds.candidatesN[slot]! > 0 && next < 0) {
+      const top = finds.candidatesN[slot]! - 1;
+      finds.candidatesN[slot] = top;
+      const c = candidates[top]!;
+      if (c === origin && t.inRing[c] && !has(asked, finds.askedN[slot]!, c)) {
         // Routing led back to the origin (a lookup that started elsewhere, like the successor check of
         // fix_fingers): it answers this step from its own table, once.
-        asked.push(c);
-        const a = this.answerStep(c, target, dead, false);
+        this.markAsked(slot, c);
+        const deadN = finds.deadN[slot]!;
+        const a = this.answerStep(c, target, deadN === 0 ? NONE : dead.slice(0, deadN), false);
         if (a.owner >= 0) {
           this.setOwners(slot, a.owner, a.next);
           this.confirm(slot);
@@ -349,12 +370,12 @@ export class Routing {
         this.preferCandidates(slot, a.next);
         continue;
       }
-      if (c !== origin && !dead.includes(c) && !asked.includes(c)) next = c;
+      if (c !== origin && !has(dead, finds.deadN[slot]!, c) && !has(asked, finds.askedN[slot]!, c)) next = c;
       // Every candidate failed: start again from what the origin itself knows, past the peers found dead
       // (which its table still holds under onTimeout "keep").
-      if (next < 0 && candidates.length === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
+      if (next < 0 && finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
         finds.refills[slot]!++;
-        candidates = this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + dead.length + asked.length));
+        this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
       }
     }
     if (next < 0 || finds.hops[slot]! >= this.options.maxHops) {
@@ -362,11 +383,19 @@ export class Routing {
       this.endFind(slot, -1);
       return;
     }
-    asked.push(next);
+    this.markAsked(slot, next);
     const lookup = finds.lookup[slot]!;
-    const msg: ChordMessage =
-      lookup >= 0 ? { type: "step", lookup, target, avoid: lastDead(dead) } : { type: "findStep", target, avoid: lastDead(dead), joining: !t.inRing[origin] };
+    const avoid = lastDead(dead, finds.deadN[slot]!);
+    const msg: ChordMessage = lookup >= 0 ? { type: "step", lookup, target, avoid } : { type: "findStep", target, avoid, joining: !t.inRing[origin] };
     this.sendFindRequest(slot, next, STEP, msg);
+  }
+
+  /** Appends `peer` to the peers the find has asked. */
+  private markAsked(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const n = finds.askedN[slot]!;
+    finds.asked[slot]![n] = peer;
+    finds.askedN[slot] = n + 1;
   }
 
   private onStepReply(slot: number, next: PeerId, reply: ChordMessage): void {
@@ -387,55 +416,77 @@ export class Routing {
   private unusable(slot: number, peer: PeerId): void {
     const finds = this.finds;
     const by = this.namerOf(slot, peer);
-    if (by >= 0 && !finds.dead[slot]!.includes(by)) {
+    if (by >= 0 && !has(finds.dead[slot]!, finds.deadN[slot]!, by)) {
+      // Asked no more: out of the asked list (the rest keep their order).
       const asked = finds.asked[slot]!;
-      const at = asked.indexOf(by);
-      if (at >= 0) asked.splice(at, 1);
+      const n = finds.askedN[slot]!;
+      let at = 0;
+      while (at < n && asked[at] !== by) at++;
+      if (at < n) {
+        for (let k = at + 1; k < n; k++) asked[k - 1] = asked[k]!;
+        finds.askedN[slot] = n - 1;
+      }
       this.forgetNamer(slot, peer);
-      finds.candidates[slot]!.push(by);
+      const c = finds.candidatesN[slot]!;
+      finds.candidates[slot]![c] = by;
+      finds.candidatesN[slot] = c + 1;
     }
     this.ask(slot);
   }
 
   /** The presumed owner and the successors after it become the find's owners to contact. */
   private setOwners(slot: number, owner: PeerId, next: readonly PeerId[]): void {
-    const owners = [owner];
-    for (let j = 0; j < next.length; j++) owners.push(next[j]!);
-    this.finds.owners[slot] = owners;
-    this.finds.ownersAt[slot] = 0;
+    const finds = this.finds;
+    const owners = finds.owners[slot]!;
+    owners[0] = owner;
+    for (let j = 0; j < next.length; j++) owners[1 + j] = next[j]!;
+    finds.ownersN[slot] = 1 + next.length;
+    finds.ownersAt[slot] = 0;
   }
 
   /** Puts `better` (best first) ahead of every candidate the find has. */
   private preferCandidates(slot: number, better: readonly PeerId[]): void {
-    const candidates = this.finds.candidates[slot]!;
-    for (let j = better.length - 1; j >= 0; j--) candidates.push(better[j]!);
+    const finds = this.finds;
+    const candidates = finds.candidates[slot]!;
+    let n = finds.candidatesN[slot]!;
+    for (let j = better.length - 1; j >= 0; j--) candidates[n++] = better[j]!;
+    finds.candidatesN[slot] = n;
   }
 
-  /** Makes `list` (best first) the candidates of the find, in a new array, which it returns. */
-  private replaceCandidates(slot: number, list: readonly PeerId[]): PeerId[] {
-    const candidates: PeerId[] = [];
-    for (let j = list.length - 1; j >= 0; j--) candidates.push(list[j]!);
-    this.finds.candidates[slot] = candidates;
-    return candidates;
+  /** Makes `list` (best first) the candidates of the find. */
+  private replaceCandidates(slot: number, list: readonly PeerId[]): void {
+    const finds = this.finds;
+    const candidates = finds.candidates[slot]!;
+    const n = list.length;
+    for (let j = 0; j < n; j++) candidates[j] = list[n - 1 - j]!;
+    finds.candidatesN[slot] = n;
   }
 
   /** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
   private nameCandidates(slot: number, next: readonly PeerId[], by: PeerId): void {
-    const named = this.finds.named[slot]!;
-    for (let j = 0; j < next.length; j++) named.push(next[j]!, by);
+    const finds = this.finds;
+    const named = finds.named[slot]!;
+    let n = finds.namedN[slot]!;
+    for (let j = 0; j < next.length; j++) {
+      named[n++] = next[j]!;
+      named[n++] = by;
+    }
+    finds.namedN[slot] = n;
   }
 
   /** The first peer that named `candidate` since it was last forgotten, or -1. */
   private namerOf(slot: number, candidate: PeerId): PeerId {
     const named = this.finds.named[slot]!;
-    for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) return named[k + 1]!;
+    const n = this.finds.namedN[slot]!;
+    for (let k = 0; k < n; k += 2) if (named[k] === candidate) return named[k + 1]!;
     return -1;
   }
 
   /** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
   private forgetNamer(slot: number, candidate: PeerId): void {
     const named = this.finds.named[slot]!;
-    for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) named[k] = -1;
+    const n = this.finds.namedN[slot]!;
+    for (let k = 0; k < n; k += 2) if (named[k] === candidate) named[k] = -1;
   }
 
   /**
@@ -741,6 +792,12 @@ const NOOP = () => {};
 const NONE: readonly PeerId[] = [];
 
 /** The peers an iterative asker names as dead in its next request (the shared empty list when there are none: messages only read it). */
-function lastDead(dead: readonly PeerId[]): readonly PeerId[] {
-  return dead.length === 0 ? NONE : dead.slice(-AVOID);
+function lastDead(dead: readonly PeerId[], n: number): readonly PeerId[] {
+  return n === 0 ? NONE : dead.slice(Math.max(0, n - AVOID), n);
+}
+
+/** True if `x` is among the first `n` entries of `list`. */
+function has(list: readonly PeerId[], n: number, x: PeerId): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === x) return true;
+  return false;
 }
