@@ -5,6 +5,7 @@ import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";
+import { FindSlots, OWNS, STEP } from "./find-slots.js";
 import { handlersFor, unhandled } from "../../core/handlers.js";
 
 /**
@@ -38,50 +39,14 @@ const REFILLS = 8;
 /** How many of the peers it found dead an iterative asker names in each step, so the next hop skips them. */
 const AVOID = 32;
 
-interface Find {
-  origin: PeerId;
-  target: Uint32Array;
-  /** The workload lookup, or -1 for join and fix_fingers. */
-  lookup: number;
-  hops: number;
-  /**
-   * Peers to ask next, the best last: a stack, as every reply puts its few
-   * candidates ahead of all the older ones (a join that wanders among
-   * joiners gathers over a hundred), so nothing is copied to add or take
-   * one. Written through `preferCandidates` and `replaceCandidates`.
-   */
-  candidates: PeerId[];
-  /** The presumed owner and the successors after it, to contact in turn once a node named the owner. */
-  owners: PeerId[];
-  /** Distinct peers that answered a step (the hops). */
-  answered: PeerId[];
-  /** Peers that did not answer. */
-  dead: PeerId[];
-  /** Peers already asked (their answers are among the candidates). */
-  asked: PeerId[];
-  /**
-   * Which peer named each candidate, so that when a candidate fails the
-   * peer that named it is asked again: pairs (candidate, the peer that named
-   * it) in the order they were named, the first pair of a candidate being
-   * the one that counts (see `namerOf`). Every reply adds to it and only a
-   * timeout reads it, so it is a log to append to rather than a map to keep
-   * up (made at the first reply).
-   */
-  named: PeerId[] | null;
-  /** Times the origin refilled the candidates from its own table after they all failed. */
-  refills: number;
-  cancelled: boolean;
-  done: (owner: PeerId, hops: number) => void;
-  fail: () => void;
-}
-
 interface Pending {
   origin: PeerId;
   session: number;
   /** The workload key looked up, and its id. */
   key: number;
   target: Uint32Array;
-  find?: Find;
+  /** Iteratively, the slot of its find in `finds`; -1 for recursive routing. */
+  find: number;
 }
 
 /** The messages this part takes. */
@@ -92,6 +57,11 @@ export class Routing {
   readonly handlers = handlersFor<ChordMessage, typeof ROUTING_TYPES>(ROUTING_TYPES, (to, from, msg) => this.handle(to, from, msg));
   /** Workload lookups in progress, by lookup id. */
   private readonly pending = new Map<number, Pending>();
+  /** The iterative finds in progress (workload lookups and maintenance), one slot each. */
+  private readonly finds = new FindSlots((slot) => ({
+    reply: (reply) => this.onFindReply(slot, reply as ChordMessage),
+    timeout: () => this.onFindTimeout(slot),
+  }));
   /** Where misrouting nodes send lookups; null when no node misroutes. */
   private readonly accomplices: Accomplices | null;
 
@@ -121,45 +91,53 @@ export class Routing {
       this.ctx.lookupFailed(lookup);
       return;
     }
-    const record: Pending = { origin, session: t.session[origin]!, key, target };
+    const record: Pending = { origin, session: t.session[origin]!, key, target, find: -1 };
     this.pending.set(lookup, record);
     if (this.options.routing === "recursive") {
       if (t.successorOwns(origin, target, 0)) this.toOwner(origin, { type: "routeOwner", lookup, target, origin, hops: 0, avoid: NONE }, 0, NONE);
       else this.forward(origin, { type: "route", lookup, target, origin, hops: 1 }, NONE);
       return;
     }
-    record.find = {
-      origin,
-      target,
-      lookup,
-      hops: 0,
-      candidates: [],
-      owners: [],
-      answered: [],
-      dead: [],
-      asked: [],
-      named: null,
-      refills: 0,
-      cancelled: false,
-      done: (owner, hops) => this.finish(lookup, owner, hops),
-      fail: () => this.finish(lookup, -1, 0),
-    };
-    this.startFind(record.find);
+    const slot = this.finds.take(origin);
+    this.finds.lookup[slot] = lookup;
+    this.finds.target[slot] = target;
+    record.find = slot;
+    this.startFind(slot);
   }
 
   abandon(lookup: number): void {
     const record = this.pending.get(lookup);
-    if (record?.find) record.find.cancelled = true;
+    if (record !== undefined && record.find >= 0) this.cancelFind(record.find);
     this.pending.delete(lookup);
   }
 
-  /** `peer` went offline: its lookups in progress end with it. */
+  /** `peer` went offline: its lookups in progress end with it, and so do its finds (their answers and timeouts will never come). */
   dropLookupsOf(peer: PeerId): void {
     for (const [id, record] of this.pending) {
       if (record.origin !== peer) continue;
-      if (record.find) record.find.cancelled = true;
       this.pending.delete(id);
     }
+    this.finds.releaseAllOf(peer);
+  }
+
+  /** A find given up from outside (its workload lookup timed out): freed now, or when the request in flight ends. */
+  private cancelFind(slot: number): void {
+    const finds = this.finds;
+    if (finds.waiting[slot] === 0) finds.release(slot);
+    else finds.cancelled[slot] = 1;
+  }
+
+  /** The find in `slot` found `owner` (or -1: it failed): its slot is freed, then its origin told. */
+  private endFind(slot: number, owner: PeerId): void {
+    const finds = this.finds;
+    const lookup = finds.lookup[slot]!;
+    const hops = finds.hops[slot]!;
+    const done = finds.done[slot]!;
+    const fail = finds.fail[slot]!;
+    finds.release(slot);
+    if (lookup >= 0) this.finish(lookup, owner, owner < 0 ? 0 : hops);
+    else if (owner >= 0) done(owner, hops);
+    else fail();
   }
 
   /** A lookup's answer reached its origin: checked against the true ring before it counts. */
@@ -189,184 +167,326 @@ export class Routing {
   }
 
   // ── Iterative routing ─────────────────────────────────────────────
+  //
+  // A find's lists live in its slot's arrays with their lengths in typed arrays (see FindSlots):
+  // only the first `n` entries of each count, and appending writes at `n`.
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
-    const find: Find = { origin, target, lookup: -1, hops: 0, candidates: [], owners: [], answered: [], dead: [], asked: [], named: null, refills: 0, cancelled: false, done, fail };
+    const finds = this.finds;
+    const slot = finds.take(origin);
+    finds.target[slot] = target;
+    finds.done[slot] = done;
+    finds.fail[slot] = fail;
     if (via >= 0) {
-      find.candidates.push(via);
-      this.ask(find);
-    } else this.startFind(find);
+      finds.candidates[slot]![0] = via;
+      finds.candidatesN[slot] = 1;
+      this.ask(slot);
+    } else this.startFind(slot);
   }
 
   /** The origin's own step: answers from its table, or picks the first peer to ask. */
-  private startFind(find: Find): void {
+  private startFind(slot: number): void {
     const t = this.t;
-    if (t.successorOwns(find.origin, find.target, 0)) {
-      find.owners = t.successorList(find.origin);
-      this.confirm(find);
+    const finds = this.finds;
+    const origin = finds.origin[slot]!;
+    const target = finds.target[slot]!;
+    if (t.successorOwns(origin, target, 0)) {
+      const owners = finds.owners[slot]!;
+      const base = origin * t.r;
+      const count = t.successorCount[origin]!;
+      for (let j = 0; j < count; j++) owners[j] = t.successors[base + j]!;
+      finds.ownersN[slot] = count;
+      finds.ownersAt[slot] = 0;
+      this.confirm(slot);
       return;
     }
-    replaceCandidates(find, t.candidates(find.origin, find.target, 0, CANDIDATES + 1));
-    this.ask(find);
+    this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1));
+    this.ask(slot);
+  }
+
+  /** Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers. */
+  private sendFindRequest(slot: number, to: PeerId, phase: number, msg: ChordMessage): void {
+    const finds = this.finds;
+    finds.asking[slot] = to;
+    finds.phase[slot] = phase;
+    finds.waiting[slot] = 1;
+    this.ctx.request(finds.origin[slot]!, to, msg, this.options.requestTimeout, finds.reply[slot]!, finds.timeout[slot]!);
+  }
+
+  /** The reply to the find's request in flight. */
+  private onFindReply(slot: number, reply: ChordMessage): void {
+    const finds = this.finds;
+    // Nothing in flight: the slot was freed with its origin's session (the runtime drops such calls; this is a guard).
+    if (finds.waiting[slot] === 0) return;
+    finds.waiting[slot] = 0;
+    if (finds.cancelled[slot]) {
+      finds.release(slot);
+      return;
+    }
+    const peer = finds.asking[slot]!;
+    if (finds.phase[slot] === OWNS) this.onOwnsReply(slot, peer, reply);
+    else this.onStepReply(slot, peer, reply);
+  }
+
+  /** The find's request in flight got no answer in time. */
+  private onFindTimeout(slot: number): void {
+    const finds = this.finds;
+    if (finds.waiting[slot] === 0) return;
+    finds.waiting[slot] = 0;
+    if (finds.cancelled[slot]) {
+      finds.release(slot);
+      return;
+    }
+    const peer = finds.asking[slot]!;
+    this.timedOut(slot, peer);
+    if (finds.phase[slot] === OWNS) this.confirm(slot);
+    else this.unusable(slot, peer);
   }
 
   /**
-   * Contacts the presumed owner (the first of `find.owners` not found dead):
-   * it confirms, or redirects (a newcomer took part of its range, or the
-   * presumption was wrong). Once every presumed owner has failed, routing
-   * steps go on from the candidates, with the dead ones avoided.
+   * Contacts the presumed owner (the next of the find's owners not found
+   * dead): it confirms, or redirects (a newcomer took part of its range, or
+   * the presumption was wrong). Once every presumed owner has failed,
+   * routing steps go on from the candidates, with the dead ones avoided.
    */
-  private confirm(find: Find): void {
-    if (find.cancelled) return;
+  private confirm(slot: number): void {
+    const finds = this.finds;
+    const origin = finds.origin[slot]!;
     // A joiner looking up its own id wants the peer after itself: others may already name it (it notified
     // them, or they remember its previous session), and taking that as a failed contact kept joiners out.
-    const joining = !this.t.inRing[find.origin];
+    const joining = !this.t.inRing[origin];
+    const owners = finds.owners[slot]!;
+    const ownersN = finds.ownersN[slot]!;
+    const dead = finds.dead[slot]!;
+    const deadN = finds.deadN[slot]!;
+    let at = finds.ownersAt[slot]!;
     let owner = -1;
-    while (find.owners.length > 0 && owner < 0) {
-      const o = find.owners.shift()!;
-      if (!find.dead.includes(o) && !(joining && o === find.origin)) owner = o;
+    while (at < ownersN && owner < 0) {
+      const o = owners[at++]!;
+      if (!has(dead, deadN, o) && !(joining && o === origin)) owner = o;
     }
+    finds.ownersAt[slot] = at;
     if (owner < 0) {
-      this.ask(find);
+      this.ask(slot);
       return;
     }
     // The origin owns the target itself (its own successor list wrapped round to it).
-    if (owner === find.origin) {
-      find.done(owner, find.hops);
+    if (owner === origin) {
+      this.endFind(slot, owner);
       return;
     }
-    const avoid = lastDead(find);
-    const msg: ChordMessage = find.lookup >= 0 ? { type: "owns", lookup: find.lookup, target: find.target, avoid } : { type: "findOwns", target: find.target, avoid };
-    this.ctx.request(
-      find.origin,
-      owner,
-      msg,
-      this.options.requestTimeout,
-      (reply) => {
-        if (find.cancelled || (reply.type !== "ownsReply" && reply.type !== "findOwnsReply")) return;
-        if (reply.owner === owner) {
-          find.done(owner, find.hops);
-          return;
-        }
-        if (reply.owner < 0 && reply.next.length === 0) {
-          // Not in the ring (it crashed and is joining again): on to the next presumed owner.
-          if (!find.dead.includes(owner)) find.dead.push(owner);
-          this.confirm(find);
-          return;
-        }
-        this.answeredBy(find, owner);
-        if (reply.owner >= 0) {
-          find.owners = [reply.owner, ...reply.next];
-          this.confirm(find);
-          return;
-        }
-        nameCandidates(find, reply.next, owner);
-        preferCandidates(find, reply.next);
-        this.ask(find);
-      },
-      () => {
-        if (find.cancelled) return;
-        this.timedOut(find, owner);
-        this.confirm(find);
-      },
-    );
+    const avoid = lastDead(dead, deadN);
+    const lookup = finds.lookup[slot]!;
+    const target = finds.target[slot]!;
+    const msg: ChordMessage = lookup >= 0 ? { type: "owns", lookup, target, avoid } : { type: "findOwns", target, avoid };
+    this.sendFindRequest(slot, owner, OWNS, msg);
+  }
+
+  private onOwnsReply(slot: number, owner: PeerId, reply: ChordMessage): void {
+    if (reply.type !== "ownsReply" && reply.type !== "findOwnsReply") return;
+    if (reply.owner === owner) {
+      this.endFind(slot, owner);
+      return;
+    }
+    if (reply.owner < 0 && reply.next.length === 0) {
+      // Not in the ring (it crashed and is joining again): on to the next presumed owner.
+      this.markDead(slot, owner);
+      this.confirm(slot);
+      return;
+    }
+    this.answeredBy(slot, owner);
+    if (reply.owner >= 0) {
+      this.setOwners(slot, reply.owner, reply.next);
+      this.confirm(slot);
+      return;
+    }
+    this.nameCandidates(slot, reply.next, owner);
+    this.preferCandidates(slot, reply.next);
+    this.ask(slot);
   }
 
   /** `peer` answered with routing information: one more hop, unless it had answered before. */
-  private answeredBy(find: Find, peer: PeerId): void {
-    if (find.answered.includes(peer)) return;
-    find.answered.push(peer);
-    find.hops++;
+  private answeredBy(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const answered = finds.answered[slot]!;
+    const n = finds.answeredN[slot]!;
+    if (has(answered, n, peer)) return;
+    answered[n] = peer;
+    finds.answeredN[slot] = n + 1;
+    finds.hops[slot]!++;
   }
 
-  /** A request of `find` to `peer` got no answer: a retry, counted per lookup; the table forgets `peer` unless the policy keeps it. */
-  private timedOut(find: Find, peer: PeerId): void {
-    if (find.lookup >= 0) {
+  /** Adds `peer` to the find's dead peers, unless it is there. */
+  private markDead(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const dead = finds.dead[slot]!;
+    const n = finds.deadN[slot]!;
+    if (has(dead, n, peer)) return;
+    dead[n] = peer;
+    finds.deadN[slot] = n + 1;
+  }
+
+  /** A request of the find to `peer` got no answer: a retry, counted per lookup; the table forgets `peer` unless the policy keeps it. */
+  private timedOut(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const lookup = finds.lookup[slot]!;
+    if (lookup >= 0) {
       this.ctx.count("lookupTimeouts");
-      this.ctx.lookupTimedOut(find.lookup);
+      this.ctx.lookupTimedOut(lookup);
     } else this.ctx.count("maintenanceTimeouts");
-    if (!find.dead.includes(peer)) find.dead.push(peer);
-    if (this.options.onTimeout === "forget") this.t.forget(find.origin, peer);
+    this.markDead(slot, peer);
+    if (this.options.onTimeout === "forget") this.t.forget(finds.origin[slot]!, peer);
   }
 
-  private ask(find: Find): void {
-    if (find.cancelled) return;
+  private ask(slot: number): void {
+    const finds = this.finds;
+    const t = this.t;
+    const origin = finds.origin[slot]!;
+    const target = finds.target[slot]!;
+    const candidates = finds.candidates[slot]!;
+    const dead = finds.dead[slot]!;
+    const asked = finds.asked[slot]!;
     let next = -1;
-    if (find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
-      find.refills++;
-      replaceCandidates(find, this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length));
+    if (finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
+      finds.refills[slot]!++;
+      this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
     }
-    while (find.candidates.length > 0 && next < 0) {
-      const c = find.candidates.pop()!;
-      if (c === find.origin && this.t.inRing[c] && !find.asked.includes(c)) {
+    while (finds.candidatesN[slot]! > 0 && next < 0) {
+      const top = finds.candidatesN[slot]! - 1;
+      finds.candidatesN[slot] = top;
+      const c = candidates[top]!;
+      if (c === origin && t.inRing[c] && !has(asked, finds.askedN[slot]!, c)) {
         // Routing led back to the origin (a lookup that started elsewhere, like the successor check of
         // fix_fingers): it answers this step from its own table, once.
-        find.asked.push(c);
-        const a = this.answerStep(c, find.target, find.dead, false);
+        this.markAsked(slot, c);
+        const deadN = finds.deadN[slot]!;
+        const a = this.answerStep(c, target, deadN === 0 ? NONE : dead.slice(0, deadN), false);
         if (a.owner >= 0) {
-          find.owners = [a.owner, ...a.next];
-          this.confirm(find);
+          this.setOwners(slot, a.owner, a.next);
+          this.confirm(slot);
           return;
         }
-        preferCandidates(find, a.next);
+        this.preferCandidates(slot, a.next);
         continue;
       }
-      if (c !== find.origin && !find.dead.includes(c) && !find.asked.includes(c)) next = c;
+      if (c !== origin && !has(dead, finds.deadN[slot]!, c) && !has(asked, finds.askedN[slot]!, c)) next = c;
       // Every candidate failed: start again from what the origin itself knows, past the peers found dead
       // (which its table still holds under onTimeout "keep").
-      if (next < 0 && find.candidates.length === 0 && find.refills < REFILLS && this.t.inRing[find.origin]) {
-        find.refills++;
-        replaceCandidates(find, this.t.candidates(find.origin, find.target, 0, CANDIDATES + 1 + find.dead.length + find.asked.length));
+      if (next < 0 && finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
+        finds.refills[slot]!++;
+        this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
       }
     }
-    if (next < 0 || find.hops >= this.options.maxHops) {
+    if (next < 0 || finds.hops[slot]! >= this.options.maxHops) {
       this.ctx.count(next < 0 ? "deadEnds" : "hopLimit");
-      find.fail();
+      this.endFind(slot, -1);
       return;
     }
-    find.asked.push(next);
-    const msg: ChordMessage =
-      find.lookup >= 0
-        ? { type: "step", lookup: find.lookup, target: find.target, avoid: lastDead(find) }
-        : { type: "findStep", target: find.target, avoid: lastDead(find), joining: !this.t.inRing[find.origin] };
-    this.ctx.request(
-      find.origin,
-      next,
-      msg,
-      this.options.requestTimeout,
-      (reply) => {
-        if (find.cancelled) return;
-        if (reply.type !== "stepReply" && reply.type !== "findStepReply") return;
-        this.answeredBy(find, next);
-        if (reply.owner >= 0) {
-          find.owners = [reply.owner, ...reply.next];
-          this.confirm(find);
-          return;
-        }
-        // Better candidates first; the older ones stay as fallbacks.
-        nameCandidates(find, reply.next, next);
-        preferCandidates(find, reply.next);
-        this.ask(find);
-      },
-      () => {
-        if (find.cancelled) return;
-        this.timedOut(find, next);
-        this.unusable(find, next);
-      },
-    );
+    this.markAsked(slot, next);
+    const lookup = finds.lookup[slot]!;
+    const avoid = lastDead(dead, finds.deadN[slot]!);
+    const msg: ChordMessage = lookup >= 0 ? { type: "step", lookup, target, avoid } : { type: "findStep", target, avoid, joining: !t.inRing[origin] };
+    this.sendFindRequest(slot, next, STEP, msg);
+  }
+
+  /** Appends `peer` to the peers the find has asked. */
+  private markAsked(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const n = finds.askedN[slot]!;
+    finds.asked[slot]![n] = peer;
+    finds.askedN[slot] = n + 1;
+  }
+
+  private onStepReply(slot: number, next: PeerId, reply: ChordMessage): void {
+    if (reply.type !== "stepReply" && reply.type !== "findStepReply") return;
+    this.answeredBy(slot, next);
+    if (reply.owner >= 0) {
+      this.setOwners(slot, reply.owner, reply.next);
+      this.confirm(slot);
+      return;
+    }
+    // Better candidates first; the older ones stay as fallbacks.
+    this.nameCandidates(slot, reply.next, next);
+    this.preferCandidates(slot, reply.next);
+    this.ask(slot);
   }
 
   /** `peer` timed out: avoid it, and ask again the peer that named it, which (told to avoid it) names the next best. */
-  private unusable(find: Find, peer: PeerId): void {
-    const by = namerOf(find, peer);
-    if (by >= 0 && !find.dead.includes(by)) {
-      const at = find.asked.indexOf(by);
-      if (at >= 0) find.asked.splice(at, 1);
-      forgetNamer(find, peer);
-      find.candidates.push(by);
+  private unusable(slot: number, peer: PeerId): void {
+    const finds = this.finds;
+    const by = this.namerOf(slot, peer);
+    if (by >= 0 && !has(finds.dead[slot]!, finds.deadN[slot]!, by)) {
+      // Asked no more: out of the asked list (the rest keep their order).
+      const asked = finds.asked[slot]!;
+      const n = finds.askedN[slot]!;
+      let at = 0;
+      while (at < n && asked[at] !== by) at++;
+      if (at < n) {
+        for (let k = at + 1; k < n; k++) asked[k - 1] = asked[k]!;
+        finds.askedN[slot] = n - 1;
+      }
+      this.forgetNamer(slot, peer);
+      const c = finds.candidatesN[slot]!;
+      finds.candidates[slot]![c] = by;
+      finds.candidatesN[slot] = c + 1;
     }
-    this.ask(find);
+    this.ask(slot);
+  }
+
+  /** The presumed owner and the successors after it become the find's owners to contact. */
+  private setOwners(slot: number, owner: PeerId, next: readonly PeerId[]): void {
+    const finds = this.finds;
+    const owners = finds.owners[slot]!;
+    owners[0] = owner;
+    for (let j = 0; j < next.length; j++) owners[1 + j] = next[j]!;
+    finds.ownersN[slot] = 1 + next.length;
+    finds.ownersAt[slot] = 0;
+  }
+
+  /** Puts `better` (best first) ahead of every candidate the find has. */
+  private preferCandidates(slot: number, better: readonly PeerId[]): void {
+    const finds = this.finds;
+    const candidates = finds.candidates[slot]!;
+    let n = finds.candidatesN[slot]!;
+    for (let j = better.length - 1; j >= 0; j--) candidates[n++] = better[j]!;
+    finds.candidatesN[slot] = n;
+  }
+
+  /** Makes `list` (best first) the candidates of the find. */
+  private replaceCandidates(slot: number, list: readonly PeerId[]): void {
+    const finds = this.finds;
+    const candidates = finds.candidates[slot]!;
+    const n = list.length;
+    for (let j = 0; j < n; j++) candidates[j] = list[n - 1 - j]!;
+    finds.candidatesN[slot] = n;
+  }
+
+  /** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
+  private nameCandidates(slot: number, next: readonly PeerId[], by: PeerId): void {
+    const finds = this.finds;
+    const named = finds.named[slot]!;
+    let n = finds.namedN[slot]!;
+    for (let j = 0; j < next.length; j++) {
+      named[n++] = next[j]!;
+      named[n++] = by;
+    }
+    finds.namedN[slot] = n;
+  }
+
+  /** The first peer that named `candidate` since it was last forgotten, or -1. */
+  private namerOf(slot: number, candidate: PeerId): PeerId {
+    const named = this.finds.named[slot]!;
+    const n = this.finds.namedN[slot]!;
+    for (let k = 0; k < n; k += 2) if (named[k] === candidate) return named[k + 1]!;
+    return -1;
+  }
+
+  /** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
+  private forgetNamer(slot: number, candidate: PeerId): void {
+    const named = this.finds.named[slot]!;
+    const n = this.finds.namedN[slot]!;
+    for (let k = 0; k < n; k += 2) if (named[k] === candidate) named[k] = -1;
   }
 
   /**
@@ -672,37 +792,12 @@ const NOOP = () => {};
 const NONE: readonly PeerId[] = [];
 
 /** The peers an iterative asker names as dead in its next request (the shared empty list when there are none: messages only read it). */
-function lastDead(find: Find): readonly PeerId[] {
-  return find.dead.length === 0 ? NONE : find.dead.slice(-AVOID);
+function lastDead(dead: readonly PeerId[], n: number): readonly PeerId[] {
+  return n === 0 ? NONE : dead.slice(Math.max(0, n - AVOID), n);
 }
 
-/** Puts `better` (best first) ahead of every candidate `find` has. */
-function preferCandidates(find: Find, better: readonly PeerId[]): void {
-  for (let j = better.length - 1; j >= 0; j--) find.candidates.push(better[j]!);
-}
-
-/** Makes `list` (best first; the caller's to keep) the candidates of `find`. */
-function replaceCandidates(find: Find, list: PeerId[]): void {
-  find.candidates = list.reverse();
-}
-
-/** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
-function nameCandidates(find: Find, next: readonly PeerId[], by: PeerId): void {
-  if (next.length === 0) return;
-  const named = (find.named ??= []);
-  for (const c of next) named.push(c, by);
-}
-
-/** The first peer that named `candidate` since it was last forgotten, or -1. */
-function namerOf(find: Find, candidate: PeerId): PeerId {
-  const named = find.named;
-  if (named === null) return -1;
-  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) return named[k + 1]!;
-  return -1;
-}
-
-/** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
-function forgetNamer(find: Find, candidate: PeerId): void {
-  const named = find.named!;
-  for (let k = 0; k < named.length; k += 2) if (named[k] === candidate) named[k] = -1;
+/** True if `x` is among the first `n` entries of `list`. */
+function has(list: readonly PeerId[], n: number, x: PeerId): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === x) return true;
+  return false;
 }
