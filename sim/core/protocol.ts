@@ -425,7 +425,7 @@ export interface OverlayDefinition<O extends { type: string } = any, M extends M
    * `overlay` and what is allowed. Runs with the scenario's own checks, so a
    * problem is reported like any bad field (exit code 2).
    */
-  checkScenario?(options: O, scenario: { readonly peers: number; readonly bandwidth: boolean; readonly loss: number }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
+  checkScenario?(options: O, scenario: { readonly peers: number; readonly bandwidth: boolean; readonly bandwidthModel?: string; readonly loss: number; readonly faultKinds?: readonly string[] }): readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
   create(options: O, ctx: OverlayContext<M>, world: OverlayWorld): Overlay<M>;
 }
 

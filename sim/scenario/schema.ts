@@ -184,7 +184,7 @@ function buildScenarioSchema(overlay: ReturnType<typeof overlayUnion>) {
       (path, message) => ctx.addIssue({ code: "custom", path, message }),
     );
   }
-  for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count, bandwidth: s.network.bandwidth !== undefined, loss: s.network.loss }) ?? []) {
+  for (const problem of definition?.checkScenario?.(s.overlay as never, { peers: s.peers.count, bandwidth: s.network.bandwidth !== undefined, bandwidthModel: s.network.bandwidth?.model, loss: s.network.loss, faultKinds: s.faults.map((f) => f.kind) }) ?? []) {
     ctx.addIssue({ code: "custom", path: ["overlay", ...problem.path], message: problem.message });
   }
   if (s.churn.model === "trace" && (s.overlay as { bootstrap?: string }).bootstrap === "oracle") {

@@ -272,10 +272,17 @@ export const bittorrent: OverlayDefinition<BittorrentOptions, BittorrentMessage>
 };
 
 /** What execution: rounds cannot do: each problem names the field that rules it out. */
-function roundProblems(scenario: { readonly bandwidth: boolean; readonly loss: number }) {
+function roundProblems(scenario: { readonly bandwidth: boolean; readonly bandwidthModel?: string; readonly loss: number; readonly faultKinds?: readonly string[] }) {
   const problems: { path: string[]; message: string }[] = [];
   if (!scenario.bandwidth) {
     problems.push({ path: ["execution"], message: 'expected "events" without network.bandwidth (rounds share the peers\' link capacities among flows, and there are none), got "rounds"' });
+  } else if (scenario.bandwidthModel !== "maxmin") {
+    // Rounds solve max-min rates themselves (flow-rates.ts); another carrier's rates would be silently replaced.
+    problems.push({ path: ["execution"], message: `expected "events" with network.bandwidth.model "${scenario.bandwidthModel}" (rounds share capacity max-min fairly, the "maxmin" model; use it, or events for this one), got "rounds"` });
+  }
+  if (scenario.faultKinds?.includes("degrade")) {
+    // A degrade fault changes the carriers' capacities, loss and latency, none of which a round's flows use.
+    problems.push({ path: ["execution"], message: 'expected "events" with a degrade fault (it acts on the network\'s transfers and messages, which rounds do not use), got "rounds"' });
   }
   if (scenario.loss > 0) {
     problems.push({ path: ["execution"], message: `expected "events" with network.loss ${scenario.loss} (a round carries no messages to lose), got "rounds"` });

@@ -177,6 +177,16 @@ describe("bittorrent: execution rounds, bad input", () => {
     expect(message).toContain("without network.bandwidth");
   });
 
+  it("refuses rounds with a carrier other than maxmin, and with a degrade fault, naming the field", () => {
+    const share = expectInputError(() => validateScenario(base({ bandwidth: { model: "share", links: { upload: "1Mbit/s" } } }), "bt.yaml"));
+    expect(share).toContain("overlay.execution");
+    expect(share).toContain('network.bandwidth.model "share"');
+    const degraded = { ...base({ bandwidth: { model: "maxmin", links: { upload: "1Mbit/s" } } }), faults: [{ kind: "degrade", at: "1m", until: "2m", bandwidthFactor: 0.5 }] };
+    const message = expectInputError(() => validateScenario(degraded, "bt.yaml"));
+    expect(message).toContain("overlay.execution");
+    expect(message).toContain("degrade fault");
+  });
+
   it("refuses rounds with message loss, naming the field", () => {
     const message = expectInputError(() => validateScenario(base({ loss: 0.01, bandwidth: { model: "maxmin", links: { upload: "1Mbit/s" } } }), "bt.yaml"));
     expect(message).toContain("overlay.execution");
