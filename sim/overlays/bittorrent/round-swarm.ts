@@ -9,7 +9,7 @@ import { PartialPool } from "./partial-pool.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
 import { RoundLinks } from "./round-links.js";
-import { Connection, PeerState, removeFrom, type PartialPiece } from "./state.js";
+import { Connection, firstJoinState, PeerState, removeFrom, type PartialPiece } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import type { Tracker } from "./tracker.js";
@@ -89,16 +89,7 @@ export class RoundSwarm {
   deliver(): void {}
 
   join(peer: PeerId): void {
-    let state = this.states[peer];
-    if (!state) {
-      state = new PeerState(peer, this.torrent.pieces, this.kindOf(peer));
-      if (state.kind === "seed") state.fill();
-      else if (this.pieceMapPeers.length < this.options.pieceMapPeers) {
-        this.pieceMapPeers.push(peer);
-        state.pieceTimes = new Float64Array(this.torrent.pieces).fill(-1);
-      }
-      this.states[peer] = state;
-    }
+    const state = (this.states[peer] ??= firstJoinState(peer, this.torrent.pieces, this.kindOf(peer), this.pieceMapPeers, this.options.pieceMapPeers));
     if (state.left) return;
     const s = state;
     if (s.kind === "seed") this.activate(s);
@@ -221,7 +212,7 @@ export class RoundSwarm {
     if (c.outgoing) state.initiated--;
     state.detach(c);
     this.flows.release(state, c);
-    this.endOptimistic(state, c);
+    state.endOptimistic(c, this.ctx.now());
     state.optimistic = state.optimistic.filter((p) => p !== c.peer);
     if (both) {
       const remote = this.states[c.peer];
@@ -288,7 +279,7 @@ export class RoundSwarm {
     for (const peer of wasOptimistic) {
       if (state.optimistic.includes(peer)) continue;
       const c = state.connections.get(peer);
-      if (c) this.endOptimistic(state, c);
+      if (c) state.endOptimistic(c, this.ctx.now());
     }
     const { minPeers, minAnnounceInterval, announceInterval } = this.options.tracker;
     const sinceAnnounce = now - state.lastAnnounceMs;
@@ -320,13 +311,7 @@ export class RoundSwarm {
   }
 
   closeOptimistic(state: PeerState): void {
-    for (const c of state.connections.values()) this.endOptimistic(state, c);
-  }
-
-  private endOptimistic(state: PeerState, c: Connection): void {
-    if (Number.isNaN(c.optimisticSince)) return;
-    state.optimisticGiven.set(c.peer, (state.optimisticGiven.get(c.peer) ?? 0) + this.ctx.now() - c.optimisticSince);
-    c.optimisticSince = NaN;
+    for (const c of state.connections.values()) state.endOptimistic(c, this.ctx.now());
   }
 
   // Pieces.

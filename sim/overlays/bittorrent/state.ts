@@ -430,6 +430,28 @@ export class PeerState {
     for (let p = 0; p < this.pieces; p++) this.haveBits[p >> 5]! |= 1 << (p & 31);
     this.haveCount = this.pieces;
   }
+
+  /** Ends the optimistic unchoke of `c` at `nowMs`, adding how long it lasted to `optimisticGiven`. */
+  endOptimistic(c: Connection, nowMs: number): void {
+    if (Number.isNaN(c.optimisticSince)) return;
+    this.optimisticGiven.set(c.peer, (this.optimisticGiven.get(c.peer) ?? 0) + nowMs - c.optimisticSince);
+    c.optimisticSince = NaN;
+  }
+}
+
+/**
+ * A peer's state on its first join, as both swarm drivers (events and rounds) make it: a seed
+ * holds every piece; a leecher records its piece times while the piece map (`mapped`, up to
+ * `mapLimit` peers) has room.
+ */
+export function firstJoinState(peer: PeerId, pieces: number, kind: PeerState["kind"], mapped: PeerId[], mapLimit: number): PeerState {
+  const state = new PeerState(peer, pieces, kind);
+  if (kind === "seed") state.fill();
+  else if (mapped.length < mapLimit) {
+    mapped.push(peer);
+    state.pieceTimes = new Float64Array(pieces).fill(-1);
+  }
+  return state;
 }
 
 /** Set bits in a 32-bit word. */

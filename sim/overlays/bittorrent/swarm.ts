@@ -6,7 +6,7 @@ import { Choker } from "./choker.js";
 import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
 import { requestsPerConnection, type BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
-import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
+import { Connection, firstJoinState, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import { unhandled } from "../../core/handlers.js";
@@ -83,16 +83,7 @@ export class Swarm {
   }
 
   join(peer: PeerId): void {
-    let state = this.states[peer];
-    if (!state) {
-      state = new PeerState(peer, this.torrent.pieces, this.kindOf(peer));
-      if (state.kind === "seed") state.fill();
-      else if (this.pieceMapPeers.length < this.options.pieceMapPeers) {
-        this.pieceMapPeers.push(peer);
-        state.pieceTimes = new Float64Array(this.torrent.pieces).fill(-1);
-      }
-      this.states[peer] = state;
-    }
+    const state = (this.states[peer] ??= firstJoinState(peer, this.torrent.pieces, this.kindOf(peer), this.pieceMapPeers, this.options.pieceMapPeers));
     if (state.left) return;
     const s = state;
     if (s.kind === "seed") this.activate(s);
@@ -135,7 +126,7 @@ export class Swarm {
     }
     this.stats.participates(state, -1);
     state.active = false;
-    for (const c of state.connections.values()) this.endOptimistic(state, c);
+    for (const c of state.connections.values()) state.endOptimistic(c, this.ctx.now());
     state.connections.clear();
     state.interestedPeers = [];
     state.unchokedBy = [];
@@ -234,7 +225,7 @@ export class Swarm {
     for (const key of c.outstanding) this.release(state, key);
     c.outstanding.length = 0;
     c.uploadQueue.length = 0;
-    this.endOptimistic(state, c);
+    state.endOptimistic(c, this.ctx.now());
     state.optimistic = state.optimistic.filter((p) => p !== peer);
     if (notify) this.ctx.send(state.peer, peer, CLOSE);
     this.fillAll(state);
@@ -614,7 +605,7 @@ export class Swarm {
     for (const peer of wasOptimistic) {
       if (optimistic.includes(peer)) continue;
       const c = state.connections.get(peer);
-      if (c) this.endOptimistic(state, c);
+      if (c) state.endOptimistic(c, this.ctx.now());
     }
     const { minPeers, minAnnounceInterval } = this.options.tracker;
     if (state.connections.size + state.connecting.size < minPeers && now - state.lastAnnounceMs >= minAnnounceInterval) this.announce(state, "none");
@@ -623,12 +614,6 @@ export class Swarm {
 
   /** Ends the optimistic-unchoke accounting of `state` now (at the end of the run). */
   closeOptimistic(state: PeerState): void {
-    for (const c of state.connections.values()) this.endOptimistic(state, c);
-  }
-
-  private endOptimistic(state: PeerState, c: Connection): void {
-    if (Number.isNaN(c.optimisticSince)) return;
-    state.optimisticGiven.set(c.peer, (state.optimisticGiven.get(c.peer) ?? 0) + this.ctx.now() - c.optimisticSince);
-    c.optimisticSince = NaN;
+    for (const c of state.connections.values()) state.endOptimistic(c, this.ctx.now());
   }
 }
