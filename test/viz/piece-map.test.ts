@@ -63,3 +63,55 @@ describe.runIf(browserPath !== undefined)("viewer: BitTorrent piece map", () => 
     }
   });
 });
+
+describe.runIf(browserPath !== undefined)("viewer: a swarm against a server, compared", () => {
+  let dir: string;
+  let view: ViewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "peerlab-swarm-cmp-"));
+    writeFileSync(
+      join(dir, "cmp.yaml"),
+      [
+        "name: cmp",
+        "duration: 5m",
+        "peers: { count: 6, joinOver: 0s }",
+        "network:",
+        "  latency: { model: constant, delay: 20ms }",
+        '  bandwidth: { model: maxmin, links: { upload: "40kB/s", download: "400kB/s" } }',
+        "overlay: { type: bittorrent, execution: rounds, torrent: { size: 512KiB, pieceSize: 64KiB } }",
+        "workload: { lookups: { count: 0 } }",
+        "metrics: { warmup: 0s }",
+        "variants:",
+        "  - name: swarm",
+        "  - name: server",
+        "    set: { overlay.mode: client-server }",
+      ].join("\n"),
+    );
+    expect(runPeerlab(dir, "run", "cmp.yaml").code).toBe(0);
+    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
+    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await view?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("leads with download times, not lookup or maintenance figures (the runs have no lookups)", async () => {
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(view.url);
+    await page.waitForSelector("main[data-ready]");
+    const charts = await page.locator('section.story figure[data-chart^="cmp-"]').evaluateAll((fs) => fs.map((f) => f.getAttribute("data-chart")));
+    expect(charts.slice(0, 4)).toEqual(["cmp-download_time_mean_ms", "cmp-distribution_time_s", "cmp-t_over_t_min", "cmp-upload_utilisation_mean"]);
+    expect(charts).not.toContain("cmp-success_ratio");
+    // The swarm (rounds) beats the server: its bar is the shorter one.
+    const labels = await page.locator('figure[data-chart="cmp-download_time_mean_ms"] text.value-label').allTextContents();
+    const [swarm, server] = labels.map((l) => Number(l.replace(/[^0-9.]/g, "")));
+    expect(swarm).toBeLessThan(server!);
+    await context.close();
+  });
+});

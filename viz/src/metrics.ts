@@ -61,12 +61,22 @@ export function metricTitle(m: MetricDef): string {
   return m.title ? t(m.title) : columnTitle(m.column);
 }
 
-/** The headline figures of a comparison or sweep, drawn as small multiples, in this order. */
+/**
+ * The headline figures of a comparison or sweep, drawn as small multiples, in this order; a
+ * figure no run reports is left out, so lookups lead for lookup overlays, download times for a
+ * swarm against a server, and spread times for broadcasts.
+ */
 export const STORY_METRICS: readonly string[] = [
   "success_ratio",
   "latency_p50_ms",
   "latency_p99_ms",
   "messages_per_lookup",
+  "download_time_mean_ms",
+  "distribution_time_s",
+  "t_over_t_min",
+  "upload_utilisation_mean",
+  "broadcast_t90_p50_ms",
+  "broadcast_coverage_mean",
   "maintenance_messages_per_peer_per_s",
   "availability_mean",
   "hops_mean",
