@@ -295,15 +295,7 @@ export class Routing {
       this.confirm(slot);
       return;
     }
-    this.answeredBy(slot, owner);
-    if (reply.owner >= 0) {
-      this.setOwners(slot, reply.owner, reply.next);
-      this.confirm(slot);
-      return;
-    }
-    this.nameCandidates(slot, reply.next, owner);
-    this.preferCandidates(slot, reply.next);
-    this.ask(slot);
+    this.advance(slot, owner, reply);
   }
 
   /** `peer` answered with routing information: one more hop, unless it had answered before. */
@@ -400,14 +392,19 @@ export class Routing {
 
   private onStepReply(slot: number, next: PeerId, reply: ChordMessage): void {
     if (reply.type !== "stepReply" && reply.type !== "findStepReply") return;
-    this.answeredBy(slot, next);
+    this.advance(slot, next, reply);
+  }
+
+  /** `peer` answered a step: confirm the owners it names, or go on to the candidates it names. */
+  private advance(slot: number, peer: PeerId, reply: { readonly owner: PeerId; readonly next: readonly PeerId[] }): void {
+    this.answeredBy(slot, peer);
     if (reply.owner >= 0) {
       this.setOwners(slot, reply.owner, reply.next);
       this.confirm(slot);
       return;
     }
     // Better candidates first; the older ones stay as fallbacks.
-    this.nameCandidates(slot, reply.next, next);
+    this.nameCandidates(slot, reply.next, peer);
     this.preferCandidates(slot, reply.next);
     this.ask(slot);
   }
