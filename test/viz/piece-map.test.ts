@@ -12,30 +12,39 @@ import { CHROMIUM_ARGS, chromiumPath, DIST_VIZ } from "./fixtures.js";
 
 const browserPath = chromiumPath();
 
+/** A tiny swarm (6 peers, a 512 KiB file) with `overlayExtra` in its overlay line and `extraLines` after. */
+function swarmScenario(name: string, overlayExtra: string, extraLines: string[] = []): string {
+  return [
+    `name: ${name}`,
+    "duration: 5m",
+    "peers: { count: 6, joinOver: 0s }",
+    "network:",
+    "  latency: { model: constant, delay: 20ms }",
+    '  bandwidth: { model: maxmin, links: { upload: "40kB/s", download: "400kB/s" } }',
+    `overlay: { type: bittorrent, ${overlayExtra}torrent: { size: 512KiB, pieceSize: 64KiB } }`,
+    "workload: { lookups: { count: 0 } }",
+    "metrics: { warmup: 0s }",
+    ...extraLines,
+  ].join("\n");
+}
+
+/** Runs the scenario in a fresh folder and serves its results to a fresh Chromium. */
+async function runAndView(prefix: string, file: string, yaml: string): Promise<{ dir: string; view: ViewServer; browser: Browser }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, file), yaml);
+  expect(runPeerlab(dir, "run", file).code).toBe(0);
+  const view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
+  const browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+  return { dir, view, browser };
+}
+
 describe.runIf(browserPath !== undefined)("viewer: BitTorrent piece map", () => {
   let dir: string;
   let view: ViewServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "peerlab-piecemap-"));
-    writeFileSync(
-      join(dir, "bt.yaml"),
-      [
-        "name: bt",
-        "duration: 5m",
-        "peers: { count: 6, joinOver: 0s }",
-        "network:",
-        "  latency: { model: constant, delay: 20ms }",
-        '  bandwidth: { model: maxmin, links: { upload: "40kB/s", download: "400kB/s" } }',
-        "overlay: { type: bittorrent, torrent: { size: 512KiB, pieceSize: 64KiB } }",
-        "workload: { lookups: { count: 0 } }",
-        "metrics: { warmup: 0s }",
-      ].join("\n"),
-    );
-    expect(runPeerlab(dir, "run", "bt.yaml").code).toBe(0);
-    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
-    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+    ({ dir, view, browser } = await runAndView("peerlab-piecemap-", "bt.yaml", swarmScenario("bt", "")));
   });
 
   afterAll(async () => {
@@ -70,28 +79,8 @@ describe.runIf(browserPath !== undefined)("viewer: a swarm against a server, com
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "peerlab-swarm-cmp-"));
-    writeFileSync(
-      join(dir, "cmp.yaml"),
-      [
-        "name: cmp",
-        "duration: 5m",
-        "peers: { count: 6, joinOver: 0s }",
-        "network:",
-        "  latency: { model: constant, delay: 20ms }",
-        '  bandwidth: { model: maxmin, links: { upload: "40kB/s", download: "400kB/s" } }',
-        "overlay: { type: bittorrent, execution: rounds, torrent: { size: 512KiB, pieceSize: 64KiB } }",
-        "workload: { lookups: { count: 0 } }",
-        "metrics: { warmup: 0s }",
-        "variants:",
-        "  - name: swarm",
-        "  - name: server",
-        "    set: { overlay.mode: client-server }",
-      ].join("\n"),
-    );
-    expect(runPeerlab(dir, "run", "cmp.yaml").code).toBe(0);
-    view = await startViewServer(resolveRoots([join(dir, "results")]), { viz: DIST_VIZ });
-    browser = await chromium.launch({ executablePath: browserPath!, args: CHROMIUM_ARGS });
+    const variants = ["variants:", "  - name: swarm", "  - name: server", "    set: { overlay.mode: client-server }"];
+    ({ dir, view, browser } = await runAndView("peerlab-swarm-cmp-", "cmp.yaml", swarmScenario("cmp", "execution: rounds, ", variants)));
   });
 
   afterAll(async () => {

@@ -138,14 +138,7 @@ export class RoundSwarm {
     state.active = false;
     this.activeMs[state.peer] = (this.activeMs[state.peer] ?? 0) + this.ctx.now() - this.activeSince[state.peer]!;
     for (const c of [...state.connections.values()]) this.close(state, c as FlowConnection, true);
-    state.connecting.clear();
-    state.initiated = 0;
-    state.candidates = [];
-    state.detachAll();
-    // Started pieces go with the session, bytes and all, as their blocks do in events mode.
-    state.partial.clear();
-    state.optimistic = [];
-    state.optimisticRotatedMs = -Infinity;
+    state.endSession();
   }
 
   private leaveSwarm(state: PeerState): void {
@@ -245,13 +238,7 @@ export class RoundSwarm {
     const wasOptimistic = state.optimistic;
     const unchoke = state.kind === "free-rider" ? NOBODY : this.choker.decide(state, now);
     state.chokeRound++;
-    const changing = state.unchoking;
-    const already = changing.length;
-    for (const peer of unchoke) {
-      const c = state.connections.get(peer)!;
-      if (c.amChoking) changing.push(c);
-    }
-    if (changing.length > already) changing.sort((a, b) => a.seq - b.seq);
+    const changing = state.rechokeOrder(unchoke);
     const unchoking: Connection[] = [];
     for (const c of changing) {
       const open = unchoke.has(c.peer);

@@ -431,6 +431,37 @@ export class PeerState {
     this.haveCount = this.pieces;
   }
 
+  /**
+   * Forgets what the session knew beyond its connections: connection attempts, tracker
+   * candidates, availability, started pieces (bytes and all, as their blocks) and optimistic
+   * slots. The pieces it has stay.
+   */
+  endSession(): void {
+    this.connecting.clear();
+    this.initiated = 0;
+    this.candidates = [];
+    this.detachAll();
+    this.partial.clear();
+    this.optimistic = [];
+    this.optimisticRotatedMs = -Infinity;
+  }
+
+  /**
+   * A rechoke's connections that may change, in connection order: those unchoked now, then
+   * those chosen in `unchoke` that are choked (`unchoking` is reused for the list; the caller
+   * replaces it with the new unchoked list).
+   */
+  rechokeOrder(unchoke: ReadonlySet<PeerId>): Connection[] {
+    const changing = this.unchoking;
+    const already = changing.length;
+    for (const peer of unchoke) {
+      const c = this.connections.get(peer)!;
+      if (c.amChoking) changing.push(c);
+    }
+    if (changing.length > already) changing.sort((a, b) => a.seq - b.seq);
+    return changing;
+  }
+
   /** Ends the optimistic unchoke of `c` at `nowMs`, adding how long it lasted to `optimisticGiven`. */
   endOptimistic(c: Connection, nowMs: number): void {
     if (Number.isNaN(c.optimisticSince)) return;

@@ -131,14 +131,8 @@ export class Swarm {
     state.interestedPeers = [];
     state.unchokedBy = [];
     state.unchoking = [];
-    state.connecting.clear();
-    state.initiated = 0;
-    state.candidates = [];
-    state.detachAll();
-    state.partial.clear();
     state.pendingHaves = [];
-    state.optimistic = [];
-    state.optimisticRotatedMs = -Infinity;
+    state.endSession();
   }
 
   private leaveSwarm(state: PeerState): void {
@@ -571,13 +565,7 @@ export class Swarm {
     // A new period: every connection's received-bytes window shifts (lazily, Connection.rollTo).
     state.chokeRound++;
     // Only connections unchoked now or chosen now can change; they are told in connection order.
-    const changing = state.unchoking;
-    const already = changing.length;
-    for (const peer of unchoke) {
-      const c = state.connections.get(peer)!;
-      if (c.amChoking) changing.push(c);
-    }
-    if (changing.length > already) changing.sort((a, b) => a.seq - b.seq);
+    const changing = state.rechokeOrder(unchoke);
     const unchoking: Connection[] = [];
     for (const c of changing) {
       const open = unchoke.has(c.peer);

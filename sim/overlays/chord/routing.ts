@@ -216,32 +216,36 @@ export class Routing {
 
   /** The reply to the find's request in flight. */
   private onFindReply(slot: number, reply: ChordMessage): void {
-    const finds = this.finds;
-    // Nothing in flight: the slot was freed with its origin's session (the runtime drops such calls; this is a guard).
-    if (finds.waiting[slot] === 0) return;
-    finds.waiting[slot] = 0;
-    if (finds.cancelled[slot]) {
-      finds.release(slot);
-      return;
-    }
-    const peer = finds.asking[slot]!;
-    if (finds.phase[slot] === OWNS) this.onOwnsReply(slot, peer, reply);
+    const peer = this.requestEnded(slot);
+    if (peer < 0) return;
+    if (this.finds.phase[slot] === OWNS) this.onOwnsReply(slot, peer, reply);
     else this.onStepReply(slot, peer, reply);
   }
 
   /** The find's request in flight got no answer in time. */
   private onFindTimeout(slot: number): void {
+    const peer = this.requestEnded(slot);
+    if (peer < 0) return;
+    this.timedOut(slot, peer);
+    if (this.finds.phase[slot] === OWNS) this.confirm(slot);
+    else this.unusable(slot, peer);
+  }
+
+  /**
+   * The find's request in flight ended (answered or timed out): the peer it asked, or −1 when
+   * there is nothing to go on with — no request was in flight (the slot was freed with its
+   * origin's session; the runtime drops such calls, this is a guard), or the find was given up
+   * meanwhile (its slot is freed now).
+   */
+  private requestEnded(slot: number): PeerId {
     const finds = this.finds;
-    if (finds.waiting[slot] === 0) return;
+    if (finds.waiting[slot] === 0) return -1;
     finds.waiting[slot] = 0;
     if (finds.cancelled[slot]) {
       finds.release(slot);
-      return;
+      return -1;
     }
-    const peer = finds.asking[slot]!;
-    this.timedOut(slot, peer);
-    if (finds.phase[slot] === OWNS) this.confirm(slot);
-    else this.unusable(slot, peer);
+    return finds.asking[slot]!;
   }
 
   /**

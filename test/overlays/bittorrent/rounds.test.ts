@@ -2,47 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Simulation } from "../../../sim/run/simulation.js";
 import { validateScenario } from "../../../sim/scenario/load.js";
 import { runPeerlab } from "../../helpers/cli.js";
 import { expectInputError } from "../../helpers/input-error.js";
-
-interface Extra {
-  peers?: number;
-  adversaries?: object;
-  duration?: string;
-  churn?: object;
-  faults?: object[];
-}
+import { flashCrowd, type FlashCrowdExtra } from "./flash-crowd.js";
 
 /** swarm.test.ts's flash crowd (12 leechers, one seed, 1 MB in 16 pieces) in execution: rounds. */
-function roundsRun(overlay: object, extra: Extra = {}) {
-  const scenario = validateScenario(
-    {
-      seed: 3,
-      duration: extra.duration ?? "10m",
-      peers: { count: extra.peers ?? 12, joinOver: "0s" },
-      network: {
-        latency: { model: "constant", delay: "20ms" },
-        bandwidth: {
-          model: "maxmin",
-          links: { upload: "40kB/s", download: "400kB/s" },
-          services: { seed: { upload: "100kB/s", download: "1MB/s" }, tracker: { upload: "1MB/s" } },
-        },
-      },
-      overlay: { type: "bittorrent", execution: "rounds", torrent: { size: "1MB", pieceSize: "64KiB" }, ...overlay },
-      workload: { lookups: { count: 0 } },
-      metrics: { interval: "30s", warmup: "0s" },
-      ...(extra.adversaries ? { adversaries: extra.adversaries } : {}),
-      ...(extra.churn ? { churn: extra.churn } : {}),
-      ...(extra.faults ? { faults: extra.faults } : {}),
-    },
-    "bittorrent-rounds-test.yaml",
-  );
-  const simulation = new Simulation(scenario);
-  simulation.runToEnd();
-  const { summary } = simulation.finish();
-  return { simulation, summary: summary as any, results: simulation.overlay.results!() as any };
+function roundsRun(overlay: object, extra: FlashCrowdExtra = {}) {
+  return flashCrowd({ execution: "rounds", ...overlay }, extra);
 }
 
 // Seed 3 (the event-level swarm on the same scenario in piece mode: 50.503724 s, swarm.test.ts).

@@ -1,36 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Simulation } from "../../../sim/run/simulation.js";
-import { validateScenario } from "../../../sim/scenario/load.js";
+import { flashCrowd } from "./flash-crowd.js";
 
-/** A small flash crowd: `peers` leechers at time 0, one seed, constant latency, maxmin links. */
-function swarmRun(overlay: object, extra: { peers?: number; adversaries?: object; duration?: string; faults?: object[]; solveInterval?: string } = {}) {
-  const scenario = validateScenario(
-    {
-      seed: 3,
-      duration: extra.duration ?? "10m",
-      peers: { count: extra.peers ?? 12, joinOver: "0s" },
-      network: {
-        latency: { model: "constant", delay: "20ms" },
-        bandwidth: {
-          model: "maxmin",
-          ...(extra.solveInterval ? { solveInterval: extra.solveInterval } : {}),
-          links: { upload: "40kB/s", download: "400kB/s" },
-          services: { seed: { upload: "100kB/s", download: "1MB/s" }, server: { upload: "100kB/s", download: "1MB/s" }, tracker: { upload: "1MB/s" } },
-        },
-      },
-      overlay: { type: "bittorrent", torrent: { size: "1MB", pieceSize: "64KiB" }, ...overlay },
-      workload: { lookups: { count: 0 } },
-      metrics: { interval: "30s", warmup: "0s" },
-      ...(extra.adversaries ? { adversaries: extra.adversaries } : {}),
-      ...(extra.faults ? { faults: extra.faults } : {}),
-    },
-    "bittorrent-test.yaml",
-  );
-  const simulation = new Simulation(scenario);
-  simulation.runToEnd();
-  const { summary } = simulation.finish();
-  return { simulation, summary: summary as any, results: simulation.overlay.results!() as any };
-}
+/** A small flash crowd (flash-crowd.ts), event by event. */
+const swarmRun = flashCrowd;
 
 const REQUESTS_SEED_3 = 268;
 const DISTRIBUTION_S_SEED_3 = 50.503724;
