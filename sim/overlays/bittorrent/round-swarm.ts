@@ -1,4 +1,3 @@
-import { makeSampler, type Sampler } from "../../engine/distributions.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { Arrivals } from "./arrivals.js";
@@ -9,7 +8,8 @@ import { PartialPool } from "./partial-pool.js";
 import { PiecePicker } from "./picker.js";
 import { RoundFlows } from "./round-flows.js";
 import { RoundLinks } from "./round-links.js";
-import { Connection, firstJoinState, PeerState, removeFrom, type PartialPiece } from "./state.js";
+import { Connection, PeerState, removeFrom, type PartialPiece } from "./state.js";
+import { SwarmPeers } from "./swarm-peers.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import type { Tracker } from "./tracker.js";
@@ -36,13 +36,10 @@ export class FlowConnection extends Connection {
  * Pieces completed in a round are announced at the start of the next.
  * Departures close both sides of every connection at once.
  */
-export class RoundSwarm {
-  private readonly states: (PeerState | undefined)[] = [];
+export class RoundSwarm extends SwarmPeers {
   private readonly picker: PiecePicker;
   private readonly choker: Choker;
   private readonly flows: RoundFlows;
-  private readonly seedTime: Sampler | undefined;
-  private readonly pieceMapPeers: PeerId[] = [];
   /** Time each peer has taken part (ms) in past sessions, and since when it takes part now, by peer. */
   private readonly activeMs: number[] = [];
   private readonly activeSince: number[] = [];
@@ -53,48 +50,27 @@ export class RoundSwarm {
   private roundsStarted = false;
 
   constructor(
-    private readonly ctx: Ctx,
-    private readonly options: BittorrentOptions,
-    private readonly torrent: Torrent,
+    ctx: Ctx,
+    options: BittorrentOptions,
+    torrent: Torrent,
     private readonly tracker: Tracker,
-    private readonly arrivals: Arrivals,
-    private readonly stats: SwarmStats,
-    private readonly kindOf: (peer: PeerId) => PeerState["kind"],
-    private readonly labelOf: (peer: PeerId) => string,
+    arrivals: Arrivals,
+    stats: SwarmStats,
+    kindOf: (peer: PeerId) => PeerState["kind"],
+    labelOf: (peer: PeerId) => string,
   ) {
+    super(ctx, options, torrent, arrivals, stats, kindOf, labelOf);
     const partials = new PartialPool();
     this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng, partials.take);
     this.choker = new Choker(options.choking, ctx.rng);
-    const seedTime = options.afterCompletion.seedTime;
-    this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
     this.flows = new RoundFlows(ctx, torrent, this.picker, partials, options.roundLength, this.states, {
       pieceDone: (state, piece, atMs) => this.pieceDone(state, piece, atMs),
       pieceFailed: (state, senders) => this.pieceFailed(state, senders),
     });
   }
 
-  stateOf(peer: PeerId): PeerState | undefined {
-    return this.states[peer];
-  }
-
-  *allStates(): Iterable<PeerState> {
-    for (const s of this.states) if (s !== undefined) yield s;
-  }
-
-  get mapped(): readonly PeerId[] {
-    return this.pieceMapPeers;
-  }
-
   /** Rounds carry no messages. */
   deliver(): void {}
-
-  join(peer: PeerId): void {
-    const state = (this.states[peer] ??= firstJoinState(peer, this.torrent.pieces, this.kindOf(peer), this.pieceMapPeers, this.options.pieceMapPeers));
-    if (state.left) return;
-    const s = state;
-    if (s.kind === "seed") this.activate(s);
-    else this.arrivals.schedule(peer, () => this.activate(s));
-  }
 
   leave(peer: PeerId): void {
     const state = this.states[peer];
@@ -103,12 +79,7 @@ export class RoundSwarm {
     this.deactivate(state);
   }
 
-  crash(peer: PeerId): void {
-    const state = this.states[peer];
-    if (state?.active) this.deactivate(state);
-  }
-
-  private activate(state: PeerState): void {
+  protected activate(state: PeerState): void {
     const ctx = this.ctx;
     state.active = true;
     this.links.arrive(state);
@@ -129,23 +100,11 @@ export class RoundSwarm {
     }
   }
 
-  private deactivate(state: PeerState): void {
-    if (state.download >= 0) {
-      this.ctx.downloadAborted(state.download);
-      state.download = -1;
-    }
-    this.stats.participates(state, -1);
-    state.active = false;
+  protected deactivate(state: PeerState): void {
+    this.stopParticipating(state);
     this.activeMs[state.peer] = (this.activeMs[state.peer] ?? 0) + this.ctx.now() - this.activeSince[state.peer]!;
     for (const c of [...state.connections.values()]) this.close(state, c as FlowConnection, true);
     state.endSession();
-  }
-
-  private leaveSwarm(state: PeerState): void {
-    if (!state.active) return;
-    this.ctx.count("swarmLeaves");
-    this.leave(state.peer);
-    state.left = true;
   }
 
   // Tracker and connections.
@@ -340,9 +299,7 @@ export class RoundSwarm {
     ctx.setTimer(state.peer, Math.max(0, atMs - ctx.now()), () => {
       ctx.downloadCompleted(state.download);
       state.download = -1;
-      const policy = this.options.afterCompletion.policy;
-      if (policy === "leave") this.leaveSwarm(state);
-      else if (policy === "seed") ctx.setTimer(state.peer, this.seedTime!.sample(ctx.rng), () => this.leaveSwarm(state));
+      this.afterCompletion(state);
     });
   }
 }

@@ -1,4 +1,3 @@
-import { makeSampler, type Sampler } from "../../engine/distributions.js";
 import type { OverlayContext } from "../../core/protocol.js";
 import type { PeerId } from "../../peers/population.js";
 import type { Arrivals } from "./arrivals.js";
@@ -6,7 +5,8 @@ import { Choker } from "./choker.js";
 import { PIECE_HEADER_BYTES, type AnnounceEvent, type BittorrentMessage } from "./messages.js";
 import { requestsPerConnection, type BittorrentOptions } from "./options.js";
 import { PiecePicker } from "./picker.js";
-import { Connection, firstJoinState, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
+import { Connection, insertInOrder, PartialPiece, PeerState, removeFrom } from "./state.js";
+import { SwarmPeers } from "./swarm-peers.js";
 import type { SwarmStats } from "./stats.js";
 import type { Torrent } from "./torrent.js";
 import { unhandled } from "../../core/handlers.js";
@@ -40,54 +40,27 @@ type WireMessage = Msg<"bitfield" | "have" | "haves" | "interested" | "notIntere
  * tells the tracker, but the peer stays online in the network (it could be
  * in other swarms); churn takes peers offline.
  */
-export class Swarm {
-  private readonly states: (PeerState | undefined)[] = [];
+export class Swarm extends SwarmPeers {
   private readonly picker: PiecePicker;
   private readonly choker: Choker;
   private readonly pipeline: number;
-  private readonly seedTime: Sampler | undefined;
-  private readonly pieceMapPeers: PeerId[] = [];
   /** Scratch list for pieceDone. */
   private readonly flips: Connection[] = [];
 
   constructor(
-    private readonly ctx: Ctx,
-    private readonly options: BittorrentOptions,
-    private readonly torrent: Torrent,
+    ctx: Ctx,
+    options: BittorrentOptions,
+    torrent: Torrent,
     private readonly tracker: PeerId,
-    private readonly arrivals: Arrivals,
-    private readonly stats: SwarmStats,
-    /** What kind of peer each pool peer or seed is (initial seed, free rider, malicious, leecher). */
-    private readonly kindOf: (peer: PeerId) => PeerState["kind"],
-    /** The label its download is reported under. */
-    private readonly labelOf: (peer: PeerId) => string,
+    arrivals: Arrivals,
+    stats: SwarmStats,
+    kindOf: (peer: PeerId) => PeerState["kind"],
+    labelOf: (peer: PeerId) => string,
   ) {
+    super(ctx, options, torrent, arrivals, stats, kindOf, labelOf);
     this.picker = new PiecePicker(torrent, options.picker, options.randomFirst, options.endGame, ctx.rng);
     this.choker = new Choker(options.choking, ctx.rng);
     this.pipeline = requestsPerConnection(options);
-    const seedTime = options.afterCompletion.seedTime;
-    this.seedTime = seedTime ? makeSampler(seedTime as Parameters<typeof makeSampler>[0]) : undefined;
-  }
-
-  stateOf(peer: PeerId): PeerState | undefined {
-    return this.states[peer];
-  }
-
-  /** Every peer that has taken part so far, by peer number. */
-  *allStates(): Iterable<PeerState> {
-    for (const s of this.states) if (s !== undefined) yield s;
-  }
-
-  get mapped(): readonly PeerId[] {
-    return this.pieceMapPeers;
-  }
-
-  join(peer: PeerId): void {
-    const state = (this.states[peer] ??= firstJoinState(peer, this.torrent.pieces, this.kindOf(peer), this.pieceMapPeers, this.options.pieceMapPeers));
-    if (state.left) return;
-    const s = state;
-    if (s.kind === "seed") this.activate(s);
-    else this.arrivals.schedule(peer, () => this.activate(s));
   }
 
   leave(peer: PeerId): void {
@@ -98,12 +71,7 @@ export class Swarm {
     this.deactivate(state);
   }
 
-  crash(peer: PeerId): void {
-    const state = this.states[peer];
-    if (state?.active) this.deactivate(state);
-  }
-
-  private activate(state: PeerState): void {
+  protected activate(state: PeerState): void {
     const ctx = this.ctx;
     const peer = state.peer;
     state.active = true;
@@ -119,13 +87,8 @@ export class Swarm {
   }
 
   /** Offline (or out of the swarm): session state goes, pieces stay. */
-  private deactivate(state: PeerState): void {
-    if (state.download >= 0) {
-      this.ctx.downloadAborted(state.download);
-      state.download = -1;
-    }
-    this.stats.participates(state, -1);
-    state.active = false;
+  protected deactivate(state: PeerState): void {
+    this.stopParticipating(state);
     for (const c of state.connections.values()) state.endOptimistic(c, this.ctx.now());
     state.connections.clear();
     state.interestedPeers = [];
@@ -133,13 +96,6 @@ export class Swarm {
     state.unchoking = [];
     state.pendingHaves = [];
     state.endSession();
-  }
-
-  private leaveSwarm(state: PeerState): void {
-    if (!state.active) return;
-    this.ctx.count("swarmLeaves");
-    this.leave(state.peer);
-    state.left = true;
   }
 
   // Tracker.
@@ -549,9 +505,7 @@ export class Swarm {
       this.interestChanged(state, c);
     }
     ctx.send(state.peer, this.tracker, { type: "announce", event: "completed", numwant: 0 });
-    const policy = this.options.afterCompletion.policy;
-    if (policy === "leave") this.leaveSwarm(state);
-    else if (policy === "seed") ctx.setTimer(state.peer, this.seedTime!.sample(ctx.rng), () => this.leaveSwarm(state));
+    this.afterCompletion(state);
   }
 
   // Choking.
