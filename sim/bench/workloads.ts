@@ -3,6 +3,7 @@ import { benchCalendarHold } from "./calendar.js";
 import { benchBittorrent } from "./bittorrent.js";
 import { benchBlockchain } from "./blockchain.js";
 import { benchChord } from "./chord.js";
+import { benchChordFloor } from "./chord-floor.js";
 import { benchChordChurn } from "./churn.js";
 import { benchFlooding } from "./flooding.js";
 import { benchGossip } from "./gossip.js";
@@ -134,6 +135,13 @@ export const WORKLOADS: readonly Workload[] = [
     expectedSeconds: 12,
     description: "Chord oracle ring, 100k peers, 1M recursive lookups, no hop acks (the PeerSim comparison)",
     run: () => benchChord(),
+  },
+  {
+    name: "chord-routing-floor",
+    tier: "full",
+    expectedSeconds: 5,
+    description: "reference for 'chord': the same ring and 1M lookups hopped through the routing tables in a plain loop, no engine, network or metrics (what reaching each hop's state costs)",
+    run: () => benchChordFloor(),
   },
   {
     name: "chord-1m",

@@ -41,6 +41,11 @@ export class DoubleList {
     this.data[this.length++] = x;
   }
 
+  /** The values in the order pushed: a view, not a copy, valid until the next push or clear. */
+  values(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+
   /** A sorted copy (typed-array sort is numeric, no comparator needed). */
   sorted(): Float64Array {
     return this.data.slice(0, this.length).sort();
