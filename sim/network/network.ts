@@ -99,15 +99,19 @@ export class Network {
    * allocates nothing per message. An object per message in flight lived
    * long enough, with many peers, to be promoted by the garbage collector.
    */
-  private flightFrom = new Int32Array(1024);
-  private flightTo = new Int32Array(1024);
+  /**
+   * Sender at 2·slot, receiver at 2·slot + 1: side by side, so an arrival
+   * reads one cache line for both (with many peers, slots are reused long
+   * after they were last touched, and each separate array cost a miss).
+   */
+  private flightEnds = new Int32Array(2 * 1024);
   private readonly flightMsg: (Message | undefined)[] = [];
   private freeFlights = new Int32Array(1024);
   private freeFlightCount = 0;
   private flightsUsed = 0;
   private readonly arrive = (slot: number) => {
-    const from = this.flightFrom[slot]!;
-    const to = this.flightTo[slot]!;
+    const from = this.flightEnds[2 * slot]!;
+    const to = this.flightEnds[2 * slot + 1]!;
     const msg = this.flightMsg[slot]!;
     this.flightMsg[slot] = undefined;
     this.freeFlights[this.freeFlightCount++] = slot;
@@ -308,20 +312,18 @@ export class Network {
     if (this.freeFlightCount > 0) slot = this.freeFlights[--this.freeFlightCount]!;
     else {
       slot = this.flightsUsed++;
-      if (slot >= this.flightFrom.length) {
-        const n = this.flightFrom.length * 2;
+      if (slot >= this.freeFlights.length) {
         const grow = (a: Int32Array) => {
-          const b = new Int32Array(n);
+          const b = new Int32Array(2 * a.length);
           b.set(a);
           return b;
         };
-        this.flightFrom = grow(this.flightFrom);
-        this.flightTo = grow(this.flightTo);
+        this.flightEnds = grow(this.flightEnds);
         this.freeFlights = grow(this.freeFlights);
       }
     }
-    this.flightFrom[slot] = from;
-    this.flightTo[slot] = to;
+    this.flightEnds[2 * slot] = from;
+    this.flightEnds[2 * slot + 1] = to;
     this.flightMsg[slot] = msg;
     return slot;
   }
