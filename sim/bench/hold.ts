@@ -17,6 +17,8 @@ export interface HoldOptions {
   /** Events timed. Default 5,000,000. */
   events?: number;
   seed?: number;
+  /** The workload's name in results. Default "engine-hold". */
+  name?: string;
 }
 
 export function benchHold(opts: HoldOptions = {}): { name: string; pending: number } & Timing {
@@ -43,5 +45,5 @@ export function benchHold(opts: HoldOptions = {}): { name: string; pending: numb
       return events;
     },
   );
-  return { name: "engine-hold", pending, ...timing };
+  return { name: opts.name ?? "engine-hold", pending, ...timing };
 }

@@ -249,6 +249,13 @@ export const WORKLOADS: readonly Workload[] = [
     run: () => benchChordChurn({ name: "chord-churn-steady-100k-60s", peers: 100_000, bootstrap: "oracle", duration: "60s" }),
   },
   {
+    name: "engine-hold-4m",
+    tier: "large",
+    expectedSeconds: 8,
+    description: "engine-hold with 4M events pending, about what chord-churn-steady-1m keeps queued (4.3 a peer: maintenance timers, churn, requests): the queue alone per event once its records leave the caches (about twice engine-hold's cost)",
+    run: () => benchHold({ name: "engine-hold-4m", pending: 4_000_000 }),
+  },
+  {
     name: "chord-churn-steady-1m-15s",
     tier: "large",
     expectedSeconds: 140,
