@@ -204,7 +204,11 @@ export class Routing {
     this.ask(slot);
   }
 
-  /** Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers. */
+  /**
+   * Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers.
+   * Requests are made with `rpc: undefined` and replies with `replyTo: undefined`: room for the token the
+   * context stamps on them, as a property added later would not fit the object and cost a second allocation.
+   */
   private sendFindRequest(slot: number, to: PeerId, phase: number, msg: ChordMessage): void {
     const finds = this.finds;
     finds.set(slot, ASKING, to);
@@ -279,7 +283,7 @@ export class Routing {
     const avoid = this.lastDead(slot);
     const lookup = finds.get(slot, LOOKUP);
     const target = finds.target[slot]!;
-    const msg: ChordMessage = lookup >= 0 ? { type: "owns", lookup, target, avoid } : { type: "findOwns", target, avoid };
+    const msg = lookup >= 0 ? ({ type: "owns", lookup, target, avoid, rpc: undefined } as ChordMessage) : ({ type: "findOwns", target, avoid, rpc: undefined } as ChordMessage);
     this.sendFindRequest(slot, owner, OWNS, msg);
   }
 
@@ -373,7 +377,10 @@ export class Routing {
     finds.push(slot, ASKED, next);
     const lookup = finds.get(slot, LOOKUP);
     const avoid = this.lastDead(slot);
-    const msg: ChordMessage = lookup >= 0 ? { type: "step", lookup, target, avoid } : { type: "findStep", target, avoid, joining: !t.inRing[origin] };
+    const msg =
+      lookup >= 0
+        ? ({ type: "step", lookup, target, avoid, rpc: undefined } as ChordMessage)
+        : ({ type: "findStep", target, avoid, joining: !t.inRing[origin], rpc: undefined } as ChordMessage);
     this.sendFindRequest(slot, next, STEP, msg);
   }
 
@@ -660,12 +667,12 @@ export class Routing {
         if (this.accomplices !== null && this.misroutes(to, from)) {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
-            this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [] });
+            this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [], replyTo: undefined } as ChordMessage);
             return;
           }
         }
         const a = this.answerStep(to, msg.target, msg.avoid, true);
-        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findStep": {
@@ -674,12 +681,12 @@ export class Routing {
         if (this.accomplices !== null && !msg.joining && this.misroutes(to, from)) {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
-            this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [] });
+            this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [], replyTo: undefined } as ChordMessage);
             return;
           }
         }
         const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
-        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
+        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "route": {
@@ -722,18 +729,18 @@ export class Routing {
       }
       case "owns": {
         if (this.accomplices !== null && this.misroutes(to, from)) {
-          this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [] });
+          this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [], replyTo: undefined } as ChordMessage);
           return;
         }
         const a = this.answerOwns(to, from, msg.target, msg.avoid);
-        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findOwns": {
         // A peer still joining accepts, as before this check existed: its own join will place it (a joiner that
         // was refused kept retrying while the ring around it formed).
         const a = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : { owner: to, next: [] };
-        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next });
+        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "found":

@@ -465,7 +465,12 @@ export class ChordTables {
     const pw = peer * W;
     const tA = approxOf(target, to, W);
     // The peer's own approximation from its hot record, the row this search reads next anyway.
-    let top = W > 1 ? this.approxDistanceLog2(this.rowDoubles[this.rowStride * peer]!, tA) : -2;
+    const peerA = this.rowDoubles[this.rowStride * peer]!;
+    // What every `consider` compares with, handed over in a typed array: a double passed as an argument is
+    // boxed in a fresh heap number at each call the compiler did not inline.
+    this.searchApprox[TARGET_APPROX] = tA;
+    this.searchApprox[PEER_APPROX] = peerA;
+    let top = W > 1 ? this.approxDistanceLog2(peerA, tA) : -2;
     if (top === -2) top = space.distanceLog2(ids, pw, target, to);
     // Below the bottom run's last index every finger equals the one above it: nothing more to find there.
     const bottom = this.bottomRunOf(peer);
@@ -477,14 +482,14 @@ export class ChordTables {
     for (let i = first; i >= bottom && distinct < max; i--) {
       const f = this.finger(peer, i);
       if (f >= 0 && (i === m - 1 || f !== above)) {
-        const grown = f >= 0 && f !== peer ? this.consider(n, peer, f, this.approx[f]!, target, to, tA) : n;
+        const grown = this.consider(n, peer, f, this.approx, f, target, to);
         if (grown > n) distinct++;
         n = grown;
       }
       above = f;
     }
     const base = peer * this.r;
-    for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, this.successorApprox[base + j]!, target, to, tA);
+    for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, this.successorApprox, base + j, target, to);
     const found = this.found;
     const out: PeerId[] = new Array(Math.min(n, max));
     for (let i = 0; i < out.length; i++) out[i] = found[n - 1 - i]!;
@@ -500,21 +505,25 @@ export class ChordTables {
   private found = new Int32Array(0);
   /** The approximation of each peer in `found`, beside it (read again at every insertion). */
   private foundApprox = new Float64Array(0);
+  /** The target's and the searching peer's approximations during `candidates` (TARGET_APPROX, PEER_APPROX). */
+  private readonly searchApprox = new Float64Array(2);
 
   /**
-   * Adds `p` (whose approximation is `pA`) to found[0..n) if it lies in
-   * (peer, target) and is not there yet; returns the new count. `tA` is the
-   * target's approximation: every
+   * Adds `p` (whose approximation is `approx[at]`) to found[0..n) if it lies
+   * in (peer, target) and is not there yet; returns the new count. The
+   * target's approximation is in `searchApprox`: every
    * test here is decided on the approximations when they differ (see `rowDoubles`),
    * and on the ids otherwise.
    */
-  private consider(n: number, peer: PeerId, p: PeerId, pA: number, target: Uint32Array, to: number, tA: number): number {
+  private consider(n: number, peer: PeerId, p: PeerId, approx: Float64Array, at: number, target: Uint32Array, to: number): number {
     if (p < 0 || p === peer) return n;
     let found = this.found;
     for (let i = 0; i < n; i++) if (found[i] === p) return n;
     const { ids, W, space } = this;
     const pw = peer * W;
-    const peerA = this.rowDoubles[this.rowStride * peer]!;
+    const pA = approx[at]!;
+    const tA = this.searchApprox[TARGET_APPROX]!;
+    const peerA = this.searchApprox[PEER_APPROX]!;
     const inRange = peerA !== pA && peerA !== tA && pA !== tA ? (peerA < tA ? peerA < pA && pA < tA : pA > peerA || pA < tA) : space.inOpen(ids, p * W, ids, pw, target, to);
     if (!inRange) return n;
     let foundApprox = this.foundApprox;
@@ -550,6 +559,9 @@ const FINGER_WINDOW = 41;
 const HOT = 3;
 /** Where the hot record keeps the successor's approximation and the last successor's (the peer's own comes first). */
 const SUCCESSOR_APPROX = 1;
+/** Where `candidates` leaves the target's and the peer's approximations for `consider`. */
+const TARGET_APPROX = 0;
+const PEER_APPROX = 1;
 const LAST_SUCCESSOR_APPROX = 2;
 
 /** 2^k for k < 54, looked up rather than computed. */
