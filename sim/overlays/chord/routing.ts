@@ -356,13 +356,13 @@ export class Routing {
         // fix_fingers): it answers this step from its own table, once.
         finds.push(slot, ASKED, c);
         const deadN = finds.length(slot, DEAD);
-        const a = this.answerStep(c, target, deadN === 0 ? NONE : finds.slice(slot, DEAD, 0, deadN), false);
-        if (a.owner >= 0) {
-          this.setOwners(slot, a.owner, a.next);
+        const next = this.answerStep(c, target, deadN === 0 ? NONE : finds.slice(slot, DEAD, 0, deadN), false);
+        if (this.answerOwner >= 0) {
+          this.setOwners(slot, this.answerOwner, next);
           this.confirm(slot);
           return;
         }
-        this.preferCandidates(slot, a.next);
+        this.preferCandidates(slot, next);
         continue;
       }
       if (c !== origin && !finds.has(slot, DEAD, c) && !finds.has(slot, ASKED, c)) next = c;
@@ -478,22 +478,30 @@ export class Routing {
     for (let k = 0; k < n; k += 2) if (finds.item(slot, NAMED, k) === candidate) finds.setItem(slot, NAMED, k, -1);
   }
 
+  /** The owner named by the last `answerStep` or `answerOwns` (-1: none), beside the list they return: no result object per step. */
+  private answerOwner: PeerId = -1;
+
+  private answer(owner: PeerId, next: PeerId[]): PeerId[] {
+    this.answerOwner = owner;
+    return next;
+  }
+
   /**
    * A peer answers one iterative step: the owner if its successor owns the
    * target, else where to ask next. Peers the asker found dead are skipped,
    * as if this peer had found them dead itself.
    */
-  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[], passContacts: boolean): { owner: PeerId; next: PeerId[] } {
+  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[], passContacts: boolean): PeerId[] {
     const t = this.t;
     // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the
     // ring: a way forward for another joiner and for a workload lookup. A peer in the ring refreshing its
     // fingers gets nothing: a detour through bootstrap contacts would only cost it hops.
-    if (!t.inRing[peer]) return { owner: -1, next: passContacts ? this.contactsOf(peer, CANDIDATES_PER_STEP) : [] };
+    if (!t.inRing[peer]) return this.answer(-1, passContacts ? this.contactsOf(peer, CANDIDATES_PER_STEP) : []);
     if (avoid.length === 0) {
       // The hot record answers "does my successor own it?" without reading the successor list or either id.
       if (t.successorOwns(peer, target, 0)) {
         const s = t.successor(peer);
-        return { owner: s, next: this.fallbacks(peer, s, avoid) };
+        return this.answer(s, this.fallbacks(peer, s, avoid));
       }
     } else {
       let s = -1;
@@ -504,20 +512,31 @@ export class Routing {
         }
       }
       const { ids, W, space } = t;
-      if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: this.fallbacks(peer, s, avoid) };
+      if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return this.answer(s, this.fallbacks(peer, s, avoid));
     }
     const found = t.candidates(peer, target, 0, CANDIDATES_PER_STEP + avoid.length);
     const next = avoid.length === 0 ? found : found.filter((c) => !avoid.includes(c));
     if (next.length > CANDIDATES_PER_STEP) next.length = CANDIDATES_PER_STEP;
-    return { owner: -1, next };
+    return this.answer(-1, next);
   }
 
   /** The successors of `peer` after `owner`, to try in turn if `owner` does not answer (the paper's successor-list fallback). */
   private fallbacks(peer: PeerId, owner: PeerId, avoid: readonly PeerId[]): PeerId[] {
-    const list = this.t.successorList(peer);
-    const at = list.indexOf(owner);
+    const t = this.t;
+    const base = peer * t.r;
+    const count = t.successorCount[peer]!;
+    let at = 0;
+    while (at < count && t.successors[base + at] !== owner) at++;
+    // Read from the successor list in place, into an array of the right size when nothing is avoided
+    // (the reply carries it for a round trip: one allocation, no growth).
+    const from = at < count ? at + 1 : 0;
+    if (avoid.length === 0) {
+      const out: PeerId[] = new Array(count - from);
+      for (let j = from; j < count; j++) out[j - from] = t.successors[base + j]!;
+      return out;
+    }
     const out: PeerId[] = [];
-    for (let j = at + 1; j < list.length; j++) if (!avoid.includes(list[j]!)) out.push(list[j]!);
+    for (let j = from; j < count; j++) if (!avoid.includes(t.successors[base + j]!)) out.push(t.successors[base + j]!);
     return out;
   }
 
@@ -528,17 +547,17 @@ export class Routing {
    * it answers as a routing step would. Peers the asker found dead do not
    * count as a predecessor.
    */
-  private answerOwns(peer: PeerId, asker: PeerId, target: Uint32Array, avoid: readonly PeerId[]): { owner: PeerId; next: PeerId[] } {
+  private answerOwns(peer: PeerId, asker: PeerId, target: Uint32Array, avoid: readonly PeerId[]): PeerId[] {
     const t = this.t;
-    if (!t.inRing[peer]) return { owner: -1, next: [] };
+    if (!t.inRing[peer]) return this.answer(-1, []);
     const { ids, W, space } = t;
     const p = t.predecessor[peer]!;
     // The asker is this node's predecessor: a joiner (or a peer checking its successor) asking for the peer after itself.
-    if (p < 0 || p === peer || p === asker || avoid.includes(p) || t.inRangeOf(peer, p, target, 0)) return { owner: peer, next: [] };
+    if (p < 0 || p === peer || p === asker || avoid.includes(p) || t.inRangeOf(peer, p, target, 0)) return this.answer(peer, []);
     // Behind: within half a ring counter-clockwise. A newcomer between the old predecessor and this node owns it.
     space.addPow2(ids, peer * W, t.m - 1, this.half, 0);
     // If that predecessor turns out dead, this node has taken over its range: it is the fallback.
-    if (space.inOpen(target, 0, this.half, 0, ids, peer * W)) return { owner: p, next: [peer] };
+    if (space.inOpen(target, 0, this.half, 0, ids, peer * W)) return this.answer(p, [peer]);
     return this.answerStep(peer, target, avoid, false);
   }
 
@@ -671,8 +690,8 @@ export class Routing {
             return;
           }
         }
-        const a = this.answerStep(to, msg.target, msg.avoid, true);
-        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
+        const next = this.answerStep(to, msg.target, msg.avoid, true);
+        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findStep": {
@@ -685,8 +704,8 @@ export class Routing {
             return;
           }
         }
-        const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
-        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
+        const next = this.answerStep(to, msg.target, msg.avoid, msg.joining);
+        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "route": {
@@ -714,15 +733,16 @@ export class Routing {
           this.report(to, msg, to);
           return;
         }
-        const a = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
-        if (a.owner === to) this.report(to, msg, to);
-        else if (a.owner >= 0) {
+        const next = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
+        const owner = this.answerOwner;
+        if (owner === to) this.report(to, msg, to);
+        else if (owner >= 0) {
           // A redirecting presumed owner is one more node on the path.
           const hops = msg.hops + 1;
           if (hops > this.options.maxHops) {
             this.ctx.count("hopLimit");
             this.report(to, msg, -1);
-          } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, a.owner, a.next);
+          } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, owner, next);
         } else if (!this.t.inRing[to]) this.report(to, msg, -1);
         else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
         return;
@@ -732,15 +752,15 @@ export class Routing {
           this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [], replyTo: undefined } as ChordMessage);
           return;
         }
-        const a = this.answerOwns(to, from, msg.target, msg.avoid);
-        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
+        const next = this.answerOwns(to, from, msg.target, msg.avoid);
+        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findOwns": {
         // A peer still joining accepts, as before this check existed: its own join will place it (a joiner that
         // was refused kept retrying while the ring around it formed).
-        const a = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : { owner: to, next: [] };
-        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next, replyTo: undefined } as ChordMessage);
+        const next = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : this.answer(to, []);
+        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "found":

@@ -206,9 +206,11 @@ export class ChordTables {
   }
 
   successorList(peer: PeerId): PeerId[] {
-    const out: PeerId[] = [];
+    const count = this.successorCount[peer]!;
+    // Made at its size: a stabilize reply carries it for a round trip, and an array grown by pushes has room for 17.
+    const out: PeerId[] = new Array(count);
     const base = peer * this.r;
-    for (let j = 0; j < this.successorCount[peer]!; j++) out.push(this.successors[base + j]!);
+    for (let j = 0; j < count; j++) out[j] = this.successors[base + j]!;
     return out;
   }
 
