@@ -259,7 +259,7 @@ export const WORKLOADS: readonly Workload[] = [
     name: "chord-churn-steady-1m-15s",
     tier: "large",
     expectedSeconds: 140,
-    description: "chord-churn-steady at 1M peers, first 15 simulated seconds (the first maintenance rounds), 19.5 M events, 120-130 CPU s, about 3.4 GB",
+    description: "chord-churn-steady at 1M peers, first 15 simulated seconds (the first maintenance rounds), 19.5 M events, about 100 CPU s, about 3.8 GB",
     run: () => benchChordChurn({ name: "chord-churn-steady-1m-15s", peers: 1_000_000, bootstrap: "oracle", duration: "15s" }),
   },
   {

@@ -163,7 +163,8 @@ export class Maintenance {
     this.ctx.request(
       peer,
       s,
-      { type: "getPredecessor" },
+      // `rpc: undefined` and `replyTo: undefined` (below) make room for the context's token (see routing.ts, sendFindRequest).
+      { type: "getPredecessor", rpc: undefined } as ChordMessage,
       this.options.requestTimeout,
       (reply) => {
         if (reply.type !== "predecessorReply") return;
@@ -242,7 +243,7 @@ export class Maintenance {
   checkPredecessor(peer: PeerId): void {
     const p = this.t.predecessor[peer]!;
     if (p < 0 || p === peer) return;
-    this.ctx.request(peer, p, { type: "ping" }, this.options.requestTimeout, NOOP, () => {
+    this.ctx.request(peer, p, { type: "ping", rpc: undefined } as ChordMessage, this.options.requestTimeout, NOOP, () => {
       this.ctx.count("predecessorsLost");
       this.t.forget(peer, p);
     });
@@ -268,7 +269,8 @@ export class Maintenance {
           predecessor: t.inRing[to] ? t.predecessor[to]! : -1,
           successors: t.inRing[to] ? t.successorList(to) : [],
           joining: !t.inRing[to],
-        });
+          replyTo: undefined,
+        } as ChordMessage);
         return;
       case "notify": {
         if (!t.inRing[to]) return;
@@ -281,7 +283,7 @@ export class Maintenance {
         return;
       }
       case "ping":
-        this.ctx.reply(to, from, msg, { type: "pong" });
+        this.ctx.reply(to, from, msg, { type: "pong", replyTo: undefined } as ChordMessage);
         return;
       case "leaving": {
         if (!t.inRing[to]) return;

@@ -5,7 +5,7 @@ import type { ChordMessage } from "./messages.js";
 import type { ChordOptions } from "./options.js";
 import type { ChordTables } from "./tables.js";
 import type { TrueRing } from "./truth.js";
-import { FindSlots, OWNS, STEP } from "./find-slots.js";
+import { ANSWERED, ASKED, ASKING, CANCELLED, CANDIDATES, DEAD, FindSlots, HOPS, LOOKUP, NAMED, ORIGIN, OWNERS, OWNERS_AT, OWNS, PHASE, REFILLS, STEP, WAITING } from "./find-slots.js";
 import { handlersFor, unhandled } from "../../core/handlers.js";
 
 /**
@@ -33,9 +33,9 @@ import { handlersFor, unhandled } from "../../core/handlers.js";
  */
 
 /** How many fallbacks a peer names besides the next hop in an iterative reply. */
-const CANDIDATES = 3;
+const CANDIDATES_PER_STEP = 3;
 /** How often an iterative lookup whose candidates all failed starts again from the origin's own table. */
-const REFILLS = 8;
+const REFILLS_MAX = 8;
 /** How many of the peers it found dead an iterative asker names in each step, so the next hop skips them. */
 const AVOID = 32;
 
@@ -99,7 +99,7 @@ export class Routing {
       return;
     }
     const slot = this.finds.take(origin);
-    this.finds.lookup[slot] = lookup;
+    this.finds.set(slot, LOOKUP, lookup);
     this.finds.target[slot] = target;
     record.find = slot;
     this.startFind(slot);
@@ -123,15 +123,15 @@ export class Routing {
   /** A find given up from outside (its workload lookup timed out): freed now, or when the request in flight ends. */
   private cancelFind(slot: number): void {
     const finds = this.finds;
-    if (finds.waiting[slot] === 0) finds.release(slot);
-    else finds.cancelled[slot] = 1;
+    if (finds.get(slot, WAITING) === 0) finds.release(slot);
+    else finds.set(slot, CANCELLED, 1);
   }
 
   /** The find in `slot` found `owner` (or -1: it failed): its slot is freed, then its origin told. */
   private endFind(slot: number, owner: PeerId): void {
     const finds = this.finds;
-    const lookup = finds.lookup[slot]!;
-    const hops = finds.hops[slot]!;
+    const lookup = finds.get(slot, LOOKUP);
+    const hops = finds.get(slot, HOPS);
     const done = finds.done[slot]!;
     const fail = finds.fail[slot]!;
     finds.release(slot);
@@ -168,8 +168,8 @@ export class Routing {
 
   // ── Iterative routing ─────────────────────────────────────────────
   //
-  // A find's lists live in its slot's arrays with their lengths in typed arrays (see FindSlots):
-  // only the first `n` entries of each count, and appending writes at `n`.
+  // A find's numbers and lists are one record in FindSlots, read and written through its methods
+  // (see find-slots.ts for why).
 
   /** Maintenance lookup (join, fix_fingers): iterative, from `origin`, or from `via` when the origin has no table yet. */
   findOwner(origin: PeerId, target: Uint32Array, via: PeerId, done: (owner: PeerId) => void, fail: () => void): void {
@@ -179,8 +179,7 @@ export class Routing {
     finds.done[slot] = done;
     finds.fail[slot] = fail;
     if (via >= 0) {
-      finds.candidates[slot]![0] = via;
-      finds.candidatesN[slot] = 1;
+      finds.push(slot, CANDIDATES, via);
       this.ask(slot);
     } else this.startFind(slot);
   }
@@ -189,36 +188,40 @@ export class Routing {
   private startFind(slot: number): void {
     const t = this.t;
     const finds = this.finds;
-    const origin = finds.origin[slot]!;
+    const origin = finds.get(slot, ORIGIN);
     const target = finds.target[slot]!;
     if (t.successorOwns(origin, target, 0)) {
-      const owners = finds.owners[slot]!;
       const base = origin * t.r;
       const count = t.successorCount[origin]!;
-      for (let j = 0; j < count; j++) owners[j] = t.successors[base + j]!;
-      finds.ownersN[slot] = count;
-      finds.ownersAt[slot] = 0;
+      finds.makeRoom(slot, OWNERS, count);
+      for (let j = 0; j < count; j++) finds.setItem(slot, OWNERS, j, t.successors[base + j]!);
+      finds.setLength(slot, OWNERS, count);
+      finds.set(slot, OWNERS_AT, 0);
       this.confirm(slot);
       return;
     }
-    this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1));
+    this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES_PER_STEP + 1));
     this.ask(slot);
   }
 
-  /** Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers. */
+  /**
+   * Sends the find's request (a step or an ownership question) to `to`, answered through the slot's own handlers.
+   * Requests are made with `rpc: undefined` and replies with `replyTo: undefined`: room for the token the
+   * context stamps on them, as a property added later would not fit the object and cost a second allocation.
+   */
   private sendFindRequest(slot: number, to: PeerId, phase: number, msg: ChordMessage): void {
     const finds = this.finds;
-    finds.asking[slot] = to;
-    finds.phase[slot] = phase;
-    finds.waiting[slot] = 1;
-    this.ctx.request(finds.origin[slot]!, to, msg, this.options.requestTimeout, finds.reply[slot]!, finds.timeout[slot]!);
+    finds.set(slot, ASKING, to);
+    finds.set(slot, PHASE, phase);
+    finds.set(slot, WAITING, 1);
+    this.ctx.request(finds.get(slot, ORIGIN), to, msg, this.options.requestTimeout, finds.reply[slot]!, finds.timeout[slot]!);
   }
 
   /** The reply to the find's request in flight. */
   private onFindReply(slot: number, reply: ChordMessage): void {
     const peer = this.requestEnded(slot);
     if (peer < 0) return;
-    if (this.finds.phase[slot] === OWNS) this.onOwnsReply(slot, peer, reply);
+    if (this.finds.get(slot, PHASE) === OWNS) this.onOwnsReply(slot, peer, reply);
     else this.onStepReply(slot, peer, reply);
   }
 
@@ -227,7 +230,7 @@ export class Routing {
     const peer = this.requestEnded(slot);
     if (peer < 0) return;
     this.timedOut(slot, peer);
-    if (this.finds.phase[slot] === OWNS) this.confirm(slot);
+    if (this.finds.get(slot, PHASE) === OWNS) this.confirm(slot);
     else this.unusable(slot, peer);
   }
 
@@ -239,13 +242,13 @@ export class Routing {
    */
   private requestEnded(slot: number): PeerId {
     const finds = this.finds;
-    if (finds.waiting[slot] === 0) return -1;
-    finds.waiting[slot] = 0;
-    if (finds.cancelled[slot]) {
+    if (finds.get(slot, WAITING) === 0) return -1;
+    finds.set(slot, WAITING, 0);
+    if (finds.get(slot, CANCELLED) !== 0) {
       finds.release(slot);
       return -1;
     }
-    return finds.asking[slot]!;
+    return finds.get(slot, ASKING);
   }
 
   /**
@@ -256,21 +259,18 @@ export class Routing {
    */
   private confirm(slot: number): void {
     const finds = this.finds;
-    const origin = finds.origin[slot]!;
+    const origin = finds.get(slot, ORIGIN);
     // A joiner looking up its own id wants the peer after itself: others may already name it (it notified
     // them, or they remember its previous session), and taking that as a failed contact kept joiners out.
     const joining = !this.t.inRing[origin];
-    const owners = finds.owners[slot]!;
-    const ownersN = finds.ownersN[slot]!;
-    const dead = finds.dead[slot]!;
-    const deadN = finds.deadN[slot]!;
-    let at = finds.ownersAt[slot]!;
+    const ownersN = finds.length(slot, OWNERS);
+    let at = finds.get(slot, OWNERS_AT);
     let owner = -1;
     while (at < ownersN && owner < 0) {
-      const o = owners[at++]!;
-      if (!has(dead, deadN, o) && !(joining && o === origin)) owner = o;
+      const o = finds.item(slot, OWNERS, at++);
+      if (!finds.has(slot, DEAD, o) && !(joining && o === origin)) owner = o;
     }
-    finds.ownersAt[slot] = at;
+    finds.set(slot, OWNERS_AT, at);
     if (owner < 0) {
       this.ask(slot);
       return;
@@ -280,10 +280,10 @@ export class Routing {
       this.endFind(slot, owner);
       return;
     }
-    const avoid = lastDead(dead, deadN);
-    const lookup = finds.lookup[slot]!;
+    const avoid = this.lastDead(slot);
+    const lookup = finds.get(slot, LOOKUP);
     const target = finds.target[slot]!;
-    const msg: ChordMessage = lookup >= 0 ? { type: "owns", lookup, target, avoid } : { type: "findOwns", target, avoid };
+    const msg = lookup >= 0 ? ({ type: "owns", lookup, target, avoid, rpc: undefined } as ChordMessage) : ({ type: "findOwns", target, avoid, rpc: undefined } as ChordMessage);
     this.sendFindRequest(slot, owner, OWNS, msg);
   }
 
@@ -305,93 +305,89 @@ export class Routing {
   /** `peer` answered with routing information: one more hop, unless it had answered before. */
   private answeredBy(slot: number, peer: PeerId): void {
     const finds = this.finds;
-    const answered = finds.answered[slot]!;
-    const n = finds.answeredN[slot]!;
-    if (has(answered, n, peer)) return;
-    answered[n] = peer;
-    finds.answeredN[slot] = n + 1;
-    finds.hops[slot]!++;
+    if (finds.has(slot, ANSWERED, peer)) return;
+    finds.push(slot, ANSWERED, peer);
+    finds.set(slot, HOPS, finds.get(slot, HOPS) + 1);
   }
 
   /** Adds `peer` to the find's dead peers, unless it is there. */
   private markDead(slot: number, peer: PeerId): void {
     const finds = this.finds;
-    const dead = finds.dead[slot]!;
-    const n = finds.deadN[slot]!;
-    if (has(dead, n, peer)) return;
-    dead[n] = peer;
-    finds.deadN[slot] = n + 1;
+    if (!finds.has(slot, DEAD, peer)) finds.push(slot, DEAD, peer);
   }
 
   /** A request of the find to `peer` got no answer: a retry, counted per lookup; the table forgets `peer` unless the policy keeps it. */
   private timedOut(slot: number, peer: PeerId): void {
     const finds = this.finds;
-    const lookup = finds.lookup[slot]!;
+    const lookup = finds.get(slot, LOOKUP);
     if (lookup >= 0) {
       this.ctx.count("lookupTimeouts");
       this.ctx.lookupTimedOut(lookup);
     } else this.ctx.count("maintenanceTimeouts");
     this.markDead(slot, peer);
-    if (this.options.onTimeout === "forget") this.t.forget(finds.origin[slot]!, peer);
+    if (this.options.onTimeout === "forget") this.t.forget(finds.get(slot, ORIGIN), peer);
+  }
+
+  /** The origin refills the candidates from its own table, past the peers found dead or asked (which its table still holds under onTimeout "keep"). */
+  private refill(slot: number): void {
+    const finds = this.finds;
+    finds.set(slot, REFILLS, finds.get(slot, REFILLS) + 1);
+    const many = CANDIDATES_PER_STEP + 1 + finds.length(slot, DEAD) + finds.length(slot, ASKED);
+    this.replaceCandidates(slot, this.t.candidates(finds.get(slot, ORIGIN), finds.target[slot]!, 0, many));
+  }
+
+  /** True if the find may refill its candidates: none left, refills left, and its origin in the ring. */
+  private mayRefill(slot: number): boolean {
+    const finds = this.finds;
+    return finds.length(slot, CANDIDATES) === 0 && finds.get(slot, REFILLS) < REFILLS_MAX && this.t.inRing[finds.get(slot, ORIGIN)] === 1;
   }
 
   private ask(slot: number): void {
     const finds = this.finds;
     const t = this.t;
-    const origin = finds.origin[slot]!;
+    const origin = finds.get(slot, ORIGIN);
     const target = finds.target[slot]!;
-    const candidates = finds.candidates[slot]!;
-    const dead = finds.dead[slot]!;
-    const asked = finds.asked[slot]!;
     let next = -1;
-    if (finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
-      finds.refills[slot]!++;
-      this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
-    }
-    while (finds.candidatesN[slot]! > 0 && next < 0) {
-      const top = finds.candidatesN[slot]! - 1;
-      finds.candidatesN[slot] = top;
-      const c = candidates[top]!;
-      if (c === origin && t.inRing[c] && !has(asked, finds.askedN[slot]!, c)) {
+    if (this.mayRefill(slot)) this.refill(slot);
+    while (finds.length(slot, CANDIDATES) > 0 && next < 0) {
+      const c = finds.pop(slot, CANDIDATES);
+      if (c === origin && t.inRing[c] && !finds.has(slot, ASKED, c)) {
         // Routing led back to the origin (a lookup that started elsewhere, like the successor check of
         // fix_fingers): it answers this step from its own table, once.
-        this.markAsked(slot, c);
-        const deadN = finds.deadN[slot]!;
-        const a = this.answerStep(c, target, deadN === 0 ? NONE : dead.slice(0, deadN), false);
-        if (a.owner >= 0) {
-          this.setOwners(slot, a.owner, a.next);
+        finds.push(slot, ASKED, c);
+        const deadN = finds.length(slot, DEAD);
+        const next = this.answerStep(c, target, deadN === 0 ? NONE : finds.slice(slot, DEAD, 0, deadN), false);
+        if (this.answerOwner >= 0) {
+          this.setOwners(slot, this.answerOwner, next);
           this.confirm(slot);
           return;
         }
-        this.preferCandidates(slot, a.next);
+        this.preferCandidates(slot, next);
         continue;
       }
-      if (c !== origin && !has(dead, finds.deadN[slot]!, c) && !has(asked, finds.askedN[slot]!, c)) next = c;
-      // Every candidate failed: start again from what the origin itself knows, past the peers found dead
-      // (which its table still holds under onTimeout "keep").
-      if (next < 0 && finds.candidatesN[slot] === 0 && finds.refills[slot]! < REFILLS && t.inRing[origin]) {
-        finds.refills[slot]!++;
-        this.replaceCandidates(slot, t.candidates(origin, target, 0, CANDIDATES + 1 + finds.deadN[slot]! + finds.askedN[slot]!));
-      }
+      if (c !== origin && !finds.has(slot, DEAD, c) && !finds.has(slot, ASKED, c)) next = c;
+      // Every candidate failed: start again from what the origin itself knows.
+      if (next < 0 && this.mayRefill(slot)) this.refill(slot);
     }
-    if (next < 0 || finds.hops[slot]! >= this.options.maxHops) {
+    if (next < 0 || finds.get(slot, HOPS) >= this.options.maxHops) {
       this.ctx.count(next < 0 ? "deadEnds" : "hopLimit");
       this.endFind(slot, -1);
       return;
     }
-    this.markAsked(slot, next);
-    const lookup = finds.lookup[slot]!;
-    const avoid = lastDead(dead, finds.deadN[slot]!);
-    const msg: ChordMessage = lookup >= 0 ? { type: "step", lookup, target, avoid } : { type: "findStep", target, avoid, joining: !t.inRing[origin] };
+    finds.push(slot, ASKED, next);
+    const lookup = finds.get(slot, LOOKUP);
+    const avoid = this.lastDead(slot);
+    const msg =
+      lookup >= 0
+        ? ({ type: "step", lookup, target, avoid, rpc: undefined } as ChordMessage)
+        : ({ type: "findStep", target, avoid, joining: !t.inRing[origin], rpc: undefined } as ChordMessage);
     this.sendFindRequest(slot, next, STEP, msg);
   }
 
-  /** Appends `peer` to the peers the find has asked. */
-  private markAsked(slot: number, peer: PeerId): void {
-    const finds = this.finds;
-    const n = finds.askedN[slot]!;
-    finds.asked[slot]![n] = peer;
-    finds.askedN[slot] = n + 1;
+  /** The peers the find names as dead in its next request (the shared empty list when there are none: messages only read it). */
+  private lastDead(slot: number): readonly PeerId[] {
+    const n = this.finds.length(slot, DEAD);
+    return n === 0 ? NONE : this.finds.slice(slot, DEAD, Math.max(0, n - AVOID), n);
   }
 
   private onStepReply(slot: number, next: PeerId, reply: ChordMessage): void {
@@ -417,20 +413,12 @@ export class Routing {
   private unusable(slot: number, peer: PeerId): void {
     const finds = this.finds;
     const by = this.namerOf(slot, peer);
-    if (by >= 0 && !has(finds.dead[slot]!, finds.deadN[slot]!, by)) {
+    if (by >= 0 && !finds.has(slot, DEAD, by)) {
       // Asked no more: out of the asked list (the rest keep their order).
-      const asked = finds.asked[slot]!;
-      const n = finds.askedN[slot]!;
-      let at = 0;
-      while (at < n && asked[at] !== by) at++;
-      if (at < n) {
-        for (let k = at + 1; k < n; k++) asked[k - 1] = asked[k]!;
-        finds.askedN[slot] = n - 1;
-      }
+      const at = finds.indexOf(slot, ASKED, by);
+      if (at >= 0) finds.removeAt(slot, ASKED, at);
       this.forgetNamer(slot, peer);
-      const c = finds.candidatesN[slot]!;
-      finds.candidates[slot]![c] = by;
-      finds.candidatesN[slot] = c + 1;
+      finds.push(slot, CANDIDATES, by);
     }
     this.ask(slot);
   }
@@ -438,56 +426,64 @@ export class Routing {
   /** The presumed owner and the successors after it become the find's owners to contact. */
   private setOwners(slot: number, owner: PeerId, next: readonly PeerId[]): void {
     const finds = this.finds;
-    const owners = finds.owners[slot]!;
-    owners[0] = owner;
-    for (let j = 0; j < next.length; j++) owners[1 + j] = next[j]!;
-    finds.ownersN[slot] = 1 + next.length;
-    finds.ownersAt[slot] = 0;
+    finds.makeRoom(slot, OWNERS, 1 + next.length);
+    finds.setItem(slot, OWNERS, 0, owner);
+    for (let j = 0; j < next.length; j++) finds.setItem(slot, OWNERS, 1 + j, next[j]!);
+    finds.setLength(slot, OWNERS, 1 + next.length);
+    finds.set(slot, OWNERS_AT, 0);
   }
 
   /** Puts `better` (best first) ahead of every candidate the find has. */
   private preferCandidates(slot: number, better: readonly PeerId[]): void {
     const finds = this.finds;
-    const candidates = finds.candidates[slot]!;
-    let n = finds.candidatesN[slot]!;
-    for (let j = better.length - 1; j >= 0; j--) candidates[n++] = better[j]!;
-    finds.candidatesN[slot] = n;
+    const n = finds.length(slot, CANDIDATES);
+    finds.makeRoom(slot, CANDIDATES, n + better.length);
+    for (let j = better.length - 1, k = n; j >= 0; j--, k++) finds.setItem(slot, CANDIDATES, k, better[j]!);
+    finds.setLength(slot, CANDIDATES, n + better.length);
   }
 
   /** Makes `list` (best first) the candidates of the find. */
   private replaceCandidates(slot: number, list: readonly PeerId[]): void {
     const finds = this.finds;
-    const candidates = finds.candidates[slot]!;
     const n = list.length;
-    for (let j = 0; j < n; j++) candidates[j] = list[n - 1 - j]!;
-    finds.candidatesN[slot] = n;
+    finds.makeRoom(slot, CANDIDATES, n);
+    for (let j = 0; j < n; j++) finds.setItem(slot, CANDIDATES, j, list[n - 1 - j]!);
+    finds.setLength(slot, CANDIDATES, n);
   }
 
   /** Remembers that `by` named each of `next` (the first peer to name a candidate keeps it: see `namerOf`). */
   private nameCandidates(slot: number, next: readonly PeerId[], by: PeerId): void {
     const finds = this.finds;
-    const named = finds.named[slot]!;
-    let n = finds.namedN[slot]!;
+    const n = finds.length(slot, NAMED);
+    finds.makeRoom(slot, NAMED, n + 2 * next.length);
     for (let j = 0; j < next.length; j++) {
-      named[n++] = next[j]!;
-      named[n++] = by;
+      finds.setItem(slot, NAMED, n + 2 * j, next[j]!);
+      finds.setItem(slot, NAMED, n + 2 * j + 1, by);
     }
-    finds.namedN[slot] = n;
+    finds.setLength(slot, NAMED, n + 2 * next.length);
   }
 
   /** The first peer that named `candidate` since it was last forgotten, or -1. */
   private namerOf(slot: number, candidate: PeerId): PeerId {
-    const named = this.finds.named[slot]!;
-    const n = this.finds.namedN[slot]!;
-    for (let k = 0; k < n; k += 2) if (named[k] === candidate) return named[k + 1]!;
+    const finds = this.finds;
+    const n = finds.length(slot, NAMED);
+    for (let k = 0; k < n; k += 2) if (finds.item(slot, NAMED, k) === candidate) return finds.item(slot, NAMED, k + 1);
     return -1;
   }
 
   /** Forgets who named `candidate` so far (a later naming counts anew): its pairs are struck out. */
   private forgetNamer(slot: number, candidate: PeerId): void {
-    const named = this.finds.named[slot]!;
-    const n = this.finds.namedN[slot]!;
-    for (let k = 0; k < n; k += 2) if (named[k] === candidate) named[k] = -1;
+    const finds = this.finds;
+    const n = finds.length(slot, NAMED);
+    for (let k = 0; k < n; k += 2) if (finds.item(slot, NAMED, k) === candidate) finds.setItem(slot, NAMED, k, -1);
+  }
+
+  /** The owner named by the last `answerStep` or `answerOwns` (-1: none), beside the list they return: no result object per step. */
+  private answerOwner: PeerId = -1;
+
+  private answer(owner: PeerId, next: PeerId[]): PeerId[] {
+    this.answerOwner = owner;
+    return next;
   }
 
   /**
@@ -495,36 +491,52 @@ export class Routing {
    * target, else where to ask next. Peers the asker found dead are skipped,
    * as if this peer had found them dead itself.
    */
-  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[], passContacts: boolean): { owner: PeerId; next: PeerId[] } {
+  private answerStep(peer: PeerId, target: Uint32Array, avoid: readonly PeerId[], passContacts: boolean): PeerId[] {
     const t = this.t;
     // A peer still joining cannot route, but passes on the contacts it is trying, which may be in the
     // ring: a way forward for another joiner and for a workload lookup. A peer in the ring refreshing its
     // fingers gets nothing: a detour through bootstrap contacts would only cost it hops.
-    if (!t.inRing[peer]) return { owner: -1, next: passContacts ? this.contactsOf(peer, CANDIDATES) : [] };
-    let s = t.successor(peer);
-    if (avoid.length > 0) {
-      s = -1;
+    if (!t.inRing[peer]) return this.answer(-1, passContacts ? this.contactsOf(peer, CANDIDATES_PER_STEP) : []);
+    if (avoid.length === 0) {
+      // The hot record answers "does my successor own it?" without reading the successor list or either id.
+      if (t.successorOwns(peer, target, 0)) {
+        const s = t.successor(peer);
+        return this.answer(s, this.fallbacks(peer, s, avoid));
+      }
+    } else {
+      let s = -1;
       for (const x of t.successorList(peer)) {
         if (!avoid.includes(x)) {
           s = x;
           break;
         }
       }
+      const { ids, W, space } = t;
+      if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return this.answer(s, this.fallbacks(peer, s, avoid));
     }
-    const { ids, W, space } = t;
-    if (s >= 0 && space.inOpenClosed(target, 0, ids, peer * W, ids, s * W)) return { owner: s, next: this.fallbacks(peer, s, avoid) };
-    const found = t.candidates(peer, target, 0, CANDIDATES + avoid.length);
+    const found = t.candidates(peer, target, 0, CANDIDATES_PER_STEP + avoid.length);
     const next = avoid.length === 0 ? found : found.filter((c) => !avoid.includes(c));
-    if (next.length > CANDIDATES) next.length = CANDIDATES;
-    return { owner: -1, next };
+    if (next.length > CANDIDATES_PER_STEP) next.length = CANDIDATES_PER_STEP;
+    return this.answer(-1, next);
   }
 
   /** The successors of `peer` after `owner`, to try in turn if `owner` does not answer (the paper's successor-list fallback). */
   private fallbacks(peer: PeerId, owner: PeerId, avoid: readonly PeerId[]): PeerId[] {
-    const list = this.t.successorList(peer);
-    const at = list.indexOf(owner);
+    const t = this.t;
+    const base = peer * t.r;
+    const count = t.successorCount[peer]!;
+    let at = 0;
+    while (at < count && t.successors[base + at] !== owner) at++;
+    // Read from the successor list in place, into an array of the right size when nothing is avoided
+    // (the reply carries it for a round trip: one allocation, no growth).
+    const from = at < count ? at + 1 : 0;
+    if (avoid.length === 0) {
+      const out: PeerId[] = new Array(count - from);
+      for (let j = from; j < count; j++) out[j - from] = t.successors[base + j]!;
+      return out;
+    }
     const out: PeerId[] = [];
-    for (let j = at + 1; j < list.length; j++) if (!avoid.includes(list[j]!)) out.push(list[j]!);
+    for (let j = from; j < count; j++) if (!avoid.includes(t.successors[base + j]!)) out.push(t.successors[base + j]!);
     return out;
   }
 
@@ -535,17 +547,17 @@ export class Routing {
    * it answers as a routing step would. Peers the asker found dead do not
    * count as a predecessor.
    */
-  private answerOwns(peer: PeerId, asker: PeerId, target: Uint32Array, avoid: readonly PeerId[]): { owner: PeerId; next: PeerId[] } {
+  private answerOwns(peer: PeerId, asker: PeerId, target: Uint32Array, avoid: readonly PeerId[]): PeerId[] {
     const t = this.t;
-    if (!t.inRing[peer]) return { owner: -1, next: [] };
+    if (!t.inRing[peer]) return this.answer(-1, []);
     const { ids, W, space } = t;
     const p = t.predecessor[peer]!;
     // The asker is this node's predecessor: a joiner (or a peer checking its successor) asking for the peer after itself.
-    if (p < 0 || p === peer || p === asker || avoid.includes(p) || t.inRangeOf(peer, p, target, 0)) return { owner: peer, next: [] };
+    if (p < 0 || p === peer || p === asker || avoid.includes(p) || t.inRangeOf(peer, p, target, 0)) return this.answer(peer, []);
     // Behind: within half a ring counter-clockwise. A newcomer between the old predecessor and this node owns it.
     space.addPow2(ids, peer * W, t.m - 1, this.half, 0);
     // If that predecessor turns out dead, this node has taken over its range: it is the fallback.
-    if (space.inOpen(target, 0, this.half, 0, ids, peer * W)) return { owner: p, next: [peer] };
+    if (space.inOpen(target, 0, this.half, 0, ids, peer * W)) return this.answer(p, [peer]);
     return this.answerStep(peer, target, avoid, false);
   }
 
@@ -603,7 +615,7 @@ export class Routing {
 
   /** The best known peer towards `target` that is not in `tried`, or -1. */
   private nextUntried(peer: PeerId, target: Uint32Array, tried: readonly PeerId[]): PeerId {
-    for (const c of this.t.candidates(peer, target, 0, CANDIDATES + tried.length)) if (!tried.includes(c)) return c;
+    for (const c of this.t.candidates(peer, target, 0, CANDIDATES_PER_STEP + tried.length)) if (!tried.includes(c)) return c;
     return -1;
   }
 
@@ -674,12 +686,12 @@ export class Routing {
         if (this.accomplices !== null && this.misroutes(to, from)) {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
-            this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [] });
+            this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner, next: [], replyTo: undefined } as ChordMessage);
             return;
           }
         }
-        const a = this.answerStep(to, msg.target, msg.avoid, true);
-        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        const next = this.answerStep(to, msg.target, msg.avoid, true);
+        this.ctx.reply(to, from, msg, { type: "stepReply", lookup: msg.lookup, owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findStep": {
@@ -688,12 +700,12 @@ export class Routing {
         if (this.accomplices !== null && !msg.joining && this.misroutes(to, from)) {
           const owner = this.misroute(msg.target);
           if (owner >= 0) {
-            this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [] });
+            this.ctx.reply(to, from, msg, { type: "findStepReply", owner, next: [], replyTo: undefined } as ChordMessage);
             return;
           }
         }
-        const a = this.answerStep(to, msg.target, msg.avoid, msg.joining);
-        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: a.owner, next: a.next });
+        const next = this.answerStep(to, msg.target, msg.avoid, msg.joining);
+        this.ctx.reply(to, from, msg, { type: "findStepReply", owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "route": {
@@ -721,33 +733,34 @@ export class Routing {
           this.report(to, msg, to);
           return;
         }
-        const a = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
-        if (a.owner === to) this.report(to, msg, to);
-        else if (a.owner >= 0) {
+        const next = this.answerOwns(to, msg.origin, msg.target, msg.avoid);
+        const owner = this.answerOwner;
+        if (owner === to) this.report(to, msg, to);
+        else if (owner >= 0) {
           // A redirecting presumed owner is one more node on the path.
           const hops = msg.hops + 1;
           if (hops > this.options.maxHops) {
             this.ctx.count("hopLimit");
             this.report(to, msg, -1);
-          } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, a.owner, a.next);
+          } else this.redirect(to, { type: "routeOwner", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops, avoid: msg.avoid }, owner, next);
         } else if (!this.t.inRing[to]) this.report(to, msg, -1);
         else this.forward(to, { type: "route", lookup: msg.lookup, target: msg.target, origin: msg.origin, hops: msg.hops + 1 }, NONE);
         return;
       }
       case "owns": {
         if (this.accomplices !== null && this.misroutes(to, from)) {
-          this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [] });
+          this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: to, next: [], replyTo: undefined } as ChordMessage);
           return;
         }
-        const a = this.answerOwns(to, from, msg.target, msg.avoid);
-        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: a.owner, next: a.next });
+        const next = this.answerOwns(to, from, msg.target, msg.avoid);
+        this.ctx.reply(to, from, msg, { type: "ownsReply", lookup: msg.lookup, owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "findOwns": {
         // A peer still joining accepts, as before this check existed: its own join will place it (a joiner that
         // was refused kept retrying while the ring around it formed).
-        const a = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : { owner: to, next: [] };
-        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: a.owner, next: a.next });
+        const next = this.t.inRing[to] ? this.answerOwns(to, from, msg.target, msg.avoid) : this.answer(to, []);
+        this.ctx.reply(to, from, msg, { type: "findOwnsReply", owner: this.answerOwner, next, replyTo: undefined } as ChordMessage);
         return;
       }
       case "found":
@@ -791,14 +804,3 @@ type OwnerMessage = Extract<ChordMessage, { type: "routeOwner" }>;
 
 const NOOP = () => {};
 const NONE: readonly PeerId[] = [];
-
-/** The peers an iterative asker names as dead in its next request (the shared empty list when there are none: messages only read it). */
-function lastDead(dead: readonly PeerId[], n: number): readonly PeerId[] {
-  return n === 0 ? NONE : dead.slice(Math.max(0, n - AVOID), n);
-}
-
-/** True if `x` is among the first `n` entries of `list`. */
-function has(list: readonly PeerId[], n: number, x: PeerId): boolean {
-  for (let i = 0; i < n; i++) if (list[i] === x) return true;
-  return false;
-}
