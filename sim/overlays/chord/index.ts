@@ -151,7 +151,7 @@ class ChordOverlay implements Overlay<ChordMessage> {
     });
     // The rest of each node's state node by node in number order, so that the arrays indexed by node
     // are written front to back rather than at random; the ring is read at each node's position.
-    const { successors, successorApprox, successorCount, predecessor, session, inRing } = t;
+    const { successors, successorApprox, keepsSuccessorApprox, successorCount, predecessor, session, inRing } = t;
     for (let node = 0; node < t.capacity; node++) {
       const at = this.truth.indexOf(node);
       if (at < 0) continue;
@@ -159,11 +159,11 @@ class ChordOverlay implements Overlay<ChordMessage> {
       const base = node * r;
       let count = 0;
       for (let k = 1; k <= r && k < n; k++) {
-        successorApprox[base + count] = keys[(at + k) % n]!;
+        if (keepsSuccessorApprox) successorApprox[base + count] = keys[(at + k) % n]!;
         successors[base + count++] = ring[(at + k) % n]!;
       }
       if (count === 0) {
-        successorApprox[base + count] = keys[at]!;
+        if (keepsSuccessorApprox) successorApprox[base + count] = keys[at]!;
         successors[base + count++] = node;
       }
       successorCount[node] = count;

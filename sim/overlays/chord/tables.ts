@@ -27,9 +27,14 @@ export class ChordTables {
    * list: a routing step weighs every successor against the target, and
    * reading their approximations here is one or two cache lines of the
    * asked peer's instead of a random read per successor (each one a cache
-   * and TLB miss at 10^6 peers). Kept by syncHot and the oracle build.
+   * and TLB miss at 10^6 peers). Kept by syncHot and the oracle build, from
+   * the first candidate search on (`keepsSuccessorApprox`): a ring that only
+   * routes recursively never weighs successors, and at 10^7 peers the list
+   * is a gigabyte.
    */
   successorApprox = new Float64Array(0);
+  /** Whether `successorApprox` is kept: false until the first candidate search asks for it. */
+  keepsSuccessorApprox = false;
   successorCount = new Uint8Array(0);
   predecessor = new Int32Array(0);
   /**
@@ -120,7 +125,7 @@ export class ChordTables {
     this.ids = bigger(this.ids, W);
     this.approx = bigger(this.approx, 1);
     this.successors = bigger(this.successors, r, -1);
-    this.successorApprox = bigger(this.successorApprox, r);
+    if (this.keepsSuccessorApprox) this.successorApprox = bigger(this.successorApprox, r);
     this.successorCount = bigger(this.successorCount, 1);
     this.predecessor = bigger(this.predecessor, 1, -1);
     const rows = new Float64Array(capacity * this.rowStride);
@@ -145,7 +150,7 @@ export class ChordTables {
   syncHot(peer: PeerId): void {
     const count = this.successorCount[peer]!;
     const base = peer * this.r;
-    for (let j = 0; j < count; j++) this.successorApprox[base + j] = this.approx[this.successors[base + j]!]!;
+    if (this.keepsSuccessorApprox) for (let j = 0; j < count; j++) this.successorApprox[base + j] = this.approx[this.successors[base + j]!]!;
     this.setHot(
       peer,
       this.approx[peer]!,
@@ -153,6 +158,18 @@ export class ChordTables {
       count > 0 ? this.approx[this.successors[peer * this.r + count - 1]!]! : NaN,
     );
   }
+  /** Starts keeping `successorApprox`: made for every peer's list as it stands, then kept by syncHot. */
+  keepSuccessorApprox(): void {
+    const { r, capacity, successors, successorCount, approx } = this;
+    const lists = new Float64Array(capacity * r);
+    for (let p = 0; p < capacity; p++) {
+      const base = p * r;
+      for (let j = 0; j < successorCount[p]!; j++) lists[base + j] = approx[successors[base + j]!]!;
+    }
+    this.successorApprox = lists;
+    this.keepsSuccessorApprox = true;
+  }
+
 
   /**
    * Sets `peer`'s hot record to what syncHot would find, from the
@@ -491,6 +508,7 @@ export class ChordTables {
       above = f;
     }
     const base = peer * this.r;
+    if (!this.keepsSuccessorApprox) this.keepSuccessorApprox();
     for (let j = 0; j < this.successorCount[peer]!; j++) n = this.consider(n, peer, this.successors[base + j]!, this.successorApprox, base + j, target, to);
     const found = this.found;
     const out: PeerId[] = new Array(Math.min(n, max));

@@ -69,13 +69,39 @@ describe("ChordTables hot records", () => {
     const simulation = new Simulation(scenario);
     const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
     let checked = 0;
-    for (let second = 0; second <= 180; second += 30) {
+    // Kept from the first candidate search on (the first iterative step), made then from the lists as they stand.
+    expect(t.keepsSuccessorApprox).toBe(false);
+    for (let second = 30; second <= 180; second += 30) {
       simulation.sim.run({ until: second * 1000 });
+      expect(t.keepsSuccessorApprox).toBe(true);
       for (let p = 0; p < t.capacity; p++) {
         expectSuccessorApproximations(t, p);
         if (t.successorCount[p]! > 0) checked++;
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("are not kept by a ring that only routes recursively (a gigabyte at 10^7 peers)", () => {
+    const scenario = validateScenario(
+      {
+        name: "recursive-only",
+        seed: 5,
+        duration: "1m",
+        peers: { count: 300 },
+        network: { latency: { model: "constant", delay: "50ms" } },
+        overlay: { type: "chord", bootstrap: "oracle", routing: "recursive", hopAcks: false },
+        faults: [{ kind: "freeze", at: "0s" }],
+        workload: { keys: 100, popularity: { distribution: "uniform" }, lookups: { rate: "5/s" }, timeout: "30s" },
+        metrics: { warmup: "0s", interval: "1m" },
+      },
+      "recursive-only",
+    );
+    const simulation = new Simulation(scenario);
+    simulation.runToEnd();
+    const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
+    expect(simulation.finish().summary.lookups.succeeded).toBeGreaterThan(250);
+    expect(t.keepsSuccessorApprox).toBe(false);
+    expect(t.successorApprox.length).toBe(0);
   });
 });
