@@ -252,7 +252,7 @@ export const WORKLOADS: readonly Workload[] = [
     name: "engine-hold-4m",
     tier: "large",
     expectedSeconds: 8,
-    description: "engine-hold with 4M events pending, about what chord-churn-steady-1m keeps queued (4.3 a peer: maintenance timers, churn, requests): the queue alone per event once its records leave the caches (about twice engine-hold's cost)",
+    description: "engine-hold with 4M events pending, about what chord-churn-steady-1m keeps queued (4.3 a peer: maintenance timers, churn, requests): the queue alone per event once its records leave the caches (about 2.6 times engine-hold's cost)",
     run: () => benchHold({ name: "engine-hold-4m", pending: 4_000_000 }),
   },
   {
