@@ -11,24 +11,41 @@ function expectSuccessorApproximations(t: ChordTables, p: number): void {
   for (let j = 0; j < t.successorCount[p]!; j++) expect(t.successorApprox[p * t.r + j]).toBe(t.approx[t.successors[p * t.r + j]!]);
 }
 
-describe("ChordTables hot records", () => {
-  it("match the successor lists after joins, churn, crashes and timeouts", () => {
-    const scenario = validateScenario(
+/** A simulation of a Chord scenario (lookups of 100 uniform keys at 5/s, one-minute rows) and its tables. */
+function chordRun(scenario: { name: string; seed: number; duration: string; peers: object; network: object; overlay: object; churn?: object; faults?: object[] }) {
+  const simulation = new Simulation(
+    validateScenario(
       {
-        name: "hot-records",
-        seed: 3,
-        duration: "8m",
-        peers: { count: 120, joinOver: "1m" },
-        network: { latency: { model: "lognormal", median: "40ms", sigma: 0.5, min: "5ms" } },
-        churn: { model: "sessions", session: { distribution: "exponential", mean: "3m" }, offline: { distribution: "exponential", mean: "1m" }, gracefulLeave: 0.5 },
-        overlay: { type: "chord", bootstrap: "join", successors: 4, routing: "iterative", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", requestTimeout: "1s" },
+        ...scenario,
         workload: { keys: 100, popularity: { distribution: "uniform" }, lookups: { rate: "5/s" }, timeout: "30s" },
         metrics: { warmup: "0s", interval: "1m" },
       },
-      "hot-records",
-    );
-    const simulation = new Simulation(scenario);
-    const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
+      scenario.name,
+    ),
+  );
+  return { simulation, t: (simulation.overlay as unknown as { tables: ChordTables }).tables };
+}
+
+/** Churn of a few minutes: sessions and offline times exponential, half of departures graceful. */
+const churn = (session: string, offline: string) => ({
+  model: "sessions",
+  session: { distribution: "exponential", mean: session },
+  offline: { distribution: "exponential", mean: offline },
+  gracefulLeave: 0.5,
+});
+const lognormal = { latency: { model: "lognormal", median: "40ms", sigma: 0.5, min: "5ms" } };
+
+describe("ChordTables hot records", () => {
+  it("match the successor lists after joins, churn, crashes and timeouts", () => {
+    const { simulation, t } = chordRun({
+      name: "hot-records",
+      seed: 3,
+      duration: "8m",
+      peers: { count: 120, joinOver: "1m" },
+      network: lognormal,
+      churn: churn("3m", "1m"),
+      overlay: { type: "chord", bootstrap: "join", successors: 4, routing: "iterative", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", requestTimeout: "1s" },
+    });
     let checked = 0;
     for (let minute = 1; minute <= 8; minute++) {
       simulation.sim.run({ until: minute * 60_000 });
@@ -52,22 +69,15 @@ describe("ChordTables hot records", () => {
   });
 
   it("match the successor lists of an oracle-built ring under churn", () => {
-    const scenario = validateScenario(
-      {
-        name: "hot-records-oracle",
-        seed: 5,
-        duration: "3m",
-        peers: { count: 300 },
-        network: { latency: { model: "lognormal", median: "40ms", sigma: 0.5, min: "5ms" } },
-        churn: { model: "sessions", session: { distribution: "exponential", mean: "2m" }, offline: { distribution: "exponential", mean: "1m" }, gracefulLeave: 0.5 },
-        overlay: { type: "chord", bootstrap: "oracle", successors: 6, routing: "iterative", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", requestTimeout: "1s" },
-        workload: { keys: 100, popularity: { distribution: "uniform" }, lookups: { rate: "5/s" }, timeout: "30s" },
-        metrics: { warmup: "0s", interval: "1m" },
-      },
-      "hot-records-oracle",
-    );
-    const simulation = new Simulation(scenario);
-    const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
+    const { simulation, t } = chordRun({
+      name: "hot-records-oracle",
+      seed: 5,
+      duration: "3m",
+      peers: { count: 300 },
+      network: lognormal,
+      churn: churn("2m", "1m"),
+      overlay: { type: "chord", bootstrap: "oracle", successors: 6, routing: "iterative", stabilizeInterval: "5s", fixFingersInterval: "5s", checkPredecessorInterval: "5s", requestTimeout: "1s" },
+    });
     let checked = 0;
     // Kept from the first candidate search on (the first iterative step), made then from the lists as they stand.
     expect(t.keepsSuccessorApprox).toBe(false);
@@ -83,23 +93,16 @@ describe("ChordTables hot records", () => {
   });
 
   it("are not kept by a ring that only routes recursively (a gigabyte at 10^7 peers)", () => {
-    const scenario = validateScenario(
-      {
-        name: "recursive-only",
-        seed: 5,
-        duration: "1m",
-        peers: { count: 300 },
-        network: { latency: { model: "constant", delay: "50ms" } },
-        overlay: { type: "chord", bootstrap: "oracle", routing: "recursive", hopAcks: false },
-        faults: [{ kind: "freeze", at: "0s" }],
-        workload: { keys: 100, popularity: { distribution: "uniform" }, lookups: { rate: "5/s" }, timeout: "30s" },
-        metrics: { warmup: "0s", interval: "1m" },
-      },
-      "recursive-only",
-    );
-    const simulation = new Simulation(scenario);
+    const { simulation, t } = chordRun({
+      name: "recursive-only",
+      seed: 5,
+      duration: "1m",
+      peers: { count: 300 },
+      network: { latency: { model: "constant", delay: "50ms" } },
+      overlay: { type: "chord", bootstrap: "oracle", routing: "recursive", hopAcks: false },
+      faults: [{ kind: "freeze", at: "0s" }],
+    });
     simulation.runToEnd();
-    const t = (simulation.overlay as unknown as { tables: ChordTables }).tables;
     expect(simulation.finish().summary.lookups.succeeded).toBeGreaterThan(250);
     expect(t.keepsSuccessorApprox).toBe(false);
     expect(t.successorApprox.length).toBe(0);
